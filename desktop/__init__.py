@@ -1,0 +1,1 @@
+"""Crosscheck: claims, sources and corroboration for analysts."""

@@ -1,0 +1,248 @@
+"""Opening a workspace database: engine, SQLite pragmas, migrations, backup.
+
+A workspace is a SQLite file (default) or a PostgreSQL URL. Opening one:
+
+1. makes an engine whose SQLite connections run in WAL mode with foreign keys,
+   a busy timeout and ``synchronous=NORMAL``;
+2. refuses a database whose schema revision this code does not know (it was
+   written by a newer Crosscheck), before touching it;
+3. if it is behind, takes an online backup (SQLite's backup API, never a file
+   copy, which loses what is still in the WAL) and then runs every pending
+   Alembic migration in one transaction with foreign keys off, checking them
+   before the commit.
+
+The pysqlite driver would otherwise commit DDL implicitly and never emit
+``BEGIN`` itself; we take transactions over (``isolation_level=None`` plus our
+own ``BEGIN``) so migrations are atomic and writes can ask for
+``BEGIN IMMEDIATE`` (see ``write_connection``), which takes the write lock up
+front instead of failing half-way with "database is locked".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+from desktop.core.errors import UserError
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+BUSY_TIMEOUT_MS = 10_000
+
+
+class NewerWorkspaceError(UserError):
+    """The database was written by a newer Crosscheck than this one."""
+
+
+def default_workspace_path() -> Path:
+    """The default workspace: a SQLite file in the platform's user data folder."""
+    from platformdirs import user_data_path
+
+    return user_data_path("crosscheck", appauthor=False) / "workspace.sqlite"
+
+
+def resolve_location(location: str | os.PathLike[str] | None) -> str:
+    """``--db`` argument, else ``CROSSCHECK_DB``, else the default workspace, as a SQLAlchemy URL."""
+    if location is None or str(location) == "":
+        location = os.environ.get("CROSSCHECK_DB") or default_workspace_path()
+    text = str(location)
+    if text.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + text.split("://", 1)[1]
+    if text.startswith(("postgresql+", "sqlite:")):
+        return text
+    path = Path(text).expanduser()
+    return "sqlite:///" + str(path.resolve())
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def sqlite_path(engine: Engine) -> Path | None:
+    database = engine.url.database
+    if not is_sqlite(engine) or not database or database == ":memory:":
+        return None
+    return Path(database)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url`` with the SQLite set-up described in the module docstring."""
+    if url.startswith("sqlite:"):
+        path = sa.make_url(url).database
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
+        _install_sqlite_hooks(engine)
+        return engine
+    try:
+        return sa.create_engine(url, pool_pre_ping=True)
+    except ModuleNotFoundError as exc:  # psycopg missing
+        raise UserError(f"cannot open {url.split('@')[-1]}: {exc.name} is not installed (pip install psycopg)") from exc
+
+
+def _install_sqlite_hooks(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+@contextlib.contextmanager
+def write_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection inside one write transaction, committed on success, rolled back on error.
+
+    On SQLite the transaction starts with ``BEGIN IMMEDIATE``.
+    """
+    with engine.connect() as raw:
+        connection = raw.execution_options(sqlite_begin="IMMEDIATE")
+        with connection.begin():
+            yield connection
+
+
+# --- schema version -------------------------------------------------------------------------
+
+
+def _alembic_config(connection: Connection | None = None) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def known_revisions() -> tuple[set[str], str]:
+    """All revisions this code knows, and the newest."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(_alembic_config())
+    head = script.get_current_head()
+    assert head is not None
+    return {rev.revision for rev in script.walk_revisions()}, head
+
+
+def current_revision(connection: Connection) -> str | None:
+    if not sa.inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
+@dataclass(frozen=True)
+class UpgradeReport:
+    previous: str | None
+    current: str
+    backup: Path | None
+
+
+def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> UpgradeReport:
+    """Bring the schema to the newest revision; refuse a newer database. See the module docstring."""
+    known, head = known_revisions()
+    with engine.connect() as connection:
+        previous = current_revision(connection)
+        has_data = bool(sa.inspect(connection).get_table_names())
+    if previous is not None and previous not in known:
+        raise NewerWorkspaceError(
+            f"this workspace was written by a newer version of Crosscheck (schema {previous}); "
+            f"this version knows schema {head} at most — update Crosscheck to open it"
+        )
+    if previous == head:
+        return UpgradeReport(previous, head, None)
+    backup_path: Path | None = None
+    source = sqlite_path(engine)
+    if has_data and source is not None:
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        target_dir = backup_dir or source.parent
+        backup_path = target_dir / f"{source.stem}.before-{head}.{stamp}.sqlite"
+        backup(engine, backup_path)
+    _run_migrations(engine)
+    return UpgradeReport(previous, head, backup_path)
+
+
+def _run_migrations(engine: Engine) -> None:
+    from alembic import command
+
+    with engine.connect() as connection:
+        # The pragma is a no-op inside a transaction, so it goes straight to the
+        # driver connection (autocommit, see the module docstring) before BEGIN.
+        # Batch migrations rebuild tables, which foreign keys would otherwise cascade through.
+        _sqlite_pragma(connection, "foreign_keys=OFF")
+        try:
+            with connection.begin():
+                command.upgrade(_alembic_config(connection), "head")
+                if is_sqlite(engine):
+                    problems = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if problems:
+                        raise RuntimeError(f"migration left dangling references: {problems[:5]}")
+        finally:
+            _sqlite_pragma(connection, "foreign_keys=ON")
+
+
+def _sqlite_pragma(connection: Connection, pragma: str) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.connection.driver_connection.execute(f"PRAGMA {pragma}")  # type: ignore[union-attr]
+
+
+# --- backup and integrity -------------------------------------------------------------------
+
+
+def backup(engine: Engine, destination: Path) -> Path:
+    """Online backup of a SQLite workspace to ``destination``; safe while other connections write."""
+    source = sqlite_path(engine)
+    if source is None:
+        raise UserError("backup works on SQLite workspaces; back up a PostgreSQL workspace with pg_dump")
+    destination = Path(destination).expanduser().resolve()
+    if destination == source.resolve():
+        raise UserError("the backup file must not be the workspace itself")
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    partial = destination.with_name(destination.name + ".partial")
+    partial.unlink(missing_ok=True)
+    raw = engine.raw_connection()
+    try:
+        dbapi = raw.driver_connection
+        assert isinstance(dbapi, sqlite3.Connection)
+        target = sqlite3.connect(partial)
+        try:
+            dbapi.backup(target, pages=1024)
+            verdict = target.execute("PRAGMA quick_check").fetchone()
+            if verdict is None or verdict[0] != "ok":
+                raise UserError(f"backup failed its check: {verdict}")
+        finally:
+            target.close()
+    finally:
+        raw.close()
+    os.replace(partial, destination)  # a reader never sees a half-written backup
+    return destination
+
+
+def integrity_problems(engine: Engine) -> list[str]:
+    """Storage-level problems: SQLite's integrity and foreign-key checks (empty list = sound)."""
+    problems: list[str] = []
+    if not is_sqlite(engine):
+        return problems
+    with engine.connect() as connection:
+        for (row,) in connection.exec_driver_sql("PRAGMA integrity_check").all():
+            if row != "ok":
+                problems.append(f"integrity: {row}")
+        for table, rowid, parent, _fk in connection.exec_driver_sql("PRAGMA foreign_key_check").all():
+            problems.append(f"{table} row {rowid} refers to a missing {parent}")
+    return problems
