@@ -33,6 +33,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
+from desktop.core import sqlfunctions
 from desktop.core.errors import UserError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -99,6 +100,7 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        sqlfunctions.register(dbapi_connection)  # the search triggers call them
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:

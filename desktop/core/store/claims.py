@@ -1,0 +1,204 @@
+"""Writes of claims.
+
+Deleting a claim deletes its links (a judgement about a claim that is gone has
+nothing to stand on) and its place and outreach references; the snapshot kept
+for undo holds all of them, so undo restores the claim exactly, same ids.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from sqlalchemy import bindparam, delete, insert, text
+
+from desktop.core import validate
+from desktop.core.errors import NotFound
+from desktop.core.schema import Claim, ClaimPlace, Link, OutreachClaim, Report, Source
+from desktop.core.store import status
+from desktop.core.store.base import InvalidValue, StoreBase
+from desktop.core.store.tx import Result, Tx
+
+_CLAIM_DEFAULTS: dict[str, Any] = {
+    "kind": "event",
+    "claimed": None,
+    "event_start": None,
+    "event_end": None,
+    "event_precision": None,
+    "credibility": None,
+    "likelihood": None,
+    "verdict": None,
+    "reviewed": False,
+    "tags": [],
+    "notes": "",
+}
+# Fields whose change can move the derived status (or the verdict flag) of some claim.
+_STATUS_FIELDS = {"source_id", "verdict"}
+
+
+class ClaimWrites(StoreBase):
+    def create_claim(self, text_: str, source_id: int, **fields: Any) -> Result:
+        places = list(fields.pop("places", []))
+        report_id = fields.pop("report_id", None)
+        ext_id = fields.pop("ext_id", None)
+        recorded = fields.pop("recorded", None)
+        values = {"text": text_, **_CLAIM_DEFAULTS, **fields}
+        self._check_claim(values)
+        with self._tx() as tx:
+            self._check_refs(tx, source_id, report_id, places)
+            row = Claim(
+                ext_id=ext_id or tx.new_ext_id(Claim, "c"),
+                source_id=source_id,
+                report_id=report_id,
+                recorded=recorded or tx.now,
+                sort_date=values["claimed"] or (recorded or tx.now).date(),
+                **values,
+            )
+            tx.session.add(row)
+            tx.session.flush()
+            assert row.id is not None
+            ident = row.id
+            self._write_places(tx, ident, places)
+            tx.audit_fields(
+                "claim",
+                row.ext_id,
+                "create",
+                {**values, "source_id": source_id, "report_id": report_id, "places": places},
+            )
+            tx.status_dirty.add(ident)
+            tx.change.added_claims.add(ident)
+            tx.change.claims.add(ident)
+        return Result(tx.change, partial(ClaimWrites.delete_claim, ident=ident), "add claim", ident)
+
+    def update_claim(self, ident: int, **changes: Any) -> Result:
+        places = changes.pop("places", None)
+        self._check_claim({k: v for k, v in changes.items() if k not in ("source_id", "report_id")}, partial_=True)
+        with self._tx() as tx:
+            row = self._get(tx, Claim, ident, "claim")
+            self._check_refs(tx, changes.get("source_id"), changes.get("report_id"), places or [])
+            start = changes.get("event_start", row.event_start)
+            end = changes.get("event_end", row.event_end)
+            if problem := validate.event_order_problem(start, end):
+                raise InvalidValue(f"claim {problem}")
+            graph = status.SqlGraph(tx.connection)
+            before = status.neighbourhood(graph, {ident}) if "source_id" in changes else set()
+            old = self._apply(tx, row, "claim", changes)
+            if "claimed" in old:
+                row.sort_date = row.claimed or row.recorded.date()
+            if places is not None:
+                previous = self.claim_places(tx, ident)
+                if previous != places:
+                    self._write_places(tx, ident, places)
+                    tx.audit("claim", row.ext_id, "update", "places", previous, places)
+                    old["places"] = previous
+            if _STATUS_FIELDS & old.keys():
+                tx.session.flush()
+                tx.status_dirty |= before | status.neighbourhood(status.SqlGraph(tx.connection), {ident})
+            tx.change.claims.add(ident)
+        return Result(tx.change, partial(ClaimWrites.update_claim, ident=ident, **old), _describe_edit(old))
+
+    def delete_claim(self, ident: int) -> Result:
+        with self._tx() as tx:
+            row = self._get(tx, Claim, ident, "claim")
+            snapshot = {
+                "row": self._snapshot(row),
+                "places": self._rows(
+                    tx, "SELECT claim_id, place_id, position FROM claim_place WHERE claim_id = :c", ident
+                ),
+                "links": self._rows(
+                    tx,
+                    "SELECT id, from_id, to_id, relation, rationale, analyst, recorded FROM link "
+                    "WHERE from_id = :c OR to_id = :c",
+                    ident,
+                ),
+                "outreach": self._rows(
+                    tx, "SELECT outreach_id, claim_id, position FROM outreach_claim WHERE claim_id = :c", ident
+                ),
+            }
+            for link in snapshot["links"]:
+                link["recorded"] = status._aware(link["recorded"])
+            affected = status.neighbourhood(status.SqlGraph(tx.connection), {ident}) - {ident}
+            tx.audit_fields("claim", row.ext_id, "delete", self._audited_values(row))
+            others = {link["from_id"] for link in snapshot["links"]} | {link["to_id"] for link in snapshot["links"]}
+            ext = self._ext_ids(tx, others)
+            for link in snapshot["links"]:
+                key = f"{ext[link['from_id']]}->{ext[link['to_id']]}"
+                tx.audit("link", key, "delete", "relation", link["relation"], None)
+            tx.session.delete(row)  # links, place and outreach references cascade
+            tx.session.flush()
+            tx.status_dirty |= affected
+            tx.change.removed_claims.add(ident)
+            tx.change.links = bool(snapshot["links"])
+            tx.change.outreach = bool(snapshot["outreach"])
+        return Result(tx.change, partial(ClaimWrites._restore_claim, snapshot=snapshot), "delete claim")
+
+    def _restore_claim(self, snapshot: dict[str, Any]) -> Result:
+        with self._tx() as tx:
+            row = Claim(**snapshot["row"])
+            tx.session.add(row)
+            tx.session.flush()
+            ident = row.id
+            assert ident is not None
+            tables = ((ClaimPlace, "places"), (Link, "links"), (OutreachClaim, "outreach"))
+            for model, key in tables:
+                if snapshot[key]:
+                    tx.connection.execute(insert(model.__table__), snapshot[key])  # type: ignore[attr-defined]
+            tx.audit_fields("claim", row.ext_id, "create", self._audited_values(row))
+            tx.status_dirty |= status.neighbourhood(status.SqlGraph(tx.connection), {ident})
+            tx.change.added_claims.add(ident)
+            tx.change.claims.add(ident)
+            tx.change.links = bool(snapshot["links"])
+            tx.change.outreach = bool(snapshot["outreach"])
+        return Result(tx.change, partial(ClaimWrites.delete_claim, ident=ident), "restore claim", ident)
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def _check_claim(self, values: dict[str, Any], partial_: bool = False) -> None:
+        self._check(values, validate.CLAIM_CHECKS, "claim")
+        if not partial_ and (problem := validate.event_order_problem(values["event_start"], values["event_end"])):
+            raise InvalidValue(f"claim {problem}")
+
+    def _check_refs(self, tx: Tx, source_id: int | None, report_id: int | None, places: list[int]) -> None:
+        if source_id is not None:
+            self._get(tx, Source, source_id, "source")
+        if report_id is not None:
+            self._get(tx, Report, report_id, "report")
+        if len(set(places)) != len(places):
+            raise InvalidValue("claim places name the same place twice")
+        for place in places:
+            if tx.connection.execute(text("SELECT 1 FROM place WHERE id = :p"), {"p": place}).first() is None:
+                raise NotFound(f"place {place} no longer exists")
+
+    @staticmethod
+    def claim_places(tx: Tx, claim: int) -> list[int]:
+        rows = tx.connection.execute(
+            text("SELECT place_id FROM claim_place WHERE claim_id = :c ORDER BY position"), {"c": claim}
+        )
+        return [r[0] for r in rows]
+
+    @staticmethod
+    def _write_places(tx: Tx, claim: int, places: list[int]) -> None:
+        table = ClaimPlace.__table__  # type: ignore[attr-defined]
+        tx.connection.execute(delete(table).where(table.c.claim_id == claim))
+        if places:
+            tx.connection.execute(
+                insert(table), [{"claim_id": claim, "place_id": p, "position": i} for i, p in enumerate(places)]
+            )
+
+    @staticmethod
+    def _ext_ids(tx: Tx, claims: set[int]) -> dict[int, str]:
+        if not claims:
+            return {}
+        query = text("SELECT id, ext_id FROM claim WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
+        return {r[0]: r[1] for r in tx.connection.execute(query, {"ids": sorted(claims)})}
+
+    @staticmethod
+    def _rows(tx: Tx, sql: str, claim: int) -> list[dict[str, Any]]:
+        return [dict(r._mapping) for r in tx.connection.execute(text(sql), {"c": claim})]
+
+
+def _describe_edit(old: dict[str, Any]) -> str:
+    if not old:
+        return "no change"
+    names = ", ".join(sorted(old))
+    return f"edit claim {names}"

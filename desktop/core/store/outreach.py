@@ -1,0 +1,102 @@
+"""Writes of requests for comment (outreach) and the claims they are about."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from sqlalchemy import delete, insert, text
+
+from desktop.core import validate
+from desktop.core.errors import NotFound
+from desktop.core.schema import Outreach, OutreachClaim
+from desktop.core.store.base import StoreBase
+from desktop.core.store.tx import Result, Tx
+
+
+class OutreachWrites(StoreBase):
+    def create_outreach(self, party: str, about: list[int] | None = None, **fields: Any) -> Result:
+        ext_id = fields.pop("ext_id", None)
+        values = {"party": party, "contacted": None, "status": "pending", "response": None, **fields}
+        self._check(values, validate.OUTREACH_CHECKS, "request for comment")
+        about = list(about or [])
+        with self._tx() as tx:
+            row = Outreach(ext_id=ext_id or tx.new_ext_id(Outreach, "o"), **values)
+            tx.session.add(row)
+            tx.session.flush()
+            assert row.id is not None
+            self._write_about(tx, row.id, about)
+            tx.audit_fields("outreach", row.ext_id, "create", {**values, "about": about})
+            tx.change.outreach = True
+            tx.change.claims |= set(about)
+            ident = row.id
+        return Result(
+            tx.change, partial(OutreachWrites.delete_outreach, ident=ident), f"request comment from {party}", ident
+        )
+
+    def update_outreach(self, ident: int, **changes: Any) -> Result:
+        about = changes.pop("about", None)
+        self._check(changes, validate.OUTREACH_CHECKS, "request for comment")
+        with self._tx() as tx:
+            row = self._get(tx, Outreach, ident, "request for comment")
+            old = self._apply(tx, row, "outreach", changes)
+            if about is not None:
+                previous = self.outreach_about(tx, ident)
+                if previous != about:
+                    self._write_about(tx, ident, about)
+                    tx.audit("outreach", row.ext_id, "update", "about", previous, about)
+                    old["about"] = previous
+                    tx.change.claims |= set(previous) | set(about)
+            tx.change.claims |= set(self.outreach_about(tx, ident))
+            tx.change.outreach = True
+        return Result(
+            tx.change, partial(OutreachWrites.update_outreach, ident=ident, **old), f"edit request to {row.party}"
+        )
+
+    def delete_outreach(self, ident: int) -> Result:
+        with self._tx() as tx:
+            row = self._get(tx, Outreach, ident, "request for comment")
+            snapshot = {"row": self._snapshot(row), "about": self.outreach_about(tx, ident)}
+            tx.audit_fields("outreach", row.ext_id, "delete", {**self._audited_values(row), "about": snapshot["about"]})
+            tx.session.delete(row)
+            tx.change.outreach = True
+            tx.change.claims |= set(snapshot["about"])
+        return Result(
+            tx.change, partial(OutreachWrites._restore_outreach, snapshot=snapshot), f"delete request to {row.party}"
+        )
+
+    def _restore_outreach(self, snapshot: dict[str, Any]) -> Result:
+        with self._tx() as tx:
+            row = Outreach(**snapshot["row"])
+            tx.session.add(row)
+            tx.session.flush()
+            assert row.id is not None
+            self._write_about(tx, row.id, snapshot["about"])
+            tx.audit_fields("outreach", row.ext_id, "create", {**self._audited_values(row), "about": snapshot["about"]})
+            tx.change.outreach = True
+            tx.change.claims |= set(snapshot["about"])
+            ident = row.id
+        return Result(
+            tx.change, partial(OutreachWrites.delete_outreach, ident=ident), f"restore request to {row.party}", ident
+        )
+
+    @staticmethod
+    def outreach_about(tx: Tx, outreach: int) -> list[int]:
+        rows = tx.connection.execute(
+            text("SELECT claim_id FROM outreach_claim WHERE outreach_id = :o ORDER BY position"), {"o": outreach}
+        )
+        return [r[0] for r in rows]
+
+    @staticmethod
+    def _write_about(tx: Tx, outreach: int, claims: list[int]) -> None:
+        if len(set(claims)) != len(claims):
+            raise NotFound("a request for comment names the same claim twice")
+        for claim in claims:
+            if tx.connection.execute(text("SELECT 1 FROM claim WHERE id = :c"), {"c": claim}).first() is None:
+                raise NotFound(f"claim {claim} no longer exists")
+        table = OutreachClaim.__table__  # type: ignore[attr-defined]
+        tx.connection.execute(delete(table).where(table.c.outreach_id == outreach))
+        if claims:
+            tx.connection.execute(
+                insert(table), [{"outreach_id": outreach, "claim_id": c, "position": i} for i, c in enumerate(claims)]
+            )

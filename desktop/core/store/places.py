@@ -1,0 +1,127 @@
+"""Writes of places and their aliases.
+
+Deleting a place removes it from the claims that named it (the claims stay);
+undo restores the place, its aliases and those references.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from sqlalchemy import delete, insert, text
+
+from desktop.core import validate
+from desktop.core.schema import ClaimPlace, Place, PlaceAlias
+from desktop.core.store.base import StoreBase
+from desktop.core.store.tx import Result, Tx
+from desktop.core.text import fold
+
+
+class PlaceWrites(StoreBase):
+    def create_place(self, name: str, aliases: list[str] | None = None, **fields: Any) -> Result:
+        ext_id = fields.pop("ext_id", None)
+        values = {"name": name, "aliases": list(aliases or []), "region": None, "lat": None, "lon": None, **fields}
+        self._check(values, validate.PLACE_CHECKS, "place")
+        with self._tx() as tx:
+            row = Place(
+                ext_id=ext_id or tx.new_ext_id(Place, "pl"),
+                name=name,
+                folded=fold(name),
+                region=values["region"],
+                lat=values["lat"],
+                lon=values["lon"],
+            )
+            tx.session.add(row)
+            tx.session.flush()
+            assert row.id is not None
+            self._write_aliases(tx, row.id, values["aliases"])
+            tx.audit_fields("place", row.ext_id, "create", values)
+            tx.change.places = True
+            ident = row.id
+        return Result(tx.change, partial(PlaceWrites.delete_place, ident=ident), f"add place {name}", ident)
+
+    def update_place(self, ident: int, **changes: Any) -> Result:
+        self._check(changes, validate.PLACE_CHECKS, "place")
+        with self._tx() as tx:
+            row = self._get(tx, Place, ident, "place")
+            aliases = changes.pop("aliases", None)
+            old = self._apply(tx, row, "place", changes)
+            if "name" in old:
+                row.folded = fold(row.name)
+            if aliases is not None:
+                before = self.place_aliases(tx, ident)
+                if before != aliases:
+                    self._write_aliases(tx, ident, aliases)
+                    tx.audit("place", row.ext_id, "update", "aliases", before, aliases)
+                    old["aliases"] = before
+            tx.change.places = True
+            tx.change.claims |= self._claims_at(tx, ident)
+        return Result(tx.change, partial(PlaceWrites.update_place, ident=ident, **old), f"edit place {row.name}")
+
+    def delete_place(self, ident: int) -> Result:
+        with self._tx() as tx:
+            row = self._get(tx, Place, ident, "place")
+            snapshot = {
+                "row": self._snapshot(row),
+                "aliases": self.place_aliases(tx, ident),
+                "claims": [
+                    dict(r._mapping)
+                    for r in tx.connection.execute(
+                        text("SELECT claim_id, place_id, position FROM claim_place WHERE place_id = :p"), {"p": ident}
+                    )
+                ],
+            }
+            tx.audit_fields(
+                "place",
+                row.ext_id,
+                "delete",
+                {
+                    "name": row.name,
+                    "aliases": snapshot["aliases"],
+                    "region": row.region,
+                    "lat": row.lat,
+                    "lon": row.lon,
+                },
+            )
+            tx.change.claims |= {c["claim_id"] for c in snapshot["claims"]}
+            tx.session.delete(row)  # aliases and claim references cascade
+            tx.change.places = True
+        return Result(tx.change, partial(PlaceWrites._restore_place, snapshot=snapshot), f"delete place {row.name}")
+
+    def _restore_place(self, snapshot: dict[str, Any]) -> Result:
+        with self._tx() as tx:
+            row = Place(**snapshot["row"])
+            tx.session.add(row)
+            tx.session.flush()
+            assert row.id is not None
+            self._write_aliases(tx, row.id, snapshot["aliases"])
+            if snapshot["claims"]:
+                tx.connection.execute(insert(ClaimPlace.__table__), snapshot["claims"])  # type: ignore[arg-type]
+            tx.audit_fields("place", row.ext_id, "create", {"name": row.name, "aliases": snapshot["aliases"]})
+            tx.change.places = True
+            tx.change.claims |= {c["claim_id"] for c in snapshot["claims"]}
+            ident = row.id
+        return Result(tx.change, partial(PlaceWrites.delete_place, ident=ident), f"restore place {row.name}", ident)
+
+    @staticmethod
+    def place_aliases(tx: Tx, place: int) -> list[str]:
+        rows = tx.connection.execute(
+            text("SELECT alias FROM place_alias WHERE place_id = :p ORDER BY position"), {"p": place}
+        )
+        return [r[0] for r in rows]
+
+    @staticmethod
+    def _write_aliases(tx: Tx, place: int, aliases: list[str]) -> None:
+        tx.session.flush()
+        tx.connection.execute(delete(PlaceAlias.__table__).where(PlaceAlias.__table__.c.place_id == place))  # type: ignore[attr-defined]
+        if aliases:
+            tx.connection.execute(
+                insert(PlaceAlias.__table__),  # type: ignore[arg-type]
+                [{"place_id": place, "position": i, "alias": a, "folded": fold(a)} for i, a in enumerate(aliases)],
+            )
+
+    @staticmethod
+    def _claims_at(tx: Tx, place: int) -> set[int]:
+        rows = tx.connection.execute(text("SELECT claim_id FROM claim_place WHERE place_id = :p"), {"p": place})
+        return {r[0] for r in rows}

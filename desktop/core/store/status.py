@@ -1,0 +1,202 @@
+"""Keeping the derived status columns of ``claim`` true, inside the write transaction.
+
+The status engine (``desktop.core.corroboration``) is pure; here it runs over a
+``SqlGraph`` that reads the workspace lazily, so one link change costs a few
+indexed queries about the clusters it touches, not a load of the workspace.
+
+Which claims can change status (DESIGN §2):
+- an evidence link a–b: every member of a's and of b's ``repeats`` cluster;
+- a ``repeats`` link, a claim's source, a source's side or group, a deleted
+  claim: the clusters involved before *and* after the change (members join or
+  leave, origins move), plus every cluster linked by evidence to one of their
+  members, because independence from them is judged on those origins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.engine import Connection
+
+from desktop.core import corroboration
+from desktop.core.corroboration import Derivation, LinkRef, MemoryGraph
+
+_EVIDENCE_SQL = text(
+    "SELECT id, to_id, relation FROM link WHERE from_id = :c AND relation != 'repeats' "
+    "UNION ALL SELECT id, from_id, relation FROM link WHERE to_id = :c AND relation != 'repeats'"
+)
+
+
+class SqlGraph:
+    """``corroboration.Graph`` over the open connection; caches only for its own short life."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+        self.source_of = lru_cache(maxsize=None)(self._source_of)  # type: ignore[method-assign]
+        self.source_side_group = lru_cache(maxsize=None)(self._source_side_group)  # type: ignore[method-assign]
+
+    def _source_of(self, claim: int) -> int:
+        value = self._c.execute(text("SELECT source_id FROM claim WHERE id = :c"), {"c": claim}).scalar()
+        assert value is not None, f"claim {claim} vanished"
+        return int(value)
+
+    def source_of(self, claim: int) -> int:  # replaced by the cached version in __init__
+        return self._source_of(claim)
+
+    def _source_side_group(self, source: int) -> tuple[str, str]:
+        row = self._c.execute(text("SELECT side, group_label FROM source WHERE id = :s"), {"s": source}).one()
+        return (row[0] or "", row[1] or "")
+
+    def source_side_group(self, source: int) -> tuple[str, str]:
+        return self._source_side_group(source)
+
+    def repeats_of(self, claim: int) -> Iterable[int]:
+        rows = self._c.execute(text("SELECT to_id FROM link WHERE from_id = :c AND relation = 'repeats'"), {"c": claim})
+        return [r[0] for r in rows]
+
+    def repeated_by(self, claim: int) -> Iterable[int]:
+        rows = self._c.execute(text("SELECT from_id FROM link WHERE to_id = :c AND relation = 'repeats'"), {"c": claim})
+        return [r[0] for r in rows]
+
+    def evidence_links(self, claim: int) -> Iterable[LinkRef]:
+        rows = self._c.execute(_EVIDENCE_SQL, {"c": claim})
+        return [LinkRef(link=r[0], other=r[1], relation=r[2]) for r in rows]
+
+    def existing(self, claims: Iterable[int]) -> set[int]:
+        ids = list(claims)
+        if not ids:
+            return set()
+        query = text("SELECT id FROM claim WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
+        return {r[0] for r in self._c.execute(query, {"ids": ids})}
+
+
+def neighbourhood(graph: corroboration.Graph, claims: Iterable[int]) -> set[int]:
+    """The clusters of ``claims`` plus every cluster linked by evidence to one of their members."""
+    clusters: set[int] = set()
+    for claim in claims:
+        if claim not in clusters:
+            clusters |= corroboration.cluster_of(graph, claim)
+    result = set(clusters)
+    for member in clusters:
+        for ref in graph.evidence_links(member):
+            if ref.other not in result:
+                result |= corroboration.cluster_of(graph, ref.other)
+    return result
+
+
+def clusters(graph: corroboration.Graph, claims: Iterable[int]) -> set[int]:
+    result: set[int] = set()
+    for claim in claims:
+        if claim not in result:
+            result |= corroboration.cluster_of(graph, claim)
+    return result
+
+
+def refresh(connection: Connection, claims: set[int]) -> set[int]:
+    """Re-derive ``claims`` and write the derived columns that differ; returns the claims whose row changed."""
+    graph = SqlGraph(connection)
+    alive = graph.existing(claims)
+    if not alive:
+        return set()
+    derivations = corroboration.derive_many(graph, alive)
+    return _write_derived(connection, alive, derivations)
+
+
+def _write_derived(connection: Connection, claims: set[int], derivations: dict[int, Derivation]) -> set[int]:
+    query = text(
+        "SELECT id, verdict, status, suggested_credibility, verdict_disputed, link_count FROM claim WHERE id IN :ids"
+    ).bindparams(bindparam("ids", expanding=True))
+    counts = _link_counts(connection, claims)
+    updates = []
+    changed: set[int] = set()
+    ids = sorted(claims)
+    for start in range(0, len(ids), 500):
+        for row in connection.execute(query, {"ids": ids[start : start + 500]}):
+            derivation = derivations[row.id]
+            new = (
+                derivation.status,
+                derivation.suggested_credibility,
+                corroboration.verdict_disputed(row.verdict, derivation.status),
+                counts.get(row.id, 0),
+            )
+            if new != (row.status, row.suggested_credibility, bool(row.verdict_disputed), row.link_count):
+                changed.add(row.id)
+                updates.append({"i": row.id, "s": new[0], "c": new[1], "d": new[2], "n": new[3]})
+    if updates:
+        connection.execute(
+            text(
+                "UPDATE claim SET status=:s, suggested_credibility=:c, verdict_disputed=:d, link_count=:n WHERE id=:i"
+            ),
+            updates,
+        )
+    return changed
+
+
+def _link_counts(connection: Connection, claims: set[int]) -> dict[int, int]:
+    query = text(
+        "SELECT c, count(*) FROM (SELECT from_id AS c FROM link WHERE from_id IN :ids "
+        "UNION ALL SELECT to_id AS c FROM link WHERE to_id IN :ids) GROUP BY c"
+    ).bindparams(bindparam("ids", expanding=True))
+    counts: dict[int, int] = {}
+    ids = sorted(claims)
+    for start in range(0, len(ids), 500):
+        counts.update({r[0]: r[1] for r in connection.execute(query, {"ids": ids[start : start + 500]})})
+    return counts
+
+
+def load_memory_graph(connection: Connection) -> MemoryGraph:
+    """The whole workspace as an in-memory graph (full re-derivation, ``status --as-of``, checks)."""
+    graph = MemoryGraph()
+    for sid, side, group in connection.execute(text("SELECT id, side, group_label FROM source")):
+        graph.add_source(sid, side or "", group or "")
+    for cid, source, recorded in connection.execute(text("SELECT id, source_id, recorded FROM claim")):
+        graph.add_claim(cid, source, recorded=_aware(recorded))
+    for lid, f, t, relation, recorded in connection.execute(
+        text("SELECT id, from_id, to_id, relation, recorded FROM link")
+    ):
+        graph.add_link(lid, f, t, relation, recorded=_aware(recorded))
+    return graph
+
+
+def _aware(value: object) -> object:
+    """Raw SQL returns SQLite datetimes as text; the engine compares aware datetimes."""
+    import datetime as dt
+
+    if isinstance(value, str):
+        parsed = dt.datetime.fromisoformat(value)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
+
+
+def rederive_all(connection: Connection) -> set[int]:
+    """Recompute every claim's derived columns (after a bulk import); returns the claims that changed."""
+    graph = load_memory_graph(connection)
+    derivations = corroboration.derive_all(graph)
+    if not derivations:
+        return set()
+    return _write_derived(connection, set(derivations), derivations)
+
+
+def stale_claims(connection: Connection) -> list[int]:
+    """Claims whose stored derived columns disagree with a full derivation (``crosscheck check``)."""
+    graph = load_memory_graph(connection)
+    derivations = corroboration.derive_all(graph)
+    counts: dict[int, int] = {}
+    for f, t in connection.execute(text("SELECT from_id, to_id FROM link")):
+        counts[f] = counts.get(f, 0) + 1
+        counts[t] = counts.get(t, 0) + 1
+    stale = []
+    rows = connection.execute(
+        text("SELECT id, verdict, status, suggested_credibility, verdict_disputed, link_count FROM claim")
+    )
+    for row in rows:
+        d = derivations[row.id]
+        expected = (d.status, d.suggested_credibility, corroboration.verdict_disputed(row.verdict, d.status))
+        actual = (row.status, row.suggested_credibility, bool(row.verdict_disputed))
+        if expected != actual or counts.get(row.id, 0) != row.link_count:
+            stale.append(row.id)
+    return stale

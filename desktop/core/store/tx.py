@@ -1,0 +1,151 @@
+"""One write transaction: the session, the audit trail and what changed.
+
+Every store method opens exactly one ``Tx``. It is one database transaction
+(``BEGIN IMMEDIATE`` on SQLite), it writes an audit row per changed field, and it
+collects a ``Change`` that the window broadcasts after the commit so that the
+table, the detail pane and the lists refresh themselves (Anki's pattern).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import secrets
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session, SQLModel
+
+from desktop.core.db import write_connection
+from desktop.core.schema import AuditEntry
+
+if TYPE_CHECKING:
+    from desktop.core.store.api import Store
+
+
+@dataclass
+class Change:
+    """What one write changed, for the views to refresh from. Ids are internal claim ids."""
+
+    claims: set[int] = field(default_factory=set)  # rows to repaint: data or derived status changed
+    added_claims: set[int] = field(default_factory=set)
+    removed_claims: set[int] = field(default_factory=set)
+    status_changed: set[int] = field(default_factory=set)
+    sources: bool = False
+    places: bool = False
+    reports: bool = False
+    outreach: bool = False
+    links: bool = False
+    everything: bool = False  # a bulk operation: reload all
+
+    def merge(self, other: Change) -> Change:
+        self.claims |= other.claims
+        self.added_claims |= other.added_claims
+        self.removed_claims |= other.removed_claims
+        self.status_changed |= other.status_changed
+        self.sources |= other.sources
+        self.places |= other.places
+        self.reports |= other.reports
+        self.outreach |= other.outreach
+        self.links |= other.links
+        self.everything |= other.everything
+        return self
+
+
+@dataclass
+class Result:
+    """The outcome of a write: what changed, the new entity's id if any, and how to revert it.
+
+    ``undo(store)`` performs the inverse write and returns its own ``Result``, whose
+    ``undo`` redoes the original — so an undo stack needs nothing else.
+    """
+
+    change: Change
+    undo: Callable[[Store], Result]
+    description: str
+    value: Any = None
+
+
+def jsonable(value: Any) -> Any:
+    """A value as it is written into an audit row."""
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+class Tx:
+    def __init__(self, connection: Connection, session: Session, analyst: str) -> None:
+        self.connection = connection
+        self.session = session
+        self.analyst = analyst
+        self.now = utcnow()
+        self.change = Change()
+        self._audit_rows: list[dict[str, Any]] = []
+        self.status_dirty: set[int] = set()  # claims whose derived status must be recomputed
+
+    def audit(
+        self,
+        entity: str,
+        entity_id: str,
+        action: str,
+        field_name: str = "",
+        old: Any = None,
+        new: Any = None,
+    ) -> None:
+        self._audit_rows.append(
+            {
+                "at": self.now,
+                "analyst": self.analyst,
+                "entity": entity,
+                "entity_id": entity_id,
+                "action": action,
+                "field": field_name,
+                "old": jsonable(old),
+                "new": jsonable(new),
+            }
+        )
+
+    def audit_fields(self, entity: str, entity_id: str, action: str, values: dict[str, Any]) -> None:
+        """One audit row per field of a created (old=None) or deleted (new=None) entity."""
+        for name, value in values.items():
+            if action == "create":
+                self.audit(entity, entity_id, action, name, None, value)
+            else:
+                self.audit(entity, entity_id, action, name, value, None)
+
+    def flush_audit(self) -> None:
+        if self._audit_rows:
+            self.connection.execute(insert(AuditEntry.__table__), self._audit_rows)  # type: ignore[arg-type]
+            self._audit_rows.clear()
+
+    def new_ext_id(self, model: type[SQLModel], prefix: str) -> str:
+        """A fresh interchange id such as ``c-3f9a2b1c`` for something made in the window."""
+        column = model.__table__.c.ext_id  # type: ignore[attr-defined]
+        while True:
+            candidate = f"{prefix}-{secrets.token_hex(4)}"
+            if self.connection.execute(select(column).where(column == candidate)).first() is None:
+                return candidate
+
+
+@contextlib.contextmanager
+def transaction(engine: Engine, analyst: str, finish: Callable[[Tx], None]) -> Iterator[Tx]:
+    """Open one write transaction; ``finish`` runs just before the commit (status refresh, audit)."""
+    with write_connection(engine) as connection:
+        with Session(bind=connection, expire_on_commit=False, autoflush=True) as session:
+            tx = Tx(connection, session, analyst)
+            yield tx
+            session.flush()
+            finish(tx)
+            session.flush()
+            tx.flush_audit()

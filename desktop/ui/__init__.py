@@ -1,0 +1,1 @@
+"""The Qt window of Crosscheck: widgets, models and actions over desktop.core."""

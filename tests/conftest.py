@@ -1,0 +1,74 @@
+"""Shared test set-up: offscreen Qt, and one fresh workspace database per test.
+
+Building the sample workspace (migrations + import + full derivation) once per
+session and copying the file for each test keeps the suite fast (Anki's trick),
+while every test still gets its own database.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+# Must be set before any QApplication exists (DESIGN §7); harmless for core tests.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["CROSSCHECK_ANALYST"] = "tester"
+
+import pytest  # noqa: E402
+
+from desktop.core.workspace import SAMPLE_WORKSPACE, Workspace, open_workspace  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _private_user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test may touch the real default workspace or the real QSettings."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.delenv("CROSSCHECK_DB", raising=False)
+
+
+@pytest.fixture
+def workspace_path(tmp_path: Path) -> Path:
+    return tmp_path / "workspace.sqlite"
+
+
+@pytest.fixture
+def workspace(workspace_path: Path) -> Iterator[Workspace]:
+    """An empty, migrated workspace in its own SQLite file."""
+    opened = open_workspace(str(workspace_path))
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="session")
+def _sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from desktop.core.interchange import import_json
+
+    path = tmp_path_factory.mktemp("template") / "sample.sqlite"
+    built = open_workspace(str(path))
+    import_json(built.engine, SAMPLE_WORKSPACE.read_bytes(), analyst="sample")
+    # Fold the WAL into the main file so a plain copy of the closed file is complete.
+    with built.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    built.close()
+    return path
+
+
+@pytest.fixture
+def sample_workspace(_sample_template: Path, workspace_path: Path) -> Iterator[Workspace]:
+    """The sample workspace of the reference report, in its own SQLite file."""
+    shutil.copyfile(_sample_template, workspace_path)  # the template is closed: a file copy is safe
+    opened = open_workspace(str(workspace_path))
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def sample_ids(sample_workspace: Workspace) -> dict[str, int]:
+    """Interchange id → internal id of every sample claim (tests speak in the sample's ids)."""
+    with sample_workspace.engine.connect() as connection:
+        return {e: i for i, e in connection.exec_driver_sql("SELECT id, ext_id FROM claim").all()}
