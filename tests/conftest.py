@@ -67,6 +67,30 @@ def sample_workspace(_sample_template: Path, workspace_path: Path) -> Iterator[W
     opened.close()
 
 
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A real PostgreSQL server for the whole session (admin URL)."""
+    import tempfile
+
+    from tests.postgres_server import running_server
+
+    # Not under pytest's temp tree: that is private to root, and the server runs as postgres.
+    base = Path(tempfile.mkdtemp(prefix="crosscheck-pg-"))
+    try:
+        with running_server(base) as url:
+            yield url
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> str:
+    """A fresh, empty PostgreSQL database for one test."""
+    from tests.postgres_server import fresh_database
+
+    return fresh_database(postgres_server)
+
+
 @pytest.fixture
 def sample_ids(sample_workspace: Workspace) -> dict[str, int]:
     """Interchange id → internal id of every sample claim (tests speak in the sample's ids)."""

@@ -137,7 +137,7 @@ def _write_derived(connection: Connection, claims: set[int], derivations: dict[i
 def _link_counts(connection: Connection, claims: set[int]) -> dict[int, int]:
     query = text(
         "SELECT c, count(*) FROM (SELECT from_id AS c FROM link WHERE from_id IN :ids "
-        "UNION ALL SELECT to_id AS c FROM link WHERE to_id IN :ids) GROUP BY c"
+        "UNION ALL SELECT to_id AS c FROM link WHERE to_id IN :ids) AS ends GROUP BY c"
     ).bindparams(bindparam("ids", expanding=True))
     counts: dict[int, int] = {}
     ids = sorted(claims)
