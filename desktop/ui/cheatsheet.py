@@ -1,0 +1,166 @@
+"""The keyboard cheat sheet (``?`` / F1): every command grouped by category, and the filter language.
+
+Generated from ``keymap.KEYMAP`` every time, so it cannot fall behind the real
+bindings. Shown as plain text in a tree with a search box: typing narrows the
+list to commands whose label, keys, name or description contain the words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.ui.keymap import CATEGORIES, KEYMAP, KeyAction, keys_text
+
+_CONTEXT_NOTE = {
+    "table": "while the claim table has focus",
+    "window": "anywhere in the window, also in text fields",
+}
+
+
+def filter_help() -> str:
+    """The filter language (DESIGN §5), its fields taken from ``search.FIELDS`` so the two cannot drift."""
+    from desktop.core.search import FIELD_ALIASES, FIELDS
+
+    lines = [
+        "Filter language (/ or Ctrl+F, then type; Esc returns to the table)",
+        "",
+        "  words            full text in any script, accents ignored; the last word is a prefix",
+        '  "a phrase"       these words in this order',
+        "  -word            claims without the word (also -field:value)",
+    ]
+    for spec in FIELDS.values():
+        lines.append(f"  {spec.name + ':':<16} {spec.example}")
+    aliases = ", ".join(f"{alias}: = {name}:" for alias, name in FIELD_ALIASES.items())
+    lines += [
+        "",
+        "  field:a,b means a or b; different fields must all hold; place: knows every alias.",
+        f"  Also: {aliases}.",
+        "  Input that cannot be read shows a message under the filter, never an error.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+_LINK_NOTE = """\
+Linking: pin a claim with p (the status bar shows it), move to another claim and
+press c / x / n / r: the current claim corroborates / contradicts / is neutral on /
+repeats the pinned one. Shift + the same key asks for a rationale first.
+Verdicts are two keys: v then c (confirmed), r (refuted), i (inconclusive), 0 (clear).
+Every change is undoable: u or Ctrl+Z; redo with Shift+U, Ctrl+Shift+Z or Ctrl+Y.
+"""
+
+
+def grouped(keymap: Iterable[KeyAction] = KEYMAP) -> list[tuple[str, list[KeyAction]]]:
+    entries = list(keymap)
+    order = list(CATEGORIES) + sorted({e.category for e in entries} - set(CATEGORIES))
+    return [(c, [e for e in entries if e.category == c]) for c in order if any(e.category == c for e in entries)]
+
+
+def cheatsheet_text(keymap: Iterable[KeyAction] = KEYMAP) -> str:
+    """The whole cheat sheet as plain text (also what the dialog shows)."""
+    lines: list[str] = []
+    for category, entries in grouped(keymap):
+        lines.append(category)
+        for entry in entries:
+            lines.append(f"  {keys_text(entry):<34} {entry.label}")
+        lines.append("")
+    return "\n".join(lines) + "\n" + _LINK_NOTE + "\n" + filter_help()
+
+
+class CheatSheet(QDialog):
+    def __init__(self, parent: QWidget | None = None, keymap: Iterable[KeyAction] = KEYMAP) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts — Crosscheck")
+        self.resize(820, 640)
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Search commands and keys…")
+        self.search.setClearButtonEnabled(True)
+        self.tree = QTreeWidget(self)
+        self.tree.setColumnCount(3)
+        self.tree.setHeaderLabels(["Keys", "Command", "What it does"])
+        self.tree.setUniformRowHeights(True)
+        self.tree.setWordWrap(False)
+        self.tree.setAlternatingRowColors(True)
+        self._fill(keymap)
+
+        help_text = QPlainTextEdit(self)
+        help_text.setReadOnly(True)
+        help_text.setPlainText(_LINK_NOTE + "\n" + filter_help())
+        help_text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        help_text.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab goes search → list → Close
+        self.help_text = help_text
+
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        split.addWidget(self.tree)
+        split.addWidget(help_text)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        note = QLabel("Single keys work while the claim table has focus; Ctrl keys, F-keys and Esc work everywhere.")
+        note.setTextFormat(Qt.TextFormat.PlainText)
+        note.setWordWrap(True)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.search)
+        layout.addWidget(split, 1)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+        self.search.textChanged.connect(self.apply_search)
+        self.search.setFocus()
+
+    def _fill(self, keymap: Iterable[KeyAction]) -> None:
+        for category, entries in grouped(keymap):
+            group = QTreeWidgetItem([category])
+            font = group.font(0)
+            font.setBold(True)
+            group.setFont(0, font)
+            group.setFirstColumnSpanned(False)
+            for entry in entries:
+                item = QTreeWidgetItem([keys_text(entry, native=True), entry.label, entry.description])
+                item.setData(0, Qt.ItemDataRole.UserRole, entry.name)
+                item.setToolTip(2, f"{entry.description}\n({entry.name}; keys work {_CONTEXT_NOTE[entry.context]})")
+                group.addChild(item)
+            self.tree.addTopLevelItem(group)
+        self.tree.expandAll()
+        self.tree.resizeColumnToContents(0)
+        self.tree.resizeColumnToContents(1)
+
+    def listed_names(self, visible_only: bool = False) -> list[str]:
+        names = []
+        for i in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(i)
+            for j in range(group.childCount()):
+                item = group.child(j)
+                if not (visible_only and item.isHidden()):
+                    names.append(item.data(0, Qt.ItemDataRole.UserRole))
+        return names
+
+    def apply_search(self, text: str) -> None:
+        words = text.lower().split()
+        for i in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(i)
+            shown = 0
+            for j in range(group.childCount()):
+                item = group.child(j)
+                haystack = " ".join(
+                    [item.text(0), item.text(1), item.text(2), item.data(0, Qt.ItemDataRole.UserRole), group.text(0)]
+                ).lower()
+                hide = not all(word in haystack for word in words)
+                item.setHidden(hide)
+                shown += not hide
+            group.setHidden(shown == 0)

@@ -1,0 +1,254 @@
+"""The File menu's commands: new / open workspace, import, export, back up.
+
+Import runs in a worker thread (one transaction; thousands of claims take a
+while) behind a window-modal busy dialog, so the window keeps painting; the
+engine hands the worker its own connection. Errors the user can fix arrive as
+``UserError`` and are shown in a message box with every detail (an import lists
+each problem with its JSON path); anything else is a bug and propagates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
+from sqlalchemy.exc import DBAPIError
+
+from desktop.core.errors import UserError
+from desktop.ui.window_settings import FOLDER, app_settings, read_text
+
+if TYPE_CHECKING:
+    from desktop.ui.main_window import MainWindow
+
+_WORKSPACE_FILTER = "Crosscheck workspace (*.sqlite *.sqlite3 *.db);;All files (*)"
+_JSON_FILTER = "Crosscheck JSON (*.json)"
+_CSV_FILTER = "CSV, one row per claim (*.csv)"
+
+
+class _ImportJob(QObject):
+    """Runs ``import_json`` on a pool thread; the signals cross back to the window's thread (queued)."""
+
+    done = Signal(object)  # ImportReport
+    failed = Signal(object)  # the exception
+
+    def __init__(self, engine: Any, data: bytes, analyst: str) -> None:
+        super().__init__()
+        self._engine, self._data, self._analyst = engine, data, analyst
+
+    def run(self) -> None:
+        from desktop.core.interchange import import_json
+
+        try:
+            report = import_json(self._engine, self._data, analyst=self._analyst)
+        except Exception as error:  # noqa: BLE001 — handed to the window's thread, which decides
+            self.failed.emit(error)
+        else:
+            self.done.emit(report)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a crash never leaves a half-written export behind."""
+    partial = path.with_name(path.name + ".partial")
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise UserError(f"cannot write {path}: {error.strerror or error}") from error
+
+
+class FileCommands(QObject):
+    import_finished = Signal(bool)  # True when something was imported (for tests and the window)
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self.progress: QProgressDialog | None = None
+        self._job: _ImportJob | None = None
+        self._import_name = ""
+        for name, slot in (
+            ("file.new", self.new_workspace),
+            ("file.open", self.open_workspace),
+            ("file.import", self.import_file),
+            ("file.export", self.export_file),
+            ("file.backup", self.backup),
+        ):
+            window.actions[name].triggered.connect(window.guarded(slot))
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def _folder(self) -> str:
+        return read_text(app_settings(), FOLDER) or str(Path.home())
+
+    def _remember(self, path: str) -> None:
+        app_settings().setValue(FOLDER, str(Path(path).parent))
+
+    def _problem(self, title: str, error: UserError) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, str(error), QMessageBox.StandardButton.Ok, self.window)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        errors = getattr(error, "errors", None)
+        if errors:
+            box.setDetailedText("\n".join(f"{path}: {message}" for path, message in errors))
+        box.exec()
+        self.window.status.error(f"{title}: {error}")
+
+    def _switch_to(self, location: str) -> None:
+        from desktop.core.workspace import open_workspace
+
+        try:
+            workspace = open_workspace(location, analyst=self.window.session.store.analyst)
+        except DBAPIError as error:  # not a database at all, or a locked / unreadable file
+            raise UserError(f"{Path(location).name} is not a readable Crosscheck workspace ({error.orig})") from error
+        self.window.session.replace_workspace(workspace)
+        self.window.status.hint(f"Opened {workspace.label}")
+
+    # --- commands -----------------------------------------------------------------------------
+
+    def new_workspace(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, "New workspace", str(Path(self._folder()) / "workspace.sqlite"), _WORKSPACE_FILTER
+        )
+        if not path:
+            return
+        target = Path(path)
+        if not target.suffix:
+            target = target.with_suffix(".sqlite")
+        if target.exists():
+            # Never overwrite a file here: it may be someone's workspace. Opening it is one key away.
+            self._problem("New workspace", UserError(f"{target.name} already exists; open it with Ctrl+O instead"))
+            return
+        self._remember(str(target))
+        try:
+            self._switch_to(str(target))
+        except UserError as error:
+            self._problem("New workspace", error)
+
+    def open_workspace(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open workspace", self._folder(), _WORKSPACE_FILTER)
+        if not path:
+            return
+        self._remember(path)
+        try:
+            self._switch_to(path)
+        except UserError as error:
+            self._problem("Open workspace", error)
+
+    def import_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.window, "Import", self._folder(), f"{_JSON_FILTER};;All files (*)")
+        if not path:
+            return
+        self._remember(path)
+        try:
+            data = Path(path).read_bytes()
+        except OSError as error:
+            self._problem("Import", UserError(f"cannot read {path}: {error.strerror or error}"))
+            return
+        self.start_import(data, Path(path).name)
+
+    def start_import(self, data: bytes, name: str) -> None:
+        session = self.window.session
+        self._import_name = name
+        job = _ImportJob(session.engine, data, session.store.analyst)
+        job.done.connect(self._import_done)
+        job.failed.connect(self._import_failed)
+        self._job = job  # keep it alive until its signals have arrived
+        # One transaction cannot report progress or be cancelled halfway: a busy indicator, no Cancel.
+        progress = QProgressDialog(f"Importing {name}…", "", 0, 0, self.window)
+        progress.setWindowTitle("Import")
+        progress.setCancelButton(None)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(0)
+        progress.setAutoClose(False)
+        progress.show()
+        self.progress = progress
+        self.pool.start(job.run)
+
+    @property
+    def importing(self) -> bool:
+        return self._job is not None
+
+    def _end_import(self) -> None:
+        if self.progress is not None:
+            self.progress.close()  # before the focus moves: a visible modal dialog would keep it
+            self.progress.deleteLater()
+            self.progress = None
+            self.window.activateWindow()  # not every window system hands activation back to the parent
+        self._job = None
+
+    def _import_done(self, report: Any) -> None:
+        self._end_import()
+        self.window.session.refresh_all()
+        self.window.status.hint(f"Imported {self._import_name}: {report.summary()}", 15000)
+        self.window.back_to_table()
+        self.import_finished.emit(True)
+
+    def _import_failed(self, error: Exception) -> None:
+        self._end_import()
+        self.import_finished.emit(False)
+        self.window.back_to_table()
+        if isinstance(error, UserError):
+            self._problem("Import", error)
+            return
+        raise error  # a bug: the window's exception hook shows it with its traceback
+
+    def export_file(self) -> None:
+        stem = Path(self.window.session.workspace.label).stem or "crosscheck"
+        path, chosen = QFileDialog.getSaveFileName(
+            self.window, "Export", str(Path(self._folder()) / f"{stem}.json"), f"{_JSON_FILTER};;{_CSV_FILTER}"
+        )
+        if not path:
+            return
+        target = Path(path)
+        suffix = target.suffix.lower()
+        if suffix not in (".json", ".csv"):  # no (known) extension typed: the chosen file type decides
+            suffix = ".csv" if chosen == _CSV_FILTER else ".json"
+            target = target.with_name(target.name + suffix)
+        self._remember(str(target))
+        engine = self.window.session.engine
+        try:
+            data = export_csv(engine) if suffix == ".csv" else export_json(engine)
+            write_atomically(target, data)
+        except UserError as error:
+            self._problem("Export", error)
+            return
+        self.window.status.hint(f"Exported to {target}")
+
+    def backup(self) -> None:
+        from desktop.core import db
+
+        session = self.window.session
+        stem = Path(session.workspace.label).stem or "workspace"
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, "Back up workspace", str(Path(self._folder()) / f"{stem}-{stamp}.sqlite"), _WORKSPACE_FILTER
+        )
+        if not path:
+            return
+        self._remember(path)
+        try:
+            written = db.backup(session.engine, Path(path))
+        except UserError as error:
+            self._problem("Back up", error)
+            return
+        except OSError as error:
+            self._problem("Back up", UserError(f"cannot write {path}: {error.strerror or error}"))
+            return
+        self.window.status.hint(f"Backed up to {written}")
+
+
+def export_json(engine: Any) -> bytes:
+    from desktop.core.interchange import export_json as export
+
+    return export(engine)
+
+
+def export_csv(engine: Any) -> bytes:
+    from desktop.core.interchange import export_csv as export
+
+    return export(engine)

@@ -1,0 +1,86 @@
+"""Keys the table receives that no command took: say why, instead of letting the table act on them.
+
+When a command's action is disabled (nothing pinned, no claim selected), Qt
+passes its key on to the table, and QTableView's keyboard search would jump to
+some row starting with that letter — a silent, confusing move in an app where
+letters are commands. This filter swallows plain printable keys on the table and
+puts the reason in the status bar ("Contradicts pinned claim: pin a claim
+first (p)"). It also shows the verdict chord's second keys as soon as ``v`` is
+pressed, since Qt's native chords have no visible pending state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence
+
+from desktop.ui.keymap import KEYMAP
+
+VERDICT_HINT = "Verdict: c confirmed · r refuted · i inconclusive · 0 clear  (any other key cancels)"
+_PLAIN = (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.KeypadModifier)
+
+
+def _portable(sequence: QKeySequence) -> str:
+    return sequence.toString(QKeySequence.SequenceFormat.PortableText)
+
+
+def _first_keys() -> dict[str, list[str]]:
+    """Portable text of a key (the first of a chord) → the names of the commands it starts."""
+    found: dict[str, list[str]] = {}
+    for entry in KEYMAP:
+        for keys in entry.all_keys:
+            sequence = QKeySequence(keys)
+            found.setdefault(_portable(QKeySequence(sequence[0])), []).append(entry.name)
+    return found
+
+
+class TableKeyHints(QObject):
+    """Installed on the claim table; ``reason(name)`` says why command ``name`` cannot run (None: it can)."""
+
+    def __init__(
+        self,
+        parent: QObject,
+        reason: Callable[[str], str | None],
+        label: Callable[[str], str],
+        show: Callable[[str], None],
+    ) -> None:
+        super().__init__(parent)
+        self._reason, self._label, self._show = reason, label, show
+        self._starts = _first_keys()
+        self.verdict_pending = False
+
+    @staticmethod
+    def _key_text(event: QKeyEvent) -> str:
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        return _portable(QKeySequence(QKeyCombination(modifiers, Qt.Key(event.key()))))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) or not isinstance(event, QKeyEvent):
+            return False
+        plain = event.modifiers() in _PLAIN or event.modifiers() == (
+            Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
+        )
+        if kind == QEvent.Type.ShortcutOverride:
+            # Sent before Qt looks the key up: the moment to show the pending chord.
+            if event.key() == Qt.Key.Key_V and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+                if self._reason("verdict.confirmed") is None:
+                    self.verdict_pending = True
+                    self._show(VERDICT_HINT)
+            else:
+                self.verdict_pending = False
+            return False
+        # A KeyPress that reaches the table is one no enabled shortcut took.
+        if not plain or not event.text() or not event.text().isprintable():
+            return False  # Tab, arrows without a command, Ctrl combinations: the table's own
+        names = self._starts.get(self._key_text(event), [])
+        for name in names:
+            why = self._reason(name)
+            if why is not None:
+                self._show(f"{self._label(name)}: {why}")
+                return True
+        if not names:
+            self._show(f"No command on “{event.text()}” — ? lists the keys, Ctrl+K finds a command by name.")
+        return True

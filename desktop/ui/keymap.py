@@ -1,0 +1,343 @@
+"""The one table of every named command of the window, its keys and where the keys work.
+
+git-cola keeps every binding in ``cola/hotkeys.py`` and qutebrowser maps keys to
+command names in one table; this module is both for Crosscheck. The QActions
+(``actions.py``), the menus, the command palette and the cheat sheet are all
+generated from ``KEYMAP`` — no other file spells a shortcut.
+
+Contexts decide when a key fires:
+
+``table``
+    Only while the claim table (or its viewport) has focus. Every single-key
+    binding (letters, digits, Space, Delete, ``/``, ``?``) lives here, so typing
+    "cx" in the filter bar or a detail-pane field types text and marks nothing.
+``window``
+    Anywhere in the main window, also inside text fields: Ctrl/Alt combinations,
+    function keys and Esc. (A text field still keeps the standard editing keys
+    it claims for itself, e.g. Ctrl+Z undoes typing inside a line edit.)
+
+There is deliberately no application-wide context: an ``ApplicationShortcut``
+becomes ambiguous (and dead) the moment a second main window exists.
+
+An action may add single-key ``table_keys`` to window-wide keys (``u`` beside
+Ctrl+Z): a QAction has one shortcut context, so ``actions.py`` binds those
+through a hidden alias on the table that triggers the same action.
+
+Link marking: plain ``c``/``x``/``n``/``r`` mark immediately (speed is the point
+of a review pass); Shift+the same key asks for a rationale first (optional
+depth). The verdict is a native Qt chord: ``v`` then ``c``/``r``/``i``/``0``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from desktop.core.vocab import CREDIBILITY
+
+Context = Literal["table", "window"]
+
+#: Categories in the order the cheat sheet and the palette group them.
+CATEGORIES: Final = ("Navigate", "Link", "Grade", "Verdict", "Review", "Claim", "Edit", "View", "Workspace", "Help")
+
+
+@dataclass(frozen=True)
+class KeyAction:
+    name: str  # stable command name, e.g. "link.contradicts"
+    label: str  # menu and palette text
+    keys: tuple[str, ...]  # QKeySequence portable strings, in ``context``
+    context: Context
+    category: str
+    description: str  # status tip and cheat-sheet text
+    table_keys: tuple[str, ...] = ()  # extra keys that work only while the table has focus
+    repeat: bool = False  # auto-repeat when held: only for movement (Anki turns it off for the rest)
+
+    @property
+    def all_keys(self) -> tuple[str, ...]:
+        return self.keys + self.table_keys
+
+
+def _a(
+    name: str,
+    label: str,
+    keys: str | tuple[str, ...],
+    context: Context,
+    category: str,
+    description: str,
+    table_keys: tuple[str, ...] = (),
+    repeat: bool = False,
+) -> KeyAction:
+    return KeyAction(
+        name, label, (keys,) if isinstance(keys, str) else keys, context, category, description, table_keys, repeat
+    )
+
+
+_RELATION_HELP: Final = {
+    "corroborates": "asserts the same or a compatible fact as",
+    "contradicts": "cannot be true together with",
+    "neutral": "addresses without confirming or denying",
+    "repeats": "restates (relays, cites, copies)",
+}
+_RELATION_KEYS: Final = {"corroborates": "C", "contradicts": "X", "neutral": "N", "repeats": "R"}
+_RELATION_LABELS: Final = {
+    "corroborates": "Corroborates pinned claim",
+    "contradicts": "Contradicts pinned claim",
+    "neutral": "Neutral on pinned claim",
+    "repeats": "Repeats pinned claim",
+}
+_VERDICT_KEYS: Final = {"confirmed": "C", "refuted": "R", "inconclusive": "I"}
+
+
+def _link_actions() -> list[KeyAction]:
+    found = []
+    for relation, key in _RELATION_KEYS.items():
+        help_ = f"Mark that the current claim {_RELATION_HELP[relation]} the pinned claim"
+        found.append(_a(f"link.{relation}", _RELATION_LABELS[relation], key, "table", "Link", help_ + "."))
+        found.append(
+            _a(
+                f"link.{relation}.why",
+                _RELATION_LABELS[relation] + ", with rationale…",
+                f"Shift+{key}",
+                "table",
+                "Link",
+                help_ + ", asking for a rationale first.",
+            )
+        )
+    found.append(
+        _a(
+            "link.remove",
+            "Remove link to pinned claim",
+            "-",
+            "table",
+            "Link",
+            "Remove the link, if any, between the current and the pinned claim.",
+        )
+    )
+    return found
+
+
+def _grade_actions() -> list[KeyAction]:
+    found = [
+        _a(
+            f"grade.{n}",
+            f"Credibility {n} — {meaning}",
+            str(n),
+            "table",
+            "Grade",
+            f"Grade the information of the current claim {n} ({meaning}) on the Admiralty scale.",
+        )
+        for n, meaning in CREDIBILITY.items()
+    ]
+    found.append(
+        _a("grade.clear", "Clear credibility", "0", "table", "Grade", "Remove the analyst's credibility grade.")
+    )
+    return found
+
+
+def _verdict_actions() -> list[KeyAction]:
+    found = [
+        _a(
+            f"verdict.{verdict}",
+            f"Verdict: {verdict}",
+            f"V, {key}",
+            "table",
+            "Verdict",
+            f"Record the analyst's verdict '{verdict}' (shown in place of the derived status).",
+        )
+        for verdict, key in _VERDICT_KEYS.items()
+    ]
+    found.append(
+        _a(
+            "verdict.clear",
+            "Clear verdict",
+            "V, 0",
+            "table",
+            "Verdict",
+            "Remove the verdict; the derived status shows again.",
+        )
+    )
+    return found
+
+
+KEYMAP: Final[tuple[KeyAction, ...]] = (
+    # --- Navigate ------------------------------------------------------------------------------
+    _a("claim.next", "Next claim", ("J", "Down"), "table", "Navigate", "Move to the next claim.", repeat=True),
+    _a("claim.prev", "Previous claim", ("K", "Up"), "table", "Navigate", "Move to the previous claim.", repeat=True),
+    _a("claim.first", "First claim", ("G", "Home"), "table", "Navigate", "Move to the first claim."),
+    _a("claim.last", "Last claim", ("Shift+G", "End"), "table", "Navigate", "Move to the last claim."),
+    _a(
+        "claim.next_unreviewed",
+        "Next unreviewed claim",
+        "Shift+J",
+        "table",
+        "Navigate",
+        "Skip to the next claim not yet marked reviewed, without marking this one.",
+    ),
+    _a(
+        "claim.goto_pinned",
+        "Go to pinned claim",
+        "Shift+P",
+        "table",
+        "Navigate",
+        "Move back to the pinned claim (clears the filter if it hides it).",
+    ),
+    # --- Link ----------------------------------------------------------------------------------
+    _a(
+        "claim.pin",
+        "Pin / unpin current claim",
+        "P",
+        "table",
+        "Link",
+        "Pin the current claim: the link keys then link other claims to it. On the pinned claim, unpin it.",
+    ),
+    *_link_actions(),
+    # --- Grade and verdict ---------------------------------------------------------------------
+    *_grade_actions(),
+    *_verdict_actions(),
+    # --- Review --------------------------------------------------------------------------------
+    _a(
+        "claim.review",
+        "Mark reviewed, go to next unreviewed",
+        "Space",
+        "table",
+        "Review",
+        "Mark the current claim reviewed and jump to the next unreviewed claim.",
+    ),
+    _a(
+        "claim.unreview",
+        "Mark not reviewed",
+        "Shift+Space",
+        "table",
+        "Review",
+        "Clear the reviewed mark of the current claim.",
+    ),
+    _a(
+        "claim.outreach",
+        "Record request for comment…",
+        "O",
+        "table",
+        "Review",
+        "Record that a party was asked to comment on the current claim.",
+    ),
+    # --- Claim ---------------------------------------------------------------------------------
+    _a("claim.add", "Add claim…", "A", "table", "Claim", "Add a new claim (a dialog asks for text and source)."),
+    _a(
+        "claim.edit",
+        "Edit claim",
+        ("Return", "Enter"),
+        "table",
+        "Claim",
+        "Move the focus into the detail pane to edit the current claim; Esc comes back.",
+    ),
+    _a("claim.edit_text", "Edit claim text", "E", "table", "Claim", "Edit the text of the current claim."),
+    _a("claim.edit_source", "Edit source", "S", "table", "Claim", "Choose the source of the current claim."),
+    _a("claim.edit_tags", "Edit tags", "T", "table", "Claim", "Edit the tags of the current claim."),
+    _a("claim.edit_places", "Edit places", "L", "table", "Claim", "Edit the places (locations) of the current claim."),
+    _a(
+        "claim.edit_notes", "Edit notes", "M", "table", "Claim", "Edit the analyst's notes (memo) on the current claim."
+    ),
+    _a(
+        "claim.edit_links",
+        "Go to the claim's links",
+        "Shift+L",
+        "table",
+        "Claim",
+        "Focus the list of links of the current claim: Enter goes to the other claim, Delete removes a link.",
+    ),
+    _a(
+        "claim.delete",
+        "Delete claim",
+        "Delete",
+        "table",
+        "Claim",
+        "Delete the current claim and its links (undoable: Ctrl+Z brings it back).",
+    ),
+    # --- Edit ----------------------------------------------------------------------------------
+    _a("edit.undo", "Undo", "Ctrl+Z", "window", "Edit", "Undo the last change.", table_keys=("U",)),
+    _a(
+        "edit.redo",
+        "Redo",
+        ("Ctrl+Shift+Z", "Ctrl+Y"),
+        "window",
+        "Edit",
+        "Redo the last undone change.",
+        table_keys=("Shift+U",),
+    ),
+    # --- View ----------------------------------------------------------------------------------
+    _a(
+        "view.filter",
+        "Filter claims",
+        "Ctrl+F",
+        "window",
+        "View",
+        "Move the focus to the filter bar (see the filter language below).",
+        table_keys=("/",),
+    ),
+    _a("view.clear_filter", "Clear filter", "Ctrl+Shift+F", "window", "View", "Show all claims again."),
+    _a(
+        "view.table",
+        "Back to the claim table",
+        "Esc",
+        "window",
+        "View",
+        "Return the focus to the claim table from the filter bar or the detail pane.",
+    ),
+    _a(
+        "view.palette",
+        "Command palette…",
+        ("Ctrl+K", "Ctrl+Shift+P"),
+        "window",
+        "View",
+        "Find and run any command by name.",
+    ),
+    _a("view.reload", "Reload", "F5", "window", "View", "Re-read the workspace (after another program changed it)."),
+    # --- Workspace -----------------------------------------------------------------------------
+    _a("file.new", "New workspace…", "Ctrl+N", "window", "Workspace", "Create an empty workspace file and open it."),
+    _a("file.open", "Open workspace…", "Ctrl+O", "window", "Workspace", "Open another workspace file."),
+    _a(
+        "file.import",
+        "Import…",
+        "Ctrl+I",
+        "window",
+        "Workspace",
+        "Import a Crosscheck JSON document into this workspace (all or nothing).",
+    ),
+    _a(
+        "file.export",
+        "Export…",
+        "Ctrl+E",
+        "window",
+        "Workspace",
+        "Export the workspace as Crosscheck JSON or as CSV (chosen by the file type).",
+    ),
+    _a(
+        "file.backup",
+        "Back up…",
+        "Ctrl+B",
+        "window",
+        "Workspace",
+        "Write a consistent copy of the workspace (safe while it is open).",
+    ),
+    _a("file.quit", "Quit", "Ctrl+Q", "window", "Workspace", "Close Crosscheck."),
+    # --- Help ----------------------------------------------------------------------------------
+    _a(
+        "help.keys",
+        "Keyboard shortcuts",
+        "F1",
+        "window",
+        "Help",
+        "Show the cheat sheet: every command with its keys, and the filter language.",
+        table_keys=("?",),
+    ),
+    _a("help.about", "About Crosscheck", "Shift+F1", "window", "Help", "Version and licence."),
+)
+
+BY_NAME: Final[dict[str, KeyAction]] = {entry.name: entry for entry in KEYMAP}
+
+
+def keys_text(entry: KeyAction, native: bool = False) -> str:
+    """The keys of ``entry`` as one line, e.g. ``Ctrl+Z or U`` (portable spelling unless ``native``)."""
+    from PySide6.QtGui import QKeySequence
+
+    fmt = QKeySequence.SequenceFormat.NativeText if native else QKeySequence.SequenceFormat.PortableText
+    return " or ".join(QKeySequence(k).toString(fmt) for k in entry.all_keys)

@@ -1,0 +1,314 @@
+"""The main window: filter bar and claim table beside the detail pane, a status bar, menus, every command.
+
+The window composes; it owns no data. The table and the detail pane follow the
+session by themselves; the window turns keys into commands (``keymap`` →
+``actions`` → ``review_commands`` / ``file_commands``), keeps the focus on the
+table after every command, shows the pinned claim and every message in the
+status bar, and remembers its layout and last filter in QSettings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
+
+from desktop.core.detail import claim_summary
+from desktop.core.errors import UserError
+from desktop.core.store import Change
+from desktop.ui import window_settings as ws
+from desktop.ui.actions import WindowActions
+from desktop.ui.cheatsheet import CheatSheet
+from desktop.ui.claim_table import ClaimTable
+from desktop.ui.detail_pane import DetailPane
+from desktop.ui.file_commands import FileCommands
+from desktop.ui.filter_bar import FilterBar
+from desktop.ui.key_hints import TableKeyHints
+from desktop.ui.keymap import BY_NAME, KEYMAP
+from desktop.ui.palette import Command, CommandPalette
+from desktop.ui.review_commands import ReviewCommands
+from desktop.ui.session import WorkspaceSession
+from desktop.ui.status_bar import WindowStatusBar
+from desktop.ui.window_menus import build_menus
+
+# Commands that act on the current claim (disabled, with a reason, when there is none).
+_NEEDS_CLAIM = frozenset(
+    {"claim.pin", "claim.review", "claim.unreview", "claim.outreach", "claim.delete", "claim.edit"}
+    | {e.name for e in KEYMAP if e.category in ("Grade", "Verdict") or e.name.startswith("claim.edit_")}
+)
+_NEEDS_ROWS = frozenset({"claim.next", "claim.prev", "claim.first", "claim.last", "claim.next_unreviewed"})
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("mainWindow")
+
+        self.filter_bar = FilterBar()
+        self.table = ClaimTable(session)
+        self.table.setObjectName("claimTable")
+        self.detail = DetailPane(session)
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(4)
+        column.addWidget(self.filter_bar)
+        column.addWidget(self.table, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+        self.status = WindowStatusBar(self)
+        self.setStatusBar(self.status)
+
+        self.commands = WindowActions(self, self.table)
+        self.actions = self.commands.actions
+        self.review = ReviewCommands(self)
+        self.files = FileCommands(self)
+        self._connect_window_commands()
+        self.menus = build_menus(self, self.actions)
+        self.key_hints = TableKeyHints(self, self.reason, lambda name: BY_NAME[name].label, self.status.hint)
+        self.table.installEventFilter(self.key_hints)
+        self.palette_popup: CommandPalette | None = None
+        self.cheatsheet: CheatSheet | None = None
+
+        session.error.connect(self.status.error)
+        session.pinned_changed.connect(self._show_pinned)
+        session.changed.connect(self._on_changed)
+        session.current_changed.connect(lambda _claim: self.update_actions())
+        session.workspace_replaced.connect(self._on_workspace_replaced)
+        stack = session.undo_stack
+        for signal in (stack.canUndoChanged, stack.canRedoChanged, stack.undoTextChanged, stack.redoTextChanged):
+            signal.connect(lambda *_: self.update_actions())
+        self.table.claim_model.modelReset.connect(self.update_actions)
+        self.filter_bar.filter_changed.connect(self.apply_filter)
+        self.filter_bar.submitted.connect(self.back_to_table)
+        self.filter_bar.escape_pressed.connect(self.back_to_table)
+        model = self.table.claim_model
+        model.counts_changed.connect(self.filter_bar.set_counts)
+        self.filter_bar.set_counts(model.rowCount(), model.total_count())
+
+        self._show_title()
+        self.restore_settings()
+        self.update_actions()
+        self.back_to_table()
+
+    # --- plumbing for the command modules -----------------------------------------------------
+
+    def guarded(self, slot: Callable[[], Any]) -> Callable[..., None]:
+        """``slot`` as an action handler: a ``UserError`` becomes a status-bar message, never a traceback."""
+
+        def run(*_args: object) -> None:
+            try:
+                slot()
+            except UserError as error:
+                self.status.error(str(error))
+                self.back_to_table()
+
+        return run
+
+    def back_to_table(self) -> None:
+        """Focus on the table, with a current row whenever there are rows (after every command)."""
+        if self.table.current_claim() is None and self.table.claim_model.rowCount() > 0:
+            self.table.first()
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.update_actions()
+
+    def select_row(self, row: int) -> None:
+        count = self.table.claim_model.rowCount()
+        if count:
+            claim = self.table.claim_model.claim_id(max(0, min(row, count - 1)))
+            if claim is not None:
+                self.table.select_claim(claim)
+
+    def apply_filter(self, text: str) -> None:
+        message = self.table.claim_model.set_filter(text)
+        self.filter_bar.set_message(message)
+        self.update_actions()
+
+    def clear_filter(self) -> None:
+        self.filter_bar.set_text("")
+        self.apply_filter("")
+
+    # --- enabled state and reasons ------------------------------------------------------------
+
+    def reason(self, name: str) -> str | None:
+        """Why command ``name`` cannot run now, or None when it can (menus, palette and key hints share it)."""
+        stack = self.session.undo_stack
+        current = self.table.current_claim()
+        pinned = self.session.pinned
+        if name == "edit.undo":
+            return None if stack.canUndo() else "nothing to undo"
+        if name == "edit.redo":
+            return None if stack.canRedo() else "nothing to redo"
+        if name == "claim.goto_pinned":
+            return None if pinned is not None else "nothing is pinned (p pins the current claim)"
+        if name.startswith("link."):
+            if pinned is None:
+                return "pin a claim first (p), then link other claims to it"
+            if current is None:
+                return "no claim selected"
+            if current == pinned:
+                return "this is the pinned claim — move to another claim to link it"
+            return None
+        if name in _NEEDS_CLAIM and current is None:
+            return "no claim selected"
+        if name in _NEEDS_ROWS and self.table.claim_model.rowCount() == 0:
+            return "no claims in view"
+        return None
+
+    def update_actions(self) -> None:
+        for name, action in self.actions.items():
+            why = self.reason(name)
+            action.setEnabled(why is None)
+            tip = BY_NAME[name].description
+            action.setStatusTip(tip if why is None else f"{tip} — unavailable: {why}")
+        stack = self.session.undo_stack
+        self.actions["edit.undo"].setText(f"Undo {stack.undoText()}".strip())
+        self.actions["edit.redo"].setText(f"Redo {stack.redoText()}".strip())
+
+    # --- window commands ------------------------------------------------------------------------
+
+    def _connect_window_commands(self) -> None:
+        slots: dict[str, Callable[[], None]] = {
+            "edit.undo": lambda: self.undo_redo(undo=True),
+            "edit.redo": lambda: self.undo_redo(undo=False),
+            "view.filter": self.focus_filter,
+            "view.clear_filter": lambda: (self.clear_filter(), self.back_to_table()),
+            "view.table": self.escape,
+            "view.palette": self.open_palette,
+            "view.reload": self.reload,
+            "help.keys": self.open_cheatsheet,
+            "help.about": self.about,
+            "file.quit": self.close,
+        }
+        for name, slot in slots.items():
+            self.actions[name].triggered.connect(self.guarded(slot))
+
+    def undo_redo(self, *, undo: bool) -> None:
+        stack = self.session.undo_stack
+        text = stack.undoText() if undo else stack.redoText()
+        restored: list[int] = []
+
+        def note(change: Change) -> None:
+            restored.extend(change.added_claims)
+
+        self.session.changed.connect(note)
+        try:
+            stack.undo() if undo else stack.redo()
+        finally:
+            self.session.changed.disconnect(note)
+        if len(restored) == 1:
+            self.table.select_claim(restored[0])  # a deleted claim came back: show it, it is what changed
+        self.status.hint(f"{'Undone' if undo else 'Redone'}: {text}")
+        self.back_to_table()
+
+    def focus_filter(self) -> None:
+        self.filter_bar.focus_filter()
+
+    def escape(self) -> None:
+        if self.key_hints.verdict_pending:
+            self.status.clear_message()
+        self.key_hints.verdict_pending = False
+        self.back_to_table()
+
+    def reload(self) -> None:
+        self.session.refresh_all()
+        self.status.hint("Reloaded.")
+        self.back_to_table()
+
+    def open_palette(self) -> None:
+        self.update_actions()
+        commands = [Command(entry, self.actions[entry.name]) for entry in KEYMAP]
+        if self.palette_popup is not None:
+            self.palette_popup.deleteLater()
+        self.palette_popup = CommandPalette(commands, self)
+        self.palette_popup.open_over(self)
+
+    def open_cheatsheet(self) -> None:
+        if self.cheatsheet is None:
+            self.cheatsheet = CheatSheet(self)
+            self.cheatsheet.finished.connect(lambda _result: self.back_to_table())
+        self.cheatsheet.search.clear()
+        self.cheatsheet.open()
+        self.cheatsheet.search.setFocus()
+
+    def about(self) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("crosscheck")
+        except PackageNotFoundError:
+            number = "development"
+        QMessageBox.about(
+            self,
+            "About Crosscheck",
+            f"Crosscheck {number}\n\nTrack claims from many sources, link them, and see each claim's "
+            "verification status derived from the links — with its reasons.\n\nLicence: LGPL-3.0-or-later.",
+        )
+        self.back_to_table()
+
+    # --- following the session ------------------------------------------------------------------
+
+    def _show_title(self) -> None:
+        label = self.session.workspace.label
+        self.setWindowTitle(f"Crosscheck — {label}")
+        self.status.set_workspace(label)
+
+    def _show_pinned(self, claim: object = None) -> None:
+        pinned = self.session.pinned
+        if pinned is None:
+            self.status.set_pinned(None)
+        else:
+            with self.session.engine.connect() as connection:
+                self.status.set_pinned(claim_summary(connection, pinned, 90))
+        self.update_actions()
+
+    def _on_changed(self, change: Change) -> None:
+        pinned = self.session.pinned
+        if pinned is not None and (change.everything or change.sources or pinned in change.claims):
+            self._show_pinned()  # its text or source name may have changed
+        self.update_actions()
+
+    def _on_workspace_replaced(self) -> None:
+        self._show_title()
+        self.back_to_table()
+
+    # --- settings -------------------------------------------------------------------------------
+
+    def restore_settings(self) -> None:
+        settings = ws.app_settings()
+        geometry = ws.read_bytes(settings, ws.GEOMETRY)
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1400, 860)
+        splitter = ws.read_bytes(settings, ws.SPLITTER)
+        if splitter is None or not self.splitter.restoreState(splitter):
+            self.splitter.setSizes([820, 580])
+        table = ws.read_bytes(settings, ws.TABLE)
+        if table is not None:
+            self.table.restore_state(table)
+        text = ws.read_text(settings, ws.FILTER)
+        if text:
+            self.filter_bar.set_text(text)  # applies it (filter_changed → apply_filter)
+
+    def save_settings(self) -> None:
+        settings = ws.app_settings()
+        settings.setValue(ws.GEOMETRY, self.saveGeometry())
+        settings.setValue(ws.SPLITTER, self.splitter.saveState())
+        settings.setValue(ws.TABLE, self.table.save_state())
+        settings.setValue(ws.FILTER, self.filter_bar.text())
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.detail.flush()  # a field being typed in is saved, as leaving it would
+        self.files.pool.waitForDone()  # an import in flight finishes (one transaction) before we go
+        self.save_settings()
+        super().closeEvent(event)

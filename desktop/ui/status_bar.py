@@ -1,0 +1,90 @@
+"""The main window's status bar: hints and errors on the left, the pinned claim and the workspace on the right.
+
+QStatusBar.showMessage hides the ordinary widgets while a message shows and has
+no way to colour errors, so the message is a label of our own with its own
+timer, and the pinned claim is a permanent widget: it must stay visible for the
+whole linking pass, whatever message comes and goes.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
+
+_HINT_MS = 6000
+_ERROR_MS = 12000
+ERROR_PREFIX = "⚠ "
+
+
+def _plain(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # claim text is untrusted: never auto rich text
+    return label
+
+
+class WindowStatusBar(QStatusBar):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizeGripEnabled(False)
+        self.message = _plain()
+        self.message.setObjectName("statusMessage")
+        self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.pinned = _plain()
+        self.pinned.setObjectName("statusPinned")
+        self.pinned.setMaximumWidth(520)
+        self.pinned.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+        self.pinned.setContentsMargins(8, 0, 8, 0)
+        self.workspace = _plain()
+        self.workspace.setObjectName("statusWorkspace")
+        self.workspace.setContentsMargins(8, 0, 4, 0)
+        self.addWidget(self.message, 1)
+        self.addPermanentWidget(self.pinned)
+        self.addPermanentWidget(self.workspace)
+        self.pinned.hide()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.clear_message)
+        self.is_error = False
+
+    def hint(self, text: str, timeout_ms: int = _HINT_MS) -> None:
+        self._show(text, error=False, timeout_ms=timeout_ms)
+
+    def error(self, text: str) -> None:
+        self._show(ERROR_PREFIX + text, error=True, timeout_ms=_ERROR_MS)
+
+    def clear_message(self) -> None:
+        self._timer.stop()
+        self.message.clear()
+        self.message.setToolTip("")
+        self.is_error = False
+
+    def message_text(self) -> str:
+        return self.message.text()
+
+    def _show(self, text: str, *, error: bool, timeout_ms: int) -> None:
+        self.message.setText(text)
+        self.message.setToolTip(text)  # long messages are elided by the layout; the tooltip has all of it
+        palette = self.palette()
+        if error:
+            # Red-ish that reads on light and dark palettes; the ⚠ carries the meaning without colour.
+            dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
+            palette.setColor(QPalette.ColorRole.WindowText, QColor("#ff8a80" if dark else "#c62828"))
+        self.message.setPalette(palette)
+        self.is_error = error
+        self._timer.start(timeout_ms)
+
+    def set_pinned(self, summary: str | None) -> None:
+        if summary is None:
+            self.pinned.hide()
+            self.pinned.clear()
+            return
+        full = f"📌 pinned: {summary}"
+        metrics = self.pinned.fontMetrics()
+        self.pinned.setText(metrics.elidedText(full, Qt.TextElideMode.ElideRight, self.pinned.maximumWidth() - 16))
+        self.pinned.setToolTip(full + "\n(c / x / n / r link the current claim to it; p on it unpins)")
+        self.pinned.show()
+
+    def set_workspace(self, label: str) -> None:
+        self.workspace.setText(label)
+        self.workspace.setToolTip(f"Workspace: {label}")

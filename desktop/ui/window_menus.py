@@ -1,0 +1,110 @@
+"""The main window's menu bar, laid out from the named actions (the keymap decides labels and keys).
+
+Menus are for discovery: every command is in one, with its keys beside it, so an
+analyst who reaches for the mouse once learns the key for next time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMainWindow, QMenu
+
+from desktop.core.vocab import CREDIBILITY, RELATIONS, VERDICTS
+
+SEPARATOR = "-"
+
+# (menu title, entries): an entry is an action name, SEPARATOR, or (submenu title, [names]).
+MenuEntry = str | tuple[str, Sequence[str]]
+MENUS: tuple[tuple[str, Sequence[MenuEntry]], ...] = (
+    (
+        "&File",
+        ("file.new", "file.open", SEPARATOR, "file.import", "file.export", "file.backup", SEPARATOR, "file.quit"),
+    ),
+    (
+        "&Edit",
+        (
+            "edit.undo",
+            "edit.redo",
+            SEPARATOR,
+            "claim.add",
+            "claim.edit",
+            "claim.edit_text",
+            "claim.edit_source",
+            "claim.edit_tags",
+            "claim.edit_places",
+            "claim.edit_notes",
+            "claim.edit_links",
+            SEPARATOR,
+            "claim.delete",
+        ),
+    ),
+    (
+        "&Claim",
+        (
+            (
+                "&Go to",
+                (
+                    "claim.next",
+                    "claim.prev",
+                    "claim.first",
+                    "claim.last",
+                    "claim.next_unreviewed",
+                    "claim.goto_pinned",
+                ),
+            ),
+            SEPARATOR,
+            "claim.pin",
+            (
+                "&Link to pinned",
+                [f"link.{r}" for r in RELATIONS]
+                + [SEPARATOR]
+                + [f"link.{r}.why" for r in RELATIONS]
+                + [SEPARATOR, "link.remove"],
+            ),
+            ("C&redibility", [f"grade.{g}" for g in CREDIBILITY] + ["grade.clear"]),
+            ("&Verdict", [f"verdict.{v}" for v in VERDICTS] + ["verdict.clear"]),
+            SEPARATOR,
+            "claim.review",
+            "claim.unreview",
+            "claim.outreach",
+        ),
+    ),
+    (
+        "&View",
+        ("view.filter", "view.clear_filter", "view.table", SEPARATOR, "view.palette", SEPARATOR, "view.reload"),
+    ),
+    ("&Help", ("help.keys", "help.about")),
+)
+
+
+def _fill(menu: QMenu, entries: Sequence[MenuEntry], actions: Mapping[str, QAction]) -> None:
+    for entry in entries:
+        if entry == SEPARATOR:
+            menu.addSeparator()
+        elif isinstance(entry, tuple):
+            _fill(menu.addMenu(entry[0]), entry[1], actions)
+        else:
+            menu.addAction(actions[entry])
+
+
+def build_menus(window: QMainWindow, actions: Mapping[str, QAction]) -> dict[str, QMenu]:
+    """Add the menus to ``window``'s menu bar; returns them by title (without the ``&``)."""
+    menus: dict[str, QMenu] = {}
+    for title, entries in MENUS:
+        menu = window.menuBar().addMenu(title)
+        _fill(menu, entries, actions)
+        menus[title.replace("&", "")] = menu
+    return menus
+
+
+def menu_names(entries: Sequence[MenuEntry] | None = None) -> list[str]:
+    """Every action name placed in the menus (a test checks that no command is left out)."""
+    found: list[str] = []
+    for entry in entries if entries is not None else [e for _, group in MENUS for e in group]:
+        if isinstance(entry, tuple):
+            found += menu_names(entry[1])
+        elif entry != SEPARATOR:
+            found.append(entry)
+    return found

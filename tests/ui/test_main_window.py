@@ -1,0 +1,400 @@
+"""The main window: shortcut contexts, focus after commands, the status bar, files, settings, errors."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from desktop.core.workspace import Workspace, open_workspace
+from desktop.ui import app as app_module
+from desktop.ui.main_window import MainWindow
+from desktop.ui.session import WorkspaceSession
+from desktop.ui.status_bar import ERROR_PREFIX
+from tests.ui.window_fixtures import (  # noqa: F401  (fixtures)
+    OFFSCREEN_NOISE,
+    open_window_fixture,
+    review_session_fixture,
+    settings_dir_fixture,
+    window_fixture,
+)
+
+pytestmark = OFFSCREEN_NOISE
+
+Opener = Callable[[WorkspaceSession], MainWindow]
+
+
+def _ran(window: MainWindow) -> list[str]:
+    names: list[str] = []
+    window.commands.ran.connect(names.append)
+    return names
+
+
+def _link(window: MainWindow, a: int, b: int) -> Any:
+    return window.session.store.link_between(a, b)
+
+
+def _pin_and_go(qtbot: QtBot, window: MainWindow, pinned: int, current: int) -> None:
+    assert window.table.select_claim(pinned)
+    qtbot.keyClick(window.table, Qt.Key.Key_P)
+    assert window.session.pinned == pinned
+    assert window.table.select_claim(current)
+
+
+# --- layout and status bar ----------------------------------------------------------------------
+
+
+def test_title_status_bar_and_initial_focus(window: MainWindow) -> None:
+    label = window.session.workspace.label
+    assert window.windowTitle() == f"Crosscheck — {label}"
+    assert window.status.workspace.text() == label
+    assert window.table.hasFocus()
+    assert window.table.current_claim() is not None  # a current row from the start
+    assert window.detail.claim_id == window.table.current_claim()
+
+
+def test_pinning_shows_the_pinned_claim_in_the_status_bar(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.keyClick(window.table, Qt.Key.Key_P)
+    assert window.status.pinned.isVisible()
+    assert window.status.pinned.text().startswith("📌 pinned: [")
+    qtbot.keyClick(window.table, Qt.Key.Key_P)  # p on the pinned claim unpins it
+    assert window.session.pinned is None
+    assert not window.status.pinned.isVisible()
+
+
+def test_session_errors_show_red_with_a_warning_sign(window: MainWindow) -> None:
+    window.session.error.emit("claim 9 no longer exists")
+    assert window.status.message_text() == ERROR_PREFIX + "claim 9 no longer exists"
+    assert window.status.is_error
+
+
+def test_menus_hold_every_command_with_undo_text(qtbot: QtBot, window: MainWindow) -> None:
+    assert list(window.menus) == ["File", "Edit", "Claim", "View", "Help"]
+    assert not window.actions["edit.undo"].isEnabled()
+    qtbot.keyClick(window.table, Qt.Key.Key_3)
+    assert window.actions["edit.undo"].isEnabled()
+    assert window.actions["edit.undo"].text() == "Undo credibility 3"
+
+
+# --- shortcut contexts ----------------------------------------------------------------------------
+
+
+def test_typing_in_the_filter_bar_marks_nothing(qtbot: QtBot, window: MainWindow, sample_ids: dict[str, int]) -> None:
+    """With a pinned claim, "cx" typed in the filter is text, not corroborates + contradicts."""
+    pinned, current = sample_ids["c-genstaff-repelled"], sample_ids["c-mb-klishchiivka"]
+    _pin_and_go(qtbot, window, pinned, current)
+    ran = _ran(window)
+    qtbot.keyClick(window.table, Qt.Key.Key_Slash)
+    assert window.filter_bar.edit.hasFocus()
+    qtbot.keyClicks(window.filter_bar.edit, "cx1v0 pu")
+    assert window.filter_bar.text() == "cx1v0 pu"
+    assert ran == ["view.filter"]
+    assert _link(window, current, pinned) is None
+    assert window.session.undo_stack.count() == 0
+
+
+def test_typing_in_a_detail_field_marks_nothing(qtbot: QtBot, window: MainWindow, sample_ids: dict[str, int]) -> None:
+    _pin_and_go(qtbot, window, sample_ids["c-genstaff-repelled"], sample_ids["c-mb-klishchiivka"])
+    qtbot.keyClick(window.table, Qt.Key.Key_T)  # t: the tags field
+    assert window.detail.tags.hasFocus()
+    ran = _ran(window)
+    qtbot.keyClicks(window.detail.tags, "x c 2")
+    assert ran == []
+    assert window.detail.tags.text().endswith("x c 2")
+    qtbot.keyClick(window.detail.tags, Qt.Key.Key_Escape)  # first Esc reverts the typing
+    qtbot.keyClick(window.detail.tags, Qt.Key.Key_Escape)  # second: back to the table
+    assert window.table.hasFocus()
+    assert window.session.undo_stack.count() == 0
+
+
+def test_escape_returns_from_the_filter_keeping_it(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.keyClick(window.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.filter_bar.edit.hasFocus()
+    qtbot.keyClicks(window.filter_bar.edit, "status:contradicted")
+    qtbot.keyClick(window.filter_bar.edit, Qt.Key.Key_Escape)
+    assert window.table.hasFocus()
+    qtbot.waitUntil(lambda: window.table.claim_model.filter_text() == "status:contradicted")
+    assert window.table.claim_model.rowCount() == 3
+    assert window.table.current_claim() is not None
+
+
+def test_a_disabled_command_key_explains_itself(qtbot: QtBot, window: MainWindow) -> None:
+    """x with nothing pinned: the status bar says why, and the table does not jump."""
+    before = window.table.current_claim()
+    qtbot.keyClick(window.table, Qt.Key.Key_X)
+    assert "pin a claim first" in window.status.message_text()
+    assert window.table.current_claim() == before
+    qtbot.keyClick(window.table, Qt.Key.Key_W)
+    assert "No command on" in window.status.message_text()
+
+
+def test_user_errors_from_commands_go_to_the_status_bar(
+    qtbot: QtBot, window: MainWindow, sample_ids: dict[str, int]
+) -> None:
+    _pin_and_go(qtbot, window, sample_ids["c-genstaff-repelled"], sample_ids["c-mb-klishchiivka"])
+    qtbot.keyClick(window.table, Qt.Key.Key_Minus)  # remove a link that does not exist
+    assert window.status.is_error and "not linked" in window.status.message_text()
+    assert window.table.hasFocus()
+
+
+# --- focus after commands -------------------------------------------------------------------------
+
+
+def test_focus_stays_on_the_table_after_link_undo_and_delete(
+    qtbot: QtBot, window: MainWindow, sample_ids: dict[str, int]
+) -> None:
+    pinned, current = sample_ids["c-genstaff-repelled"], sample_ids["c-mb-klishchiivka"]
+    _pin_and_go(qtbot, window, pinned, current)
+    qtbot.keyClick(window.table, Qt.Key.Key_C)
+    assert _link(window, current, pinned)["relation"] == "corroborates"
+    assert window.table.hasFocus() and window.table.current_claim() == current
+    qtbot.keyClick(window.table, Qt.Key.Key_U)
+    assert _link(window, current, pinned) is None
+    assert window.table.hasFocus() and window.table.current_claim() == current
+    count = window.table.claim_model.rowCount()
+    qtbot.keyClick(window.table, Qt.Key.Key_Delete)
+    assert window.table.claim_model.rowCount() == count - 1
+    assert "Deleted — Ctrl+Z" in window.status.message_text()
+    assert window.table.hasFocus() and window.table.current_claim() not in (None, current)
+    qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.table.claim_model.rowCount() == count
+    assert window.table.current_claim() == current  # the restored claim is selected again
+    assert window.table.hasFocus()
+
+
+def test_shift_link_key_asks_for_a_rationale(
+    qtbot: QtBot, window: MainWindow, sample_ids: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pinned, current = sample_ids["c-genstaff-repelled"], sample_ids["c-mb-klishchiivka"]
+    _pin_and_go(qtbot, window, pinned, current)
+    asked: list[tuple[str, ...]] = []
+
+    def answer(parent: object, relation: str, a: str, b: str) -> str | None:
+        asked.append((relation, a, b))
+        return "different villages"
+
+    monkeypatch.setattr("desktop.ui.dialogs.rationale.ask_rationale", answer)
+    qtbot.keyClick(window.table, Qt.Key.Key_N, Qt.KeyboardModifier.ShiftModifier)
+    assert asked and asked[0][0] == "neutral"
+    link = _link(window, current, pinned)
+    assert link["relation"] == "neutral" and link["rationale"] == "different villages"
+    monkeypatch.setattr("desktop.ui.dialogs.rationale.ask_rationale", lambda *a: None)  # cancelled
+    qtbot.keyClick(window.table, Qt.Key.Key_X, Qt.KeyboardModifier.ShiftModifier)
+    assert _link(window, current, pinned)["relation"] == "neutral"
+    assert window.table.hasFocus()
+
+
+def test_enter_edits_in_the_detail_pane_and_escape_comes_back(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)
+    assert window.detail.text.hasFocus()
+    qtbot.keyClick(window.detail.text, Qt.Key.Key_Escape)
+    assert window.table.hasFocus()
+
+
+def test_space_on_the_last_unreviewed_claim_says_so(qtbot: QtBot, window: MainWindow) -> None:
+    session = window.session
+    with session.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE claim SET reviewed = 1")
+    session.refresh_all()
+    window.back_to_table()
+    claim = window.table.current_claim()
+    qtbot.keyClick(window.table, Qt.Key.Key_Space)
+    assert "No unreviewed claim" in window.status.message_text()
+    assert window.table.current_claim() == claim
+    assert session.undo_stack.count() == 0  # already reviewed: no empty undo step
+
+
+# --- files ----------------------------------------------------------------------------------------
+
+
+def _save_as(monkeypatch: pytest.MonkeyPatch, path: Path, chosen: str = "") -> None:
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), chosen))
+
+
+def _open_as(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+
+
+def _no_message_boxes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    shown: list[str] = []
+
+    def exec_(box: QMessageBox) -> int:
+        shown.append(box.text() + "\n" + box.detailedText())
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+    return shown
+
+
+def test_export_json_and_csv_by_extension_and_by_filter(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _save_as(monkeypatch, tmp_path / "out.json")
+    qtbot.keyClick(window.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    document = json.loads((tmp_path / "out.json").read_bytes())
+    assert document["format"] == "crosscheck-workspace" and len(document["claims"]) == 20
+    from desktop.ui.file_commands import _CSV_FILTER
+
+    _save_as(monkeypatch, tmp_path / "claims", _CSV_FILTER)  # no extension: the chosen type decides
+    qtbot.keyClick(window.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert (tmp_path / "claims.csv").read_bytes().count(b"\n") >= 21
+    assert "Exported" in window.status.message_text()
+    assert window.table.hasFocus()
+
+
+def test_backup_writes_a_copy(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _save_as(monkeypatch, tmp_path / "copy.sqlite")
+    qtbot.keyClick(window.table, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    copy = open_workspace(str(tmp_path / "copy.sqlite"))
+    try:
+        assert not copy.is_empty()
+    finally:
+        copy.close()
+
+
+def _document(claim_id: str = "c-new") -> bytes:
+    return json.dumps(
+        {
+            "format": "crosscheck-workspace",
+            "version": 1,
+            "sources": [{"id": "src-imported", "name": "Imported channel", "kind": "telegram-channel"}],
+            "claims": [{"id": claim_id, "text": "An imported claim about Soledar.", "source": "src-imported"}],
+        }
+    ).encode()
+
+
+def test_import_runs_in_a_worker_behind_a_busy_dialog(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "more.json"
+    path.write_bytes(_document())
+    _open_as(monkeypatch, path)
+    count = window.table.claim_model.rowCount()
+    with qtbot.waitSignal(window.files.import_finished, timeout=10000) as blocker:
+        qtbot.keyClick(window.table, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+        assert window.files.importing and window.files.progress is not None
+    assert blocker.args == [True]
+    assert window.files.progress is None
+    assert window.table.claim_model.rowCount() == count + 1
+    assert "1 claims" in window.status.message_text()
+    qtbot.waitUntil(window.table.hasFocus)
+
+
+def test_a_refused_import_lists_every_problem(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "bad.json"
+    path.write_bytes(_document().replace(b'"src-imported"}]', b'"src-missing"}]'))
+    _open_as(monkeypatch, path)
+    shown = _no_message_boxes(monkeypatch)
+    with qtbot.waitSignal(window.files.import_finished, timeout=10000) as blocker:
+        qtbot.keyClick(window.table, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    assert blocker.args == [False]
+    assert shown and "nothing imported" in shown[0] and "$.claims[0].source" in shown[0]
+    assert window.status.is_error
+    assert window.table.claim_model.rowCount() == 20
+
+
+def test_open_and_new_workspace_switch_the_window(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fresh = tmp_path / "fresh.sqlite"
+    _save_as(monkeypatch, fresh)
+    qtbot.keyClick(window.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.windowTitle() == "Crosscheck — fresh.sqlite"
+    assert window.table.claim_model.rowCount() == 0
+    assert window.table.hasFocus()
+    shown = _no_message_boxes(monkeypatch)
+    qtbot.keyClick(window.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # exists: refused
+    assert shown and "already exists" in shown[0]
+    not_a_database = tmp_path / "notes.sqlite"
+    not_a_database.write_text("hello, not a database " * 100)
+    _open_as(monkeypatch, not_a_database)
+    qtbot.keyClick(window.table, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    assert "not a readable Crosscheck workspace" in shown[-1]
+    assert window.windowTitle() == "Crosscheck — fresh.sqlite"
+
+
+# --- settings -------------------------------------------------------------------------------------
+
+
+def test_settings_persist_across_windows(
+    qtbot: QtBot, open_window: Opener, review_session: WorkspaceSession, sample_workspace: Workspace
+) -> None:
+    first = open_window(review_session)
+    first.resize(760, 540)  # inside the offscreen screen (800×600): restoreGeometry keeps windows on screen
+    first.splitter.setSizes([450, 300])
+    first.table.horizontalHeader().resizeSection(1, 233)
+    first.filter_bar.set_text("place:soledar")
+    sizes = first.splitter.sizes()
+    first.close()
+
+    second = open_window(WorkspaceSession(sample_workspace))
+    assert (second.width(), second.height()) == (760, 540)
+    assert second.splitter.sizes() == sizes
+    assert second.table.horizontalHeader().sectionSize(1) == 233
+    assert second.filter_bar.text() == "place:soledar"
+    assert second.table.claim_model.filter_text() == "place:soledar"
+    assert second.table.claim_model.rowCount() == 1
+
+
+# --- start-up and errors --------------------------------------------------------------------------
+
+
+def test_run_reports_a_workspace_it_cannot_open(monkeypatch: pytest.MonkeyPatch, settings_dir: Path) -> None:
+    from desktop.core import workspace
+    from desktop.core.errors import UserError
+
+    def refuse(location: object) -> None:
+        raise UserError("the workspace was made by a newer Crosscheck")
+
+    shown: list[str] = []
+    monkeypatch.setattr(workspace, "open_workspace", refuse)
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+    monkeypatch.setattr(QApplication, "setHighDpiScaleFactorRoundingPolicy", lambda *a: None)
+    assert app_module.run("whatever.sqlite") == 1
+    assert shown and "newer Crosscheck" in shown[0]
+
+
+def test_run_opens_the_window_and_returns_the_exit_code(
+    qapp: QApplication, monkeypatch: pytest.MonkeyPatch, settings_dir: Path, tmp_path: Path
+) -> None:
+    shown: list[MainWindow] = []
+
+    def fake_exec() -> int:
+        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
+        shown.append(window)
+        window.close()
+        return 0
+
+    monkeypatch.setattr(qapp, "exec", fake_exec)
+    assert app_module.run(str(tmp_path / "start.sqlite")) == 0
+    assert shown and shown[0].windowTitle() == "Crosscheck — start.sqlite"
+    shown[0].deleteLater()
+
+
+def test_the_exception_hook_shows_bugs_with_details(qapp: QApplication, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from desktop.core.errors import UserError
+
+    shown = _no_message_boxes(monkeypatch)
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warned.append(text))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    app_module.install_excepthook(None)
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as error:
+        sys.excepthook(RuntimeError, error, error.__traceback__)
+    assert shown and "RuntimeError: boom" in shown[0] and "Traceback" in shown[0]
+    sys.excepthook(UserError, UserError("disk full"), None)
+    assert warned == ["disk full"]
