@@ -1,0 +1,239 @@
+"""Checking a decoded interchange document, whole, before anything is written (DESIGN §3).
+
+``validate_document`` walks the document once and returns the rows to insert
+together with EVERY problem found, each with its JSON path (``$.claims[3].source``).
+It writes nothing; the caller writes only when the list is empty.
+
+Decisions (also in the package docstring):
+- strict: a key the format does not define is an error, so a misspelt
+  ``"credibilty"`` cannot silently drop the analyst's grade;
+- ``null`` means absent for every optional field (it takes the default);
+- into a non-empty workspace: an id the workspace already holds (same entity
+  type) is an error at that id, and references may name entities that are
+  already in the workspace, so a document can add claims about known sources or
+  links between known claims (a pair already linked there is an error);
+- sections are checked in the canonical order sources, reports, places, claims,
+  links, outreach, whatever their order in the file; every reference points to
+  an earlier section, so each is resolved as soon as its entity is read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from desktop.core import validate
+from desktop.core.interchange import fields, specs
+from desktop.core.interchange import format as fmt
+from desktop.core.interchange.fields import Invalid, json_type
+from desktop.core.interchange.specs import REQUIRED, Spec
+from desktop.core.store.bulk import BulkRows, WorkspaceKeys
+
+
+class Problem(NamedTuple):
+    """One thing wrong with a document: where (a JSON path) and what."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class DuplicateKeys(dict[str, Any]):
+    """A JSON object in which some key appeared twice (``json`` alone would silently keep the last)."""
+
+    duplicates: list[str]
+
+
+def member(path: str, key: str) -> str:
+    """The JSON path of ``key`` under ``path``; odd keys in bracket notation."""
+    if key.isidentifier() and key.isascii():
+        return f"{path}.{key}"
+    return f"{path}[{json.dumps(key, ensure_ascii=False)}]"
+
+
+def _q(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+class _Table:
+    """One entity's specs, arranged for a fast walk (this runs for every entity of the document)."""
+
+    def __init__(self, table: dict[str, Spec], what: str) -> None:
+        self.what = what
+        self.plain = {key: (s.column, s.parse) for key, s in table.items() if s.nested is None}
+        self.nested = {key: _Table(s.nested, key) for key, s in table.items() if s.nested is not None}
+        self.required = tuple(key for key, s in table.items() if s.default is REQUIRED)
+        self.refs = tuple(
+            (key, s.column, s.ref, s.parse is fields.references) for key, s in table.items() if s.ref is not None
+        )
+        self.template = specs.template(table)
+        self.expected = ", ".join(table)
+
+
+class _Walker:
+    def __init__(self, existing: WorkspaceKeys) -> None:
+        self.existing = existing
+        self.problems: list[Problem] = []
+        # Interchange id → index in its section, for every section read so far.
+        self.ids: dict[str, dict[str, int]] = {}
+
+    def problem(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+    def object_ok(self, value: Any, path: str, what: str) -> bool:
+        if not isinstance(value, dict):
+            self.problem(path, f"must be an object ({what}), not {json_type(value)}")
+            return False
+        if isinstance(value, DuplicateKeys):
+            for key in value.duplicates:
+                self.problem(member(path, key), "appears twice in the same object")
+        return True
+
+    def fields(self, obj: dict[str, Any], table: _Table, path: str, row: dict[str, Any]) -> None:
+        """Parse every key of ``obj`` into ``row``, which starts as the table's defaults."""
+        plain = table.plain
+        for key, value in obj.items():
+            entry = plain.get(key)
+            if entry is not None:
+                if value is None:
+                    if key in table.required:
+                        self.problem(member(path, key), "is required (null given)")
+                    continue
+                try:
+                    row[entry[0]] = entry[1](value)
+                except Invalid as bad:
+                    self.problem(member(path, key) + bad.where, bad.message)
+            elif key in table.nested:
+                nested, where = table.nested[key], f"{path}.{key}"  # nested keys are plain names
+                if value is not None and self.object_ok(value, where, f"{key}: {nested.expected}"):
+                    self.fields(value, nested, where, row)
+            else:
+                self.problem(member(path, key), f"is not a field of {table.what} (expected: {table.expected})")
+        for key in table.required:
+            if key not in obj:
+                self.problem(member(path, key), "is required")
+
+    def section(
+        self,
+        doc: dict[str, Any],
+        name: str,
+        table: _Table,
+        check: Callable[[dict[str, Any], int], None] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Parse one section; rows stay aligned with the document's indices (defaults for a non-object)."""
+        entries = doc.get(name)
+        if entries is None:
+            entries = []
+        elif not isinstance(entries, list):
+            self.problem(f"$.{name}", f"must be an array, not {json_type(entries)}")
+            entries = []
+        singular = fmt.SINGULAR[name]
+        ids: dict[str, int] = {}
+        self.ids[name] = ids
+        taken: dict[str, int] = getattr(self.existing, name, {})
+        rows: list[dict[str, Any]] = []
+        for index, entry in enumerate(entries):
+            path = f"$.{name}[{index}]"
+            row = dict(table.template)
+            rows.append(row)
+            if not self.object_ok(entry, path, table.what):
+                continue
+            self.fields(entry, table, path, row)
+            ext = row.get("ext_id")
+            if ext is not None:
+                if ext in ids:
+                    self.problem(f"{path}.id", f"duplicate id {_q(ext)} (first at $.{name}[{ids[ext]}])")
+                elif ext in taken:
+                    self.problem(f"{path}.id", f"{singular} {_q(ext)} already exists in this workspace")
+                else:
+                    ids[ext] = index
+            for key, column, section, many in table.refs:
+                self.resolve(row.get(column), section, many, path, key)
+            if check is not None:
+                check(row, index)
+        return rows
+
+    def resolve(self, ref: Any, section: str, many: bool, path: str, key: str) -> None:
+        if ref is None:
+            return
+        known, existing = self.ids[section], getattr(self.existing, section)
+        if not many:
+            if ref not in known and ref not in existing:
+                self.problem(f"{path}.{key}", f"unknown {fmt.SINGULAR[section]} {_q(ref)}")
+            return
+        for index, item in enumerate(ref):
+            if item not in known and item not in existing:
+                self.problem(f"{path}.{key}[{index}]", f"unknown {fmt.SINGULAR[section]} {_q(item)}")
+
+    # --- checks across fields -----------------------------------------------------------------------
+
+    def event_order(self, row: dict[str, Any], index: int) -> None:
+        if problem := validate.event_order_problem(row["event_start"], row["event_end"]):
+            self.problem(f"$.claims[{index}].event.end", problem)
+
+    def link_pair(self, row: dict[str, Any], index: int, pairs: dict[tuple[str, str], int]) -> None:
+        a, b = row.get("from"), row.get("to")
+        if a is None or b is None:
+            return
+        path = f"$.links[{index}]"
+        if a == b:
+            self.problem(f"{path}.to", "a claim cannot be linked to itself")
+            return
+        pair = (a, b) if a < b else (b, a)
+        if pair in pairs:
+            self.problem(path, f"{_q(a)} and {_q(b)} are already linked at $.links[{pairs[pair]}] (one link per pair)")
+            return
+        pairs[pair] = index
+        existing = self.existing.claims
+        if a in existing and b in existing:  # both already in the workspace (document ids cannot be)
+            x, y = existing[a], existing[b]
+            if (min(x, y), max(x, y)) in self.existing.link_pairs:
+                self.problem(path, f"{_q(a)} and {_q(b)} are already linked in this workspace (one link per pair)")
+
+
+_SOURCE = _Table(specs.SOURCE, "a source")
+_REPORT = _Table(specs.REPORT, "a report")
+_PLACE = _Table(specs.PLACE, "a place")
+_OUTREACH = _Table(specs.OUTREACH, "a request for comment")
+
+
+def validate_document(
+    doc: Any, existing: WorkspaceKeys, *, now: dt.datetime, analyst: str
+) -> tuple[BulkRows, list[Problem]]:
+    """The rows to insert and every problem of ``doc`` (see the module docstring).
+
+    ``now`` is the ``recorded`` of claims and links that have none; ``analyst`` the
+    ``analyst`` of links that name none.
+    """
+    walker = _Walker(existing)
+    rows = BulkRows()
+    if not walker.object_ok(doc, "$", "a crosscheck-workspace document"):
+        return rows, walker.problems
+    if doc.get("format") != fmt.FORMAT:
+        found = "it is missing" if doc.get("format") is None else f"got {json.dumps(doc['format'], ensure_ascii=False)}"
+        walker.problem("$.format", f"must be {_q(fmt.FORMAT)} ({found}): this is not a Crosscheck workspace document")
+    version = doc.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version != fmt.VERSION:
+        newer = isinstance(version, int) and not isinstance(version, bool) and version > fmt.VERSION
+        reason = "written by a newer Crosscheck; update to import it" if newer else f"got {json.dumps(version)}"
+        walker.problem("$.version", f"must be {fmt.VERSION} ({reason})")
+    if walker.problems:
+        return rows, walker.problems  # not this format: every further message would be noise
+    for key in doc:
+        if key not in fmt.TOP_KEYS:
+            walker.problem(member("$", key), f"is not a section of the format (expected: {', '.join(fmt.TOP_KEYS)})")
+
+    rows.sources = walker.section(doc, "sources", _SOURCE)
+    rows.reports = walker.section(doc, "reports", _REPORT)
+    rows.places = walker.section(doc, "places", _PLACE)
+    rows.claims = walker.section(doc, "claims", _Table(specs.claim_specs(now), "a claim"), walker.event_order)
+    pairs: dict[tuple[str, str], int] = {}
+    rows.links = walker.section(
+        doc, "links", _Table(specs.link_specs(now, analyst), "a link"), lambda r, i: walker.link_pair(r, i, pairs)
+    )
+    rows.outreach = walker.section(doc, "outreach", _OUTREACH)
+    return rows, walker.problems
