@@ -128,13 +128,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except Exception as exc:
-        message = user_message(exc)
+        message = user_message(exc, args.db)
         if message is None:
             raise
         return _fail(message)
 
 
-def user_message(exc: BaseException) -> str | None:
+def user_message(exc: BaseException, location: str | None = None) -> str | None:
     """The one-line message for an error the user can act on; None for a bug."""
     from sqlalchemy import exc as sa_exc
 
@@ -147,8 +147,21 @@ def user_message(exc: BaseException) -> str | None:
         return f"{exc.strerror or exc}{where}"
     if isinstance(exc, sa_exc.DBAPIError | sa_exc.ArgumentError):
         cause = getattr(exc, "orig", None) or exc
-        return f"cannot use the workspace: {str(cause).strip()}"
+        return f"cannot use the workspace {_shown(location)}: {str(cause).strip()}"
     return None
+
+
+def _shown(location: str | None) -> str:
+    """The workspace as the user should see it: a path, or a URL without its password."""
+    try:
+        from sqlalchemy.engine import make_url
+
+        from desktop.core import db
+
+        url = make_url(db.resolve_location(location))
+        return url.database or "" if url.get_backend_name() == "sqlite" else url.render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 — only decoration for a message; never hide the real error
+        return location or "(default)"
 
 
 def _out(text: str) -> None:
@@ -233,7 +246,7 @@ def _check(args: argparse.Namespace) -> int:
             problems += _reference_problems(connection)
             stale = status.stale_claims(connection)
             if stale:
-                ext: dict[int, str] = dict(connection.exec_driver_sql("SELECT id, ext_id FROM claim").tuples().all())
+                ext = {r[0]: r[1] for r in connection.exec_driver_sql("SELECT id, ext_id FROM claim")}
                 problems += [f"claim {ext[c]}: stored status disagrees with a fresh derivation" for c in stale]
     if problems:
         _out("\n".join(problems))

@@ -50,6 +50,9 @@ class ImportReport:
     links: int = 0
     outreach: int = 0
 
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
     def summary(self) -> str:
         return (
             f"{self.sources:,} sources, {self.reports:,} reports, {self.places:,} places, "

@@ -1,0 +1,551 @@
+"""The interchange format (DESIGN §3): all-or-nothing import, canonical export, safe CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from desktop.core.errors import UserError
+from desktop.core.interchange import (
+    ImportErrors,
+    export_csv,
+    export_document,
+    export_json,
+    import_json,
+    json_import,
+    specs,
+)
+from desktop.core.interchange import format as fmt
+from desktop.core.interchange.csv_export import COLUMNS, neutralise
+from desktop.core.interchange.status_report import claim_statuses, parse_as_of
+from desktop.core.store import status
+from desktop.core.workspace import SAMPLE_WORKSPACE, Workspace, open_workspace
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def small_document() -> dict[str, Any]:
+    """Two sides, a group, every section; c-ru and c-ua corroborate each other across sides."""
+    return json.loads((FIXTURES / "small-workspace.json").read_text(encoding="utf-8"))
+
+
+def generated_document(claims: int = 60) -> dict[str, Any]:
+    """A larger document exercising every field: scripts, offsets, nulls, absent optional keys."""
+    sources = [
+        {
+            "id": f"src-{i}",
+            "name": f"Источник {i}" if i % 2 else f"Source {i}",
+            "kind": fmt_kind(i),
+            "side": ("russia", "ukraine", None)[i % 3],
+            "group": "state-media" if i % 4 == 0 else None,
+            "reliability": "ABCDEF"[i % 6],
+            "url": f"https://example.org/{i}" if i % 2 else None,
+            "aliases": [f"S{i}", f"С{i}"],
+            "notes": "" if i % 2 else "notes\nover two lines",
+        }
+        for i in range(8)
+    ]
+    places = [
+        {"id": "pl-b", "name": "Bakhmut", "aliases": ["Бахмут", "Artemivsk"], "region": "Donetsk Oblast",
+         "lat": 48.595, "lon": 38.0},
+        {"id": "pl-s", "name": "Soledar"},
+    ]  # fmt: skip
+    reports = [{"id": "rep-1", "title": "Daily update", "source": "src-0", "published": "2022-12-15"}]
+    claim_rows: list[dict[str, Any]] = []
+    for i in range(claims):
+        claim: dict[str, Any] = {"id": f"c-{i}", "text": f"Claim {i} — «Бахмут» 🛰", "source": f"src-{i % 8}"}
+        if i % 3 == 0:
+            claim.update(
+                report="rep-1",
+                kind="assessment",
+                claimed="2022-12-14",
+                event={"start": "2022-12-13", "end": "2022-12-14", "precision": "approx"},
+                places=["pl-b", "pl-s"],
+                credibility=1 + i % 6,
+                likelihood="likely",
+                verdict="confirmed",
+                reviewed=True,
+                tags=["breakthrough", "промзона"],
+                notes="=not a formula",
+                recorded="2022-12-15T12:00:00+02:00",
+            )
+        elif i % 3 == 1:
+            claim.update(recorded=f"2022-12-15T09:{i % 60:02d}:00Z", event=None, places=[])
+        else:
+            claim.update(recorded="2022-12-16T00:00:00.250Z", event={"start": "2022-12-01"})
+        claim_rows.append(claim)
+    relations = ("corroborates", "contradicts", "neutral", "repeats")
+    links = [
+        {"from": f"c-{i}", "to": f"c-{i - 1}", "relation": relations[i % 4], "rationale": f"because {i}",
+         "analyst": "ana", "recorded": "2022-12-16T10:00:00Z"}
+        for i in range(1, claims, 2)
+    ]  # fmt: skip
+    links.append({"from": "c-0", "to": f"c-{claims - 1}", "relation": "neutral"})
+    outreach = [{"id": "o-1", "party": "Ministry", "contacted": "2022-12-14", "about": ["c-0", "c-1"]}]
+    return {
+        "format": "crosscheck-workspace",
+        "version": 1,
+        "sources": sources,
+        "reports": reports,
+        "places": places,
+        "claims": claim_rows,
+        "links": links,
+        "outreach": outreach,
+    }
+
+
+def fmt_kind(i: int) -> str:
+    return ("telegram-channel", "think-tank", "government", "ministry", "news-outlet", "microblogger")[i % 6]
+
+
+def table_counts(engine: Engine) -> dict[str, int]:
+    """Rows in every table of the workspace (audit and full-text tables included)."""
+    with engine.connect() as connection:
+        names = [
+            r[0] for r in connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"))
+        ]
+        return {name: connection.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one() for name in names}
+
+
+def refused(engine: Engine, data: bytes | str | dict[str, Any]) -> ImportErrors:
+    """Import ``data``, expect a refusal, and check that not a single row was written anywhere."""
+    before = table_counts(engine)
+    with pytest.raises(ImportErrors) as caught:
+        import_json(engine, data, analyst="tester")
+    assert table_counts(engine) == before
+    assert isinstance(caught.value, UserError)
+    return caught.value
+
+
+def paths(error: ImportErrors) -> dict[str, str]:
+    return {problem.path: problem.message for problem in error.errors}
+
+
+# --- malformed documents: one case per class of error ----------------------------------------------
+
+Mutation = Callable[[dict[str, Any]], None]
+
+
+def _set(path: tuple[Any, ...], value: Any) -> Mutation:
+    def mutate(doc: dict[str, Any]) -> None:
+        target = doc
+        for step in path[:-1]:
+            target = target[step]
+        target[path[-1]] = value
+
+    return mutate
+
+
+def _delete(path: tuple[Any, ...]) -> Mutation:
+    def mutate(doc: dict[str, Any]) -> None:
+        target = doc
+        for step in path[:-1]:
+            target = target[step]
+        del target[path[-1]]
+
+    return mutate
+
+
+def _append(section: str, entry: dict[str, Any]) -> Mutation:
+    return lambda doc: doc[section].append(entry)
+
+
+MALFORMED: list[tuple[str, Mutation, str, str]] = [
+    ("wrong-format", _set(("format",), "something-else"), "$.format", "crosscheck-workspace"),
+    ("missing-format", _delete(("format",)), "$.format", "missing"),
+    ("newer-version", _set(("version",), 2), "$.version", "newer"),
+    ("version-not-a-number", _set(("version",), "1"), "$.version", "must be 1"),
+    ("missing-required-field", _delete(("claims", 1, "text")), "$.claims[1].text", "is required"),
+    ("required-field-null", _set(("sources", 0, "name"), None), "$.sources[0].name", "is required"),
+    ("wrong-type-boolean", _set(("claims", 0, "reviewed"), "yes"), "$.claims[0].reviewed", "true or false"),
+    ("wrong-type-credibility-true", _set(("claims", 0, "credibility"), True), "$.claims[0].credibility", "whole"),
+    ("wrong-type-text", _set(("claims", 0, "text"), 42), "$.claims[0].text", "must be a string"),
+    ("wrong-type-section", _set(("claims",), {}), "$.claims", "must be an array"),
+    ("wrong-type-entity", _set(("claims", 0), "c-ru"), "$.claims[0]", "must be an object"),
+    ("wrong-type-event", _set(("claims", 0, "event"), "2022-12-14"), "$.claims[0].event", "must be an object"),
+    ("wrong-type-coordinate", _set(("places", 0, "lat"), "48.6"), "$.places[0].lat", "must be a number"),
+    ("coordinate-out-of-range", _set(("places", 0, "lat"), 91), "$.places[0].lat", "between"),
+    ("bad-enum-source-kind", _set(("sources", 0, "kind"), "blog"), "$.sources[0].kind", "must be one of"),
+    ("bad-enum-relation", _set(("links", 0, "relation"), "supports"), "$.links[0].relation", "must be one of"),
+    ("bad-enum-reliability", _set(("sources", 0, "reliability"), "G"), "$.sources[0].reliability", "one of"),
+    ("bad-enum-precision", _set(("claims", 0, "event", "precision"), "hour"), "$.claims[0].event.precision", "one of"),
+    ("credibility-out-of-scale", _set(("claims", 0, "credibility"), 7), "$.claims[0].credibility", "must be one of"),
+    ("malformed-date", _set(("claims", 0, "claimed"), "14/12/2022"), "$.claims[0].claimed", "YYYY-MM-DD"),
+    ("impossible-date", _set(("reports", 0, "published"), "2022-02-30"), "$.reports[0].published", "calendar"),
+    ("malformed-timestamp", _set(("links", 0, "recorded"), "2022-12-15 10:00"), "$.links[0].recorded", "timestamp"),
+    ("timestamp-without-zone", _set(("claims", 0, "recorded"), "2022-12-15T09:00:00"), "$.claims[0].recorded", "Z"),
+    (
+        "unknown-source",
+        _set(("claims", 2, "source"), "src-nobody"),
+        "$.claims[2].source",
+        'unknown source "src-nobody"',
+    ),
+    ("unknown-report", _set(("claims", 0, "report"), "rep-x"), "$.claims[0].report", "unknown report"),
+    ("unknown-report-source", _set(("reports", 0, "source"), "src-x"), "$.reports[0].source", "unknown source"),
+    ("unknown-place", _set(("claims", 0, "places"), ["pl-bakhmut", "pl-x"]), "$.claims[0].places[1]", "unknown place"),
+    ("unknown-link-endpoint", _set(("links", 0, "to"), "c-x"), "$.links[0].to", 'unknown claim "c-x"'),
+    ("unknown-outreach-claim", _set(("outreach", 0, "about"), ["c-ru", "c-x"]), "$.outreach[0].about[1]", "unknown"),
+    ("duplicate-id", _set(("claims", 1, "id"), "c-ru"), "$.claims[1].id", 'duplicate id "c-ru" (first at $.claims[0])'),
+    ("duplicate-place-in-claim", _set(("claims", 0, "places"), ["pl-bakhmut"] * 2), "$.claims[0].places[1]", "twice"),
+    (
+        "duplicate-link-reverse-direction",
+        _append("links", {"from": "c-ru", "to": "c-ua", "relation": "contradicts"}),
+        "$.links[2]",
+        "already linked at $.links[0]",
+    ),
+    (
+        "self-link",
+        _append("links", {"from": "c-ru", "to": "c-ru", "relation": "corroborates"}),
+        "$.links[2].to",
+        "itself",
+    ),
+    ("event-end-before-start", _set(("claims", 0, "event", "end"), "2022-12-01"), "$.claims[0].event.end", "before"),
+    ("control-character", _set(("claims", 0, "text"), "breach\x07"), "$.claims[0].text", "control character"),
+    ("bidi-override", _set(("sources", 0, "name"), "evil\u202eman"), "$.sources[0].name", "U+202E"),
+    ("multiline-name", _set(("sources", 0, "name"), "two\nlines"), "$.sources[0].name", "one line"),
+    ("overlong-text", _set(("sources", 0, "name"), "x" * 501), "$.sources[0].name", "too long"),
+    ("empty-id", _set(("sources", 0, "id"), "  "), "$.sources[0].id", "must not be empty"),
+    ("lone-surrogate", _set(("claims", 0, "notes"), "bad \ud800 text"), "$.claims[0].notes", "surrogate"),
+    ("bad-tag-entry", _set(("claims", 0, "tags"), ["ok", 3]), "$.claims[0].tags[1]", "must be a string"),
+    ("unknown-field", _set(("claims", 0, "credibilty"), 2), "$.claims[0].credibilty", "not a field of a claim"),
+    ("unknown-event-field", _set(("claims", 0, "event", "until"), None), "$.claims[0].event.until", "not a field"),
+    ("unknown-section", _set(("extras",), []), "$.extras", "not a section"),
+    ("odd-unknown-key", _set(("claims", 0, "my key"), 1), '$.claims[0]["my key"]', "not a field"),
+]
+
+
+@pytest.mark.parametrize(("mutate", "path", "fragment"), [c[1:] for c in MALFORMED], ids=[c[0] for c in MALFORMED])
+def test_import_refuses_malformed_document_at_its_path_and_writes_nothing(
+    workspace: Workspace, mutate: Mutation, path: str, fragment: str
+) -> None:
+    doc = small_document()
+    mutate(doc)
+    error = refused(workspace.engine, json.dumps(doc).encode())
+    found = paths(error)
+    assert path in found, found
+    assert fragment in found[path]
+
+
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        (b'{"format": "crosscheck-workspace", ', "not valid JSON"),
+        (b"\xff\xfe{\x00}\x00", "not UTF-8"),
+        (b'{"format": "crosscheck-workspace", "version": 1, "places": [{"id": "p", "name": "x", "lat": NaN}]}', "NaN"),
+        (b"[]", "must be an object"),
+        (b"", "not valid JSON"),
+    ],
+    ids=["truncated-json", "utf-16-not-utf-8", "nan-is-not-json", "top-level-array", "empty-file"],
+)
+def test_import_refuses_undecodable_document_at_root_and_writes_nothing(
+    workspace: Workspace, data: bytes, fragment: str
+) -> None:
+    error = refused(workspace.engine, data)
+    assert error.errors[0].path == "$"
+    assert fragment in error.errors[0].message
+
+
+def test_import_refuses_a_key_given_twice_in_one_object(workspace: Workspace) -> None:
+    raw = json.dumps(small_document())
+    raw = raw.replace('"id": "c-ru",', '"id": "c-ru", "text": "first", ', 1)
+    error = refused(workspace.engine, raw)
+    assert "appears twice" in paths(error)["$.claims[0].text"]
+
+
+def test_import_refuses_a_document_over_the_size_limit(workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(json_import, "MAX_DOCUMENT_BYTES", 100)
+    error = refused(workspace.engine, json.dumps(small_document()))
+    assert "too large" in error.errors[0].message
+
+
+def test_import_reports_every_error_not_only_the_first(workspace: Workspace) -> None:
+    doc = small_document()
+    doc["sources"][0]["kind"] = "blog"
+    doc["claims"][0]["claimed"] = "yesterday"
+    doc["claims"][1]["source"] = "src-x"
+    doc["links"][0]["relation"] = "agrees"
+    doc["outreach"][0]["status"] = "lost"
+    error = refused(workspace.engine, doc)
+    assert set(paths(error)) == {
+        "$.sources[0].kind",
+        "$.claims[0].claimed",
+        "$.claims[1].source",
+        "$.links[0].relation",
+        "$.outreach[0].status",
+    }
+    assert "5 problems" in str(error)
+    assert "$.sources[0].kind" in str(error)  # the message quotes the first ones
+
+
+# --- importing into a workspace that is not empty --------------------------------------------------
+
+
+def test_import_refuses_ids_the_workspace_already_holds(workspace: Workspace) -> None:
+    import_json(workspace.engine, small_document(), analyst="tester")
+    error = refused(workspace.engine, small_document())
+    assert paths(error)["$.sources[0].id"] == 'source "src-ru" already exists in this workspace'
+    assert "$.claims[0].id" in paths(error)
+
+
+def test_import_may_reference_entities_already_in_the_workspace(workspace: Workspace) -> None:
+    import_json(workspace.engine, small_document(), analyst="tester")
+    addition = {
+        "format": "crosscheck-workspace",
+        "version": 1,
+        "claims": [{"id": "c-new", "text": "More shelling", "source": "src-ua", "places": ["pl-bakhmut"]}],
+        "links": [{"from": "c-new", "to": "c-state-2", "relation": "contradicts"}],
+        "outreach": [{"id": "o-2", "party": "Ministry", "about": ["c-ru", "c-new"]}],
+    }
+    report = import_json(workspace.engine, addition, analyst="tester")
+    assert (report.claims, report.links, report.outreach) == (1, 1, 1)
+    statuses = {row["id"]: row["status"] for row in claim_statuses(workspace.engine)}
+    assert statuses["c-state-2"] == "contradicted"
+    with workspace.engine.connect() as connection:
+        assert status.stale_claims(connection) == []
+
+
+def test_import_refuses_a_link_between_claims_already_linked_in_the_workspace(workspace: Workspace) -> None:
+    import_json(workspace.engine, small_document(), analyst="tester")
+    again = {
+        "format": "crosscheck-workspace",
+        "version": 1,
+        "links": [{"from": "c-ru", "to": "c-ua", "relation": "contradicts"}],
+    }
+    assert "already linked in this workspace" in paths(refused(workspace.engine, again))["$.links[0]"]
+
+
+# --- what an import writes -------------------------------------------------------------------------
+
+
+def test_import_report_counts_every_entity(workspace: Workspace) -> None:
+    report = import_json(workspace.engine, small_document(), analyst="tester")
+    assert report.as_dict() == {"sources": 4, "reports": 1, "places": 1, "claims": 5, "links": 2, "outreach": 1}
+    assert "5 claims" in report.summary()
+
+
+def test_import_derives_statuses_in_the_same_transaction(workspace: Workspace) -> None:
+    import_json(workspace.engine, small_document(), analyst="tester")
+    with workspace.engine.connect() as connection:
+        stored = {r[0]: r[1] for r in connection.execute(text("SELECT ext_id, status FROM claim"))}
+        assert status.stale_claims(connection) == []
+    assert stored["c-ru"] == stored["c-ua"] == "corroborated"  # independent and cross-side
+    assert stored["c-state-1"] == "unverified"  # its only support shares the group: an echo
+
+
+def test_import_keeps_document_order_as_internal_id_order(workspace: Workspace) -> None:
+    doc = small_document()
+    doc["claims"].reverse()
+    import_json(workspace.engine, doc, analyst="tester")
+    with workspace.engine.connect() as connection:
+        order = connection.execute(text("SELECT ext_id FROM claim ORDER BY id")).scalars().all()
+    assert order == [c["id"] for c in doc["claims"]]
+
+
+def test_import_writes_one_audit_row_per_entity_and_one_for_the_document(workspace: Workspace) -> None:
+    data = json.dumps(small_document()).encode()
+    import_json(workspace.engine, data, analyst="ana")
+    with workspace.engine.connect() as connection:
+        rows = connection.execute(text("SELECT analyst, entity, entity_id, action, field, new FROM audit")).all()
+    assert {r.action for r in rows} == {"import"} and {r.analyst for r in rows} == {"ana"}
+    entities = [(r.entity, r.entity_id) for r in rows]
+    assert ("claim", "c-ru") in entities and ("link", "c-ua->c-ru") in entities
+    assert len(rows) == 4 + 1 + 1 + 5 + 2 + 1 + 1
+    summary = json.loads([r.new for r in rows if r.entity == "workspace"][0])
+    assert summary["claims"] == 5 and len(summary["sha256"]) == 64
+
+
+def test_import_fills_absent_optional_fields_with_defaults(workspace: Workspace) -> None:
+    doc = {
+        "format": "crosscheck-workspace",
+        "version": 1,
+        "sources": [{"id": "s", "name": "Someone"}],
+        "claims": [{"id": "a", "text": "A", "source": "s"}, {"id": "b", "text": "B", "source": "s", "notes": None}],
+        "links": [{"from": "a", "to": "b", "relation": "neutral"}],
+    }
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    import_json(workspace.engine, doc, analyst="ana")
+    exported = export_document(workspace.engine)
+    source, claim, link = exported["sources"][0], exported["claims"][1], exported["links"][0]
+    assert (source["kind"], source["side"], source["group"], source["reliability"]) == ("other", None, None, "F")
+    assert (claim["kind"], claim["event"], claim["places"], claim["notes"], claim["reviewed"]) == (
+        "event", None, [], "", False
+    )  # fmt: skip
+    assert link["analyst"] == "ana" and link["rationale"] == ""
+    assert dt.datetime.fromisoformat(claim["recorded"].replace("Z", "+00:00")) >= before
+
+
+def test_import_normalises_timestamps_with_offsets_to_utc_seconds(workspace: Workspace) -> None:
+    doc = small_document()
+    doc["claims"][0]["recorded"] = "2022-12-15T12:00:00+02:00"
+    doc["claims"][1]["recorded"] = "2022-12-15T09:30:00.999Z"
+    import_json(workspace.engine, doc, analyst="tester")
+    claims = export_document(workspace.engine)["claims"]
+    assert claims[0]["recorded"] == "2022-12-15T10:00:00Z"
+    assert claims[1]["recorded"] == "2022-12-15T09:30:00Z"
+
+
+def test_import_folds_side_labels_as_the_store_does(workspace: Workspace) -> None:
+    doc = small_document()
+    doc["sources"][0]["side"] = " Russia "
+    import_json(workspace.engine, doc, analyst="tester")
+    assert export_document(workspace.engine)["sources"][0]["side"] == "russia"
+
+
+# --- canonical export and the round trip -----------------------------------------------------------
+
+
+def test_sample_workspace_round_trips_byte_for_byte(sample_workspace: Workspace, tmp_path: Path) -> None:
+    first = export_json(sample_workspace.engine)
+    assert first == SAMPLE_WORKSPACE.read_bytes()  # the sample file is itself canonical
+    again = open_workspace(str(tmp_path / "again.sqlite"))
+    try:
+        import_json(again.engine, first, analyst="tester")
+        assert export_json(again.engine) == first
+    finally:
+        again.close()
+
+
+def test_generated_document_round_trips_byte_for_byte_after_one_export(workspace: Workspace, tmp_path: Path) -> None:
+    import_json(workspace.engine, generated_document(), analyst="tester")
+    first = export_json(workspace.engine)
+    again = open_workspace(str(tmp_path / "again.sqlite"))
+    try:
+        import_json(again.engine, first, analyst="someone else")
+        assert export_json(again.engine) == first
+    finally:
+        again.close()
+
+
+def test_export_is_canonical_json(workspace: Workspace) -> None:
+    import_json(workspace.engine, generated_document(), analyst="tester")
+    data = export_json(workspace.engine)
+    assert data.endswith(b"}\n") and not data.endswith(b"\n\n")
+    assert "Бахмут".encode() in data and b"\\u" not in data  # UTF-8, not escapes
+    assert data.startswith(b'{\n  "format": "crosscheck-workspace",\n  "version": 1,\n  "sources": [\n')
+    doc = json.loads(data)
+    assert list(doc) == list(fmt.TOP_KEYS)
+    keys = {"sources": fmt.SOURCE_KEYS, "reports": fmt.REPORT_KEYS, "places": fmt.PLACE_KEYS,
+            "claims": fmt.CLAIM_KEYS, "links": fmt.LINK_KEYS, "outreach": fmt.OUTREACH_KEYS}  # fmt: skip
+    for section, order in keys.items():
+        assert all(tuple(entity) == order for entity in doc[section]), section
+    assert tuple(doc["claims"][0]["event"]) == fmt.EVENT_KEYS
+    assert doc["sources"][2]["side"] is None and doc["sources"][1]["group"] is None
+    assert doc["places"][1] == {"id": "pl-s", "name": "Soledar", "aliases": [], "region": None, "lat": None,
+                                "lon": None}  # fmt: skip
+
+
+def test_export_of_an_empty_workspace_is_a_valid_empty_document(workspace: Workspace, tmp_path: Path) -> None:
+    doc = json.loads(export_json(workspace.engine))
+    assert doc == {"format": "crosscheck-workspace", "version": 1, **{s: [] for s in fmt.SECTIONS}}
+
+
+def test_importer_accepts_exactly_the_keys_the_exporter_writes() -> None:
+    now = dt.datetime.now(dt.UTC)
+    assert tuple(specs.SOURCE) == fmt.SOURCE_KEYS
+    assert tuple(specs.REPORT) == fmt.REPORT_KEYS
+    assert tuple(specs.PLACE) == fmt.PLACE_KEYS
+    assert tuple(specs.claim_specs(now)) == fmt.CLAIM_KEYS
+    assert tuple(specs.EVENT) == fmt.EVENT_KEYS
+    assert tuple(specs.link_specs(now, "a")) == fmt.LINK_KEYS
+    assert tuple(specs.OUTREACH) == fmt.OUTREACH_KEYS
+
+
+@pytest.mark.postgres
+def test_round_trip_is_byte_for_byte_on_postgresql(postgres_url: str) -> None:
+    remote = open_workspace(postgres_url)
+    try:
+        import_json(remote.engine, SAMPLE_WORKSPACE.read_bytes(), analyst="tester")
+        assert export_json(remote.engine) == SAMPLE_WORKSPACE.read_bytes()
+        error = refused_anywhere(remote.engine, SAMPLE_WORKSPACE.read_bytes())
+        assert "already exists" in paths(error)["$.claims[0].id"]
+    finally:
+        remote.close()
+
+
+def refused_anywhere(engine: Engine, data: bytes) -> ImportErrors:
+    with pytest.raises(ImportErrors) as caught:
+        import_json(engine, data, analyst="tester")
+    return caught.value
+
+
+# --- CSV ---------------------------------------------------------------------------------------------
+
+HOSTILE = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", "\tindent", "\rreturn", '=HYPERLINK("http://x")']
+
+
+@pytest.mark.parametrize("cell", HOSTILE)
+def test_neutralise_prefixes_formula_cells_with_a_quote(cell: str) -> None:
+    assert neutralise(cell) == "'" + cell
+
+
+@pytest.mark.parametrize("cell", ["plain", "", "2022-12-14", "'already quoted", " =spaced", "a=b"])
+def test_neutralise_leaves_ordinary_cells_alone(cell: str) -> None:
+    assert neutralise(cell) == cell
+
+
+def test_csv_export_neutralises_hostile_cells_everywhere(workspace: Workspace) -> None:
+    doc = small_document()
+    doc["sources"][0]["name"] = '=IMPORTXML("http://evil")'
+    doc["places"][0]["name"] = "@place"
+    for claim, hostile in zip(doc["claims"], HOSTILE, strict=False):
+        claim["text"] = hostile
+        claim["notes"] = hostile
+        claim["tags"] = [hostile.strip() or "x"]
+    import_json(workspace.engine, doc, analyst="tester")
+    rows = list(csv.reader(io.StringIO(export_csv(workspace.engine).decode("utf-8"), newline="")))
+    assert tuple(rows[0]) == COLUMNS
+    body = rows[1:]
+    assert len(body) == 5
+    for row in body:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), row
+    first = dict(zip(COLUMNS, body[0], strict=True))
+    assert first["text"] == "'=cmd|' /C calc'!A0" and first["source"].startswith("'=IMPORTXML")
+    assert first["places"] == "'@place"
+
+
+def test_csv_export_has_one_row_per_claim_with_readable_values(sample_workspace: Workspace) -> None:
+    rows = list(csv.DictReader(io.StringIO(export_csv(sample_workspace.engine).decode("utf-8"), newline="")))
+    assert len(rows) == 20
+    breach = rows[0]
+    assert breach["id"] == "c-breach" and breach["source"] == "Rybar" and breach["side"] == "russia"
+    assert breach["places"] == "Bakhmut" and breach["status"] == "contradicted"
+    assert breach["suggested_credibility"] == "5" and breach["reviewed"] == "yes"
+    assert breach["recorded"] == "2022-12-15T09:00:00Z"
+
+
+# --- status as of ------------------------------------------------------------------------------------
+
+
+def test_as_of_a_date_means_the_end_of_that_day_in_utc() -> None:
+    assert parse_as_of("2022-12-15") == dt.datetime(2022, 12, 15, 23, 59, 59, 999999, tzinfo=dt.UTC)
+
+
+def test_as_of_a_timestamp_keeps_its_zone_and_defaults_to_utc() -> None:
+    assert parse_as_of("2022-12-15T12:00:00+02:00") == dt.datetime(2022, 12, 15, 10, tzinfo=dt.UTC)
+    assert parse_as_of("2022-12-15T12:00:00Z") == dt.datetime(2022, 12, 15, 12, tzinfo=dt.UTC)
+    assert parse_as_of("2022-12-15T12:00") == dt.datetime(2022, 12, 15, 12, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize("value", ["yesterday", "2022-13-01", "15/12/2022", ""])
+def test_as_of_refuses_what_is_not_a_moment(value: str) -> None:
+    with pytest.raises(UserError, match="--as-of"):
+        parse_as_of(value)
+
+
+def test_status_as_of_leaves_out_later_claims_and_links(workspace: Workspace) -> None:
+    import_json(workspace.engine, small_document(), analyst="tester")
+    now = {row["id"]: row for row in claim_statuses(workspace.engine)}
+    before = {row["id"]: row for row in claim_statuses(workspace.engine, parse_as_of("2022-12-15T09:59:59Z"))}
+    assert now["c-ru"]["status"] == "corroborated" and now["c-ru"]["supporters"] == ["c-ua"]
+    assert before["c-ru"]["status"] == "unverified" and before["c-ru"]["supporters"] == []
+    assert "c-late" in now and "c-late" not in before
