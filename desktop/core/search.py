@@ -6,7 +6,8 @@ A query is a list of space-separated terms::
 
 - free words match the claim's text and its source's name and aliases, in any
   script, case and diacritics folded (``text.fold``); the last plain word is a
-  prefix (``bakh`` finds "Bakhmut") so results follow typing;
+  prefix (``bakh`` finds "Bakhmut") so results follow typing, and so is any word
+  ending in ``*``;
 - ``"a phrase"`` matches those words in that order;
 - ``-`` in front of a word, phrase or field excludes what it would match;
 - ``field:value`` restricts by a column; ``field:a,b`` and repeated fields OR
@@ -20,7 +21,12 @@ elsewhere (PostgreSQL) through ``cc_fold(text) LIKE`` — same results up to wor
 boundaries (a LIKE pattern matches inside words), no rewrite when an index is
 added there. User text only ever reaches SQL as bound parameters, and reaches
 FTS5 MATCH only inside double-quoted strings, so FTS5 query syntax (``NEAR``,
-``AND``, ``*``, ``col:``) in a query is searched for as words, never obeyed.
+``AND``, ``col:``) in a query is searched for as words, never obeyed.
+
+Given a SQLite connection, ``compile_filter`` also fits the plan to the data (a
+word in half the claims is filtered while the table is walked in date order, a
+rare one drives the query; see ``_Compiler``) and returns a second, equivalent
+condition that counts fastest (``FilterResult.count_where``).
 """
 
 from __future__ import annotations
@@ -274,8 +280,10 @@ def parse(query: str) -> ParsedFilter:
                 # Probably a word with a colon (a URL, "10:30", a typo): search it as text.
                 value = f"{name}:{value}"
             else:
-                field_term = _field_term(canonical, value, quoted, negated, errors)
+                field_term = _field_term(canonical, value, quoted, negated, errors, budget)
                 if field_term is not None:
+                    dropped = dropped or len(field_term.values) > budget
+                    field_term = FieldTerm(field_term.field, field_term.raw, field_term.values[:budget], negated)
                     budget -= len(field_term.values)
                     fields.append(field_term)
                 continue
@@ -320,11 +328,12 @@ def _unknown_field_message(name: str) -> str:
     return f'unknown field "{name}:"{hint} — searched as words; known: {known}'
 
 
-def _field_term(field: str, raw: str, quoted: bool, negated: bool, errors: list[str]) -> FieldTerm | None:
+def _field_term(field: str, raw: str, quoted: bool, negated: bool, errors: list[str], budget: int) -> FieldTerm | None:
     spec = FIELDS[field]
     # A quoted value is one value even if it has commas ("Kyiv, Ukraine").
     items = [raw.strip()] if quoted else [item.strip() for item in raw.split(",")]
-    items = [item for item in items if item]
+    # One past the budget, so the caller sees that some were left out.
+    items = [item for item in items if item][: budget + 1]
     if not items:
         errors.append(f"{field}: needs a value, e.g. {spec.example}")
         return None
@@ -446,7 +455,7 @@ def _display_term(term: Term) -> str:
     shown = term.text.strip()
     if term.phrase:
         return f"“{shown}”"
-    return shown + "…" if term.prefix else shown
+    return shown.rstrip("*") + "…" if term.prefix else shown
 
 
 def _display_values(field_term: FieldTerm) -> list[str]:

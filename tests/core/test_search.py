@@ -520,6 +520,8 @@ def test_very_long_queries_are_cut_and_bounded() -> None:
     assert len(parsed.terms) == search.MAX_TERMS
     assert any("first 1000 characters" in error for error in parsed.errors)
     assert any(f"first {search.MAX_TERMS} terms" in error for error in parsed.errors)
+    many_values = search.parse("status:contested tag:" + ",".join(f"t{i}" for i in range(100)))
+    assert [len(field.values) for field in many_values.fields] == [1, search.MAX_TERMS - 1]
 
 
 # --- hostile input --------------------------------------------------------------------------
@@ -571,6 +573,8 @@ HOSTILE = [
     "-" * 10_000,
     "status:contested " * 1_000,
     "place:x," * 2_000,
+    "tag:" + ",".join(f"t{i}" for i in range(2_000)),
+    " ".join(f"w{i}" for i in range(2_000)),
     "🔥💥",
     "🔥 wagner",
     "place:🔥",
