@@ -1,0 +1,382 @@
+"""The read side of the claim table: counts, windows of rows, positions — in SQL, never the whole table.
+
+A ``View`` is what the table currently shows: a filter (the ``where`` clause that
+``desktop.core.search.compile_filter`` builds over the ``claim`` table) and a sort.
+Every function here takes a Connection and a View and runs a few bounded queries,
+so the table costs the same at 50 claims and at a million (DESIGN §6):
+
+- sequential paging is by **keyset**: the rows after a row key ``(k…, id)``,
+  written as one row-value comparison (SQLite ≥ 3.15 and PostgreSQL both index it);
+- a random jump (dragging the scroll bar) is an ids-only ``OFFSET`` query, which
+  the date and status sorts answer from the covering indexes ``ix_claim_sort`` and
+  ``ix_claim_status_sort``; the other sorts are allowed to be slower;
+- rows are fetched in two steps, ids in sort order first and then the joined row
+  for just those ids, so the planner never gets to start from ``source`` and sort
+  a million claims to return 256 of them.
+
+The status sort orders by rule order (contested first, DESIGN §2.6), not by the
+alphabet, and still uses the index: each status is a **partition** queried on
+its own (``status = ?`` is an index range), walked in rank order. A row key
+therefore starts with the partition's position (always 0 for the other sorts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Final
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import SQLModel
+
+from desktop.core import schema as _schema  # noqa: F401  (registers the tables in the metadata)
+from desktop.core.vocab import STATUSES
+
+_claim: Final = SQLModel.metadata.tables["claim"]
+_source: Final = SQLModel.metadata.tables["source"]
+_place: Final = SQLModel.metadata.tables["place"]
+_claim_place: Final = SQLModel.metadata.tables["claim_place"]
+
+SORTS: Final = ("date", "text", "source", "side", "place", "status", "credibility", "suggested", "links")
+# A credibility not graded yet sorts after 6 ("cannot be judged") going up.
+_UNGRADED: Final = 7
+
+RowKey = tuple[Any, ...]  # (partition, *sort values, claim id): where a row stands in its View's order
+
+
+@dataclass(frozen=True)
+class View:
+    """A filter and a sort. ``descending`` on the date sort (the default) means newest first."""
+
+    where: ColumnElement[bool] | None = None
+    sort: str = "date"
+    descending: bool = True
+
+    def __post_init__(self) -> None:
+        if self.sort not in SORTS:
+            raise ValueError(f"unknown sort {self.sort!r}; one of {', '.join(SORTS)}")
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRow:
+    """One row of the claim table, as plain values."""
+
+    id: int
+    ext_id: str
+    text: str
+    kind: str
+    source_id: int
+    source_name: str
+    source_side: str  # "" = unaligned
+    source_reliability: str
+    claimed: date | None
+    sort_date: date
+    place: str | None  # the first place, if any
+    place_count: int
+    status: str
+    verdict: str | None
+    verdict_disputed: bool
+    credibility: int | None
+    suggested_credibility: int
+    link_count: int
+    reviewed: bool
+    key: RowKey
+
+
+# --- sorts ---------------------------------------------------------------------------------------
+
+_first_place: Final = (
+    sa.select(_place.c.name)
+    .select_from(_claim_place.join(_place, _place.c.id == _claim_place.c.place_id))
+    .where(_claim_place.c.claim_id == _claim.c.id)
+    .order_by(_claim_place.c.position)
+    .limit(1)
+    .correlate(_claim)
+    .scalar_subquery()
+)
+_place_count: Final = (
+    sa.select(sa.func.count())
+    .select_from(_claim_place)
+    .where(_claim_place.c.claim_id == _claim.c.id)
+    .correlate(_claim)
+    .scalar_subquery()
+)
+
+# Every sort expression is NOT NULL: a row-value comparison with a NULL in it is
+# neither true nor false, and the keyset would silently skip those rows.
+_SORT_EXPRESSIONS: Final[dict[str, tuple[ColumnElement[Any], ...]]] = {
+    "date": (_claim.c.sort_date,),
+    "text": (sa.func.lower(_claim.c.text, type_=sa.String()),),
+    "source": (sa.func.lower(_source.c.name, type_=sa.String()),),
+    "side": (_source.c.side, _claim.c.sort_date),
+    "place": (sa.func.coalesce(sa.func.lower(_first_place, type_=sa.String()), "", type_=sa.String()),),
+    "status": (_claim.c.sort_date,),  # inside each status partition
+    "credibility": (sa.func.coalesce(_claim.c.credibility, _UNGRADED, type_=sa.Integer()),),
+    "suggested": (_claim.c.suggested_credibility,),
+    "links": (_claim.c.link_count,),
+}
+_NEEDS_SOURCE: Final = frozenset({"source", "side"})
+
+
+class _Plan:
+    """The SQL pieces of one View: its partitions, sort expressions and direction."""
+
+    def __init__(self, view: View) -> None:
+        self.view = view
+        self.exprs = (*_SORT_EXPRESSIONS[view.sort], _claim.c.id)
+        self.statuses: tuple[str, ...] = ()  # the partitions of the status sort, in row order
+        self.inner_descending = view.descending
+        if view.sort == "status":
+            # Rule order (worst first) going "up"; newest first inside a status either way.
+            self.statuses = STATUSES[::-1] if view.descending else STATUSES
+            self.inner_descending = True
+
+    @property
+    def partitions(self) -> range:
+        return range(max(1, len(self.statuses)))
+
+    def base(self, *columns: ColumnElement[Any], partition: int | None) -> sa.Select[Any]:
+        """``SELECT columns`` over the filtered claims, in one partition (None: all of them)."""
+        table: sa.FromClause = _claim
+        if self.view.sort in _NEEDS_SOURCE:
+            table = _claim.join(_source, _source.c.id == _claim.c.source_id)
+        query = sa.select(*columns).select_from(table)
+        if self.view.where is not None:
+            query = query.where(self.view.where)
+        if self.statuses:
+            # A status outside the vocabulary cannot be written (the engine derives it), so the
+            # status sort simply leaves such rows out rather than scan the table for them.
+            status = _claim.c.status
+            query = query.where(status.in_(self.statuses) if partition is None else status == self.statuses[partition])
+        return query
+
+    def ordered(self, query: sa.Select[Any], *, reverse: bool = False) -> sa.Select[Any]:
+        descending = self.inner_descending != reverse
+        return query.order_by(*(e.desc() if descending else e.asc() for e in self.exprs))
+
+    def beyond(self, key: RowKey, *, before: bool = False) -> ColumnElement[bool]:
+        """Rows strictly after ``key`` inside its partition (``before``: strictly before)."""
+        row = sa.tuple_(*self.exprs)
+        values = sa.tuple_(*(sa.literal(v, type_=e.type) for v, e in zip(key[1:], self.exprs, strict=True)))
+        greater_is_later = not self.inner_descending
+        return row > values if greater_is_later != before else row < values
+
+    def partition_of(self, status: str) -> int:
+        return self.statuses.index(status) if self.statuses else 0
+
+
+# --- queries -------------------------------------------------------------------------------------
+
+
+def count(connection: Connection, view: View) -> int:
+    """How many claims the view shows."""
+    return int(connection.execute(_Plan(view).base(sa.func.count(), partition=None)).scalar_one())
+
+
+def partition_sizes(connection: Connection, view: View) -> list[int]:
+    """Rows per partition (one per status for the status sort, else one): cache it while nothing changes.
+
+    ``fetch_at`` and ``position_of`` need the sizes of the partitions before the one
+    they land in; counting a large status costs a scan of its index range.
+    """
+    plan = _Plan(view)
+    return [_count_partition(connection, plan, p) for p in plan.partitions]
+
+
+def fetch_after(connection: Connection, view: View, key: RowKey | None, limit: int) -> list[ClaimRow]:
+    """Up to ``limit`` rows strictly after ``key`` in sort order (``key`` None: from the first row)."""
+    plan = _Plan(view)
+    return _rows(connection, plan, _ids_after(connection, plan, key, limit))
+
+
+def fetch_before(connection: Connection, view: View, key: RowKey, limit: int) -> list[ClaimRow]:
+    """Up to ``limit`` rows strictly before ``key``, in sort order (scrolling up from a cached window)."""
+    plan = _Plan(view)
+    ids: list[int] = []
+    for partition in range(key[0], -1, -1):
+        query = plan.base(_claim.c.id, partition=partition)
+        if partition == key[0]:
+            query = query.where(plan.beyond(key, before=True))
+        ids.extend(connection.execute(plan.ordered(query, reverse=True).limit(limit - len(ids))).scalars())
+        if len(ids) >= limit:
+            break
+    return _rows(connection, plan, ids[::-1])
+
+
+def fetch_at(
+    connection: Connection, view: View, offset: int, limit: int, sizes: Sequence[int] | None = None
+) -> list[ClaimRow]:
+    """Up to ``limit`` rows from row ``offset`` on: a random jump, by an ids-only OFFSET query.
+
+    ``sizes``: the view's ``partition_sizes``, if the caller keeps them (else counted here).
+    """
+    plan = _Plan(view)
+    ids: list[int] = []
+    skip = offset
+    for partition in plan.partitions:
+        if len(plan.partitions) > 1 and not ids:
+            # Skip whole partitions by their size instead of OFFSETting through them.
+            size = sizes[partition] if sizes is not None else _count_partition(connection, plan, partition)
+            if skip >= size:
+                skip -= size
+                continue
+        query = plan.ordered(plan.base(_claim.c.id, partition=partition)).limit(limit - len(ids))
+        ids.extend(connection.execute(query.offset(skip) if skip else query).scalars())
+        skip = 0
+        if len(ids) >= limit:
+            break
+    return _rows(connection, plan, ids)
+
+
+def fetch_ids(connection: Connection, view: View, ids: Iterable[int]) -> dict[int, ClaimRow]:
+    """The rows of ``ids`` that exist and the view shows (for repainting changed rows)."""
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    plan = _Plan(view)
+    shown = connection.execute(plan.base(_claim.c.id, partition=None).where(_claim.c.id.in_(wanted))).scalars()
+    return {row.id: row for row in _rows(connection, plan, list(shown))}
+
+
+def key_of(connection: Connection, view: View, claim_id: int) -> RowKey | None:
+    """The row key of ``claim_id`` in this view, or None when it is gone or filtered out."""
+    row = fetch_ids(connection, view, [claim_id]).get(claim_id)
+    return None if row is None else row.key
+
+
+def position_of(connection: Connection, view: View, claim_id: int, sizes: Sequence[int] | None = None) -> int | None:
+    """The row index of ``claim_id`` in the view (a COUNT of the rows before it), or None."""
+    key = key_of(connection, view, claim_id)
+    if key is None:
+        return None
+    plan = _Plan(view)
+    if sizes is None:
+        sizes = [_count_partition(connection, plan, p) for p in range(key[0])]
+    query = plan.base(sa.func.count(), partition=key[0]).where(plan.beyond(key, before=True))
+    return sum(sizes[: key[0]]) + int(connection.execute(query).scalar_one())
+
+
+# Below this share of unreviewed claims, the next one is found faster through the
+# ``reviewed`` index (then sorting the few candidates) than by walking the sort order.
+_SPARSE_UNREVIEWED: Final = 0.01
+
+
+def next_unreviewed(connection: Connection, view: View, after: RowKey | None) -> int | None:
+    """The id of the next unreviewed claim after ``after`` in sort order, wrapping round; None if none.
+
+    Walking the sort order costs about (rows / unreviewed rows) lookups, so when
+    unreviewed claims are rare the ``reviewed`` index goes first; when they are
+    common, the comparison is wrapped in ``coalesce`` so no planner prefers that
+    index and then sorts a large share of the table for one row.
+    """
+    plan = _Plan(view)
+    column = _claim.c.reviewed
+    # Only a ratio is needed: the filter alone, without the status sort's partitions, is cheaper to count.
+    everything = sa.select(sa.func.count()).select_from(_claim)
+    if view.where is not None:
+        everything = everything.where(view.where)
+    waiting = int(connection.execute(everything.where(column == sa.false())).scalar_one())
+    if waiting == 0:
+        return None
+    sparse = waiting < _SPARSE_UNREVIEWED * int(connection.execute(everything).scalar_one())
+    unreviewed = column == sa.false() if sparse else sa.func.coalesce(column, sa.true()) == sa.false()
+    found = _ids_after(connection, plan, after, 1, unreviewed)
+    if not found and after is not None:
+        found = _ids_after(connection, plan, None, 1, unreviewed)  # wrap round to the top
+    return found[0] if found else None
+
+
+def precedes(view: View, a: RowKey, b: RowKey) -> bool:
+    """Whether key ``a`` sorts before key ``b``: in Python, for cache bookkeeping (approximate for text)."""
+    if a[0] != b[0]:
+        return bool(a[0] < b[0])
+    inner_descending = True if view.sort == "status" else view.descending
+    return bool(a[1:] > b[1:]) if inner_descending else bool(a[1:] < b[1:])
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _count_partition(connection: Connection, plan: _Plan, partition: int) -> int:
+    return int(connection.execute(plan.base(sa.func.count(), partition=partition)).scalar_one())
+
+
+def _ids_after(
+    connection: Connection, plan: _Plan, key: RowKey | None, limit: int, extra: ColumnElement[bool] | None = None
+) -> list[int]:
+    ids: list[int] = []
+    for partition in range(0 if key is None else key[0], len(plan.partitions)):
+        query = plan.base(_claim.c.id, partition=partition)
+        if key is not None and partition == key[0]:
+            query = query.where(plan.beyond(key))
+        if extra is not None:
+            query = query.where(extra)
+        ids.extend(connection.execute(plan.ordered(query).limit(limit - len(ids))).scalars())
+        if len(ids) >= limit:
+            break
+    return ids
+
+
+_ROW_COLUMNS: Final = (
+    _claim.c.id,
+    _claim.c.ext_id,
+    _claim.c.text,
+    _claim.c.kind,
+    _claim.c.source_id,
+    _source.c.name,
+    _source.c.side,
+    _source.c.reliability,
+    _claim.c.claimed,
+    _claim.c.sort_date,
+    _first_place,
+    _place_count,
+    _claim.c.status,
+    _claim.c.verdict,
+    _claim.c.verdict_disputed,
+    _claim.c.credibility,
+    _claim.c.suggested_credibility,
+    _claim.c.link_count,
+    _claim.c.reviewed,
+)
+
+
+def _rows(connection: Connection, plan: _Plan, ids: Sequence[int]) -> list[ClaimRow]:
+    """The full rows of ``ids``, in the order given, each with its row key."""
+    if not ids:
+        return []
+    keys = [e.label(f"k{i}") for i, e in enumerate(plan.exprs[:-1])]
+    query = (
+        sa.select(*_ROW_COLUMNS, *keys)
+        .select_from(_claim.join(_source, _source.c.id == _claim.c.source_id))
+        .where(_claim.c.id.in_(ids))
+    )
+    width = len(_ROW_COLUMNS)
+    by_id: dict[int, ClaimRow] = {}
+    for r in connection.execute(query):
+        v = tuple(r)
+        by_id[v[0]] = ClaimRow(
+            id=v[0],
+            ext_id=v[1],
+            text=v[2],
+            kind=v[3],
+            source_id=v[4],
+            source_name=v[5],
+            source_side=v[6] or "",
+            source_reliability=v[7],
+            claimed=v[8],
+            sort_date=v[9],
+            place=v[10],
+            place_count=int(v[11] or 0),
+            status=v[12],
+            verdict=v[13],
+            verdict_disputed=bool(v[14]),
+            credibility=v[15],
+            suggested_credibility=v[16],
+            link_count=v[17],
+            reviewed=bool(v[18]),
+            key=(plan.partition_of(v[12]), *v[width:], v[0]),
+        )
+    return [by_id[i] for i in ids if i in by_id]
