@@ -26,6 +26,7 @@ from desktop.core.interchange import (
 )
 from desktop.core.interchange import format as fmt
 from desktop.core.interchange.csv_export import COLUMNS, neutralise
+from desktop.core.interchange.json_export import canonical_json
 from desktop.core.interchange.status_report import claim_statuses, parse_as_of
 from desktop.core.store import status
 from desktop.core.workspace import SAMPLE_WORKSPACE, Workspace, open_workspace
@@ -441,6 +442,20 @@ def test_export_is_canonical_json(workspace: Workspace) -> None:
     assert doc["sources"][2]["side"] is None and doc["sources"][1]["group"] is None
     assert doc["places"][1] == {"id": "pl-s", "name": "Soledar", "aliases": [], "region": None, "lat": None,
                                 "lon": None}  # fmt: skip
+
+
+def test_canonical_writer_matches_json_dumps_with_indent() -> None:
+    tricky = {
+        "strings": ['quote " backslash \\ newline \n tab \t bell \x07', "Бахмут \u2028 🛰", ""],
+        "numbers": [0, -1, 10**30, 1.5, -0.0, 1e-7, 48.595, 12345678901234567.0],
+        "constants": [True, False, None],
+        "empty": {"list": [], "object": {}},
+        "nested": [[[]], [{}], {"a": {"b": [1, {"c": None}]}}],
+        'odd key "\n': "value",
+    }
+    assert canonical_json(tricky) == json.dumps(tricky, ensure_ascii=False, indent=2)
+    doc = generated_document()
+    assert canonical_json(doc) == json.dumps(doc, ensure_ascii=False, indent=2)
 
 
 def test_export_of_an_empty_workspace_is_a_valid_empty_document(workspace: Workspace, tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ from typing import Any, Final
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from desktop.core.interchange.gcpause import collector_paused
 from desktop.core.interchange.json_export import timestamp
 from desktop.core.schema import Claim, ClaimPlace, Place, Report, Source
 
@@ -61,12 +62,12 @@ def neutralise(cell: str) -> str:
 
 def export_csv(engine: Engine) -> bytes:
     """Every claim as one CSV row (UTF-8 bytes)."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for row in claim_rows(engine):
-        writer.writerow([neutralise(cell) for cell in row])
-    return out.getvalue().encode("utf-8")
+    with collector_paused():
+        out = io.StringIO(newline="")
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(COLUMNS)
+        writer.writerows([neutralise(cell) for cell in row] for row in claim_rows(engine))
+        return out.getvalue().encode("utf-8")
 
 
 def claim_rows(engine: Engine) -> list[list[str]]:

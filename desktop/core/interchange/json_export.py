@@ -23,19 +23,77 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from desktop.core.interchange import format as fmt
+from desktop.core.interchange.gcpause import collector_paused
 from desktop.core.schema import Claim, ClaimPlace, Link, Outreach, OutreachClaim, Place, PlaceAlias, Report, Source
+
+# json's own C string escaper (what json.dumps(..., ensure_ascii=False) uses for every string).
+_escape: Any = getattr(json.encoder, "c_encode_basestring", None) or json.encoder.py_encode_basestring
 
 
 def export_json(engine: Engine) -> bytes:
     """The whole workspace as canonical interchange JSON (UTF-8 bytes)."""
-    document = export_document(engine)
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    with collector_paused():
+        return (canonical_json(export_document(engine)) + "\n").encode("utf-8")
 
 
 def export_document(engine: Engine) -> dict[str, Any]:
     """The whole workspace as the decoded interchange document (a dict in canonical key order)."""
-    with engine.connect() as connection, connection.begin():
+    with collector_paused(), engine.connect() as connection, connection.begin():
         return read_document(connection)
+
+
+def canonical_json(value: Any) -> str:
+    """Exactly ``json.dumps(value, ensure_ascii=False, indent=2)`` in about 60 % of its time.
+
+    With an indent, ``json`` falls back to its pure-Python encoder; here every
+    string still goes through the C escaper, and only the layout is Python.
+    """
+    chunks: list[str] = []
+    _write(value, "\n", chunks)
+    return "".join(chunks)
+
+
+def _write(value: Any, newline: str, out: list[str]) -> None:
+    """Append ``value``'s JSON to ``out``; ``newline`` is a newline plus the current indentation."""
+    if isinstance(value, str):
+        out.append(_escape(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, int | float):
+        out.append(json.dumps(value) if isinstance(value, float) else int.__repr__(value))
+    elif isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        inner = newline + "  "
+        opener = "{" + inner
+        for key, item in value.items():
+            if type(item) is str:  # the common case, without a call per value
+                out.append(opener + _escape(key) + ": " + _escape(item))
+            elif item is None:
+                out.append(opener + _escape(key) + ": null")
+            else:
+                out.append(opener + _escape(key) + ": ")
+                _write(item, inner, out)
+            opener = "," + inner
+        out.append(newline + "}")
+    elif isinstance(value, list):
+        if not value:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        opener = "[" + inner
+        for item in value:
+            out.append(opener)
+            _write(item, inner, out)
+            opener = "," + inner
+        out.append(newline + "]")
+    else:
+        raise TypeError(f"not JSON: {type(value).__name__}")
 
 
 def read_document(connection: Connection) -> dict[str, Any]:
@@ -80,79 +138,94 @@ def read_document(connection: Connection) -> dict[str, Any]:
         "notes",
         "recorded",
     )
-    claim_ext = {r.id: r.ext_id for r in claims}
+    claim_ext = {r[0]: r[1] for r in claims}
     claim_places = _children(connection, ClaimPlace, "claim_id", "place_id", place_ext.__getitem__)
     links = _rows(connection, Link, "id", "from_id", "to_id", "relation", "rationale", "analyst", "recorded")
     outreach = _rows(connection, Outreach, "id", "ext_id", "party", "contacted", "status", "response")
     about = _children(connection, OutreachClaim, "outreach_id", "claim_id", claim_ext.__getitem__)
 
+    # Dict literals in the order of ``format``'s key tuples (a test holds them together): building
+    # 100k claims this way takes half the time of zipping the tuples with the values.
     document: dict[str, Any] = {"format": fmt.FORMAT, "version": fmt.VERSION}
     document["sources"] = [
-        _keyed(
-            fmt.SOURCE_KEYS,
-            r.ext_id,
-            r.name,
-            r.kind,
-            r.side or None,
-            r.group_label or None,
-            r.reliability,
-            r.url,
-            list(r.aliases),
-            r.notes,
-        )
+        {
+            "id": r.ext_id,
+            "name": r.name,
+            "kind": r.kind,
+            "side": r.side or None,
+            "group": r.group_label or None,
+            "reliability": r.reliability,
+            "url": r.url,
+            "aliases": list(r.aliases),
+            "notes": r.notes,
+        }
         for r in sources
     ]
     document["reports"] = [
-        _keyed(
-            fmt.REPORT_KEYS,
-            r.ext_id,
-            r.title,
-            _ref(source_ext, r.source_id),
-            r.url,
-            _date(r.published),
-            r.language,
-            r.text,
-        )
+        {
+            "id": r.ext_id,
+            "title": r.title,
+            "source": _ref(source_ext, r.source_id),
+            "url": r.url,
+            "published": _date(r.published),
+            "language": r.language,
+            "text": r.text,
+        }
         for r in reports
     ]
     document["places"] = [
-        _keyed(fmt.PLACE_KEYS, r.ext_id, r.name, aliases.get(r.id, []), r.region, r.lat, r.lon) for r in places
+        {
+            "id": r.ext_id,
+            "name": r.name,
+            "aliases": aliases.get(r.id, []),
+            "region": r.region,
+            "lat": r.lat,
+            "lon": r.lon,
+        }
+        for r in places
     ]
     document["claims"] = [
-        _keyed(
-            fmt.CLAIM_KEYS,
-            r.ext_id,
-            r.text,
-            source_ext[r.source_id],
-            _ref(report_ext, r.report_id),
-            r.kind,
-            _date(r.claimed),
-            _event(r.event_start, r.event_end, r.event_precision),
-            claim_places.get(r.id, []),
-            r.credibility,
-            r.likelihood,
-            r.verdict,
-            bool(r.reviewed),
-            list(r.tags),
-            r.notes,
-            timestamp(r.recorded),
-        )
-        for r in claims
-    ]
+        {
+            "id": ext_id,
+            "text": text,
+            "source": source_ext[source_id],
+            "report": None if report_id is None else report_ext[report_id],
+            "kind": kind,
+            "claimed": None if claimed is None else claimed.isoformat(),
+            "event": _event(start, end, precision),
+            "places": claim_places.get(ident, []),
+            "credibility": credibility,
+            "likelihood": likelihood,
+            "verdict": verdict,
+            "reviewed": bool(reviewed),
+            "tags": list(tags),
+            "notes": notes,
+            "recorded": timestamp(recorded),
+        }
+        # Unpacked rather than read by attribute name: this runs once per claim.
+        for (ident, ext_id, text, source_id, report_id, kind, claimed, start, end, precision, credibility,
+             likelihood, verdict, reviewed, tags, notes, recorded) in claims
+    ]  # fmt: skip
     document["links"] = [
-        _keyed(
-            fmt.LINK_KEYS,
-            claim_ext[r.from_id],
-            claim_ext[r.to_id],
-            r.relation,
-            r.rationale,
-            r.analyst,
-            timestamp(r.recorded),
-        )
-        for r in links
+        {
+            "from": claim_ext[from_id],
+            "to": claim_ext[to_id],
+            "relation": relation,
+            "rationale": rationale,
+            "analyst": analyst,
+            "recorded": timestamp(recorded),
+        }
+        for _id, from_id, to_id, relation, rationale, analyst, recorded in links
     ]
     document["outreach"] = [
-        _keyed(fmt.OUTREACH_KEYS, r.ext_id, r.party, _date(r.contacted), about.get(r.id, []), r.status, r.response)
+        {
+            "id": r.ext_id,
+            "party": r.party,
+            "contacted": _date(r.contacted),
+            "about": about.get(r.id, []),
+            "status": r.status,
+            "response": r.response,
+        }
         for r in outreach
     ]
     return document
@@ -167,7 +240,7 @@ def timestamp(value: dt.datetime) -> str:
 def _rows(connection: Connection, model: Any, *columns: str) -> list[Any]:
     table = model.__table__
     query = sa.select(*(table.c[name] for name in columns)).order_by(table.c.id)
-    return list(connection.execute(query))
+    return list(connection.execute(query).all())
 
 
 def _children(connection: Connection, model: Any, parent: str, child: str, convert: Any) -> dict[int, list[Any]]:
@@ -175,20 +248,16 @@ def _children(connection: Connection, model: Any, parent: str, child: str, conve
     table = model.__table__
     query = sa.select(table.c[parent], table.c[child]).order_by(table.c[parent], table.c.position)
     grouped: defaultdict[int, list[Any]] = defaultdict(list)
-    for owner, value in connection.execute(query):
+    for owner, value in connection.execute(query).all():
         grouped[owner].append(convert(value))
     return grouped
-
-
-def _keyed(keys: tuple[str, ...], *values: Any) -> dict[str, Any]:
-    return dict(zip(keys, values, strict=True))
 
 
 def _event(start: dt.date | None, end: dt.date | None, precision: str | None) -> dict[str, Any] | None:
     # A claim with no event information (a statement, an assessment) has "event": null, not an object of nulls.
     if start is None and end is None and precision is None:
         return None
-    return _keyed(fmt.EVENT_KEYS, _date(start), _date(end), precision)
+    return {"start": _date(start), "end": _date(end), "precision": precision}
 
 
 def _ref(ext_ids: dict[int, str], ident: int | None) -> str | None:

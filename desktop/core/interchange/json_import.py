@@ -10,17 +10,15 @@ listing every one of them with its JSON path, and nothing is written.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Final
 
 from sqlalchemy.engine import Engine
 
 from desktop.core.errors import UserError
+from desktop.core.interchange.gcpause import collector_paused
 from desktop.core.interchange.json_validate import DuplicateKeys, Problem, validate_document
 from desktop.core.store.bulk import BulkRows, WorkspaceKeys, bulk_import
 
@@ -66,7 +64,7 @@ def import_json(engine: Engine, data: bytes | str | dict[str, Any], *, analyst: 
     Raises ``ImportErrors`` (a ``UserError``) and writes nothing when the document
     has any problem; see ``json_validate`` for the rules.
     """
-    with _collector_paused():
+    with collector_paused():
         digest = None if isinstance(data, dict) else hashlib.sha256(_as_bytes(data)).hexdigest()
         doc = data if isinstance(data, dict) else decode(data)
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -125,16 +123,3 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def _no_constant(name: str) -> Any:
     # Python's json accepts NaN and Infinity; JSON does not, and a NaN coordinate is no place.
     raise ValueError(f"{name} is not a JSON number")
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Decoding a large document creates millions of containers in no reference cycle: without the
-    cyclic collector running over them again and again, decoding and checking take about a third less."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
