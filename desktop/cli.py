@@ -191,6 +191,7 @@ def _workspace(args: argparse.Namespace) -> Iterator[Workspace]:
 
 def _import(args: argparse.Namespace) -> int:
     from desktop.core.interchange import MAX_DOCUMENT_BYTES, ImportErrors, import_json
+    from desktop.core.interchange.json_import import too_large
     from desktop.core.workspace import default_analyst
 
     if args.file == "-":
@@ -200,7 +201,7 @@ def _import(args: argparse.Namespace) -> int:
         if path.is_file() and path.stat().st_size > MAX_DOCUMENT_BYTES:  # refuse before reading it all
             from desktop.core.errors import UserError
 
-            raise UserError(f"{path} is too large ({path.stat().st_size / 2**20:,.0f} MB; at most 500 MB)")
+            raise UserError(f"{path}: {too_large(path.stat().st_size)}")
         data = path.read_bytes()
     with _workspace(args) as workspace:
         try:

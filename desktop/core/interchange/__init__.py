@@ -11,7 +11,8 @@ Import rules beyond the format itself (see ``json_validate``): unknown keys are
 errors; ``null`` means absent for optional fields; ids already in the workspace
 are errors, while references may name entities already in the workspace;
 timestamps may carry an offset and are stored in UTC to the second; documents
-over 500 MB are refused.
+over 1 GiB are refused (an import needs about ten times the document's size in
+memory).
 """
 
 from desktop.core.interchange.csv_export import export_csv

@@ -22,7 +22,10 @@ from desktop.core.interchange.gcpause import collector_paused
 from desktop.core.interchange.json_validate import DuplicateKeys, Problem, validate_document
 from desktop.core.store.bulk import BulkRows, WorkspaceKeys, bulk_import
 
-MAX_DOCUMENT_BYTES: Final = 500 * 1024 * 1024
+# Large enough for the export of a million-claim workspace (about 0.75 GB of canonical JSON) to come
+# back; an import needs about ten times the document's size in memory, so anything larger is refused
+# at once with a message rather than left to exhaust the machine.
+MAX_DOCUMENT_BYTES: Final = 1024**3
 _SHOWN: Final = 3  # problems quoted in the one-line message
 
 
@@ -66,11 +69,13 @@ def import_json(engine: Engine, data: bytes | str | dict[str, Any], *, analyst: 
     """
     with collector_paused():
         digest = None if isinstance(data, dict) else hashlib.sha256(_as_bytes(data)).hexdigest()
-        doc = data if isinstance(data, dict) else decode(data)
+        # Held only until it is checked: the decoded document takes several times the memory of its
+        # text, and the rows built from it are all the write needs.
+        pending = [data if isinstance(data, dict) else decode(data)]
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
 
         def build(existing: WorkspaceKeys) -> BulkRows:
-            rows, problems = validate_document(doc, existing, now=now, analyst=analyst)
+            rows, problems = validate_document(pending.pop(), existing, now=now, analyst=analyst)
             if problems:
                 raise ImportErrors(problems)
             return rows
@@ -83,7 +88,7 @@ def decode(data: bytes | str) -> Any:
     """UTF-8 bytes or text → the decoded JSON value; ``ImportErrors`` at ``$`` if it is neither."""
     size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "surrogatepass"))
     if size > MAX_DOCUMENT_BYTES:
-        raise ImportErrors([Problem("$", f"the document is too large ({size / 2**20:,.0f} MB; at most 500 MB)")])
+        raise ImportErrors([Problem("$", too_large(size))])
     if isinstance(data, bytes):
         try:
             text = data.decode("utf-8-sig")  # a byte-order mark is tolerated, as most JSON readers do
@@ -100,6 +105,10 @@ def decode(data: bytes | str) -> Any:
         raise ImportErrors([Problem("$", f"the document is not valid JSON: {exc.msg} ({where})")]) from None
     except ValueError as exc:  # _no_constant, or a number too long for Python to convert
         raise ImportErrors([Problem("$", f"the document is not valid JSON: {exc}")]) from None
+
+
+def too_large(size: int) -> str:
+    return f"the document is too large ({size / 2**20:,.0f} MiB; at most {MAX_DOCUMENT_BYTES / 2**20:,.0f} MiB)"
 
 
 def _as_bytes(data: bytes | str) -> bytes:
