@@ -1,0 +1,137 @@
+"""Whole-process start to a painted window: ``python -m bench.launch --db FILE [--peer] [--profile OUT]``.
+
+Crosscheck: the same sequence as ``desktop.ui.app.run`` — the QApplication and
+its configuration, ``open_workspace``, ``WorkspaceSession``, ``MainWindow``,
+``show`` — then the event loop runs until the claim table's viewport has painted
+once, and the process prints one JSON line and exits at once (``os._exit``: the
+time to tear down is not start-up).
+
+``--peer``: the textbook equivalent (QApplication, a ``QSQLITE`` connection, a
+``QSqlQueryModel`` on the peer's query, a ``QTableView``), for comparison.
+
+The line holds ``time.monotonic()`` at each phase; the parent subtracts its own
+``time.monotonic()`` taken just before it started the process (the clock is
+system-wide on Linux), so interpreter start-up and imports are included.
+``--profile OUT`` writes a cProfile of everything after interpreter start-up.
+The line also has the process's RSS and peak RSS at the first paint; ``--bare``
+only creates the QApplication and reports those, as the baseline.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+
+PHASES: dict[str, float] = {"main": time.monotonic()}
+
+
+def _mark(name: str) -> None:
+    PHASES[name] = time.monotonic()
+
+
+def _crosscheck(db: str) -> object:
+    from PySide6.QtWidgets import QApplication  # noqa: F401
+
+    from desktop.ui import app as ui_app
+
+    _mark("imported_qt")
+    qt_app = ui_app._application()
+    ui_app._configure(qt_app)
+    _mark("qapplication")
+    from desktop.core.workspace import open_workspace
+
+    workspace = open_workspace(db, analyst="bench")
+    _mark("workspace_open")
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.session import WorkspaceSession
+
+    _mark("imported_window")
+    session = WorkspaceSession(workspace)
+    window = MainWindow(session)
+    ui_app.install_excepthook(window)
+    _mark("window_built")
+    window.resize(1600, 1000)
+    window.show()
+    _mark("shown")
+    return window.table
+
+
+def _peer(db: str) -> object:
+    from PySide6.QtSql import QSqlDatabase, QSqlQueryModel
+    from PySide6.QtWidgets import QApplication, QTableView
+
+    from bench import sql
+
+    _mark("imported_qt")
+    qt_app = QApplication(sys.argv[:1])
+    _mark("qapplication")
+    connection = QSqlDatabase.addDatabase("QSQLITE")
+    connection.setDatabaseName(db)
+    connection.open()
+    model = QSqlQueryModel(qt_app)
+    model.setQuery(sql.table(), connection)
+    _mark("workspace_open")
+    view = QTableView()
+    view.setModel(model)
+    view.setColumnHidden(0, True)
+    view.resize(1600, 1000)
+    view.show()
+    _mark("shown")
+    return view
+
+
+def main() -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--peer", action="store_true")
+    parser.add_argument("--profile")
+    parser.add_argument("--bare", action="store_true")
+    args = parser.parse_args()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from bench.common import status_kb
+
+    if args.bare:
+        from PySide6.QtWidgets import QApplication
+
+        bare = QApplication(sys.argv[:1])
+        bare.processEvents()
+        print(json.dumps({"rss_kb": status_kb("VmRSS"), "peak_kb": status_kb("VmHWM")}), flush=True)
+        os._exit(0)
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    view = _peer(args.db) if args.peer else _crosscheck(args.db)
+
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: object, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+            if event.type() == QEvent.Type.Paint and "painted" not in PHASES:
+                # Let this paint finish before stopping: the time is taken when the event loop comes back.
+                PHASES["paint_started"] = time.monotonic()
+                QApplication.instance().quit()  # type: ignore[union-attr]
+            return False
+
+    watcher = FirstPaint()
+    view.viewport().installEventFilter(watcher)  # type: ignore[attr-defined]
+    QApplication.instance().exec()  # type: ignore[union-attr]
+    _mark("painted")
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(args.profile)
+    rows = view.model().rowCount()  # type: ignore[attr-defined]
+    memory = {"rss_kb": status_kb("VmRSS"), "peak_kb": status_kb("VmHWM")}
+    print(json.dumps({"phases": PHASES, "rows": rows, **memory}), flush=True)
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()
