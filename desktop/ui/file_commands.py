@@ -96,6 +96,7 @@ class FileCommands(QObject):
         if errors:
             box.setDetailedText("\n".join(f"{path}: {message}" for path, message in errors))
         box.exec()
+        self.window.activateWindow()
         self.window.status.error(f"{title}: {error}")
 
     def _switch_to(self, location: str) -> None:

@@ -6,7 +6,8 @@ some row starting with that letter — a silent, confusing move in an app where
 letters are commands. This filter swallows plain printable keys on the table and
 puts the reason in the status bar ("Contradicts pinned claim: pin a claim
 first (p)"). It also shows the verdict chord's second keys as soon as ``v`` is
-pressed, since Qt's native chords have no visible pending state.
+pressed, since Qt's native chords have no visible pending state, and takes the
+hint down when the chord is completed or cancelled (any other key cancels it).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from PySide6.QtGui import QKeyEvent, QKeySequence
 from desktop.ui.keymap import KEYMAP
 
 VERDICT_HINT = "Verdict: c confirmed · r refuted · i inconclusive · 0 clear  (any other key cancels)"
+_MODIFIER_KEYS = (Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Meta, Qt.Key.Key_AltGr)
 _PLAIN = (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.KeypadModifier)
 
 
@@ -45,9 +47,10 @@ class TableKeyHints(QObject):
         reason: Callable[[str], str | None],
         label: Callable[[str], str],
         show: Callable[[str], None],
+        clear: Callable[[str], None],
     ) -> None:
         super().__init__(parent)
-        self._reason, self._label, self._show = reason, label, show
+        self._reason, self._label, self._show, self._clear = reason, label, show, clear
         self._starts = _first_keys()
         self.verdict_pending = False
 
@@ -58,7 +61,16 @@ class TableKeyHints(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) or not isinstance(event, QKeyEvent):
+        if not isinstance(event, QKeyEvent):
+            return False
+        if kind == QEvent.Type.KeyRelease:
+            # While a chord is pending Qt sends the next key to nobody (it completes or cancels the chord),
+            # but its release still arrives here: the moment to take the hint down.
+            if self.verdict_pending and event.key() not in (Qt.Key.Key_V, *_MODIFIER_KEYS):
+                self.verdict_pending = False
+                self._clear(VERDICT_HINT)
+            return False
+        if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
             return False
         plain = event.modifiers() in _PLAIN or event.modifiers() == (
             Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
@@ -69,8 +81,10 @@ class TableKeyHints(QObject):
                 if self._reason("verdict.confirmed") is None:
                     self.verdict_pending = True
                     self._show(VERDICT_HINT)
-            else:
+            elif self.verdict_pending:
+                # The chord's second key (or a cancelling one): the hint has done its job.
                 self.verdict_pending = False
+                self._clear(VERDICT_HINT)
             return False
         # A KeyPress that reaches the table is one no enabled shortcut took.
         if not plain or not event.text() or not event.text().isprintable():

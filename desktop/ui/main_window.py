@@ -54,17 +54,18 @@ class MainWindow(QMainWindow):
         self.detail = DetailPane(session)
         left = QWidget()
         column = QVBoxLayout(left)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(4)
+        column.setContentsMargins(6, 6, 0, 0)
+        column.setSpacing(6)
         column.addWidget(self.filter_bar)
         column.addWidget(self.table, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(0, 1)  # a wider window widens the table, not the form
+        self.splitter.setStretchFactor(1, 0)
         self.splitter.setChildrenCollapsible(False)
+        self.detail.setContentsMargins(0, 6, 0, 0)
         self.setCentralWidget(self.splitter)
         self.status = WindowStatusBar(self)
         self.setStatusBar(self.status)
@@ -75,7 +76,9 @@ class MainWindow(QMainWindow):
         self.files = FileCommands(self)
         self._connect_window_commands()
         self.menus = build_menus(self, self.actions)
-        self.key_hints = TableKeyHints(self, self.reason, lambda name: BY_NAME[name].label, self.status.hint)
+        self.key_hints = TableKeyHints(
+            self, self.reason, lambda name: BY_NAME[name].label, self.status.hint, self.status.clear_if
+        )
         self.table.installEventFilter(self.key_hints)
         self.palette_popup: CommandPalette | None = None
         self.cheatsheet: CheatSheet | None = None
@@ -121,6 +124,11 @@ class MainWindow(QMainWindow):
             self.table.first()
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
         self.update_actions()
+
+    def after_dialog(self) -> None:
+        """Back to the table after a modal dialog of ours closed (some window systems leave nothing active)."""
+        self.activateWindow()
+        self.back_to_table()
 
     def select_row(self, row: int) -> None:
         count = self.table.claim_model.rowCount()
@@ -183,7 +191,7 @@ class MainWindow(QMainWindow):
             "edit.redo": lambda: self.undo_redo(undo=False),
             "view.filter": self.focus_filter,
             "view.clear_filter": lambda: (self.clear_filter(), self.back_to_table()),
-            "view.table": self.escape,
+            "view.table": self.back_to_table,
             "view.palette": self.open_palette,
             "view.reload": self.reload,
             "help.keys": self.open_cheatsheet,
@@ -214,12 +222,6 @@ class MainWindow(QMainWindow):
     def focus_filter(self) -> None:
         self.filter_bar.focus_filter()
 
-    def escape(self) -> None:
-        if self.key_hints.verdict_pending:
-            self.status.clear_message()
-        self.key_hints.verdict_pending = False
-        self.back_to_table()
-
     def reload(self) -> None:
         self.session.refresh_all()
         self.status.hint("Reloaded.")
@@ -236,7 +238,7 @@ class MainWindow(QMainWindow):
     def open_cheatsheet(self) -> None:
         if self.cheatsheet is None:
             self.cheatsheet = CheatSheet(self)
-            self.cheatsheet.finished.connect(lambda _result: self.back_to_table())
+            self.cheatsheet.finished.connect(lambda _result: self.after_dialog())
         self.cheatsheet.search.clear()
         self.cheatsheet.open()
         self.cheatsheet.search.setFocus()
@@ -254,7 +256,7 @@ class MainWindow(QMainWindow):
             f"Crosscheck {number}\n\nTrack claims from many sources, link them, and see each claim's "
             "verification status derived from the links — with its reasons.\n\nLicence: LGPL-3.0-or-later.",
         )
-        self.back_to_table()
+        self.after_dialog()
 
     # --- following the session ------------------------------------------------------------------
 
@@ -291,7 +293,9 @@ class MainWindow(QMainWindow):
             self.resize(1400, 860)
         splitter = ws.read_bytes(settings, ws.SPLITTER)
         if splitter is None or not self.splitter.restoreState(splitter):
-            self.splitter.setSizes([820, 580])
+            # The table carries the review pass; the pane needs ~500 px for its form and explanation.
+            width = max(self.width(), 900)
+            self.splitter.setSizes([width - min(520, width * 2 // 5), min(520, width * 2 // 5)])
         table = ws.read_bytes(settings, ws.TABLE)
         if table is not None:
             self.table.restore_state(table)

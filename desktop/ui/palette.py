@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt
-from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtGui import QAction, QHideEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -129,6 +129,12 @@ class CommandPalette(QFrame):
         self.close()  # first: the command may open a dialog or move the focus in the window
         self.last_run = name
         command.action.trigger()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        parent = self.parentWidget()
+        if parent is not None:
+            parent.activateWindow()  # the popup had the keyboard; give the window its activation back
 
     def _refill(self, text: str) -> None:
         self.list.clear()

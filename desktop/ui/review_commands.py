@@ -154,6 +154,7 @@ class ReviewCommands(QObject):
             from desktop.ui.dialogs.rationale import ask_rationale
 
             answer = ask_rationale(self.window, relation, self.summary(claim, 100), self.summary(pinned, 100))
+            self.window.activateWindow()  # some window systems leave nothing active after a modal dialog
             if answer is None:  # cancelled: nothing marked
                 self.window.back_to_table()
                 return
@@ -217,7 +218,7 @@ class ReviewCommands(QObject):
                 self.window.status.hint("Request for comment recorded.")
         finally:
             dialog.deleteLater()
-        self.window.back_to_table()
+        self.window.after_dialog()
 
     # --- add, edit, delete --------------------------------------------------------------------
 
@@ -235,7 +236,7 @@ class ReviewCommands(QObject):
                 self.window.clear_filter()  # a new claim hidden by the filter would look lost
                 self.table.select_claim(created)
             self.window.status.hint("Claim added — grade it (1–6), pin it (p) or link it (c / x / n / r).")
-        self.window.back_to_table()
+        self.window.after_dialog()
 
     def edit(self, field: str | None = None) -> None:
         self.current()

@@ -59,6 +59,11 @@ class WindowStatusBar(QStatusBar):
         self.message.setToolTip("")
         self.is_error = False
 
+    def clear_if(self, text: str) -> None:
+        """Clear the message if it still says ``text`` (a newer message stays)."""
+        if self.message.text() == text:
+            self.clear_message()
+
     def message_text(self) -> str:
         return self.message.text()
 
@@ -79,7 +84,7 @@ class WindowStatusBar(QStatusBar):
             self.pinned.hide()
             self.pinned.clear()
             return
-        full = f"📌 pinned: {summary}"
+        full = f"⚑ pinned: {summary}"  # not an emoji: those need a colour font many systems lack
         metrics = self.pinned.fontMetrics()
         self.pinned.setText(metrics.elidedText(full, Qt.TextElideMode.ElideRight, self.pinned.maximumWidth() - 16))
         self.pinned.setToolTip(full + "\n(c / x / n / r link the current claim to it; p on it unpins)")

@@ -62,7 +62,7 @@ def test_title_status_bar_and_initial_focus(window: MainWindow) -> None:
 def test_pinning_shows_the_pinned_claim_in_the_status_bar(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.keyClick(window.table, Qt.Key.Key_P)
     assert window.status.pinned.isVisible()
-    assert window.status.pinned.text().startswith("📌 pinned: [")
+    assert window.status.pinned.text().startswith("⚑ pinned: [")
     qtbot.keyClick(window.table, Qt.Key.Key_P)  # p on the pinned claim unpins it
     assert window.session.pinned is None
     assert not window.status.pinned.isVisible()
@@ -375,7 +375,10 @@ def test_run_opens_the_window_and_returns_the_exit_code(
         window.close()
         return 0
 
+    import sys
+
     monkeypatch.setattr(qapp, "exec", fake_exec)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run() installs its own; restored after
     assert app_module.run(str(tmp_path / "start.sqlite")) == 0
     assert shown and shown[0].windowTitle() == "Crosscheck — start.sqlite"
     shown[0].deleteLater()

@@ -54,6 +54,7 @@ def open_window_fixture(qtbot: QtBot, settings_dir: Path) -> Callable[[Workspace
         with qtbot.waitActive(window):
             window.show()
             window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)  # offscreen: waitActive only waits for exposure
         return window
 
     return make
