@@ -293,3 +293,18 @@ def test_subcommands_never_import_qt(tmp_path: Path, db: str, command: list[str]
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.decode().splitlines()[-1] == "[]"
+
+
+def test_no_command_opens_the_window_on_the_chosen_workspace(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``crosscheck --db X`` hands X to ``desktop.ui.app.run`` (faked here: no display, no Qt)."""
+    import types
+
+    from desktop.cli import main
+
+    opened: list[str | None] = []
+    fake = types.ModuleType("desktop.ui.app")
+    fake.run = lambda location: opened.append(location) or 0  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "desktop.ui.app", fake)
+    assert main(["--db", "/somewhere/work.sqlite"]) == 0
+    assert main([]) == 0
+    assert opened == ["/somewhere/work.sqlite", None]  # None: the window resolves CROSSCHECK_DB / the default
