@@ -1,0 +1,260 @@
+"""The writes of the detail pane: each field's edit as one ``session.perform``, refusals shown inline.
+
+A mixin of ``DetailPane`` (kept apart so each file stays about one thing): it
+reads the pane's widgets and its current ``ClaimDetail``, compares the edited
+value with the stored one, and writes only a real change — so one field change
+is one undo step and re-typing the same value writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton, QWidget
+
+from desktop.core.detail import ClaimDetail, LinkInfo, OutreachInfo, PlaceInfo
+from desktop.core.store import Result, Store
+from desktop.core.text import one_line
+from desktop.ui.detail_lists import LinkList, OutreachList, PlaceList
+from desktop.ui.detail_widgets import (
+    ChoiceCombo,
+    CommitLineEdit,
+    CommitTextEdit,
+    open_web_url,
+    parse_date,
+    parse_labels,
+    show_problem,
+)
+from desktop.ui.dialogs._base import perform_inline
+from desktop.ui.dialogs.outreach import OutreachDialog
+from desktop.ui.dialogs.place_picker import pick_place
+from desktop.ui.dialogs.source_dialog import SourceDialog
+
+if TYPE_CHECKING:
+    from desktop.ui.session import WorkspaceSession
+
+_DATE_NAMES = {"claimed": "claimed date", "event_start": "event start", "event_end": "event end"}
+
+
+class DetailEdits:
+    session: WorkspaceSession
+    _detail: ClaimDetail | None
+    problems: dict[str, QLabel]
+    text: CommitTextEdit
+    notes: CommitTextEdit
+    tags: CommitLineEdit
+    claimed: CommitLineEdit
+    event_start: CommitLineEdit
+    event_end: CommitLineEdit
+    kind: ChoiceCombo
+    source: ChoiceCombo
+    report: ChoiceCombo
+    event_precision: ChoiceCombo
+    credibility: ChoiceCombo
+    likelihood: ChoiceCombo
+    verdict: ChoiceCombo
+    reviewed: QCheckBox
+    places: PlaceList
+    links: LinkList
+    outreach: OutreachList
+    edit_source: QPushButton
+    open_source: QPushButton
+    open_report: QPushButton
+    add_place: QPushButton
+    use_suggested: QPushButton
+    request_comment: QPushButton
+
+    def reload(self) -> None: ...
+
+    def _connect_edits(self) -> None:
+        self.text.committed.connect(self._commit_text)
+        self.notes.committed.connect(self._commit_notes)
+        self.tags.committed.connect(self._commit_tags)
+        for name in _DATE_NAMES:
+            editor: CommitLineEdit = getattr(self, name)
+            editor.committed.connect(partial(self._commit_date, name))
+        for name in ("kind", "event_precision", "credibility", "likelihood", "verdict", "source", "report"):
+            combo: ChoiceCombo = getattr(self, name)
+            combo.picked.connect(partial(self._pick, name))
+        self.reviewed.clicked.connect(self._commit_reviewed)
+        self.use_suggested.clicked.connect(self._use_suggested)
+        self.add_place.clicked.connect(self._add_place)
+        self.places.remove_requested.connect(self._remove_place)
+        self.links.remove_requested.connect(self._remove_link)
+        self.links.open_requested.connect(self._open_link)
+        self.outreach.open_requested.connect(self._edit_outreach)
+        self.outreach.remove_requested.connect(self._remove_outreach)
+        self.request_comment.clicked.connect(self._request_comment)
+        self.edit_source.clicked.connect(self._edit_source)
+        self.open_source.clicked.connect(lambda: open_web_url(self._detail.source.url if self._detail else None))
+        self.open_report.clicked.connect(
+            lambda: open_web_url(self._detail.report.url if self._detail and self._detail.report else None)
+        )
+
+    # --- the one write path -------------------------------------------------------------------
+
+    def _perform(self, area: str, write: Callable[[Store], Result], description: str) -> bool:
+        _, problem = perform_inline(self.session, write, description)
+        show_problem(self.problems[area], problem[:1].upper() + problem[1:] if problem else None)
+        return problem is None
+
+    def _update(self, area: str, description: str, **changes: Any) -> bool:
+        if self._detail is None:
+            return False
+        claim = self._detail.id
+        return self._perform(area, lambda store: store.update_claim(claim, **changes), description)
+
+    def flush(self) -> None:
+        """Commit every field with unsaved typing (before another claim is shown)."""
+        for editor in (self.text, self.tags, self.claimed, self.event_start, self.event_end, self.notes):
+            editor.commit()
+
+    def clear_problems(self) -> None:
+        for label in self.problems.values():
+            show_problem(label, None)
+
+    # --- text fields --------------------------------------------------------------------------
+
+    def _commit_text(self, value: str) -> None:
+        d = self._detail
+        value = value.strip()  # surrounding blank lines are never part of what a source said
+        if d is None:
+            return
+        if value == d.text:
+            self.text.revert()
+            return
+        self._update("text", "edit claim text", text=value)
+
+    def _commit_notes(self, value: str) -> None:
+        if self._detail is not None and value != self._detail.notes:
+            self._update("notes", "edit notes", notes=value)
+
+    def _commit_tags(self, value: str) -> None:
+        d = self._detail
+        tags = parse_labels(value)
+        if d is None:
+            return
+        if tags == list(d.tags):
+            self.tags.revert()  # only spacing or a trailing comma changed: show the canonical form
+            return
+        self._update("claim", "edit tags", tags=tags)
+
+    def _commit_date(self, name: str, value: str) -> None:
+        d = self._detail
+        if d is None:
+            return
+        try:
+            date = parse_date(value)
+        except ValueError as error:
+            show_problem(self.problems["dates"], f"{_DATE_NAMES[name].capitalize()}: {error}.")
+            return
+        if date == getattr(d, name):
+            getattr(self, name).revert()
+            return
+        self._update("dates", f"edit {_DATE_NAMES[name]}", **{name: date})
+
+    # --- choices ------------------------------------------------------------------------------
+
+    def _pick(self, name: str, value: Any) -> None:
+        d = self._detail
+        if d is None:
+            return
+        if name == "source":
+            current: Any = d.source.id
+            field, area = "source_id", "source"
+        elif name == "report":
+            current = d.report.id if d.report else None
+            field, area = "report_id", "source"
+        else:
+            current = getattr(d, name)
+            field = name
+            area = {"kind": "claim", "event_precision": "dates"}.get(name, "grading")
+        if value == current:
+            return
+        combo: ChoiceCombo = getattr(self, name)
+        label = combo.currentText() if value is not None else "none"
+        words = {"event_precision": "precision", "source": "source", "report": "report"}.get(name, name)
+        if not self._update(area, f"set {words} {one_line(label, 40)}", **{field: value}):
+            self.reload()  # show the stored value again in the combo
+
+    def _commit_reviewed(self, checked: bool) -> None:
+        d = self._detail
+        if d is not None and checked != d.reviewed:
+            if not self._update("claim", "mark reviewed" if checked else "mark not reviewed", reviewed=checked):
+                self.reload()
+
+    def _use_suggested(self) -> None:
+        d = self._detail
+        if d is not None and d.credibility != d.suggested_credibility:
+            grade = d.suggested_credibility
+            self._update("grading", f"set credibility {grade} (suggested)", credibility=grade)
+
+    # --- places, links, outreach, source ------------------------------------------------------
+
+    def _parent_widget(self) -> QWidget:
+        assert isinstance(self, QWidget)
+        return self
+
+    def _add_place(self) -> None:
+        d = self._detail
+        if d is None:
+            return
+        current = [p.id for p in d.places]
+        chosen = pick_place(self.session, self._parent_widget(), exclude=current)
+        if chosen is not None and self._detail is not None and chosen not in current:
+            self._update("places", "add place", places=[*current, chosen])
+        self.add_place.setFocus()
+
+    def _remove_place(self, place: PlaceInfo) -> None:
+        d = self._detail
+        if d is not None:
+            remaining = [p.id for p in d.places if p.id != place.id]
+            self._update("places", f"remove place {one_line(place.name, 40)}", places=remaining)
+            if not remaining:
+                self.add_place.setFocus()  # the list hides when empty
+
+    def _remove_link(self, link: LinkInfo) -> None:
+        d = self._detail
+        if d is None:
+            return
+        a, b = d.id, link.other_id
+        self._perform("links", lambda store: store.remove_link(a, b), f"remove link ({link.relation})")
+        if self._detail is not None and not self._detail.links:
+            self.request_comment.setFocus()  # the list hides when empty; keep focus in the pane
+
+    def _open_link(self, link: LinkInfo) -> None:
+        self.session.set_current(link.other_id)
+
+    def _request_comment(self) -> None:
+        if self._detail is not None:
+            dialog = OutreachDialog(self.session, [self._detail.id], self._parent_widget())
+            dialog.exec()
+            dialog.deleteLater()
+
+    def _edit_outreach(self, item: OutreachInfo) -> None:
+        dialog = OutreachDialog(self.session, list(item.about), self._parent_widget(), outreach_id=item.id)
+        dialog.exec()
+        dialog.deleteLater()
+
+    def _remove_outreach(self, item: OutreachInfo) -> None:
+        """Delete the request if it is only about this claim; otherwise take this claim off it."""
+        d = self._detail
+        if d is None:
+            return
+        ident = item.id
+        party = one_line(item.party, 40)
+        if len(item.about) <= 1:
+            self._perform("outreach", lambda store: store.delete_outreach(ident), f"delete request to {party}")
+            return
+        about = [c for c in item.about if c != d.id]
+        self._perform(
+            "outreach", lambda store: store.update_outreach(ident, about=about), f"take claim off request to {party}"
+        )
+
+    def _edit_source(self) -> None:
+        if self._detail is not None:
+            dialog = SourceDialog(self.session, self._parent_widget(), source_id=self._detail.source.id)
+            dialog.exec()
+            dialog.deleteLater()

@@ -1,0 +1,111 @@
+"""What every Crosscheck dialog shares: a form, an inline problem line, Enter accepts / Esc cancels,
+and writes through the session that report refusals inline instead of raising."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.store import Result, Store
+from desktop.ui.detail_widgets import problem_label, show_problem
+from desktop.ui.session import WorkspaceSession
+
+
+class DialogTextEdit(QPlainTextEdit):
+    """Multi-line text in a dialog: Enter accepts the dialog, Shift+Enter starts a new line, Tab moves on."""
+
+    def __init__(self, parent: QWidget | None = None, *, lines: int = 3) -> None:
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+        self.setFixedHeight(self.fontMetrics().lineSpacing() * lines + 14)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                self.insertPlainText("\n")  # not Qt's U+2028 line separator
+                event.accept()
+            else:
+                event.ignore()  # up to the dialog, whose default button accepts
+            return
+        super().keyPressEvent(event)
+
+
+class FormDialog(QDialog):
+    """A form with OK/Cancel. Subclasses implement ``apply()``: True to close, False to stay open."""
+
+    def __init__(self, title: str, parent: QWidget | None = None, *, ok_text: str = "OK") -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.form = QFormLayout()
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        self.problem = problem_label(self)
+        standard = QDialogButtonBox.StandardButton
+        self.buttons = QDialogButtonBox(standard.Ok | standard.Cancel, self)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)
+        self.ok_button = self.buttons.button(standard.Ok)
+        self.ok_button.setText(ok_text)
+        # Only once the button is inside this dialog does setDefault make it the dialog's default; before,
+        # Enter in a field would press the first auto-default button instead ("New source…").
+        self.ok_button.setDefault(True)
+
+    def show_problem(self, message: str | None) -> None:
+        # Store messages start lower-case ("claim text must not be empty") to read well after a prefix.
+        show_problem(self.problem, message[:1].upper() + message[1:] if message else None)
+
+    def problem_text(self) -> str:
+        return self.problem.text() if not self.problem.isHidden() else ""
+
+    def apply(self) -> bool:
+        return True
+
+    def accept(self) -> None:
+        self.show_problem(None)
+        if self.apply():
+            super().accept()
+
+
+def perform_inline(
+    session: WorkspaceSession, write: Callable[[Store], Result], description: str
+) -> tuple[Any, str | None]:
+    """Run ``write`` as one undoable step; ``(new id, None)`` or ``(None, the store's message)``.
+
+    ``session.perform`` only says whether it worked; the id of what was created and
+    the refusal's message are caught on the way (the write runs inside it).
+    """
+    created: list[Any] = []
+    messages: list[str] = []
+
+    def recording(store: Store) -> Result:
+        result = write(store)
+        created.append(result.value)
+        return result
+
+    def note(message: str) -> None:
+        messages.append(message)
+
+    session.error.connect(note)
+    try:
+        ok = session.perform(recording, description)
+    finally:
+        session.error.disconnect(note)
+    if not ok:
+        return None, messages[-1] if messages else "the change was refused"
+    return (created[0] if created else None), None

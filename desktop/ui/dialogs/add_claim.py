@@ -1,0 +1,175 @@
+"""Adding a claim from the keyboard: text, who said it, where it was found, when, where, how credible.
+
+Creating a missing source or place from inside this dialog is its own undoable
+step, done when its small dialog is accepted — so cancelling the claim keeps
+the new source (it is real information about the world) and Ctrl+Z removes it
+like any other edit. The claim itself is one more step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from desktop.core.detail import list_places, list_reports, list_sources
+from desktop.core.text import one_line
+from desktop.ui.detail_lists import PlaceList
+from desktop.ui.detail_widgets import (
+    CREDIBILITY_CHOICES,
+    KIND_CHOICES,
+    ChoiceCombo,
+    format_date,
+    parse_date,
+    plain_label,
+)
+from desktop.ui.dialogs._base import DialogTextEdit, FormDialog, perform_inline
+from desktop.ui.dialogs.place_picker import PlacePickerDialog
+from desktop.ui.dialogs.source_dialog import SourceDialog
+from desktop.ui.session import WorkspaceSession
+
+
+class AddClaimDialog(FormDialog):
+    """``AddClaimDialog(session, parent)``; after ``exec()`` returns Accepted, ``created_claim_id`` is the claim.
+
+    The dialog does not change the session's current claim: the caller decides
+    (the main window selects the new claim).
+    """
+
+    def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
+        super().__init__("Add claim", parent, ok_text="Add claim")
+        self.session = session
+        self.created_claim_id: int | None = None
+
+        self.text = DialogTextEdit(lines=4)
+        self.text.setPlaceholderText("What does the source assert? (Shift+Enter: new line)")
+        self.source = ChoiceCombo()
+        self.source.setPlaceholderText("choose who asserts it…")
+        self.new_source = QPushButton("New source…")
+        self.new_source.clicked.connect(self._create_source)
+        self.report = ChoiceCombo()
+        self.kind = ChoiceCombo(KIND_CHOICES)
+        self.kind.set_value("event")
+        self.claimed = QLineEdit(format_date(dt.date.today()))
+        self.claimed.setPlaceholderText("YYYY-MM-DD — when the source asserted it")
+        self.places = PlaceList()
+        self.add_place = QPushButton("Add place…")
+        self.add_place.clicked.connect(self._pick_place)
+        self.places.remove_requested.connect(self._remove_place)
+        self.credibility = ChoiceCombo(CREDIBILITY_CHOICES)
+        self.credibility.set_value(None)
+
+        source_row = QHBoxLayout()
+        source_row.addWidget(self.source, 1)
+        source_row.addWidget(self.new_source)
+        places_box = QVBoxLayout()
+        places_box.addWidget(self.places)
+        places_row = QHBoxLayout()
+        self.places_hint = plain_label("none yet — Delete removes the selected place")
+        places_row.addWidget(self.places_hint, 1)
+        places_row.addWidget(self.add_place)
+        places_box.addLayout(places_row)
+        for label, field in (
+            ("Text", self.text),
+            ("Source", source_row),
+            ("Report", self.report),
+            ("Kind", self.kind),
+            ("Claimed", self.claimed),
+            ("Places", places_box),
+            ("Credibility", self.credibility),
+        ):
+            self.form.addRow(plain_label(label), field)
+        for name, widget in (
+            ("Claim text", self.text),
+            ("Source", self.source),
+            ("Report", self.report),
+            ("Kind", self.kind),
+            ("Claimed", self.claimed),
+            ("Places", self.places),
+            ("Credibility", self.credibility),
+        ):
+            widget.setAccessibleName(name)
+        self._place_ids: list[int] = []
+        self._load_choices()
+        self._show_places()
+        self.setMinimumWidth(560)
+        self.text.setFocus()
+
+    # --- choices ------------------------------------------------------------------------------
+
+    def _load_choices(self, select_source: int | None = None) -> None:
+        with self.session.engine.connect() as connection:
+            sources = list_sources(connection)
+            reports = list_reports(connection)
+            self._place_info = {p.id: p for p in list_places(connection)}
+        current = select_source if select_source is not None else self.source.value()
+        self.source.set_choices([(s.short_label(), s.id) for s in sources])
+        self.source.set_value(current)
+        self.report.set_choices([("— none", None)] + [(r.label, r.id) for r in reports])
+        self.report.set_value(self.report.value())
+
+    def _create_source(self) -> None:
+        dialog = SourceDialog(self.session, self)
+        if dialog.exec() == FormDialog.DialogCode.Accepted and dialog.source_id is not None:
+            self._load_choices(select_source=dialog.source_id)
+            self.source.setFocus()
+        dialog.deleteLater()
+
+    def _pick_place(self) -> None:
+        dialog = PlacePickerDialog(self.session, self, exclude=self._place_ids)
+        if dialog.exec() == FormDialog.DialogCode.Accepted and dialog.chosen_place_id is not None:
+            self._place_ids.append(dialog.chosen_place_id)
+            self._load_choices()  # a place created in the picker is not in our cache yet
+            self._show_places()
+        dialog.deleteLater()
+        self.add_place.setFocus()
+
+    def _remove_place(self, place: Any) -> None:
+        self._place_ids = [p for p in self._place_ids if p != place.id]
+        self._show_places()
+
+    def _show_places(self) -> None:
+        self.places.set_places([self._place_info[p] for p in self._place_ids if p in self._place_info])
+        self.places.setVisible(bool(self._place_ids))
+        self.places_hint.setText("Delete removes the selected place" if self._place_ids else "none yet")
+
+    def place_ids(self) -> list[int]:
+        return list(self._place_ids)
+
+    # --- accepting ----------------------------------------------------------------------------
+
+    def apply(self) -> bool:
+        text = self.text.toPlainText().strip()
+        if not text:
+            self.show_problem("Write what the source claims.")
+            self.text.setFocus()
+            return False
+        source = self.source.value()
+        if source is None:
+            self.show_problem("Choose the source that made this claim (or create it with “New source…”).")
+            self.source.setFocus()
+            return False
+        try:
+            claimed = parse_date(self.claimed.text())
+        except ValueError as error:
+            self.show_problem(f"Claimed: {error}.")
+            self.claimed.setFocus()
+            return False
+        fields: dict[str, Any] = {
+            "report_id": self.report.value(),
+            "kind": self.kind.value(),
+            "claimed": claimed,
+            "places": list(self._place_ids),
+            "credibility": self.credibility.value(),
+        }
+        created, problem = perform_inline(
+            self.session,
+            lambda store: store.create_claim(text, source, **fields),
+            f"add claim “{one_line(text, 40)}”",
+        )
+        if problem:
+            self.show_problem(problem)
+            return False
+        self.created_claim_id = created
+        return True

@@ -1,0 +1,119 @@
+"""Recording a request for comment: who was asked, when, about which claims, and what came back.
+
+The newsroom in the reference report asked both ministries for comment; that
+move, and the answer (or the silence) later, is one outreach record. The same
+dialog edits a record when the response arrives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtWidgets import QLineEdit, QWidget
+
+from desktop.core import vocab
+from desktop.core.detail import OutreachInfo, claim_summary, outreach_info
+from desktop.core.text import one_line
+from desktop.ui.detail_widgets import ChoiceCombo, format_date, parse_date, plain_label
+from desktop.ui.dialogs._base import DialogTextEdit, FormDialog, perform_inline
+from desktop.ui.session import WorkspaceSession
+
+STATUS_CHOICES = [(status, status) for status in vocab.OUTREACH_STATUSES]
+
+
+class OutreachDialog(FormDialog):
+    """``OutreachDialog(session, claim_ids, parent, outreach_id=None)``.
+
+    New (``outreach_id`` None): after Accepted, ``outreach_id`` is the created record, about ``claim_ids``.
+    Edit: changes party / contacted / status / response of ``outreach_id`` (its claims stay).
+    """
+
+    def __init__(
+        self,
+        session: WorkspaceSession,
+        claim_ids: Sequence[int],
+        parent: QWidget | None = None,
+        outreach_id: int | None = None,
+    ) -> None:
+        super().__init__("Edit request for comment" if outreach_id else "Request for comment", parent)
+        self.session = session
+        self.claim_ids = list(claim_ids)
+        self.outreach_id = outreach_id
+        with session.engine.connect() as connection:
+            self._existing: OutreachInfo | None = outreach_info(connection, outreach_id) if outreach_id else None
+            about = list(self._existing.about) if self._existing else self.claim_ids
+            summaries = [claim_summary(connection, c, 90) for c in about[:5]]
+        if len(about) > 5:
+            summaries.append(f"… and {len(about) - 5} more")
+        self.about = plain_label("\n".join(summaries) or "no claim", wrap=True)
+        self.party = QLineEdit()
+        self.party.setPlaceholderText("who was asked: a ministry, a spokesperson, a press office…")
+        self.contacted = QLineEdit(format_date(dt.date.today()))
+        self.contacted.setPlaceholderText("YYYY-MM-DD (empty = not yet)")
+        self.status = ChoiceCombo(STATUS_CHOICES)
+        self.status.set_value("pending")
+        self.response = DialogTextEdit(lines=3)
+        self.response.setPlaceholderText("what they said, if anything")
+        self.form.addRow(plain_label("About"), self.about)
+        for label, widget in (
+            ("Party", self.party),
+            ("Contacted", self.contacted),
+            ("Status", self.status),
+            ("Response", self.response),
+        ):
+            widget.setAccessibleName(label)
+            self.form.addRow(plain_label(label), widget)
+        if self._existing is not None:
+            self.party.setText(self._existing.party)
+            self.contacted.setText(format_date(self._existing.contacted))
+            self.status.set_value(self._existing.status)
+            self.response.setPlainText(self._existing.response or "")
+        self.setMinimumWidth(480)
+        self.party.setFocus()
+
+    def apply(self) -> bool:
+        party = self.party.text().strip()
+        if not party:
+            self.show_problem("Name the party that was asked for comment.")
+            self.party.setFocus()
+            return False
+        try:
+            contacted = parse_date(self.contacted.text())
+        except ValueError as error:
+            self.show_problem(f"Contacted: {error}.")
+            self.contacted.setFocus()
+            return False
+        values: dict[str, Any] = {
+            "contacted": contacted,
+            "status": self.status.value(),
+            "response": self.response.toPlainText().strip() or None,
+        }
+        if self._existing is None:
+            about = self.claim_ids
+            created, problem = perform_inline(
+                self.session,
+                lambda store: store.create_outreach(party, about=about, **values),
+                f"request comment from {one_line(party, 40)}",
+            )
+            if problem:
+                self.show_problem(problem)
+                return False
+            self.outreach_id = created
+            return True
+        old = self._existing
+        before = {"party": old.party, "contacted": old.contacted, "status": old.status, "response": old.response}
+        changes = {k: v for k, v in {"party": party, **values}.items() if before[k] != v}
+        if not changes:
+            return True
+        ident = old.id
+        _, problem = perform_inline(
+            self.session,
+            lambda store: store.update_outreach(ident, **changes),
+            f"edit request to {one_line(party, 40)}",
+        )
+        if problem:
+            self.show_problem(problem)
+            return False
+        return True

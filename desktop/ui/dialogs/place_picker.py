@@ -1,0 +1,172 @@
+"""Choosing a place by any of its names, and creating one that is missing.
+
+Gazetteer names come in many scripts and spellings (Bakhmut = Бахмут =
+Artemivsk = Артёмовск), so the picker matches every alias, folded, and
+fuzzily (``detail.match_places``). Up/Down move through the results while the
+cursor stays in the search field; Enter takes the highlighted place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QWidget
+
+from desktop.core.detail import list_places, match_places
+from desktop.ui.detail_widgets import parse_labels, plain_label
+from desktop.ui.dialogs._base import FormDialog, perform_inline
+from desktop.ui.session import WorkspaceSession
+
+_ROLE = Qt.ItemDataRole.UserRole
+
+
+class _SearchField(QLineEdit):
+    """Passes Up/Down/PageUp/PageDown to the results list, so the analyst never leaves the search field."""
+
+    def __init__(self, results: QListWidget) -> None:
+        super().__init__()
+        self._results = results
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
+            QApplication.sendEvent(self._results, event)
+            return
+        super().keyPressEvent(event)
+
+
+class PlacePickerDialog(FormDialog):
+    """``PlacePickerDialog(session, parent, exclude=())``; after Accepted, ``chosen_place_id`` is the place."""
+
+    def __init__(self, session: WorkspaceSession, parent: QWidget | None = None, exclude: Collection[int] = ()) -> None:
+        super().__init__("Add place", parent, ok_text="Add")
+        self.session = session
+        self.chosen_place_id: int | None = None
+        self._exclude = set(exclude)
+        self.results = QListWidget()
+        self.results.setAccessibleName("Matching places")
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.results.setSpacing(1)
+        self.results.itemDoubleClicked.connect(lambda _item: self.accept())
+        self.search = _SearchField(self.results)
+        self.search.setPlaceholderText("any name or spelling: Bakhmut, Бахмут, Artemivsk…")
+        self.search.setAccessibleName("Search places")
+        self.search.textChanged.connect(self._update)
+        self.new_button = QPushButton("New place…")
+        self.new_button.clicked.connect(self._new_place)
+        row = QHBoxLayout()
+        row.addWidget(self.search, 1)
+        row.addWidget(self.new_button)
+        self.form.addRow(plain_label("Find"), row)
+        self.form.addRow(self.results)
+        self.setMinimumSize(480, 360)
+        self._reload()
+        self.search.setFocus()
+
+    def _reload(self) -> None:
+        with self.session.engine.connect() as connection:
+            self._places = [p for p in list_places(connection) if p.id not in self._exclude]
+        self._update()
+
+    def _update(self) -> None:
+        self.results.clear()
+        for place in match_places(self._places, self.search.text(), limit=50):
+            # Name first, the other names on a second (elided) line: the alias that matched stays visible.
+            head = place.name + (f" — {place.region}" if place.region else "")
+            item = QListWidgetItem(head + (f"\n    also: {', '.join(place.aliases)}" if place.aliases else ""))
+            item.setData(_ROLE, place.id)
+            self.results.addItem(item)
+        if self.results.count():
+            self.results.setCurrentRow(0)
+            self.show_problem(None)
+        elif self.search.text().strip():
+            self.show_problem("No place has that name. “New place…” adds it to the gazetteer.")
+
+    def matches(self) -> list[str]:
+        return [self.results.item(i).text() for i in range(self.results.count())]
+
+    def apply(self) -> bool:
+        item = self.results.currentItem()
+        if item is None:
+            self.show_problem("Pick a place from the list, or create one with “New place…”.")
+            return False
+        self.chosen_place_id = int(item.data(_ROLE))
+        return True
+
+    def _new_place(self) -> None:
+        dialog = NewPlaceDialog(self.session, self, name=self.search.text().strip())
+        if dialog.exec() == FormDialog.DialogCode.Accepted and dialog.created_place_id is not None:
+            self.chosen_place_id = dialog.created_place_id
+            super().accept()  # the new place is the choice; no need to find it in the list
+        dialog.deleteLater()
+
+
+class NewPlaceDialog(FormDialog):
+    """A new gazetteer entry; after Accepted, ``created_place_id`` is its id (one undoable step)."""
+
+    def __init__(self, session: WorkspaceSession, parent: QWidget | None = None, name: str = "") -> None:
+        super().__init__("New place", parent, ok_text="Create")
+        self.session = session
+        self.created_place_id: int | None = None
+        self.name = QLineEdit(name)
+        self.aliases = QLineEdit()
+        self.aliases.setPlaceholderText("other scripts, spellings, historic names — comma-separated")
+        self.region = QLineEdit()
+        self.lat = QLineEdit()
+        self.lat.setPlaceholderText("e.g. 48.595 (optional)")
+        self.lon = QLineEdit()
+        self.lon.setPlaceholderText("e.g. 38.0 (optional)")
+        for label, widget in (
+            ("Name", self.name),
+            ("Aliases", self.aliases),
+            ("Region", self.region),
+            ("Latitude", self.lat),
+            ("Longitude", self.lon),
+        ):
+            widget.setAccessibleName(label)
+            self.form.addRow(plain_label(label), widget)
+        self.setMinimumWidth(440)
+        self.name.setFocus()
+
+    def _coordinate(self, field: QLineEdit, what: str) -> tuple[float | None, str | None]:
+        raw = field.text().strip().replace(",", ".")
+        if not raw:
+            return None, None
+        try:
+            return float(raw), None
+        except ValueError:
+            return None, f"{what} must be a number such as 48.595 (got “{raw}”)."
+
+    def apply(self) -> bool:
+        name = self.name.text().strip()
+        if not name:
+            self.show_problem("A place needs a name.")
+            return False
+        lat, problem = self._coordinate(self.lat, "Latitude")
+        lon, problem_lon = self._coordinate(self.lon, "Longitude")
+        if problem or problem_lon:
+            self.show_problem(problem or problem_lon)
+            return False
+        aliases = parse_labels(self.aliases.text())
+        region = self.region.text().strip() or None
+        created, message = perform_inline(
+            self.session,
+            lambda store: store.create_place(name, aliases=aliases, region=region, lat=lat, lon=lon),
+            f"add place {name}",
+        )
+        if message:
+            self.show_problem(message)
+            return False
+        self.created_place_id = created
+        return True
+
+
+def pick_place(session: WorkspaceSession, parent: QWidget | None = None, exclude: Collection[int] = ()) -> int | None:
+    """Ask for a place (existing or new); its id, or None if cancelled."""
+    dialog = PlacePickerDialog(session, parent, exclude)
+    try:
+        return dialog.chosen_place_id if dialog.exec() == FormDialog.DialogCode.Accepted else None
+    finally:
+        dialog.deleteLater()

@@ -1,0 +1,336 @@
+"""The detail pane, driven from the keyboard: it shows, explains, edits (undoably) and follows the session."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QDesktopServices, QKeyEvent
+from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
+from pytestqt.qtbot import QtBot
+from sqlalchemy import text
+
+from desktop.ui.detail_pane import DELETED, NO_CLAIM, DetailPane
+from desktop.ui.detail_widgets import open_web_url
+from desktop.ui.session import WorkspaceSession
+from tests.core._detail_workspace import HOSTILE_TEXT, build
+
+# The offscreen platform warns whenever a top-level window gets a minimum size from its layout.
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+
+
+class Host(QWidget):
+    """Stands in for the main window: records the keys that reach it (Esc must, when not editing)."""
+
+    def __init__(self, session: WorkspaceSession) -> None:
+        super().__init__()
+        self.keys: list[int] = []
+        self.pane = DetailPane(session)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pane)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        self.keys.append(event.key())
+
+
+@pytest.fixture
+def ids(empty_session: WorkspaceSession) -> dict[str, int]:
+    return build(empty_session.store)
+
+
+@pytest.fixture
+def host(qtbot: QtBot, empty_session: WorkspaceSession, ids: dict[str, int]) -> Host:
+    widget = Host(empty_session)
+    qtbot.addWidget(widget)
+    widget.resize(480, 900)
+    with qtbot.waitActive(widget):
+        widget.show()
+        widget.activateWindow()
+    return widget
+
+
+@pytest.fixture
+def pane(host: Host) -> DetailPane:
+    return host.pane
+
+
+def column(session: WorkspaceSession, claim: int, name: str) -> Any:
+    with session.engine.connect() as connection:
+        return connection.execute(text(f"SELECT {name} FROM claim WHERE id = :c"), {"c": claim}).scalar()
+
+
+def test_empty_until_a_claim_is_current(pane: DetailPane) -> None:
+    assert pane.empty_message() == NO_CLAIM
+    assert pane.body.isHidden()
+    assert not pane.focus_field("text")
+
+
+def test_shows_the_current_claim_with_its_status_explained(
+    pane: DetailPane, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    empty_session.set_current(ids["breach"])
+    assert pane.empty_message() is None and pane.claim_id == ids["breach"]
+    assert pane.text.toPlainText() == "Russian troops have broken through Bakhmut's eastern defences."
+    assert pane.source.currentText() == "Rybar · russia · C"
+    assert pane.credibility.currentText() == "4 — doubtful"
+    assert pane.suggested.text().startswith("suggested: 5 (contradicted)")
+    status = pane.status.text()
+    assert status.startswith("✘ Contradicted")
+    assert "Contradicts it: [General Staff of Ukraine]" in status
+    assert "Neither confirms nor denies it: [Institute for the Study of War]" in status
+    assert "same group as this claim's origin source (“milbloggers”)" in status
+    assert "same origin source as this claim (Rybar)" in status
+    assert len(pane.links.records()) == 5
+    assert [o.party for o in pane.outreach.records()] == ["Ministry of Defence"]
+    assert [p.name for p in pane.places.records()] == ["Bakhmut"]
+
+
+def test_a_verdict_replaces_the_status_and_a_disputed_one_is_flagged(
+    pane: DetailPane, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    empty_session.set_current(ids["breach"])
+    empty_session.perform(lambda s: s.update_claim(ids["breach"], verdict="confirmed"), "set verdict")
+    status = pane.status.text()
+    assert status.startswith("✔ Confirmed (verdict)")
+    assert "derived: ✘ contradicted" in status
+    assert "⚠ The evidence disputes this verdict" in status
+
+
+def test_editing_credibility_from_the_keyboard_writes_once_and_undoes(
+    qtbot: QtBot, pane: DetailPane, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    empty_session.set_current(ids["breach"])
+    stack = empty_session.undo_stack
+    before = stack.count()
+    assert pane.focus_field("credibility")
+    qtbot.keyClick(pane.credibility, Qt.Key.Key_Down)  # 4 → 5 on a closed combo
+    assert column(empty_session, ids["breach"], "credibility") == 5
+    assert stack.count() == before + 1 and stack.undoText() == "set credibility 5 — improbable"
+    assert pane.credibility.currentText() == "5 — improbable"
+    stack.undo()
+    assert column(empty_session, ids["breach"], "credibility") == 4
+    assert pane.credibility.currentText() == "4 — doubtful"
+    stack.redo()
+    assert column(empty_session, ids["breach"], "credibility") == 5
+
+
+def test_use_suggested_sets_the_suggested_grade(
+    qtbot: QtBot, pane: DetailPane, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    empty_session.set_current(ids["breach"])
+    pane.use_suggested.setFocus()
+    qtbot.keyClick(pane.use_suggested, Qt.Key.Key_Space)
+    assert column(empty_session, ids["breach"], "credibility") == 5
+    assert not pane.use_suggested.isEnabled()
+
+
+def test_text_commits_on_enter_once_and_undoes(
+    qtbot: QtBot, pane: DetailPane, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    empty_session.set_current(ids["lonely"])
+    stack = empty_session.undo_stack
+    before = stack.count()
+    pane.focus_first_field()
+    assert pane.text.hasFocus()
+    qtbot.keyClick(pane.text, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(pane.text, " Heavy shelling.")
+    qtbot.keyClick(pane.text, Qt.Key.Key_Return)
+    assert column(empty_session, ids["lonely"], "text") == "Fighting reported near Opytne. Heavy shelling."
+    assert stack.count() == before + 1
+    qtbot.keyClick(pane.text, Qt.Key.Key_Tab)  # leaving the unchanged field writes nothing more
+    assert stack.count() == before + 1
+    stack.undo()
+    assert column(empty_session, ids["lonely"], "text") == "Fighting reported near Opytne."
+    assert pane.text.toPlainText() == "Fighting reported near Opytne."
+
+
+def test_unchanged_value_never_writes(
+    qtbot: QtBot, pane: DetailPane, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    empty_session.set_current(ids["breach"])
+    before = empty_session.undo_stack.count()
+    pane.focus_field("tags")
+    qtbot.keyClicks(pane.tags, " , ")  # "breakthrough , " is still the one tag
+    qtbot.keyClick(pane.tags, Qt.Key.Key_Return)
+    pane.focus_field("claimed")
+    qtbot.keyClick(pane.claimed, Qt.Key.Key_Return)
+    pane.focus_field("text")
+    qtbot.keyClick(pane.text, Qt.Key.Key_Return)
+    assert empty_session.undo_stack.count() == before
+    assert pane.tags.text() == "breakthrough"
+
+
+def test_control_character_is_refused_inline_and_nothing_is_written(
+    qtbot: QtBot, pane: DetailPane, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    empty_session.set_current(ids["lonely"])
+    before = empty_session.undo_stack.count()
+    pane.focus_first_field()
+    pane.text.insertPlainText("bell\x07")
+    qtbot.keyClick(pane.text, Qt.Key.Key_Return)
+    problem = pane.problems["text"]
+    assert not problem.isHidden()
+    assert "Claim text contains a control character (U+0007" in problem.text()
+    assert column(empty_session, ids["lonely"], "text") == "Fighting reported near Opytne."
+    assert empty_session.undo_stack.count() == before
+    assert pane.text.toPlainText().endswith("bell\x07")  # kept, so the analyst can fix it
+    qtbot.keyClick(pane.text, Qt.Key.Key_Escape)  # Esc restores the stored text
+    assert pane.text.toPlainText() == "Fighting reported near Opytne."
+
+
+def test_bad_date_is_explained_inline(
+    qtbot: QtBot, pane: DetailPane, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    empty_session.set_current(ids["lonely"])
+    pane.focus_field("event_start")
+    qtbot.keyClicks(pane.event_start, "14/12/2022")
+    qtbot.keyClick(pane.event_start, Qt.Key.Key_Return)
+    assert "write it as YYYY-MM-DD" in pane.problems["dates"].text()
+    pane.event_start.clear()
+    qtbot.keyClicks(pane.event_start, "2022-12-13")
+    qtbot.keyClick(pane.event_start, Qt.Key.Key_Return)
+    assert column(empty_session, ids["lonely"], "event_start") in (dt.date(2022, 12, 13), "2022-12-13")
+
+
+def test_hostile_text_is_shown_literally(
+    pane: DetailPane, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    empty_session.set_current(ids["hostile"])
+    assert pane.text.toPlainText() == HOSTILE_TEXT
+    assert pane.notes.toPlainText() == "notes with <i>markup</i>"
+    labels = pane.findChildren(QLabel)
+    assert labels and all(label.textFormat() == Qt.TextFormat.PlainText for label in labels)
+
+
+def test_esc_is_left_to_the_window_unless_it_cancels_an_edit(
+    qtbot: QtBot, host: Host, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    pane = host.pane
+    empty_session.set_current(ids["breach"])
+    pane.focus_field("tags")
+    qtbot.keyClick(pane.tags, Qt.Key.Key_Escape)
+    assert host.keys == [Qt.Key.Key_Escape]  # nothing to cancel: the window gets it
+    qtbot.keyClicks(pane.tags, ", typo")
+    qtbot.keyClick(pane.tags, Qt.Key.Key_Escape)
+    assert pane.tags.text() == "breakthrough" and host.keys == [Qt.Key.Key_Escape]
+    override = QKeyEvent(QEvent.Type.ShortcutOverride, Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(pane.tags, override)
+    assert not override.isAccepted()  # a window shortcut on Esc may fire
+
+
+def test_delete_on_a_link_removes_it_undoably(
+    qtbot: QtBot, pane: DetailPane, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    empty_session.set_current(ids["breach"])
+    assert pane.focus_field("links")
+    row = next(i for i, link in enumerate(pane.links.records()) if link.other_id == ids["repelled"])
+    pane.links.setCurrentRow(row)
+    qtbot.keyClick(pane.links, Qt.Key.Key_Delete)
+    assert empty_session.store.link_between(ids["breach"], ids["repelled"]) is None
+    assert ids["repelled"] not in [link.other_id for link in pane.links.records()]
+    assert pane.status.text().startswith("? Unconfirmed")  # only the neutral is left
+    empty_session.undo_stack.undo()
+    assert empty_session.store.link_between(ids["breach"], ids["repelled"]) is not None
+    assert pane.status.text().startswith("✘ Contradicted")
+
+
+def test_enter_on_a_link_jumps_to_the_other_claim(
+    qtbot: QtBot, pane: DetailPane, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    empty_session.set_current(ids["breach"])
+    pane.focus_field("links")
+    row = next(i for i, link in enumerate(pane.links.records()) if link.other_id == ids["isw-neutral"])
+    pane.links.setCurrentRow(row)
+    qtbot.keyClick(pane.links, Qt.Key.Key_Return)
+    assert empty_session.current == ids["isw-neutral"] and pane.claim_id == ids["isw-neutral"]
+    assert pane.status.text().startswith("? Unconfirmed")
+
+
+def test_deleted_current_claim_shows_the_empty_state_and_undo_brings_it_back(
+    pane: DetailPane, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    empty_session.set_current(ids["lonely"])
+    empty_session.perform(lambda s: s.delete_claim(ids["lonely"]), "delete claim")
+    assert pane.empty_message() is not None and pane.empty_message().startswith(DELETED)
+    assert pane.body.isHidden()
+    empty_session.undo_stack.undo()
+    assert pane.empty_message() is None and pane.text.toPlainText() == "Fighting reported near Opytne."
+
+
+def test_refresh_does_not_clobber_a_field_being_edited(
+    qtbot: QtBot, pane: DetailPane, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    empty_session.set_current(ids["breach"])
+    pane.focus_field("tags")
+    qtbot.keyClicks(pane.tags, ", urban")
+    empty_session.perform(lambda s: s.update_claim(ids["breach"], credibility=2), "set credibility 2")
+    assert pane.credibility.currentText() == "2 — probably true"
+    assert pane.tags.text() == "breakthrough, urban"
+    qtbot.keyClick(pane.tags, Qt.Key.Key_Return)
+    assert column(empty_session, ids["breach"], "tags") in (["breakthrough", "urban"], '["breakthrough", "urban"]')
+
+
+def test_switching_claims_saves_the_edit_for_the_claim_it_was_typed_for(
+    qtbot: QtBot, pane: DetailPane, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    empty_session.set_current(ids["lonely"])
+    pane.focus_field("notes")
+    qtbot.keyClicks(pane.notes, "check footage")
+    empty_session.set_current(ids["breach"])
+    assert column(empty_session, ids["lonely"], "notes") == "check footage"
+    assert pane.notes.toPlainText() == ""
+
+
+def test_status_refreshes_when_a_link_elsewhere_changes_it(
+    pane: DetailPane, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    empty_session.set_current(ids["lonely"])
+    assert pane.status.text().startswith("○ Unverified")
+    empty_session.perform(lambda s: s.set_link(ids["offensive"], ids["lonely"], "corroborates", "x"), "mark")
+    assert pane.status.text().startswith("✔ Corroborated")
+
+
+def test_tab_order_follows_the_sections(
+    qtbot: QtBot, pane: DetailPane, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    empty_session.set_current(ids["breach"])
+    pane.focus_first_field()
+    seen = [QApplication.focusWidget()]
+    for _ in range(30):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+    expected = [name for name in DetailPane.FIELDS if name != "likelihood"]  # disabled: the claim is an event
+    order = [name for name in DetailPane.FIELDS if getattr(pane, name) in seen]
+    positions = [seen.index(getattr(pane, name)) for name in order]
+    assert order == expected and positions == sorted(positions)
+
+
+def test_urls_open_only_over_http(
+    qtbot: QtBot,
+    pane: DetailPane,
+    empty_session: WorkspaceSession,
+    ids: dict[str, int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()) or True)
+    empty_session.set_current(ids["breach"])
+    assert pane.source_url.full_text() == "https://t.me/rybar"
+    qtbot.mouseClick(pane.open_source, Qt.MouseButton.LeftButton)
+    assert opened == ["https://t.me/rybar"]
+    for hostile in ("file:///etc/passwd", "javascript:alert(1)", "mailto:x@example.org", ""):
+        assert not open_web_url(hostile)
+    assert opened == ["https://t.me/rybar"]
+    empty_session.set_current(ids["lonely"])  # no source URL: the button is disabled
+    assert not pane.open_source.isEnabled()
+
+
+def test_pane_never_needs_to_be_wider_than_a_side_pane(
+    pane: DetailPane, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    for claim in ("breach", "hostile", "offensive"):
+        empty_session.set_current(ids[claim])
+        assert pane.widget().minimumSizeHint().width() <= 420

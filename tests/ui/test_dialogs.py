@@ -1,0 +1,312 @@
+"""The dialogs, driven from the keyboard: each writes one undoable step, or explains inline and writes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
+from pytestqt.qtbot import QtBot
+from sqlalchemy import text
+
+from desktop.ui.dialogs.add_claim import AddClaimDialog
+from desktop.ui.dialogs.outreach import OutreachDialog
+from desktop.ui.dialogs.place_picker import NewPlaceDialog, PlacePickerDialog
+from desktop.ui.dialogs.rationale import RationaleDialog, ask_rationale
+from desktop.ui.dialogs.source_dialog import SourceDialog
+from desktop.ui.session import WorkspaceSession
+from tests.core._detail_workspace import HOSTILE_TEXT, build
+
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+
+
+@pytest.fixture
+def ids(empty_session: WorkspaceSession) -> dict[str, int]:
+    return build(empty_session.store)
+
+
+def count(session: WorkspaceSession, table: str) -> int:
+    with session.engine.connect() as connection:
+        return int(connection.execute(text(f"SELECT count(*) FROM {table}")).scalar() or 0)
+
+
+def row(session: WorkspaceSession, table: str, ident: int) -> Any:
+    with session.engine.connect() as connection:
+        return connection.execute(text(f"SELECT * FROM {table} WHERE id = :i"), {"i": ident}).one()
+
+
+def type_text(widget: QWidget, typed: str) -> None:
+    """Type any script: QTest's keyClicks aborts on characters outside Latin-1, a key event with text does not."""
+    for char in typed:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char))
+
+
+def opened(qtbot: QtBot, dialog: QDialog) -> QDialog:
+    qtbot.addWidget(dialog)
+    with qtbot.waitActive(dialog):
+        dialog.show()
+        dialog.activateWindow()
+    return dialog
+
+
+def test_add_claim_from_the_keyboard(qtbot: QtBot, empty_session: WorkspaceSession, ids: dict[str, int]) -> None:
+    dialog = opened(qtbot, AddClaimDialog(empty_session))
+    assert isinstance(dialog, AddClaimDialog)
+    assert dialog.text.hasFocus()
+    assert dialog.claimed.text() == dt.date.today().isoformat()
+    qtbot.keyClicks(dialog.text, "Russian assault on Klishchiivka repelled.")
+    qtbot.keyClick(dialog.text, Qt.Key.Key_Tab)
+    assert dialog.source.hasFocus()
+    qtbot.keyClicks(dialog.source, "Gen")  # type-ahead picks "General Staff of Ukraine · ukraine · B"
+    assert dialog.source.value() == ids["src:genstaff"]
+    before = empty_session.undo_stack.count()
+    qtbot.keyClick(dialog.source, Qt.Key.Key_Return)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    created = dialog.created_claim_id
+    assert created is not None
+    claim = row(empty_session, "claim", created)
+    assert claim.text == "Russian assault on Klishchiivka repelled." and claim.source_id == ids["src:genstaff"]
+    assert empty_session.undo_stack.count() == before + 1
+    empty_session.undo_stack.undo()
+    with empty_session.engine.connect() as connection:
+        assert connection.execute(text("SELECT 1 FROM claim WHERE id = :i"), {"i": created}).first() is None
+
+
+def test_add_claim_refusal_is_shown_inline_and_nothing_is_written(
+    qtbot: QtBot, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    dialog = opened(qtbot, AddClaimDialog(empty_session))
+    assert isinstance(dialog, AddClaimDialog)
+    claims, steps = count(empty_session, "claim"), empty_session.undo_stack.count()
+    qtbot.keyClick(dialog.text, Qt.Key.Key_Return)
+    assert dialog.problem_text() == "⚠ Write what the source claims."
+    dialog.text.insertPlainText("shelling\x1b reported")
+    qtbot.keyClick(dialog.text, Qt.Key.Key_Return)
+    assert "source that made this claim" in dialog.problem_text()
+    dialog.source.set_value(ids["src:rybar"])
+    qtbot.keyClick(dialog.text, Qt.Key.Key_Return)
+    assert dialog.problem_text().startswith("⚠ Claim text contains a control character (U+001B")
+    dialog.claimed.setText("yesterday")
+    qtbot.keyClick(dialog.claimed, Qt.Key.Key_Return)
+    assert "“yesterday” is not a date" in dialog.problem_text()
+    assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+    assert count(empty_session, "claim") == claims and empty_session.undo_stack.count() == steps
+
+
+def test_add_claim_with_places_and_credibility(
+    qtbot: QtBot, empty_session: WorkspaceSession, ids: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dialog = opened(qtbot, AddClaimDialog(empty_session))
+    assert isinstance(dialog, AddClaimDialog)
+    answer_next_dialog(
+        qtbot,
+        lambda picker: (type_text(picker.search, "соледар"), qtbot.keyClick(picker.search, Qt.Key.Key_Return)),
+    )
+    dialog.add_place.setFocus()
+    qtbot.keyClick(dialog.add_place, Qt.Key.Key_Space)
+    assert dialog.place_ids() == [ids["place:soledar"]]
+    dialog.text.setPlainText("Soledar salt mine fighting.")
+    dialog.source.set_value(ids["src:mbc"])
+    dialog.credibility.set_value(3)
+    dialog.kind.set_value("statement")
+    dialog.accept()
+    created = dialog.created_claim_id
+    assert created is not None
+    claim = row(empty_session, "claim", created)
+    assert (claim.credibility, claim.kind) == (3, "statement")
+    with empty_session.engine.connect() as connection:
+        places = connection.execute(text("SELECT place_id FROM claim_place WHERE claim_id = :c"), {"c": created})
+        assert [r[0] for r in places] == [ids["place:soledar"]]
+
+
+def answer_next_dialog(qtbot: QtBot, answer: Callable[[Any], object]) -> None:
+    """Answer the next modal dialog (``exec()`` blocks the test until it closes)."""
+
+    def run() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert dialog is not None
+        answer(dialog)
+
+    QTimer.singleShot(0, run)
+
+
+def test_new_source_inline_is_its_own_undo_step(
+    qtbot: QtBot, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    dialog = opened(qtbot, AddClaimDialog(empty_session))
+    assert isinstance(dialog, AddClaimDialog)
+
+    def fill(source: SourceDialog) -> None:
+        qtbot.keyClicks(source.name, "Ukrainska Pravda")
+        qtbot.keyClick(source.name, Qt.Key.Key_Tab)
+        qtbot.keyClicks(source.kind, "news")
+        source.side.setText("Ukraine ")
+        source.reliability.set_value("B")
+        source.url.setText("https://www.pravda.com.ua")
+        source.aliases.setText("Українська правда, UP, UP")
+        qtbot.keyClick(source.url, Qt.Key.Key_Return)
+
+    steps = empty_session.undo_stack.count()
+    answer_next_dialog(qtbot, fill)
+    qtbot.keyClick(dialog.new_source, Qt.Key.Key_Space)
+    new_id = dialog.source.value()
+    assert dialog.source.currentText() == "Ukrainska Pravda · ukraine · B"
+    created = row(empty_session, "source", new_id)
+    assert (created.kind, created.side) == ("news-outlet", "ukraine")
+    assert json.loads(created.aliases) == ["Українська правда", "UP"]  # trimmed, duplicate dropped
+    assert empty_session.undo_stack.count() == steps + 1
+    assert empty_session.undo_stack.undoText() == "add source Ukrainska Pravda"
+
+
+def test_source_dialog_edits_only_what_changed(
+    qtbot: QtBot, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    steps = empty_session.undo_stack.count()
+    unchanged = opened(qtbot, SourceDialog(empty_session, source_id=ids["src:rybar"]))
+    assert isinstance(unchanged, SourceDialog)
+    qtbot.keyClick(unchanged.name, Qt.Key.Key_Return)
+    assert unchanged.result() == QDialog.DialogCode.Accepted and empty_session.undo_stack.count() == steps
+    edit = opened(qtbot, SourceDialog(empty_session, source_id=ids["src:rybar"]))
+    assert isinstance(edit, SourceDialog)
+    edit.reliability.set_value("D")
+    qtbot.keyClick(edit.name, Qt.Key.Key_Return)
+    assert row(empty_session, "source", ids["src:rybar"]).reliability == "D"
+    assert empty_session.undo_stack.count() == steps + 1
+    empty_session.undo_stack.undo()
+    assert row(empty_session, "source", ids["src:rybar"]).reliability == "C"
+
+
+def test_source_dialog_refuses_a_non_web_url_inline(
+    qtbot: QtBot, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    dialog = opened(qtbot, SourceDialog(empty_session))
+    assert isinstance(dialog, SourceDialog)
+    sources = count(empty_session, "source")
+    qtbot.keyClicks(dialog.name, "Shady")
+    dialog.url.setText("javascript:alert(1)")
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+    assert dialog.problem_text() == "⚠ Source url must be an http(s) address"
+    assert dialog.isVisible() and count(empty_session, "source") == sources
+
+
+@pytest.mark.parametrize("query", ["artemivsk", "бахмут", "Артемовск", "bakhmutt"])
+def test_place_picker_finds_bakhmut_by_any_name(
+    qtbot: QtBot, empty_session: WorkspaceSession, ids: dict[str, int], query: str
+) -> None:
+    picker = opened(qtbot, PlacePickerDialog(empty_session))
+    assert isinstance(picker, PlacePickerDialog)
+    type_text(picker.search, query)
+    assert picker.matches()[0].startswith("Bakhmut — Donetsk Oblast")
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    assert picker.result() == QDialog.DialogCode.Accepted and picker.chosen_place_id == ids["place:bakhmut"]
+
+
+def test_place_picker_arrows_move_the_choice_and_esc_cancels(
+    qtbot: QtBot, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    picker = opened(qtbot, PlacePickerDialog(empty_session, exclude=[ids["place:bakhmut"]]))
+    assert isinstance(picker, PlacePickerDialog)
+    assert [m.split()[0] for m in picker.matches()] == ["Opytne", "Soledar"]
+    qtbot.keyClick(picker.search, Qt.Key.Key_Down)
+    assert picker.results.currentRow() == 1 and picker.search.hasFocus()
+    qtbot.keyClicks(picker.search, "Kyiv")
+    assert "No place has that name" in picker.problem_text()
+    qtbot.keyClick(picker.search, Qt.Key.Key_Escape)
+    assert picker.result() == QDialog.DialogCode.Rejected and picker.chosen_place_id is None
+
+
+def test_new_place_checks_coordinates_then_creates_undoably(
+    qtbot: QtBot, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    dialog = opened(qtbot, NewPlaceDialog(empty_session, name="Klishchiivka"))
+    assert isinstance(dialog, NewPlaceDialog)
+    places = count(empty_session, "place")
+    dialog.aliases.setText("Кліщіївка, Kleshcheevka")
+    dialog.lat.setText("north")
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+    assert "Latitude must be a number" in dialog.problem_text() and count(empty_session, "place") == places
+    dialog.lat.setText("48,53")
+    dialog.lon.setText("181")
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+    assert dialog.problem_text() == "⚠ Place lon must be between -180 and 180"
+    dialog.lon.setText("37.97")
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+    assert dialog.created_place_id is not None
+    created = row(empty_session, "place", dialog.created_place_id)
+    assert (created.name, created.lat, created.lon) == ("Klishchiivka", 48.53, 37.97)
+    empty_session.undo_stack.undo()
+    assert count(empty_session, "place") == places
+
+
+def test_ask_rationale_enter_accepts_esc_cancels_empty_allowed(qtbot: QtBot) -> None:
+    def type_and_enter(dialog: RationaleDialog) -> None:
+        assert dialog.sentence() == "[Rybar] breach corroborates [ISW] offensive"
+        qtbot.keyClicks(dialog.rationale, "same streets, same day")
+        qtbot.keyClick(dialog.rationale, Qt.Key.Key_Return)
+
+    answer_next_dialog(qtbot, type_and_enter)
+    assert ask_rationale(None, "corroborates", "[Rybar] breach", "[ISW] offensive") == "same streets, same day"
+    answer_next_dialog(qtbot, lambda d: qtbot.keyClick(d.rationale, Qt.Key.Key_Escape))
+    assert ask_rationale(None, "contradicts", "a", "b") is None
+    answer_next_dialog(qtbot, lambda d: qtbot.keyClick(d.rationale, Qt.Key.Key_Return))
+    assert ask_rationale(None, "neutral", "a", "b") == ""
+
+
+def test_rationale_with_a_control_character_stays_open(qtbot: QtBot) -> None:
+    dialog = opened(qtbot, RationaleDialog("repeats", "<b>A</b>", "B"))
+    assert isinstance(dialog, RationaleDialog)
+    assert dialog.verb_label.text() == "repeats (restates)" and dialog.from_label.text() == "<b>A</b>"
+    dialog.rationale.setText("copied\x00")
+    qtbot.keyClick(dialog.rationale, Qt.Key.Key_Return)
+    assert "contains a control character (U+0000" in dialog.problem_text()
+    assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+
+
+def test_outreach_records_a_request_and_its_answer(
+    qtbot: QtBot, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    about = [ids["breach"], ids["repelled"]]
+    dialog = opened(qtbot, OutreachDialog(empty_session, about))
+    assert isinstance(dialog, OutreachDialog)
+    assert dialog.party.hasFocus() and dialog.contacted.text() == dt.date.today().isoformat()
+    qtbot.keyClick(dialog.party, Qt.Key.Key_Return)
+    assert "Name the party" in dialog.problem_text()
+    qtbot.keyClicks(dialog.party, "Ministry of Defence of Ukraine")
+    qtbot.keyClick(dialog.party, Qt.Key.Key_Return)
+    created = dialog.outreach_id
+    assert created is not None and row(empty_session, "outreach", created).status == "pending"
+    edit = opened(qtbot, OutreachDialog(empty_session, about, outreach_id=created))
+    assert isinstance(edit, OutreachDialog)
+    edit.status.set_value("answered")
+    edit.response.setPlainText("The line holds.")
+    edit.contacted.setText("15.12.2022")
+    qtbot.keyClick(edit.party, Qt.Key.Key_Return)
+    assert "Contacted: “15.12.2022” is not a date" in edit.problem_text()
+    edit.contacted.setText("2022-12-15")
+    qtbot.keyClick(edit.party, Qt.Key.Key_Return)
+    answered = row(empty_session, "outreach", created)
+    assert (answered.status, answered.response) == ("answered", "The line holds.")
+    empty_session.undo_stack.undo()
+    assert row(empty_session, "outreach", created).status == "pending"
+
+
+def test_dialog_labels_never_render_workspace_text_as_html(
+    qtbot: QtBot, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    dialogs: list[QWidget] = [
+        OutreachDialog(empty_session, [ids["hostile"]]),
+        RationaleDialog("corroborates", HOSTILE_TEXT, HOSTILE_TEXT),
+        AddClaimDialog(empty_session),
+    ]
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+        labels = dialog.findChildren(QLabel)
+        assert labels and all(label.textFormat() == Qt.TextFormat.PlainText for label in labels)
+    about = dialogs[0].findChildren(QLabel)
+    assert any("<b>html</b>" in label.text() for label in about)
