@@ -816,7 +816,8 @@ def explain(
         )
     elif d.status == "unconfirmed":
         lines.append(
-            f"Unconfirmed: addressed by {a_source(len(neutrals))} that neither confirm nor deny it "
+            f"Unconfirmed: addressed by {a_source(len(neutrals))} that "
+            f"{'neither confirms nor denies' if len(neutrals) == 1 else 'neither confirm nor deny'} it "
             f"({names(neutrals)}); nobody confirms or denies it."
         )
     elif echoes:

@@ -240,3 +240,11 @@ def test_stored_statuses_always_match_a_full_derivation(workspace: Workspace, wo
     store.delete_claim(world["repelled"]).undo(store)
     with workspace.engine.connect() as connection:
         assert stale_claims(connection) == []
+
+
+def test_entities_can_be_created_with_a_chosen_interchange_id(workspace: Workspace) -> None:
+    store = workspace.store
+    source = store.create_source("Rybar", ext_id="src-rybar").value
+    store.create_claim("Defences breached", source, ext_id="c-breach")
+    assert rows(workspace, "SELECT ext_id FROM source") == [("src-rybar",)]
+    assert rows(workspace, "SELECT ext_id FROM claim") == [("c-breach",)]

@@ -34,12 +34,13 @@ _SOURCE_DEFAULTS: dict[str, Any] = {
 
 class SourceWrites(StoreBase):
     def create_source(self, name: str, **fields: Any) -> Result:
+        ext_id = fields.pop("ext_id", None)
         values = {"name": name, **_SOURCE_DEFAULTS, **fields}
         values["side"] = (values["side"] or "").strip().casefold()
         values["group_label"] = (values["group_label"] or "").strip()
         self._check(values, validate.SOURCE_CHECKS, "source")
         with self._tx() as tx:
-            row = Source(ext_id=fields.pop("ext_id", None) or tx.new_ext_id(Source, "src"), **values)
+            row = Source(ext_id=ext_id or tx.new_ext_id(Source, "src"), **values)
             tx.session.add(row)
             tx.session.flush()
             tx.audit_fields("source", row.ext_id, "create", self._audited_values(row))
