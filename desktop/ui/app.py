@@ -32,7 +32,7 @@ def _application() -> QApplication:
 def _configure(app: QApplication) -> None:
     QCoreApplication.setOrganizationName(ORGANISATION)
     QCoreApplication.setApplicationName(APPLICATION)
-    QApplication.setApplicationDisplayName("Crosscheck")
+    # No applicationDisplayName: X11/Wayland would append it to the title, "Crosscheck — w.sqlite — Crosscheck".
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)  # one readable file per user on every platform
     app.setQuitOnLastWindowClosed(True)
 

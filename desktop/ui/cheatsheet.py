@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -84,7 +85,7 @@ class CheatSheet(QDialog):
     def __init__(self, parent: QWidget | None = None, keymap: Iterable[KeyAction] = KEYMAP) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts — Crosscheck")
-        self.resize(820, 640)
+        self.resize(1040, 720)
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Search commands and keys…")
         self.search.setClearButtonEnabled(True)
@@ -100,6 +101,7 @@ class CheatSheet(QDialog):
         help_text.setReadOnly(True)
         help_text.setPlainText(_LINK_NOTE + "\n" + filter_help())
         help_text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        help_text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))  # the examples align
         help_text.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab goes search → list → Close
         self.help_text = help_text
 

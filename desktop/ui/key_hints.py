@@ -17,7 +17,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence
 
-from desktop.ui.keymap import KEYMAP
+from desktop.ui.keymap import BY_NAME, KEYMAP
 
 VERDICT_HINT = "Verdict: c confirmed · r refuted · i inconclusive · 0 clear  (any other key cancels)"
 _MODIFIER_KEYS = (Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Meta, Qt.Key.Key_AltGr)
@@ -93,7 +93,9 @@ class TableKeyHints(QObject):
         for name in names:
             why = self._reason(name)
             if why is not None:
-                self._show(f"{self._label(name)}: {why}")
+                # A chord's first key starts several commands: name their group ("Verdict"), not the first one.
+                label = BY_NAME[name].category if len(names) > 1 else self._label(name)
+                self._show(f"{label}: {why}")
                 return True
         if not names:
             self._show(f"No command on “{event.text()}” — ? lists the keys, Ctrl+K finds a command by name.")

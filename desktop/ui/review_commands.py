@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QWidget
 from sqlalchemy import text
 
 from desktop.core.detail import claim_summary
@@ -31,7 +32,7 @@ _FIELD_KEYS = {
     "claim.edit_notes": "notes",
     "claim.edit_links": "links",
 }
-_FIELD_MISSING = {"places": "add places", "links": "links", "notes": "notes"}
+_FIELD_MISSING = {"links": "No links yet — pin a claim (p), then mark c / x / n / r on another one."}
 
 
 class NoClaim(UserError):
@@ -244,9 +245,13 @@ class ReviewCommands(QObject):
         if field is None:
             detail.focus_first_field()
         elif not detail.focus_field(field):
-            self.window.status.hint(f"This claim has no {_FIELD_MISSING.get(field, field)} to focus yet.")
-            if field in ("places", "links"):
-                detail.focus_field("text")
+            add_place = getattr(detail, "add_place", None)
+            if field == "places" and isinstance(add_place, QWidget) and add_place.isVisible():
+                add_place.setFocus(Qt.FocusReason.ShortcutFocusReason)  # an empty list: adding is the next step
+                self.window.status.hint("No places yet — Enter on “Add place…” adds one; Esc returns to the table.")
+            else:
+                self.window.status.hint(_FIELD_MISSING.get(field, f"Cannot edit the {field} of this claim here."))
+                self.window.back_to_table()
             return
         self.window.status.hint("Editing — Tab moves between fields, Esc returns to the table.")
 

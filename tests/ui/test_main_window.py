@@ -1,19 +1,15 @@
-"""The main window: shortcut contexts, focus after commands, the status bar, files, settings, errors."""
+"""The main window: shortcut contexts, focus after commands, the status bar, menus, settings."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from desktop.core.workspace import Workspace, open_workspace
-from desktop.ui import app as app_module
+from desktop.core.workspace import Workspace
 from desktop.ui.main_window import MainWindow
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.status_bar import ERROR_PREFIX
@@ -210,119 +206,6 @@ def test_space_on_the_last_unreviewed_claim_says_so(qtbot: QtBot, window: MainWi
     assert session.undo_stack.count() == 0  # already reviewed: no empty undo step
 
 
-# --- files ----------------------------------------------------------------------------------------
-
-
-def _save_as(monkeypatch: pytest.MonkeyPatch, path: Path, chosen: str = "") -> None:
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), chosen))
-
-
-def _open_as(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
-
-
-def _no_message_boxes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    shown: list[str] = []
-
-    def exec_(box: QMessageBox) -> int:
-        shown.append(box.text() + "\n" + box.detailedText())
-        return 0
-
-    monkeypatch.setattr(QMessageBox, "exec", exec_)
-    return shown
-
-
-def test_export_json_and_csv_by_extension_and_by_filter(
-    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _save_as(monkeypatch, tmp_path / "out.json")
-    qtbot.keyClick(window.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
-    document = json.loads((tmp_path / "out.json").read_bytes())
-    assert document["format"] == "crosscheck-workspace" and len(document["claims"]) == 20
-    from desktop.ui.file_commands import _CSV_FILTER
-
-    _save_as(monkeypatch, tmp_path / "claims", _CSV_FILTER)  # no extension: the chosen type decides
-    qtbot.keyClick(window.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
-    assert (tmp_path / "claims.csv").read_bytes().count(b"\n") >= 21
-    assert "Exported" in window.status.message_text()
-    assert window.table.hasFocus()
-
-
-def test_backup_writes_a_copy(
-    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _save_as(monkeypatch, tmp_path / "copy.sqlite")
-    qtbot.keyClick(window.table, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
-    copy = open_workspace(str(tmp_path / "copy.sqlite"))
-    try:
-        assert not copy.is_empty()
-    finally:
-        copy.close()
-
-
-def _document(claim_id: str = "c-new") -> bytes:
-    return json.dumps(
-        {
-            "format": "crosscheck-workspace",
-            "version": 1,
-            "sources": [{"id": "src-imported", "name": "Imported channel", "kind": "telegram-channel"}],
-            "claims": [{"id": claim_id, "text": "An imported claim about Soledar.", "source": "src-imported"}],
-        }
-    ).encode()
-
-
-def test_import_runs_in_a_worker_behind_a_busy_dialog(
-    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = tmp_path / "more.json"
-    path.write_bytes(_document())
-    _open_as(monkeypatch, path)
-    count = window.table.claim_model.rowCount()
-    with qtbot.waitSignal(window.files.import_finished, timeout=10000) as blocker:
-        qtbot.keyClick(window.table, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
-        assert window.files.importing and window.files.progress is not None
-    assert blocker.args == [True]
-    assert window.files.progress is None
-    assert window.table.claim_model.rowCount() == count + 1
-    assert "1 claims" in window.status.message_text()
-    qtbot.waitUntil(window.table.hasFocus)
-
-
-def test_a_refused_import_lists_every_problem(
-    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = tmp_path / "bad.json"
-    path.write_bytes(_document().replace(b'"src-imported"}]', b'"src-missing"}]'))
-    _open_as(monkeypatch, path)
-    shown = _no_message_boxes(monkeypatch)
-    with qtbot.waitSignal(window.files.import_finished, timeout=10000) as blocker:
-        qtbot.keyClick(window.table, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
-    assert blocker.args == [False]
-    assert shown and "nothing imported" in shown[0] and "$.claims[0].source" in shown[0]
-    assert window.status.is_error
-    assert window.table.claim_model.rowCount() == 20
-
-
-def test_open_and_new_workspace_switch_the_window(
-    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    fresh = tmp_path / "fresh.sqlite"
-    _save_as(monkeypatch, fresh)
-    qtbot.keyClick(window.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    assert window.windowTitle() == "Crosscheck — fresh.sqlite"
-    assert window.table.claim_model.rowCount() == 0
-    assert window.table.hasFocus()
-    shown = _no_message_boxes(monkeypatch)
-    qtbot.keyClick(window.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # exists: refused
-    assert shown and "already exists" in shown[0]
-    not_a_database = tmp_path / "notes.sqlite"
-    not_a_database.write_text("hello, not a database " * 100)
-    _open_as(monkeypatch, not_a_database)
-    qtbot.keyClick(window.table, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
-    assert "not a readable Crosscheck workspace" in shown[-1]
-    assert window.windowTitle() == "Crosscheck — fresh.sqlite"
-
-
 # --- settings -------------------------------------------------------------------------------------
 
 
@@ -346,58 +229,39 @@ def test_settings_persist_across_windows(
     assert second.table.claim_model.rowCount() == 1
 
 
-# --- start-up and errors --------------------------------------------------------------------------
+# --- edit keys and an empty workspace ---------------------------------------------------------------
 
 
-def test_run_reports_a_workspace_it_cannot_open(monkeypatch: pytest.MonkeyPatch, settings_dir: Path) -> None:
-    from desktop.core import workspace
-    from desktop.core.errors import UserError
+def test_field_keys_focus_the_detail_pane(qtbot: QtBot, window: MainWindow, sample_ids: dict[str, int]) -> None:
+    window.table.select_claim(sample_ids["c-breach"])
+    qtbot.keyClick(window.table, Qt.Key.Key_S)
+    assert window.detail.source.hasFocus()
+    qtbot.keyClick(window.detail.source, Qt.Key.Key_Escape)
+    assert window.table.hasFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_L, Qt.KeyboardModifier.ShiftModifier)  # the links list
+    assert window.detail.links.hasFocus()
+    qtbot.keyClick(window.detail.links, Qt.Key.Key_Escape)
+    window.table.select_claim(sample_ids["c-zelenskyy-ruins"])  # no links at all
+    qtbot.keyClick(window.table, Qt.Key.Key_L, Qt.KeyboardModifier.ShiftModifier)
+    assert "No links yet" in window.status.message_text()
+    assert window.table.hasFocus()
 
-    def refuse(location: object) -> None:
-        raise UserError("the workspace was made by a newer Crosscheck")
 
-    shown: list[str] = []
-    monkeypatch.setattr(workspace, "open_workspace", refuse)
-    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
-    monkeypatch.setattr(QApplication, "setHighDpiScaleFactorRoundingPolicy", lambda *a: None)
-    assert app_module.run("whatever.sqlite") == 1
-    assert shown and "newer Crosscheck" in shown[0]
-
-
-def test_run_opens_the_window_and_returns_the_exit_code(
-    qapp: QApplication, monkeypatch: pytest.MonkeyPatch, settings_dir: Path, tmp_path: Path
+def test_an_empty_workspace_explains_every_key(
+    qtbot: QtBot, open_window: Opener, empty_session: WorkspaceSession
 ) -> None:
-    shown: list[MainWindow] = []
-
-    def fake_exec() -> int:
-        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
-        shown.append(window)
-        window.close()
-        return 0
-
-    import sys
-
-    monkeypatch.setattr(qapp, "exec", fake_exec)
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run() installs its own; restored after
-    assert app_module.run(str(tmp_path / "start.sqlite")) == 0
-    assert shown and shown[0].windowTitle() == "Crosscheck — start.sqlite"
-    shown[0].deleteLater()
-
-
-def test_the_exception_hook_shows_bugs_with_details(qapp: QApplication, monkeypatch: pytest.MonkeyPatch) -> None:
-    import sys
-
-    from desktop.core.errors import UserError
-
-    shown = _no_message_boxes(monkeypatch)
-    warned: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warned.append(text))
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
-    app_module.install_excepthook(None)
-    try:
-        raise RuntimeError("boom")
-    except RuntimeError as error:
-        sys.excepthook(RuntimeError, error, error.__traceback__)
-    assert shown and "RuntimeError: boom" in shown[0] and "Traceback" in shown[0]
-    sys.excepthook(UserError, UserError("disk full"), None)
-    assert warned == ["disk full"]
+    window = open_window(empty_session)
+    assert window.table.hasFocus() and window.table.current_claim() is None
+    for key_, expected in (
+        (Qt.Key.Key_J, "Next claim: no claims in view"),
+        (Qt.Key.Key_2, "Credibility 2 — probably true: no claim selected"),
+        (Qt.Key.Key_V, "Verdict: no claim selected"),
+        (Qt.Key.Key_X, "Contradicts pinned claim: pin a claim first"),
+        (Qt.Key.Key_Delete, None),  # not printable: the table's own (it does nothing)
+    ):
+        window.status.clear_message()
+        qtbot.keyClick(window.table, key_)
+        if expected:
+            assert window.status.message_text().startswith(expected)
+    assert not window.actions["claim.delete"].isEnabled()
+    assert window.actions["claim.add"].isEnabled()
