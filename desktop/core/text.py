@@ -11,12 +11,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# C0/C1 control characters except tab, newline and carriage return, plus the
-# bidi overrides that can make text display as something it is not.
-_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0/C1 control characters except tab, newline and carriage return, the bidi
+# overrides that can make text display as something it is not, and lone
+# surrogates (not characters at all: they cannot even be encoded as UTF-8).
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def fold(text: str) -> str:
+    if text.isascii():  # nothing to decompose; the common case in bulk imports
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return unicodedata.normalize("NFC", stripped).casefold()
@@ -28,7 +31,7 @@ def forbidden_character(text: str) -> str | None:
     if match is None:
         return None
     char = match.group()
-    name = unicodedata.name(char, "control character")
+    name = "lone surrogate" if 0xD800 <= ord(char) <= 0xDFFF else unicodedata.name(char, "control character")
     return f"U+{ord(char):04X} {name}".strip()
 
 

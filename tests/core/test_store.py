@@ -248,3 +248,11 @@ def test_entities_can_be_created_with_a_chosen_interchange_id(workspace: Workspa
     store.create_claim("Defences breached", source, ext_id="c-breach")
     assert rows(workspace, "SELECT ext_id FROM source") == [("src-rybar",)]
     assert rows(workspace, "SELECT ext_id FROM claim") == [("c-breach",)]
+
+
+@pytest.mark.parametrize("hostile", ["lone \ud800 surrogate", "bidi \u202e override", "nul \x00 byte"])
+def test_text_that_cannot_be_stored_faithfully_is_refused(workspace: Workspace, hostile: str) -> None:
+    source = workspace.store.create_source("Somebody").value
+    with pytest.raises(InvalidValue, match="claim text contains"):
+        workspace.store.create_claim(hostile, source)
+    assert rows(workspace, "SELECT count(*) FROM claim") == [(0,)]

@@ -14,11 +14,12 @@ Which claims can change status (DESIGN §2):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import bindparam, text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
 
 from desktop.core import corroboration
 from desktop.core.corroboration import Derivation, LinkRef, MemoryGraph
@@ -104,34 +105,58 @@ def refresh(connection: Connection, claims: set[int]) -> set[int]:
     return _write_derived(connection, alive, derivations)
 
 
-def _write_derived(connection: Connection, claims: set[int], derivations: dict[int, Derivation]) -> set[int]:
-    query = text(
-        "SELECT id, verdict, status, suggested_credibility, verdict_disputed, link_count FROM claim WHERE id IN :ids"
-    ).bindparams(bindparam("ids", expanding=True))
-    counts = _link_counts(connection, claims)
-    updates = []
-    changed: set[int] = set()
+_STORED = "SELECT id, verdict, status, suggested_credibility, verdict_disputed, link_count FROM claim"
+
+
+def _stored_rows(connection: Connection, claims: set[int] | None) -> Iterator[Row[Any]]:
+    """The stored derived columns of ``claims`` (all claims when None: one scan, no IN lists)."""
+    if claims is None:
+        yield from connection.execute(text(_STORED))
+        return
+    query = text(_STORED + " WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
     ids = sorted(claims)
     for start in range(0, len(ids), 500):
-        for row in connection.execute(query, {"ids": ids[start : start + 500]}):
-            derivation = derivations[row.id]
-            new = (
-                derivation.status,
-                derivation.suggested_credibility,
-                corroboration.verdict_disputed(row.verdict, derivation.status),
-                counts.get(row.id, 0),
-            )
-            if new != (row.status, row.suggested_credibility, bool(row.verdict_disputed), row.link_count):
-                changed.add(row.id)
-                updates.append({"i": row.id, "s": new[0], "c": new[1], "d": new[2], "n": new[3]})
+        yield from connection.execute(query, {"ids": ids[start : start + 500]})
+
+
+def _differences(
+    rows: Iterable[Row[Any]], derivations: dict[int, Derivation], counts: dict[int, int]
+) -> list[dict[str, Any]]:
+    """Update parameters for every row whose stored derived columns differ from the derivation."""
+    updates = []
+    for row in rows:
+        derivation = derivations[row.id]
+        new = (
+            derivation.status,
+            derivation.suggested_credibility,
+            corroboration.verdict_disputed(row.verdict, derivation.status),
+            counts.get(row.id, 0),
+        )
+        if new != (row.status, row.suggested_credibility, bool(row.verdict_disputed), row.link_count):
+            updates.append({"i": row.id, "s": new[0], "c": new[1], "d": new[2], "n": new[3]})
+    return updates
+
+
+def _write_derived(connection: Connection, claims: set[int] | None, derivations: dict[int, Derivation]) -> set[int]:
+    counts = _all_link_counts(connection) if claims is None else _link_counts(connection, claims)
+    updates = _differences(_stored_rows(connection, claims), derivations, counts)
     if updates:
         connection.execute(
             text(
-                "UPDATE claim SET status=:s, suggested_credibility=:c, verdict_disputed=:d, link_count=:n WHERE id=:i"
+                "UPDATE claim SET status = :s, suggested_credibility = :c, verdict_disputed = :d, link_count = :n "
+                "WHERE id = :i"
             ),
             updates,
         )
-    return changed
+    return {u["i"] for u in updates}
+
+
+def _all_link_counts(connection: Connection) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for f, t in connection.execute(text("SELECT from_id, to_id FROM link")):
+        counts[f] = counts.get(f, 0) + 1
+        counts[t] = counts.get(t, 0) + 1
+    return counts
 
 
 def _link_counts(connection: Connection, claims: set[int]) -> dict[int, int]:
@@ -174,29 +199,14 @@ def _aware(value: object) -> object:
 
 def rederive_all(connection: Connection) -> set[int]:
     """Recompute every claim's derived columns (after a bulk import); returns the claims that changed."""
-    graph = load_memory_graph(connection)
-    derivations = corroboration.derive_all(graph)
+    derivations = corroboration.derive_all(load_memory_graph(connection))
     if not derivations:
         return set()
-    return _write_derived(connection, set(derivations), derivations)
+    return _write_derived(connection, None, derivations)
 
 
 def stale_claims(connection: Connection) -> list[int]:
     """Claims whose stored derived columns disagree with a full derivation (``crosscheck check``)."""
-    graph = load_memory_graph(connection)
-    derivations = corroboration.derive_all(graph)
-    counts: dict[int, int] = {}
-    for f, t in connection.execute(text("SELECT from_id, to_id FROM link")):
-        counts[f] = counts.get(f, 0) + 1
-        counts[t] = counts.get(t, 0) + 1
-    stale = []
-    rows = connection.execute(
-        text("SELECT id, verdict, status, suggested_credibility, verdict_disputed, link_count FROM claim")
-    )
-    for row in rows:
-        d = derivations[row.id]
-        expected = (d.status, d.suggested_credibility, corroboration.verdict_disputed(row.verdict, d.status))
-        actual = (row.status, row.suggested_credibility, bool(row.verdict_disputed))
-        if expected != actual or counts.get(row.id, 0) != row.link_count:
-            stale.append(row.id)
-    return stale
+    derivations = corroboration.derive_all(load_memory_graph(connection))
+    updates = _differences(_stored_rows(connection, None), derivations, _all_link_counts(connection))
+    return sorted(u["i"] for u in updates)
