@@ -1,0 +1,344 @@
+"""The claim table: its model (lazy blocks, refresh from changes, filter), the view and the filter bar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop.core.store import Change
+from desktop.core.vocab import STATUSES
+from desktop.core.workspace import Workspace
+from desktop.ui import claim_model as cm
+from desktop.ui import status_style as st
+from desktop.ui.claim_model import ClaimIdRole, ClaimTableModel
+from desktop.ui.claim_table import ClaimTable
+from desktop.ui.filter_bar import FilterBar
+from desktop.ui.session import WorkspaceSession
+
+
+def ids_of(sample_ids: dict[str, int], *names: str) -> list[int]:
+    return [sample_ids[f"c-{name}"] for name in names]
+
+
+# --- the model ------------------------------------------------------------------------------------
+
+
+def test_model_passes_the_model_tester_when_empty(empty_session: WorkspaceSession, qtmodeltester: Any) -> None:
+    qtmodeltester.check(ClaimTableModel(empty_session))
+
+
+def test_model_passes_the_model_tester_on_the_sample(session: WorkspaceSession, qtmodeltester: Any) -> None:
+    model = ClaimTableModel(session)
+    assert model.rowCount() == 20
+    qtmodeltester.check(model)
+
+
+def test_every_status_reads_without_colour() -> None:
+    glyphs = {st.STATUS_GLYPHS[s] for s in STATUSES}
+    assert len(glyphs) == len(STATUSES)  # one shape per status
+    for status in STATUSES:
+        label = st.status_label(status)
+        assert label == f"{st.STATUS_GLYPHS[status]} {status}"
+        assert status.capitalize() in st.status_tooltip(status)
+    assert st.status_label("contradicted", "confirmed", True) == "✔ confirmed · ✖ contradicted ⚠"
+    assert "disputes" in st.status_tooltip("contradicted", "confirmed", True)
+
+
+def test_status_colours_differ_between_light_and_dark_palettes(qapp: Any) -> None:
+    from PySide6.QtGui import QColor, QPalette
+
+    light, dark = QPalette(), QPalette()
+    light.setColor(QPalette.ColorRole.Base, QColor("white"))
+    dark.setColor(QPalette.ColorRole.Base, QColor("#1b1c1f"))
+    for status in STATUSES:
+        assert st.status_colour(status, light).lightness() < st.status_colour(status, dark).lightness()
+
+
+def test_sample_rows_show_status_glyph_credibility_and_tooltips(
+    session: WorkspaceSession, sample_ids: dict[str, int]
+) -> None:
+    model = ClaimTableModel(session)
+    (distance,) = ids_of(sample_ids, "newsweek-distance")
+    r = model.row_of(distance)
+    assert r is not None
+    assert model.data(model.index(r, cm.COL_STATUS)).startswith("✔ confirmed · ")
+    assert model.data(model.index(r, 0), ClaimIdRole) == distance
+    assert model.claim_id(r) == distance
+    credibility = model.index(r, cm.COL_CREDIBILITY)
+    assert model.data(credibility) == "2"
+    assert model.data(credibility, Qt.ItemDataRole.ToolTipRole).startswith("2 probably true")
+    texts = [model.data(model.index(i, cm.COL_STATUS)) for i in range(model.rowCount())]
+    assert all(t.split(" ")[0] in {*st.STATUS_GLYPHS.values(), *st.VERDICT_GLYPHS.values()} for t in texts)
+    tip = model.data(model.index(r, cm.COL_TEXT), Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("<qt>") and "&lt;" not in tip  # escaped rich text: untrusted text never runs as HTML
+
+
+def test_marking_a_link_repaints_exactly_the_affected_rows(
+    session: WorkspaceSession, sample_ids: dict[str, int], qtbot: QtBot
+) -> None:
+    model = ClaimTableModel(session)
+    for r in range(model.rowCount()):
+        model.claim_row(r)  # every row cached, as on screen
+    a, b = ids_of(sample_ids, "mb-opytne", "zelenskyy-ruins")
+    changes: list[Change] = []
+    painted: list[tuple[int, int, int, int]] = []
+    session.changed.connect(changes.append)
+    model.dataChanged.connect(lambda tl, br, _r=None: painted.append((tl.row(), br.row(), tl.column(), br.column())))
+    with qtbot.assertNotEmitted(model.modelAboutToBeReset):
+        assert session.perform(lambda s: s.set_link(a, b, "contradicts"), "mark contradicts")
+    (change,) = changes
+    assert {a, b} <= change.claims
+    rows = {model.row_of(i) for i in change.claims}
+    assert len(rows) >= 2 and len(rows) < model.rowCount()
+    assert sorted(p[0] for p in painted) == sorted(rows)
+    assert all(top == bottom and (left, right) == (0, cm.COLUMN_COUNT - 1) for top, bottom, left, right in painted)
+    a_row = model.row_of(a)
+    assert a_row is not None
+    assert model.data(model.index(a_row, cm.COL_STATUS)) == "✖ contradicted"
+    assert model.data(model.index(a_row, cm.COL_LINKS)) == "1"
+
+
+def test_an_edit_that_moves_the_row_resets_the_model(session: WorkspaceSession, sample_ids: dict[str, int]) -> None:
+    model = ClaimTableModel(session)
+    model.sort(cm.COL_LINKS, Qt.SortOrder.DescendingOrder)
+    model.claim_row(0)
+    a, b = ids_of(sample_ids, "mb-opytne", "zelenskyy-ruins")
+    resets: list[str] = []
+    model.modelReset.connect(lambda: resets.append(model.reset_reason))
+    session.perform(lambda s: s.set_link(a, b, "contradicts"), "mark")
+    assert resets == ["data"]
+    assert model.claim_row(model.row_of(a) or 0) is not None
+
+
+def test_sorting_runs_in_sql(session: WorkspaceSession) -> None:
+    model = ClaimTableModel(session)
+    model.sort(cm.COL_STATUS, Qt.SortOrder.AscendingOrder)
+    statuses = [model.claim_row(r).status for r in range(model.rowCount())]  # type: ignore[union-attr]
+    ranks = [STATUSES.index(s) for s in statuses]
+    assert ranks == sorted(ranks) and statuses[0] == "contested"
+    model.sort(cm.COL_DATE, Qt.SortOrder.AscendingOrder)
+    dates = [model.claim_row(r).sort_date for r in range(model.rowCount())]  # type: ignore[union-attr]
+    assert dates == sorted(dates)
+
+
+def test_filter_narrows_counts_and_returns_messages(session: WorkspaceSession, qtbot: QtBot) -> None:
+    model = ClaimTableModel(session)
+    with qtbot.waitSignal(model.counts_changed) as counted:
+        assert model.set_filter("status:contradicted") is None
+    assert counted.args == [model.rowCount(), 20]
+    assert 0 < model.rowCount() < 20
+    assert all(model.claim_row(r).status == "contradicted" for r in range(model.rowCount()))  # type: ignore[union-attr]
+    message = model.set_filter("colour:red bakhmut")
+    assert message and "colour" in message
+    for odd in ('"unbalanced', "-", "status:", "NEAR(a b)", "cred:9", "'; DROP TABLE claim; --"):
+        model.set_filter(odd)  # a message at most, never an exception
+        assert model.rowCount() >= 0
+    model.set_filter("")
+    assert model.rowCount() == 20
+
+
+def test_large_workspace_keeps_a_bounded_cache(workspace: Workspace, qapp: Any) -> None:
+    """50,000 claims: the model counts them, reaches the last row, and holds only a few blocks."""
+    n = 50_000
+    with workspace.engine.begin() as c:
+        c.exec_driver_sql(
+            "INSERT INTO source (id, ext_id, name, aliases, kind, side, group_label, reliability, notes)"
+            " VALUES (1, 'src-1', 'Rybar', '[]', 'telegram-channel', 'russia', '', 'D', '')"
+        )
+        start = dt.date(2020, 1, 1)
+        c.exec_driver_sql(
+            "INSERT INTO claim (ext_id, text, source_id, kind, reviewed, tags, notes, recorded, sort_date, status,"
+            " suggested_credibility, verdict_disputed, link_count)"
+            " VALUES (?, ?, 1, 'event', 0, '[]', '', '2022-12-15 09:00:00.000000', ?, ?, 6, 0, 0)",
+            [
+                (f"c-{i}", f"claim {i}", (start + dt.timedelta(days=i % 1000)).isoformat(), STATUSES[i % 6])
+                for i in range(n)
+            ],
+        )
+    session = WorkspaceSession(workspace)
+    model = ClaimTableModel(session)
+    assert model.rowCount() == n
+    last = model.claim_row(n - 1)
+    assert last is not None and last.sort_date == start  # newest first: the oldest is last
+    for r in range(0, n, 997):  # a drag down the scroll bar
+        assert model.data(model.index(r, cm.COL_TEXT))
+    assert model.cached_row_count() <= cm.MAX_BLOCKS * cm.BLOCK_SIZE
+    assert model.row_of(last.id) == n - 1
+    model.sort(cm.COL_STATUS, Qt.SortOrder.AscendingOrder)
+    assert model.claim_row(n - 1).status == "unverified"  # type: ignore[union-attr]
+    assert model.claim_row(0).status == "contested"  # type: ignore[union-attr]
+
+
+# --- the view -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def table(session: WorkspaceSession, qtbot: QtBot) -> ClaimTable:
+    view = ClaimTable(session)
+    qtbot.addWidget(view)
+    view.resize(1100, 500)
+    return view
+
+
+def test_view_is_built_for_speed(table: ClaimTable) -> None:
+    from PySide6.QtWidgets import QHeaderView
+
+    rows = table.verticalHeader()
+    assert rows.isHidden() and rows.sectionResizeMode(0) == QHeaderView.ResizeMode.Fixed
+    header = table.horizontalHeader()
+    modes = {header.sectionResizeMode(c) for c in range(cm.COLUMN_COUNT)}
+    assert QHeaderView.ResizeMode.ResizeToContents not in modes
+    assert header.sectionResizeMode(cm.COL_TEXT) == QHeaderView.ResizeMode.Stretch
+    assert not table.tabKeyNavigation() and table.isSortingEnabled()
+    assert not table.grab().isNull()  # the delegate paints every kind of cell of the sample
+
+
+def test_current_row_and_session_current_follow_each_other(
+    table: ClaimTable, session: WorkspaceSession, sample_ids: dict[str, int]
+) -> None:
+    (ruins,) = ids_of(sample_ids, "zelenskyy-ruins")
+    session.set_current(ruins)
+    assert table.current_claim() == ruins
+    assert table.first() == table.claim_model.claim_id(0) == session.current
+    assert table.move(3) == table.claim_model.claim_id(3) == session.current
+    assert table.move(-10) == table.claim_model.claim_id(0)
+    assert table.last() == table.claim_model.claim_id(19) == session.current
+    assert table.move(1) == table.claim_model.claim_id(19)
+    assert table.select_claim(ruins) and session.current == ruins
+    assert not table.select_claim(10_000)
+
+
+def test_reset_keeps_the_current_claim_selected(
+    table: ClaimTable, session: WorkspaceSession, sample_ids: dict[str, int]
+) -> None:
+    (ruins,) = ids_of(sample_ids, "zelenskyy-ruins")
+    table.select_claim(ruins)
+    before = table.currentIndex().row()
+    source = table.claim_model.claim_row(0).source_id  # type: ignore[union-attr]
+    with_date = {"claimed": dt.date(2022, 12, 31)}  # newest: lands above, every row below moves down one
+    assert session.perform(lambda s: s.create_claim("A new claim", source, **with_date), "add claim")
+    assert table.current_claim() == ruins == session.current
+    assert table.currentIndex().row() == before + 1
+    assert table.select_claim(ruins)
+    session.perform(lambda s: s.delete_claim(ruins), "delete")
+    assert table.currentIndex().row() == before + 1  # its neighbour takes its place
+    assert session.current == table.current_claim() != ruins
+
+
+def test_filter_keeps_or_moves_the_selection_and_empty_hints(table: ClaimTable, session: WorkspaceSession) -> None:
+    table.last()
+    kept = table.current_claim()
+    table.claim_model.set_filter("")
+    table.claim_model.set_filter("status:contested")
+    assert table.current_claim() == table.claim_model.claim_id(0) == session.current
+    table.claim_model.set_filter("zzzzqqq")
+    assert table.claim_model.rowCount() == 0 and session.current is None
+    assert table.empty_hint() == "No claim matches this filter — Ctrl+Shift+F clears it"
+    table.grab()  # paints the hint
+    table.claim_model.set_filter("")
+    assert table.empty_hint() is None and kept is not None
+
+
+def test_empty_workspace_hint(empty_session: WorkspaceSession, qtbot: QtBot) -> None:
+    view = ClaimTable(empty_session)
+    qtbot.addWidget(view)
+    assert view.empty_hint() == "No claims yet — press A to add one"
+    assert view.first() is None and view.move(1) is None
+    view.grab()
+
+
+def test_header_state_round_trips(table: ClaimTable, session: WorkspaceSession, qtbot: QtBot) -> None:
+    table.horizontalHeader().resizeSection(cm.COL_SOURCE, 222)
+    table.sortByColumn(cm.COL_STATUS, Qt.SortOrder.AscendingOrder)
+    state = table.save_state()
+    other = ClaimTable(session)
+    qtbot.addWidget(other)
+    assert other.restore_state(state)
+    assert other.horizontalHeader().sectionSize(cm.COL_SOURCE) == 222
+    assert other.claim_model.claim_row(0).status == "contested"  # type: ignore[union-attr]
+    assert not other.restore_state(b"garbage")
+
+
+@pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+def test_table_leaves_letters_space_and_enter_to_the_window_actions(session: WorkspaceSession, qtbot: QtBot) -> None:
+    window = QWidget()
+    qtbot.addWidget(window)
+    table = ClaimTable(session, parent=window)
+    QVBoxLayout(window).addWidget(table)
+    fired: list[str] = []
+    for key in ("J", "A", "Space", "Return", "1"):
+        action = QAction(key, table)
+        action.setShortcut(QKeySequence(key))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(lambda _=False, k=key: fired.append(k))
+        table.addAction(action)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    table.setFocus()
+    table.first()
+    keys = {"J": Qt.Key.Key_J, "A": Qt.Key.Key_A, "Space": Qt.Key.Key_Space, "Return": Qt.Key.Key_Return}
+    for name, key in keys.items():
+        qtbot.keyClick(table, key)
+        assert fired[-1] == name
+    qtbot.keyClick(table, Qt.Key.Key_1)
+    assert fired == ["J", "A", "Space", "Return", "1"]
+    assert table.currentIndex().row() == 0  # no keyboard search moved it
+
+
+# --- the filter bar -------------------------------------------------------------------------------
+
+
+def test_filter_bar_debounces_typing_into_one_signal(qtbot: QtBot) -> None:
+    bar = FilterBar()
+    qtbot.addWidget(bar)
+    seen: list[str] = []
+    bar.filter_changed.connect(seen.append)
+    with qtbot.waitSignal(bar.filter_changed, timeout=2000):
+        qtbot.keyClicks(bar.edit, "status:contested")
+        assert bar.pending() and seen == []
+    assert seen == ["status:contested"]
+
+
+def test_filter_bar_enter_applies_at_once_and_esc_keeps_the_text(qtbot: QtBot) -> None:
+    bar = FilterBar()
+    qtbot.addWidget(bar)
+    seen: list[str] = []
+    bar.filter_changed.connect(seen.append)
+    bar.edit.setText("rybar")
+    with qtbot.waitSignal(bar.submitted):
+        qtbot.keyClick(bar.edit, Qt.Key.Key_Return)
+    assert seen == ["rybar"] and not bar.pending()
+    with qtbot.waitSignal(bar.escape_pressed):
+        qtbot.keyClick(bar.edit, Qt.Key.Key_Escape)
+    assert bar.text() == "rybar"
+    bar.set_text("")
+    assert seen == ["rybar", ""]
+    bar.focus_filter()
+
+
+def test_filter_bar_shows_the_model_message_and_counts(session: WorkspaceSession, qtbot: QtBot) -> None:
+    bar = FilterBar()
+    qtbot.addWidget(bar)
+    model = ClaimTableModel(session)
+    bar.attach(model)
+    assert bar.count.text() == "20 claims"
+    bar.set_text("status:contradicted")
+    assert bar.count.text() == f"{model.rowCount()} of 20 claims"
+    assert bar.message.isHidden()
+    bar.set_text("colour:red")
+    assert not bar.message.isHidden() and "colour" in bar.message.text()
+    assert bar.message.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_model_index_outside_rows_is_empty(session: WorkspaceSession) -> None:
+    model = ClaimTableModel(session)
+    assert model.claim_row(20) is None and model.claim_id(-1) is None
+    assert model.data(QModelIndex()) is None
+    assert model.headerData(0, Qt.Orientation.Vertical) is None
