@@ -190,19 +190,21 @@ class ClaimTableModel(QAbstractTableModel):
         """Show only the claims ``text`` matches (DESIGN §5); returns the filter bar's message, if any."""
         from desktop.core import search
 
-        result = search.compile_filter(text, self._session.workspace.engine.dialect.name)
+        engine = self._session.workspace.engine
+        with engine.connect() as connection:  # lets search fit its plan to how many claims match
+            result = search.compile_filter(text, engine.dialect.name, connection=connection)
         message = result.message
         if text == self._filter_text:
             return message
         self._filter_text = text
         if _same(self._view.where, result.where):
             return message  # the same claims (an extra space, a repeated term): no reset, the selection stays put
-        view = dataclasses.replace(self._view, where=result.where)
+        view = dataclasses.replace(self._view, where=result.where, count_where=result.count_where)
         try:
             self._reload("filter", view)
         except DBAPIError as error:  # the parser promises valid SQL; a slip must not crash the window
             message = f"this filter could not be run ({error.orig}); showing every claim"
-            self._reload("filter", dataclasses.replace(view, where=None))
+            self._reload("filter", dataclasses.replace(view, where=None, count_where=None))
         return message
 
     # --- refreshing ---------------------------------------------------------------------------

@@ -292,14 +292,16 @@ class ClaimTable(QTableView):
         header = self.horizontalHeader()
         pad = 2 * _PADDING
         indicator = metrics.height()  # room for the sort arrow in the header
-        number = max(metrics.horizontalAdvance(h) for h in ("Cred.", "Sugg.", "Links")) + pad + indicator
+        # The claim text is what the analyst reads: every other column gets just what its usual
+        # content needs (longer values elide, the tooltip has them, and every column can be widened).
+        number = max(metrics.horizontalAdvance(h) for h in ("Cred.", "Sugg.", "Links")) + pad
         widths = {
-            cm.COL_SOURCE: 20 * char + pad,
-            cm.COL_SIDE: max(metrics.horizontalAdvance("ukraine"), metrics.horizontalAdvance("Side")) + pad + indicator,
+            cm.COL_SOURCE: 15 * char + pad,
+            cm.COL_SIDE: max(metrics.horizontalAdvance("ukraine"), metrics.horizontalAdvance("Side")) + pad + char,
             cm.COL_DATE: metrics.horizontalAdvance("2022-12-14") + pad + indicator,
-            cm.COL_PLACE: metrics.horizontalAdvance("Klishchiivka +1") + pad,
+            cm.COL_PLACE: metrics.horizontalAdvance("Klishchiivka") + pad,
             # A verdict and a derived status side by side (a rare disputed flag may elide: the tooltip has it).
-            cm.COL_STATUS: metrics.horizontalAdvance("∼ inconclusive ○ unconfirmed") + pad + 3 * _CHIP_PAD,
+            cm.COL_STATUS: metrics.horizontalAdvance("∼ inconclusive ○ unconfirmed") + pad + 2 * _CHIP_PAD,
             cm.COL_CREDIBILITY: number,
             cm.COL_SUGGESTED: number,
             cm.COL_LINKS: number,

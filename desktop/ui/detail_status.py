@@ -17,17 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop.core.detail import ClaimDetail
 from desktop.ui.detail_widgets import PROBLEM_COLOUR, plain_label
-
-#: A glyph per derived status, so the status reads without colour (and in a monochrome screenshot).
-STATUS_GLYPHS: Final = {
-    "corroborated": "✔",
-    "aligned": "≈",
-    "unconfirmed": "?",
-    "unverified": "○",
-    "contradicted": "✘",
-    "contested": "⇄",
-}
-VERDICT_GLYPHS: Final = {"confirmed": "✔", "refuted": "✘", "inconclusive": "∼"}
+from desktop.ui.status_style import STATUS_GLYPHS, VERDICT_GLYPHS
 
 # Mid-tone colours: legible on both light and dark palettes.
 STATUS_COLOURS: Final = {

@@ -293,9 +293,11 @@ class MainWindow(QMainWindow):
             self.resize(1400, 860)
         splitter = ws.read_bytes(settings, ws.SPLITTER)
         if splitter is None or not self.splitter.restoreState(splitter):
-            # The table carries the review pass; the pane needs ~500 px for its form and explanation.
+            # The table carries the review pass (its claim text must stay readable); the pane's
+            # form and explanation fit in ~440 px and scroll vertically.
             width = max(self.width(), 900)
-            self.splitter.setSizes([width - min(520, width * 2 // 5), min(520, width * 2 // 5)])
+            pane = min(440, width * 2 // 5)
+            self.splitter.setSizes([width - pane, pane])
         table = ws.read_bytes(settings, ws.TABLE)
         if table is not None:
             self.table.restore_state(table)
