@@ -27,7 +27,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -35,6 +35,9 @@ from sqlalchemy.engine import Connection, Engine
 
 from desktop.core import sqlfunctions
 from desktop.core.errors import UserError
+
+if TYPE_CHECKING:
+    from sqlmodel import SQLModel
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000
@@ -62,6 +65,13 @@ def resolve_location(location: str | os.PathLike[str] | None) -> str:
         return text
     path = Path(text).expanduser()
     return "sqlite:///" + str(path.resolve())
+
+
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """The Core table of a table model, for statements that bypass the ORM (bulk inserts, deletes)."""
+    # SQLModel sets ``__table__`` on every ``table=True`` class but does not declare it in its stubs.
+    table: sa.Table = model.__table__  # type: ignore[attr-defined]
+    return table
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -201,7 +211,9 @@ def _run_migrations(engine: Engine) -> None:
 
 def _sqlite_pragma(connection: Connection, pragma: str) -> None:
     if connection.dialect.name == "sqlite":
-        connection.connection.driver_connection.execute(f"PRAGMA {pragma}")  # type: ignore[union-attr]
+        driver = connection.connection.driver_connection
+        assert driver is not None, "an open connection has its DBAPI connection"
+        driver.execute(f"PRAGMA {pragma}")
 
 
 # --- backup and integrity -------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
@@ -15,6 +15,12 @@ from desktop.core.store import status
 from desktop.core.store.tx import Tx, transaction
 
 M = TypeVar("M", bound=SQLModel)
+
+
+class Entity(Protocol):
+    """A stored entity that the audit trail names by its interchange id (every model but links)."""
+
+    ext_id: str
 
 
 class InvalidValue(UserError):
@@ -55,10 +61,10 @@ class StoreBase:
         return row
 
     @staticmethod
-    def _apply(tx: Tx, row: SQLModel, entity: str, changes: dict[str, Any]) -> dict[str, Any]:
+    def _apply(tx: Tx, row: Entity, entity: str, changes: dict[str, Any]) -> dict[str, Any]:
         """Set ``changes`` on ``row``, audit each field that really changes; returns the old values."""
         old: dict[str, Any] = {}
-        ext_id = row.ext_id  # type: ignore[attr-defined]
+        ext_id = row.ext_id
         for name, value in changes.items():
             before = getattr(row, name)
             if before == value:

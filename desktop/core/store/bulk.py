@@ -37,7 +37,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from desktop.core.db import write_connection
+from desktop.core.db import table_of, write_connection
 from desktop.core.schema import (
     AuditEntry,
     Claim,
@@ -54,7 +54,7 @@ from desktop.core.store import status
 from desktop.core.text import fold
 
 _TABLES: dict[str, sa.Table] = {
-    str(model.__tablename__): model.__table__  # type: ignore[union-attr]
+    str(model.__tablename__): table_of(model)
     for model in (Source, Report, Place, PlaceAlias, Claim, ClaimPlace, Link, Outreach, OutreachClaim, AuditEntry)
 }
 # Derived columns of a claim not derived yet; rederive_all sets them before the commit.

@@ -11,8 +11,10 @@ from functools import partial
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, text
+from sqlmodel import SQLModel
 
 from desktop.core import validate
+from desktop.core.db import table_of
 from desktop.core.errors import NotFound
 from desktop.core.schema import Claim, ClaimPlace, Link, OutreachClaim, Report, Source
 from desktop.core.store import status
@@ -100,7 +102,7 @@ class ClaimWrites(StoreBase):
     def delete_claim(self, ident: int) -> Result:
         with self._tx() as tx:
             row = self._get(tx, Claim, ident, "claim")
-            snapshot = {
+            snapshot: dict[str, Any] = {
                 "row": self._snapshot(row),
                 "places": self._rows(
                     tx, "SELECT claim_id, place_id, position FROM claim_place WHERE claim_id = :c", ident
@@ -139,10 +141,14 @@ class ClaimWrites(StoreBase):
             tx.session.flush()
             ident = row.id
             assert ident is not None
-            tables = ((ClaimPlace, "places"), (Link, "links"), (OutreachClaim, "outreach"))
+            tables: tuple[tuple[type[SQLModel], str], ...] = (
+                (ClaimPlace, "places"),
+                (Link, "links"),
+                (OutreachClaim, "outreach"),
+            )
             for model, key in tables:
                 if snapshot[key]:
-                    tx.connection.execute(insert(model.__table__), snapshot[key])  # type: ignore[attr-defined]
+                    tx.connection.execute(insert(table_of(model)), snapshot[key])
             tx.audit_fields("claim", row.ext_id, "create", self._audited_values(row))
             tx.status_dirty |= status.neighbourhood(status.SqlGraph(tx.connection), {ident})
             tx.change.added_claims.add(ident)
@@ -178,7 +184,7 @@ class ClaimWrites(StoreBase):
 
     @staticmethod
     def _write_places(tx: Tx, claim: int, places: list[int]) -> None:
-        table = ClaimPlace.__table__  # type: ignore[attr-defined]
+        table = table_of(ClaimPlace)
         tx.connection.execute(delete(table).where(table.c.claim_id == claim))
         if places:
             tx.connection.execute(

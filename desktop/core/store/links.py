@@ -12,8 +12,10 @@ from functools import partial
 from typing import Any
 
 from sqlalchemy import insert, text
+from sqlalchemy.engine import Connection
 
 from desktop.core import validate
+from desktop.core.db import table_of
 from desktop.core.errors import NotFound, Refused
 from desktop.core.schema import Link
 from desktop.core.store import status
@@ -59,7 +61,7 @@ class LinkWrites(StoreBase):
                 row = {"analyst": tx.analyst, "recorded": tx.now, **new}
                 if "id" in new:  # restoring a removed link exactly as it was
                     row = dict(new)
-                tx.connection.execute(insert(Link.__table__).values(row))  # type: ignore[arg-type]
+                tx.connection.execute(insert(table_of(Link)).values(row))
                 key = f"{ext[new['from_id']]}->{ext[new['to_id']]}"
                 tx.audit_fields("link", key, "create", {k: row[k] for k in _LINK_COLUMNS[3:] if k in row})
             graph = status.SqlGraph(tx.connection)
@@ -71,7 +73,7 @@ class LinkWrites(StoreBase):
         return Result(tx.change, undo, description)
 
 
-def _pair_link(connection: Any, a: int, b: int) -> dict[str, Any] | None:
+def _pair_link(connection: Connection, a: int, b: int) -> dict[str, Any] | None:
     row = connection.execute(
         text(
             "SELECT " + ", ".join(_LINK_COLUMNS) + " FROM link "

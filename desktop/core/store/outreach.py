@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import delete, insert, text
 
 from desktop.core import validate
+from desktop.core.db import table_of
 from desktop.core.errors import NotFound
 from desktop.core.schema import Outreach, OutreachClaim
 from desktop.core.store.base import StoreBase
@@ -56,7 +57,7 @@ class OutreachWrites(StoreBase):
     def delete_outreach(self, ident: int) -> Result:
         with self._tx() as tx:
             row = self._get(tx, Outreach, ident, "request for comment")
-            snapshot = {"row": self._snapshot(row), "about": self.outreach_about(tx, ident)}
+            snapshot: dict[str, Any] = {"row": self._snapshot(row), "about": self.outreach_about(tx, ident)}
             tx.audit_fields("outreach", row.ext_id, "delete", {**self._audited_values(row), "about": snapshot["about"]})
             tx.session.delete(row)
             tx.change.outreach = True
@@ -94,7 +95,7 @@ class OutreachWrites(StoreBase):
         for claim in claims:
             if tx.connection.execute(text("SELECT 1 FROM claim WHERE id = :c"), {"c": claim}).first() is None:
                 raise NotFound(f"claim {claim} no longer exists")
-        table = OutreachClaim.__table__  # type: ignore[attr-defined]
+        table = table_of(OutreachClaim)
         tx.connection.execute(delete(table).where(table.c.outreach_id == outreach))
         if claims:
             tx.connection.execute(

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import delete, insert, text
 
 from desktop.core import validate
+from desktop.core.db import table_of
 from desktop.core.schema import ClaimPlace, Place, PlaceAlias
 from desktop.core.store.base import StoreBase
 from desktop.core.store.tx import Result, Tx
@@ -62,7 +63,7 @@ class PlaceWrites(StoreBase):
     def delete_place(self, ident: int) -> Result:
         with self._tx() as tx:
             row = self._get(tx, Place, ident, "place")
-            snapshot = {
+            snapshot: dict[str, Any] = {
                 "row": self._snapshot(row),
                 "aliases": self.place_aliases(tx, ident),
                 "claims": [
@@ -97,7 +98,7 @@ class PlaceWrites(StoreBase):
             assert row.id is not None
             self._write_aliases(tx, row.id, snapshot["aliases"])
             if snapshot["claims"]:
-                tx.connection.execute(insert(ClaimPlace.__table__), snapshot["claims"])  # type: ignore[arg-type]
+                tx.connection.execute(insert(table_of(ClaimPlace)), snapshot["claims"])
             tx.audit_fields("place", row.ext_id, "create", {"name": row.name, "aliases": snapshot["aliases"]})
             tx.change.places = True
             tx.change.claims |= {c["claim_id"] for c in snapshot["claims"]}
@@ -114,10 +115,11 @@ class PlaceWrites(StoreBase):
     @staticmethod
     def _write_aliases(tx: Tx, place: int, aliases: list[str]) -> None:
         tx.session.flush()
-        tx.connection.execute(delete(PlaceAlias.__table__).where(PlaceAlias.__table__.c.place_id == place))  # type: ignore[attr-defined]
+        table = table_of(PlaceAlias)
+        tx.connection.execute(delete(table).where(table.c.place_id == place))
         if aliases:
             tx.connection.execute(
-                insert(PlaceAlias.__table__),  # type: ignore[arg-type]
+                insert(table),
                 [{"place_id": place, "position": i, "alias": a, "folded": fold(a)} for i, a in enumerate(aliases)],
             )
 

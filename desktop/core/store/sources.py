@@ -11,8 +11,8 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from sqlalchemy import func, select, text
-from sqlmodel import col
+from sqlalchemy import func, text
+from sqlmodel import col, select
 
 from desktop.core import validate
 from desktop.core.errors import Refused
@@ -71,8 +71,8 @@ class SourceWrites(StoreBase):
     def delete_source(self, ident: int) -> Result:
         with self._tx() as tx:
             row = self._get(tx, Source, ident, "source")
-            claims = tx.session.exec(select(func.count()).where(col(Claim.source_id) == ident)).one()[0]
-            reports = tx.session.exec(select(func.count()).where(col(Report.source_id) == ident)).one()[0]
+            claims = tx.session.exec(select(func.count()).where(col(Claim.source_id) == ident)).one()
+            reports = tx.session.exec(select(func.count()).where(col(Report.source_id) == ident)).one()
             if claims or reports:
                 raise Refused(
                     f"source {row.name} still has {claims} claim(s) and {reports} report(s); "
@@ -114,6 +114,7 @@ class SourceWrites(StoreBase):
             tx.audit_fields("report", row.ext_id, "create", self._audited_values(row))
             tx.change.reports = True
             ident = row.id
+        assert ident is not None
         return Result(tx.change, partial(SourceWrites.delete_report, ident=ident), f"add report {title}", ident)
 
     def update_report(self, ident: int, **changes: Any) -> Result:
@@ -147,7 +148,7 @@ class SourceWrites(StoreBase):
             tx.session.add(row)
             tx.session.flush()
             tx.audit_fields("report", row.ext_id, "create", self._audited_values(row))
-            for claim in tx.session.exec(select(Claim).where(col(Claim.id).in_(claims))).scalars():
+            for claim in tx.session.exec(select(Claim).where(col(Claim.id).in_(claims))):
                 self._apply(tx, claim, "claim", {"report_id": row.id})
             tx.change.reports = True
             tx.change.claims |= set(claims)

@@ -14,6 +14,7 @@ Which claims can change status (DESIGN §2):
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
@@ -35,6 +36,7 @@ class SqlGraph:
 
     def __init__(self, connection: Connection) -> None:
         self._c = connection
+        # Per-instance caches shadow the methods below; mypy refuses assigning to a method.
         self.source_of = lru_cache(maxsize=None)(self._source_of)  # type: ignore[method-assign]
         self.source_side_group = lru_cache(maxsize=None)(self._source_side_group)  # type: ignore[method-assign]
 
@@ -185,10 +187,8 @@ def load_memory_graph(connection: Connection) -> MemoryGraph:
     return graph
 
 
-def _aware(value: object) -> object:
+def _aware(value: str | dt.datetime | None) -> dt.datetime | None:
     """Raw SQL returns SQLite datetimes as text; the engine compares aware datetimes."""
-    import datetime as dt
-
     if isinstance(value, str):
         parsed = dt.datetime.fromisoformat(value)
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)

@@ -19,7 +19,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, SQLModel
 
-from desktop.core.db import write_connection
+from desktop.core.db import table_of, write_connection
 from desktop.core.schema import AuditEntry
 
 if TYPE_CHECKING:
@@ -126,12 +126,12 @@ class Tx:
 
     def flush_audit(self) -> None:
         if self._audit_rows:
-            self.connection.execute(insert(AuditEntry.__table__), self._audit_rows)  # type: ignore[arg-type]
+            self.connection.execute(insert(table_of(AuditEntry)), self._audit_rows)
             self._audit_rows.clear()
 
     def new_ext_id(self, model: type[SQLModel], prefix: str) -> str:
         """A fresh interchange id such as ``c-3f9a2b1c`` for something made in the window."""
-        column = model.__table__.c.ext_id  # type: ignore[attr-defined]
+        column = table_of(model).c.ext_id
         while True:
             candidate = f"{prefix}-{secrets.token_hex(4)}"
             if self.connection.execute(select(column).where(column == candidate)).first() is None:
