@@ -118,6 +118,17 @@ def painted(view: Any) -> None:
         viewport.repaint()
 
 
+def flush_deletes() -> None:
+    """Run pending ``deleteLater`` deletions now (untimed teardown).
+
+    Without an event loop (the harness only calls ``processEvents``) deferred
+    deletions never happen, and every closed view would stay in memory.
+    """
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+
 def show_view(widget: Any) -> None:
     widget.resize(*VIEW_SIZE)
     widget.show()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench.common import painted, show_view
+from bench.common import flush_deletes, painted, show_view
 
 
 class Crosscheck:
@@ -44,6 +44,7 @@ class Crosscheck:
         if self.session is not None:
             self.session.undo_stack.clear()
             self.session.deleteLater()
+        flush_deletes()
         if self.workspace is not None:
             self.workspace.close()
         self.table = self.session = self.workspace = None

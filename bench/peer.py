@@ -23,7 +23,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QTableView
 
 from bench import sql
-from bench.common import painted, show_view
+from bench.common import flush_deletes, painted, show_view
 
 _names = itertools.count()
 
@@ -69,6 +69,7 @@ class Peer:
             self.model.clear()
             self.model.deleteLater()
         self.model = None
+        flush_deletes()
         if self.db is not None:
             self.db.close()
         self.db = None
