@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -143,14 +145,28 @@ def _alembic_config(connection: Connection | None = None) -> Any:
     return config
 
 
-def known_revisions() -> tuple[set[str], str]:
-    """All revisions this code knows, and the newest."""
-    from alembic.script import ScriptDirectory
+_REVISION_LINE = re.compile(r"^(down_revision|revision)\s*=\s*['\"]?([^'\"\s]+)['\"]?\s*$", re.MULTILINE)
 
-    script = ScriptDirectory.from_config(_alembic_config())
-    head = script.get_current_head()
-    assert head is not None
-    return {rev.revision for rev in script.walk_revisions()}, head
+
+@functools.cache
+def known_revisions() -> tuple[frozenset[str], str]:
+    """All revisions this code knows, and the newest.
+
+    Read from the migration files' ``revision``/``down_revision`` lines rather than
+    through Alembic, which costs ~170 ms and ~16 MB on every open for nothing
+    when the workspace is already current (a test checks both readings agree).
+    Our history is linear: the head is the revision nothing revises.
+    """
+    revisions: dict[str, str | None] = {}
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        found = dict(_REVISION_LINE.findall(path.read_text(encoding="utf-8")))
+        if "revision" in found:
+            down = found.get("down_revision")
+            revisions[found["revision"]] = None if down in (None, "None") else down
+    heads = set(revisions) - {down for down in revisions.values() if down is not None}
+    if len(heads) != 1:
+        raise RuntimeError(f"the migrations must form one line of history; heads: {sorted(heads)}")
+    return frozenset(revisions), heads.pop()
 
 
 def current_revision(connection: Connection) -> str | None:

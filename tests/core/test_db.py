@@ -32,6 +32,29 @@ def test_an_empty_file_is_migrated_to_the_newest_schema(workspace_path: Path) ->
     opened.close()
 
 
+def test_the_revisions_read_from_the_files_agree_with_alembic() -> None:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(db._alembic_config())
+    known, head = db.known_revisions()
+    assert head == script.get_current_head()
+    assert known == {revision.revision for revision in script.walk_revisions()}
+
+
+def test_reopening_a_current_workspace_does_not_load_alembic(workspace: Workspace) -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from desktop.core.workspace import open_workspace; "
+        f"open_workspace({str(db.sqlite_path(workspace.engine))!r}).close(); "
+        "print('alembic' in sys.modules)"
+    )
+    workspace.close()
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
 def test_reopening_a_current_workspace_takes_no_backup(workspace: Workspace) -> None:
     assert db.upgrade(workspace.engine).backup is None
 
