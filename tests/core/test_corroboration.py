@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import get_args
 
 import pytest
 
+from desktop.core import vocab
 from desktop.core.corroboration import (
+    EVIDENCE_RELATIONS,
+    RELATIONS,
     STATUSES,
     SUGGESTED_CREDIBILITY,
     Derivation,
@@ -14,6 +18,8 @@ from desktop.core.corroboration import (
     Evidence,
     IncrementalDeriver,
     MemoryGraph,
+    Relation,
+    Status,
     affected_by_claim_removal,
     affected_by_link_change,
     affected_by_source_change,
@@ -631,6 +637,14 @@ def test_an_unknown_relation_from_a_graph_is_refused() -> None:
     g.add_claim(1, 1)
     with pytest.raises(ValueError, match="unknown relation"):
         g.add_link(1, 1, 1, "supports")
+
+
+def test_the_engine_vocabulary_is_the_one_of_vocab_and_agrees_with_its_literal_types() -> None:
+    assert RELATIONS == vocab.RELATIONS == get_args(Relation)
+    assert STATUSES == vocab.STATUSES == get_args(Status)
+    assert EVIDENCE_RELATIONS == frozenset(vocab.EVIDENCE_RELATIONS) == frozenset(RELATIONS) - {"repeats"}
+    assert SUGGESTED_CREDIBILITY == vocab.SUGGESTED_CREDIBILITY
+    assert set(SUGGESTED_CREDIBILITY) == set(STATUSES)
 
 
 # ---------------------------------------------------------------------------------------------- affected sets

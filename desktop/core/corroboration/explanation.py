@@ -1,0 +1,126 @@
+"""A derivation in plain sentences, for the detail pane."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
+
+from desktop.core.corroboration.records import Derivation, Echo, Evidence
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _join(items: Sequence[str]) -> str:
+    return "; ".join(items)
+
+
+_Item = TypeVar("_Item", Evidence, Echo)
+
+
+def _grouped(items: Iterable[_Item]) -> dict[int, list[_Item]]:
+    grouped: dict[int, list[_Item]] = {}
+    for item in items:
+        grouped.setdefault(item.claim, []).append(item)
+    return grouped
+
+
+def explain(
+    derivation: Derivation,
+    describe_claim: Callable[[int], str],
+    describe_source: Callable[[int], str] | None = None,
+) -> list[str]:
+    """The derivation in plain sentences for the detail pane: the status line first, then the reasons.
+
+    ``describe_claim`` renders a claim for a reader (e.g. its source and a short quote); ``describe_source``
+    (optional) names sources, used when explaining why a link was set aside as an echo. A claim linked
+    by several links is listed once, with the number of links.
+    """
+    d = derivation
+    supporters = _grouped(d.supporters)
+    contradictors = _grouped(d.contradictors)
+    neutrals = _grouped(d.neutrals)
+    echoes = _grouped(d.echoes)
+    cross = [c for c, items in supporters.items() if items[0].cross_side]  # cross_side is per claim
+
+    def names(claims: Iterable[int]) -> str:
+        return _join([describe_claim(c) for c in claims])
+
+    def a_source(n: int) -> str:
+        return "an independent source" if n == 1 else "independent sources"
+
+    lines: list[str] = []
+    if d.status == "contested":
+        lines.append(
+            f"Contested: independent sources both support it ({names(supporters)}) "
+            f"and contradict it ({names(contradictors)})."
+        )
+    elif d.status == "contradicted":
+        lines.append(
+            f"Contradicted: contradicted by {a_source(len(contradictors))} ({names(contradictors)}); "
+            "no independent source supports it."
+        )
+    elif d.status == "corroborated":
+        lines.append(
+            f"Corroborated: supported by {a_source(len(cross))} from another side (or unaligned) ({names(cross)})."
+        )
+    elif d.status == "aligned":
+        lines.append(
+            f"Aligned: supported only from its own side ({names(supporters)}); "
+            "no independent source from another side, nor an unaligned one, confirms it yet."
+        )
+    elif d.status == "unconfirmed":
+        lines.append(
+            f"Unconfirmed: addressed by {a_source(len(neutrals))} that "
+            f"{'neither confirms nor denies' if len(neutrals) == 1 else 'neither confirm nor deny'} it "
+            f"({names(neutrals)}); nobody confirms or denies it."
+        )
+    elif echoes:
+        lines.append(
+            "Unverified: no independent source supports, contradicts or addresses it; "
+            "every link found traces back to its own origin and was set aside as an echo."
+        )
+    else:
+        lines.append("Unverified: no other source supports, contradicts or addresses it.")
+
+    others = sorted(d.cluster - {d.claim})
+    if others:
+        lines.append(
+            f"Counted as one assertion with {_plural(len(others), 'claim', 'claims')} that it repeats or "
+            f"that repeat it ({names(others)}); evidence on any of them counts for all."
+        )
+        lines.append(f"Originated by: {names(sorted(d.origins))}.")
+
+    def detail(items: Sequence[Evidence | Echo]) -> str:
+        vias = sorted({e.via for e in items if e.via != d.claim})
+        note = f" (linked to {names(vias)}, part of the same assertion)" if vias else ""
+        return note + (f" [{len(items)} links]" if len(items) > 1 else "")
+
+    for c, evidence in supporters.items():
+        side = "from another side (or unaligned)" if evidence[0].cross_side else "from the same side"
+        lines.append(f"Supports it, {side}: {describe_claim(c)}{detail(evidence)}.")
+    for c, evidence in contradictors.items():
+        lines.append(f"Contradicts it: {describe_claim(c)}{detail(evidence)}.")
+    for c, evidence in neutrals.items():
+        lines.append(f"Neither confirms nor denies it: {describe_claim(c)}{detail(evidence)}.")
+    for c, set_aside in echoes.items():
+        echo = set_aside[0]  # the reason depends on the two clusters only, so it is the same for every link
+        if echo.reason == "same-origin":
+            sources = [describe_source(s) for s in echo.shared if isinstance(s, int)] if describe_source else []
+            named = f" ({_join(sources)})" if sources else ""
+            why = f"it traces back to the same origin source as this claim{named}"
+        else:
+            groups = ", ".join(f"“{g}”" for g in echo.shared)
+            why = f"its origin source is in the same group as this claim's origin source ({groups})"
+        relations = "/".join(sorted({e.relation for e in set_aside}))
+        lines.append(
+            f"Set aside as an echo ({relations}): {describe_claim(c)}{detail(set_aside)} — {why}, "
+            "so it is not independent and does not count."
+        )
+    if d.internal_links:
+        lines.append(
+            f"Ignored: {_plural(len(d.internal_links), 'link', 'links')} between claims of this same assertion "
+            "— claims that repeat one another cannot confirm or deny one another."
+        )
+    return lines

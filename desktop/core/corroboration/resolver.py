@@ -1,0 +1,139 @@
+"""Finding and summarising clusters over any :class:`~desktop.core.corroboration.graph.Graph`: a
+breadth-first search that walks every pending cluster one level at a time, one prefetch per level."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable
+from itertools import chain
+
+from desktop.core.corroboration.clusters import _Cluster, _label, _summarise
+from desktop.core.corroboration.graph import Graph, Prefetching
+from desktop.core.corroboration.records import Derivation, LinkRef
+from desktop.core.corroboration.rules import _derive_cluster, _for_member
+
+# --------------------------------------------------------------------------------------------------
+# Partial derivation over any Graph
+# --------------------------------------------------------------------------------------------------
+
+
+class _Resolver:
+    """Finds and summarises clusters over a :class:`Graph`, caching for the life of one call."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self._prefetch: Callable[[Collection[int]], None] | None = (
+            graph.prefetch if isinstance(graph, Prefetching) else None
+        )
+        self.clusters: dict[int, _Cluster] = {}
+        #: summaries known without a search (IncrementalDeriver: from current derivations), or None
+        self.known: Callable[[int], _Cluster | None] | None = None
+        self._side_group: dict[int, tuple[str, str]] = {}
+        self._links: dict[int, tuple[LinkRef, ...]] = {}
+
+    def prefetch(self, claims: Collection[int]) -> None:
+        if self._prefetch is not None and claims:
+            self._prefetch(claims)
+
+    def side_group(self, source: int) -> tuple[str, str]:
+        found = self._side_group.get(source)
+        if found is None:
+            side, group = self.graph.source_side_group(source)
+            found = self._side_group[source] = (_label(side), _label(group))
+        return found
+
+    def links_of(self, claim: int) -> tuple[LinkRef, ...]:
+        found = self._links.get(claim)
+        if found is None:
+            found = self._links[claim] = tuple(self.graph.evidence_links(claim))
+        return found
+
+    def resolve(self, claims: Iterable[int]) -> None:
+        """Summarise the clusters of ``claims`` (a multi-source BFS, one prefetch per level)."""
+        start = []
+        for c in dict.fromkeys(claims):
+            if c in self.clusters:
+                continue
+            summary = self.known(c) if self.known is not None else None
+            if summary is None:
+                start.append(c)
+            else:
+                for m in summary.members:
+                    self.clusters[m] = summary
+        if not start:
+            return
+        graph = self.graph
+        parent: dict[int, int] = {c: c for c in start}
+
+        def find(x: int) -> int:
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        succ: dict[int, list[int]] = {}
+        frontier = start
+        while frontier:
+            self.prefetch(frontier)
+            following: list[int] = []
+            for v in frontier:
+                targets = list(graph.repeats_of(v))
+                succ[v] = targets
+                for w in chain(targets, graph.repeated_by(v)):
+                    if w in parent:
+                        rv, rw = find(v), find(w)
+                        if rv != rw:
+                            parent[rw] = rv
+                    else:
+                        parent[w] = find(v)
+                        following.append(w)
+            frontier = following
+        components: dict[int, list[int]] = {}
+        for c in parent:
+            components.setdefault(find(c), []).append(c)
+        for members in components.values():
+            summary = _summarise(members, succ, graph.source_of, self.side_group)
+            for m in members:
+                self.clusters[m] = summary
+
+    def derive(self, claims: Iterable[int]) -> dict[int, Derivation]:
+        wanted = list(dict.fromkeys(claims))
+        self.resolve(wanted)
+        todo: dict[int, _Cluster] = {}
+        for c in wanted:
+            summary = self.clusters[c]
+            todo.setdefault(id(summary), summary)
+        # Read every member's evidence links, then summarise all clusters at their far ends in one
+        # more batched resolve, before building anything.
+        members = [m for summary in todo.values() for m in summary.members]
+        self.prefetch(members)
+        self.resolve(ref.other for m in members for ref in self.links_of(m))
+        # Summaries are shared by all members of a cluster, so their identity names the cluster.
+        shared = {id(s): _derive_cluster(s, self.links_of, self.clusters.__getitem__) for s in todo.values()}
+        return {c: _for_member(shared[id(self.clusters[c])], c) for c in wanted}
+
+    def linked(self, claims: Collection[int]) -> set[int]:
+        """The clusters of the claims linked by evidence to one of ``claims`` (not to the rest of theirs)."""
+        self.prefetch(claims)
+        others = {ref.other for c in claims for ref in self.links_of(c)}
+        self.resolve(others)
+        result: set[int] = set()
+        for d in others:
+            if d not in result:
+                result |= self.clusters[d].members
+        return result
+
+    def neighbourhood(self, claims: Iterable[int]) -> set[int]:
+        """The clusters of ``claims`` plus every cluster linked by evidence to one of their members."""
+        claims = list(claims)
+        self.resolve(claims)
+        core: set[int] = set()
+        for c in claims:
+            core |= self.clusters[c].members
+        self.prefetch(core)
+        others = {ref.other for m in core for ref in self.links_of(m)} - core
+        self.resolve(others)
+        result = set(core)
+        for d in others:
+            if d not in result:
+                result |= self.clusters[d].members
+        return result

@@ -1,0 +1,113 @@
+"""The per-cluster derivation: which links count as evidence, which are echoes, and the status
+(DESIGN §2.4–§2.7), computed once per cluster and copied to each member."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+from desktop.core.corroboration.clusters import _Cluster, _cross_side, _independent
+from desktop.core.corroboration.records import (
+    EVIDENCE_RELATIONS,
+    SUGGESTED_CREDIBILITY,
+    Derivation,
+    Echo,
+    Evidence,
+    LinkRef,
+    Status,
+)
+
+
+def _key(item: Evidence | Echo) -> tuple[int, int]:
+    return (item.claim, item.link)
+
+
+def _status(supporters: Sequence[Evidence], contradictors: Sequence[Evidence], neutrals: Sequence[Evidence]) -> Status:
+    if contradictors and supporters:
+        return "contested"
+    if contradictors:
+        return "contradicted"
+    if any(e.cross_side for e in supporters):
+        return "corroborated"
+    if supporters:
+        return "aligned"
+    if neutrals:
+        return "unconfirmed"
+    return "unverified"
+
+
+def _derive_cluster(
+    cluster: _Cluster,
+    links_of: Callable[[int], Iterable[LinkRef]],
+    cluster_at: Callable[[int], _Cluster],
+) -> Derivation:
+    """The derivation shared by every member of ``cluster`` (``claim`` set to its smallest member)."""
+    members = cluster.members
+    supporters: list[Evidence] = []
+    contradictors: list[Evidence] = []
+    neutrals: list[Evidence] = []
+    echoes: list[Echo] = []
+    internal: set[int] = set()
+    seen: set[int] = set()
+    for via in sorted(members):  # sorted: which member is reported as ``via`` must not depend on set order
+        for ref in links_of(via):
+            if ref.link in seen:  # a link between two members is met from both ends
+                continue
+            seen.add(ref.link)
+            if ref.relation not in EVIDENCE_RELATIONS:
+                raise ValueError(f"link {ref.link}: {ref.relation!r} is not an evidence relation")
+            if ref.other in members:
+                internal.add(ref.link)
+                continue
+            other = cluster_at(ref.other)
+            if not _independent(cluster, other):
+                shared_sources = cluster.origin_sources & other.origin_sources
+                if shared_sources:
+                    echoes.append(
+                        Echo(ref.other, via, ref.link, ref.relation, "same-origin", tuple(sorted(shared_sources)))
+                    )
+                else:
+                    shared_groups = tuple(sorted(cluster.groups & other.groups))
+                    echoes.append(Echo(ref.other, via, ref.link, ref.relation, "same-group", shared_groups))
+                continue
+            evidence = Evidence(ref.other, via, ref.link, ref.relation, _cross_side(cluster, other))
+            if ref.relation == "corroborates":
+                supporters.append(evidence)
+            elif ref.relation == "contradicts":
+                contradictors.append(evidence)
+            else:
+                neutrals.append(evidence)
+    for items in (supporters, contradictors, neutrals):
+        items.sort(key=_key)
+    echoes.sort(key=_key)
+    status = _status(supporters, contradictors, neutrals)
+    return Derivation(
+        claim=min(members),
+        cluster=members,
+        origins=cluster.origins,
+        origin_sources=cluster.origin_sources,
+        status=status,
+        supporters=tuple(supporters),
+        contradictors=tuple(contradictors),
+        neutrals=tuple(neutrals),
+        echoes=tuple(echoes),
+        internal_links=tuple(sorted(internal)),
+        suggested_credibility=SUGGESTED_CREDIBILITY[status],
+    )
+
+
+def _for_member(shared: Derivation, claim: int) -> Derivation:
+    if shared.claim == claim:
+        return shared
+    return Derivation(
+        claim,
+        shared.cluster,
+        shared.origins,
+        shared.origin_sources,
+        shared.status,
+        shared.supporters,
+        shared.contradictors,
+        shared.neutrals,
+        shared.echoes,
+        shared.internal_links,
+        shared.suggested_credibility,
+    )
