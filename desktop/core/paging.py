@@ -18,6 +18,11 @@ The status sort orders by rule order (contested first, DESIGN §2.6), not by the
 alphabet, and still uses the index: each status is a **partition** queried on
 its own (``status = ?`` is an index range), walked in rank order. A row key
 therefore starts with the partition's position (always 0 for the other sorts).
+
+Counting a filter can have a faster route than ``SELECT count(*) … WHERE filter``:
+a filter wrapped in ``CountedWhere`` (search does this for free words alone,
+counted straight from the full-text index) is counted by its own statement
+whenever the count needs no partition (every sort but the status sort).
 """
 
 from __future__ import annotations
@@ -29,7 +34,10 @@ from typing import Any, Final
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ColumnElement, Grouping
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlmodel import SQLModel
 
 from desktop.core import schema as _schema  # noqa: F401  (registers the tables in the metadata)
@@ -47,6 +55,38 @@ _UNGRADED: Final = 7
 RowKey = tuple[Any, ...]  # (partition, *sort values, claim id): where a row stands in its View's order
 
 
+class CountedWhere(ColumnElement[bool]):
+    """A filter condition over ``claim`` that also knows a faster statement counting its rows.
+
+    In SQL it is exactly ``condition`` (use it as any WHERE clause); ``count`` and
+    ``partition_sizes`` (when the view has one partition) run ``count_statement``
+    instead, a ``SELECT count(*) …`` that must return the number of claims
+    ``condition`` matches. Search builds one for free words alone:
+    ``claim.id IN (SELECT rowid FROM claim_fts WHERE claim_fts MATCH ?)`` is
+    counted as ``SELECT count(*) FROM claim_fts WHERE claim_fts MATCH ?`` — 7.9
+    against 113 ms for a word in a quarter of a million claims.
+    """
+
+    __visit_name__ = "counted_where"
+    inherit_cache = True
+    # Only the condition takes part in statement caching and ``compare``: the
+    # count statement is derived from it.
+    _traverse_internals = [("condition", InternalTraversal.dp_clauseelement)]
+    type = sa.Boolean()
+
+    def __init__(self, condition: ColumnElement[bool], count_statement: sa.Select[Any]) -> None:
+        self.condition = condition
+        self.count_statement = count_statement
+
+    def self_group(self, against: Any = None) -> ColumnElement[Any]:
+        return self if self.condition.self_group(against) is self.condition else Grouping(self)
+
+
+@compiles(CountedWhere)
+def _compile_counted_where(element: CountedWhere, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.condition, **kw)
+
+
 @dataclass(frozen=True)
 class View:
     """A filter and a sort. ``descending`` on the date sort (the default) means newest first."""
@@ -56,6 +96,7 @@ class View:
     descending: bool = True
     # The same rows as ``where`` in the shape SQLite counts fastest (search's ``count_where``):
     # a plan fitted for fetching the first page in order is not the best one for a full count.
+    # A ``CountedWhere`` here (or as ``where``) is counted by its own statement when it can be.
     count_where: ColumnElement[bool] | None = None
 
     def __post_init__(self) -> None:
@@ -176,7 +217,10 @@ class _Plan:
 
 def count(connection: Connection, view: View) -> int:
     """How many claims the view shows."""
-    return int(connection.execute(_Plan(_for_counting(view)).base(sa.func.count(), partition=None)).scalar_one())
+    counting = _for_counting(view)
+    if isinstance(counting.where, CountedWhere) and counting.sort != "status":
+        return int(connection.execute(counting.where.count_statement).scalar_one())
+    return int(connection.execute(_Plan(counting).base(sa.func.count(), partition=None)).scalar_one())
 
 
 def partition_sizes(connection: Connection, view: View) -> list[int]:
@@ -185,6 +229,8 @@ def partition_sizes(connection: Connection, view: View) -> list[int]:
     ``fetch_at`` and ``position_of`` need the sizes of the partitions before the one
     they land in; counting a large status costs a scan of its index range.
     """
+    if view.sort != "status":
+        return [count(connection, view)]
     plan = _Plan(_for_counting(view))
     return [_count_partition(connection, plan, p) for p in plan.partitions]
 
@@ -281,10 +327,12 @@ def next_unreviewed(connection: Connection, view: View, after: RowKey | None) ->
     """
     plan = _Plan(view)
     column = _claim.c.reviewed
-    # Only a ratio is needed: the filter alone, without the status sort's partitions, is cheaper to count.
+    # Only a ratio is needed: the filter alone, without the status sort's partitions, is cheaper to
+    # count, and in its counting form (the fetching form may be fitted to walking the table in order).
+    counting = _for_counting(view).where
     everything = sa.select(sa.func.count()).select_from(_claim)
-    if view.where is not None:
-        everything = everything.where(view.where)
+    if counting is not None:
+        everything = everything.where(counting)
     waiting = int(connection.execute(everything.where(column == sa.false())).scalar_one())
     if waiting == 0:
         return None

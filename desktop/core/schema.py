@@ -91,6 +91,7 @@ class Claim(SQLModel, table=True):
         # ids-only OFFSET jumps (DESIGN §6).
         Index("ix_claim_sort", "sort_date", "id"),
         Index("ix_claim_status_sort", "status", "sort_date", "id"),
+        Index("ix_claim_source_status_sort", "source_id", "status", "sort_date", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

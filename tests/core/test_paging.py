@@ -187,6 +187,64 @@ def test_filter_is_applied_to_every_query(conn: Connection, data: list[Raw]) -> 
         assert set(paging.fetch_ids(conn, view, [other, want[0]])) == {want[0]}
 
 
+def test_counted_where_is_counted_by_its_own_statement(conn: Connection, data: list[Raw]) -> None:
+    """``CountedWhere`` is its condition everywhere, except that a one-partition count runs its statement."""
+    condition = claim_table.c.status == "contested"
+    contested = sum(r.status == "contested" for r in data)
+    marker = sa.select(sa.literal(12345, sa.Integer))  # a count statement that shows it was the one used
+    counted = paging.CountedWhere(condition, marker)
+    for view in (View(where=condition, count_where=counted), View(where=counted), View(where=counted, sort="source")):
+        assert paging.count(conn, view) == 12345
+        assert paging.partition_sizes(conn, view) == [12345]
+    # The status sort counts per status: the condition itself.
+    status_view = View(where=condition, count_where=counted, sort="status")
+    assert sum(paging.partition_sizes(conn, status_view)) == paging.count(conn, status_view) == contested
+    # As a WHERE clause it is exactly the condition, negated and combined too.
+    view = View(where=counted)
+    want = expected(data, view, lambda r: r.status == "contested")
+    assert walk(conn, view, 4) == want
+    assert paging.position_of(conn, view, want[-1]) == len(want) - 1
+    for where, total in (
+        (sa.not_(counted), len(data) - contested),
+        (sa.and_(counted, claim_table.c.id > 0), contested),
+    ):
+        assert conn.execute(sa.select(sa.func.count()).select_from(claim_table).where(where)).scalar() == total
+
+
+def test_counted_where_caches_and_compares_by_its_condition(conn: Connection, data: list[Raw]) -> None:
+    def counted(status: str) -> paging.CountedWhere:
+        return paging.CountedWhere(
+            claim_table.c.status == sa.bindparam(None, status, unique=True), sa.select(sa.literal(0, sa.Integer))
+        )
+
+    # One cached compiled statement, the bound values of each use: never the first one's rows.
+    for status in ("contested", "unverified", "contested"):
+        query = sa.select(sa.func.count()).select_from(claim_table).where(counted(status))
+        assert conn.execute(query).scalar() == sum(r.status == status for r in data)
+    assert counted("contested").compare(counted("contested"))
+    assert not counted("contested").compare(counted("unverified"))
+    sql = str(counted("contested").compile(dialect=postgresql.dialect()))
+    assert sql.startswith("claim.status = %(")
+
+
+def test_filters_on_source_and_status_use_the_source_status_index(conn: Connection) -> None:
+    """Migration 0003's index: a count of sources in a status reads it alone; paging still walks the sort index."""
+    where = sa.and_(claim_table.c.status == "contested", claim_table.c.source_id.in_([1, 2]))
+    plan = paging._Plan(View(where=where))
+    found = _plan_of(conn, _sql(plan.base(sa.func.count(), partition=None)))
+    assert "COVERING INDEX ix_claim_source_status_sort (source_id=? AND status=?)" in found, found
+    for view in (View(), View(sort="status")):
+        plan = paging._Plan(view)
+        key = paging.fetch_at(conn, view, 10, 1)[0].key
+        page = plan.ordered(plan.base(paging._claim.c.id, partition=key[0]).where(plan.beyond(key))).limit(256)
+        found = _plan_of(conn, _sql(page))
+        assert "ix_claim_source_status_sort" not in found and "TEMP B-TREE" not in found, found
+
+
+def _sql(query: Any) -> str:
+    return str(query.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+
+
 def test_count_without_filter(conn: Connection, data: list[Raw]) -> None:
     assert paging.count(conn, View()) == len(data)
 

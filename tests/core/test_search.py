@@ -1,4 +1,4 @@
-"""The filter language (desktop.core.search) and the full-text index (migration 0002) on a real SQLite workspace."""
+"""The filter language (desktop.core.search), the full-text index (migration 0002) and the source index (0003)."""
 
 from __future__ import annotations
 
@@ -490,6 +490,7 @@ def test_plan_for_many_matches_gives_the_same_rows(shared: Engine, query: str, m
     """With a connection, subqueries matching many claims switch to a table-order scan: same rows."""
     expected = ext_ids(shared, query)
     monkeypatch.setattr(search, "SCAN_THRESHOLD", 1)  # every non-empty subquery counts as "many"
+    monkeypatch.setattr(search, "SOURCE_SCAN_THRESHOLD", 1)
     assert ext_ids(shared, query) == expected
     with shared.connect() as connection:
         result = search.compile_filter(query, "sqlite", connection=connection)
@@ -507,6 +508,7 @@ def test_scan_form_is_used_only_with_a_connection_and_many_matches(
     with shared.connect() as connection:
         few = search.compile_filter("side:russia wagner", "sqlite", connection=connection)
         monkeypatch.setattr(search, "SCAN_THRESHOLD", 2)
+        monkeypatch.setattr(search, "SOURCE_SCAN_THRESHOLD", 2)
         many = search.compile_filter("side:russia wagner", "sqlite", connection=connection)
     without = search.compile_filter("side:russia wagner", "sqlite")
     assert "+ 0" not in str(few.where) and "+ 0" not in str(without.where)
@@ -522,6 +524,232 @@ def test_very_long_queries_are_cut_and_bounded() -> None:
     assert any(f"first {search.MAX_TERMS} terms" in error for error in parsed.errors)
     many_values = search.parse("status:contested tag:" + ",".join(f"t{i}" for i in range(100)))
     assert [len(field.values) for field in many_values.fields] == [1, search.MAX_TERMS - 1]
+
+
+# --- source fields resolved to source ids ---------------------------------------------------
+
+
+def ext_ids_sql_form(engine: Engine, query: str) -> list[str]:
+    """The claims ``query`` matches compiled without a connection: source fields as subqueries over ``source``."""
+    result = search.compile_filter(query, engine.dialect.name)
+    claim = search.claim
+    statement = sa.select(claim.c.ext_id).order_by(claim.c.sort_date, claim.c.id)
+    if result.where is not None:
+        statement = statement.where(result.where)
+    with engine.connect() as connection:
+        return list(connection.execute(statement).scalars())
+
+
+class Statements:
+    """Every statement an engine runs while the context is open (transaction control left out)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.sql: list[str] = []
+
+    def _record(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if not statement.startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+            self.sql.append(" ".join(statement.split()))
+
+    def __enter__(self) -> list[str]:
+        sa.event.listen(self.engine, "before_cursor_execute", self._record)
+        return self.sql
+
+    def __exit__(self, *_exc: object) -> None:
+        sa.event.remove(self.engine, "before_cursor_execute", self._record)
+
+
+RESOLVED_QUERIES = [
+    "source:ryb",
+    "source:РЫБАРЬ",  # alias, Cyrillic, case
+    "source:рыбар",
+    "source:s-gs",  # ext id
+    "source:novosti",
+    'source:"General Staff"',
+    "source:генштаб",
+    "source:tass,isw",
+    "source:ryb source:tass source:ria",
+    "-source:rybar",
+    "source:100%_",
+    "source:nothing-is-called-this",
+    "-source:nothing-is-called-this",
+    "side:russia",
+    "side:RUS",
+    "side:ukr",
+    "side:none",
+    "side:russia,none",
+    "-side:russia",
+    "side:nowhere",
+    "group:state-media",
+    "group:state",
+    "group:none",
+    "-group:none",
+    "kind:news-outlet",
+    "kind:think-tank",
+    "kind:statement",
+    "-kind:news-outlet",
+    "status:contested source:ryb",
+    "status:contested,aligned,corroborated side:russia",
+    "status:contested source:ryb,gs side:russia",
+    "wagner source:ryb",
+    "source:ria -side:ukraine",
+    "source:ryb -source:tass place:bakhmut",
+]
+
+
+@pytest.mark.parametrize("query", RESOLVED_QUERIES)
+def test_source_fields_resolved_in_python_match_the_sql_form(shared: Engine, query: str) -> None:
+    assert ext_ids(shared, query) == ext_ids_sql_form(shared, query)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("source:ryb source:tass source:ria", ["c5", "c4", "c1", "c6"]),
+        ("source:nothing-is-called-this", []),
+        ("-source:nothing-is-called-this", ALL),
+        ("side:nowhere", []),
+        ("status:contested,aligned,corroborated side:russia", ["c5", "c4", "c1"]),
+        ("kind:think-tank", ["c7", "c2"]),
+    ],
+)
+def test_resolved_source_fields(shared: Engine, query: str, expected: list[str]) -> None:
+    assert ext_ids(shared, query) == expected
+
+
+def test_source_fields_compile_to_an_id_list_after_one_read_of_the_source_table(shared: Engine) -> None:
+    query = 'status:contested source:ryb source:"General Staff" source:рыбарь side:russia,ukraine'
+    with shared.connect() as connection, Statements(shared) as statements:
+        result = search.compile_filter(query, "sqlite", connection=connection)
+    # One read of the source table, then one capped probe per field (the values of a
+    # field are resolved together): sources and sides.
+    assert len(statements) == 3, statements
+    assert "FROM source" in statements[0] and all("FROM source" not in sql for sql in statements[1:])
+    for where in (result.where, result.count_where):
+        assert where is not None
+        sql = str(where.compile(compile_kwargs={"literal_binds": True}))
+        assert "cc_fold" not in sql and "FROM source" not in sql
+        # source: Rybar and the General Staff (then side: Rybar, RIA, TASS and the General Staff)
+        assert "claim.source_id IN (1, 3)" in sql
+    assert ext_ids(shared, query) == ["c1", "c8"] == ext_ids_sql_form(shared, query)
+
+
+def test_no_matching_source_compiles_to_false(shared: Engine) -> None:
+    with shared.connect() as connection:
+        result = search.compile_filter("source:nothing-is-called-this", "sqlite", connection=connection)
+        assert result.where is not None
+        assert str(result.where.compile(compile_kwargs={"literal_binds": True})) in ("0", "false")
+        counting = sa.select(sa.func.count()).select_from(search.claim).where(result.where)
+        assert connection.execute(counting).scalar() == 0
+
+
+def test_resolution_follows_source_changes_at_the_next_compile(fresh: Engine) -> None:
+    tables = SQLModel.metadata.tables
+    assert ext_ids(fresh, "source:ежик") == []
+    with db.write_connection(fresh) as connection:
+        source_id = connection.execute(
+            sa.insert(tables["source"]).values(
+                ext_id="s-hedgehog", name="Ёжик Café", aliases=["Їжак Кафе"], kind="blog", side="ukraine",
+                group_label="Ежи", reliability="F", notes="",
+            )
+        ).inserted_primary_key[0]  # fmt: skip
+        connection.execute(
+            sa.insert(tables["claim"]).values(
+                ext_id="c9", text="A hedgehog reports.", source_id=source_id, kind="event", tags=[], notes="",
+                recorded=RECORDED, sort_date=dt.date(2023, 3, 1), status="unverified",
+            )
+        )  # fmt: skip
+    # Diacritics and case folded in every script, aliases included; group and side prefixes.
+    for query in ("source:ежик", "source:CAFE", 'source:"іжак кафе"', "group:еж", "source:s-hedge"):
+        assert ext_ids(fresh, query) == ["c9"], query
+        assert ext_ids_sql_form(fresh, query) == ["c9"], query
+    with db.write_connection(fresh) as connection:  # renamed: the cached folded table must not be used
+        connection.exec_driver_sql("UPDATE source SET name = 'Kremlin Wire' WHERE ext_id = 's-tass'")
+    assert ext_ids(fresh, "source:kremlin") == ["c5"]
+    with db.write_connection(fresh) as connection:
+        connection.exec_driver_sql("""UPDATE source SET aliases = '["Kremlin Voice"]' WHERE ext_id = 's-ria'""")
+        connection.exec_driver_sql("UPDATE source SET side = 'belarus' WHERE ext_id = 's-rybar'")
+    assert ext_ids(fresh, "source:kremlin") == ["c5", "c4"]
+    assert ext_ids(fresh, "source:новости") == []  # the old alias is gone
+    assert ext_ids(fresh, "side:bel") == ["c1", "c6"]
+    with db.write_connection(fresh) as connection:  # a damaged aliases value matches no alias (as in SQL)
+        connection.exec_driver_sql("UPDATE source SET aliases = 'not json' WHERE ext_id = 's-ria'")
+    assert ext_ids(fresh, "source:kremlin") == ext_ids_sql_form(fresh, "source:kremlin") == ["c5"]
+
+
+def _plan_of(connection: Connection, statement: sa.Select[Any]) -> str:
+    sql = str(statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+    return " | ".join(row[-1] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+
+
+def test_status_and_few_sources_are_read_from_the_source_status_index(shared: Engine) -> None:
+    """Counted and paged from ix_claim_source_status_sort (migration 0003), not by a walk of a whole status."""
+    from desktop.core import paging
+
+    with shared.connect() as connection:
+        result = search.compile_filter(
+            "status:contested,unverified source:ryb source:tass", "sqlite", connection=connection
+        )
+        view = paging.View(where=result.where, count_where=result.count_where)
+        plan = paging._Plan(view)
+        first_page = plan.ordered(plan.base(search.claim.c.id, partition=0)).limit(256)
+        counting = paging._Plan(paging._for_counting(view)).base(sa.func.count(), partition=None)
+        for statement in (first_page, counting):
+            found = _plan_of(connection, statement)
+            assert "ix_claim_source_status_sort (source_id=? AND status=?)" in found, found
+        assert paging.count(connection, view) == 2
+        assert [row.ext_id for row in paging.fetch_after(connection, view, None, 10)] == ["c6", "c1"]
+
+
+def test_a_rare_word_drives_the_query_even_with_a_status(shared: Engine) -> None:
+    """Without a hint SQLite walks every claim of the status in date order and tests each against the word."""
+    with shared.connect() as connection:
+        result = search.compile_filter("status:contested breached", "sqlite", connection=connection)
+        assert result.where is not None
+        page = sa.select(search.claim.c.id).where(result.where).order_by(search.claim.c.sort_date.desc()).limit(256)
+        found = _plan_of(connection, page)
+        assert "ix_claim_status_sort" not in found and "claim_fts" in found, found
+    assert ext_ids(shared, "status:contested breached") == ["c1"]
+
+
+def test_many_matches_leave_the_status_to_the_planner(shared: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "SOURCE_SCAN_THRESHOLD", 1)
+    with shared.connect() as connection:
+        result = search.compile_filter("status:contested source:ryb", "sqlite", connection=connection)
+    assert "likelihood" not in str(result.where) and "+ 0" in str(result.where)
+    without = search.compile_filter("status:contested source:ryb", "sqlite")
+    assert "likelihood" not in str(without.where)
+
+
+# --- counting free words in the index ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["wagner", "wagner -east", '"repelled assaults"', "ba", "nothingmatchesthis"])
+def test_free_words_alone_are_counted_in_the_full_text_index(shared: Engine, query: str) -> None:
+    from desktop.core import paging
+
+    with shared.connect() as connection:
+        result = search.compile_filter(query, "sqlite", connection=connection)
+        assert isinstance(result.count_where, paging.CountedWhere)
+        view = paging.View(where=result.where, count_where=result.count_where)
+        with Statements(shared) as statements:
+            counted = paging.count(connection, view)
+            sizes = paging.partition_sizes(connection, view)
+        assert counted == sum(sizes) == len(ext_ids(shared, query))
+        assert len(statements) == 2 and all(sql.startswith("SELECT count(*)") for sql in statements), statements
+        assert all("FROM claim_fts" in sql and "FROM claim " not in sql for sql in statements)
+        status_sort = paging.View(where=result.where, count_where=result.count_where, sort="status")
+        assert sum(paging.partition_sizes(connection, status_sort)) == counted  # per status: the plain condition
+
+
+@pytest.mark.parametrize("query", ["wagner status:contested", "-wagner", "wagner source:ryb", "status:contested"])
+def test_other_filters_are_counted_over_the_claims(shared: Engine, query: str) -> None:
+    from desktop.core import paging
+
+    with shared.connect() as connection:
+        result = search.compile_filter(query, "sqlite", connection=connection)
+    assert not isinstance(result.count_where, paging.CountedWhere)
+    assert not isinstance(search.compile_filter("wagner", "postgresql").count_where, paging.CountedWhere)
 
 
 # --- hostile input --------------------------------------------------------------------------
@@ -706,11 +934,26 @@ def test_migration_backfills_existing_claims_and_downgrades(tmp_path: Path) -> N
         connection.exec_driver_sql("UPDATE claim SET text = 'written before the index' WHERE ext_id = 'c2'")
 
     report = db.upgrade(engine, backup_dir=tmp_path / "backups")
-    assert report.previous == "0001" and report.current == "0002"
+    assert report.previous == "0001" and report.current == db.known_revisions()[1]
     assert ext_ids(engine, "written before") == ["c2"]
     assert ext_ids(engine, "wagner") == ["c1", "c6"]
     _fts_check(engine)
     engine.dispose()
+
+
+def test_migration_0003_adds_and_drops_the_source_status_index(fresh: Engine, tmp_path: Path) -> None:
+    def indexes() -> set[str]:
+        with fresh.connect() as connection:
+            return set(connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index'").scalars())
+
+    assert "ix_claim_source_status_sort" in indexes()
+    with fresh.connect() as connection, connection.begin():
+        command.downgrade(db._alembic_config(connection), "0002")
+    assert "ix_claim_source_status_sort" not in indexes()
+    assert ext_ids(fresh, "status:contested source:ryb") == ["c1"]  # still right, only slower
+    report = db.upgrade(fresh, backup_dir=tmp_path / "backups")
+    assert (report.previous, report.current) == ("0002", "0003")
+    assert "ix_claim_source_status_sort" in indexes()
 
 
 def test_writing_a_claim_needs_the_fold_function(fresh: Engine) -> None:
@@ -809,6 +1052,34 @@ def test_postgres_gives_the_same_claims_as_sqlite(shared: Engine, pg_shared: Eng
         if ext_ids(pg_shared, query) != ext_ids(shared, query)
     }
     assert differences == {}
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("query", RESOLVED_QUERIES)
+def test_postgres_resolves_source_fields_like_its_sql_form(pg_shared: Engine, query: str) -> None:
+    assert ext_ids(pg_shared, query) == ext_ids_sql_form(pg_shared, query)
+
+
+@pytest.mark.postgres
+def test_postgres_migration_0003_adds_and_drops_the_source_status_index(postgres_server: str) -> None:
+    from tests.postgres_server import fresh_database
+
+    engine = db.make_engine(db.resolve_location(fresh_database(postgres_server)))
+    try:
+        db.upgrade(engine)
+
+        def indexes() -> set[str]:
+            with engine.connect() as connection:
+                return {index["name"] for index in sa.inspect(connection).get_indexes("claim")}  # type: ignore[misc]
+
+        assert "ix_claim_source_status_sort" in indexes()
+        with engine.connect() as connection, connection.begin():
+            command.downgrade(db._alembic_config(connection), "0002")
+        assert "ix_claim_source_status_sort" not in indexes()
+        assert db.upgrade(engine).current == "0003"
+        assert "ix_claim_source_status_sort" in indexes()
+    finally:
+        engine.dispose()
 
 
 @pytest.mark.postgres
