@@ -1,4 +1,4 @@
-"""What the detail pane and the pickers read: one claim in full, and the lists to choose from.
+"""What the detail pane and the pickers read: one claim in full, and what to choose from (``pickers``).
 
 Read-only, Qt-free functions over an open SQLAlchemy ``Connection``. The pane
 calls ``claim_detail`` after every change that touches the current claim, so it
@@ -34,20 +34,24 @@ from desktop.core.detail_records import (
     as_labels,
 )
 from desktop.core.pickers import (
-    list_places,
-    list_reports,
-    list_sources,
+    PICK_LIMIT,
     match_places,
     match_sources,
     read_places,
-    read_reports,
+    report_info,
+    search_places,
+    search_reports,
+    search_sources,
+    side_and_group_labels,
     source_info,
+    source_names,
 )
 from desktop.core.store.status import SqlGraph
 from desktop.core.text import one_line
 
 __all__ = [
     "LINK_PHRASES",
+    "PICK_LIMIT",
     "ClaimDetail",
     "Direction",
     "LinkInfo",
@@ -57,12 +61,15 @@ __all__ = [
     "SourceInfo",
     "claim_detail",
     "claim_summary",
-    "list_places",
-    "list_reports",
-    "list_sources",
     "match_places",
     "match_sources",
     "outreach_info",
+    "read_places",
+    "report_info",
+    "search_places",
+    "search_reports",
+    "search_sources",
+    "side_and_group_labels",
     "source_info",
 ]
 
@@ -151,7 +158,7 @@ def claim_detail(connection: Connection, claim_id: int) -> ClaimDetail | None:
         return None
     source = source_info(connection, row.source_id)
     assert source is not None, "claim.source_id is a RESTRICT foreign key"
-    reports = read_reports(connection, "WHERE r.id = :r", {"r": row.report_id}) if row.report_id is not None else []
+    report = report_info(connection, row.report_id) if row.report_id is not None else None
     place_ids = [
         r[0]
         for r in connection.execute(
@@ -164,7 +171,8 @@ def claim_detail(connection: Connection, claim_id: int) -> ClaimDetail | None:
     quoted = derivation.cluster | {e.claim for e in (*derivation.supporters, *derivation.contradictors)}
     quoted |= {e.claim for e in derivation.neutrals} | {e.claim for e in derivation.echoes}
     described = _claim_rows(connection, quoted)
-    source_names = {s.id: s.name for s in list_sources(connection)} if derivation.echoes else {}
+    # Only the sources an echo's explanation names (same origin), never the whole table.
+    names = source_names(connection, {s for echo in derivation.echoes for s in echo.shared if isinstance(s, int)})
 
     def describe_claim(ident: int) -> str:
         found = described.get(ident)
@@ -174,7 +182,7 @@ def claim_detail(connection: Connection, claim_id: int) -> ClaimDetail | None:
         return f"[{one_line(found.source_name, 60)}] “{one_line(found.text, 80)}”"
 
     def describe_source(ident: int) -> str:
-        return source_names.get(ident, f"source {ident}")
+        return names.get(ident, f"source {ident}")
 
     return ClaimDetail(
         id=row.id,
@@ -193,7 +201,7 @@ def claim_detail(connection: Connection, claim_id: int) -> ClaimDetail | None:
         notes=row.notes or "",
         recorded=as_datetime(row.recorded),
         source=source,
-        report=reports[0] if reports else None,
+        report=report,
         places=tuple(by_id[p] for p in place_ids if p in by_id),
         links=links,
         outreach=_outreach(connection, claim_id),

@@ -22,6 +22,7 @@ from desktop.ui.detail_widgets import (
     ChoiceCombo,
     CommitLineEdit,
     CommitTextEdit,
+    SearchPicker,
     open_web_url,
     parse_date,
     parse_labels,
@@ -49,8 +50,8 @@ class DetailEdits:
     event_start: CommitLineEdit
     event_end: CommitLineEdit
     kind: ChoiceCombo
-    source: ChoiceCombo
-    report: ChoiceCombo
+    source: SearchPicker
+    report: SearchPicker
     event_precision: ChoiceCombo
     credibility: ChoiceCombo
     likelihood: ChoiceCombo
@@ -76,7 +77,7 @@ class DetailEdits:
             editor: CommitLineEdit = getattr(self, name)
             editor.committed.connect(partial(self._commit_date, name))
         for name in ("kind", "event_precision", "credibility", "likelihood", "verdict", "source", "report"):
-            combo: ChoiceCombo = getattr(self, name)
+            combo: ChoiceCombo | SearchPicker = getattr(self, name)
             combo.picked.connect(partial(self._pick, name))
         self.reviewed.clicked.connect(self._commit_reviewed)
         self.use_suggested.clicked.connect(self._use_suggested)
@@ -173,7 +174,7 @@ class DetailEdits:
             area = {"kind": "claim", "event_precision": "dates"}.get(name, "grading")
         if value == current:
             return
-        combo: ChoiceCombo = getattr(self, name)
+        combo: ChoiceCombo | SearchPicker = getattr(self, name)
         label = combo.currentText() if value is not None else "none"
         words = {"event_precision": "precision", "source": "source", "report": "report"}.get(name, name)
         if not self._update(area, f"set {words} {one_line(label, 40)}", **{field: value}):

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.detail import ClaimDetail, claim_detail, list_reports, list_sources
+from desktop.core.detail import ClaimDetail, claim_detail
 from desktop.core.store import Change
 from desktop.core.text import one_line
 from desktop.core.vocab import CREDIBILITY
@@ -47,6 +47,8 @@ from desktop.ui.detail_widgets import (
     plain_label,
     plain_tooltip,
     problem_label,
+    report_picker,
+    source_picker,
 )
 from desktop.ui.session import WorkspaceSession
 
@@ -92,8 +94,7 @@ class DetailPane(QScrollArea, DetailEdits):
         self._connect_edits()
         session.changed.connect(self._on_changed)
         session.current_changed.connect(self._on_current_changed)
-        session.workspace_replaced.connect(self._reload_choices)
-        self._reload_choices()
+        session.workspace_replaced.connect(self._close_pickers)
         self.show_claim(session.current)
 
     # --- building -----------------------------------------------------------------------------
@@ -137,7 +138,9 @@ class DetailPane(QScrollArea, DetailEdits):
         self._problem_row("claim")
 
         g.section("Source")
-        self.source = ChoiceCombo()
+        # Searching pickers: a workspace may hold thousands of sources and hundreds of thousands of reports,
+        # so they hold only the value shown and query the database (a page at a time) when opened.
+        self.source = source_picker(self.session)
         self.edit_source = compact(QPushButton("Edit…"))
         self.edit_source.setToolTip("Edit this source (name, side, group, reliability…)")
         g.row("Source", hbox(self.source, self.edit_source))
@@ -147,7 +150,7 @@ class DetailPane(QScrollArea, DetailEdits):
         self.source_url.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.open_source = compact(QPushButton("Open"))
         g.row("Source URL", hbox(self.source_url, self.open_source))
-        self.report = ChoiceCombo()
+        self.report = report_picker(self.session, lambda: self._detail.source.id if self._detail else None)
         g.row("Report", self.report)
         self.report_url = ElidedLabel()
         self.report_url.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -295,8 +298,6 @@ class DetailPane(QScrollArea, DetailEdits):
         self.show_claim(claim_id)
 
     def _on_changed(self, change: Change) -> None:
-        if change.everything or change.sources or change.reports:
-            self._reload_choices()
         if self._claim_id is None:
             return
         if self._claim_id in change.removed_claims:
@@ -314,16 +315,14 @@ class DetailPane(QScrollArea, DetailEdits):
         ):
             self.reload()
 
-    def _reload_choices(self) -> None:
-        with self.session.engine.connect() as connection:
-            sources = list_sources(connection)
-            reports = list_reports(connection)
-        self.source.set_choices([(s.short_label(), s.id) for s in sources])
-        self.report.set_choices([("— none", None)] + [(r.label, r.id) for r in reports])
+    def _close_pickers(self) -> None:
+        self.source.hidePopup()
+        self.report.hidePopup()
 
     # --- showing ------------------------------------------------------------------------------
 
     def _show_empty(self, message: str) -> None:
+        self._close_pickers()
         self._detail = None
         had_focus = self.body.isAncestorOf(self.focusWidget()) if self.focusWidget() else False
         self.empty.setText(message + ("\n\nUndo (Ctrl+Z) brings it back." if message == DELETED else ""))
@@ -335,6 +334,7 @@ class DetailPane(QScrollArea, DetailEdits):
     def _show(self, d: ClaimDetail, *, force: bool = False) -> None:
         """Fill every field; ``force`` (another claim) overwrites even the field being typed in."""
         if force:
+            self._close_pickers()  # a search begun for another claim
             for editor in (self.text, self.tags, self.claimed, self.event_start, self.event_end, self.notes):
                 editor.set_value("")
                 editor.revert()
@@ -351,14 +351,14 @@ class DetailPane(QScrollArea, DetailEdits):
         self.reviewed.setChecked(d.reviewed)
 
         src = d.source
-        self.source.set_value(src.id)
+        self.source.set_value(src.id, src.short_label())
         self.source.setToolTip(plain_tooltip(src.label))
         facts = [src.kind, f"group {src.group_label}" if src.group_label else "no group"]
         if src.aliases:
             facts.append("also " + ", ".join(one_line(a, 40) for a in src.aliases))
         self.source_facts.setText(" · ".join(facts))
         self._show_url(self.source_url, self.open_source, src.url)
-        self.report.set_value(d.report.id if d.report else None)
+        self.report.set_value(d.report.id if d.report else None, d.report.label if d.report else None)
         self.report.setToolTip(plain_tooltip(d.report.label) if d.report else "")
         self._show_url(self.report_url, self.open_report, d.report.url if d.report else None)
 

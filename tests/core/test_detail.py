@@ -144,28 +144,81 @@ def test_hostile_text_is_returned_verbatim(connection: Connection, ids: dict[str
 
 @pytest.mark.parametrize("query", ["artemivsk", "ARTEMIVSK", "бахмут", "Артемовск", "артёмовск", "Bakhmutt", "bakh"])
 def test_places_match_by_any_name_in_any_script(connection: Connection, ids: dict[str, int], query: str) -> None:
-    found = detail.match_places(detail.list_places(connection), query)
+    found = detail.search_places(connection, query)
     assert found and found[0].id == ids["place:bakhmut"]
 
 
-def test_place_matching_ranks_exact_before_fuzzy_and_ignores_noise(connection: Connection, ids: dict[str, int]) -> None:
-    places = detail.list_places(connection)
-    assert [p.name for p in detail.match_places(places, "")] == ["Bakhmut", "Opytne", "Soledar"]
-    assert [p.name for p in detail.match_places(places, "соледар")] == ["Soledar"]
-    assert detail.match_places(places, "zz") == []
-    assert detail.match_places(places, "Kyiv") == []
+def test_place_search_ranks_exact_before_fuzzy_and_ignores_noise(connection: Connection, ids: dict[str, int]) -> None:
+    assert [p.name for p in detail.search_places(connection, "")] == ["Bakhmut", "Opytne", "Soledar"]
+    assert [p.name for p in detail.search_places(connection, "соледар")] == ["Soledar"]
+    assert [p.name for p in detail.search_places(connection, "o")] == ["Opytne", "Soledar"]  # prefix, then inside
+    assert detail.search_places(connection, "zz") == []
+    assert detail.search_places(connection, "Kyiv") == []
+    assert detail.search_places(connection, "%") == [] and detail.search_places(connection, "_") == []  # literal
 
 
-def test_source_matching_uses_aliases(connection: Connection, ids: dict[str, int]) -> None:
-    sources = detail.list_sources(connection)
-    assert [s.name for s in detail.match_sources(sources, "рыбарь")] == ["Rybar"]
-    assert [s.name for s in sources][:2] == ["General Staff of Ukraine", "Institute for the Study of War"]
+def test_place_search_leaves_out_excluded_places_and_keeps_to_the_limit(
+    connection: Connection, ids: dict[str, int]
+) -> None:
+    assert [p.name for p in detail.search_places(connection, "", exclude=[ids["place:bakhmut"]])] == [
+        "Opytne",
+        "Soledar",
+    ]
+    assert [p.name for p in detail.search_places(connection, "", limit=1, exclude=[ids["place:bakhmut"]])] == ["Opytne"]
+    assert detail.search_places(connection, "бахмут", exclude=[ids["place:bakhmut"]]) == []
 
 
-def test_reports_newest_first_with_labels(connection: Connection, ids: dict[str, int]) -> None:
-    reports = detail.list_reports(connection)
-    assert [r.id for r in reports] == [ids["report:isw"], ids["report:rybar"]]
+def test_match_places_ranks_places_already_read(connection: Connection, ids: dict[str, int]) -> None:
+    places = detail.read_places(connection, [ids["place:soledar"], ids["place:bakhmut"], ids["place:opytne"]])
+    assert [p.name for p in detail.match_places(places, "Bakhmout")] == ["Bakhmut"]
+    assert detail.match_places(places, "ba", limit=5)[0].name == "Bakhmut"
+
+
+def test_source_search_uses_aliases_ranks_prefixes_first_and_forgives_typos(
+    connection: Connection, ids: dict[str, int]
+) -> None:
+    assert [s.name for s in detail.search_sources(connection, "рыбарь")] == ["Rybar"]
+    assert [s.name for s in detail.search_sources(connection, "РЫБ")] == ["Rybar"]
+    assert detail.search_sources(connection, "r")[0].name == "Rybar"  # a prefix beats "General Staff…"
+    assert [s.name for s in detail.search_sources(connection, "Rybr")] == ["Rybar"]  # fuzzy
+    assert detail.search_sources(connection, "zzz") == []
+    everyone = detail.search_sources(connection, "")
+    assert [s.name for s in everyone][:2] == ["General Staff of Ukraine", "Institute for the Study of War"]
+    assert len(everyone) == 5 and len(detail.search_sources(connection, "", limit=2)) == 2
+
+
+def test_report_search_puts_the_sources_reports_first(connection: Connection, ids: dict[str, int]) -> None:
+    reports = detail.search_reports(connection, "")
+    assert [r.id for r in reports] == [ids["report:isw"], ids["report:rybar"]]  # newest first
     assert reports[0].label == "ISW assessment · Institute for the Study of War · 2022-12-15"
+    mine = detail.search_reports(connection, "", source_id=ids["src:rybar"])
+    assert [r.id for r in mine] == [ids["report:rybar"], ids["report:isw"]]
+    assert [r.id for r in detail.search_reports(connection, "BAKHMUT")] == [ids["report:rybar"]]
+    assert [r.id for r in detail.search_reports(connection, "assess", source_id=ids["src:rybar"])] == [
+        ids["report:isw"]
+    ]
+    assert detail.search_reports(connection, "nothing like it") == []
+    assert len(detail.search_reports(connection, "", limit=1, source_id=ids["src:isw"])) == 1
+
+
+def test_report_search_keeps_to_its_limit(workspace: Workspace, ids: dict[str, int]) -> None:
+    with workspace.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO report (ext_id, title, source_id, text) VALUES (?, ?, ?, '')",
+            [(f"r-{i}", f"Daily update {i}", ids["src:isw"] if i % 2 else None) for i in range(300)],
+        )
+    with workspace.engine.connect() as connection:
+        assert len(detail.search_reports(connection, "update")) == detail.PICK_LIMIT
+        found = detail.search_reports(connection, "daily", limit=20, source_id=ids["src:isw"])
+        assert len(found) == 20 and all(r.source_id == ids["src:isw"] for r in found)
+        assert detail.search_reports(connection, "update 299")[0].title == "Daily update 299"
+
+
+def test_report_and_source_lookups(connection: Connection, ids: dict[str, int]) -> None:
+    report = detail.report_info(connection, ids["report:rybar"])
+    assert report is not None and report.source_name == "Rybar" and report.url == "https://t.me/rybar/1"
+    assert detail.report_info(connection, 999) is None
+    assert detail.side_and_group_labels(connection) == (["russia", "ukraine"], ["milbloggers"])
 
 
 def test_outreach_and_source_lookups(connection: Connection, ids: dict[str, int]) -> None:

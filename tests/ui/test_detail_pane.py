@@ -10,16 +10,20 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QDesktopServices, QKeyEvent
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
-from sqlalchemy import text
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
 
+from desktop.core.detail import PICK_LIMIT
+from desktop.core.pickers import read_reports
 from desktop.ui.detail_pane import DELETED, NO_CLAIM, DetailPane
 from desktop.ui.detail_status import status_text
 from desktop.ui.detail_widgets import open_web_url
 from desktop.ui.session import WorkspaceSession
 from tests.core._detail_workspace import HOSTILE_TEXT, build
+from tests.ui.window_fixtures import OFFSCREEN_NOISE
 
-# The offscreen platform warns whenever a top-level window gets a minimum size from its layout.
-pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+# The offscreen platform's warnings (window sizes from layouts, popups raising and grabbing) say nothing of ours.
+pytestmark = OFFSCREEN_NOISE
 
 
 class Host(QWidget):
@@ -335,3 +339,187 @@ def test_pane_never_needs_to_be_wider_than_a_side_pane(
     for claim in ("breach", "hostile", "offensive"):
         empty_session.set_current(ids[claim])
         assert pane.widget().minimumSizeHint().width() <= 420
+
+
+# --- the source and report pickers --------------------------------------------------------------
+
+
+def type_text(widget: QWidget, typed: str) -> None:
+    """Type any script: QTest's keyClicks aborts on characters outside Latin-1, a key event with text does not."""
+    for char in typed:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char))
+
+
+def test_source_is_found_by_typing_and_set_in_one_undo_step(
+    qtbot: QtBot, pane: DetailPane, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    empty_session.set_current(ids["breach"])
+    stack = empty_session.undo_stack
+    before = stack.count()
+    assert pane.focus_field("source")
+    qtbot.keyClicks(pane.source, "general")  # typing opens the search with what was typed
+    popup = pane.source.popup
+    assert popup is not None and popup.search.text() == "general"
+    assert pane.source.matches() == ["General Staff of Ukraine · ukraine · B"]
+    assert stack.count() == before  # the preview in the picker writes nothing
+    qtbot.keyClick(popup.search, Qt.Key.Key_Return)
+    assert column(empty_session, ids["breach"], "source_id") == ids["src:genstaff"]
+    assert stack.count() == before + 1 and stack.undoText() == "set source General Staff of Ukraine · ukraine · B"
+    assert pane.source.popup is None and pane.source.hasFocus()
+    assert pane.source.currentText() == "General Staff of Ukraine · ukraine · B"
+    assert pane.source_facts.text().startswith("government")
+    stack.undo()
+    assert column(empty_session, ids["breach"], "source_id") == ids["src:rybar"]
+    assert pane.source.currentText() == "Rybar · russia · C"
+
+
+def test_source_search_knows_aliases_and_choosing_the_same_source_writes_nothing(
+    qtbot: QtBot, pane: DetailPane, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    empty_session.set_current(ids["breach"])
+    before = empty_session.undo_stack.count()
+    pane.focus_field("source")
+    qtbot.keyClick(pane.source, Qt.Key.Key_F4)
+    popup = pane.source.popup
+    assert popup is not None and popup.search.hasFocus()
+    assert popup.results.currentItem().text() == "Rybar · russia · C — also Рыбарь"  # the current one
+    type_text(popup.search, "рыбарь")
+    qtbot.keyClick(popup.search, Qt.Key.Key_Return)
+    assert pane.source.value() == ids["src:rybar"] and empty_session.undo_stack.count() == before
+
+
+def test_esc_closes_a_picker_keeping_its_value_and_a_second_esc_goes_to_the_window(
+    qtbot: QtBot, host: Host, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    pane = host.pane
+    empty_session.set_current(ids["breach"])
+    before = empty_session.undo_stack.count()
+    pane.focus_field("report")
+    qtbot.keyClicks(pane.report, "isw")
+    assert pane.report.popup is not None
+    assert pane.report.currentText().startswith("ISW assessment")  # the best match, previewed
+    qtbot.keyClick(pane.report.popup.search, Qt.Key.Key_Escape)
+    assert pane.report.popup is None and pane.report.hasFocus() and host.keys == []
+    assert pane.report.value() == ids["report:rybar"] and empty_session.undo_stack.count() == before
+    assert pane.report.currentText().startswith("Rybar: situation")  # restored
+    qtbot.keyClick(pane.report, Qt.Key.Key_Escape)
+    assert host.keys == [Qt.Key.Key_Escape]
+
+
+def test_tab_leaves_an_open_picker_choosing_nothing(
+    qtbot: QtBot, pane: DetailPane, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    empty_session.set_current(ids["breach"])
+    before = empty_session.undo_stack.count()
+    pane.focus_field("source")
+    qtbot.keyClicks(pane.source, "isw")
+    popup = pane.source.popup
+    assert popup is not None
+    qtbot.keyClick(popup.search, Qt.Key.Key_Tab)
+    assert pane.source.popup is None and QApplication.focusWidget() is pane.edit_source
+    assert pane.source.value() == ids["src:rybar"] and empty_session.undo_stack.count() == before
+    assert pane.source.currentText() == "Rybar · russia · C"
+
+
+def test_report_picker_offers_none_the_current_report_and_the_sources_reports_first(
+    qtbot: QtBot, pane: DetailPane, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    empty_session.set_current(ids["breach"])
+    pane.focus_field("report")
+    qtbot.keyClick(pane.report, Qt.Key.Key_Down)
+    assert pane.report.matches() == [
+        "— none",
+        "Rybar: situation on the Bakhmut direction · Rybar · 2022-12-14",
+        "ISW assessment · Institute for the Study of War · 2022-12-15",
+    ]
+    popup = pane.report.popup
+    assert popup is not None and popup.results.currentRow() == 1  # the current report is highlighted
+    qtbot.keyClick(popup.search, Qt.Key.Key_Up)
+    qtbot.keyClick(popup.search, Qt.Key.Key_Return)
+    assert column(empty_session, ids["breach"], "report_id") is None
+    assert empty_session.undo_stack.undoText() == "set report none"
+    assert pane.report.currentText() == "— none" and pane.report_url.full_text() == "—"
+    empty_session.undo_stack.undo()
+    assert pane.report.currentText().startswith("Rybar: situation on the Bakhmut direction")
+
+
+def test_a_wheel_or_a_refresh_never_changes_a_picker(
+    qtbot: QtBot, pane: DetailPane, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    empty_session.set_current(ids["breach"])
+    before = empty_session.undo_stack.count()
+    pane.focus_field("report")
+    qtbot.keyClick(pane.report, Qt.Key.Key_Home)  # would step to "— none" on a plain combo
+    empty_session.perform(lambda s: s.update_source(ids["src:rybar"], reliability="B"), "edit source")
+    assert pane.source.currentText() == "Rybar · russia · B"  # the label follows the source
+    assert column(empty_session, ids["breach"], "report_id") == ids["report:rybar"]
+    assert empty_session.undo_stack.count() == before + 1
+
+
+class VmSteps:
+    """Counts SQLite virtual-machine steps (in hundreds) run through ``engine``, whatever the query."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.steps = 0
+        self._connections: list[Any] = []
+        event.listen(engine, "before_cursor_execute", self._install)
+
+    def _install(self, conn: Any, *_args: object) -> None:
+        raw = conn.connection.dbapi_connection
+        if raw not in self._connections:
+            raw.set_progress_handler(self._tick, 100)
+            self._connections.append(raw)
+
+    def _tick(self) -> int:
+        self.steps += 1
+        return 0  # go on
+
+    def measure(self, run: Any) -> int:
+        start = self.steps
+        run()
+        return self.steps - start
+
+    def close(self) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._install)
+        for raw in self._connections:
+            raw.set_progress_handler(None, 0)
+
+
+def test_building_the_pane_reads_no_list_however_many_reports_there_are(
+    qtbot: QtBot, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    with empty_session.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO report (ext_id, title, source_id, published, text) VALUES (?, ?, ?, ?, '')",
+            [
+                (f"bulk-{i}", f"Bulk report {i}", (ids["src:isw"], ids["src:genstaff"], None)[i % 3], "2023-01-01")
+                for i in range(20_000)
+            ],
+        )
+    empty_session.set_current(ids["breach"])
+    counter = VmSteps(empty_session.engine)
+    try:
+
+        def read_all() -> None:
+            with empty_session.engine.connect() as connection:
+                assert len(read_reports(connection, "")) == 20_002
+
+        every_report = counter.measure(read_all)
+        panes: list[DetailPane] = []
+        building = counter.measure(lambda: panes.append(DetailPane(empty_session)))
+        pane = panes[0]
+        qtbot.addWidget(pane)
+        assert pane.claim_id == ids["breach"] and pane.report.value() == ids["report:rybar"]
+        assert pane.report.count() == 2 and pane.source.count() == 1  # "— none" and the current value only
+        assert building * 20 < every_report, (building, every_report)
+        pane.show()
+        pane.report.setFocus()
+        opening = counter.measure(lambda: qtbot.keyClick(pane.report, Qt.Key.Key_Space))
+        assert len(pane.report.matches()) == PICK_LIMIT + 1  # "— none", then one page
+        assert opening * 20 < every_report, (opening, every_report)
+        assert "the first 50 matches" in pane.report.popup.note.text().lower()
+        pane.report.hidePopup()
+    finally:
+        counter.close()

@@ -21,8 +21,10 @@ from desktop.ui.dialogs.rationale import RationaleDialog, ask_rationale
 from desktop.ui.dialogs.source_dialog import SourceDialog
 from desktop.ui.session import WorkspaceSession
 from tests.core._detail_workspace import HOSTILE_TEXT, build
+from tests.ui.window_fixtures import OFFSCREEN_NOISE
 
-pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+# The offscreen platform's warnings (window sizes from layouts, popups raising and grabbing) say nothing of ours.
+pytestmark = OFFSCREEN_NOISE
 
 
 @pytest.fixture
@@ -63,10 +65,13 @@ def test_add_claim_from_the_keyboard(qtbot: QtBot, empty_session: WorkspaceSessi
     qtbot.keyClicks(dialog.text, "Russian assault on Klishchiivka repelled.")
     qtbot.keyClick(dialog.text, Qt.Key.Key_Tab)
     assert dialog.source.hasFocus()
-    qtbot.keyClicks(dialog.source, "Gen")  # type-ahead picks "General Staff of Ukraine · ukraine · B"
-    assert dialog.source.value() == ids["src:genstaff"]
+    qtbot.keyClicks(dialog.source, "Gen")  # typing searches the sources; the best match shows at once
+    assert dialog.source.popup is not None and dialog.source.popup.search.text() == "Gen"
+    assert dialog.source.matches() == ["General Staff of Ukraine · ukraine · B"]
+    assert dialog.source.currentText() == "General Staff of Ukraine · ukraine · B"
     before = empty_session.undo_stack.count()
-    qtbot.keyClick(dialog.source, Qt.Key.Key_Return)
+    qtbot.keyClick(dialog.source, Qt.Key.Key_Return)  # Enter takes it, and accepts the dialog
+    assert dialog.source.value() == ids["src:genstaff"] and dialog.source.popup is None
     assert dialog.result() == QDialog.DialogCode.Accepted
     created = dialog.created_claim_id
     assert created is not None
@@ -76,6 +81,44 @@ def test_add_claim_from_the_keyboard(qtbot: QtBot, empty_session: WorkspaceSessi
     empty_session.undo_stack.undo()
     with empty_session.engine.connect() as connection:
         assert connection.execute(text("SELECT 1 FROM claim WHERE id = :i"), {"i": created}).first() is None
+
+
+def test_add_claim_pickers_search_as_you_type_and_lead_with_the_sources_reports(
+    qtbot: QtBot, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    dialog = opened(qtbot, AddClaimDialog(empty_session))
+    assert isinstance(dialog, AddClaimDialog)
+    assert dialog.source.count() == 0 and dialog.report.currentText() == "— none"  # nothing loaded
+    dialog.text.setPlainText("Rybar reports a breach.")
+    dialog.source.setFocus()
+    qtbot.keyClick(dialog.source, Qt.Key.Key_Down)  # opens the list
+    popup = dialog.source.popup
+    assert popup is not None and popup.search.hasFocus()
+    type_text(popup.search, "рыбарь")  # an alias, in another script
+    assert dialog.source.matches() == ["Rybar · russia · C — also Рыбарь"]
+    assert dialog.source.currentText() == "Rybar · russia · C" and dialog.source.value() is None  # a preview
+    qtbot.keyClick(popup.search, Qt.Key.Key_Escape)  # Esc restores
+    assert dialog.source.popup is None and dialog.source.value() is None and dialog.source.currentText() == ""
+    assert dialog.isVisible()
+    type_text(dialog.source, "рыб")
+    results = dialog.source.popup.results  # type: ignore[union-attr]
+    qtbot.mouseClick(
+        results.viewport(), Qt.MouseButton.LeftButton, pos=results.visualItemRect(results.item(0)).center()
+    )
+    assert dialog.source.value() == ids["src:rybar"] and dialog.source.currentText() == "Rybar · russia · C"
+    assert dialog.isVisible()  # a click chooses; only Enter goes on to accept the dialog
+    dialog.report.setFocus()
+    qtbot.keyClick(dialog.report, Qt.Key.Key_Space)
+    assert dialog.report.matches() == [
+        "— none",
+        "Rybar: situation on the Bakhmut direction · Rybar · 2022-12-14",  # the chosen source's first
+        "ISW assessment · Institute for the Study of War · 2022-12-15",
+    ]
+    qtbot.keyClick(dialog.report, Qt.Key.Key_Down)
+    qtbot.keyClick(dialog.report, Qt.Key.Key_Return)  # takes the report and adds the claim
+    assert dialog.result() == QDialog.DialogCode.Accepted and dialog.created_claim_id is not None
+    claim = row(empty_session, "claim", dialog.created_claim_id)
+    assert (claim.source_id, claim.report_id) == (ids["src:rybar"], ids["report:rybar"])
 
 
 def test_add_claim_refusal_is_shown_inline_and_nothing_is_written(

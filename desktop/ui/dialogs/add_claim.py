@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from desktop.core.detail import list_places, list_reports, list_sources
+from desktop.core.detail import PlaceInfo, read_places
 from desktop.core.text import one_line
 from desktop.ui.detail_lists import PlaceList
 from desktop.ui.detail_widgets import (
@@ -23,6 +23,8 @@ from desktop.ui.detail_widgets import (
     format_date,
     parse_date,
     plain_label,
+    report_picker,
+    source_picker,
 )
 from desktop.ui.dialogs._base import DialogTextEdit, FormDialog, perform_inline
 from desktop.ui.dialogs.place_picker import PlacePickerDialog
@@ -44,11 +46,11 @@ class AddClaimDialog(FormDialog):
 
         self.text = DialogTextEdit(lines=4)
         self.text.setPlaceholderText("What does the source assert? (Shift+Enter: new line)")
-        self.source = ChoiceCombo()
-        self.source.setPlaceholderText("choose who asserts it…")
+        self.source = source_picker(session)
+        self.source.setPlaceholderText("choose who asserts it — type a name…")
         self.new_source = QPushButton("New source…")
         self.new_source.clicked.connect(self._create_source)
-        self.report = ChoiceCombo()
+        self.report = report_picker(session, self.source.value)  # the chosen source's reports first
         self.kind = ChoiceCombo(KIND_CHOICES)
         self.kind.set_value("event")
         self.claimed = QLineEdit(format_date(dt.date.today()))
@@ -91,28 +93,17 @@ class AddClaimDialog(FormDialog):
         ):
             widget.setAccessibleName(name)
         self._place_ids: list[int] = []
-        self._load_choices()
+        self._place_info: dict[int, PlaceInfo] = {}
         self._show_places()
         self.setMinimumWidth(560)
         self.text.setFocus()
 
     # --- choices ------------------------------------------------------------------------------
 
-    def _load_choices(self, select_source: int | None = None) -> None:
-        with self.session.engine.connect() as connection:
-            sources = list_sources(connection)
-            reports = list_reports(connection)
-            self._place_info = {p.id: p for p in list_places(connection)}
-        current = select_source if select_source is not None else self.source.value()
-        self.source.set_choices([(s.short_label(), s.id) for s in sources])
-        self.source.set_value(current)
-        self.report.set_choices([("— none", None)] + [(r.label, r.id) for r in reports])
-        self.report.set_value(self.report.value())
-
     def _create_source(self) -> None:
         dialog = SourceDialog(self.session, self)
         if dialog.exec() == FormDialog.DialogCode.Accepted and dialog.source_id is not None:
-            self._load_choices(select_source=dialog.source_id)
+            self.source.set_value(dialog.source_id)
             self.source.setFocus()
         dialog.deleteLater()
 
@@ -120,7 +111,8 @@ class AddClaimDialog(FormDialog):
         dialog = PlacePickerDialog(self.session, self, exclude=self._place_ids)
         if dialog.exec() == FormDialog.DialogCode.Accepted and dialog.chosen_place_id is not None:
             self._place_ids.append(dialog.chosen_place_id)
-            self._load_choices()  # a place created in the picker is not in our cache yet
+            with self.session.engine.connect() as connection:
+                self._place_info.update((p.id, p) for p in read_places(connection, [dialog.chosen_place_id]))
             self._show_places()
         dialog.deleteLater()
         self.add_place.setFocus()

@@ -2,8 +2,10 @@
 
 Gazetteer names come in many scripts and spellings (Bakhmut = Бахмут =
 Artemivsk = Артёмовск), so the picker matches every alias, folded, and
-fuzzily (``detail.match_places``). Up/Down move through the results while the
-cursor stays in the search field; Enter takes the highlighted place.
+fuzzily (``detail.search_places``), asking the database for one page of
+matches as the analyst types — never the whole gazetteer. Up/Down move through
+the results while the cursor stays in the search field; Enter takes the
+highlighted place.
 """
 
 from __future__ import annotations
@@ -11,29 +13,14 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QWidget
 
-from desktop.core.detail import list_places, match_places
-from desktop.ui.detail_widgets import parse_labels, plain_label
+from desktop.core.detail import PICK_LIMIT, search_places
+from desktop.ui.detail_widgets import SearchField, parse_labels, plain_label
 from desktop.ui.dialogs._base import FormDialog, perform_inline
 from desktop.ui.session import WorkspaceSession
 
 _ROLE = Qt.ItemDataRole.UserRole
-
-
-class _SearchField(QLineEdit):
-    """Passes Up/Down/PageUp/PageDown to the results list, so the analyst never leaves the search field."""
-
-    def __init__(self, results: QListWidget) -> None:
-        super().__init__()
-        self._results = results
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
-            QApplication.sendEvent(self._results, event)
-            return
-        super().keyPressEvent(event)
 
 
 class PlacePickerDialog(FormDialog):
@@ -50,7 +37,7 @@ class PlacePickerDialog(FormDialog):
         self.results.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.results.setSpacing(1)
         self.results.itemDoubleClicked.connect(lambda _item: self.accept())
-        self.search = _SearchField(self.results)
+        self.search = SearchField(self.results)
         self.search.setPlaceholderText("any name or spelling: Bakhmut, Бахмут, Artemivsk…")
         self.search.setAccessibleName("Search places")
         self.search.textChanged.connect(self._update)
@@ -62,17 +49,14 @@ class PlacePickerDialog(FormDialog):
         self.form.addRow(plain_label("Find"), row)
         self.form.addRow(self.results)
         self.setMinimumSize(480, 360)
-        self._reload()
+        self._update()
         self.search.setFocus()
 
-    def _reload(self) -> None:
-        with self.session.engine.connect() as connection:
-            self._places = [p for p in list_places(connection) if p.id not in self._exclude]
-        self._update()
-
     def _update(self) -> None:
+        with self.session.engine.connect() as connection:
+            places = search_places(connection, self.search.text(), PICK_LIMIT, exclude=self._exclude)
         self.results.clear()
-        for place in match_places(self._places, self.search.text(), limit=50):
+        for place in places:
             # Name first, the other names on a second (elided) line: the alias that matched stays visible.
             head = place.name + (f" — {place.region}" if place.region else "")
             item = QListWidgetItem(head + (f"\n    also: {', '.join(place.aliases)}" if place.aliases else ""))

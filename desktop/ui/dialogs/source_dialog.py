@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
 from desktop.core import vocab
-from desktop.core.detail import SourceInfo, list_sources, source_info
+from desktop.core.detail import SourceInfo, side_and_group_labels, source_info
 from desktop.ui.detail_widgets import ChoiceCombo, parse_labels, plain_label
 from desktop.ui.dialogs._base import DialogTextEdit, FormDialog, perform_inline
 from desktop.ui.session import WorkspaceSession
@@ -42,15 +42,15 @@ class SourceDialog(FormDialog):
         self.source_id = source_id
         with session.engine.connect() as connection:
             self._existing: SourceInfo | None = source_info(connection, source_id) if source_id is not None else None
-            known = list_sources(connection)
+            sides, groups = side_and_group_labels(connection)
         self.name = QLineEdit()
         self.kind = ChoiceCombo(KIND_CHOICES)
         self.side = QLineEdit()
         self.side.setPlaceholderText("e.g. russia, ukraine — empty = unaligned")
-        self.side.setCompleter(_completer([s.side for s in known if s.side], self))
+        self.side.setCompleter(_completer(sides, self))
         self.group = QLineEdit()
         self.group.setPlaceholderText("sources sharing an owner or editorial line — empty = none")
-        self.group.setCompleter(_completer([s.group_label for s in known if s.group_label], self))
+        self.group.setCompleter(_completer(groups, self))
         self.reliability = ChoiceCombo(RELIABILITY_CHOICES)
         self.url = QLineEdit()
         self.url.setPlaceholderText("https://…")
