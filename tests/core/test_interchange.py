@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import io
 import json
+import random
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,13 +24,14 @@ from desktop.core.interchange import (
     export_json,
     import_json,
     json_import,
+    json_validate,
     specs,
 )
 from desktop.core.interchange import format as fmt
 from desktop.core.interchange.csv_export import COLUMNS, neutralise
 from desktop.core.interchange.json_export import canonical_json
 from desktop.core.interchange.status_report import claim_statuses, parse_as_of
-from desktop.core.store import status
+from desktop.core.store import bulk, bulk_fts, status
 from desktop.core.workspace import SAMPLE_WORKSPACE, Workspace, open_workspace
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -564,3 +567,250 @@ def test_status_as_of_leaves_out_later_claims_and_links(workspace: Workspace) ->
     assert now["c-ru"]["status"] == "corroborated" and now["c-ru"]["supporters"] == ["c-ua"]
     assert before["c-ru"]["status"] == "unverified" and before["c-ru"]["supporters"] == []
     assert "c-late" in now and "c-late" not in before
+
+
+# --- importing into a workspace with claims: only the touched neighbourhood is re-derived ----------
+
+SIDES = ("russia", "ukraine", None, "belarus")
+RELATIONS = ("repeats", "repeats", "corroborates", "contradicts", "neutral")
+
+
+def scenario_documents(
+    seed: int, *, base_claims: int = 40, new_claims: int = 30
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A workspace document and a second one whose links reach into the first one's clusters.
+
+    The second one adds sources and claims (some about the first one's sources),
+    repeats of existing claims (merging clusters, moving origins), evidence for
+    existing claims, links between two existing claims, and links among its own.
+    """
+    rng = random.Random(seed)
+
+    def sources(prefix: str, count: int) -> list[dict[str, Any]]:
+        return [
+            {"id": f"{prefix}s{i}", "name": f"{prefix} source {i}", "side": rng.choice(SIDES),
+             "group": rng.choice([None, None, "state-media", "network"]), "aliases": [f"{prefix}алиас {i}"] * (i % 2)}
+            for i in range(count)
+        ]  # fmt: skip
+
+    def claims(prefix: str, count: int, source_ids: list[str]) -> list[dict[str, Any]]:
+        return [
+            {"id": f"{prefix}c{i}", "text": f"{prefix} claim {i} Бахмут", "source": rng.choice(source_ids),
+             "verdict": rng.choice([None, None, "confirmed", "refuted"])}
+            for i in range(count)
+        ]  # fmt: skip
+
+    def links(pool_from: list[str], pool_to: list[str], count: int, taken: set[frozenset[str]]) -> list[dict[str, Any]]:
+        made = []
+        while len(made) < count:
+            a, b = rng.choice(pool_from), rng.choice(pool_to)
+            if a == b or frozenset((a, b)) in taken:
+                continue
+            taken.add(frozenset((a, b)))
+            made.append({"from": a, "to": b, "relation": rng.choice(RELATIONS)})
+        return made
+
+    base_sources = sources("old", 6)
+    base = claims("old", base_claims, [s["id"] for s in base_sources])
+    old_ids = [c["id"] for c in base]
+    taken: set[frozenset[str]] = set()
+    first = {"format": "crosscheck-workspace", "version": 1, "sources": base_sources, "claims": base,
+             "links": links(old_ids, old_ids, base_claims, taken)}  # fmt: skip
+    new_sources = sources("new", 3)
+    added = claims("new", new_claims, [s["id"] for s in new_sources + base_sources])
+    new_ids = [c["id"] for c in added]
+    second_links = (
+        links(new_ids, old_ids, new_claims // 2, taken)  # into existing clusters, both directions of repeats
+        + links(old_ids, new_ids, new_claims // 4, taken)
+        + links(old_ids, old_ids, 3, taken)  # between two claims that were already there
+        + links(new_ids, new_ids, new_claims // 2, taken)
+    )
+    second = {"format": "crosscheck-workspace", "version": 1, "sources": new_sources, "claims": added,
+              "links": second_links}  # fmt: skip
+    return first, second
+
+
+def stored_statuses(engine: Engine) -> dict[str, tuple[Any, ...]]:
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT ext_id, status, suggested_credibility, verdict_disputed, link_count FROM claim")
+        )
+        return {r[0]: tuple(r[1:]) for r in rows}
+
+
+def test_import_into_a_workspace_rederives_what_its_links_touch_as_a_full_derivation_would(
+    workspace: Workspace,
+) -> None:
+    changed = 0
+    for seed in range(12):
+        engine = workspace.engine
+        with engine.begin() as connection:  # a fresh workspace per scenario, in the same file
+            for table in ("audit", "outreach_claim", "outreach", "link", "claim_place", "claim", "report", "source"):
+                connection.execute(text(f"DELETE FROM {table}"))
+        first, second = scenario_documents(seed)
+        import_json(engine, first, analyst="tester")
+        before = stored_statuses(engine)
+        import_json(engine, second, analyst="tester")
+        with engine.connect() as connection:
+            assert status.stale_claims(connection) == [], f"scenario {seed}"
+        after = stored_statuses(engine)
+        changed += sum(after[ext] != values for ext, values in before.items())
+    assert changed > 20  # the scenarios do reach into existing clusters
+
+
+def test_import_into_a_workspace_refreshes_only_the_touched_neighbourhood(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, _ = scenario_documents(3, base_claims=60, new_claims=0)
+    import_json(workspace.engine, first, analyst="tester")
+    refreshed: list[set[int]] = []
+    real_refresh = status.refresh
+    monkeypatch.setattr(status, "refresh", lambda c, claims: refreshed.append(set(claims)) or real_refresh(c, claims))
+    monkeypatch.setattr(status, "rederive_all", lambda c: pytest.fail("an import re-derives only what it touches"))
+    lone = {"format": "crosscheck-workspace", "version": 1, "claims": [{"id": "n1", "text": "x", "source": "olds0"}]}
+    import_json(workspace.engine, lone, analyst="tester")
+    assert refreshed == []  # no link into the workspace: nothing there can change
+    linked = {**lone, "claims": [{"id": "n2", "text": "y", "source": "olds1"}],
+              "links": [{"from": "n2", "to": "oldc0", "relation": "repeats"}]}  # fmt: skip
+    import_json(workspace.engine, linked, analyst="tester")
+    with workspace.engine.connect() as connection:
+        ids = dict(connection.execute(text("SELECT ext_id, id FROM claim")).all())
+        assert status.stale_claims(connection) == []
+    assert len(refreshed) == 1 and {ids["oldc0"], ids["n2"]} <= refreshed[0] and len(refreshed[0]) < len(ids)
+
+
+@pytest.mark.postgres
+def test_import_into_a_postgresql_workspace_rederives_what_its_links_touch(postgres_url: str) -> None:
+    remote = open_workspace(postgres_url)
+    try:
+        first, second = scenario_documents(5)
+        import_json(remote.engine, first, analyst="tester")
+        import_json(remote.engine, second, analyst="tester")
+        with remote.engine.connect() as connection:
+            assert status.stale_claims(connection) == []
+    finally:
+        remote.close()
+
+
+def test_workspace_keys_load_only_the_ids_a_document_mentions(workspace: Workspace) -> None:
+    first, _ = scenario_documents(1)
+    import_json(workspace.engine, first, analyst="tester")
+    doc = {
+        "format": "crosscheck-workspace",
+        "version": 1,
+        "claims": [{"id": "n1", "text": "x", "source": "olds2"}, {"id": "oldc5", "text": "x", "source": "olds9"}],
+        "links": [{"from": link["from"], "to": link["to"], "relation": "neutral"} for link in first["links"][:2]],
+        "outreach": [{"id": "o1", "party": "p", "about": ["oldc7", 3]}],
+    }
+    wanted = json_validate.referenced_ids(doc)
+    with workspace.engine.connect() as connection:
+        keys = bulk.WorkspaceKeys.load(connection, wanted)
+        everything = bulk.WorkspaceKeys.load(connection)
+    linked = {link["from"] for link in first["links"][:2]} | {link["to"] for link in first["links"][:2]}
+    assert set(keys.sources) == {"olds2"} and keys.reports == keys.places == keys.outreach == {}
+    assert set(keys.claims) == {"oldc5", "oldc7"} | linked
+    assert all(everything.claims[ext] == ident for ext, ident in keys.claims.items())
+    pairs = {(min(a, b), max(a, b)) for a, b in everything.link_pairs}
+    named = {keys.claims[ext] for ext in linked}  # pairs among the claims the document's links name
+    assert keys.link_pairs == {p for p in pairs if set(p) <= named} and len(keys.link_pairs) >= 2
+    problems = paths(refused(workspace.engine, doc))
+    assert problems["$.claims[1].id"] == 'claim "oldc5" already exists in this workspace'
+    assert problems["$.claims[1].source"] == 'unknown source "olds9"'
+    assert "already linked in this workspace" in problems["$.links[0]"]
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [None, [], {"claims": "x"}, {"claims": [1, None, {"id": 3, "source": ["a"], "places": "p"}]}, {"links": [{}]}],
+)
+def test_referenced_ids_never_fails_on_a_malformed_document(doc: Any) -> None:
+    wanted = json_validate.referenced_ids(doc)
+    assert wanted.claims == wanted.sources == wanted.places == set()
+
+
+# --- the full-text index of a bulk import --------------------------------------------------------------
+
+
+def fts_rows(engine: Engine) -> list[tuple[Any, ...]]:
+    with engine.connect() as connection:
+        return [tuple(r) for r in connection.execute(text("SELECT rowid, body, source FROM claim_fts ORDER BY rowid"))]
+
+
+def schema_sql(engine: Engine) -> list[tuple[Any, ...]]:
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT type, name, sql FROM sqlite_master ORDER BY type, name"))
+        config = connection.execute(text("SELECT k, v FROM claim_fts_config ORDER BY k"))
+        return [tuple(r) for r in rows] + [tuple(r) for r in config]
+
+
+def test_the_bulk_index_path_applies_to_workspaces_of_migration_0002(workspace: Workspace) -> None:
+    known = bulk_fts._migration_sql()
+    assert known is not None
+    with workspace.engine.connect() as connection:
+        assert bulk_fts._stored_trigger(connection) == known[0]
+
+
+def test_bulk_import_indexes_exactly_what_the_insert_trigger_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = scenario_documents(2)
+    generated = generated_document()
+    results = []
+    for name, fast in (("fast", True), ("trigger", False)):
+        with monkeypatch.context() as patch:
+            if not fast:
+                patch.setattr(bulk_fts, "_migration_sql", lambda: None)  # as if the trigger were unknown
+            opened = open_workspace(str(tmp_path / f"{name}.sqlite"))
+            try:
+                for doc in (first, second, generated):  # into an empty index, then a filled one
+                    import_json(opened.engine, copy.deepcopy(doc), analyst="tester")
+                results.append((fts_rows(opened.engine), schema_sql(opened.engine)))
+                with opened.engine.connect() as connection:
+                    connection.exec_driver_sql("INSERT INTO claim_fts (claim_fts) VALUES ('integrity-check')")
+            finally:
+                opened.close()
+    (fast_rows, fast_schema), (trigger_rows, trigger_schema) = results
+    assert fast_rows == trigger_rows and len(fast_rows) == 40 + 30 + 60
+    assert any("алиас" in row[2] for row in fast_rows)
+    assert fast_schema == trigger_schema  # the trigger is back, word for word; the index settings as found
+
+
+FAILURES = {
+    "while indexing": (bulk_fts, "_index_claims_after"),
+    "after the claims and links": (bulk, "_insert_audit"),
+    "in the re-derivation": (status, "refresh"),
+}
+
+
+@pytest.mark.parametrize("where", list(FAILURES))
+def test_an_import_failing_after_the_trigger_was_dropped_leaves_the_workspace_as_it_was(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    first, second = scenario_documents(4)
+    import_json(workspace.engine, first, analyst="tester")
+    counts, schema, index = table_counts(workspace.engine), schema_sql(workspace.engine), fts_rows(workspace.engine)
+
+    def fail(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("disk on fire")
+
+    module, name = FAILURES[where]
+    with monkeypatch.context() as patch:
+        patch.setattr(module, name, fail)
+        with pytest.raises(RuntimeError, match="disk on fire"):
+            import_json(workspace.engine, second, analyst="tester")
+    assert table_counts(workspace.engine) == counts
+    assert schema_sql(workspace.engine) == schema  # the insert trigger is back, word for word
+    assert fts_rows(workspace.engine) == index
+    # And it works: a claim written one at a time is indexed by it.
+    with workspace.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO claim (ext_id, text, source_id, kind, reviewed, tags, notes, recorded, sort_date, status, "
+                "suggested_credibility, verdict_disputed, link_count) SELECT 'one', 'Ёлка у Бахмута', id, 'event', 0, "
+                "'[]', '', '2022-12-15 00:00:00.000000', '2022-12-15', 'unverified', 6, 0, 0 FROM source LIMIT 1"
+            )
+        )
+    assert fts_rows(workspace.engine)[-1][1] == "елка у бахмута"
+    import_json(workspace.engine, second, analyst="tester")  # and the import goes through afterwards
+    with workspace.engine.connect() as connection:
+        assert status.stale_claims(connection) == []

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 
 from desktop.core.errors import UserError
 from desktop.core.interchange.gcpause import collector_paused
-from desktop.core.interchange.json_validate import DuplicateKeys, Problem, validate_document
+from desktop.core.interchange.json_validate import DuplicateKeys, Problem, referenced_ids, validate_document
 from desktop.core.store.bulk import BulkRows, WorkspaceKeys, bulk_import
 
 # Large enough for the export of a million-claim workspace (about 0.75 GB of canonical JSON) to come
@@ -72,6 +72,7 @@ def import_json(engine: Engine, data: bytes | str | dict[str, Any], *, analyst: 
         # Held only until it is checked: the decoded document takes several times the memory of its
         # text, and the rows built from it are all the write needs.
         pending = [data if isinstance(data, dict) else decode(data)]
+        wanted = referenced_ids(pending[0])  # only these are looked up in the workspace
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
 
         def build(existing: WorkspaceKeys) -> BulkRows:
@@ -80,7 +81,9 @@ def import_json(engine: Engine, data: bytes | str | dict[str, Any], *, analyst: 
                 raise ImportErrors(problems)
             return rows
 
-        counts = bulk_import(engine, build, analyst=analyst, document={"sha256": digest} if digest else None)
+        counts = bulk_import(
+            engine, build, analyst=analyst, document={"sha256": digest} if digest else None, wanted=wanted
+        )
     return ImportReport(**counts.as_dict())
 
 

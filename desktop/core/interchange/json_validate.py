@@ -29,7 +29,7 @@ from desktop.core.interchange import fields, specs
 from desktop.core.interchange import format as fmt
 from desktop.core.interchange.fields import Invalid, json_type
 from desktop.core.interchange.specs import REQUIRED, Spec
-from desktop.core.store.bulk import BulkRows, WorkspaceKeys
+from desktop.core.store.bulk import BulkRows, Wanted, WorkspaceKeys
 
 
 class Problem(NamedTuple):
@@ -199,6 +199,55 @@ _SOURCE = _Table(specs.SOURCE, "a source")
 _REPORT = _Table(specs.REPORT, "a report")
 _PLACE = _Table(specs.PLACE, "a place")
 _OUTREACH = _Table(specs.OUTREACH, "a request for comment")
+
+# Each section's reference keys (key, section, many): what ``referenced_ids`` collects besides the ids.
+_EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # references do not depend on the defaults
+_REFERENCES: dict[str, tuple[tuple[str, str, bool], ...]] = {
+    name: tuple((key, section, many) for key, _column, section, many in table.refs)
+    for name, table in (
+        ("sources", _SOURCE),
+        ("reports", _REPORT),
+        ("places", _PLACE),
+        ("claims", _Table(specs.claim_specs(_EPOCH), "a claim")),
+        ("links", _Table(specs.link_specs(_EPOCH, ""), "a link")),
+        ("outreach", _OUTREACH),
+    )
+}
+
+
+def referenced_ids(doc: Any) -> Wanted:
+    """Every interchange id ``doc`` mentions, per section: the ids of its entities and its references.
+
+    What ``validate_document`` may look up among the workspace's ids, so that only
+    those are loaded (``WorkspaceKeys.load``). The document is not checked here: a
+    value of the wrong type is skipped (validation reports it), so this never
+    raises and never misses a string the validator would look up.
+    """
+    wanted = Wanted()
+    if not isinstance(doc, dict):
+        return wanted
+    for name in fmt.SECTIONS:
+        entries = doc.get(name)
+        if not isinstance(entries, list):
+            continue
+        own: set[str] | None = getattr(wanted, name) if name != "links" else None
+        references = [
+            (key, wanted.linked if name == "links" else getattr(wanted, section), many)
+            for key, section, many in _REFERENCES[name]
+        ]
+        for entry in entries:
+            if not isinstance(entry, dict):
+                continue
+            if own is not None and isinstance(ident := entry.get("id"), str):
+                own.add(ident)
+            for key, into, many in references:
+                value = entry.get(key)
+                if many:
+                    if isinstance(value, list):
+                        into.update(item for item in value if isinstance(item, str))
+                elif isinstance(value, str):
+                    into.add(value)
+    return wanted
 
 
 def validate_document(

@@ -4,31 +4,43 @@ Interactive edits go through ``Store`` one entity at a time; an import of a
 hundred thousand claims cannot. Here, inside ONE write transaction
 (``db.write_connection``: ``BEGIN IMMEDIATE`` on SQLite):
 
-1. ``WorkspaceKeys.load`` reads what the workspace already holds (interchange id
-   → internal id) so the caller validates against it while the write lock is
-   held — nothing can slip in between validation and the write;
+1. ``WorkspaceKeys.load`` reads the workspace's internal ids of the interchange
+   ids the document mentions (``Wanted``: its own ids and its references), and
+   the links already between claims it links, so the caller validates against
+   them while the write lock is held — nothing can slip in between validation
+   and the write. Only those: a million-claim workspace is not read whole;
 2. the caller's ``build`` turns its document into ``BulkRows`` or raises, which
    rolls the transaction back: nothing is written;
-3. each table gets one executemany INSERT in document order, so internal ids
+3. the derived columns of the new claims (status, suggested credibility, …) are
+   computed BEFORE they are written, by a full derivation over the imported
+   claims and links alone (``_derive_new_claims``), so each claim is written
+   once, already derived;
+4. each table gets one executemany INSERT in document order, so internal ids
    follow document order (exports list rows by internal id, hence the stable
-   round trip); references are resolved through dicts, never a query per row;
-4. audit: one ``import`` row per entity (field ``""``, ``new`` = its interchange
+   round trip); references are resolved through dicts, never a query per row.
+   On SQLite the full-text insert trigger is suspended while the claims go in
+   and the index filled in one statement (``bulk_fts``);
+5. audit: one ``import`` row per entity (field ``""``, ``new`` = its interchange
    id; a link is ``FROM->TO`` as in the store) plus one ``workspace`` row for
    the whole import (counts and, when known, the document's SHA-256), rather
    than a row per field as interactive edits write: the document is the record
    of the values, and per-field rows would multiply the cost of a large import;
-5. ``status.rederive_all`` fills the derived claim columns, in the same transaction.
+6. when imported links touch claims that were already there, those claims'
+   neighbourhood (their clusters and the clusters linked to them by evidence,
+   as the store's own change rules say) is re-derived over the workspace with
+   ``status.refresh``; nothing else can have changed (see ``_derive_new_claims``).
 
 Speed (measured on 100k claims, see ``bulk_insert`` and ``_insert_claims``):
 SQLAlchemy's per-row parameter handling and the full-text triggers dominated,
 so on SQLite each column is converted once by its type's own bind processor and
-handed to the driver's executemany, and claims go in through one statement.
+handed to the driver's executemany.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+import json
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -37,6 +49,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from desktop.core import corroboration
 from desktop.core.db import table_of, write_connection
 from desktop.core.schema import (
     AuditEntry,
@@ -51,20 +64,38 @@ from desktop.core.schema import (
     Source,
 )
 from desktop.core.store import status
+from desktop.core.store.bulk_fts import insert_trigger_suspended
 from desktop.core.text import fold
 
 _TABLES: dict[str, sa.Table] = {
     str(model.__tablename__): table_of(model)
     for model in (Source, Report, Place, PlaceAlias, Claim, ClaimPlace, Link, Outreach, OutreachClaim, AuditEntry)
 }
-# Derived columns of a claim not derived yet; rederive_all sets them before the commit.
 _IMPORT_CACHE_KIB = -256 * 1024  # negative: KiB, SQLite's convention
-_UNDERIVED = {"status": "unverified", "suggested_credibility": 6, "verdict_disputed": False, "link_count": 0}
+_IN_CHUNK = 500  # ids per ``IN (…)`` list
+
+
+@dataclass
+class Wanted:
+    """The interchange ids a document mentions, per section: its entities' own ids and its references.
+
+    ``linked`` are the claim ids its links name (the links already between those are loaded too).
+    """
+
+    sources: set[str] = field(default_factory=set)
+    reports: set[str] = field(default_factory=set)
+    places: set[str] = field(default_factory=set)
+    claims: set[str] = field(default_factory=set)
+    outreach: set[str] = field(default_factory=set)
+    linked: set[str] = field(default_factory=set)
 
 
 @dataclass
 class WorkspaceKeys:
-    """Interchange id → internal id of every entity already in the workspace, per table."""
+    """Interchange id → internal id of entities already in the workspace, per table.
+
+    Loaded for the ids a document mentions (``Wanted``), or for every entity.
+    """
 
     sources: dict[str, int] = field(default_factory=dict)
     reports: dict[str, int] = field(default_factory=dict)
@@ -72,18 +103,54 @@ class WorkspaceKeys:
     claims: dict[str, int] = field(default_factory=dict)
     outreach: dict[str, int] = field(default_factory=dict)
     # Linked pairs of existing claims as (lower id, higher id): a pair carries one link at most.
+    # Loaded for ``Wanted``: the pairs between two of the claims its links name.
     link_pairs: set[tuple[int, int]] = field(default_factory=set)
 
     @classmethod
-    def load(cls, connection: Connection) -> WorkspaceKeys:
-        def ids(table: str) -> dict[str, int]:
-            return {ext: ident for ident, ext in connection.execute(sa.text(f"SELECT id, ext_id FROM {table}"))}
+    def load(cls, connection: Connection, wanted: Wanted | None = None) -> WorkspaceKeys:
+        """The ids of ``wanted`` that the workspace holds (all of them when None) and the links among them."""
+        if wanted is None:
 
-        keys = cls(ids("source"), ids("report"), ids("place"), ids("claim"), ids("outreach"))
-        if keys.claims:
-            for a, b in connection.execute(sa.text("SELECT from_id, to_id FROM link")):
-                keys.link_pairs.add((a, b) if a < b else (b, a))
+            def ids(table: str) -> dict[str, int]:
+                return {ext: ident for ident, ext in connection.execute(sa.text(f"SELECT id, ext_id FROM {table}"))}
+
+            keys = cls(ids("source"), ids("report"), ids("place"), ids("claim"), ids("outreach"))
+            if keys.claims:
+                for a, b in connection.execute(sa.text("SELECT from_id, to_id FROM link")):
+                    keys.link_pairs.add((a, b) if a < b else (b, a))
+            return keys
+        keys = cls(
+            _ids_of(connection, "source", wanted.sources),
+            _ids_of(connection, "report", wanted.reports),
+            _ids_of(connection, "place", wanted.places),
+            _ids_of(connection, "claim", wanted.claims | wanted.linked),
+            _ids_of(connection, "outreach", wanted.outreach),
+        )
+        linked = {keys.claims[ext] for ext in wanted.linked if ext in keys.claims}
+        if len(linked) > 1:
+            query = (
+                "SELECT from_id, to_id FROM link WHERE from_id IN :ids "
+                "UNION ALL SELECT from_id, to_id FROM link WHERE to_id IN :ids"
+            )
+            for a, b in _select_in(connection, query, linked):
+                if a in linked and b in linked:
+                    keys.link_pairs.add((a, b) if a < b else (b, a))
         return keys
+
+
+def _select_in(connection: Connection, query: str, ids: Collection[Any]) -> Iterator[Any]:
+    """Rows of ``query`` (whose ``:ids`` is an ``IN`` list) for ``ids``, a chunk of them per statement."""
+    statement = sa.text(query).bindparams(sa.bindparam("ids", expanding=True))
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), _IN_CHUNK):
+        yield from connection.execute(statement, {"ids": ordered[start : start + _IN_CHUNK]})
+
+
+def _ids_of(connection: Connection, table: str, ext_ids: Collection[str]) -> dict[str, int]:
+    if not ext_ids or connection.execute(sa.text(f"SELECT 1 FROM {table} LIMIT 1")).first() is None:
+        return {}  # an empty table: the common first import, no lookups at all
+    query = f"SELECT ext_id, id FROM {table} WHERE ext_id IN :ids"
+    return {ext: ident for ext, ident in _select_in(connection, query, ext_ids)}
 
 
 @dataclass
@@ -123,17 +190,17 @@ def bulk_import(
     *,
     analyst: str,
     document: dict[str, Any] | None = None,
+    wanted: Wanted | None = None,
 ) -> BulkCounts:
     """Validate (``build``) and write a document in one transaction; see the module docstring.
 
+    ``wanted``: the ids the document mentions (None: the keys of every entity are loaded).
     ``document`` is extra information for the import's audit row (e.g. its digest).
     """
     with write_connection(engine) as connection, _large_cache(connection):
-        keys = WorkspaceKeys.load(connection)
+        keys = WorkspaceKeys.load(connection, wanted)
         rows = build(keys)
-        counts = write_rows(connection, rows, keys, analyst=analyst, document=document)
-        status.rederive_all(connection)
-    return counts
+        return write_rows(connection, rows, keys, analyst=analyst, document=document)
 
 
 @contextmanager
@@ -161,7 +228,7 @@ def write_rows(
     analyst: str,
     document: dict[str, Any] | None = None,
 ) -> BulkCounts:
-    """Insert ``rows`` (already validated against ``keys``) on an open write transaction."""
+    """Insert ``rows`` (already validated against ``keys``) on an open write transaction, derived."""
     audit_entities: list[str] = []
     audit_ids: list[str] = []
 
@@ -198,8 +265,21 @@ def write_rows(
         row["report_id"] = None if ref is None else reports[ref]
         place_lists.append(row.pop("places"))
         row["sort_date"] = row["claimed"] or row["recorded"].date()
-        row.update(_UNDERIVED)
-    new_claims = _insert_entities(connection, "claim", rows.claims)
+    # New claims are -1, -2, … (document order) until they have ids; existing claims their ids.
+    ends = {**keys.claims, **{row["ext_id"]: -1 - i for i, row in enumerate(rows.claims)}}
+    derived, touched = _derive_new_claims(
+        connection,
+        [row["source_id"] for row in rows.claims],
+        [(ends[r["from"]], ends[r["to"]], r["relation"]) for r in rows.links],
+    )
+    verdict_disputed = corroboration.verdict_disputed
+    for row, (state, credibility, count) in zip(rows.claims, derived, strict=True):
+        row["status"] = state
+        row["suggested_credibility"] = credibility
+        row["verdict_disputed"] = verdict_disputed(row["verdict"], state)
+        row["link_count"] = count
+    with insert_trigger_suspended(connection) as suspended:
+        new_claims = _insert_entities(connection, "claim", rows.claims, one_statement=not suspended)
     claims = {**keys.claims, **new_claims}
     claim_places = [
         (new_claims[row["ext_id"]], places[place], i)
@@ -229,25 +309,87 @@ def write_rows(
     counts = BulkCounts(
         len(rows.sources), len(rows.reports), len(rows.places), len(rows.claims), len(rows.links), len(rows.outreach)
     )
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    audit_entities.append("workspace")
-    audit_ids.append("")
     summary: Any = {**counts.as_dict(), **(document or {})}
-    bulk_insert_columns(
-        connection,
-        _TABLES["audit"],
-        {
-            "at": Same(now),
-            "analyst": Same(analyst),
-            "entity": audit_entities,
-            "entity_id": audit_ids,
-            "action": Same("import"),
-            "field": Same(""),
-            "old": Same(None),
-            "new": [*audit_ids[:-1], summary],
-        },
-    )
+    _insert_audit(connection, analyst, audit_entities, audit_ids, summary)
+    if touched:
+        # Links into claims that were already there: re-derive their neighbourhood over the whole
+        # workspace, now written (new claims in it included: their first derivation saw only the document).
+        status.refresh(connection, status.neighbourhood(status.SqlGraph(connection), touched))
     return counts
+
+
+def _derive_new_claims(
+    connection: Connection, sources: list[int], links: list[tuple[int, int, str]]
+) -> tuple[list[tuple[str, int, int]], set[int]]:
+    """(status, suggested credibility, link count) of each new claim, and the existing claims the links touch.
+
+    ``sources``: each new claim's source id, in document order; new claim ``i`` is
+    ``-1 - i`` in ``links`` (from, to, relation), an existing claim its id.
+
+    One full derivation over the new claims and the links between them. It is
+    exact for every new claim outside the neighbourhood of the touched existing
+    claims (their clusters plus the clusters linked to them by evidence): a
+    claim's derivation reads its cluster, its cluster's evidence links and the
+    clusters at their far ends, and any of those that holds or touches an
+    existing claim does so through a new link, so through a touched claim, which
+    puts the claim in that neighbourhood. The caller re-derives that
+    neighbourhood once everything is written — the existing claims whose
+    derivation can change are all in it, by the same argument.
+    """
+    graph = corroboration.MemoryGraph()
+    for sid, side, group in _select_in(
+        connection, "SELECT id, side, group_label FROM source WHERE id IN :ids", set(sources)
+    ):
+        graph.add_source(sid, side or "", group or "")
+    for i, source in enumerate(sources):
+        graph.add_claim(-1 - i, source)
+    counts = [0] * len(sources)
+    touched: set[int] = set()
+    for number, (a, b, relation) in enumerate(links, 1):
+        if a < 0 and b < 0:
+            graph.add_link(number, a, b, relation)
+        for end in (a, b):
+            if end < 0:
+                counts[-1 - end] += 1
+            else:
+                touched.add(end)
+    derivations = corroboration.derive_all(graph)
+    derived: list[tuple[str, int, int]] = [
+        (d.status, d.suggested_credibility, count)
+        for d, count in zip((derivations[-1 - i] for i in range(len(sources))), counts, strict=True)
+    ]
+    return derived, touched
+
+
+def _insert_audit(connection: Connection, analyst: str, entities: list[str], ext_ids: list[str], summary: Any) -> None:
+    """One ``import`` audit row per entity (``new`` = its interchange id) and one for the document."""
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    table = _TABLES["audit"]
+    columns: dict[str, Any] = {
+        "at": Same(now),
+        "analyst": Same(analyst),
+        "entity": [*entities, "workspace"],
+        "entity_id": [*ext_ids, ""],
+        "action": Same("import"),
+        "field": Same(""),
+        "old": Same(None),
+    }
+    if connection.dialect.name == "sqlite":
+        # ``new`` is a JSON column: its bind processor is json.dumps, once per row; ids are
+        # plain strings, quoted directly (exactly as json.dumps would) when nothing needs escaping.
+        process = table.c.new.type.dialect_impl(connection.dialect).bind_processor(connection.dialect)
+        assert process is not None
+        columns["new"] = Converted([*map(_json_string, ext_ids), process(summary)])
+    else:
+        columns["new"] = [*ext_ids, summary]
+    bulk_insert_columns(connection, table, columns)
+
+
+def _json_string(value: str) -> str:
+    """``json.dumps(value)`` for a string, without its cost for the ones that need no escaping."""
+    if value.isascii() and value.isprintable() and '"' not in value and "\\" not in value:
+        return f'"{value}"'
+    return json.dumps(value)
 
 
 # --- inserting many rows -------------------------------------------------------------------------
@@ -260,17 +402,27 @@ class Same:
     value: Any
 
 
-def _insert_entities(connection: Connection, table: str, rows: list[dict[str, Any]]) -> dict[str, int]:
+@dataclass(frozen=True)
+class Converted:
+    """Values already in the driver's form (SQLite only): no bind processor runs on them."""
+
+    values: Sequence[Any]
+
+
+def _insert_entities(
+    connection: Connection, table: str, rows: list[dict[str, Any]], *, one_statement: bool = False
+) -> dict[str, int]:
     """Insert entity ``rows`` (dicts with the same keys) in order; returns interchange id → internal id.
 
     The ids are read back rather than assumed (max + 1, + 2, …), which would not
     hold on PostgreSQL, whose sequences other sessions advance too.
+    ``one_statement``: claims on SQLite with the full-text trigger in place (``_insert_claims``).
     """
     if not rows:
         return {}
     before = connection.execute(sa.text(f"SELECT coalesce(max(id), 0) FROM {table}")).scalar_one()
     columns = {name: [row[name] for row in rows] for name in rows[0]}
-    if table == "claim" and connection.dialect.name == "sqlite":
+    if one_statement and connection.dialect.name == "sqlite":
         _insert_claims(connection, columns)
     else:
         bulk_insert_columns(connection, _TABLES[table], columns)
@@ -280,12 +432,12 @@ def _insert_entities(connection: Connection, table: str, rows: list[dict[str, An
 
 
 def _insert_claims(connection: Connection, columns: dict[str, list[Any]]) -> None:
-    """Claims on SQLite go in through ONE statement, ``INSERT … SELECT`` from a temporary copy.
+    """Claims on SQLite, when the full-text insert trigger must run, go in through ONE statement.
 
-    The full-text triggers on ``claim`` write to an FTS5 table, which flushes its
-    pending index at every statement a trigger runs in: row by row, an
-    executemany of 100k claims took 5.4 s; through one statement, 1.4 s. The
-    triggers still run, so the index is exactly what the store would keep.
+    ``INSERT … SELECT`` from a temporary copy: the trigger writes to an FTS5 table,
+    which flushes its pending index at every statement a trigger runs in: row by
+    row, an executemany of 100k claims took 5.4 s; through one statement, 1.4 s.
+    Only for a workspace whose trigger ``bulk_fts`` does not know (see there).
     """
     claim = _TABLES["claim"]
     names = ", ".join(columns)
@@ -305,18 +457,19 @@ def bulk_insert(connection: Connection, table: str, names: Sequence[str], rows: 
 
 
 def bulk_insert_columns(connection: Connection, table: sa.Table, columns: dict[str, Any]) -> None:
-    """Insert columns of values (sequences of equal length, or ``Same``) as rows, in order.
+    """Insert columns of values (sequences of equal length, ``Same`` or ``Converted``) as rows, in order.
 
     On SQLite each column is converted by its type's own bind processor — once
-    per column for ``Same`` — and the rows go to the driver's executemany:
+    per column for ``Same``, never for ``Converted`` — and the rows go to the driver's executemany:
     SQLAlchemy's per-row parameter handling was the largest cost of a big import.
     Elsewhere (PostgreSQL) an ordinary Core executemany.
     """
-    count = next((len(v) for v in columns.values() if not isinstance(v, Same)), 0)
+    count = next((_length(v) for v in columns.values() if not isinstance(v, Same)), 0)
     if count == 0:
         return
     dialect = connection.dialect
     if dialect.name != "sqlite":
+        assert not any(isinstance(v, Converted) for v in columns.values()), "Converted is for SQLite"
         series = [repeat(v.value, count) if isinstance(v, Same) else v for v in columns.values()]  # bounded
         connection.execute(
             sa.insert(table), [dict(zip(columns, row, strict=True)) for row in zip(*series, strict=False)]
@@ -327,6 +480,8 @@ def bulk_insert_columns(connection: Connection, table: sa.Table, columns: dict[s
         process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         if isinstance(values, Same):
             converted.append(repeat(process(values.value) if process else values.value, count))
+        elif isinstance(values, Converted):
+            converted.append(values.values)
         else:
             converted.append(_convert(process, values) if process else values)
     quote = dialect.identifier_preparer.quote
@@ -335,6 +490,10 @@ def bulk_insert_columns(connection: Connection, table: sa.Table, columns: dict[s
         f"VALUES ({', '.join('?' for _ in columns)})"
     )
     connection.exec_driver_sql(sql, list(zip(*converted, strict=False)))  # repeat() columns are endless
+
+
+def _length(values: Any) -> int:
+    return len(values.values if isinstance(values, Converted) else values)
 
 
 def _convert(process: Callable[[Any], Any], values: Sequence[Any]) -> list[Any]:
