@@ -41,6 +41,7 @@ import datetime as dt
 import difflib
 import json
 import re
+import sqlite3
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -668,6 +669,10 @@ def _alias_texts(aliases: object) -> tuple[str, ...]:
 _SOURCE_COLUMNS: Final = ("id", "name", "ext_id", "side", "group_label", "kind", "aliases")
 
 
+# Where a SQLite connection keeps the catalog it read last (see _source_catalog).
+_SEEN: Final = "crosscheck.search.sources"
+
+
 def _source_catalog(connection: Connection) -> _Catalog:
     """The source table, folded, for resolving source fields to ids.
 
@@ -675,7 +680,33 @@ def _source_catalog(connection: Connection) -> _Catalog:
     reused while the table's contents are unchanged. The cache key is the contents
     themselves: on SQLite one JSON array of every row, built in C (≈1 ms for 3,000
     sources); elsewhere the rows. Exact, whichever connection or workspace asks.
+
+    On SQLite even that read is skipped when the same connection read the table
+    before and nothing can have changed since: no other connection committed
+    (``PRAGMA data_version``), this one changed no row (``total_changes``), and
+    both reads began outside a transaction, so neither saw uncommitted writes of
+    its own. The pool keeps that note with the DB-API connection (``info``).
     """
+    seen: tuple[int, int] | None = None
+    if connection.dialect.name == "sqlite":
+        pooled = connection.connection
+        driver = pooled.driver_connection
+        assert isinstance(driver, sqlite3.Connection)
+        fresh = not driver.in_transaction  # before our first statement starts one
+        changes = driver.total_changes
+        version = int(connection.exec_driver_sql("PRAGMA data_version").scalar_one())
+        note = pooled.info.pop(_SEEN, None)
+        if fresh and note is not None and note[0] == (version, changes):
+            pooled.info[_SEEN] = note
+            return note[1]  # type: ignore[no-any-return]
+        seen = (version, changes) if fresh else None
+    catalog = _read_catalog(connection)
+    if seen is not None:
+        connection.connection.info[_SEEN] = (seen, catalog)
+    return catalog
+
+
+def _read_catalog(connection: Connection) -> _Catalog:
     global _catalog_cache
     columns = [source.c[name] for name in _SOURCE_COLUMNS]
     contents: object

@@ -677,6 +677,34 @@ def test_resolution_follows_source_changes_at_the_next_compile(fresh: Engine) ->
     assert ext_ids(fresh, "source:kremlin") == ext_ids_sql_form(fresh, "source:kremlin") == ["c5"]
 
 
+def test_the_source_table_is_read_again_only_when_it_may_have_changed(fresh: Engine) -> None:
+    def compile_reads_sources(query: str, expected: list[str]) -> bool:
+        with fresh.connect() as connection, Statements(fresh) as statements:
+            result = search.compile_filter(query, "sqlite", connection=connection)
+            assert result.where is not None
+            found = connection.execute(sa.select(search.claim.c.ext_id).where(result.where)).scalars().all()
+        assert sorted(found) == expected
+        return any("FROM source" in sql for sql in statements)
+
+    compile_reads_sources("source:tass", ["c5"])
+    assert not compile_reads_sources("source:tass", ["c5"])  # the same pooled connection, nothing written since
+    other = sqlite3.connect(str(fresh.url.database), isolation_level=None)
+    try:
+        sqlfunctions.register(other)  # the index triggers fold
+        other.execute("UPDATE source SET name = 'Kremlin Wire' WHERE ext_id = 's-tass'")  # another connection commits
+    finally:
+        other.close()
+    assert compile_reads_sources("source:kremlin", ["c5"])
+    assert not compile_reads_sources("source:kremlin", ["c5"])
+    # Uncommitted writes of the connection itself are seen, and forgotten with the rollback.
+    with fresh.connect() as connection:
+        connection.exec_driver_sql("UPDATE source SET name = 'Zed' WHERE ext_id = 's-tass'")
+        assert search.matching_ids(connection, "source:zed") != []
+        connection.rollback()
+    assert compile_reads_sources("source:zed", [])
+    assert compile_reads_sources("source:kremlin", ["c5"]) is False
+
+
 def _plan_of(connection: Connection, statement: sa.Select[Any]) -> str:
     sql = str(statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
     return " | ".join(row[-1] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
