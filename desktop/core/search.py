@@ -656,6 +656,8 @@ _catalog_cache: tuple[object, _Catalog] | None = None
 
 def _alias_texts(aliases: object) -> tuple[str, ...]:
     """The aliases of a source as texts; a damaged (non-list) value has none (as in SQL)."""
+    if aliases == "[]" or aliases == []:  # most sources
+        return ()
     if isinstance(aliases, str):
         try:
             aliases = json.loads(aliases)
