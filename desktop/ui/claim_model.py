@@ -4,11 +4,16 @@ The model holds the number of rows and a small LRU cache of 256-row blocks, neve
 the claims themselves, so memory stays flat from fifty claims to a million. A
 block is fetched by keyset from its cached neighbour when scrolling, or by an
 ids-only OFFSET jump when the scroll bar is dragged (``desktop.core.paging``).
+After a reset only the first screenful of block 0 is fetched (``FIRST_FETCH``);
+the rest of the block follows when a row past it is asked for.
 
-It refreshes itself from ``WorkspaceSession.changed``: a change to some claims
-repaints exactly their cached rows (``dataChanged``); claims added or removed, or
-an edit that moves a row in the current order, reset the model, and the table
-puts the selection back on the same claim.
+Counting a filter can cost a scan of the table, so the model counts only when it
+must: on opening, on a new filter or sort order (the total is kept), and after a
+bulk change. It refreshes itself from ``WorkspaceSession.changed``: the changed
+claims are fetched through the view, and the count moves by those that entered or
+left it (``_apply_change``). Rows that stay put are repainted (``dataChanged``);
+claims added or removed, or an edit that moves a row in the current order, reset
+the model, and the table puts the selection back on the same claim.
 
 Every status reads without colour: a glyph of its own shape plus its name
 (``desktop.ui.status_style``); the analyst's verdict comes first when set.
@@ -25,7 +30,8 @@ from typing import Any, Final
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.elements import ColumnElement, TextClause
 
 from desktop.core import paging, vocab
 from desktop.core.paging import ClaimRow, View
@@ -55,6 +61,13 @@ NUMERIC_COLUMNS: Final = frozenset({COL_CREDIBILITY, COL_SUGGESTED, COL_LINKS})
 
 BLOCK_SIZE: Final = 256
 MAX_BLOCKS: Final = 16  # at most 4,096 rows in memory, whatever the workspace holds
+FIRST_FETCH: Final = 64  # rows fetched first after a reset: a screenful (the rest of block 0 comes on demand)
+KNOWN_LIMIT: Final = 10_000  # claims whose place in or out of the view the model remembers between changes
+
+# The claim columns the status engine derives: the only ones a link write changes (store.links).
+DERIVED_COLUMNS: Final = frozenset({"status", "suggested_credibility", "verdict_disputed", "link_count"})
+# Sorts on derived columns: a link write can move a row anywhere in these orders.
+DERIVED_SORTS: Final = frozenset({"status", "suggested", "links"})
 
 
 def _rich(text: str) -> str:
@@ -73,6 +86,11 @@ class ClaimTableModel(QAbstractTableModel):
         self._view = View()
         self._filter_text = ""
         self._blocks: OrderedDict[int, list[ClaimRow]] = OrderedDict()
+        self._short: set[int] = set()  # cached blocks holding only their first FIRST_FETCH rows so far
+        self._reads_derived: bool | None = None  # whether the filter reads a derived column (None: not known yet)
+        # Claims a change named since the last count, and whether the view shows them now: a claim can
+        # only enter or leave the view through a change that names it (or a bulk one, which counts again).
+        self._known: dict[int, bool] = {}
         self._count = 0
         self._total = 0
         self._sizes: list[int] = []
@@ -145,8 +163,8 @@ class ClaimTableModel(QAbstractTableModel):
         """The cached row ``row`` (fetching its block if needed), or None past the end."""
         if not 0 <= row < self._count:
             return None
-        block = self._block(row // BLOCK_SIZE)
-        offset = row % BLOCK_SIZE
+        index, offset = divmod(row, BLOCK_SIZE)
+        block = self._block(index, offset)
         return block[offset] if offset < len(block) else None
 
     def claim_id(self, row: int) -> int | None:
@@ -161,6 +179,20 @@ class ClaimTableModel(QAbstractTableModel):
                     return block_index * BLOCK_SIZE + offset
         with self._connect() as connection:
             return paging.position_of(connection, self._view, claim_id, self._sizes)
+
+    def row_near_top(self, claim_id: int, rows: int) -> int | None:
+        """The row of ``claim_id`` if it is one of the first ``rows`` rows, else None.
+
+        Only the first block is looked at (fetching it if needed: the top of the
+        table is about to be painted anyway), never a position query.
+        """
+        if self._count == 0 or rows <= 0:
+            return None
+        first = self._block(0, min(rows, self._count, BLOCK_SIZE) - 1)
+        for offset, row in enumerate(first[:rows]):
+            if row.id == claim_id:
+                return offset
+        return None
 
     def next_unreviewed(self, after_claim: int | None) -> int | None:
         """The next unreviewed claim after ``after_claim`` in the current order, wrapping; None if none."""
@@ -214,59 +246,154 @@ class ClaimTableModel(QAbstractTableModel):
         self._reload("data")
 
     def _reload(self, reason: str, view: View | None = None) -> None:
-        """Reset to ``view`` (default: the current one); it counts first, so a failing query changes nothing."""
+        """Reset to ``view`` (default: the current one); it counts first, so a failing query changes nothing.
+
+        Only "data" counts the whole workspace again: a new filter or sort leaves the
+        total as it was, and a new sort of the same filter (other than the status
+        sort, which counts per status) leaves the count as it was too.
+        """
         view = view or self._view
         with self._connect() as connection:
-            sizes = paging.partition_sizes(connection, view)
-            total = sum(sizes) if view.where is None else paging.count(connection, View())
+            if reason == "sort" and view.sort != "status" and _same(view.where, self._view.where):
+                sizes = [self._count]
+            else:
+                sizes = paging.partition_sizes(connection, view)
+            if reason != "data":
+                total = self._total
+            elif view.where is None:
+                total = sum(sizes)
+            else:
+                total = paging.count(connection, View())
+        self._reset(reason, view, sizes, total)
+
+    def _reset(
+        self, reason: str, view: View, sizes: list[int], total: int, known: dict[int, bool] | None = None
+    ) -> None:
         self.reset_reason = reason
         self.beginResetModel()
         self._view, self._sizes, self._count, self._total = view, sizes, sum(sizes), total
         self._blocks.clear()
+        self._short.clear()
+        self._known = {} if known is None else known
+        if known is None:
+            self._reads_derived = None
         self.endResetModel()
         self.counts_changed.emit(self._count, self._total)
 
     def _on_changed(self, change: Change) -> None:
-        if change.everything or change.added_claims or change.removed_claims or change.sources or change.places:
+        if (
+            change.everything
+            or change.sources
+            or change.places
+            or change.added_claims & change.removed_claims  # gone and back in one write: count again
+        ):
             self._reload("data")
-        elif change.claims and not self._repaint(change.claims):
-            self._reload("data")
+        elif change.claims or change.status_changed or change.added_claims or change.removed_claims:
+            self._apply_change(change)
 
-    def _repaint(self, ids: set[int]) -> bool:
-        """Replace the cached rows of ``ids`` and emit ``dataChanged`` for them; False when a reset is needed.
+    def _apply_change(self, change: Change) -> None:
+        """Bring the count and the cached rows up to date with ``change``, querying only the claims it names.
 
-        A reset is needed when a change can move rows: a changed row now sorts
-        elsewhere or left the filter, the count under the filter changed, or an
-        uncached changed row now sorts among cached ones (or may have moved past
-        them: derived-column sorts, filtered views).
+        The changed claims are fetched through the view (those it still shows);
+        how each stood before comes from the cache (a cached row was shown, at its
+        key), from the view (without a filter every claim is shown), from an earlier
+        change that named it (``_known``), or, for a link write under a filter that
+        reads no derived column, from the claim itself (a link write changes only
+        derived columns, so it can neither bring a claim into such a filter nor take
+        it out). Only when some claim's place before cannot be known that way are
+        the view's rows counted again.
+
+        Rows that stay where they were are repainted (``dataChanged``); when a row
+        entered, left or moved, the model resets ("data": the table keeps the
+        selection and the scroll position).
         """
+        view = self._view
+        added, removed = change.added_claims, change.removed_claims
+        ids = (change.claims | change.status_changed | added) - removed
+        cached = self._positions(ids | removed)
+        if added & cached.keys():  # an id reused while still cached: nothing here can be trusted
+            self._reload("data")
+            return
+        link_write = change.links and not added and not removed and not self._filter_reads_derived()
+        sizes = list(self._sizes)
+        unknown = moved = False
         with self._connect() as connection:
-            fresh = paging.fetch_ids(connection, self._view, ids)
-            if self._view.where is not None and paging.count(connection, self._view) != self._count:
-                return False
-        where: dict[int, tuple[int, int]] = {}
-        for block_index, rows in self._blocks.items():
-            for offset, row in enumerate(rows):
-                if row.id in ids:
-                    where[row.id] = (block_index, offset)
-        for ident in ids:
-            new = fresh.get(ident)
-            if ident in where:
-                block_index, offset = where[ident]
-                if new is None or new.key != self._blocks[block_index][offset].key:
-                    return False
-            elif new is not None and (
-                self._view.sort in ("status", "suggested", "links")
-                or self._view.where is not None
-                or self._among_cached(new)
-            ):
-                return False
+            fresh = paging.fetch_ids(connection, view, ids) if ids else {}
+            for ident in ids | removed:
+                new = fresh.get(ident)
+                old_key: paging.RowKey | None = None
+                if ident in cached:
+                    block_index, offset = cached[ident]
+                    old_key = self._blocks[block_index][offset].key
+                    was_shown: bool | None = True
+                elif ident in added:
+                    was_shown = False
+                elif view.where is None:
+                    was_shown = True  # every claim that exists is shown
+                elif ident in self._known:
+                    was_shown = self._known[ident]
+                elif link_write:
+                    was_shown = new is not None
+                else:
+                    was_shown = None
+                if was_shown is None:
+                    unknown = True
+                    moved = moved or new is not None  # it may have just come into view
+                    continue
+                if was_shown:
+                    if old_key is None and view.sort == "status":
+                        unknown = True  # its status (its partition) before is not known
+                    else:
+                        sizes[old_key[0] if old_key is not None else 0] -= 1
+                if new is not None:
+                    sizes[new.key[0]] += 1
+                if old_key is not None:
+                    moved = moved or new is None or new.key != old_key
+                elif new is not None:
+                    moved = (
+                        moved
+                        or not was_shown  # it came into view
+                        or view.sort in DERIVED_SORTS  # its place in the order may have changed
+                        or (not link_write and self._among_cached(new))
+                    )
+            if unknown:
+                sizes = paging.partition_sizes(connection, view)
+        total = self._total + len(added) - len(removed)
+        known = self._known
+        for ident in removed:
+            known.pop(ident, None)
+        if len(known) + len(ids) > KNOWN_LIMIT:
+            known.clear()
+        known.update((ident, ident in fresh) for ident in ids)
+        if moved or sizes != self._sizes:
+            self._reset("data", view, sizes, total, known)
+            return
         last = COLUMN_COUNT - 1
-        for ident, (block_index, offset) in sorted(where.items(), key=lambda item: item[1]):
+        for ident, (block_index, offset) in sorted(cached.items(), key=lambda item: item[1]):
             self._blocks[block_index][offset] = fresh[ident]
             position = block_index * BLOCK_SIZE + offset
             self.dataChanged.emit(self.index(position, 0), self.index(position, last))
-        return True
+        if total != self._total:
+            self._total = total
+            self.counts_changed.emit(self._count, self._total)
+
+    def _positions(self, ids: set[int]) -> dict[int, tuple[int, int]]:
+        """Where the cached rows of ``ids`` are: claim id → (block index, offset)."""
+        found: dict[int, tuple[int, int]] = {}
+        if ids:
+            for block_index, rows in self._blocks.items():
+                for offset, row in enumerate(rows):
+                    if row.id in ids:
+                        found[row.id] = (block_index, offset)
+        return found
+
+    def _filter_reads_derived(self) -> bool:
+        """Whether the filter reads a derived column (or SQL text that might), so a link write can move claims."""
+        if self._reads_derived is None:
+            self._reads_derived = any(
+                _reads_derived(where) for where in (self._view.where, self._view.count_where) if where is not None
+            )
+        return self._reads_derived
 
     def _among_cached(self, row: ClaimRow) -> bool:
         """Whether ``row`` sorts inside the span of some cached block (so it would appear there)."""
@@ -282,10 +409,16 @@ class ClaimTableModel(QAbstractTableModel):
     def _connect(self) -> Connection:
         return self._session.workspace.engine.connect()
 
-    def _block(self, index: int) -> list[ClaimRow]:
+    def _block(self, index: int, offset: int = 0) -> list[ClaimRow]:
+        """Block ``index``, fetched far enough to hold row ``offset`` of it (when the view has that row)."""
         rows = self._blocks.get(index)
         if rows is not None:
             self._blocks.move_to_end(index)
+            if offset >= len(rows) and index in self._short:
+                self._short.discard(index)  # the rest of a first screenful, by keyset from its last row
+                if rows:
+                    with self._connect() as connection:
+                        rows.extend(paging.fetch_after(connection, self._view, rows[-1].key, BLOCK_SIZE - len(rows)))
             return rows
         before, after = self._blocks.get(index - 1), self._blocks.get(index + 1)
         with self._connect() as connection:
@@ -293,12 +426,25 @@ class ClaimTableModel(QAbstractTableModel):
                 rows = paging.fetch_after(connection, self._view, before[-1].key, BLOCK_SIZE)
             elif after:  # scrolling up: keyset back from the block below
                 rows = paging.fetch_before(connection, self._view, after[0].key, BLOCK_SIZE)
+            elif index == 0 and offset < FIRST_FETCH < self._count:  # the top after a reset: a screenful first
+                rows = paging.fetch_after(connection, self._view, None, FIRST_FETCH)
+                self._short.add(index)
             else:  # a jump
                 rows = paging.fetch_at(connection, self._view, index * BLOCK_SIZE, BLOCK_SIZE, self._sizes)
         self._blocks[index] = rows
         while len(self._blocks) > MAX_BLOCKS:
-            self._blocks.popitem(last=False)
+            dropped, _rows = self._blocks.popitem(last=False)
+            self._short.discard(dropped)
         return rows
+
+
+def _reads_derived(where: ColumnElement[bool]) -> bool:
+    for element in visitors.iterate(where):
+        if isinstance(element, TextClause):
+            return True  # raw SQL: it might read anything
+        if getattr(element, "name", None) in DERIVED_COLUMNS and hasattr(element, "table"):
+            return True
+    return False
 
 
 def _same(a: ColumnElement[bool] | None, b: ColumnElement[bool] | None) -> bool:

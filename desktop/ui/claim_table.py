@@ -8,9 +8,12 @@ It binds no keys itself: the window's keymap binds actions to ``move``, ``first`
 ``last`` and ``select_claim``. It only makes sure it swallows none of the keys
 those actions use (no keyboard search, no Tab navigation, no editing).
 
-The current row and ``session.current`` follow each other, and after the model
-resets (a claim added, removed, a new filter or sort) the selection goes back to
-the same claim — or, if it is gone, to its neighbour.
+The current row and ``session.current`` follow each other. After the model
+resets for a claim added or removed, or a new sort, the selection goes back to
+the same claim — or, if it is gone, to its neighbour. After a new filter the
+table shows the top; the current claim stays current only if it is on that first
+page, else the top row becomes current (finding it further down would cost a
+position query for a filter the analyst may still be typing).
 """
 
 from __future__ import annotations
@@ -332,17 +335,30 @@ class ClaimTable(QTableView):
     def _after_reset(self) -> None:
         claim, old_row, scroll = self._kept
         count = self._model.rowCount()
+        reason = self._model.reset_reason
         self._syncing = True
         try:
-            row = self._model.row_of(claim) if claim is not None else None
-            if row is None and count:
-                # The claim is gone: after a deletion its neighbour, after a new filter the top.
-                row = min(max(old_row, 0), count - 1) if self._model.reset_reason == "data" else 0
             self.updateGeometries()  # the scroll range follows the new row count now, not at the next layout
-            if self._model.reset_reason == "data":
-                self.verticalScrollBar().setValue(scroll)  # an edit must not make the table jump
+            if reason == "filter":
+                # A new filter shows its top: the current claim stays current if it is on that first
+                # page (no query: the first block is about to be painted anyway), else the top row.
+                self.scrollToTop()
+                row = self._model.row_near_top(claim, self._page_rows()) if claim is not None else None
+                if row is None and count:
+                    row = 0
+            else:
+                row = self._model.row_of(claim) if claim is not None else None
+                if row is None and count:
+                    # The claim is gone: after a deletion its neighbour, after a new sort the top.
+                    row = min(max(old_row, 0), count - 1) if reason == "data" else 0
+                if reason == "data":
+                    self.verticalScrollBar().setValue(scroll)  # an edit must not make the table jump
             if row is not None:
                 self._go_to(row)
         finally:
             self._syncing = False
         self._session.set_current(self.current_claim())
+
+    def _page_rows(self) -> int:
+        """How many rows the viewport shows in full."""
+        return max(1, self.viewport().height() // max(1, self.verticalHeader().defaultSectionSize()))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -10,7 +12,9 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
+from sqlalchemy import event
 
+from desktop.core import paging
 from desktop.core.store import Change
 from desktop.core.vocab import STATUSES
 from desktop.core.workspace import Workspace
@@ -24,6 +28,55 @@ from desktop.ui.session import WorkspaceSession
 
 def ids_of(sample_ids: dict[str, int], *names: str) -> list[int]:
     return [sample_ids[f"c-{name}"] for name in names]
+
+
+# A statement that counts claims: a filter's rows, the whole workspace, or the rows before one (a position).
+_COUNTING = re.compile(r"count\(\*\)(?:\s+AS\s+\w+)?\s+FROM\s+claim(?:_fts)?\b", re.IGNORECASE)
+
+
+@pytest.fixture
+def claim_counts(session: WorkspaceSession) -> Iterator[list[str]]:
+    """The claim-counting statements run while the test watches (the store's own writes count links only)."""
+    seen: list[str] = []
+
+    def listen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if _COUNTING.search(statement):
+            seen.append(statement)
+
+    engine = session.workspace.engine
+    event.listen(engine, "before_cursor_execute", listen)
+    yield seen
+    event.remove(engine, "before_cursor_execute", listen)
+
+
+def cache_every_row(model: ClaimTableModel) -> None:
+    for r in range(model.rowCount()):
+        model.claim_row(r)  # as on screen
+
+
+def true_count(session: WorkspaceSession, model: ClaimTableModel) -> int:
+    with session.workspace.engine.connect() as connection:
+        return paging.count(connection, model._view)
+
+
+def fill(workspace: Workspace, n: int) -> dt.date:
+    """``n`` plain claims of one source, dated over 1,000 days from 2020-01-01; returns that first day."""
+    start = dt.date(2020, 1, 1)
+    with workspace.engine.begin() as c:
+        c.exec_driver_sql(
+            "INSERT INTO source (id, ext_id, name, aliases, kind, side, group_label, reliability, notes)"
+            " VALUES (1, 'src-1', 'Rybar', '[]', 'telegram-channel', 'russia', '', 'D', '')"
+        )
+        c.exec_driver_sql(
+            "INSERT INTO claim (ext_id, text, source_id, kind, reviewed, tags, notes, recorded, sort_date, status,"
+            " suggested_credibility, verdict_disputed, link_count)"
+            " VALUES (?, ?, 1, 'event', 0, '[]', '', '2022-12-15 09:00:00.000000', ?, ?, 6, 0, 0)",
+            [
+                (f"c-{i}", f"claim {i}", (start + dt.timedelta(days=i % 1000)).isoformat(), STATUSES[i % 6])
+                for i in range(n)
+            ],
+        )
+    return start
 
 
 # --- the model ------------------------------------------------------------------------------------
@@ -146,21 +199,7 @@ def test_filter_narrows_counts_and_returns_messages(session: WorkspaceSession, q
 def test_large_workspace_keeps_a_bounded_cache(workspace: Workspace, qapp: Any) -> None:
     """50,000 claims: the model counts them, reaches the last row, and holds only a few blocks."""
     n = 50_000
-    with workspace.engine.begin() as c:
-        c.exec_driver_sql(
-            "INSERT INTO source (id, ext_id, name, aliases, kind, side, group_label, reliability, notes)"
-            " VALUES (1, 'src-1', 'Rybar', '[]', 'telegram-channel', 'russia', '', 'D', '')"
-        )
-        start = dt.date(2020, 1, 1)
-        c.exec_driver_sql(
-            "INSERT INTO claim (ext_id, text, source_id, kind, reviewed, tags, notes, recorded, sort_date, status,"
-            " suggested_credibility, verdict_disputed, link_count)"
-            " VALUES (?, ?, 1, 'event', 0, '[]', '', '2022-12-15 09:00:00.000000', ?, ?, 6, 0, 0)",
-            [
-                (f"c-{i}", f"claim {i}", (start + dt.timedelta(days=i % 1000)).isoformat(), STATUSES[i % 6])
-                for i in range(n)
-            ],
-        )
+    start = fill(workspace, n)
     session = WorkspaceSession(workspace)
     model = ClaimTableModel(session)
     assert model.rowCount() == n
@@ -173,6 +212,133 @@ def test_large_workspace_keeps_a_bounded_cache(workspace: Workspace, qapp: Any) 
     model.sort(cm.COL_STATUS, Qt.SortOrder.AscendingOrder)
     assert model.claim_row(n - 1).status == "unverified"  # type: ignore[union-attr]
     assert model.claim_row(0).status == "contested"  # type: ignore[union-attr]
+
+
+def test_the_top_comes_first_a_screenful_then_the_rest_of_its_block(workspace: Workspace, qapp: Any) -> None:
+    fill(workspace, 600)
+    session = WorkspaceSession(workspace)
+    model = ClaimTableModel(session)
+    assert model.cached_row_count() == 0
+    model.claim_row(0)
+    assert model.cached_row_count() == cm.FIRST_FETCH  # what the first paint needs, not a whole block
+    model.claim_row(cm.FIRST_FETCH + 10)
+    assert model.cached_row_count() == cm.BLOCK_SIZE  # the rest of the block, by keyset
+    model.claim_row(cm.BLOCK_SIZE + 1)
+    with workspace.engine.connect() as connection:
+        expected = paging.fetch_at(connection, paging.View(), 0, 2 * cm.BLOCK_SIZE)
+    assert [model.claim_row(r) for r in range(2 * cm.BLOCK_SIZE)] == expected
+    model.set_filter("claim")
+    model.claim_row(3)
+    assert model.cached_row_count() == cm.FIRST_FETCH  # again after a reset
+
+
+# --- counting only when it must ----------------------------------------------------------------------
+
+
+def test_marking_a_link_under_a_filter_repaints_without_counting(
+    session: WorkspaceSession, sample_ids: dict[str, int], claim_counts: list[str], qtbot: QtBot
+) -> None:
+    model = ClaimTableModel(session)
+    model.set_filter("status:unverified,contradicted")
+    cache_every_row(model)
+    before = model.rowCount()
+    a, b = ids_of(sample_ids, "mb-opytne", "zelenskyy-ruins")  # unverified → contradicted: both stay in
+    painted: list[int] = []
+    model.dataChanged.connect(lambda top, _bottom, _roles=None: painted.append(top.row()))
+    claim_counts.clear()
+    with qtbot.assertNotEmitted(model.modelAboutToBeReset):
+        assert session.perform(lambda s: s.set_link(a, b, "contradicts"), "mark contradicts")
+    assert claim_counts == []
+    assert model.rowCount() == before == true_count(session, model)
+    assert sorted(painted) == sorted(r for r in (model.row_of(a), model.row_of(b)) if r is not None)
+    assert len(painted) == 2
+
+
+def test_a_link_that_takes_claims_out_of_the_filter_moves_the_count_without_counting(
+    session: WorkspaceSession, sample_ids: dict[str, int], claim_counts: list[str], qtbot: QtBot
+) -> None:
+    model = ClaimTableModel(session)
+    model.set_filter("status:unverified")
+    cache_every_row(model)
+    before = model.rowCount()
+    a, b = ids_of(sample_ids, "mb-opytne", "zelenskyy-ruins")
+    claim_counts.clear()
+    with qtbot.waitSignal(model.modelReset):
+        session.perform(lambda s: s.set_link(a, b, "contradicts"), "mark contradicts")
+    assert claim_counts == [] and model.reset_reason == "data"
+    assert model.rowCount() == before - 2
+    cache_every_row(model)
+    shown = {model.claim_id(r) for r in range(model.rowCount())}
+    assert a not in shown and b not in shown
+    with qtbot.waitSignal(model.modelReset):
+        session.undo_stack.undo()  # they come back: the model knows they were out, so it still needs no count
+    assert claim_counts == []
+    assert model.rowCount() == before == true_count(session, model)
+
+
+def test_a_link_under_a_filter_without_status_needs_no_cache_and_no_count(
+    session: WorkspaceSession, sample_ids: dict[str, int], claim_counts: list[str], qtbot: QtBot
+) -> None:
+    a, b = ids_of(sample_ids, "mb-opytne", "zelenskyy-ruins")
+    model = ClaimTableModel(session)
+    model.set_filter("bakhmut")  # both match; a link write changes no column this filter reads
+    assert model.row_of(a) is not None and model.row_of(b) is not None
+    model.reload()  # nothing cached
+    before = model.rowCount()
+    claim_counts.clear()
+    with qtbot.assertNotEmitted(model.modelAboutToBeReset):  # nothing moves
+        session.perform(lambda s: s.set_link(a, b, "contradicts"), "mark")
+    assert claim_counts == [] and model.rowCount() == before
+    session.undo_stack.undo()
+    model.set_filter("status:unverified")  # nothing cached: where a and b stood before is not known
+    claim_counts.clear()
+    session.perform(lambda s: s.set_link(a, b, "contradicts"), "mark")
+    assert len(claim_counts) == 1  # so the filter is counted once, as the last resort
+    assert model.rowCount() == true_count(session, model)
+
+
+def test_adding_and_deleting_claims_moves_the_counts_without_counting(
+    session: WorkspaceSession, claim_counts: list[str], qtbot: QtBot
+) -> None:
+    model = ClaimTableModel(session)
+    cache_every_row(model)
+    source = model.claim_row(0).source_id  # type: ignore[union-attr]
+    claim_counts.clear()
+    with qtbot.waitSignal(model.modelReset):
+        assert session.perform(lambda s: s.create_claim("A new claim", source), "add claim")
+    assert (model.rowCount(), model.total_count()) == (21, 21)
+    with qtbot.waitSignal(model.modelReset):
+        session.undo_stack.undo()  # deleted again (it was not even cached: without a filter every claim is shown)
+    assert (model.rowCount(), model.total_count()) == (20, 20)
+    assert claim_counts == []
+    model.set_filter("status:contradicted")
+    shown = model.rowCount()
+    claim_counts.clear()
+    with qtbot.assertNotEmitted(model.modelAboutToBeReset), qtbot.waitSignal(model.counts_changed) as counted:
+        assert session.perform(lambda s: s.create_claim("Another claim", source), "add claim")  # unverified
+    assert counted.args == [shown, 21]  # the filter bar's "N of M claims" follows
+    with qtbot.assertNotEmitted(model.modelAboutToBeReset):
+        session.undo_stack.undo()  # it was never shown
+    assert claim_counts == []
+    assert (model.rowCount(), model.total_count()) == (shown, 20) == (true_count(session, model), 20)
+
+
+def test_a_new_filter_or_sort_keeps_the_total(session: WorkspaceSession, claim_counts: list[str]) -> None:
+    model = ClaimTableModel(session)
+    claim_counts.clear()
+    model.set_filter("status:contested,contradicted")
+    assert len(claim_counts) == 1 and " WHERE " in claim_counts[0].replace("\n", " ")  # the filter, not the total
+    assert model.total_count() == 20
+    shown = model.rowCount()
+    claim_counts.clear()
+    model.sort(cm.COL_SOURCE, Qt.SortOrder.AscendingOrder)
+    assert claim_counts == [] and model.rowCount() == shown  # the same claims in another order
+    model.sort(cm.COL_STATUS, Qt.SortOrder.AscendingOrder)  # counted per status, still under the filter
+    assert claim_counts and all(" WHERE " in c.replace("\n", " ") for c in claim_counts)
+    claim_counts.clear()
+    model.reload()
+    assert any(" WHERE " not in c.replace("\n", " ") for c in claim_counts)  # "data": the total too
+    assert (model.rowCount(), model.total_count()) == (shown, 20)
 
 
 # --- the view -------------------------------------------------------------------------------------
@@ -243,6 +409,40 @@ def test_filter_keeps_or_moves_the_selection_and_empty_hints(table: ClaimTable, 
     table.grab()  # paints the hint
     table.claim_model.set_filter("")
     assert table.empty_hint() is None and kept is not None
+
+
+def test_a_new_filter_keeps_the_current_claim_only_on_its_first_page(
+    table: ClaimTable, session: WorkspaceSession, sample_ids: dict[str, int], claim_counts: list[str]
+) -> None:
+    table.resize(1100, 170)  # a few rows to a page
+    table.show()
+    page = table._page_rows()
+    cost_benefit, strategic = ids_of(sample_ids, "isw-cost-benefit", "isw-strategic-gains")
+    model = table.claim_model
+    assert table.select_claim(cost_benefit)
+    claim_counts.clear()
+    model.set_filter("status:unverified")
+    assert len(claim_counts) == 1  # the filter's count, and no query for where the current claim went
+    assert (model.row_of(cost_benefit) or -1) >= page  # shown, further down
+    assert table.currentIndex().row() == 0 and session.current == model.claim_id(0)
+    assert table.verticalScrollBar().value() == 0
+    model.set_filter("")
+    assert table.select_claim(strategic)
+    claim_counts.clear()
+    model.set_filter("status:unverified")
+    assert len(claim_counts) == 1
+    assert table.current_claim() == strategic == session.current  # on the first page: it stays current
+    assert 0 < table.currentIndex().row() < page
+
+
+def test_a_new_sort_keeps_the_current_claim_wherever_it_goes(
+    table: ClaimTable, session: WorkspaceSession, sample_ids: dict[str, int]
+) -> None:
+    (cost_benefit,) = ids_of(sample_ids, "isw-cost-benefit")
+    assert table.select_claim(cost_benefit)
+    table.sortByColumn(cm.COL_DATE, Qt.SortOrder.AscendingOrder)
+    assert table.current_claim() == cost_benefit == session.current
+    assert table.currentIndex().row() == table.claim_model.row_of(cost_benefit)
 
 
 def test_empty_workspace_hint(empty_session: WorkspaceSession, qtbot: QtBot) -> None:
