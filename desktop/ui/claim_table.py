@@ -2,7 +2,9 @@
 
 It is built to stay fast at a million claims (DESIGN §6): rows have one fixed
 height, columns explicit widths (nothing is ever sized to contents, which would
-read every row), and one delegate paints every cell from the model's cached row.
+read every row), and the table paints its rows itself, one row at a time from the
+model's cached row (``paintEvent``; the cells through ``claim_paint.CellPainter``):
+a delegate call, ``data()`` and ``flags()`` per cell cost three times as much.
 
 It binds no keys itself: the window's keymap binds actions to ``move``, ``first``,
 ``last`` and ``select_claim``. It only makes sure it swallows none of the keys
@@ -18,127 +20,27 @@ position query for a filter the analyst may still be typing).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette
+from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QPoint, QRect, Qt
+from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QHeaderView,
     QStyle,
-    QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
     QWidget,
 )
 
-from desktop.core.paging import ClaimRow
 from desktop.ui import claim_model as cm
-from desktop.ui import status_style as st
-from desktop.ui.claim_model import ClaimRowRole, ClaimTableModel
+from desktop.ui.claim_model import ClaimTableModel
+from desktop.ui.claim_paint import CHIP_PAD, PADDING, CellPainter, ClaimDelegate
 from desktop.ui.session import WorkspaceSession
 
-_PADDING = 6  # horizontal text padding inside a cell, px
-_CHIP_PAD = 4  # inside the status chip, each side
-
-
-class ClaimDelegate(QStyledItemDelegate):
-    """Paints each cell from the cached ``ClaimRow``: one elided line; the status as a glyph chip plus words."""
-
-    def paint(
-        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> None:
-        row = index.data(ClaimRowRole)
-        opt = QStyleOptionViewItem(option)
-        opt.text = ""
-        widget = opt.widget
-        style = widget.style() if widget is not None else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)  # background, selection
-        if row is None:
-            return
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        palette: QPalette = opt.palette
-        text_colour = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
-        rect: QRect = opt.rect.adjusted(_PADDING, 0, -_PADDING, 0)
-        column = index.column()
-        painter.save()
-        painter.setClipRect(opt.rect)
-        if column == cm.COL_STATUS:
-            self._paint_status(painter, rect, row, palette, text_colour, selected)
-        else:
-            font = QFont(opt.font)
-            if column == cm.COL_DATE and row.claimed is None:
-                font.setItalic(True)
-            if column == cm.COL_SUGGESTED or (column == cm.COL_DATE and row.claimed is None):
-                text_colour = _muted(text_colour, palette, selected)
-            painter.setFont(font)
-            painter.setPen(text_colour)
-            text = cm.display_text(row, column)
-            align = Qt.AlignmentFlag.AlignVCenter
-            align |= Qt.AlignmentFlag.AlignHCenter if column in cm.NUMERIC_COLUMNS else Qt.AlignmentFlag.AlignLeft
-            elided = QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
-            painter.drawText(rect, align, elided)
-        painter.restore()
-
-    def _paint_status(
-        self,
-        painter: QPainter,
-        rect: QRect,
-        row: ClaimRow,
-        palette: QPalette,
-        text_colour: QColor,
-        selected: bool,
-    ) -> None:
-        """[verdict glyph + word · ] a chip with the status glyph and name [ ⚠]."""
-        metrics = painter.fontMetrics()
-        x = rect.left()
-
-        def draw(text: str, colour: QColor) -> None:
-            nonlocal x
-            if x >= rect.right():
-                return
-            room = rect.right() - x
-            shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
-            painter.setPen(colour)
-            painter.drawText(QRect(x, rect.top(), room, rect.height()), Qt.AlignmentFlag.AlignVCenter, shown)
-            x += metrics.horizontalAdvance(shown)
-
-        def coloured(status: str) -> QColor:
-            return text_colour if selected else st.status_colour(status, palette)
-
-        if row.verdict:
-            draw(f"{st.VERDICT_GLYPHS.get(row.verdict, '·')} ", coloured(row.verdict))
-            draw(f"{row.verdict} ", text_colour)  # the chip sets the derived status apart (text has " · ")
-        glyph = f"{st.STATUS_GLYPHS.get(row.status, '·')} "
-        label = row.status
-        chip_width = metrics.horizontalAdvance(glyph + label) + 2 * _CHIP_PAD
-        chip = QRect(x, rect.top() + 3, min(chip_width, max(rect.right() - x, 0)), rect.height() - 6)
-        if chip.width() > 0:
-            fill = QColor(text_colour if selected else st.status_colour(row.status, palette))
-            fill.setAlpha(55 if st.is_dark(palette) else 38)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(fill)
-            painter.drawRoundedRect(chip, chip.height() / 2, chip.height() / 2)
-        x += _CHIP_PAD
-        draw(glyph, coloured(row.status))
-        draw(label, text_colour)
-        x += _CHIP_PAD
-        if row.verdict_disputed:
-            draw(f" {st.DISPUTED_GLYPH}", coloured("contested"))
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        # Never measured per row (heights are fixed); a constant keeps any caller from fetching rows.
-        return QSize(80, QFontMetrics(option.font).height() + 8)
-
-
-def _muted(colour: QColor, palette: QPalette, selected: bool) -> QColor:
-    """Secondary text: halfway between the text and the row background."""
-    if selected:
-        return colour
-    base = palette.color(QPalette.ColorRole.Base)
-    return QColor(
-        (colour.red() + base.red()) // 2, (colour.green() + base.green()) // 2, (colour.blue() + base.blue()) // 2
-    )
+_SELECTED = QStyle.StateFlag.State_Selected
+_HAS_FOCUS = QStyle.StateFlag.State_HasFocus
+_ALTERNATE = QStyleOptionViewItem.ViewItemFeature.Alternate
+_ROW_PANEL = QStyle.PrimitiveElement.PE_PanelItemViewRow
+_ITEM_PANEL = QStyle.PrimitiveElement.PE_PanelItemViewItem
 
 
 class ClaimTable(QTableView):
@@ -270,15 +172,90 @@ class ClaimTable(QTableView):
         return self._hints[1] if self._model.filter_text().strip() else self._hints[0]
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        hint = self.empty_hint()
-        if hint is None:
-            return
+        """Paint the rows in the dirty area, one row at a time; the hint when there are none.
+
+        What ``QTableView`` does per cell (the style's row and item backgrounds, the
+        selection, the focus frame of the current cell, then the delegate) is done
+        here per row: the backgrounds with the same style calls over the row's
+        selected and unselected runs of cells, the focus frame for the one current
+        cell, and the contents of every cell by one ``CellPainter``.
+        """
         painter = QPainter(self.viewport())
-        painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
-        flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
-        painter.drawText(self.viewport().rect().adjusted(12, 12, -12, -12), flags, hint)
+        count = self._model.rowCount()
+        if count:
+            self._paint_rows(painter, event.rect(), count)
+        else:
+            hint = self.empty_hint()
+            if hint is not None:
+                painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+                flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+                painter.drawText(self.viewport().rect().adjusted(12, 12, -12, -12), flags, hint)
         painter.end()
+
+    def _paint_rows(self, painter: QPainter, dirty: QRect, count: int) -> None:
+        rows = self.verticalHeader()
+        top = rows.visualIndexAt(dirty.top())
+        if top < 0:
+            return
+        bottom = rows.visualIndexAt(dirty.bottom())
+        if bottom < 0:
+            bottom = count - 1
+        header = self.horizontalHeader()
+        columns: list[tuple[int, int, int]] = []  # (logical column, x, width) in visual order
+        for visual in range(header.count()):
+            column = header.logicalIndex(visual)
+            if header.isSectionHidden(column):
+                continue
+            x, width = header.sectionViewportPosition(column), header.sectionSize(column)
+            if x + width > dirty.left() and x <= dirty.right():
+                columns.append((column, x, width))
+        if not columns:
+            return
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        if option.state & QStyle.StateFlag.State_Enabled:
+            option.palette.setCurrentColorGroup(QPalette.ColorGroup.Normal)  # as QTableView paints enabled cells
+        base_state = option.state
+        style = self.style()
+        cells = CellPainter(option.font, option.palette)
+        cells.begin(painter)
+        chosen = self.selectionModel().selection()
+        selection = [(r.top(), r.bottom(), r.left(), r.right()) for r in (chosen.at(i) for i in range(chosen.size()))]
+        current = self.currentIndex()
+        focus_row = current.row() if current.isValid() and (self.hasFocus() or self.viewport().hasFocus()) else -1
+        model = self._model
+        plain = option.features & ~_ALTERNATE
+        striped = plain | _ALTERNATE if self.alternatingRowColors() else plain
+        for row in range(top, bottom + 1):
+            y, height = self.rowViewportPosition(row), self.rowHeight(row)
+            spans = [(left, right) for first, last, left, right in selection if first <= row <= last]
+            selected = [any(left <= column <= right for left, right in spans) for column, _x, _w in columns]
+            option.features = striped if row & 1 else plain
+            start = 0
+            while start < len(columns):  # each run of cells alike in selection gets one background
+                end = start
+                while end + 1 < len(columns) and selected[end + 1] == selected[start]:
+                    end += 1
+                left = min(x for _c, x, _w in columns[start : end + 1])  # (right to left: x falls)
+                right = max(x + width for _c, x, width in columns[start : end + 1])
+                option.rect = QRect(left, y, right - left, height)
+                option.state = base_state | _SELECTED if selected[start] else base_state
+                style.drawPrimitive(_ROW_PANEL, option, painter, self)
+                style.drawPrimitive(_ITEM_PANEL, option, painter, self)
+                start = end + 1
+            if row == focus_row:
+                for (column, x, width), is_selected in zip(columns, selected, strict=True):
+                    if column == current.column():
+                        option.rect = QRect(x, y, width, height)
+                        option.state = (base_state | _SELECTED if is_selected else base_state) | _HAS_FOCUS
+                        option.text = ""
+                        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, self)
+                        option.state = base_state
+            claim = model.claim_row(row)
+            if claim is None:
+                continue
+            for (column, x, width), is_selected in zip(columns, selected, strict=True):
+                cells.paint_at(painter, x, y, width, height, claim, column, is_selected)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -293,7 +270,7 @@ class ClaimTable(QTableView):
         self.verticalHeader().setDefaultSectionSize(metrics.height() + 10)
         char = metrics.averageCharWidth()
         header = self.horizontalHeader()
-        pad = 2 * _PADDING
+        pad = 2 * PADDING
         indicator = metrics.height()  # room for the sort arrow in the header
         # The claim text is what the analyst reads: every other column gets just what its usual
         # content needs (longer values elide, the tooltip has them, and every column can be widened).
@@ -304,7 +281,7 @@ class ClaimTable(QTableView):
             cm.COL_DATE: metrics.horizontalAdvance("2022-12-14") + pad + indicator,
             cm.COL_PLACE: metrics.horizontalAdvance("Klishchiivka") + pad,
             # A verdict and a derived status side by side (a rare disputed flag may elide: the tooltip has it).
-            cm.COL_STATUS: metrics.horizontalAdvance("∼ inconclusive ○ unconfirmed") + pad + 2 * _CHIP_PAD,
+            cm.COL_STATUS: metrics.horizontalAdvance("∼ inconclusive ○ unconfirmed") + pad + 2 * CHIP_PAD,
             cm.COL_CREDIBILITY: number,
             cm.COL_SUGGESTED: number,
             cm.COL_LINKS: number,

@@ -362,7 +362,66 @@ def test_view_is_built_for_speed(table: ClaimTable) -> None:
     assert QHeaderView.ResizeMode.ResizeToContents not in modes
     assert header.sectionResizeMode(cm.COL_TEXT) == QHeaderView.ResizeMode.Stretch
     assert not table.tabKeyNavigation() and table.isSortingEnabled()
-    assert not table.grab().isNull()  # the delegate paints every kind of cell of the sample
+    assert not table.grab().isNull()  # paints every kind of cell of the sample
+
+
+def test_the_table_paints_whole_rows_without_asking_the_model_per_cell(
+    table: ClaimTable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+
+    def spy(name: str) -> Any:
+        original = getattr(ClaimTableModel, name)
+
+        def asking(self: ClaimTableModel, *args: Any) -> Any:
+            asked.append(name)
+            return original(self, *args)
+
+        return asking
+
+    for name in ("data", "flags"):
+        monkeypatch.setattr(ClaimTableModel, name, spy(name))
+    table.show()
+    table.first()
+    table.setFocus()
+    asked.clear()  # selecting asks for flags (and so does the header's painting); the rows' painting must not
+    image = table.viewport().grab().toImage()
+    assert asked == []  # the rows come from the cached ClaimRow, one Python call per row
+    selected = image.pixelColor(2, table.rowViewportPosition(0) + 4)
+    assert selected == table.palette().color(table.palette().ColorRole.Highlight)  # the current row is selected
+
+
+def test_the_rows_look_exactly_as_qt_paints_them_cell_by_cell(
+    table: ClaimTable, session: WorkspaceSession, sample_ids: dict[str, int]
+) -> None:
+    """The table's own row painting against QTableView's, cell by cell through the delegate: pixel for pixel."""
+    from PySide6.QtWidgets import QTableView
+
+    from desktop.ui.claim_paint import ClaimDelegate
+
+    undated, disputed = ids_of(sample_ids, "isw-strategic-gains", "breach")  # the first has no place either
+    assert session.perform(lambda s: s.update_claim(undated, claimed=None), "no date")
+    assert session.perform(lambda s: s.update_claim(disputed, verdict="confirmed"), "dispute")
+    table.show()
+    table.horizontalHeader().resizeSection(cm.COL_PLACE, 40)  # elided places
+    table.select_claim(undated)
+    reference = QTableView()
+    reference.setModel(table.claim_model)
+    reference.setSelectionModel(table.selectionModel())
+    reference.setItemDelegate(ClaimDelegate(reference))
+    reference.setAlternatingRowColors(True)
+    reference.setShowGrid(False)
+    reference.setWordWrap(False)
+    reference.verticalHeader().setVisible(False)
+    reference.verticalHeader().setDefaultSectionSize(table.verticalHeader().defaultSectionSize())
+    for column in range(cm.COLUMN_COUNT):
+        reference.horizontalHeader().resizeSection(column, table.columnWidth(column))
+    reference.resize(table.size())
+    reference.show()
+    mine, theirs = table.viewport().grab().toImage(), reference.viewport().grab().toImage()
+    reference.close()
+    reference.deleteLater()
+    assert mine.size() == theirs.size() and mine == theirs
 
 
 def test_current_row_and_session_current_follow_each_other(

@@ -1,0 +1,193 @@
+"""How the claim table paints its cells: one elided line each; the status as a glyph chip plus words.
+
+``CellPainter`` works out what painting needs once per paint (fonts, metrics,
+colours, the status chips' fills) and then paints cells straight from the cached
+``ClaimRow``: no ``data()`` call, no style call, no font object per cell. The table
+(``ClaimTable.paintEvent``) paints its rows with it, one row after another;
+``ClaimDelegate`` paints single cells with it for anything that still asks the
+delegate (so both look the same by construction).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from desktop.core.paging import ClaimRow
+from desktop.ui import claim_model as cm
+from desktop.ui import status_style as st
+
+PADDING: Final = 6  # horizontal text padding inside a cell, px
+CHIP_PAD: Final = 4  # inside the status chip, each side
+
+_LEFT: Final = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+_CENTRE: Final = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignHCenter
+_VCENTRE: Final = Qt.AlignmentFlag.AlignVCenter
+_ELIDE: Final = Qt.TextElideMode.ElideRight
+
+
+def muted(colour: QColor, palette: QPalette, selected: bool) -> QColor:
+    """Secondary text: halfway between the text and the row background."""
+    if selected:
+        return colour
+    base = palette.color(QPalette.ColorRole.Base)
+    return QColor(
+        (colour.red() + base.red()) // 2, (colour.green() + base.green()) // 2, (colour.blue() + base.blue()) // 2
+    )
+
+
+class CellPainter:
+    """Paints cells of ``ClaimRow``s with one font and palette (the palette's current group is the cells')."""
+
+    def __init__(self, font: QFont, palette: QPalette) -> None:
+        self.font = QFont(font)
+        self.italic = QFont(font)
+        self.italic.setItalic(True)
+        self.metrics = QFontMetrics(self.font)
+        self.italic_metrics = QFontMetrics(self.italic)
+        # The widest glyph of each font (upright, italic): text no wider than this per character needs no eliding.
+        self._widest = (self.metrics.maxWidth(), self.italic_metrics.maxWidth())
+        self.palette = palette
+        text = palette.color(QPalette.ColorRole.Text)
+        highlighted = palette.color(QPalette.ColorRole.HighlightedText)
+        self.text = (text, highlighted)  # by selected
+        self.muted = (muted(text, palette, False), highlighted)
+        self.alpha = 55 if st.is_dark(palette) else 38
+        self._status: dict[str, QColor] = {}
+        self._chips: dict[tuple[str, bool], QColor] = {}
+        self._layouts: dict[tuple[str | None, str, bool, int], tuple[list[_Piece], tuple[int, int] | None]] = {}
+        self._italic_set = False
+
+    def begin(self, painter: QPainter) -> None:
+        """Call before the first cell: sets the upright font (cells switch fonts only when they must)."""
+        painter.setFont(self.font)
+        self._italic_set = False
+
+    def paint(self, painter: QPainter, cell: QRect, row: ClaimRow, column: int, selected: bool) -> None:
+        """Cell ``column`` of ``row`` inside ``cell`` (its background is already painted)."""
+        self.paint_at(painter, cell.x(), cell.y(), cell.width(), cell.height(), row, column, selected)
+
+    def paint_at(
+        self, painter: QPainter, x: int, y: int, width: int, height: int, row: ClaimRow, column: int, selected: bool
+    ) -> None:
+        """``paint`` with the cell given as numbers (the table paints hundreds of cells per frame)."""
+        if column == cm.COL_STATUS:
+            if self._italic_set:  # before save(): restore() must not bring the italic back
+                painter.setFont(self.font)
+                self._italic_set = False
+            cell = QRect(x, y, width, height)
+            painter.save()
+            painter.setClipRect(cell)
+            self._paint_status(painter, cell.adjusted(PADDING, 0, -PADDING, 0), row, selected)
+            painter.restore()
+            return
+        text = cm.display_text(row, column)
+        if not text:
+            return
+        undated = column == cm.COL_DATE and row.claimed is None
+        if undated != self._italic_set:
+            painter.setFont(self.italic if undated else self.font)
+            self._italic_set = undated
+        metrics = self.italic_metrics if undated else self.metrics
+        painter.setPen(self.muted[selected] if undated or column == cm.COL_SUGGESTED else self.text[selected])
+        room = width - 2 * PADDING
+        if not (text.isascii() and len(text) * self._widest[undated] <= room):  # else it fits as it is
+            text = metrics.elidedText(text, _ELIDE, room)
+        painter.drawText(x + PADDING, y, room, height, _CENTRE if column in cm.NUMERIC_COLUMNS else _LEFT, text)
+
+    def status_colour(self, status: str) -> QColor:
+        found = self._status.get(status)
+        if found is None:
+            found = self._status[status] = st.status_colour(status, self.palette)
+        return found
+
+    def _chip_fill(self, status: str, selected: bool) -> QColor:
+        found = self._chips.get((status, selected))
+        if found is None:
+            found = QColor(self.text[True] if selected else self.status_colour(status))
+            found.setAlpha(self.alpha)
+            self._chips[(status, selected)] = found
+        return found
+
+    def _paint_status(self, painter: QPainter, rect: QRect, row: ClaimRow, selected: bool) -> None:
+        """[verdict glyph + word · ] a chip with the status glyph and name [ ⚠] (in the upright font)."""
+        key = (row.verdict, row.status, row.verdict_disputed, rect.width())
+        layout = self._layouts.get(key)
+        if layout is None:
+            layout = self._layouts[key] = self._status_layout(row, rect.width())
+        pieces, chip = layout
+        left, top, height = rect.left(), rect.top(), rect.height()
+        if chip is not None:
+            chip_x, chip_width = chip
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(self._chip_fill(row.status, selected))
+            radius = (height - 6) / 2
+            painter.drawRoundedRect(QRect(left + chip_x, top + 3, chip_width, height - 6), radius, radius)
+        text_colour = self.text[selected]
+        for dx, room, text, status in pieces:
+            painter.setPen(text_colour if selected or status is None else self.status_colour(status))
+            painter.drawText(left + dx, top, room, height, _VCENTRE, text)
+
+    def _status_layout(self, row: ClaimRow, width: int) -> tuple[list[_Piece], tuple[int, int] | None]:
+        """Where the status cell's pieces go, from the cell's left (elided to fit ``width``), and its chip."""
+        metrics = self.metrics
+        right = width - 1  # QRect.right() of a rect at x = 0
+        x = 0
+        pieces: list[_Piece] = []
+
+        def place(text: str, status: str | None) -> None:
+            nonlocal x
+            if x >= right:
+                return
+            room = right - x
+            shown = metrics.elidedText(text, _ELIDE, room)
+            pieces.append((x, room, shown, status))
+            x += metrics.horizontalAdvance(shown)
+
+        if row.verdict:
+            place(f"{st.VERDICT_GLYPHS.get(row.verdict, '·')} ", row.verdict)
+            place(f"{row.verdict} ", None)  # the chip sets the derived status apart (text has " · ")
+        glyph = f"{st.STATUS_GLYPHS.get(row.status, '·')} "
+        chip_width = min(metrics.horizontalAdvance(glyph + row.status) + 2 * CHIP_PAD, max(right - x, 0))
+        chip = (x, chip_width) if chip_width > 0 else None
+        x += CHIP_PAD
+        place(glyph, row.status)
+        place(row.status, None)
+        x += CHIP_PAD
+        if row.verdict_disputed:
+            place(f" {st.DISPUTED_GLYPH}", "contested")
+        return pieces, chip
+
+
+# (x from the cell's left, room, text, the status whose colour it takes; None: the text colour)
+_Piece = tuple[int, int, str, str | None]
+
+
+class ClaimDelegate(QStyledItemDelegate):
+    """One cell at a time, painted by a ``CellPainter`` (the table itself paints whole rows; see its paintEvent)."""
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        row = index.data(cm.ClaimRowRole)
+        opt = QStyleOptionViewItem(option)
+        opt.text = ""
+        widget = opt.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)  # background, selection
+        if row is None:
+            return
+        cells = CellPainter(opt.font, opt.palette)
+        painter.save()
+        painter.setClipRect(opt.rect)
+        cells.begin(painter)
+        cells.paint(painter, opt.rect, row, index.column(), bool(opt.state & QStyle.StateFlag.State_Selected))
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        # Never measured per row (heights are fixed); a constant keeps any caller from fetching rows.
+        return QSize(80, QFontMetrics(option.font).height() + 8)
