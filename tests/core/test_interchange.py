@@ -702,9 +702,8 @@ def test_workspace_keys_load_only_the_ids_a_document_mentions(workspace: Workspa
         "links": [{"from": link["from"], "to": link["to"], "relation": "neutral"} for link in first["links"][:2]],
         "outreach": [{"id": "o1", "party": "p", "about": ["oldc7", 3]}],
     }
-    wanted = json_validate.referenced_ids(doc)
     with workspace.engine.connect() as connection:
-        keys = bulk.WorkspaceKeys.load(connection, wanted)
+        keys = bulk.WorkspaceKeys.load(connection, lambda: json_validate.referenced_ids(doc))
         everything = bulk.WorkspaceKeys.load(connection)
     linked = {link["from"] for link in first["links"][:2]} | {link["to"] for link in first["links"][:2]}
     assert set(keys.sources) == {"olds2"} and keys.reports == keys.places == keys.outreach == {}

@@ -72,7 +72,6 @@ def import_json(engine: Engine, data: bytes | str | dict[str, Any], *, analyst: 
         # Held only until it is checked: the decoded document takes several times the memory of its
         # text, and the rows built from it are all the write needs.
         pending = [data if isinstance(data, dict) else decode(data)]
-        wanted = referenced_ids(pending[0])  # only these are looked up in the workspace
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
 
         def build(existing: WorkspaceKeys) -> BulkRows:
@@ -82,7 +81,11 @@ def import_json(engine: Engine, data: bytes | str | dict[str, Any], *, analyst: 
             return rows
 
         counts = bulk_import(
-            engine, build, analyst=analyst, document={"sha256": digest} if digest else None, wanted=wanted
+            engine,
+            build,
+            analyst=analyst,
+            document={"sha256": digest} if digest else None,
+            wanted=lambda: referenced_ids(pending[0]),  # only these are looked up in the workspace
         )
     return ImportReport(**counts.as_dict())
 

@@ -73,6 +73,10 @@ _TABLES: dict[str, sa.Table] = {
 }
 _IMPORT_CACHE_KIB = -256 * 1024  # negative: KiB, SQLite's convention
 _IN_CHUNK = 500  # ids per ``IN (…)`` list
+_ANY_ENTITY = "SELECT " + " OR ".join(
+    f"EXISTS (SELECT 1 FROM {table})" for table in ("source", "report", "place", "claim", "outreach")
+)
+_SAMPLE = 1000  # values looked at to tell whether a column repeats (see ``_convert``)
 
 
 @dataclass
@@ -107,8 +111,13 @@ class WorkspaceKeys:
     link_pairs: set[tuple[int, int]] = field(default_factory=set)
 
     @classmethod
-    def load(cls, connection: Connection, wanted: Wanted | None = None) -> WorkspaceKeys:
-        """The ids of ``wanted`` that the workspace holds (all of them when None) and the links among them."""
+    def load(cls, connection: Connection, wanted: Callable[[], Wanted] | None = None) -> WorkspaceKeys:
+        """The ids of ``wanted()`` the workspace holds (all when None) and the links among them.
+
+        ``wanted`` is called only when the workspace holds any entity at all.
+        """
+        if connection.execute(sa.text(_ANY_ENTITY)).scalar_one() == 0:
+            return cls()
         if wanted is None:
 
             def ids(table: str) -> dict[str, int]:
@@ -119,14 +128,15 @@ class WorkspaceKeys:
                 for a, b in connection.execute(sa.text("SELECT from_id, to_id FROM link")):
                     keys.link_pairs.add((a, b) if a < b else (b, a))
             return keys
+        mentioned = wanted()
         keys = cls(
-            _ids_of(connection, "source", wanted.sources),
-            _ids_of(connection, "report", wanted.reports),
-            _ids_of(connection, "place", wanted.places),
-            _ids_of(connection, "claim", wanted.claims | wanted.linked),
-            _ids_of(connection, "outreach", wanted.outreach),
+            _ids_of(connection, "source", mentioned.sources),
+            _ids_of(connection, "report", mentioned.reports),
+            _ids_of(connection, "place", mentioned.places),
+            _ids_of(connection, "claim", mentioned.claims | mentioned.linked),
+            _ids_of(connection, "outreach", mentioned.outreach),
         )
-        linked = {keys.claims[ext] for ext in wanted.linked if ext in keys.claims}
+        linked = {keys.claims[ext] for ext in mentioned.linked if ext in keys.claims}
         if len(linked) > 1:
             query = (
                 "SELECT from_id, to_id FROM link WHERE from_id IN :ids "
@@ -190,11 +200,12 @@ def bulk_import(
     *,
     analyst: str,
     document: dict[str, Any] | None = None,
-    wanted: Wanted | None = None,
+    wanted: Callable[[], Wanted] | None = None,
 ) -> BulkCounts:
     """Validate (``build``) and write a document in one transaction; see the module docstring.
 
-    ``wanted``: the ids the document mentions (None: the keys of every entity are loaded).
+    ``wanted``: the ids the document mentions (None: the keys of every entity are loaded),
+    asked for only when the workspace is not empty.
     ``document`` is extra information for the import's audit row (e.g. its digest).
     """
     with write_connection(engine) as connection, _large_cache(connection):
@@ -498,8 +509,13 @@ def _length(values: Any) -> int:
 
 def _convert(process: Callable[[Any], Any], values: Sequence[Any]) -> list[Any]:
     try:
-        # Dates and names repeat a lot in real documents: convert each distinct value once.
+        # Dates and names repeat a lot in real documents: convert each distinct value once,
+        # unless they look distinct (timestamps), where the memo would only cost.
+        sample = values[:_SAMPLE]
+        if len(set(sample)) > len(sample) // 2:
+            return list(map(process, values))
         memo = {value: process(value) for value in set(values)}
-    except TypeError:  # unhashable: a JSON list
-        return list(map(process, values))
+    except TypeError:  # unhashable: JSON lists (tags, aliases), mostly empty
+        empty = process([])
+        return [empty if value.__class__ is list and not value else process(value) for value in values]
     return list(map(memo.__getitem__, values))

@@ -35,8 +35,6 @@ from sqlalchemy.engine import Connection
 from desktop.core.db import MIGRATIONS_DIR
 
 TRIGGER: Final = "claim_fts_after_insert"
-_BULK_HASHSIZE: Final = 64 * 1024 * 1024
-_DEFAULT_HASHSIZE: Final = 1024 * 1024  # FTS5's own default
 _MIGRATION: Final = MIGRATIONS_DIR / "versions" / "0002_claim_search.py"
 
 
@@ -116,38 +114,16 @@ def _index_claims_after(connection: Connection, after: int, source_text: str) ->
             "WHERE s.id IN (SELECT source_id FROM main.claim WHERE id > ?)",
             (after,),
         )
-        with _large_pending_hash(connection):
-            # OR REPLACE and the NULL of a missing source, as in the trigger; in id order, as it would.
-            run(
-                "INSERT OR REPLACE INTO main.claim_fts (rowid, body, source) "
-                "SELECT c.id, cc_fold(c.text), t.folded FROM main.claim AS c "
-                "LEFT JOIN temp.bulk_source_text AS t ON t.id = c.source_id WHERE c.id > ? ORDER BY c.id",
-                (after,),
-            )
+        # OR REPLACE and the NULL of a missing source, as in the trigger; in id order, as it would.
+        #
+        # FTS5's own settings are left alone. A larger ``hashsize`` (fewer, bigger segments) filled an
+        # empty index in 0.5 s instead of 0.9 s at 100k claims, but the merges it saved came due at the
+        # 15th claim written afterwards (0.3 s for one edit), and into the 1M-claim index it was slower.
+        run(
+            "INSERT OR REPLACE INTO main.claim_fts (rowid, body, source) "
+            "SELECT c.id, cc_fold(c.text), t.folded FROM main.claim AS c "
+            "LEFT JOIN temp.bulk_source_text AS t ON t.id = c.source_id WHERE c.id > ? ORDER BY c.id",
+            (after,),
+        )
     finally:
         run("DROP TABLE temp.bulk_source_text")
-
-
-@contextlib.contextmanager
-def _large_pending_hash(connection: Connection) -> Iterator[None]:
-    """Into an empty index: FTS5's ``hashsize`` (pending terms held before a segment is written) raised meanwhile.
-
-    At the default 1 MB a hundred thousand claims make hundreds of small segments
-    that FTS5 then merges; at 64 MB, a few: into an empty index 0.55 s instead of
-    0.9 s at 100k claims, the same terms (only the segments differ). Into a large
-    index it is slower (1M claims: 2.3 s against 1.1 s, the big new segments being
-    merged with the old ones at once), so the default is kept there. ``hashsize``
-    is a setting stored in the index (``claim_fts_config``): it is put back as
-    found, through the configuration command (which also resets FTS5's cached
-    value), and a row that was not there is removed again.
-    """
-    run = connection.exec_driver_sql
-    if run("SELECT 1 FROM main.claim_fts LIMIT 1").first() is not None:
-        yield
-        return
-    previous = run("SELECT v FROM main.claim_fts_config WHERE k = 'hashsize'").scalar()
-    run(f"INSERT INTO main.claim_fts (claim_fts, rank) VALUES ('hashsize', {_BULK_HASHSIZE})")
-    yield
-    run(f"INSERT INTO main.claim_fts (claim_fts, rank) VALUES ('hashsize', {int(previous or _DEFAULT_HASHSIZE)})")
-    if previous is None:
-        run("DELETE FROM main.claim_fts_config WHERE k = 'hashsize'")
