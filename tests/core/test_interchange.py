@@ -658,25 +658,48 @@ def test_import_into_a_workspace_rederives_what_its_links_touch_as_a_full_deriva
     assert changed > 20  # the scenarios do reach into existing clusters
 
 
-def test_import_into_a_workspace_refreshes_only_the_touched_neighbourhood(
+def test_import_into_a_workspace_rederives_only_the_touched_neighbourhood(
     workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first, _ = scenario_documents(3, base_claims=60, new_claims=0)
     import_json(workspace.engine, first, analyst="tester")
-    refreshed: list[set[int]] = []
-    real_refresh = status.refresh
-    monkeypatch.setattr(status, "refresh", lambda c, claims: refreshed.append(set(claims)) or real_refresh(c, claims))
+    derived: list[set[int]] = []
+    real_write = status.write_derived
+    monkeypatch.setattr(status, "write_derived", lambda c, d: derived.append(set(d)) or real_write(c, d))
     monkeypatch.setattr(status, "rederive_all", lambda c: pytest.fail("an import re-derives only what it touches"))
     lone = {"format": "crosscheck-workspace", "version": 1, "claims": [{"id": "n1", "text": "x", "source": "olds0"}]}
     import_json(workspace.engine, lone, analyst="tester")
-    assert refreshed == []  # no link into the workspace: nothing there can change
+    assert derived == []  # no link into the workspace: nothing there can change
     linked = {**lone, "claims": [{"id": "n2", "text": "y", "source": "olds1"}],
               "links": [{"from": "n2", "to": "oldc0", "relation": "repeats"}]}  # fmt: skip
     import_json(workspace.engine, linked, analyst="tester")
     with workspace.engine.connect() as connection:
         ids = dict(connection.execute(text("SELECT ext_id, id FROM claim")).all())
+        expected = status.neighbourhood(status.SqlGraph(connection), {ids["oldc0"]})
         assert status.stale_claims(connection) == []
-    assert len(refreshed) == 1 and {ids["oldc0"], ids["n2"]} <= refreshed[0] and len(refreshed[0]) < len(ids)
+    assert derived == [expected] and {ids["oldc0"], ids["n2"]} <= expected and len(expected) < len(ids)
+
+
+def test_the_import_graph_answers_as_the_store_graph(workspace: Workspace) -> None:
+    def evidence(refs: Any) -> list[tuple[int, int, str]]:
+        return sorted((r.link, r.other, r.relation) for r in refs)
+
+    first, second = scenario_documents(6)
+    for doc in (first, second):
+        import_json(workspace.engine, doc, analyst="tester")
+    with workspace.engine.connect() as connection:
+        claims = [r[0] for r in connection.execute(text("SELECT id FROM claim"))]
+        store, bulk_graph = status.SqlGraph(connection), bulk._WorkspaceGraph(connection)
+        bulk_graph.prefetch(claims[::3])  # some read in batches, the rest one at a time
+        for claim in claims:
+            assert bulk_graph.source_of(claim) == store.source_of(claim)
+            assert sorted(bulk_graph.repeats_of(claim)) == sorted(store.repeats_of(claim))
+            assert sorted(bulk_graph.repeated_by(claim)) == sorted(store.repeated_by(claim))
+            assert evidence(bulk_graph.evidence_links(claim)) == evidence(store.evidence_links(claim))
+            source = store.source_of(claim)
+            assert bulk_graph.source_side_group(source) == store.source_side_group(source)
+        some = set(claims[:5])
+        assert bulk._neighbourhood(bulk._WorkspaceGraph(connection), some) == status.neighbourhood(store, some)
 
 
 @pytest.mark.postgres
@@ -777,7 +800,7 @@ def test_bulk_import_indexes_exactly_what_the_insert_trigger_would(
 FAILURES = {
     "while indexing": (bulk_fts, "_index_claims_after"),
     "after the claims and links": (bulk, "_insert_audit"),
-    "in the re-derivation": (status, "refresh"),
+    "in the re-derivation": (status, "write_derived"),
 }
 
 

@@ -139,6 +139,16 @@ def _differences(
     return updates
 
 
+def write_derived(connection: Connection, derivations: dict[int, Derivation]) -> set[int]:
+    """Write the derived columns of the claims in ``derivations`` where they differ; returns those claims.
+
+    For callers that derived over a graph of their own (the bulk import); ``refresh`` derives and writes.
+    """
+    if not derivations:
+        return set()
+    return _write_derived(connection, set(derivations), derivations)
+
+
 def _write_derived(connection: Connection, claims: set[int] | None, derivations: dict[int, Derivation]) -> set[int]:
     counts = _all_link_counts(connection) if claims is None else _link_counts(connection, claims)
     updates = _differences(_stored_rows(connection, claims), derivations, counts)
