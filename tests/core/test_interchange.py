@@ -716,6 +716,8 @@ def test_import_into_a_postgresql_workspace_rederives_what_its_links_touch(postg
 
 
 def test_workspace_keys_load_only_the_ids_a_document_mentions(workspace: Workspace) -> None:
+    with workspace.engine.connect() as connection:  # an empty workspace: not even the document is walked
+        assert bulk.WorkspaceKeys.load(connection, lambda: pytest.fail("looked up")) == bulk.WorkspaceKeys()
     first, _ = scenario_documents(1)
     import_json(workspace.engine, first, analyst="tester")
     doc = {

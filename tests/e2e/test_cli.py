@@ -203,6 +203,34 @@ def test_import_from_standard_input(tmp_path: Path) -> None:
     assert "5 claims" in result.stdout.decode()
 
 
+def test_import_into_a_workspace_updates_the_statuses_its_links_reach(tmp_path: Path, db: str) -> None:
+    before = statuses(tmp_path, db)
+    assert before["c-state-1"]["status"] == "unverified"  # its only support shares its group: an echo
+    addition = {
+        "format": "crosscheck-workspace",
+        "version": 1,
+        "sources": [{"id": "src-intl", "name": "Monitoring mission", "side": "international"}],
+        "claims": [
+            {"id": "c-intl", "text": "Monitors saw the breach.", "source": "src-intl"},
+            {"id": "c-relay", "text": "Relayed: attacks repelled.", "source": "src-state-2"},
+        ],
+        "links": [
+            {"from": "c-intl", "to": "c-state-1", "relation": "corroborates"},  # independent, another side
+            {"from": "c-relay", "to": "c-ua", "relation": "repeats"},  # joins c-ua's cluster
+        ],
+    }
+    path = tmp_path / "addition.json"
+    path.write_text(json.dumps(addition))
+    result = run(tmp_path, "--db", db, "import", str(path))
+    assert result.returncode == 0, result.stderr
+    after = statuses(tmp_path, db)
+    assert after["c-state-1"]["status"] == after["c-intl"]["status"] == "corroborated"
+    assert after["c-relay"]["status"] == after["c-ua"]["status"] == after["c-ru"]["status"] == "corroborated"
+    assert after["c-state-2"] == before["c-state-2"] and after["c-late"] == before["c-late"]  # out of reach
+    check = run(tmp_path, "--db", db, "check")  # the stored statuses are those of a full derivation
+    assert check.returncode == 0 and check.stdout.decode() == "ok\n", check.stdout
+
+
 def test_import_errors_list_every_problem_on_stdout_and_one_line_on_stderr(tmp_path: Path, db: str) -> None:
     bad = json.loads(FIXTURE.read_text())
     bad["claims"][0]["source"] = "src-nobody"
