@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from desktop.core.errors import UserError
 from desktop.core.interchange.gcpause import collector_paused
 from desktop.core.interchange.json_validate import DuplicateKeys, Problem, referenced_ids, validate_document
-from desktop.core.store.bulk import BulkRows, WorkspaceKeys, bulk_import
+from desktop.core.store.bulk import BulkCounts, BulkRows, WorkspaceKeys, bulk_import
 
 # Large enough for the export of a million-claim workspace (about 0.75 GB of canonical JSON) to come
 # back; an import needs about ten times the document's size in memory, so anything larger is refused
@@ -41,18 +41,8 @@ class ImportErrors(UserError):
 
 
 @dataclass(frozen=True)
-class ImportReport:
-    """How many entities of each kind one import added."""
-
-    sources: int = 0
-    reports: int = 0
-    places: int = 0
-    claims: int = 0
-    links: int = 0
-    outreach: int = 0
-
-    def as_dict(self) -> dict[str, int]:
-        return dict(self.__dict__)
+class ImportReport(BulkCounts):
+    """How many entities of each kind one import added (the counts of ``bulk_import``)."""
 
     def summary(self) -> str:
         return (

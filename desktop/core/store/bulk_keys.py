@@ -1,0 +1,102 @@
+"""Bulk import, step 1: the workspace's internal ids of the interchange ids a document mentions.
+
+See ``store.bulk`` for the whole write path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+_IN_CHUNK = 500  # ids per ``IN (…)`` list
+_ANY_ENTITY = "SELECT " + " OR ".join(
+    f"EXISTS (SELECT 1 FROM {table})" for table in ("source", "report", "place", "claim", "outreach")
+)
+
+
+@dataclass
+class Wanted:
+    """The interchange ids a document mentions, per section: its entities' own ids and its references.
+
+    ``linked`` are the claim ids its links name (the links already between those are loaded too).
+    """
+
+    sources: set[str] = field(default_factory=set)
+    reports: set[str] = field(default_factory=set)
+    places: set[str] = field(default_factory=set)
+    claims: set[str] = field(default_factory=set)
+    outreach: set[str] = field(default_factory=set)
+    linked: set[str] = field(default_factory=set)
+
+
+@dataclass
+class WorkspaceKeys:
+    """Interchange id → internal id of entities already in the workspace, per table.
+
+    Loaded for the ids a document mentions (``Wanted``), or for every entity.
+    """
+
+    sources: dict[str, int] = field(default_factory=dict)
+    reports: dict[str, int] = field(default_factory=dict)
+    places: dict[str, int] = field(default_factory=dict)
+    claims: dict[str, int] = field(default_factory=dict)
+    outreach: dict[str, int] = field(default_factory=dict)
+    # Linked pairs of existing claims as (lower id, higher id): a pair carries one link at most.
+    # Loaded for ``Wanted``: the pairs between two of the claims its links name.
+    link_pairs: set[tuple[int, int]] = field(default_factory=set)
+
+    @classmethod
+    def load(cls, connection: Connection, wanted: Callable[[], Wanted] | None = None) -> WorkspaceKeys:
+        """The ids of ``wanted()`` the workspace holds (all when None) and the links among them.
+
+        ``wanted`` is called only when the workspace holds any entity at all.
+        """
+        if not connection.execute(sa.text(_ANY_ENTITY)).scalar_one():
+            return cls()
+        if wanted is None:
+
+            def ids(table: str) -> dict[str, int]:
+                return {ext: ident for ident, ext in connection.execute(sa.text(f"SELECT id, ext_id FROM {table}"))}
+
+            keys = cls(ids("source"), ids("report"), ids("place"), ids("claim"), ids("outreach"))
+            if keys.claims:
+                for a, b in connection.execute(sa.text("SELECT from_id, to_id FROM link")):
+                    keys.link_pairs.add((a, b) if a < b else (b, a))
+            return keys
+        mentioned = wanted()
+        keys = cls(
+            _ids_of(connection, "source", mentioned.sources),
+            _ids_of(connection, "report", mentioned.reports),
+            _ids_of(connection, "place", mentioned.places),
+            _ids_of(connection, "claim", mentioned.claims | mentioned.linked),
+            _ids_of(connection, "outreach", mentioned.outreach),
+        )
+        linked = {keys.claims[ext] for ext in mentioned.linked if ext in keys.claims}
+        if len(linked) > 1:
+            query = (
+                "SELECT from_id, to_id FROM link WHERE from_id IN :ids "
+                "UNION ALL SELECT from_id, to_id FROM link WHERE to_id IN :ids"
+            )
+            for a, b in _select_in(connection, query, linked):
+                if a in linked and b in linked:
+                    keys.link_pairs.add((a, b) if a < b else (b, a))
+        return keys
+
+
+def _select_in(connection: Connection, query: str, ids: Collection[Any], *, chunk: int = _IN_CHUNK) -> Iterator[Any]:
+    """Rows of ``query`` (whose ``:ids`` is an ``IN`` list) for ``ids``, a chunk of them per statement."""
+    statement = sa.text(query).bindparams(sa.bindparam("ids", expanding=True))
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), chunk):
+        yield from connection.execute(statement, {"ids": ordered[start : start + chunk]})
+
+
+def _ids_of(connection: Connection, table: str, ext_ids: Collection[str]) -> dict[str, int]:
+    if not ext_ids or connection.execute(sa.text(f"SELECT 1 FROM {table} LIMIT 1")).first() is None:
+        return {}  # an empty table: the common first import, no lookups at all
+    query = f"SELECT ext_id, id FROM {table} WHERE ext_id IN :ids"
+    return {ext: ident for ext, ident in _select_in(connection, query, ext_ids)}
