@@ -19,10 +19,6 @@ from desktop.core.store import Result, Store
 from desktop.core.text import one_line
 from desktop.ui.detail_lists import LinkList, OutreachList, PlaceList
 from desktop.ui.detail_widgets import (
-    ChoiceCombo,
-    CommitLineEdit,
-    CommitTextEdit,
-    SearchPicker,
     open_web_url,
     parse_date,
     parse_labels,
@@ -32,6 +28,8 @@ from desktop.ui.dialogs._base import perform_inline
 from desktop.ui.dialogs.outreach import OutreachDialog
 from desktop.ui.dialogs.place_picker import pick_place
 from desktop.ui.dialogs.source_dialog import SourceDialog
+from desktop.ui.field_editors import ChoiceCombo, CommitLineEdit, CommitTextEdit
+from desktop.ui.search_picker import SearchPicker
 
 if TYPE_CHECKING:
     from desktop.ui.session import WorkspaceSession

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import QListWidgetItem, QWidget
 from desktop.core.corroboration import Derivation
 from desktop.core.detail import LinkInfo, OutreachInfo, PlaceInfo
 from desktop.core.text import one_line
-from desktop.ui.detail_widgets import FittedList, plain_tooltip
+from desktop.ui.detail_widgets import plain_tooltip
+from desktop.ui.fitted_list import FittedList
 
 _ROLE = Qt.ItemDataRole.UserRole
 _NO_SELECTION = QItemSelectionModel.SelectionFlag.NoUpdate

@@ -38,19 +38,16 @@ from desktop.ui.detail_widgets import (
     LIKELIHOOD_CHOICES,
     PRECISION_CHOICES,
     VERDICT_CHOICES,
-    ChoiceCombo,
-    CommitLineEdit,
-    CommitTextEdit,
     ElidedLabel,
     format_date,
     is_web_url,
     plain_label,
     plain_tooltip,
     problem_label,
-    report_picker,
-    source_picker,
 )
+from desktop.ui.field_editors import ChoiceCombo, CommitLineEdit, CommitTextEdit
 from desktop.ui.session import WorkspaceSession
+from desktop.ui.workspace_pickers import report_picker, source_picker
 
 NO_CLAIM = "No claim selected"
 DELETED = "This claim was deleted"

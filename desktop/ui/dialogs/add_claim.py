@@ -19,17 +19,16 @@ from desktop.ui.detail_lists import PlaceList
 from desktop.ui.detail_widgets import (
     CREDIBILITY_CHOICES,
     KIND_CHOICES,
-    ChoiceCombo,
     format_date,
     parse_date,
     plain_label,
-    report_picker,
-    source_picker,
 )
 from desktop.ui.dialogs._base import DialogTextEdit, FormDialog, perform_inline
 from desktop.ui.dialogs.place_picker import PlacePickerDialog
 from desktop.ui.dialogs.source_dialog import SourceDialog
+from desktop.ui.field_editors import ChoiceCombo
 from desktop.ui.session import WorkspaceSession
+from desktop.ui.workspace_pickers import report_picker, source_picker
 
 
 class AddClaimDialog(FormDialog):

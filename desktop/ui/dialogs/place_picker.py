@@ -16,8 +16,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QWidget
 
 from desktop.core.detail import PICK_LIMIT, search_places
-from desktop.ui.detail_widgets import SearchField, parse_labels, plain_label
+from desktop.ui.detail_widgets import parse_labels, plain_label
 from desktop.ui.dialogs._base import FormDialog, perform_inline
+from desktop.ui.search_picker import SearchField
 from desktop.ui.session import WorkspaceSession
 
 _ROLE = Qt.ItemDataRole.UserRole

@@ -1,0 +1,204 @@
+"""Field editors shared by the detail pane and the dialogs.
+
+They share two promises the pane is built on:
+
+- **Commit, don't stream.** Text editors emit ``committed`` once, on Enter or
+  when focus leaves, and only when the value differs from the value last shown
+  (the *baseline*). Combos emit ``picked`` only on a user's choice, never when the
+  pane sets them. So one edit is one undo step, and a refresh never writes.
+- **Esc belongs to the window**, except to cancel an edit in progress: an editor
+  whose text differs from its baseline takes Esc to restore it; otherwise it
+  lets Esc through so the main window can return focus to the table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import (
+    QFocusEvent,
+    QKeyEvent,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+
+
+def _is_escape(event: QEvent) -> bool:
+    return isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape and not event.modifiers()
+
+
+class CommitLineEdit(QLineEdit):
+    """A one-line editor that emits ``committed(text)`` on Enter / focus-out when the text changed."""
+
+    committed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._baseline = ""
+        self.editingFinished.connect(self._finish)
+
+    def baseline(self) -> str:
+        return self._baseline
+
+    def is_dirty(self) -> bool:
+        return self.text() != self._baseline
+
+    def set_value(self, value: str) -> None:
+        """Show ``value``; if the analyst is typing in this field, keep their text and only move the baseline."""
+        self._baseline = value
+        if not (self.hasFocus() and self.isModified()):
+            self.setText(value)
+            self.setModified(False)
+
+    def revert(self) -> None:
+        self.setText(self._baseline)
+        self.setModified(False)
+
+    def commit(self) -> None:
+        if self.is_dirty():
+            self.committed.emit(self.text())
+
+    def _finish(self) -> None:
+        self.commit()
+
+    def event(self, event: QEvent) -> bool:
+        # A window-level Esc shortcut would otherwise steal the key before keyPressEvent sees it.
+        if event.type() == QEvent.Type.ShortcutOverride and _is_escape(event) and self.is_dirty():
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if _is_escape(event):
+            if self.is_dirty():
+                self.revert()
+                event.accept()
+            else:
+                event.ignore()  # the main window takes focus back to the table
+            return
+        super().keyPressEvent(event)
+
+
+class CommitTextEdit(QPlainTextEdit):
+    """A multi-line editor that commits on focus-out and Ctrl+Enter (and on Enter when ``enter_commits``).
+
+    With ``enter_commits`` (claim text, which is one paragraph) Shift+Enter starts a new line; without it
+    (notes) Enter is a new line. Tab always moves focus: these sit in keyboard-driven forms.
+    """
+
+    committed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, *, enter_commits: bool = False) -> None:
+        super().__init__(parent)
+        self._baseline = ""
+        self._enter_commits = enter_commits
+        self.setTabChangesFocus(True)
+
+    def baseline(self) -> str:
+        return self._baseline
+
+    def is_dirty(self) -> bool:
+        return self.toPlainText() != self._baseline
+
+    def set_value(self, value: str) -> None:
+        self._baseline = value
+        if not (self.hasFocus() and self.is_dirty()):
+            self.setPlainText(value)
+
+    def revert(self) -> None:
+        self.setPlainText(self._baseline)
+
+    def commit(self) -> None:
+        if self.is_dirty():
+            self.committed.emit(self.toPlainText())
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and _is_escape(event) and self.is_dirty():
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if _is_escape(event):
+            if self.is_dirty():
+                self.revert()
+                event.accept()
+            else:
+                event.ignore()
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            mods = event.modifiers()
+            if mods & Qt.KeyboardModifier.ControlModifier or (
+                self._enter_commits and not mods & Qt.KeyboardModifier.ShiftModifier
+            ):
+                self.commit()
+                event.accept()
+                return
+            if self._enter_commits:  # Shift+Enter: a new line, not Qt's line separator U+2028
+                self.insertPlainText("\n")
+                event.accept()
+                return
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        # A popup (context menu, completer) taking focus is not the analyst leaving the field.
+        if event.reason() != Qt.FocusReason.PopupFocusReason:
+            self.commit()
+
+
+class ChoiceCombo(QComboBox):
+    """A combo of ``(label, value)`` choices that emits ``picked(value)`` only when the user changes it.
+
+    The wheel is ignored unless the combo has focus: scrolling the pane over a
+    combo must never change a grade (each change is a write).
+    """
+
+    picked = Signal(object)
+
+    def __init__(self, choices: Sequence[tuple[str, Any]] = (), parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(8)
+        self._baseline: Any = None
+        self.set_choices(choices)
+        self.activated.connect(self._activated)
+
+    def set_choices(self, choices: Sequence[tuple[str, Any]]) -> None:
+        blocked = self.blockSignals(True)
+        self.clear()
+        for label, value in choices:
+            self.addItem(label, value)
+        self.blockSignals(blocked)
+        self.set_value(self._baseline)
+
+    def value(self) -> Any:
+        return self.currentData()
+
+    def set_value(self, value: Any) -> None:
+        self._baseline = value
+        index = self.findData(value)
+        blocked = self.blockSignals(True)
+        self.setCurrentIndex(index if index >= 0 else -1)
+        self.blockSignals(blocked)
+
+    def _activated(self, index: int) -> None:
+        value = self.itemData(index)
+        if value != self._baseline:
+            self._baseline = value
+            self.picked.emit(value)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()
