@@ -5,7 +5,7 @@ loads another claim, ``changed`` reloads this one when a write touched it (or a
 claim its explanation quotes), and a deleted claim leaves an empty state.
 
 Every edit is one ``session.perform`` (one undo step) and only when the value
-really changed (see ``detail_widgets``). A refresh never overwrites a field the
+really changed (see ``field_editors``). A refresh never overwrites a field the
 analyst is typing in. The edits themselves live in ``detail_edits``.
 """
 
