@@ -1,0 +1,95 @@
+"""The tables a filter compiles against and the SQL building blocks: folding, LIKE patterns, FTS5 MATCH."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import SQLModel
+
+import desktop.core.schema  # noqa: F401  (registers the tables on SQLModel.metadata)
+from desktop.core.search.model import Term
+from desktop.core.sqlfunctions import FOLD_FUNCTION
+
+_TABLES = SQLModel.metadata.tables
+claim = _TABLES["claim"]
+source = _TABLES["source"]
+place = _TABLES["place"]
+place_alias = _TABLES["place_alias"]
+claim_place = _TABLES["claim_place"]
+# The FTS5 table made by migration 0002; the column named like the table is FTS5's
+# hidden column that MATCH is applied to (it searches every indexed column).
+claim_fts = sa.table("claim_fts", sa.column("rowid", sa.Integer), sa.column("claim_fts", sa.String))
+
+
+def _fold_sql(expression: ColumnElement[str]) -> ColumnElement[str]:
+    return getattr(sa.func, FOLD_FUNCTION)(expression, type_=sa.String)  # type: ignore[no-any-return]
+
+
+def _param(value: object, type_: sa.types.TypeEngine[Any] | None = None) -> ColumnElement[Any]:
+    # Anonymous bound parameter: never inlined, unique name per use.
+    return sa.bindparam(None, value, type_=type_ or sa.String(), unique=True)
+
+
+def _alias_values(json_column: ColumnElement[object], dialect_name: str) -> sa.TableValuedAlias:
+    """The elements of a JSON list column as a table with one ``value`` column.
+
+    A damaged (non-list) value yields no rows instead of failing the whole query.
+    """
+    if dialect_name == "sqlite":
+        safe = sa.case((sa.func.json_valid(json_column) == 1, json_column), else_=sa.literal("[]"))
+        return sa.func.json_each(safe).table_valued("value")
+    safe = sa.case((sa.func.json_typeof(json_column) == "array", json_column), else_=sa.cast(sa.literal("[]"), sa.JSON))
+    return sa.func.json_array_elements_text(safe).table_valued("value")
+
+
+def _escape_like(value: str) -> str:
+    # Every LIKE here escapes with a backslash: user text matches literally, "%" and "_" included.
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _like_contains(value: str) -> ColumnElement[object]:
+    return _param(f"%{_escape_like(value)}%")
+
+
+def _like_prefix(value: str) -> ColumnElement[object]:
+    return _param(f"{_escape_like(value)}%")
+
+
+def _source_name_matches(pattern: ColumnElement[object], dialect_name: str) -> ColumnElement[bool]:
+    aliases = _alias_values(source.c.aliases, dialect_name)
+    alias_match = sa.exists(
+        sa.select(1).select_from(aliases).where(_fold_sql(aliases.c.value).like(pattern, escape="\\"))
+    )
+    return sa.or_(_fold_sql(source.c.name).like(pattern, escape="\\"), alias_match)
+
+
+def _name_condition(column: ColumnElement[str], value: str) -> ColumnElement[bool]:
+    """Exact folded name, or a prefix when the value ends with ``*``."""
+    if value.endswith("*"):
+        return column.like(_like_prefix(value.rstrip("*")), escape="\\")
+    return column == _param(value)
+
+
+def _fts_phrase(term: Term) -> str:
+    # FTS5 string syntax: a double-quoted string is a phrase, "" is a literal quote.
+    # Nothing the user typed can reach MATCH outside such a string.
+    quoted = '"' + term.folded.replace('"', '""') + '"'
+    return quoted + "*" if term.prefix else quoted
+
+
+def fts_match(terms: Sequence[Term]) -> tuple[str | None, str | None]:
+    """The FTS5 MATCH strings for the positive terms (ANDed) and the negated ones (ORed)."""
+    positive = [_fts_phrase(term) for term in terms if not term.negated]
+    negative = [_fts_phrase(term) for term in terms if term.negated]
+    return (" AND ".join(positive) or None, " OR ".join(negative) or None)
+
+
+def _fts_ids(match: str) -> sa.Select[tuple[int]]:
+    return sa.select(claim_fts.c.rowid).where(claim_fts.c.claim_fts.op("MATCH")(_param(match)))
+
+
+def _fts_count(match: str) -> sa.Select[Any]:
+    return sa.select(sa.func.count()).select_from(claim_fts).where(claim_fts.c.claim_fts.op("MATCH")(_param(match)))
