@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
+from sqlalchemy.engine import Engine
 
 from desktop.core.errors import UserError
 from desktop.core.store import Change, Result, Store
@@ -73,7 +74,7 @@ class WorkspaceSession(QObject):
         return self.workspace.store
 
     @property
-    def engine(self):  # type: ignore[no-untyped-def]
+    def engine(self) -> Engine:
         return self.workspace.engine
 
     # --- writes -------------------------------------------------------------------------------

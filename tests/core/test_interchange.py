@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+from desktop.core import corroboration
 from desktop.core.errors import UserError
 from desktop.core.interchange import (
     ImportErrors,
@@ -675,7 +676,7 @@ def test_import_into_a_workspace_rederives_only_the_touched_neighbourhood(
     import_json(workspace.engine, linked, analyst="tester")
     with workspace.engine.connect() as connection:
         ids = dict(connection.execute(text("SELECT ext_id, id FROM claim")).all())
-        expected = status.neighbourhood(status.SqlGraph(connection), {ids["oldc0"]})
+        expected = corroboration.neighbourhood(status.SqlGraph(connection), {ids["oldc0"]})
         assert status.stale_claims(connection) == []
     assert derived == [expected] and {ids["oldc0"], ids["n2"]} <= expected and len(expected) < len(ids)
 
@@ -699,7 +700,8 @@ def test_the_import_graph_answers_as_the_store_graph(workspace: Workspace) -> No
             source = store.source_of(claim)
             assert bulk_graph.source_side_group(source) == store.source_side_group(source)
         some = set(claims[:5])
-        assert bulk._neighbourhood(bulk._WorkspaceGraph(connection), some) == status.neighbourhood(store, some)
+        batched = corroboration.neighbourhood(bulk._WorkspaceGraph(connection), some)
+        assert batched == corroboration.neighbourhood(store, some)
 
 
 @pytest.mark.postgres

@@ -81,6 +81,8 @@ from desktop.core.corroboration.affected import (
     affected_by_claim_removal,
     affected_by_link_change,
     affected_by_source_change,
+    clusters,
+    neighbourhood,
 )
 from desktop.core.corroboration.derivation import (
     cluster_of,
@@ -128,6 +130,8 @@ __all__ = [
     "affected_by_claim_removal",
     "affected_by_link_change",
     "affected_by_source_change",
+    "clusters",
+    "neighbourhood",
     "cluster_of",
     "derive",
     "derive_all",

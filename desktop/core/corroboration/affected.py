@@ -2,10 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from desktop.core.corroboration.gc_pause import _without_gc
 from desktop.core.corroboration.graph import Graph, IndexedGraph
 from desktop.core.corroboration.records import EVIDENCE_RELATIONS
 from desktop.core.corroboration.resolver import _Resolver
+
+
+@_without_gc
+def clusters(graph: Graph, claims: Iterable[int]) -> set[int]:
+    """Every claim connected to one of ``claims`` by ``repeats`` links, either way (``claims`` included)."""
+    resolver = _Resolver(graph)
+    claims = list(claims)
+    resolver.resolve(claims)
+    result: set[int] = set()
+    for claim in claims:
+        result |= resolver.clusters[claim].members
+    return result
+
+
+@_without_gc
+def neighbourhood(graph: Graph, claims: Iterable[int]) -> set[int]:
+    """The clusters of ``claims`` plus every cluster linked by evidence to one of their members.
+
+    What a change to those claims' clusters (their membership, origins or sources) can affect;
+    batched level by level when ``graph`` supports ``prefetch``.
+    """
+    return _Resolver(graph).neighbourhood(claims)
 
 
 @_without_gc

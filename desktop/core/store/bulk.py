@@ -27,7 +27,7 @@ hundred thousand claims cannot. Here, inside ONE write transaction
    of the values, and per-field rows would multiply the cost of a large import;
 6. when imported links touch claims that were already there, those claims'
    neighbourhood (their clusters and the clusters linked to them by evidence,
-   as ``status.neighbourhood`` says) is re-derived over the workspace, read a
+   as ``corroboration.neighbourhood`` says) is re-derived over the workspace, read a
    batch of claims at a time (``_WorkspaceGraph``); nothing else can have
    changed (see ``_derive_new_claims``). Measured into the 1M-claim bench
    workspace: 1k claims each linked to an existing one, 1.3 s in all; 10k,
@@ -60,7 +60,7 @@ from sqlalchemy.engine import Connection, Engine
 from desktop.core import corroboration
 from desktop.core.db import write_connection
 from desktop.core.store import status
-from desktop.core.store.bulk_derive import _derive_new_claims, _neighbourhood, _WorkspaceGraph
+from desktop.core.store.bulk_derive import _derive_new_claims, _WorkspaceGraph
 from desktop.core.store.bulk_fts import insert_trigger_suspended
 from desktop.core.store.bulk_keys import Wanted, WorkspaceKeys
 from desktop.core.store.bulk_write import _insert_audit, _insert_entities, bulk_insert
@@ -234,5 +234,5 @@ def write_rows(
         # Links into claims that were already there: re-derive their neighbourhood over the whole
         # workspace, now written (new claims in it included: their first derivation saw only the document).
         graph = _WorkspaceGraph(connection)
-        status.write_derived(connection, corroboration.derive_many(graph, _neighbourhood(graph, touched)))
+        status.write_derived(connection, corroboration.derive_many(graph, corroboration.neighbourhood(graph, touched)))
     return counts

@@ -58,29 +58,6 @@ def _derive_new_claims(
     return derived, touched
 
 
-def _neighbourhood(graph: _WorkspaceGraph, claims: Collection[int]) -> set[int]:
-    """``status.neighbourhood``, a level of every search at a time (one batch of queries per level)."""
-    core = _clusters(graph, claims)
-    graph.prefetch(core)
-    return core | _clusters(graph, {ref.other for m in core for ref in graph.evidence_links(m)} - core)
-
-
-def _clusters(graph: _WorkspaceGraph, claims: Collection[int]) -> set[int]:
-    """The claims connected to ``claims`` by ``repeats`` links, either way, transitively (theirs included)."""
-    found = set(claims)
-    frontier = list(found)
-    while frontier:
-        graph.prefetch(frontier)
-        following = []
-        for claim in frontier:
-            for other in (*graph.repeats_of(claim), *graph.repeated_by(claim)):
-                if other not in found:
-                    found.add(other)
-                    following.append(other)
-        frontier = following
-    return found
-
-
 class _WorkspaceGraph:
     """``corroboration.Graph`` over the workspace that reads claims a batch at a time (``Prefetching``).
 

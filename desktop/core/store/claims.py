@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, insert, text
 from sqlmodel import SQLModel
 
-from desktop.core import validate
+from desktop.core import corroboration, validate
 from desktop.core.db import table_of
 from desktop.core.errors import NotFound
 from desktop.core.schema import Claim, ClaimPlace, Link, OutreachClaim, Report, Source
@@ -83,7 +83,7 @@ class ClaimWrites(StoreBase):
             if problem := validate.event_order_problem(start, end):
                 raise InvalidValue(f"claim {problem}")
             graph = status.SqlGraph(tx.connection)
-            before = status.neighbourhood(graph, {ident}) if "source_id" in changes else set()
+            before = corroboration.neighbourhood(graph, {ident}) if "source_id" in changes else set()
             old = self._apply(tx, row, "claim", changes)
             if "claimed" in old:
                 row.sort_date = row.claimed or row.recorded.date()
@@ -95,7 +95,7 @@ class ClaimWrites(StoreBase):
                     old["places"] = previous
             if _STATUS_FIELDS & old.keys():
                 tx.session.flush()
-                tx.status_dirty |= before | status.neighbourhood(status.SqlGraph(tx.connection), {ident})
+                tx.status_dirty |= before | corroboration.neighbourhood(status.SqlGraph(tx.connection), {ident})
             tx.change.claims.add(ident)
         return Result(tx.change, partial(ClaimWrites.update_claim, ident=ident, **old), _describe_edit(old))
 
@@ -119,7 +119,7 @@ class ClaimWrites(StoreBase):
             }
             for link in snapshot["links"]:
                 link["recorded"] = status._aware(link["recorded"])
-            affected = status.neighbourhood(status.SqlGraph(tx.connection), {ident}) - {ident}
+            affected = corroboration.neighbourhood(status.SqlGraph(tx.connection), {ident}) - {ident}
             tx.audit_fields("claim", row.ext_id, "delete", self._audited_values(row))
             others = {link["from_id"] for link in snapshot["links"]} | {link["to_id"] for link in snapshot["links"]}
             ext = self._ext_ids(tx, others)
@@ -150,7 +150,7 @@ class ClaimWrites(StoreBase):
                 if snapshot[key]:
                     tx.connection.execute(insert(table_of(model)), snapshot[key])
             tx.audit_fields("claim", row.ext_id, "create", self._audited_values(row))
-            tx.status_dirty |= status.neighbourhood(status.SqlGraph(tx.connection), {ident})
+            tx.status_dirty |= corroboration.neighbourhood(status.SqlGraph(tx.connection), {ident})
             tx.change.added_claims.add(ident)
             tx.change.claims.add(ident)
             tx.change.links = bool(snapshot["links"])

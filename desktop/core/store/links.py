@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import insert, text
 from sqlalchemy.engine import Connection
 
-from desktop.core import validate
+from desktop.core import corroboration, validate
 from desktop.core.db import table_of
 from desktop.core.errors import NotFound, Refused
 from desktop.core.schema import Link
@@ -51,8 +51,9 @@ class LinkWrites(StoreBase):
             if previous is not None and new is not None and all(previous[k] == new[k] for k in new):
                 return Result(tx.change, partial(LinkWrites._replace_pair, a=a, b=b, new=previous, description=""), "")
             touches_repeats = "repeats" in {(previous or {}).get("relation"), (new or {}).get("relation")}
-            graph = status.SqlGraph(tx.connection)
-            before = status.neighbourhood(graph, {a, b}) if touches_repeats else status.clusters(graph, {a, b})
+            # A repeats link moves origins, which every evidence neighbour judges independence by.
+            reach = corroboration.neighbourhood if touches_repeats else corroboration.clusters
+            before = reach(status.SqlGraph(tx.connection), {a, b})
             if previous is not None:
                 tx.connection.execute(text("DELETE FROM link WHERE id = :i"), {"i": previous["id"]})
                 key = f"{ext[previous['from_id']]}->{ext[previous['to_id']]}"
@@ -64,9 +65,7 @@ class LinkWrites(StoreBase):
                 tx.connection.execute(insert(table_of(Link)).values(row))
                 key = f"{ext[new['from_id']]}->{ext[new['to_id']]}"
                 tx.audit_fields("link", key, "create", {k: row[k] for k in _LINK_COLUMNS[3:] if k in row})
-            graph = status.SqlGraph(tx.connection)
-            after = status.neighbourhood(graph, {a, b}) if touches_repeats else status.clusters(graph, {a, b})
-            tx.status_dirty |= before | after
+            tx.status_dirty |= before | reach(status.SqlGraph(tx.connection), {a, b})
             tx.change.links = True
             tx.change.claims |= {a, b}
         undo = partial(LinkWrites._replace_pair, a=a, b=b, new=previous, description=f"undo {description}")

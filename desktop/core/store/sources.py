@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, text
 from sqlmodel import col, select
 
-from desktop.core import validate
+from desktop.core import corroboration, validate
 from desktop.core.errors import Refused
 from desktop.core.schema import Claim, Report, Source
 from desktop.core.store import status
@@ -96,7 +96,7 @@ class SourceWrites(StoreBase):
     @staticmethod
     def _source_neighbourhood(tx: Tx, source: int) -> set[int]:
         claims = [r[0] for r in tx.connection.execute(text("SELECT id FROM claim WHERE source_id = :s"), {"s": source})]
-        return status.neighbourhood(status.SqlGraph(tx.connection), claims)
+        return corroboration.neighbourhood(status.SqlGraph(tx.connection), claims)
 
     # --- reports ------------------------------------------------------------------------------
 

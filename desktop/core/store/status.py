@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import bindparam, text
@@ -36,24 +35,22 @@ class SqlGraph:
 
     def __init__(self, connection: Connection) -> None:
         self._c = connection
-        # Per-instance caches shadow the methods below; mypy refuses assigning to a method.
-        self.source_of = lru_cache(maxsize=None)(self._source_of)  # type: ignore[method-assign]
-        self.source_side_group = lru_cache(maxsize=None)(self._source_side_group)  # type: ignore[method-assign]
+        # A derivation asks for the same claim's source and the same source's labels many times.
+        self._sources: dict[int, int] = {}
+        self._labels: dict[int, tuple[str, str]] = {}
 
-    def _source_of(self, claim: int) -> int:
-        value = self._c.execute(text("SELECT source_id FROM claim WHERE id = :c"), {"c": claim}).scalar()
-        assert value is not None, f"claim {claim} vanished"
-        return int(value)
-
-    def source_of(self, claim: int) -> int:  # replaced by the cached version in __init__
-        return self._source_of(claim)
-
-    def _source_side_group(self, source: int) -> tuple[str, str]:
-        row = self._c.execute(text("SELECT side, group_label FROM source WHERE id = :s"), {"s": source}).one()
-        return (row[0] or "", row[1] or "")
+    def source_of(self, claim: int) -> int:
+        if claim not in self._sources:
+            value = self._c.execute(text("SELECT source_id FROM claim WHERE id = :c"), {"c": claim}).scalar()
+            assert value is not None, f"claim {claim} vanished"
+            self._sources[claim] = int(value)
+        return self._sources[claim]
 
     def source_side_group(self, source: int) -> tuple[str, str]:
-        return self._source_side_group(source)
+        if source not in self._labels:
+            row = self._c.execute(text("SELECT side, group_label FROM source WHERE id = :s"), {"s": source}).one()
+            self._labels[source] = (row[0] or "", row[1] or "")
+        return self._labels[source]
 
     def repeats_of(self, claim: int) -> Iterable[int]:
         rows = self._c.execute(text("SELECT to_id FROM link WHERE from_id = :c AND relation = 'repeats'"), {"c": claim})
@@ -73,28 +70,6 @@ class SqlGraph:
             return set()
         query = text("SELECT id FROM claim WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
         return {r[0] for r in self._c.execute(query, {"ids": ids})}
-
-
-def neighbourhood(graph: corroboration.Graph, claims: Iterable[int]) -> set[int]:
-    """The clusters of ``claims`` plus every cluster linked by evidence to one of their members."""
-    clusters: set[int] = set()
-    for claim in claims:
-        if claim not in clusters:
-            clusters |= corroboration.cluster_of(graph, claim)
-    result = set(clusters)
-    for member in clusters:
-        for ref in graph.evidence_links(member):
-            if ref.other not in result:
-                result |= corroboration.cluster_of(graph, ref.other)
-    return result
-
-
-def clusters(graph: corroboration.Graph, claims: Iterable[int]) -> set[int]:
-    result: set[int] = set()
-    for claim in claims:
-        if claim not in result:
-            result |= corroboration.cluster_of(graph, claim)
-    return result
 
 
 def refresh(connection: Connection, claims: set[int]) -> set[int]:
