@@ -28,8 +28,8 @@ class Crosscheck:
 
     def open(self) -> None:
         from desktop.core.workspace import open_workspace
-        from desktop.ui.claim_table import ClaimTable
         from desktop.ui.session import WorkspaceSession
+        from desktop.ui.table.view import ClaimTable
 
         self.workspace = open_workspace(self.plan["db"], analyst="bench")
         self.session = WorkspaceSession(self.workspace)

@@ -44,8 +44,8 @@ def _crosscheck(db: str) -> object:
 
     workspace = open_workspace(db, analyst="bench")
     _mark("workspace_open")
-    from desktop.ui.main_window import MainWindow
     from desktop.ui.session import WorkspaceSession
+    from desktop.ui.window.main_window import MainWindow
 
     _mark("imported_window")
     session = WorkspaceSession(workspace)

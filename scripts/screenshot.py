@@ -65,8 +65,8 @@ def render(output: Path, *, dark: bool) -> Path:
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(Path(folder) / "settings"))
         from desktop.core.interchange import import_json
         from desktop.core.workspace import SAMPLE_WORKSPACE, open_workspace
-        from desktop.ui.main_window import MainWindow
         from desktop.ui.session import WorkspaceSession
+        from desktop.ui.window.main_window import MainWindow
 
         workspace = open_workspace(str(Path(folder) / "bakhmut-2022-12.sqlite"), analyst="analyst")
         import_json(workspace.engine, SAMPLE_WORKSPACE.read_bytes(), analyst="sample")

@@ -17,7 +17,7 @@ from types import TracebackType
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from desktop.ui.window_settings import APPLICATION, ORGANISATION
+from desktop.ui.window.settings import APPLICATION, ORGANISATION
 
 
 def _application() -> QApplication:
@@ -84,8 +84,8 @@ def run(location: str | None) -> int:
         QMessageBox.critical(None, "Crosscheck", f"Cannot open the workspace:\n\n{error}")
         return 1
 
-    from desktop.ui.main_window import MainWindow
     from desktop.ui.session import WorkspaceSession
+    from desktop.ui.window.main_window import MainWindow
 
     session = WorkspaceSession(workspace)
     window = MainWindow(session)

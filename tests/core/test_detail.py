@@ -1,4 +1,4 @@
-"""The detail pane's reads (``desktop.core.detail``): one claim in full, explained; the picker lists."""
+"""The detail pane's reads (``desktop.core.read.detail``): one claim in full, explained; the picker lists."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.engine import Connection
 
-from desktop.core import detail
+from desktop.core.read import detail
 from desktop.core.workspace import Workspace
 from tests.core._detail_workspace import HOSTILE_TEXT, build
 

@@ -19,8 +19,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-from desktop.core import paging
-from desktop.core.paging import View
+from desktop.core.read import paging
+from desktop.core.read.paging import View
 from desktop.core.schema import Claim
 from desktop.core.vocab import STATUSES
 from desktop.core.workspace import Workspace, open_workspace

@@ -16,10 +16,10 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.core.workspace import Workspace
-from desktop.ui.cheatsheet import CheatSheet
-from desktop.ui.key_hints import VERDICT_HINT
-from desktop.ui.main_window import MainWindow
+from desktop.ui.commands.cheatsheet import CheatSheet
+from desktop.ui.commands.key_hints import VERDICT_HINT
 from desktop.ui.session import WorkspaceSession
+from desktop.ui.window.main_window import MainWindow
 from tests.ui.window_fixtures import (  # noqa: F401  (fixtures)
     OFFSCREEN_NOISE,
     open_window_fixture,

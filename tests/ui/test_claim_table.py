@@ -14,16 +14,16 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import event
 
-from desktop.core import paging
+from desktop.core.read import paging
 from desktop.core.store import Change
 from desktop.core.vocab import STATUSES
 from desktop.core.workspace import Workspace
-from desktop.ui import claim_model as cm
-from desktop.ui import status_style as st
-from desktop.ui.claim_model import ClaimIdRole, ClaimTableModel
-from desktop.ui.claim_table import ClaimTable
-from desktop.ui.filter_bar import FilterBar
 from desktop.ui.session import WorkspaceSession
+from desktop.ui.table import model as cm
+from desktop.ui.table import status_style as st
+from desktop.ui.table.filter_bar import FilterBar
+from desktop.ui.table.model import ClaimIdRole, ClaimTableModel
+from desktop.ui.table.view import ClaimTable
 
 
 def ids_of(sample_ids: dict[str, int], *names: str) -> list[int]:
@@ -397,7 +397,7 @@ def test_the_rows_look_exactly_as_qt_paints_them_cell_by_cell(
     """The table's own row painting against QTableView's, cell by cell through the delegate: pixel for pixel."""
     from PySide6.QtWidgets import QTableView
 
-    from desktop.ui.claim_paint import ClaimDelegate
+    from desktop.ui.table.paint import ClaimDelegate
 
     undated, disputed = ids_of(sample_ids, "isw-strategic-gains", "breach")  # the first has no place either
     assert session.perform(lambda s: s.update_claim(undated, claimed=None), "no date")

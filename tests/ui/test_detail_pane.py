@@ -13,12 +13,12 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
-from desktop.core.detail import PICK_LIMIT
-from desktop.core.pickers import read_reports
-from desktop.ui.detail_pane import DELETED, NO_CLAIM, DetailPane
-from desktop.ui.detail_status import status_text
-from desktop.ui.detail_widgets import open_web_url
+from desktop.core.read.detail import PICK_LIMIT
+from desktop.core.read.pickers import read_reports
+from desktop.ui.detail.pane import DELETED, NO_CLAIM, DetailPane
+from desktop.ui.detail.status_block import status_text
 from desktop.ui.session import WorkspaceSession
+from desktop.ui.widgets.basics import open_web_url
 from tests.core._detail_workspace import HOSTILE_TEXT, build
 from tests.ui.window_fixtures import OFFSCREEN_NOISE
 

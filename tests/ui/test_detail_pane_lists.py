@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
-from desktop.ui import detail_edits
-from desktop.ui.detail_pane import DetailPane
+from desktop.ui.detail import edits as detail_edits
+from desktop.ui.detail.pane import DetailPane
 from desktop.ui.dialogs.outreach import OutreachDialog
 from desktop.ui.session import WorkspaceSession
 from tests.core._detail_workspace import build

@@ -7,11 +7,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from pytestqt.qtbot import QtBot
 
-from desktop.ui.cheatsheet import CheatSheet, cheatsheet_text, filter_help
-from desktop.ui.keymap import BY_NAME, CATEGORIES, KEYMAP, KeyAction
-from desktop.ui.main_window import MainWindow
-from desktop.ui.palette import Command, rank
-from desktop.ui.window_menus import menu_names
+from desktop.ui.commands.cheatsheet import CheatSheet, cheatsheet_text, filter_help
+from desktop.ui.commands.keymap import BY_NAME, CATEGORIES, KEYMAP, KeyAction
+from desktop.ui.commands.palette import Command, rank
+from desktop.ui.window.main_window import MainWindow
+from desktop.ui.window.menus import menu_names
 from tests.ui.window_fixtures import (  # noqa: F401  (fixtures)
     OFFSCREEN_NOISE,
     open_window_fixture,

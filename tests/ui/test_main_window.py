@@ -10,9 +10,9 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop.core.workspace import Workspace
-from desktop.ui.main_window import MainWindow
 from desktop.ui.session import WorkspaceSession
-from desktop.ui.status_bar import ERROR_PREFIX
+from desktop.ui.window.main_window import MainWindow
+from desktop.ui.window.status_bar import ERROR_PREFIX
 from tests.ui.window_fixtures import (  # noqa: F401  (fixtures)
     OFFSCREEN_NOISE,
     open_window_fixture,

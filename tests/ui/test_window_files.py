@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.core.workspace import open_workspace
 from desktop.ui import app as app_module
-from desktop.ui.main_window import MainWindow
+from desktop.ui.window.main_window import MainWindow
 from tests.ui.window_fixtures import (  # noqa: F401  (fixtures)
     OFFSCREEN_NOISE,
     open_window_fixture,
@@ -53,7 +53,7 @@ def test_export_json_and_csv_by_extension_and_by_filter(
     qtbot.keyClick(window.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     document = json.loads((tmp_path / "out.json").read_bytes())
     assert document["format"] == "crosscheck-workspace" and len(document["claims"]) == 20
-    from desktop.ui.file_commands import _CSV_FILTER
+    from desktop.ui.commands.files import _CSV_FILTER
 
     _save_as(monkeypatch, tmp_path / "claims", _CSV_FILTER)  # no extension: the chosen type decides
     qtbot.keyClick(window.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)

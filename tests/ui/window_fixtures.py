@@ -19,8 +19,8 @@ from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
 from desktop.core.workspace import Workspace
-from desktop.ui.main_window import MainWindow
 from desktop.ui.session import WorkspaceSession
+from desktop.ui.window.main_window import MainWindow
 
 #: The offscreen platform plugin warns that it cannot do what a real window system does (size hints
 #: for a shown top-level, raise, keyboard grab for a popup). Those are not the app's warnings.

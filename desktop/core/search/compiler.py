@@ -14,7 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from desktop.core import (
     search as _package,  # the thresholds are read from the package at call time (tests patch them there)
 )
-from desktop.core.paging import CountedWhere
+from desktop.core.read.paging import CountedWhere
 from desktop.core.search.conditions import _SOURCE_FIELDS, _all_of, _any_of, _Cond, _likely, _not
 from desktop.core.search.model import FieldTerm, FilterResult, ParsedFilter, Term
 from desktop.core.search.parsing import _tokens, parse

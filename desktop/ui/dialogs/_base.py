@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.store import Result, Store
-from desktop.ui.detail_widgets import problem_label, show_problem
 from desktop.ui.session import WorkspaceSession
+from desktop.ui.widgets.basics import problem_label, show_problem
 
 
 class DialogTextEdit(QPlainTextEdit):

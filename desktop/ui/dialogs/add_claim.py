@@ -13,22 +13,22 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from desktop.core.detail import PlaceInfo, read_places
+from desktop.core.read.detail import PlaceInfo, read_places
 from desktop.core.text import one_line
-from desktop.ui.detail_lists import PlaceList
-from desktop.ui.detail_widgets import (
+from desktop.ui.dialogs._base import DialogTextEdit, FormDialog, perform_inline
+from desktop.ui.dialogs.place_picker import PlacePickerDialog
+from desktop.ui.dialogs.source_dialog import SourceDialog
+from desktop.ui.session import WorkspaceSession
+from desktop.ui.widgets.basics import (
     CREDIBILITY_CHOICES,
     KIND_CHOICES,
     format_date,
     parse_date,
     plain_label,
 )
-from desktop.ui.dialogs._base import DialogTextEdit, FormDialog, perform_inline
-from desktop.ui.dialogs.place_picker import PlacePickerDialog
-from desktop.ui.dialogs.source_dialog import SourceDialog
-from desktop.ui.field_editors import ChoiceCombo
-from desktop.ui.session import WorkspaceSession
-from desktop.ui.workspace_pickers import report_picker, source_picker
+from desktop.ui.widgets.field_editors import ChoiceCombo
+from desktop.ui.widgets.lists import PlaceList
+from desktop.ui.widgets.workspace_pickers import report_picker, source_picker
 
 
 class AddClaimDialog(FormDialog):

@@ -14,12 +14,12 @@ from typing import Any
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from desktop.core import vocab
-from desktop.core.detail import OutreachInfo, claim_summary, outreach_info
+from desktop.core.read.detail import OutreachInfo, claim_summary, outreach_info
 from desktop.core.text import one_line
-from desktop.ui.detail_widgets import format_date, parse_date, plain_label
 from desktop.ui.dialogs._base import DialogTextEdit, FormDialog, perform_inline
-from desktop.ui.field_editors import ChoiceCombo
 from desktop.ui.session import WorkspaceSession
+from desktop.ui.widgets.basics import format_date, parse_date, plain_label
+from desktop.ui.widgets.field_editors import ChoiceCombo
 
 STATUS_CHOICES = [(status, status) for status in vocab.OUTREACH_STATUSES]
 

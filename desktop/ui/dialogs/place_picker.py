@@ -15,11 +15,11 @@ from collections.abc import Collection
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QWidget
 
-from desktop.core.detail import PICK_LIMIT, search_places
-from desktop.ui.detail_widgets import parse_labels, plain_label
+from desktop.core.read.detail import PICK_LIMIT, search_places
 from desktop.ui.dialogs._base import FormDialog, perform_inline
-from desktop.ui.search_picker import SearchField
 from desktop.ui.session import WorkspaceSession
+from desktop.ui.widgets.basics import parse_labels, plain_label
+from desktop.ui.widgets.search_picker import SearchField
 
 _ROLE = Qt.ItemDataRole.UserRole
 

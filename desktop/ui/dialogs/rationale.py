@@ -14,8 +14,8 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from desktop.core import validate
-from desktop.ui.detail_widgets import plain_label
 from desktop.ui.dialogs._base import FormDialog
+from desktop.ui.widgets.basics import plain_label
 
 #: The relation as a verb between two claims.
 RELATION_VERBS: Final = {

@@ -13,11 +13,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
 from desktop.core import vocab
-from desktop.core.detail import SourceInfo, side_and_group_labels, source_info
-from desktop.ui.detail_widgets import parse_labels, plain_label
+from desktop.core.read.detail import SourceInfo, side_and_group_labels, source_info
 from desktop.ui.dialogs._base import DialogTextEdit, FormDialog, perform_inline
-from desktop.ui.field_editors import ChoiceCombo
 from desktop.ui.session import WorkspaceSession
+from desktop.ui.widgets.basics import parse_labels, plain_label
+from desktop.ui.widgets.field_editors import ChoiceCombo
 
 RELIABILITY_CHOICES = [(f"{code} — {label}", code) for code, label in vocab.RELIABILITY.items()]
 KIND_CHOICES = [(kind, kind) for kind in vocab.SOURCE_KINDS]

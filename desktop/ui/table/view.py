@@ -31,10 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.ui import claim_model as cm
-from desktop.ui.claim_model import ClaimTableModel
-from desktop.ui.claim_paint import CHIP_PAD, PADDING, CellPainter, ClaimDelegate
 from desktop.ui.session import WorkspaceSession
+from desktop.ui.table import model as cm
+from desktop.ui.table.model import ClaimTableModel
+from desktop.ui.table.paint import CHIP_PAD, PADDING, CellPainter, ClaimDelegate
 
 _SELECTED = QStyle.StateFlag.State_Selected
 _HAS_FOCUS = QStyle.StateFlag.State_HasFocus

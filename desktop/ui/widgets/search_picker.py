@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.detail import PICK_LIMIT
+from desktop.core.read.detail import PICK_LIMIT
 from desktop.core.text import one_line
-from desktop.ui.detail_widgets import plain_label, plain_tooltip
+from desktop.ui.widgets.basics import plain_label, plain_tooltip
 
 # --- searching pickers --------------------------------------------------------------------------
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from desktop.core.detail import report_info, search_reports, search_sources, source_info
-from desktop.ui.search_picker import Pick, SearchPicker
+from desktop.core.read.detail import report_info, search_reports, search_sources, source_info
+from desktop.ui.widgets.search_picker import Pick, SearchPicker
 
 if TYPE_CHECKING:
     from desktop.ui.session import WorkspaceSession

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.ui.keymap import CATEGORIES, KEYMAP, KeyAction, keys_text
+from desktop.ui.commands.keymap import CATEGORIES, KEYMAP, KeyAction, keys_text
 
 _CONTEXT_NOTE = {
     "table": "while the claim table has focus",

@@ -3,7 +3,7 @@
 The model holds the number of rows and a small LRU cache of 256-row blocks, never
 the claims themselves, so memory stays flat from fifty claims to a million. A
 block is fetched by keyset from its cached neighbour when scrolling, or by an
-ids-only OFFSET jump when the scroll bar is dragged (``desktop.core.paging``).
+ids-only OFFSET jump when the scroll bar is dragged (``desktop.core.read.paging``).
 After a reset only the first screenful of block 0 is fetched (``FIRST_FETCH``);
 the rest of the block follows when a row past it is asked for.
 
@@ -16,7 +16,7 @@ claims added or removed, or an edit that moves a row in the current order, reset
 the model, and the table puts the selection back on the same claim.
 
 Every status reads without colour: a glyph of its own shape plus its name
-(``desktop.ui.status_style``); the analyst's verdict comes first when set.
+(``desktop.ui.table.status_style``); the analyst's verdict comes first when set.
 """
 
 from __future__ import annotations
@@ -33,11 +33,12 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.elements import ColumnElement, TextClause
 
-from desktop.core import paging, vocab
-from desktop.core.paging import ClaimRow, View
+from desktop.core import vocab
+from desktop.core.read import paging
+from desktop.core.read.paging import ClaimRow, View
 from desktop.core.store import Change
 from desktop.ui.session import WorkspaceSession
-from desktop.ui.status_style import status_label, status_tooltip
+from desktop.ui.table.status_style import status_label, status_tooltip
 
 ClaimIdRole: Final = Qt.ItemDataRole.UserRole + 1  # int: the claim's id
 ClaimRowRole: Final = Qt.ItemDataRole.UserRole + 2  # paging.ClaimRow: the whole cached row, for the delegate

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 from rapidfuzz import fuzz
 
-from desktop.ui.keymap import KeyAction, keys_text
+from desktop.ui.commands.keymap import KeyAction, keys_text
 
 _THRESHOLD = 70.0
 

@@ -16,13 +16,13 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QWidget
 from sqlalchemy import text
 
-from desktop.core.detail import claim_summary
 from desktop.core.errors import UserError
+from desktop.core.read.detail import claim_summary
 from desktop.core.text import one_line
 from desktop.core.vocab import CREDIBILITY, RELATIONS, VERDICTS
 
 if TYPE_CHECKING:
-    from desktop.ui.main_window import MainWindow
+    from desktop.ui.window.main_window import MainWindow
 
 _FIELD_KEYS = {
     "claim.edit_text": "text",

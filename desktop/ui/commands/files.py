@@ -19,10 +19,10 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
 from sqlalchemy.exc import DBAPIError
 
 from desktop.core.errors import UserError
-from desktop.ui.window_settings import FOLDER, app_settings, read_text
+from desktop.ui.window.settings import FOLDER, app_settings, read_text
 
 if TYPE_CHECKING:
-    from desktop.ui.main_window import MainWindow
+    from desktop.ui.window.main_window import MainWindow
 
 _WORKSPACE_FILTER = "Crosscheck workspace (*.sqlite *.sqlite3 *.db);;All files (*)"
 _JSON_FILTER = "Crosscheck JSON (*.json)"

@@ -2,7 +2,7 @@
 
 The window composes; it owns no data. The table and the detail pane follow the
 session by themselves; the window turns keys into commands (``keymap`` →
-``actions`` → ``review_commands`` / ``file_commands``), keeps the focus on the
+``commands.actions`` → ``commands.review`` / ``commands.files``), keeps the focus on the
 table after every command, shows the pinned claim and every message in the
 status bar, and remembers its layout and last filter in QSettings.
 """
@@ -16,23 +16,23 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
-from desktop.core.detail import claim_summary
 from desktop.core.errors import UserError
+from desktop.core.read.detail import claim_summary
 from desktop.core.store import Change
-from desktop.ui import window_settings as ws
-from desktop.ui.actions import WindowActions
-from desktop.ui.cheatsheet import CheatSheet
-from desktop.ui.claim_table import ClaimTable
-from desktop.ui.detail_pane import DetailPane
-from desktop.ui.file_commands import FileCommands
-from desktop.ui.filter_bar import FilterBar
-from desktop.ui.key_hints import TableKeyHints
-from desktop.ui.keymap import BY_NAME, KEYMAP
-from desktop.ui.palette import Command, CommandPalette
-from desktop.ui.review_commands import ReviewCommands
+from desktop.ui.commands.actions import WindowActions
+from desktop.ui.commands.cheatsheet import CheatSheet
+from desktop.ui.commands.files import FileCommands
+from desktop.ui.commands.key_hints import TableKeyHints
+from desktop.ui.commands.keymap import BY_NAME, KEYMAP
+from desktop.ui.commands.palette import Command, CommandPalette
+from desktop.ui.commands.review import ReviewCommands
+from desktop.ui.detail.pane import DetailPane
 from desktop.ui.session import WorkspaceSession
-from desktop.ui.status_bar import WindowStatusBar
-from desktop.ui.window_menus import build_menus
+from desktop.ui.table.filter_bar import FilterBar
+from desktop.ui.table.view import ClaimTable
+from desktop.ui.window import settings as ws
+from desktop.ui.window.menus import build_menus
+from desktop.ui.window.status_bar import WindowStatusBar
 
 # Commands that act on the current claim (disabled, with a reason, when there is none).
 _NEEDS_CLAIM = frozenset(

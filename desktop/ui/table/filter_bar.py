@@ -20,7 +20,7 @@ from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QWidget
 
 if TYPE_CHECKING:
-    from desktop.ui.claim_model import ClaimTableModel
+    from desktop.ui.table.model import ClaimTableModel
 
 DEBOUNCE_MS: Final = 150
 PLACEHOLDER: Final = 'Filter:  words  status:contested  place:бахмут  source:rybar  cred:1-3  -word  "phrase"'

@@ -24,15 +24,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.detail import ClaimDetail, claim_detail
+from desktop.core.read.detail import ClaimDetail, claim_detail
 from desktop.core.store import Change
 from desktop.core.text import one_line
 from desktop.core.vocab import CREDIBILITY
-from desktop.ui.detail_edits import DetailEdits
-from desktop.ui.detail_form import SectionGrid, compact, hbox
-from desktop.ui.detail_lists import LinkList, OutreachList, PlaceList
-from desktop.ui.detail_status import StatusBlock
-from desktop.ui.detail_widgets import (
+from desktop.ui.detail.edits import DetailEdits
+from desktop.ui.detail.form import SectionGrid, compact, hbox
+from desktop.ui.detail.status_block import StatusBlock
+from desktop.ui.session import WorkspaceSession
+from desktop.ui.widgets.basics import (
     CREDIBILITY_CHOICES,
     KIND_CHOICES,
     LIKELIHOOD_CHOICES,
@@ -45,9 +45,9 @@ from desktop.ui.detail_widgets import (
     plain_tooltip,
     problem_label,
 )
-from desktop.ui.field_editors import ChoiceCombo, CommitLineEdit, CommitTextEdit
-from desktop.ui.session import WorkspaceSession
-from desktop.ui.workspace_pickers import report_picker, source_picker
+from desktop.ui.widgets.field_editors import ChoiceCombo, CommitLineEdit, CommitTextEdit
+from desktop.ui.widgets.lists import LinkList, OutreachList, PlaceList
+from desktop.ui.widgets.workspace_pickers import report_picker, source_picker
 
 NO_CLAIM = "No claim selected"
 DELETED = "This claim was deleted"

@@ -14,22 +14,22 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton, QWidget
 
-from desktop.core.detail import ClaimDetail, LinkInfo, OutreachInfo, PlaceInfo
+from desktop.core.read.detail import ClaimDetail, LinkInfo, OutreachInfo, PlaceInfo
 from desktop.core.store import Result, Store
 from desktop.core.text import one_line
-from desktop.ui.detail_lists import LinkList, OutreachList, PlaceList
-from desktop.ui.detail_widgets import (
+from desktop.ui.dialogs._base import perform_inline
+from desktop.ui.dialogs.outreach import OutreachDialog
+from desktop.ui.dialogs.place_picker import pick_place
+from desktop.ui.dialogs.source_dialog import SourceDialog
+from desktop.ui.widgets.basics import (
     open_web_url,
     parse_date,
     parse_labels,
     show_problem,
 )
-from desktop.ui.dialogs._base import perform_inline
-from desktop.ui.dialogs.outreach import OutreachDialog
-from desktop.ui.dialogs.place_picker import pick_place
-from desktop.ui.dialogs.source_dialog import SourceDialog
-from desktop.ui.field_editors import ChoiceCombo, CommitLineEdit, CommitTextEdit
-from desktop.ui.search_picker import SearchPicker
+from desktop.ui.widgets.field_editors import ChoiceCombo, CommitLineEdit, CommitTextEdit
+from desktop.ui.widgets.lists import LinkList, OutreachList, PlaceList
+from desktop.ui.widgets.search_picker import SearchPicker
 
 if TYPE_CHECKING:
     from desktop.ui.session import WorkspaceSession

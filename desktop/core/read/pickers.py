@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 
-from desktop.core.detail_records import PlaceInfo, ReportInfo, SourceInfo, as_date, as_labels
+from desktop.core.read.records import PlaceInfo, ReportInfo, SourceInfo, as_date, as_labels
 from desktop.core.text import fold
 
 #: Rows a picker asks for at a time: enough to choose from, never the whole table.

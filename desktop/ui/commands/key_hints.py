@@ -17,7 +17,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence
 
-from desktop.ui.keymap import BY_NAME, KEYMAP
+from desktop.ui.commands.keymap import BY_NAME, KEYMAP
 
 VERDICT_HINT = "Verdict: c confirmed · r refuted · i inconclusive · 0 clear  (any other key cancels)"
 _MODIFIER_KEYS = (Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Meta, Qt.Key.Key_AltGr)

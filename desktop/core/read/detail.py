@@ -21,19 +21,7 @@ from sqlalchemy.engine import Connection
 
 from desktop.core import corroboration
 from desktop.core.corroboration import Derivation
-from desktop.core.detail_records import (
-    LINK_PHRASES,
-    Direction,
-    LinkInfo,
-    OutreachInfo,
-    PlaceInfo,
-    ReportInfo,
-    SourceInfo,
-    as_date,
-    as_datetime,
-    as_labels,
-)
-from desktop.core.pickers import (
+from desktop.core.read.pickers import (
     PICK_LIMIT,
     match_places,
     match_sources,
@@ -45,6 +33,18 @@ from desktop.core.pickers import (
     side_and_group_labels,
     source_info,
     source_names,
+)
+from desktop.core.read.records import (
+    LINK_PHRASES,
+    Direction,
+    LinkInfo,
+    OutreachInfo,
+    PlaceInfo,
+    ReportInfo,
+    SourceInfo,
+    as_date,
+    as_datetime,
+    as_labels,
 )
 from desktop.core.store.status import SqlGraph
 from desktop.core.text import one_line

@@ -15,9 +15,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from desktop.core.detail import ClaimDetail
-from desktop.ui.detail_widgets import PROBLEM_COLOUR, plain_label
-from desktop.ui.status_style import STATUS_GLYPHS, VERDICT_GLYPHS
+from desktop.core.read.detail import ClaimDetail
+from desktop.ui.table.status_style import STATUS_GLYPHS, VERDICT_GLYPHS
+from desktop.ui.widgets.basics import PROBLEM_COLOUR, plain_label
 
 # Mid-tone colours: legible on both light and dark palettes.
 STATUS_COLOURS: Final = {

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.ui.detail_widgets import plain_label
+from desktop.ui.widgets.basics import plain_label
 
 
 class SectionGrid:

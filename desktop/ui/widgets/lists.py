@@ -16,10 +16,10 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QListWidgetItem, QWidget
 
 from desktop.core.corroboration import Derivation
-from desktop.core.detail import LinkInfo, OutreachInfo, PlaceInfo
+from desktop.core.read.detail import LinkInfo, OutreachInfo, PlaceInfo
 from desktop.core.text import one_line
-from desktop.ui.detail_widgets import plain_tooltip
-from desktop.ui.fitted_list import FittedList
+from desktop.ui.widgets.basics import plain_tooltip
+from desktop.ui.widgets.fitted_list import FittedList
 
 _ROLE = Qt.ItemDataRole.UserRole
 _NO_SELECTION = QItemSelectionModel.SelectionFlag.NoUpdate

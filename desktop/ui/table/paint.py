@@ -16,9 +16,9 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from desktop.core.paging import ClaimRow
-from desktop.ui import claim_model as cm
-from desktop.ui import status_style as st
+from desktop.core.read.paging import ClaimRow
+from desktop.ui.table import model as cm
+from desktop.ui.table import status_style as st
 
 PADDING: Final = 6  # horizontal text padding inside a cell, px
 CHIP_PAD: Final = 4  # inside the status chip, each side

@@ -1,0 +1,1 @@
+"""Widgets shared by the pane and the dialogs: field editors, lists, searching pickers."""

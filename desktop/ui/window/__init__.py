@@ -1,0 +1,1 @@
+"""The main window: composition, menus, status bar and remembered settings."""
