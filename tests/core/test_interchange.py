@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from desktop.core import corroboration
+from desktop.core.corroboration.sql_graph import SqlGraph
 from desktop.core.errors import UserError
 from desktop.core.interchange import (
     ImportErrors,
@@ -676,7 +677,7 @@ def test_import_into_a_workspace_rederives_only_the_touched_neighbourhood(
     import_json(workspace.engine, linked, analyst="tester")
     with workspace.engine.connect() as connection:
         ids = dict(connection.execute(text("SELECT ext_id, id FROM claim")).all())
-        expected = corroboration.neighbourhood(status.SqlGraph(connection), {ids["oldc0"]})
+        expected = corroboration.neighbourhood(SqlGraph(connection), {ids["oldc0"]})
         assert status.stale_claims(connection) == []
     assert derived == [expected] and {ids["oldc0"], ids["n2"]} <= expected and len(expected) < len(ids)
 
@@ -690,7 +691,7 @@ def test_the_import_graph_answers_as_the_store_graph(workspace: Workspace) -> No
         import_json(workspace.engine, doc, analyst="tester")
     with workspace.engine.connect() as connection:
         claims = [r[0] for r in connection.execute(text("SELECT id FROM claim"))]
-        store, bulk_graph = status.SqlGraph(connection), bulk._WorkspaceGraph(connection)
+        store, bulk_graph = SqlGraph(connection), bulk._WorkspaceGraph(connection)
         bulk_graph.prefetch(claims[::3])  # some read in batches, the rest one at a time
         for claim in claims:
             assert bulk_graph.source_of(claim) == store.source_of(claim)

@@ -715,6 +715,7 @@ def _plan_of(connection: Connection, statement: sa.Select[Any]) -> str:
 def test_status_and_few_sources_are_read_from_the_source_status_index(shared: Engine) -> None:
     """Counted and paged from ix_claim_source_status_sort (migration 0003), not by a walk of a whole status."""
     from desktop.core.read import paging
+
     with shared.connect() as connection:
         result = search.compile_filter(
             "status:contested,unverified source:ryb source:tass", "sqlite", connection=connection
@@ -756,6 +757,7 @@ def test_many_matches_leave_the_status_to_the_planner(shared: Engine, monkeypatc
 @pytest.mark.parametrize("query", ["wagner", "wagner -east", '"repelled assaults"', "ba", "nothingmatchesthis"])
 def test_free_words_alone_are_counted_in_the_full_text_index(shared: Engine, query: str) -> None:
     from desktop.core.read import paging
+
     with shared.connect() as connection:
         result = search.compile_filter(query, "sqlite", connection=connection)
         assert isinstance(result.count_where, paging.CountedWhere)
@@ -773,6 +775,7 @@ def test_free_words_alone_are_counted_in_the_full_text_index(shared: Engine, que
 @pytest.mark.parametrize("query", ["wagner status:contested", "-wagner", "wagner source:ryb", "status:contested"])
 def test_other_filters_are_counted_over_the_claims(shared: Engine, query: str) -> None:
     from desktop.core.read import paging
+
     with shared.connect() as connection:
         result = search.compile_filter(query, "sqlite", connection=connection)
     assert not isinstance(result.count_where, paging.CountedWhere)

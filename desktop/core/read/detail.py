@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 
 from desktop.core import corroboration
 from desktop.core.corroboration import Derivation
+from desktop.core.corroboration.sql_graph import SqlGraph
 from desktop.core.read.pickers import (
     PICK_LIMIT,
     match_places,
@@ -46,7 +47,6 @@ from desktop.core.read.records import (
     as_datetime,
     as_labels,
 )
-from desktop.core.store.status import SqlGraph
 from desktop.core.text import one_line
 
 __all__ = [

@@ -61,7 +61,7 @@ def _derive_new_claims(
 class _WorkspaceGraph:
     """``corroboration.Graph`` over the workspace that reads claims a batch at a time (``Prefetching``).
 
-    ``status.SqlGraph`` asks a few queries per claim, which is right for an edit;
+    ``SqlGraph`` asks a few queries per claim, which is right for an edit;
     the links of an import can touch thousands of clusters. Here every batch the
     engine announces costs three queries (chunked ``IN`` lists), and what was read
     is kept for the life of the graph (one import's write transaction). It answers

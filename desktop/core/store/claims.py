@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, delete, insert, text
 from sqlmodel import SQLModel
 
 from desktop.core import corroboration, validate
+from desktop.core.corroboration.sql_graph import SqlGraph
 from desktop.core.db import table_of
 from desktop.core.errors import NotFound
 from desktop.core.schema import Claim, ClaimPlace, Link, OutreachClaim, Report, Source
@@ -82,7 +83,7 @@ class ClaimWrites(StoreBase):
             end = changes.get("event_end", row.event_end)
             if problem := validate.event_order_problem(start, end):
                 raise InvalidValue(f"claim {problem}")
-            graph = status.SqlGraph(tx.connection)
+            graph = SqlGraph(tx.connection)
             before = corroboration.neighbourhood(graph, {ident}) if "source_id" in changes else set()
             old = self._apply(tx, row, "claim", changes)
             if "claimed" in old:
@@ -95,7 +96,7 @@ class ClaimWrites(StoreBase):
                     old["places"] = previous
             if _STATUS_FIELDS & old.keys():
                 tx.session.flush()
-                tx.status_dirty |= before | corroboration.neighbourhood(status.SqlGraph(tx.connection), {ident})
+                tx.status_dirty |= before | corroboration.neighbourhood(SqlGraph(tx.connection), {ident})
             tx.change.claims.add(ident)
         return Result(tx.change, partial(ClaimWrites.update_claim, ident=ident, **old), _describe_edit(old))
 
@@ -119,7 +120,7 @@ class ClaimWrites(StoreBase):
             }
             for link in snapshot["links"]:
                 link["recorded"] = status._aware(link["recorded"])
-            affected = corroboration.neighbourhood(status.SqlGraph(tx.connection), {ident}) - {ident}
+            affected = corroboration.neighbourhood(SqlGraph(tx.connection), {ident}) - {ident}
             tx.audit_fields("claim", row.ext_id, "delete", self._audited_values(row))
             others = {link["from_id"] for link in snapshot["links"]} | {link["to_id"] for link in snapshot["links"]}
             ext = self._ext_ids(tx, others)
@@ -150,7 +151,7 @@ class ClaimWrites(StoreBase):
                 if snapshot[key]:
                     tx.connection.execute(insert(table_of(model)), snapshot[key])
             tx.audit_fields("claim", row.ext_id, "create", self._audited_values(row))
-            tx.status_dirty |= corroboration.neighbourhood(status.SqlGraph(tx.connection), {ident})
+            tx.status_dirty |= corroboration.neighbourhood(SqlGraph(tx.connection), {ident})
             tx.change.added_claims.add(ident)
             tx.change.claims.add(ident)
             tx.change.links = bool(snapshot["links"])

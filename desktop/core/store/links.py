@@ -15,6 +15,7 @@ from sqlalchemy import insert, text
 from sqlalchemy.engine import Connection
 
 from desktop.core import corroboration, validate
+from desktop.core.corroboration.sql_graph import SqlGraph
 from desktop.core.db import table_of
 from desktop.core.errors import NotFound, Refused
 from desktop.core.schema import Link
@@ -53,7 +54,7 @@ class LinkWrites(StoreBase):
             touches_repeats = "repeats" in {(previous or {}).get("relation"), (new or {}).get("relation")}
             # A repeats link moves origins, which every evidence neighbour judges independence by.
             reach = corroboration.neighbourhood if touches_repeats else corroboration.clusters
-            before = reach(status.SqlGraph(tx.connection), {a, b})
+            before = reach(SqlGraph(tx.connection), {a, b})
             if previous is not None:
                 tx.connection.execute(text("DELETE FROM link WHERE id = :i"), {"i": previous["id"]})
                 key = f"{ext[previous['from_id']]}->{ext[previous['to_id']]}"
@@ -65,7 +66,7 @@ class LinkWrites(StoreBase):
                 tx.connection.execute(insert(table_of(Link)).values(row))
                 key = f"{ext[new['from_id']]}->{ext[new['to_id']]}"
                 tx.audit_fields("link", key, "create", {k: row[k] for k in _LINK_COLUMNS[3:] if k in row})
-            tx.status_dirty |= before | reach(status.SqlGraph(tx.connection), {a, b})
+            tx.status_dirty |= before | reach(SqlGraph(tx.connection), {a, b})
             tx.change.links = True
             tx.change.claims |= {a, b}
         undo = partial(LinkWrites._replace_pair, a=a, b=b, new=previous, description=f"undo {description}")

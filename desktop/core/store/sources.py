@@ -15,9 +15,9 @@ from sqlalchemy import func, text
 from sqlmodel import col, select
 
 from desktop.core import corroboration, validate
+from desktop.core.corroboration.sql_graph import SqlGraph
 from desktop.core.errors import Refused
 from desktop.core.schema import Claim, Report, Source
-from desktop.core.store import status
 from desktop.core.store.base import StoreBase
 from desktop.core.store.tx import Result, Tx
 
@@ -96,7 +96,7 @@ class SourceWrites(StoreBase):
     @staticmethod
     def _source_neighbourhood(tx: Tx, source: int) -> set[int]:
         claims = [r[0] for r in tx.connection.execute(text("SELECT id FROM claim WHERE source_id = :s"), {"s": source})]
-        return corroboration.neighbourhood(status.SqlGraph(tx.connection), claims)
+        return corroboration.neighbourhood(SqlGraph(tx.connection), claims)
 
     # --- reports ------------------------------------------------------------------------------
 
