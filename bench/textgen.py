@@ -21,7 +21,7 @@ import random
 from collections.abc import Sequence
 from pathlib import Path
 
-GAZETTEER = Path(__file__).resolve().parent.parent / "resources" / "gazetteer.json"
+GAZETTEER = Path(__file__).resolve().parent.parent / "desktop" / "resources" / "gazetteer.json"
 
 EN_HEAD = (
     "the of in and to near forces russian ukrainian reported on at a from attack city shelling troops "

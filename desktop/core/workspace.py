@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from desktop.core import db
 from desktop.core.store import Store
 
-RESOURCES = Path(__file__).resolve().parent.parent.parent / "resources"
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 SAMPLE_WORKSPACE = RESOURCES / "sample-workspace.json"
 
 

@@ -21,7 +21,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "core" / "fixtures" / "small-workspace.json"
-SAMPLE = ROOT / "resources" / "sample-workspace.json"
+SAMPLE = ROOT / "desktop" / "resources" / "sample-workspace.json"
 
 
 def run(tmp_path: Path, *args: str, env: dict[str, str] | None = None, stdin: bytes | None = None) -> Any:
