@@ -1,7 +1,10 @@
 """Opening a workspace: location → engine → schema up to date → store; seeding the default one.
 
 The command line and the window both start here, so ``--db``, ``CROSSCHECK_DB``
-and the default workspace mean the same thing everywhere.
+and the default workspace mean the same thing everywhere. A caller that only
+reads passes ``create=False``: a SQLite path that holds no workspace is then a
+one-line error, and nothing is created (no file, no folder). The default
+workspace is the exception: it is created, seeded, on first use (``seeding``).
 """
 
 from __future__ import annotations
@@ -11,14 +14,16 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlalchemy.engine import Engine
 
-from desktop.core import db
+from desktop.core import db, seeding
+from desktop.core.errors import UserError
 from desktop.core.store import Store
+from desktop.resources import resource
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
-SAMPLE_WORKSPACE = RESOURCES / "sample-workspace.json"
+SAMPLE_WORKSPACE = resource("sample-workspace.json")
+GAZETTEER = resource("gazetteer.json")
 
 
 @dataclass
@@ -52,33 +57,47 @@ def default_analyst() -> str:
         return "analyst"
 
 
-def open_workspace(location: str | os.PathLike[str] | None = None, *, analyst: str | None = None) -> Workspace:
-    """Open (creating and migrating as needed) the workspace at ``location`` (see ``db.resolve_location``).
+def open_workspace(
+    location: str | os.PathLike[str] | None = None, *, analyst: str | None = None, create: bool = True
+) -> Workspace:
+    """Open (migrating as needed) the workspace at ``location`` (see ``db.resolve_location``).
 
-    The default workspace, the first time it is created, is seeded with the
-    sample built from the reference report, so a new user sees real work at once.
+    The default workspace is created the first time, seeded with the sample built
+    from the reference report and the shipped gazetteer, so a new user sees real
+    work at once. Any other SQLite path is created only when ``create`` is true.
     """
     url = db.resolve_location(location)
-    default_url = db.resolve_location(str(db.default_workspace_path()))
-    is_new_default = (
-        (location is None or str(location) == "")
-        and not os.environ.get("CROSSCHECK_DB")
-        and url == default_url
-        and not db.default_workspace_path().exists()
-    )
+    is_default = _is_default(location, url)
+    if is_default and not db.default_workspace_path().exists():
+        seeding.create_seeded(db.default_workspace_path())
+    elif not create:
+        require_existing(url)
     engine = db.make_engine(url)
     try:
         report = db.upgrade(engine)
+        if is_default:
+            seeding.seed_if_never_used(engine)  # left empty by an interrupted start of an older version
     except BaseException:
         engine.dispose()
         raise
-    workspace = Workspace(url, engine, Store(engine, analyst or default_analyst()), report)
-    if is_new_default and workspace.is_empty():
-        seed_sample(workspace)
-    return workspace
+    return Workspace(url, engine, Store(engine, analyst or default_analyst()), report)
 
 
-def seed_sample(workspace: Workspace) -> None:
-    from desktop.core.interchange import import_json
+def _is_default(location: str | os.PathLike[str] | None, url: str) -> bool:
+    return (
+        (location is None or str(location) == "")
+        and not os.environ.get("CROSSCHECK_DB")
+        and url == db.resolve_location(str(db.default_workspace_path()))
+    )
 
-    import_json(workspace.engine, SAMPLE_WORKSPACE.read_bytes(), analyst="sample")
+
+def require_existing(url: str) -> None:
+    """A one-line ``UserError`` unless the SQLite workspace at ``url`` exists (other databases: no check)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return
+    path = Path(parsed.database)
+    if path.is_dir():
+        raise UserError(f"{path} is a folder, not a workspace file")
+    if not path.exists():
+        raise UserError(f"no workspace at {path} (check the path; `crosscheck import FILE --db PATH` creates one)")
