@@ -1,0 +1,48 @@
+"""``crosscheck backup [FILE]``: an online backup of a SQLite workspace."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from desktop.cli.base import out, workspace
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    bak = commands.add_parser(
+        "backup",
+        parents=[common],
+        help="online backup of a SQLite workspace",
+        description="Copy the workspace with SQLite's online backup (safe while the window is open) and "
+        "print the backup's path.",
+    )
+    bak.add_argument(
+        "file", metavar="FILE", nargs="?", help="default: next to the workspace, named with the current UTC time"
+    )
+    bak.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from desktop.core import db
+
+    with workspace(args) as opened:
+        target = Path(args.file) if args.file else default_backup_path(db.sqlite_path(opened.engine))
+        out(str(db.backup(opened.engine, target)))
+    return 0
+
+
+def default_backup_path(workspace: Path | None) -> Path:
+    import datetime as dt
+
+    from desktop.core.errors import UserError
+
+    if workspace is None:
+        raise UserError("backup works on SQLite workspaces; back up a PostgreSQL workspace with pg_dump")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    candidate = workspace.with_name(f"{workspace.stem}.backup-{stamp}.sqlite")
+    counter = 1
+    while candidate.exists():  # two backups within one second must not overwrite each other
+        candidate = workspace.with_name(f"{workspace.stem}.backup-{stamp}-{counter}.sqlite")
+        counter += 1
+    return candidate

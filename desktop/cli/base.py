@@ -1,0 +1,98 @@
+"""What every command shares: the parser class, one-line errors, UTF-8 output, opening the workspace."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from desktop.core.workspace import Workspace
+
+PROG = "crosscheck"
+
+DB_HELP = (
+    "the workspace: a SQLite file (created if missing) or a postgresql:// URL; "
+    "default: $CROSSCHECK_DB, else the workspace in your user data folder"
+)
+AS_OF_HELP = (
+    "derive as of this moment, over the claims and links recorded at or before it: a timestamp "
+    "(2022-12-15T12:00:00Z, an offset such as +02:00, or no zone = UTC) or a date, which means the END "
+    "of that day in UTC (2022-12-15 = up to 2022-12-15T23:59:59Z)"
+)
+
+
+class UsageError(Exception):
+    """A command line argparse refused."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # argparse would print usage and exit 2
+        raise UsageError(f"{message} (see {self.prog} --help)")
+
+
+def user_message(exc: BaseException, location: str | None = None) -> str | None:
+    """The one-line message for an error the user can act on; None for a bug."""
+    from sqlalchemy import exc as sa_exc
+
+    from desktop.core.errors import UserError
+
+    if isinstance(exc, UserError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        where = f": {exc.filename}" if exc.filename else ""
+        return f"{exc.strerror or exc}{where}"
+    if isinstance(exc, sa_exc.DBAPIError | sa_exc.ArgumentError):
+        cause = getattr(exc, "orig", None) or exc
+        return f"cannot use the workspace {_shown(location)}: {str(cause).strip()}"
+    return None
+
+
+def _shown(location: str | None) -> str:
+    """The workspace as the user should see it: a path, or a URL without its password."""
+    try:
+        from sqlalchemy.engine import make_url
+
+        from desktop.core import db
+
+        url = make_url(db.resolve_location(location))
+        return url.database or "" if url.get_backend_name() == "sqlite" else url.render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 — only decoration for a message; never hide the real error
+        return location or "(default)"
+
+
+def out(text: str) -> None:
+    """A line on stdout in UTF-8 whatever the locale: claim texts and ids are in any script."""
+    sys.stdout.buffer.write((text + "\n").encode("utf-8"))
+    sys.stdout.buffer.flush()
+
+
+def fail(message: str, code: int = 1) -> int:
+    print(f"{PROG}: error: {' '.join(message.split())}", file=sys.stderr)
+    return code
+
+
+@contextmanager
+def workspace(args: argparse.Namespace) -> Iterator[Workspace]:
+    from desktop.core.workspace import open_workspace
+
+    opened = open_workspace(args.db)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """A crash or a full disk never leaves a half-written export under the final name."""
+    partial = path.with_name(path.name + ".partial")
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
