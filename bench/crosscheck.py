@@ -81,13 +81,13 @@ class Crosscheck:
         self.top()
 
     def mark(self, a: int, b: int) -> None:
-        ok = self.session.perform(lambda store: store.set_link(a, b, "corroborates", "bench"), "mark corroborates")
-        if not ok:
+        outcome = self.session.perform(lambda store: store.set_link(a, b, "corroborates", "bench"), "mark corroborates")
+        if not outcome.ok:
             raise RuntimeError(f"marking {a} → {b} was refused")
         painted(self.table)
 
     def unmark(self) -> None:
-        self.session.undo_stack.undo()
+        self.session.undo()
         painted(self.table)
 
     def ids(self, rows: range) -> list[int]:

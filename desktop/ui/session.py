@@ -1,10 +1,18 @@
 """The window's hold on one open workspace: writes, undo, and the "what changed" broadcast.
 
 Every edit the window makes goes through ``WorkspaceSession.perform``: it runs a
-store write, pushes an undo command, and emits ``changed`` with the store's
-``Change``. The table, the detail pane and the lists each refresh themselves
-from that one signal (Anki's CollectionOp pattern), so no widget ever needs to
-know which other widgets show the same claim.
+store write and hands the caller an ``Outcome`` — the store's ``Result``, or the
+error that stopped it (Anki's ``CollectionOp(...).success(...).failure(...)``,
+as a returned value). Only a write that succeeded and changed something becomes
+an undo step, and only then is ``changed`` emitted with the store's ``Change``.
+The table, the detail pane and the lists each refresh themselves from that one
+signal, so no widget ever needs to know which other widgets show the same claim.
+
+Errors: a ``UserError`` or a database refusal the user can act on (locked, disk
+full, read-only; see ``desktop.core.errors.known_error``) comes back in the
+outcome, is emitted on ``error`` as one line, and leaves no undo step. Anything
+else is a bug: it also leaves no undo step, and it propagates (from ``perform``)
+or goes to the exception hook (from undo / redo, which Qt calls).
 
 The session also owns the two pieces of review state that several widgets
 share: the current claim and the pinned claim (the one that link keys link to).
@@ -12,51 +20,81 @@ share: the current claim and the pinned claim (the one that link keys link to).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from sqlalchemy.engine import Engine
 
-from desktop.core.errors import UserError
+from desktop.core.errors import UserError, known_error
 from desktop.core.store import Change, Result, Store
 from desktop.core.workspace import Workspace
 
 Write = Callable[[Store], Result]
 
 
-class _StoreCommand(QUndoCommand):
-    """An undo step: the first redo performs the write; afterwards each step performs the other's inverse."""
+@dataclass(frozen=True)
+class Outcome:
+    """What one ``perform`` (or undo / redo) did: the store's result, or the one-line error (nothing changed)."""
 
-    def __init__(self, session: WorkspaceSession, write: Write, text: str) -> None:
+    result: Result | None = None
+    error: UserError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def changed(self) -> bool:
+        """True when the write succeeded and changed something (and so became an undo step)."""
+        return self.result is not None and not self.result.change.unchanged
+
+    @property
+    def value(self) -> Any:
+        """What the write returns beside its change, e.g. the id of a created entity (None on error)."""
+        return self.result.value if self.result is not None else None
+
+    @property
+    def message(self) -> str | None:
+        return str(self.error) if self.error is not None else None
+
+
+class _StoreCommand(QUndoCommand):
+    """An undo step for a write that already ran; each undo / redo performs the other's inverse."""
+
+    def __init__(self, session: WorkspaceSession, result: Result, text: str) -> None:
         super().__init__(text)
         self._session = session
-        self._next: Write = write
-        self.failed: UserError | None = None
+        self._next: Write = result.undo
+        self._skip_first_redo = True  # QUndoStack.push calls redo(); the write has run already
 
     def redo(self) -> None:
+        if self._skip_first_redo:
+            self._skip_first_redo = False
+            return
         self._run()
 
     def undo(self) -> None:
         self._run()
 
     def _run(self) -> None:
-        try:
-            result = self._next(self._session.store)
-        except UserError as error:
-            # The workspace moved on underneath (e.g. another window deleted the
-            # claim); the step is dropped rather than left half-applied.
-            self.failed = error
+        outcome = self._session._run_write(self._next, from_stack=True)
+        if outcome.ok and outcome.result is not None:
+            self._next = outcome.result.undo
+        else:
+            # The inverse could not be written (the claim is gone, the file is locked...). Left on the
+            # stack, the step would sit on the wrong side and the next undo / redo would perform the
+            # original write again; Qt removes an obsolete step from the stack right after this call.
             self.setObsolete(True)
-            self._session.error.emit(str(error))
-            return
-        self._next = result.undo
-        self._session.changed.emit(result.change)
+        self._session._last = outcome
 
 
 class WorkspaceSession(QObject):
     changed = Signal(object)  # Change
-    error = Signal(str)  # a user-facing message (the write changed nothing)
+    error = Signal(str)  # a user-facing message: a write was refused and changed nothing
     current_changed = Signal(object)  # claim id or None
     pinned_changed = Signal(object)  # claim id or None
     workspace_replaced = Signal()  # another workspace was opened in this window
@@ -67,6 +105,7 @@ class WorkspaceSession(QObject):
         self.undo_stack = QUndoStack(self)
         self._current: int | None = None
         self._pinned: int | None = None
+        self._last = Outcome()
         self.changed.connect(self._forget_removed)
 
     @property
@@ -79,11 +118,51 @@ class WorkspaceSession(QObject):
 
     # --- writes -------------------------------------------------------------------------------
 
-    def perform(self, write: Write, description: str) -> bool:
-        """Run ``write`` as one undoable step; False (and ``error`` emitted) when the store refused it."""
-        command = _StoreCommand(self, write, description)
-        self.undo_stack.push(command)  # push() calls redo()
-        return command.failed is None
+    def perform(self, write: Write, description: str) -> Outcome:
+        """Run ``write``; on success with a change, push it as one undo step named ``description``.
+
+        The outcome carries the result or the error; an error is also emitted on
+        ``error``. A bug (an exception the user cannot act on) leaves no undo step
+        and propagates.
+        """
+        outcome = self._run_write(write, from_stack=False)
+        if outcome.changed and outcome.result is not None:
+            self.undo_stack.push(_StoreCommand(self, outcome.result, description))
+        return outcome
+
+    def undo(self) -> Outcome:
+        """Undo the last step; its outcome (an error drops the step: it could not be undone)."""
+        return self._step(self.undo_stack.undo, self.undo_stack.canUndo())
+
+    def redo(self) -> Outcome:
+        """Redo the next step; its outcome (an error drops the step: it could not be redone)."""
+        return self._step(self.undo_stack.redo, self.undo_stack.canRedo())
+
+    def _step(self, move: Callable[[], None], possible: bool) -> Outcome:
+        if not possible:
+            return Outcome(error=UserError("nothing to undo or redo"))
+        self._last = Outcome()
+        move()
+        return self._last
+
+    def _run_write(self, write: Write, *, from_stack: bool) -> Outcome:
+        """Run one store write; emit ``changed`` or ``error``. A bug propagates, unless Qt called us."""
+        try:
+            result = write(self.store)
+        except Exception as raised:
+            known = known_error(raised)
+            if known is None:
+                if not from_stack:
+                    raise
+                # Qt's undo stack called us: an exception cannot travel back through it. Report it
+                # as the bug it is, and tell the caller the step did not happen.
+                sys.excepthook(type(raised), raised, raised.__traceback__)
+                known = UserError(f"the step failed ({type(raised).__name__}); nothing was changed")
+            self.error.emit(str(known))
+            return Outcome(error=known)
+        if not result.change.unchanged:
+            self.changed.emit(result.change)
+        return Outcome(result=result)
 
     def refresh_all(self) -> None:
         """Tell every view to reload (after a bulk import or a workspace switch)."""

@@ -144,7 +144,7 @@ def test_marking_a_link_repaints_exactly_the_affected_rows(
     session.changed.connect(changes.append)
     model.dataChanged.connect(lambda tl, br, _r=None: painted.append((tl.row(), br.row(), tl.column(), br.column())))
     with qtbot.assertNotEmitted(model.modelAboutToBeReset):
-        assert session.perform(lambda s: s.set_link(a, b, "contradicts"), "mark contradicts")
+        assert session.perform(lambda s: s.set_link(a, b, "contradicts"), "mark contradicts").ok
     (change,) = changes
     assert {a, b} <= change.claims
     rows = {model.row_of(i) for i in change.claims}
@@ -247,7 +247,7 @@ def test_marking_a_link_under_a_filter_repaints_without_counting(
     model.dataChanged.connect(lambda top, _bottom, _roles=None: painted.append(top.row()))
     claim_counts.clear()
     with qtbot.assertNotEmitted(model.modelAboutToBeReset):
-        assert session.perform(lambda s: s.set_link(a, b, "contradicts"), "mark contradicts")
+        assert session.perform(lambda s: s.set_link(a, b, "contradicts"), "mark contradicts").ok
     assert claim_counts == []
     assert model.rowCount() == before == true_count(session, model)
     assert sorted(painted) == sorted(r for r in (model.row_of(a), model.row_of(b)) if r is not None)
@@ -305,7 +305,7 @@ def test_adding_and_deleting_claims_moves_the_counts_without_counting(
     source = model.claim_row(0).source_id  # type: ignore[union-attr]
     claim_counts.clear()
     with qtbot.waitSignal(model.modelReset):
-        assert session.perform(lambda s: s.create_claim("A new claim", source), "add claim")
+        assert session.perform(lambda s: s.create_claim("A new claim", source), "add claim").ok
     assert (model.rowCount(), model.total_count()) == (21, 21)
     with qtbot.waitSignal(model.modelReset):
         session.undo_stack.undo()  # deleted again (it was not even cached: without a filter every claim is shown)
@@ -315,7 +315,7 @@ def test_adding_and_deleting_claims_moves_the_counts_without_counting(
     shown = model.rowCount()
     claim_counts.clear()
     with qtbot.assertNotEmitted(model.modelAboutToBeReset), qtbot.waitSignal(model.counts_changed) as counted:
-        assert session.perform(lambda s: s.create_claim("Another claim", source), "add claim")  # unverified
+        assert session.perform(lambda s: s.create_claim("Another claim", source), "add claim").ok  # unverified
     assert counted.args == [shown, 21]  # the filter bar's "N of M claims" follows
     with qtbot.assertNotEmitted(model.modelAboutToBeReset):
         session.undo_stack.undo()  # it was never shown
@@ -400,8 +400,8 @@ def test_the_rows_look_exactly_as_qt_paints_them_cell_by_cell(
     from desktop.ui.table.paint import ClaimDelegate
 
     undated, disputed = ids_of(sample_ids, "isw-strategic-gains", "breach")  # the first has no place either
-    assert session.perform(lambda s: s.update_claim(undated, claimed=None), "no date")
-    assert session.perform(lambda s: s.update_claim(disputed, verdict="confirmed"), "dispute")
+    assert session.perform(lambda s: s.update_claim(undated, claimed=None), "no date").ok
+    assert session.perform(lambda s: s.update_claim(disputed, verdict="confirmed"), "dispute").ok
     table.show()
     table.horizontalHeader().resizeSection(cm.COL_PLACE, 40)  # elided places
     table.select_claim(undated)
@@ -431,10 +431,10 @@ def test_current_row_and_session_current_follow_each_other(
     session.set_current(ruins)
     assert table.current_claim() == ruins
     assert table.first() == table.claim_model.claim_id(0) == session.current
-    assert table.move(3) == table.claim_model.claim_id(3) == session.current
-    assert table.move(-10) == table.claim_model.claim_id(0)
+    assert table.move_by(3) == table.claim_model.claim_id(3) == session.current
+    assert table.move_by(-10) == table.claim_model.claim_id(0)
     assert table.last() == table.claim_model.claim_id(19) == session.current
-    assert table.move(1) == table.claim_model.claim_id(19)
+    assert table.move_by(1) == table.claim_model.claim_id(19)
     assert table.select_claim(ruins) and session.current == ruins
     assert not table.select_claim(10_000)
 
@@ -447,7 +447,7 @@ def test_reset_keeps_the_current_claim_selected(
     before = table.currentIndex().row()
     source = table.claim_model.claim_row(0).source_id  # type: ignore[union-attr]
     with_date = {"claimed": dt.date(2022, 12, 31)}  # newest: lands above, every row below moves down one
-    assert session.perform(lambda s: s.create_claim("A new claim", source, **with_date), "add claim")
+    assert session.perform(lambda s: s.create_claim("A new claim", source, **with_date), "add claim").ok
     assert table.current_claim() == ruins == session.current
     assert table.currentIndex().row() == before + 1
     assert table.select_claim(ruins)
@@ -508,7 +508,7 @@ def test_empty_workspace_hint(empty_session: WorkspaceSession, qtbot: QtBot) -> 
     view = ClaimTable(empty_session)
     qtbot.addWidget(view)
     assert view.empty_hint() == "No claims yet — press A to add one"
-    assert view.first() is None and view.move(1) is None
+    assert view.first() is None and view.move_by(1) is None
     view.grab()
 
 

@@ -245,7 +245,7 @@ def test_palette_moves_with_arrows_and_skips_disabled_rows(qtbot: QtBot, window:
     qtbot.keyClick(palette.query, Qt.Key.Key_Down)
     second = palette.current_name()
     assert second != first
-    assert window.actions[second].isEnabled()  # type: ignore[index]
+    assert window.named_actions[second].isEnabled()  # type: ignore[index]
     qtbot.keyClick(palette.query, Qt.Key.Key_Up)
     assert palette.current_name() == first
     qtbot.keyClick(palette.query, Qt.Key.Key_Escape)
@@ -253,7 +253,7 @@ def test_palette_moves_with_arrows_and_skips_disabled_rows(qtbot: QtBot, window:
 
 def test_actions_carry_the_keymap(window: MainWindow) -> None:
     for entry in KEYMAP:
-        action = window.actions[entry.name]
+        action = window.named_actions[entry.name]
         assert [s.toString() for s in action.shortcuts()] == [QKeySequence(k).toString() for k in entry.keys]
         table = entry.context == "table"
         expected = Qt.ShortcutContext.WidgetWithChildrenShortcut if table else Qt.ShortcutContext.WindowShortcut

@@ -72,10 +72,10 @@ def test_session_errors_show_red_with_a_warning_sign(window: MainWindow) -> None
 
 def test_menus_hold_every_command_with_undo_text(qtbot: QtBot, window: MainWindow) -> None:
     assert list(window.menus) == ["File", "Edit", "Claim", "View", "Help"]
-    assert not window.actions["edit.undo"].isEnabled()
+    assert not window.named_actions["edit.undo"].isEnabled()
     qtbot.keyClick(window.table, Qt.Key.Key_3)
-    assert window.actions["edit.undo"].isEnabled()
-    assert window.actions["edit.undo"].text() == "Undo credibility 3"
+    assert window.named_actions["edit.undo"].isEnabled()
+    assert window.named_actions["edit.undo"].text() == "Undo credibility 3"
 
 
 # --- shortcut contexts ----------------------------------------------------------------------------
@@ -263,5 +263,34 @@ def test_an_empty_workspace_explains_every_key(
         qtbot.keyClick(window.table, key_)
         if expected:
             assert window.status.message_text().startswith(expected)
-    assert not window.actions["claim.delete"].isEnabled()
-    assert window.actions["claim.add"].isEnabled()
+    assert not window.named_actions["claim.delete"].isEnabled()
+    assert window.named_actions["claim.add"].isEnabled()
+
+
+def test_a_locked_workspace_is_one_line_in_the_status_bar_and_undo_does_nothing(
+    qtbot: QtBot, window: MainWindow, sample_ids: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database refusal the analyst can act on is a message, not a bug dialog, and leaves no undo step."""
+    import sqlite3
+
+    from desktop.core.store.tx import Tx
+
+    relay, breach = sample_ids["c-breach-relay-a"], sample_ids["c-breach"]
+    _pin_and_go(qtbot, window, breach, relay)
+    real = Tx.flush_audit
+
+    def flush_then_fail(self: Tx) -> None:
+        real(self)
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(Tx, "flush_audit", flush_then_fail)
+    qtbot.keyClick(window.table, Qt.Key.Key_X)  # mark contradicts: the write fails before its commit
+    assert window.status.is_error
+    assert window.status.message_text() == ERROR_PREFIX + (
+        "the workspace is busy: another program is writing to it — try again in a moment; nothing was changed"
+    )
+    assert not window.named_actions["edit.undo"].isEnabled()
+    monkeypatch.undo()
+    qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert _link(window, relay, breach)["relation"] == "repeats"  # unchanged: the failed mark never happens
+    assert window.table.hasFocus()

@@ -40,6 +40,9 @@ class Change:
     outreach: bool = False
     links: bool = False
     everything: bool = False  # a bulk operation: reload all
+    # The write found everything as it already was: it wrote no audit row, so there is nothing to
+    # undo and nothing to repaint (e.g. a credibility key pressed twice). Set by ``transaction``.
+    unchanged: bool = False
 
     def merge(self, other: Change) -> Change:
         self.claims |= other.claims
@@ -52,6 +55,7 @@ class Change:
         self.outreach |= other.outreach
         self.links |= other.links
         self.everything |= other.everything
+        self.unchanged &= other.unchanged
         return self
 
 
@@ -92,6 +96,7 @@ class Tx:
         self.now = utcnow()
         self.change = Change()
         self._audit_rows: list[dict[str, Any]] = []
+        self.audited = 0  # audit rows written so far: every real change writes at least one
         self.status_dirty: set[int] = set()  # claims whose derived status must be recomputed
 
     def audit(
@@ -127,6 +132,7 @@ class Tx:
     def flush_audit(self) -> None:
         if self._audit_rows:
             self.connection.execute(insert(table_of(AuditEntry)), self._audit_rows)
+            self.audited += len(self._audit_rows)
             self._audit_rows.clear()
 
     def new_ext_id(self, model: type[SQLModel], prefix: str) -> str:
@@ -149,3 +155,4 @@ def transaction(engine: Engine, analyst: str, finish: Callable[[Tx], None]) -> I
             finish(tx)
             session.flush()
             tx.flush_audit()
+            tx.change.unchanged = tx.audited == 0

@@ -12,17 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
 from sqlalchemy.exc import DBAPIError
 
 from desktop.core.errors import UserError
+from desktop.ui.commands.host import CommandHost
 from desktop.ui.window.settings import FOLDER, app_settings, read_text
-
-if TYPE_CHECKING:
-    from desktop.ui.window.main_window import MainWindow
 
 _WORKSPACE_FILTER = "Crosscheck workspace (*.sqlite *.sqlite3 *.db);;All files (*)"
 _JSON_FILTER = "Crosscheck JSON (*.json)"
@@ -64,9 +62,9 @@ def write_atomically(path: Path, data: bytes) -> None:
 class FileCommands(QObject):
     import_finished = Signal(bool)  # True when something was imported (for tests and the window)
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, host: CommandHost, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.host = host
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         self.progress: QProgressDialog | None = None
@@ -79,7 +77,7 @@ class FileCommands(QObject):
             ("file.export", self.export_file),
             ("file.backup", self.backup),
         ):
-            window.actions[name].triggered.connect(window.guarded(slot))
+            host.bind(name, slot)
 
     # --- helpers ------------------------------------------------------------------------------
 
@@ -90,30 +88,34 @@ class FileCommands(QObject):
         app_settings().setValue(FOLDER, str(Path(path).parent))
 
     def _problem(self, title: str, error: UserError) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, title, str(error), QMessageBox.StandardButton.Ok, self.window)
+        parent = self.host.dialog_parent()
+        box = QMessageBox(QMessageBox.Icon.Warning, title, str(error), QMessageBox.StandardButton.Ok, parent)
         box.setTextFormat(Qt.TextFormat.PlainText)
         errors = getattr(error, "errors", None)
         if errors:
             box.setDetailedText("\n".join(f"{path}: {message}" for path, message in errors))
         box.exec()
-        self.window.activateWindow()
-        self.window.status.error(f"{title}: {error}")
+        parent.activateWindow()
+        self.host.error(f"{title}: {error}")
 
     def _switch_to(self, location: str) -> None:
         from desktop.core.workspace import open_workspace
 
         try:
-            workspace = open_workspace(location, analyst=self.window.session.store.analyst)
+            workspace = open_workspace(location, analyst=self.host.session.store.analyst)
         except DBAPIError as error:  # not a database at all, or a locked / unreadable file
             raise UserError(f"{Path(location).name} is not a readable Crosscheck workspace ({error.orig})") from error
-        self.window.session.replace_workspace(workspace)
-        self.window.status.hint(f"Opened {workspace.label}")
+        self.host.session.replace_workspace(workspace)
+        self.host.hint(f"Opened {workspace.label}")
 
     # --- commands -----------------------------------------------------------------------------
 
     def new_workspace(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self.window, "New workspace", str(Path(self._folder()) / "workspace.sqlite"), _WORKSPACE_FILTER
+            self.host.dialog_parent(),
+            "New workspace",
+            str(Path(self._folder()) / "workspace.sqlite"),
+            _WORKSPACE_FILTER,
         )
         if not path:
             return
@@ -131,7 +133,9 @@ class FileCommands(QObject):
             self._problem("New workspace", error)
 
     def open_workspace(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open workspace", self._folder(), _WORKSPACE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self.host.dialog_parent(), "Open workspace", self._folder(), _WORKSPACE_FILTER
+        )
         if not path:
             return
         self._remember(path)
@@ -141,7 +145,9 @@ class FileCommands(QObject):
             self._problem("Open workspace", error)
 
     def import_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.window, "Import", self._folder(), f"{_JSON_FILTER};;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self.host.dialog_parent(), "Import", self._folder(), f"{_JSON_FILTER};;All files (*)"
+        )
         if not path:
             return
         self._remember(path)
@@ -153,14 +159,14 @@ class FileCommands(QObject):
         self.start_import(data, Path(path).name)
 
     def start_import(self, data: bytes, name: str) -> None:
-        session = self.window.session
+        session = self.host.session
         self._import_name = name
         job = _ImportJob(session.engine, data, session.store.analyst)
         job.done.connect(self._import_done)
         job.failed.connect(self._import_failed)
         self._job = job  # keep it alive until its signals have arrived
         # One transaction cannot report progress or be cancelled halfway: a busy indicator, no Cancel.
-        progress = QProgressDialog(f"Importing {name}…", "", 0, 0, self.window)
+        progress = QProgressDialog(f"Importing {name}…", "", 0, 0, self.host.dialog_parent())
         progress.setWindowTitle("Import")
         progress.setCancelButton(None)
         progress.setWindowModality(Qt.WindowModality.WindowModal)
@@ -179,29 +185,32 @@ class FileCommands(QObject):
             self.progress.close()  # before the focus moves: a visible modal dialog would keep it
             self.progress.deleteLater()
             self.progress = None
-            self.window.activateWindow()  # not every window system hands activation back to the parent
+            self.host.dialog_parent().activateWindow()  # not every window system hands activation back
         self._job = None
 
     def _import_done(self, report: Any) -> None:
         self._end_import()
-        self.window.session.refresh_all()
-        self.window.status.hint(f"Imported {self._import_name}: {report.summary()}", 15000)
-        self.window.back_to_table()
+        self.host.session.refresh_all()
+        self.host.hint(f"Imported {self._import_name}: {report.summary()}", 15000)
+        self.host.back_to_table()
         self.import_finished.emit(True)
 
     def _import_failed(self, error: Exception) -> None:
         self._end_import()
         self.import_finished.emit(False)
-        self.window.back_to_table()
+        self.host.back_to_table()
         if isinstance(error, UserError):
             self._problem("Import", error)
             return
         raise error  # a bug: the window's exception hook shows it with its traceback
 
     def export_file(self) -> None:
-        stem = Path(self.window.session.workspace.label).stem or "crosscheck"
+        stem = Path(self.host.session.workspace.label).stem or "crosscheck"
         path, chosen = QFileDialog.getSaveFileName(
-            self.window, "Export", str(Path(self._folder()) / f"{stem}.json"), f"{_JSON_FILTER};;{_CSV_FILTER}"
+            self.host.dialog_parent(),
+            "Export",
+            str(Path(self._folder()) / f"{stem}.json"),
+            f"{_JSON_FILTER};;{_CSV_FILTER}",
         )
         if not path:
             return
@@ -211,23 +220,26 @@ class FileCommands(QObject):
             suffix = ".csv" if chosen == _CSV_FILTER else ".json"
             target = target.with_name(target.name + suffix)
         self._remember(str(target))
-        engine = self.window.session.engine
+        engine = self.host.session.engine
         try:
             data = export_csv(engine) if suffix == ".csv" else export_json(engine)
             write_atomically(target, data)
         except UserError as error:
             self._problem("Export", error)
             return
-        self.window.status.hint(f"Exported to {target}")
+        self.host.hint(f"Exported to {target}")
 
     def backup(self) -> None:
         from desktop.core import db
 
-        session = self.window.session
+        session = self.host.session
         stem = Path(session.workspace.label).stem or "workspace"
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
         path, _ = QFileDialog.getSaveFileName(
-            self.window, "Back up workspace", str(Path(self._folder()) / f"{stem}-{stamp}.sqlite"), _WORKSPACE_FILTER
+            self.host.dialog_parent(),
+            "Back up workspace",
+            str(Path(self._folder()) / f"{stem}-{stamp}.sqlite"),
+            _WORKSPACE_FILTER,
         )
         if not path:
             return
@@ -240,7 +252,7 @@ class FileCommands(QObject):
         except OSError as error:
             self._problem("Back up", UserError(f"cannot write {path}: {error.strerror or error}"))
             return
-        self.window.status.hint(f"Backed up to {written}")
+        self.host.hint(f"Backed up to {written}")
 
 
 def export_json(engine: Any) -> bytes:

@@ -1,28 +1,27 @@
 """The review commands of the main window: move, pin, link, grade, verdict, review, add, edit, delete.
 
 Each command acts on the table's current claim, writes through
-``session.perform`` (one undo step each), says what it did in the status bar
-and leaves the focus on the table with a current row — the analyst's hands
-never leave the home row to find the focus again. A command that cannot run
-(nothing pinned, no claim) says why instead of doing nothing silently.
+``session.perform`` (one undo step each, none when nothing changed), says what
+it did in the status bar and leaves the focus on the table with a current row —
+the analyst's hands never leave the home row to find the focus again. A command
+that cannot run (nothing pinned, no claim) says why instead of doing nothing
+silently. The window is reached only through ``CommandHost``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QWidget
-from sqlalchemy import text
+from PySide6.QtCore import QObject
 
 from desktop.core.errors import UserError
 from desktop.core.read.detail import claim_summary
+from desktop.core.store import Result, Store
 from desktop.core.text import one_line
 from desktop.core.vocab import CREDIBILITY, RELATIONS, VERDICTS
-
-if TYPE_CHECKING:
-    from desktop.ui.window.main_window import MainWindow
+from desktop.ui.commands.host import CommandHost
+from desktop.ui.session import Outcome, WorkspaceSession
+from desktop.ui.table.view import ClaimTable
 
 _FIELD_KEYS = {
     "claim.edit_text": "text",
@@ -40,14 +39,13 @@ class NoClaim(UserError):
 
 
 class ReviewCommands(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.session = window.session
-        self.table = window.table
+    def __init__(self, host: CommandHost, table: ClaimTable, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.host = host
+        self.table = table
         slots: dict[str, Callable[[], None]] = {
-            "claim.next": lambda: self._move(self.table.move, 1),
-            "claim.prev": lambda: self._move(self.table.move, -1),
+            "claim.next": lambda: self._move(self.table.move_by, 1),
+            "claim.prev": lambda: self._move(self.table.move_by, -1),
             "claim.first": lambda: self._move(self.table.first),
             "claim.last": lambda: self._move(self.table.last),
             "claim.next_unreviewed": self.next_unreviewed,
@@ -73,12 +71,16 @@ class ReviewCommands(QObject):
         for name, field in _FIELD_KEYS.items():
             slots[name] = lambda f=field: self.edit(f)
         for name, slot in slots.items():
-            window.actions[name].triggered.connect(window.guarded(slot))
+            host.bind(name, slot)
 
     # --- helpers ------------------------------------------------------------------------------
 
+    @property
+    def session(self) -> WorkspaceSession:
+        return self.host.session
+
     def current(self) -> int:
-        claim = self.table.current_claim()
+        claim = self.host.current_claim()
         if claim is None:
             empty = self.table.claim_model.rowCount() == 0
             raise NoClaim("no claim in view — Ctrl+Shift+F clears the filter" if empty else "no claim selected")
@@ -88,21 +90,12 @@ class ReviewCommands(QObject):
         with self.session.engine.connect() as connection:
             return claim_summary(connection, claim, limit)
 
-    def _value(self, claim: int, column: str) -> Any:
-        # Read straight from the workspace: a repeated key must not push a no-op undo step.
-        assert column in ("reviewed", "credibility", "verdict")
-        with self.session.engine.connect() as connection:
-            row = connection.execute(text(f"SELECT {column} FROM claim WHERE id = :c"), {"c": claim}).first()
-        if row is None:
-            raise UserError("this claim no longer exists")
-        return row[0]
-
-    def _perform(self, write: Callable[[Any], Any], description: str) -> bool:
+    def _perform(self, write: Callable[[Store], Result], description: str) -> Outcome:
         return self.session.perform(write, description)
 
-    def _move(self, step: Callable[..., Any], *args: int) -> None:
+    def _move(self, step: Callable[..., object], *args: int) -> None:
         step(*args)
-        self.window.back_to_table()
+        self.host.back_to_table()
 
     # --- navigation ---------------------------------------------------------------------------
 
@@ -110,11 +103,11 @@ class ReviewCommands(QObject):
         """Select the next unreviewed claim after ``after`` (default: the current one); False if none is left."""
         found = self.table.claim_model.next_unreviewed(after if after is not None else self.table.current_claim())
         if found is None:
-            self.window.status.hint("No unreviewed claim left in this view.")
-            self.window.back_to_table()
+            self.host.hint("No unreviewed claim left in this view.")
+            self.host.back_to_table()
             return False
         self.table.select_claim(found)
-        self.window.back_to_table()
+        self.host.back_to_table()
         return True
 
     def goto_pinned(self) -> None:
@@ -122,10 +115,10 @@ class ReviewCommands(QObject):
         if pinned is None:
             raise UserError("nothing is pinned — p pins the current claim")
         if not self.table.select_claim(pinned):
-            self.window.clear_filter()  # the filter hides it: show everything rather than fail
+            self.host.clear_filter()  # the filter hides it: show everything rather than fail
             self.table.select_claim(pinned)
-            self.window.status.hint("Filter cleared to show the pinned claim.")
-        self.window.back_to_table()
+            self.host.hint("Filter cleared to show the pinned claim.")
+        self.host.back_to_table()
 
     # --- pin and link -------------------------------------------------------------------------
 
@@ -133,11 +126,11 @@ class ReviewCommands(QObject):
         claim = self.current()
         if self.session.pinned == claim:
             self.session.set_pinned(None)
-            self.window.status.hint("Unpinned.")
+            self.host.hint("Unpinned.")
         else:
             self.session.set_pinned(claim)
-            self.window.status.hint("Pinned. Move to another claim and press c / x / n / r to link it to this one.")
-        self.window.back_to_table()
+            self.host.hint("Pinned. Move to another claim and press c / x / n / r to link it to this one.")
+        self.host.back_to_table()
 
     def _pair(self) -> tuple[int, int]:
         pinned = self.session.pinned
@@ -154,79 +147,75 @@ class ReviewCommands(QObject):
         if ask:
             from desktop.ui.dialogs.rationale import ask_rationale
 
-            answer = ask_rationale(self.window, relation, self.summary(claim, 100), self.summary(pinned, 100))
-            self.window.activateWindow()  # some window systems leave nothing active after a modal dialog
+            answer = ask_rationale(
+                self.host.dialog_parent(), relation, self.summary(claim, 100), self.summary(pinned, 100)
+            )
+            self.host.after_dialog()  # some window systems leave nothing active after a modal dialog
             if answer is None:  # cancelled: nothing marked
-                self.window.back_to_table()
                 return
             rationale = answer
-        if self._perform(lambda store: store.set_link(claim, pinned, relation, rationale), f"mark {relation}"):
-            self.window.status.hint(
-                f"{self.summary(claim, 40)} — {relation} → {self.summary(pinned, 40)}   (u / Ctrl+Z undoes)"
-            )
-        self.window.back_to_table()
+        if self._perform(lambda store: store.set_link(claim, pinned, relation, rationale), f"mark {relation}").ok:
+            self.host.hint(f"{self.summary(claim, 40)} — {relation} → {self.summary(pinned, 40)}   (u / Ctrl+Z undoes)")
+        self.host.back_to_table()
 
     def remove_link(self) -> None:
         claim, pinned = self._pair()
         if self.session.store.link_between(claim, pinned) is None:
             raise UserError("these two claims are not linked")
-        if self._perform(lambda store: store.remove_link(claim, pinned), "remove link"):
-            self.window.status.hint("Link removed — u / Ctrl+Z brings it back.")
-        self.window.back_to_table()
+        if self._perform(lambda store: store.remove_link(claim, pinned), "remove link").ok:
+            self.host.hint("Link removed — u / Ctrl+Z brings it back.")
+        self.host.back_to_table()
 
     # --- grading ------------------------------------------------------------------------------
+    # A key pressed on a claim that already has that value changes nothing, and so (by the
+    # session's rule) makes no undo step and says nothing.
 
     def grade(self, grade: int | None) -> None:
         claim = self.current()
-        if self._value(claim, "credibility") != grade:
-            what = f"credibility {grade}" if grade is not None else "clear credibility"
-            if self._perform(lambda store: store.update_claim(claim, credibility=grade), what):
-                said = f"Credibility {grade} — {CREDIBILITY[grade]}." if grade else "Credibility cleared."
-                self.window.status.hint(said)
-        self.window.back_to_table()
+        what = f"credibility {grade}" if grade is not None else "clear credibility"
+        if self._perform(lambda store: store.update_claim(claim, credibility=grade), what).changed:
+            self.host.hint(f"Credibility {grade} — {CREDIBILITY[grade]}." if grade else "Credibility cleared.")
+        self.host.back_to_table()
 
     def set_verdict(self, verdict: str | None) -> None:
         claim = self.current()
-        if self._value(claim, "verdict") != verdict:
-            what = f"verdict {verdict}" if verdict else "clear verdict"
-            if self._perform(lambda store: store.update_claim(claim, verdict=verdict), what):
-                self.window.status.hint(f"Verdict: {verdict}." if verdict else "Verdict cleared.")
-        self.window.back_to_table()
+        what = f"verdict {verdict}" if verdict else "clear verdict"
+        if self._perform(lambda store: store.update_claim(claim, verdict=verdict), what).changed:
+            self.host.hint(f"Verdict: {verdict}." if verdict else "Verdict cleared.")
+        self.host.back_to_table()
 
     # --- review -------------------------------------------------------------------------------
 
     def review_and_next(self) -> None:
         claim = self.current()
-        if not self._value(claim, "reviewed"):
-            if not self._perform(lambda store: store.update_claim(claim, reviewed=True), "mark reviewed"):
-                self.window.back_to_table()
-                return
+        if not self._perform(lambda store: store.update_claim(claim, reviewed=True), "mark reviewed").ok:
+            self.host.back_to_table()
+            return
         self.next_unreviewed(after=claim)
 
     def unreview(self) -> None:
         claim = self.current()
-        if self._value(claim, "reviewed"):
-            self._perform(lambda store: store.update_claim(claim, reviewed=False), "mark not reviewed")
-        self.window.back_to_table()
+        self._perform(lambda store: store.update_claim(claim, reviewed=False), "mark not reviewed")
+        self.host.back_to_table()
 
     def request_comment(self) -> None:
         from desktop.ui.dialogs.outreach import OutreachDialog
 
         claim = self.current()
-        dialog = OutreachDialog(self.session, [claim], self.window)
+        dialog = OutreachDialog(self.session, [claim], self.host.dialog_parent())
         try:
             if dialog.exec() == OutreachDialog.DialogCode.Accepted:
-                self.window.status.hint("Request for comment recorded.")
+                self.host.hint("Request for comment recorded.")
         finally:
             dialog.deleteLater()
-        self.window.after_dialog()
+        self.host.after_dialog()
 
     # --- add, edit, delete --------------------------------------------------------------------
 
     def add_claim(self) -> None:
         from desktop.ui.dialogs.add_claim import AddClaimDialog
 
-        dialog = AddClaimDialog(self.session, self.window)
+        dialog = AddClaimDialog(self.session, self.host.dialog_parent())
         try:
             accepted = dialog.exec() == AddClaimDialog.DialogCode.Accepted
             created = dialog.created_claim_id
@@ -234,33 +223,28 @@ class ReviewCommands(QObject):
             dialog.deleteLater()
         if accepted and created is not None:
             if not self.table.select_claim(created):
-                self.window.clear_filter()  # a new claim hidden by the filter would look lost
+                self.host.clear_filter()  # a new claim hidden by the filter would look lost
                 self.table.select_claim(created)
-            self.window.status.hint("Claim added — grade it (1–6), pin it (p) or link it (c / x / n / r).")
-        self.window.after_dialog()
+            self.host.hint("Claim added — grade it (1–6), pin it (p) or link it (c / x / n / r).")
+        self.host.after_dialog()
 
     def edit(self, field: str | None = None) -> None:
         self.current()
-        detail = self.window.detail
-        if field is None:
-            detail.focus_first_field()
-        elif not detail.focus_field(field):
-            add_place = getattr(detail, "add_place", None)
-            if field == "places" and isinstance(add_place, QWidget) and add_place.isVisible():
-                add_place.setFocus(Qt.FocusReason.ShortcutFocusReason)  # an empty list: adding is the next step
-                self.window.status.hint("No places yet — Enter on “Add place…” adds one; Esc returns to the table.")
+        if not self.host.edit_field(field):
+            if field == "places" and self.host.focus_add_place():  # an empty list: adding is the next step
+                self.host.hint("No places yet — Enter on “Add place…” adds one; Esc returns to the table.")
             else:
-                self.window.status.hint(_FIELD_MISSING.get(field, f"Cannot edit the {field} of this claim here."))
-                self.window.back_to_table()
+                self.host.hint(_FIELD_MISSING.get(field or "", f"Cannot edit the {field} of this claim here."))
+                self.host.back_to_table()
             return
-        self.window.status.hint("Editing — Tab moves between fields, Esc returns to the table.")
+        self.host.hint("Editing — Tab moves between fields, Esc returns to the table.")
 
     def delete(self) -> None:
         claim = self.current()
         row = self.table.currentIndex().row()
         label = one_line(self.summary(claim, 40), 40)
-        if self._perform(lambda store: store.delete_claim(claim), f"delete “{label}”"):
-            self.window.status.hint("Deleted — Ctrl+Z (or u) to undo.")
+        if self._perform(lambda store: store.delete_claim(claim), f"delete “{label}”").ok:
+            self.host.hint("Deleted — Ctrl+Z (or u) to undo.")
             if self.table.current_claim() in (None, claim):
-                self.window.select_row(row)
-        self.window.back_to_table()
+                self.table.select_row(row)
+        self.host.back_to_table()

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton, QWidget
 from desktop.core.read.detail import ClaimDetail, LinkInfo, OutreachInfo, PlaceInfo
 from desktop.core.store import Result, Store
 from desktop.core.text import one_line
-from desktop.ui.dialogs._base import perform_inline
 from desktop.ui.dialogs.outreach import OutreachDialog
 from desktop.ui.dialogs.place_picker import pick_place
 from desktop.ui.dialogs.source_dialog import SourceDialog
@@ -95,7 +94,7 @@ class DetailEdits:
     # --- the one write path -------------------------------------------------------------------
 
     def _perform(self, area: str, write: Callable[[Store], Result], description: str) -> bool:
-        _, problem = perform_inline(self.session, write, description)
+        problem = self.session.perform(write, description).message
         show_problem(self.problems[area], problem[:1].upper() + problem[1:] if problem else None)
         return problem is None
 

@@ -270,6 +270,14 @@ class DetailPane(QScrollArea, DetailEdits):
         self.ensureWidgetVisible(widget)
         return True
 
+    def focus_add_place(self) -> bool:
+        """Focus "Add place…" (the next step on a claim without places); False when it is not shown."""
+        if self._detail is None or not self.add_place.isVisible():
+            return False
+        self.add_place.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.ensureWidgetVisible(self.add_place)
+        return True
+
     def show_claim(self, claim_id: int | None) -> None:
         """Show ``claim_id`` (normally driven by ``session.current_changed``)."""
         self._claim_id = claim_id

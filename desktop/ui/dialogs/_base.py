@@ -1,10 +1,9 @@
-"""What every Crosscheck dialog shares: a form, an inline problem line, Enter accepts / Esc cancels,
-and writes through the session that report refusals inline instead of raising."""
+"""What every Crosscheck dialog shares: a form, an inline problem line, Enter accepts / Esc cancels.
+
+A dialog writes through ``session.perform`` and shows a refusal (the outcome's
+``message``) on its problem line instead of raising."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
@@ -17,8 +16,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.store import Result, Store
-from desktop.ui.session import WorkspaceSession
 from desktop.ui.widgets.basics import problem_label, show_problem
 
 
@@ -80,32 +77,3 @@ class FormDialog(QDialog):
         self.show_problem(None)
         if self.apply():
             super().accept()
-
-
-def perform_inline(
-    session: WorkspaceSession, write: Callable[[Store], Result], description: str
-) -> tuple[Any, str | None]:
-    """Run ``write`` as one undoable step; ``(new id, None)`` or ``(None, the store's message)``.
-
-    ``session.perform`` only says whether it worked; the id of what was created and
-    the refusal's message are caught on the way (the write runs inside it).
-    """
-    created: list[Any] = []
-    messages: list[str] = []
-
-    def recording(store: Store) -> Result:
-        result = write(store)
-        created.append(result.value)
-        return result
-
-    def note(message: str) -> None:
-        messages.append(message)
-
-    session.error.connect(note)
-    try:
-        ok = session.perform(recording, description)
-    finally:
-        session.error.disconnect(note)
-    if not ok:
-        return None, messages[-1] if messages else "the change was refused"
-    return (created[0] if created else None), None

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, 
 
 from desktop.core.read.detail import PlaceInfo, read_places
 from desktop.core.text import one_line
-from desktop.ui.dialogs._base import DialogTextEdit, FormDialog, perform_inline
+from desktop.ui.dialogs._base import DialogTextEdit, FormDialog
 from desktop.ui.dialogs.place_picker import PlacePickerDialog
 from desktop.ui.dialogs.source_dialog import SourceDialog
 from desktop.ui.session import WorkspaceSession
@@ -154,13 +154,11 @@ class AddClaimDialog(FormDialog):
             "places": list(self._place_ids),
             "credibility": self.credibility.value(),
         }
-        created, problem = perform_inline(
-            self.session,
-            lambda store: store.create_claim(text, source, **fields),
-            f"add claim “{one_line(text, 40)}”",
+        outcome = self.session.perform(
+            lambda store: store.create_claim(text, source, **fields), f"add claim “{one_line(text, 40)}”"
         )
-        if problem:
-            self.show_problem(problem)
+        if not outcome.ok:
+            self.show_problem(outcome.message)
             return False
-        self.created_claim_id = created
+        self.created_claim_id = outcome.value
         return True

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 from desktop.core import vocab
 from desktop.core.read.detail import OutreachInfo, claim_summary, outreach_info
 from desktop.core.text import one_line
-from desktop.ui.dialogs._base import DialogTextEdit, FormDialog, perform_inline
+from desktop.ui.dialogs._base import DialogTextEdit, FormDialog
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.widgets.basics import format_date, parse_date, plain_label
 from desktop.ui.widgets.field_editors import ChoiceCombo
@@ -93,15 +93,14 @@ class OutreachDialog(FormDialog):
         }
         if self._existing is None:
             about = self.claim_ids
-            created, problem = perform_inline(
-                self.session,
+            outcome = self.session.perform(
                 lambda store: store.create_outreach(party, about=about, **values),
                 f"request comment from {one_line(party, 40)}",
             )
-            if problem:
-                self.show_problem(problem)
+            if not outcome.ok:
+                self.show_problem(outcome.message)
                 return False
-            self.outreach_id = created
+            self.outreach_id = outcome.value
             return True
         old = self._existing
         before = {"party": old.party, "contacted": old.contacted, "status": old.status, "response": old.response}
@@ -109,12 +108,10 @@ class OutreachDialog(FormDialog):
         if not changes:
             return True
         ident = old.id
-        _, problem = perform_inline(
-            self.session,
-            lambda store: store.update_outreach(ident, **changes),
-            f"edit request to {one_line(party, 40)}",
+        outcome = self.session.perform(
+            lambda store: store.update_outreach(ident, **changes), f"edit request to {one_line(party, 40)}"
         )
-        if problem:
-            self.show_problem(problem)
+        if not outcome.ok:
+            self.show_problem(outcome.message)
             return False
         return True

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QWidget
 
 from desktop.core.read.detail import PICK_LIMIT, search_places
-from desktop.ui.dialogs._base import FormDialog, perform_inline
+from desktop.ui.dialogs._base import FormDialog
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.widgets.basics import parse_labels, plain_label
 from desktop.ui.widgets.search_picker import SearchField
@@ -136,15 +136,14 @@ class NewPlaceDialog(FormDialog):
             return False
         aliases = parse_labels(self.aliases.text())
         region = self.region.text().strip() or None
-        created, message = perform_inline(
-            self.session,
+        outcome = self.session.perform(
             lambda store: store.create_place(name, aliases=aliases, region=region, lat=lat, lon=lon),
             f"add place {name}",
         )
-        if message:
-            self.show_problem(message)
+        if not outcome.ok:
+            self.show_problem(outcome.message)
             return False
-        self.created_place_id = created
+        self.created_place_id = outcome.value
         return True
 
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
 from desktop.core import vocab
 from desktop.core.read.detail import SourceInfo, side_and_group_labels, source_info
-from desktop.ui.dialogs._base import DialogTextEdit, FormDialog, perform_inline
+from desktop.ui.dialogs._base import DialogTextEdit, FormDialog
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.widgets.basics import parse_labels, plain_label
 from desktop.ui.widgets.field_editors import ChoiceCombo
@@ -106,13 +106,11 @@ class SourceDialog(FormDialog):
             return False
         if self._existing is None:
             name = values.pop("name")
-            created, problem = perform_inline(
-                self.session, lambda store: store.create_source(name, **values), f"add source {name}"
-            )
-            if problem:
-                self.show_problem(problem)
+            outcome = self.session.perform(lambda store: store.create_source(name, **values), f"add source {name}")
+            if not outcome.ok:
+                self.show_problem(outcome.message)
                 return False
-            self.source_id = created
+            self.source_id = outcome.value
             return True
         old = self._existing
         before = {
@@ -132,10 +130,10 @@ class SourceDialog(FormDialog):
         if not changes:
             return True
         ident = old.id
-        _, problem = perform_inline(
-            self.session, lambda store: store.update_source(ident, **changes), f"edit source {values['name']}"
+        outcome = self.session.perform(
+            lambda store: store.update_source(ident, **changes), f"edit source {values['name']}"
         )
-        if problem:
-            self.show_problem(problem)
+        if not outcome.ok:
+            self.show_problem(outcome.message)
             return False
         return True

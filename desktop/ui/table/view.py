@@ -20,7 +20,7 @@ position query for a filter the analyst may still be typing).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QPoint, QRect, Qt
+from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QRect, Qt
 from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -107,14 +107,8 @@ class ClaimTable(QTableView):
         self._go_to(row)
         return True
 
-    def move(self, delta: int | QPoint, y: int | None = None) -> int | None:  # type: ignore[override]
-        """Move the current row by ``delta`` rows (clamped); returns the new current claim.
-
-        ``move(x, y)`` and ``move(QPoint)`` still position the widget, as for any QWidget.
-        """
-        if y is not None or isinstance(delta, QPoint):
-            super().move(delta if y is None else QPoint(int(delta), y))  # type: ignore[arg-type]
-            return None
+    def move_by(self, delta: int) -> int | None:
+        """Move the current row by ``delta`` rows (clamped); returns the new current claim."""
         count = self._model.rowCount()
         if count == 0:
             return None
@@ -123,10 +117,15 @@ class ClaimTable(QTableView):
         self._go_to(max(0, min(count - 1, row)))
         return self.current_claim()
 
+    def select_row(self, row: int) -> int | None:
+        """Make the claim at ``row`` (clamped to the rows there are) current; returns it."""
+        count = self._model.rowCount()
+        return self._go_to(max(0, min(row, count - 1))) if count else None
+
     def move_page(self, pages: int) -> int | None:
         """Move by ``pages`` screenfuls of rows."""
         per_page = max(1, self.viewport().height() // max(1, self.verticalHeader().defaultSectionSize()) - 1)
-        return self.move(pages * per_page)
+        return self.move_by(pages * per_page)
 
     def first(self) -> int | None:
         return self._go_to(0) if self._model.rowCount() else None

@@ -71,11 +71,11 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
 
         self.commands = WindowActions(self, self.table)
-        self.actions = self.commands.actions
-        self.review = ReviewCommands(self)
-        self.files = FileCommands(self)
+        self.named_actions = self.commands.actions
+        self.review = ReviewCommands(self, self.table, self)
+        self.files = FileCommands(self, self)
         self._connect_window_commands()
-        self.menus = build_menus(self, self.actions)
+        self.menus = build_menus(self, self.named_actions)
         self.key_hints = TableKeyHints(
             self, self.reason, lambda name: BY_NAME[name].label, self.status.hint, self.status.clear_if
         )
@@ -104,10 +104,10 @@ class MainWindow(QMainWindow):
         self.update_actions()
         self.back_to_table()
 
-    # --- plumbing for the command modules -----------------------------------------------------
+    # --- the CommandHost the command modules act through ---------------------------------------
 
-    def guarded(self, slot: Callable[[], Any]) -> Callable[..., None]:
-        """``slot`` as an action handler: a ``UserError`` becomes a status-bar message, never a traceback."""
+    def bind(self, name: str, slot: Callable[[], Any]) -> None:
+        """Run ``slot`` when command ``name`` triggers; a ``UserError`` becomes a status-bar message."""
 
         def run(*_args: object) -> None:
             try:
@@ -116,7 +116,31 @@ class MainWindow(QMainWindow):
                 self.status.error(str(error))
                 self.back_to_table()
 
-        return run
+        self.named_actions[name].triggered.connect(run)
+
+    def dialog_parent(self) -> QWidget:
+        return self
+
+    def hint(self, message: str, timeout_ms: int | None = None) -> None:
+        if timeout_ms is None:
+            self.status.hint(message)
+        else:
+            self.status.hint(message, timeout_ms)
+
+    def error(self, message: str) -> None:
+        self.status.error(message)
+
+    def current_claim(self) -> int | None:
+        return self.table.current_claim()
+
+    def edit_field(self, field: str | None) -> bool:
+        if field is None:
+            self.detail.focus_first_field()
+            return True
+        return self.detail.focus_field(field)
+
+    def focus_add_place(self) -> bool:
+        return self.detail.focus_add_place()
 
     def back_to_table(self) -> None:
         """Focus on the table, with a current row whenever there are rows (after every command)."""
@@ -129,13 +153,6 @@ class MainWindow(QMainWindow):
         """Back to the table after a modal dialog of ours closed (some window systems leave nothing active)."""
         self.activateWindow()
         self.back_to_table()
-
-    def select_row(self, row: int) -> None:
-        count = self.table.claim_model.rowCount()
-        if count:
-            claim = self.table.claim_model.claim_id(max(0, min(row, count - 1)))
-            if claim is not None:
-                self.table.select_claim(claim)
 
     def apply_filter(self, text: str) -> None:
         message = self.table.claim_model.set_filter(text)
@@ -174,14 +191,14 @@ class MainWindow(QMainWindow):
         return None
 
     def update_actions(self) -> None:
-        for name, action in self.actions.items():
+        for name, action in self.named_actions.items():
             why = self.reason(name)
             action.setEnabled(why is None)
             tip = BY_NAME[name].description
             action.setStatusTip(tip if why is None else f"{tip} — unavailable: {why}")
         stack = self.session.undo_stack
-        self.actions["edit.undo"].setText(f"Undo {stack.undoText()}".strip())
-        self.actions["edit.redo"].setText(f"Redo {stack.redoText()}".strip())
+        self.named_actions["edit.undo"].setText(f"Undo {stack.undoText()}".strip())
+        self.named_actions["edit.redo"].setText(f"Redo {stack.redoText()}".strip())
 
     # --- window commands ------------------------------------------------------------------------
 
@@ -199,23 +216,20 @@ class MainWindow(QMainWindow):
             "file.quit": self.close,
         }
         for name, slot in slots.items():
-            self.actions[name].triggered.connect(self.guarded(slot))
+            self.bind(name, slot)
 
     def undo_redo(self, *, undo: bool) -> None:
         stack = self.session.undo_stack
         text = stack.undoText() if undo else stack.redoText()
-        restored: list[int] = []
-
-        def note(change: Change) -> None:
-            restored.extend(change.added_claims)
-
-        self.session.changed.connect(note)
-        try:
-            stack.undo() if undo else stack.redo()
-        finally:
-            self.session.changed.disconnect(note)
+        outcome = self.session.undo() if undo else self.session.redo()
+        if outcome.error is not None:
+            # The step could not be undone / redone (and is gone from the stack); the session has said why.
+            self.status.error(f"Could not {'undo' if undo else 'redo'} {text}: {outcome.error}")
+            self.back_to_table()
+            return
+        restored = outcome.result.change.added_claims if outcome.result is not None else set()
         if len(restored) == 1:
-            self.table.select_claim(restored[0])  # a deleted claim came back: show it, it is what changed
+            self.table.select_claim(next(iter(restored)))  # a deleted claim came back: show it, it is what changed
         self.status.hint(f"{'Undone' if undo else 'Redone'}: {text}")
         self.back_to_table()
 
@@ -229,7 +243,7 @@ class MainWindow(QMainWindow):
 
     def open_palette(self) -> None:
         self.update_actions()
-        commands = [Command(entry, self.actions[entry.name]) for entry in KEYMAP]
+        commands = [Command(entry, self.named_actions[entry.name]) for entry in KEYMAP]
         if self.palette_popup is not None:
             self.palette_popup.deleteLater()
         self.palette_popup = CommandPalette(commands, self)
