@@ -17,7 +17,7 @@ from types import TracebackType
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from desktop.ui.window.settings import APPLICATION, ORGANISATION
+from desktop.ui.settings import APPLICATION, ORGANISATION
 
 
 def _application() -> QApplication:

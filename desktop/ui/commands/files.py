@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError
 
 from desktop.core.errors import UserError
 from desktop.ui.commands.host import CommandHost
-from desktop.ui.window.settings import FOLDER, app_settings, read_text
+from desktop.ui.settings import FOLDER, app_settings, read_text
 
 _WORKSPACE_FILTER = "Crosscheck workspace (*.sqlite *.sqlite3 *.db);;All files (*)"
 _JSON_FILTER = "Crosscheck JSON (*.json)"

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, 
 from desktop.core.errors import UserError
 from desktop.core.read.detail import claim_summary
 from desktop.core.store import Change
+from desktop.ui import settings as ws
 from desktop.ui.commands.actions import WindowActions
 from desktop.ui.commands.cheatsheet import CheatSheet
 from desktop.ui.commands.files import FileCommands
@@ -30,7 +31,6 @@ from desktop.ui.detail.pane import DetailPane
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.table.filter_bar import FilterBar
 from desktop.ui.table.view import ClaimTable
-from desktop.ui.window import settings as ws
 from desktop.ui.window.menus import build_menus
 from desktop.ui.window.status_bar import WindowStatusBar
 
