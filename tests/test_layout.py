@@ -1,0 +1,44 @@
+"""The house rules of the layout, checked on the source: the core knows no Qt, commands know no window."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent / "desktop"
+
+
+def _imports(path: Path) -> set[str]:
+    """Every module ``path`` imports, wherever the import stands (``TYPE_CHECKING`` blocks and functions too)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def _offenders(folder: str, forbidden: tuple[str, ...]) -> list[str]:
+    return sorted(
+        f"{path.relative_to(ROOT.parent)} imports {name}"
+        for path in (ROOT / folder).rglob("*.py")
+        for name in _imports(path)
+        if name.startswith(forbidden)
+    )
+
+
+def test_the_core_never_imports_qt_or_the_window() -> None:
+    assert _offenders("core", ("PySide6", "desktop.ui")) == []
+
+
+def test_commands_never_import_the_window() -> None:
+    """Commands reach the window through ``CommandHost`` only — not even under TYPE_CHECKING."""
+    assert _offenders("ui/commands", ("desktop.ui.window",)) == []
+
+
+def test_the_window_parts_never_import_the_window_or_the_commands() -> None:
+    """Table, detail pane, widgets and dialogs are parts the window composes; they never reach back up."""
+    for part in ("ui/table", "ui/detail", "ui/widgets", "ui/dialogs"):
+        assert _offenders(part, ("desktop.ui.window", "desktop.ui.commands")) == []
