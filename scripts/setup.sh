@@ -12,7 +12,7 @@ apt_packages=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0
               fonts-dejavu-core)
 if [[ "${1:-}" == "--test" ]]; then
   extras="test,dev"
-  apt_packages+=(postgresql)
+  apt_packages+=(postgresql zsh)  # zsh: the test of the generated zsh completion
 fi
 
 missing=()

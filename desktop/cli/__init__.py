@@ -21,12 +21,13 @@ import os
 import sys
 from collections.abc import Sequence
 
-from desktop.cli import backup, check, exporting, importing, status
+from desktop.about import version
+from desktop.cli import backup, check, completion, exporting, importing, status
 from desktop.cli.base import DB_HELP, PROG, Parser, UsageError, fail, user_message
 
 __all__ = ["build_parser", "main", "user_message"]
 
-_COMMAND_MODULES = (importing, exporting, status, check, backup)
+_COMMAND_MODULES = (importing, exporting, status, check, backup, completion)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Without a command, opens the window. Exit codes: 0 success, 1 error.",
     )
     parser.add_argument("--db", metavar="PATH_OR_URL", default=None, help=DB_HELP)
+    parser.add_argument("--version", action="version", version=f"{PROG} {version()}")
     # Also after the command (``crosscheck status --db x``); SUPPRESS keeps a --db given before it.
     common = Parser(add_help=False)
     common.add_argument("--db", metavar="PATH_OR_URL", default=argparse.SUPPRESS, help=DB_HELP)
@@ -56,6 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop.ui.app import run  # Qt only for the window
 
         return run(args.db)
+    from desktop import logs
+
+    logs.start()  # a bug that escapes below is logged with its traceback (and printed as ever)
     try:
         code: int = args.run(args)
         return code

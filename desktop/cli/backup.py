@@ -26,7 +26,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from desktop.core import db
 
-    with workspace(args) as opened:
+    with workspace(args, create=False) as opened:
         target = Path(args.file) if args.file else default_backup_path(db.sqlite_path(opened.engine))
         out(str(db.backup(opened.engine, target)))
     return 0

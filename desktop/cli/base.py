@@ -16,8 +16,9 @@ if TYPE_CHECKING:
 PROG = "crosscheck"
 
 DB_HELP = (
-    "the workspace: a SQLite file (created if missing) or a postgresql:// URL; "
-    "default: $CROSSCHECK_DB, else the workspace in your user data folder"
+    "the workspace: a SQLite file or a postgresql:// URL; default: $CROSSCHECK_DB, else the workspace "
+    "in your user data folder (created with the sample on first use). Only import and the window "
+    "create a workspace at a path that has none"
 )
 AS_OF_HELP = (
     "derive as of this moment, over the claims and links recorded at or before it: a timestamp "
@@ -77,10 +78,11 @@ def fail(message: str, code: int = 1) -> int:
 
 
 @contextmanager
-def workspace(args: argparse.Namespace) -> Iterator[Workspace]:
+def workspace(args: argparse.Namespace, *, create: bool) -> Iterator[Workspace]:
+    """The workspace ``--db`` names; ``create=False`` (a command that only reads): a missing one is an error."""
     from desktop.core.workspace import open_workspace
 
-    opened = open_workspace(args.db)
+    opened = open_workspace(args.db, create=create)
     try:
         yield opened
     finally:

@@ -1,13 +1,21 @@
-"""``crosscheck export``: the workspace as canonical interchange JSON, or its claims as CSV."""
+"""``crosscheck export``: the workspace as canonical interchange JSON, or its claims as CSV.
+
+The format is ``--format`` when given, else the one the ``-o`` file's extension
+names (``claims.csv`` → CSV), else JSON; an extension that names no format is an
+error rather than a guess.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from desktop.cli.base import workspace, write_atomically
+
+FORMATS: Final = ("json", "csv")
+EXTENSIONS: Final = {".json": "json", ".csv": "csv"}
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -16,18 +24,35 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="export the workspace (canonical JSON, or claims as CSV)",
         description="Write the workspace as canonical interchange JSON, or its claims as CSV (formula cells "
-        "neutralised). To standard output unless -o is given.",
+        "neutralised). To standard output unless -o is given. The format follows the -o file's extension "
+        f"({', '.join(EXTENSIONS)}) unless --format says otherwise.",
     )
-    exp.add_argument("--format", choices=("json", "csv"), default="json", help="default: json")
+    exp.add_argument("--format", choices=FORMATS, default=None, help="default: from -o's extension, else json")
     exp.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     exp.set_defaults(run=run)
+
+
+def chosen_format(explicit: str | None, output: str | None) -> str:
+    """``--format`` if given; else the output file's extension; else JSON."""
+    from desktop.core.errors import UserError
+
+    if explicit is not None:
+        return explicit
+    if output in (None, "-"):
+        return "json"
+    suffix = Path(str(output)).suffix.lower()
+    if suffix in EXTENSIONS:
+        return EXTENSIONS[suffix]
+    named = f"the extension {suffix!r}" if suffix else "no extension"
+    raise UserError(f"{output} has {named}, which names no export format: give --format ({'|'.join(FORMATS)})")
 
 
 def run(args: argparse.Namespace) -> int:
     from desktop.core.interchange import export_csv, export_json
 
-    with workspace(args) as opened:
-        data = export_csv(opened.engine) if args.format == "csv" else export_json(opened.engine)
+    fmt = chosen_format(args.format, args.output)  # before opening anything: a wrong name changes nothing
+    with workspace(args, create=False) as opened:
+        data = export_csv(opened.engine) if fmt == "csv" else export_json(opened.engine)
     if args.output in (None, "-"):
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()

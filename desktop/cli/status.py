@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     from desktop.core.interchange.status_report import claim_statuses, parse_as_of, status_table
 
     as_of = parse_as_of(args.as_of) if args.as_of is not None else None
-    with workspace(args) as opened:
+    with workspace(args, create=False) as opened:
         rows = claim_statuses(opened.engine, as_of)
     out(json.dumps(rows, ensure_ascii=False, indent=2) if args.json else status_table(rows))
     return 0

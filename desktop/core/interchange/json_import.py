@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from desktop.core.errors import UserError
 from desktop.core.interchange.gcpause import collector_paused
 from desktop.core.interchange.json_validate import DuplicateKeys, Problem, referenced_ids, validate_document
+from desktop.core.progress import IMPORT_STEPS, Progress, no_progress
 from desktop.core.store.bulk import BulkCounts, BulkRows, WorkspaceKeys, bulk_import
 
 # Large enough for the export of a million-claim workspace (about 0.75 GB of canonical JSON) to come
@@ -51,13 +52,18 @@ class ImportReport(BulkCounts):
         )
 
 
-def import_json(engine: Engine, data: bytes | str | dict[str, Any], *, analyst: str) -> ImportReport:
+def import_json(
+    engine: Engine, data: bytes | str | dict[str, Any], *, analyst: str, progress: Progress | None = None
+) -> ImportReport:
     """Import one interchange document (bytes, text or already decoded) into ``engine``'s workspace.
 
     Raises ``ImportErrors`` (a ``UserError``) and writes nothing when the document
-    has any problem; see ``json_validate`` for the rules.
+    has any problem; see ``json_validate`` for the rules. ``progress`` hears of
+    each step (``desktop.core.progress``); if it raises, nothing is written.
     """
+    report = progress or no_progress
     with collector_paused():
+        report("reading the document", IMPORT_STEPS["reading the document"])
         digest = None if isinstance(data, dict) else hashlib.sha256(_as_bytes(data)).hexdigest()
         # Held only until it is checked: the decoded document takes several times the memory of its
         # text, and the rows built from it are all the write needs.
@@ -65,6 +71,7 @@ def import_json(engine: Engine, data: bytes | str | dict[str, Any], *, analyst: 
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
 
         def build(existing: WorkspaceKeys) -> BulkRows:
+            report("checking the document", IMPORT_STEPS["checking the document"])
             rows, problems = validate_document(pending.pop(), existing, now=now, analyst=analyst)
             if problems:
                 raise ImportErrors(problems)
@@ -76,7 +83,9 @@ def import_json(engine: Engine, data: bytes | str | dict[str, Any], *, analyst: 
             analyst=analyst,
             document={"sha256": digest} if digest else None,
             wanted=lambda: referenced_ids(pending[0]),  # only these are looked up in the workspace
+            progress=report,
         )
+    report("done", 1.0)
     return ImportReport(**counts.as_dict())
 
 

@@ -59,6 +59,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from desktop.core import corroboration
 from desktop.core.db import write_connection
+from desktop.core.progress import IMPORT_STEPS, Progress
 from desktop.core.store import status
 from desktop.core.store.bulk_derive import _derive_new_claims, _WorkspaceGraph
 from desktop.core.store.bulk_fts import insert_trigger_suspended
@@ -109,17 +110,26 @@ def bulk_import(
     analyst: str,
     document: dict[str, Any] | None = None,
     wanted: Callable[[], Wanted] | None = None,
+    progress: Progress | None = None,
 ) -> BulkCounts:
     """Validate (``build``) and write a document in one transaction; see the module docstring.
 
     ``wanted``: the ids the document mentions (None: the keys of every entity are loaded),
     asked for only when the workspace is not empty.
     ``document`` is extra information for the import's audit row (e.g. its digest).
+    ``progress`` hears of each step; if it raises, the transaction is rolled back.
     """
     with write_connection(engine) as connection, _large_cache(connection):
         keys = WorkspaceKeys.load(connection, wanted)
         rows = build(keys)
-        return write_rows(connection, rows, keys, analyst=analyst, document=document)
+        counts = write_rows(connection, rows, keys, analyst=analyst, document=document, progress=progress)
+        _step(progress, "saving")
+        return counts
+
+
+def _step(progress: Progress | None, step: str) -> None:
+    if progress is not None:
+        progress(step, IMPORT_STEPS[step])
 
 
 @contextmanager
@@ -146,6 +156,7 @@ def write_rows(
     *,
     analyst: str,
     document: dict[str, Any] | None = None,
+    progress: Progress | None = None,
 ) -> BulkCounts:
     """Insert ``rows`` (already validated against ``keys``) on an open write transaction, derived."""
     audit_entities: list[str] = []
@@ -155,6 +166,7 @@ def write_rows(
         audit_entities.extend(repeat(entity, len(ext_ids)))
         audit_ids.extend(ext_ids)
 
+    _step(progress, "writing sources, reports and places")
     sources = {**keys.sources, **_insert_entities(connection, "source", rows.sources)}
     log("source", [r["ext_id"] for r in rows.sources])
 
@@ -185,6 +197,7 @@ def write_rows(
         place_lists.append(row.pop("places"))
         row["sort_date"] = row["claimed"] or row["recorded"].date()
     # New claims are -1, -2, … (document order) until they have ids; existing claims their ids.
+    _step(progress, "deriving statuses")
     ends = {**keys.claims, **{row["ext_id"]: -1 - i for i, row in enumerate(rows.claims)}}
     derived, touched = _derive_new_claims(
         connection,
@@ -197,6 +210,7 @@ def write_rows(
         row["suggested_credibility"] = credibility
         row["verdict_disputed"] = verdict_disputed(row["verdict"], state)
         row["link_count"] = count
+    _step(progress, "writing claims")
     with insert_trigger_suspended(connection) as suspended:
         new_claims = _insert_entities(connection, "claim", rows.claims, one_statement=not suspended)
     claims = {**keys.claims, **new_claims}
@@ -208,6 +222,7 @@ def write_rows(
     bulk_insert(connection, "claim_place", ("claim_id", "place_id", "position"), claim_places)
     log("claim", [r["ext_id"] for r in rows.claims])
 
+    _step(progress, "writing links and requests for comment")
     links = [
         (claims[r["from"]], claims[r["to"]], r["relation"], r["rationale"], r["analyst"], r["recorded"])
         for r in rows.links
@@ -228,9 +243,11 @@ def write_rows(
     counts = BulkCounts(
         len(rows.sources), len(rows.reports), len(rows.places), len(rows.claims), len(rows.links), len(rows.outreach)
     )
+    _step(progress, "writing the audit trail")
     summary: Any = {**counts.as_dict(), **(document or {})}
     _insert_audit(connection, analyst, audit_entities, audit_ids, summary)
     if touched:
+        _step(progress, "re-deriving linked claims")
         # Links into claims that were already there: re-derive their neighbourhood over the whole
         # workspace, now written (new claims in it included: their first derivation saw only the document).
         graph = _WorkspaceGraph(connection)
