@@ -192,6 +192,8 @@ def reference(graph: MemoryGraph, claim: int) -> Expected:
         if all(e in mine for e in ends):
             internal.add(lid)
             continue
+        if rec.relation == "neutral" and rec.from_ in mine:
+            continue  # rule 4: a neutral link counts only FROM a claim outside the cluster TO a member
         d = rec.to if rec.from_ in mine else rec.from_
         theirs = origin_sources(cluster(d))
         independent = not (my_sources & theirs) and not (groups(my_sources) & groups(theirs))

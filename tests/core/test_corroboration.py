@@ -414,6 +414,70 @@ def test_status_unconfirmed_when_only_neutrals() -> None:
     assert status(b, "c") == "unconfirmed"
 
 
+# ---------------------------------------------------------------------------------------------- §2.4 neutral
+
+
+def test_neutral_is_evidence_on_its_to_claim_only() -> None:
+    """The think tank's "we neither confirm nor deny" leaves the think tank's own statement unverified."""
+    b = two_sided()
+    b.link("tank", "neutral", "c")
+    assert (status(b, "c"), status(b, "tank")) == ("unconfirmed", "unverified")
+    tank = derive(b.graph, b["tank"])
+    assert (tank.neutrals, tank.echoes, tank.internal_links) == ((), (), ())
+    assert tank.addresses == (b["c"],)
+    assert derive(b.graph, b["c"]).neutral_claims == (b["tank"],)
+
+
+def test_neutral_reaches_every_member_of_the_to_claims_cluster_but_none_of_the_from_claims() -> None:
+    b = two_sided()
+    b.claim("relay_of_c", "ru2")
+    b.claim("relay_of_tank", "ua")
+    b.link("relay_of_c", "repeats", "c")
+    b.link("relay_of_tank", "repeats", "tank")
+    b.link("tank", "neutral", "relay_of_c")
+    assert status(b, "c") == status(b, "relay_of_c") == "unconfirmed"
+    assert status(b, "tank") == status(b, "relay_of_tank") == "unverified"
+    assert derive(b.graph, b["relay_of_tank"]).addresses == (b["relay_of_c"],)
+
+
+def test_a_neutral_from_a_dependent_claim_is_an_echo_on_its_to_claim_only() -> None:
+    b = Builder()
+    b.source("chan")
+    b.claim("c", "chan")
+    b.claim("d", "chan")
+    b.link("d", "neutral", "c")
+    assert [e.claim for e in derive(b.graph, b["c"]).echoes] == [b["d"]]
+    assert derive(b.graph, b["d"]).echoes == ()
+
+
+def test_neutral_both_ways_makes_both_claims_unconfirmed() -> None:
+    b = two_sided()
+    b.link("tank", "neutral", "c")
+    b.link("c", "neutral", "tank")
+    assert (status(b, "c"), status(b, "tank")) == ("unconfirmed", "unconfirmed")
+
+
+def test_directed_neutral_in_the_incremental_deriver_and_derive_all() -> None:
+    b = two_sided()
+    deriver = IncrementalDeriver(b.graph)
+    update = deriver.add_link(77, b["tank"], b["c"], "neutral")
+    assert dict(update.status_changes) == {b["c"]: ("unverified", "unconfirmed")}
+    assert {c: d.status for c, d in derive_all(b.graph).items()} == {c: deriver.status(c) for c in b.graph.claims()}
+
+
+def test_the_explanation_says_independent_of_origins_never_of_a_source() -> None:
+    b = two_sided()
+    b.link("tank", "neutral", "c")
+    b.link("other_side", "contradicts", "same_side")
+    for claim in b.graph.claims():
+        text = " ".join(explain(derive(b.graph, claim), b.name))
+        assert "independent source" not in text
+    assert "from an independent origin" in explain(derive(b.graph, b["c"]), b.name)[0]
+    assert "Its own “neither confirms nor denies” on c is evidence on that claim, not on this one." in explain(
+        derive(b.graph, b["tank"]), b.name
+    )
+
+
 def test_status_aligned_when_all_supporters_are_from_its_own_side() -> None:
     b = two_sided()
     b.link("same_side", "corroborates", "c")
@@ -748,8 +812,8 @@ def test_incremental_deriver_over_a_protocol_only_graph_uses_notifications() -> 
 
 
 def test_incremental_deriver_rederives_neighbours_when_origins_move_though_no_status_changes() -> None:
-    # c stays contradicted, but its origin source moves from the channel to the agency, so the
-    # channel's own neutral on c stops being an echo and e becomes unconfirmed.
+    # c stays contradicted, but its origin source moves from the channel to the agency, so c's
+    # neutral on the channel's e stops being an echo and e becomes unconfirmed.
     b = Builder()
     b.source("chan", "russia")
     b.source("agency", "ukraine")
@@ -759,7 +823,7 @@ def test_incremental_deriver_rederives_neighbours_when_origins_move_though_no_st
     b.claim("x", "ua")
     b.claim("wire", "agency")
     b.link("x", "contradicts", "c")
-    b.link("e", "neutral", "c")
+    b.link("c", "neutral", "e")
     deriver = IncrementalDeriver(b.graph)
     assert (deriver.status(b["c"]), deriver.status(b["e"])) == ("contradicted", "unverified")
     update = deriver.add_link(900, b["c"], b["wire"], "repeats")
@@ -832,7 +896,7 @@ def test_explain_puts_the_status_first_and_names_every_kind_of_evidence() -> Non
     b.link("confirm", "corroborates", "breach")
     b.link("relay", "corroborates", "breach")  # internal
     lines = explain(derive(b.graph, b["breach"]), lambda c: f"«{b.name(c)}»", lambda s: f"source {s}")
-    assert lines[0].startswith("Contested: independent sources both support it («confirm»)")
+    assert lines[0].startswith("Contested: claims from independent origins both support it («confirm»)")
     text = "\n".join(lines)
     assert "Contradicts it: «repelled» (linked to «relay», part of the same assertion)." in text
     assert "Neither confirms nor denies it: «assess»." in text
@@ -857,5 +921,7 @@ def test_explain_a_corroborated_claim_names_the_cross_side_supporter() -> None:
     b.link("other_side", "corroborates", "c")
     b.link("same_side", "corroborates", "c")
     lines = explain(derive(b.graph, b["c"]), b.name)
-    assert lines[0] == "Corroborated: supported by an independent source from another side (or unaligned) (other_side)."
+    assert lines[0] == (
+        "Corroborated: supported by a claim from an independent origin on another side (or unaligned) (other_side)."
+    )
     assert "Supports it, from the same side: same_side." in lines

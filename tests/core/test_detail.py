@@ -70,7 +70,7 @@ def test_outreach_about_the_claim(connection: Connection, ids: dict[str, int]) -
 def test_explanation_of_a_supported_claim_names_the_supporter(connection: Connection, ids: dict[str, int]) -> None:
     d = _detail(connection, ids["assaults"])
     assert d.status == "corroborated" and d.suggested_credibility == 1
-    assert d.explanation[0].startswith("Corroborated: supported by an independent source from another side")
+    assert d.explanation[0].startswith("Corroborated: supported by a claim from an independent origin on another side")
     assert (
         "Supports it, from another side (or unaligned): [Institute for the Study of War] "
         "“Russian offensive operations around Bakhmut continued.”." in d.explanation
@@ -84,7 +84,7 @@ def test_explanation_of_a_contradicted_claim_names_who_contradicts_and_who_is_ne
     assert d.status == "contradicted" and d.suggested_credibility == 5
     text = "\n".join(d.explanation)
     assert d.explanation[0].startswith(
-        "Contradicted: contradicted by an independent source ([General Staff of Ukraine]"
+        "Contradicted: contradicted by a claim from an independent origin ([General Staff of Ukraine]"
     )
     assert "Contradicts it: [General Staff of Ukraine] “Ukrainian units beat back assaults around Bakhmut.”" in text
     assert "Neither confirms nor denies it: [Institute for the Study of War]" in text

@@ -18,10 +18,12 @@ Algorithm
    nothing or runs into a cycle.
 3. **Summary.** Each cluster is reduced to what independence and sides need: its origin sources, the
    (normalised) sides of those sources, and their non-empty groups.
-4. **Evidence.** Every ``corroborates`` / ``contradicts`` / ``neutral`` link touching a member is examined
-   once per cluster (deduplicated by link id): inside the cluster it is ignored (``internal_links``);
-   to a claim ``d`` whose cluster is independent it is a supporter / contradictor / neutral; otherwise an
-   echo. The result is computed once per cluster and copied to each member (only ``claim`` differs).
+4. **Evidence.** Every ``corroborates`` / ``contradicts`` link touching a member, and every ``neutral``
+   link *to* a member (``neutral`` is directed: evidence on its ``to`` claim only), is examined once per
+   cluster (deduplicated by link id): inside the cluster it is ignored (``internal_links``); to a claim
+   ``d`` whose cluster is independent it is a supporter / contradictor / neutral; otherwise an echo. A
+   member's own ``neutral`` on an outside claim is neither: it is listed in ``addresses`` for the
+   explanation. The result is computed once per cluster and copied to each member (only ``claim`` differs).
 5. **Status** is the first rule of DESIGN §2.6 that holds.
 
 Incremental maintenance
@@ -36,6 +38,9 @@ evidence links of its members together with the *summaries* of the clusters at t
   every cluster linked by evidence to one of its members (their view of independence reads our origins);
 - a source's side or group changes the clusters having it as an origin source plus their evidence
   neighbours; a claim's source, or a removed claim, its cluster plus the evidence neighbours.
+
+The sets follow ``neutral`` links both ways although only their ``to`` end gains evidence: a superset,
+so no claim that can change is ever missed.
 
 Those sets are what a stateless caller can know. :class:`IncrementalDeriver` remembers each claim's
 previous origin sources, so it narrows the spread: a claim linked to member ``m`` depends on ``m``'s

@@ -47,42 +47,43 @@ def explain(
     def names(claims: Iterable[int]) -> str:
         return _join([describe_claim(c) for c in claims])
 
-    def a_source(n: int) -> str:
-        return "an independent source" if n == 1 else "independent sources"
+    def origin(n: int) -> str:
+        # "Independent" is said of origins, never of a source's trustworthiness (DESIGN §2).
+        return "a claim from an independent origin" if n == 1 else "claims from independent origins"
 
     lines: list[str] = []
     if d.status == "contested":
         lines.append(
-            f"Contested: independent sources both support it ({names(supporters)}) "
+            f"Contested: claims from independent origins both support it ({names(supporters)}) "
             f"and contradict it ({names(contradictors)})."
         )
     elif d.status == "contradicted":
         lines.append(
-            f"Contradicted: contradicted by {a_source(len(contradictors))} ({names(contradictors)}); "
-            "no independent source supports it."
+            f"Contradicted: contradicted by {origin(len(contradictors))} ({names(contradictors)}); "
+            "nothing from an independent origin supports it."
         )
     elif d.status == "corroborated":
         lines.append(
-            f"Corroborated: supported by {a_source(len(cross))} from another side (or unaligned) ({names(cross)})."
+            f"Corroborated: supported by {origin(len(cross))} on another side (or unaligned) ({names(cross)})."
         )
     elif d.status == "aligned":
         lines.append(
             f"Aligned: supported only from its own side ({names(supporters)}); "
-            "no independent source from another side, nor an unaligned one, confirms it yet."
+            "nothing from an independent origin on another side, nor an unaligned one, confirms it yet."
         )
     elif d.status == "unconfirmed":
         lines.append(
-            f"Unconfirmed: addressed by {a_source(len(neutrals))} that "
+            f"Unconfirmed: addressed by {origin(len(neutrals))} that "
             f"{'neither confirms nor denies' if len(neutrals) == 1 else 'neither confirm nor deny'} it "
             f"({names(neutrals)}); nobody confirms or denies it."
         )
     elif echoes:
         lines.append(
-            "Unverified: no independent source supports, contradicts or addresses it; "
+            "Unverified: nothing from an independent origin supports, contradicts or addresses it; "
             "every link found traces back to its own origin and was set aside as an echo."
         )
     else:
-        lines.append("Unverified: no other source supports, contradicts or addresses it.")
+        lines.append("Unverified: no other claim supports, contradicts or addresses it.")
 
     others = sorted(d.cluster - {d.claim})
     if others:
@@ -117,6 +118,11 @@ def explain(
         lines.append(
             f"Set aside as an echo ({relations}): {describe_claim(c)}{detail(set_aside)} — {why}, "
             "so it is not independent and does not count."
+        )
+    if d.addresses:
+        lines.append(
+            f"Its own “neither confirms nor denies” on {names(d.addresses)} is evidence on "
+            f"{'that claim' if len(d.addresses) == 1 else 'those claims'}, not on this one."
         )
     if d.internal_links:
         lines.append(

@@ -36,7 +36,8 @@ class Graph(Protocol):
         ...
 
     def evidence_links(self, claim: int) -> Iterable[LinkRef]:
-        """``corroborates`` / ``contradicts`` / ``neutral`` links touching ``claim``, either direction."""
+        """``corroborates`` / ``contradicts`` / ``neutral`` links touching ``claim``, either direction
+        (``LinkRef.outgoing`` set on those whose ``from`` is ``claim``)."""
         ...
 
 
@@ -192,7 +193,7 @@ class MemoryGraph:
             self._rep_out.setdefault(from_, {})[link] = to
             self._rep_in.setdefault(to, {})[link] = from_
         else:
-            self._evidence.setdefault(from_, {})[link] = LinkRef(link, to, rel)
+            self._evidence.setdefault(from_, {})[link] = LinkRef(link, to, rel, outgoing=True)
             self._evidence.setdefault(to, {})[link] = LinkRef(link, from_, rel)
         self._links[link] = LinkRecord(from_, to, rel, recorded)
 

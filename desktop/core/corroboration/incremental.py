@@ -261,6 +261,7 @@ class _SameApartFromClaim:
                 and old.neutrals == new.neutrals
                 and old.echoes == new.echoes
                 and old.internal_links == new.internal_links
+                and old.addresses == new.addresses
                 and old.origin_sources == new.origin_sources
                 and old.origins == new.origins
                 and old.cluster == new.cluster

@@ -49,12 +49,15 @@ SUGGESTED_CREDIBILITY: Final[Mapping[str, int]] = MappingProxyType(dict(vocab.SU
 class LinkRef:
     """An evidence link seen from one of its claims: ``other`` is the claim at the other end.
 
-    Evidence relations are symmetric, so the link's direction does not matter here.
+    ``corroborates`` and ``contradicts`` are symmetric. ``neutral`` is directed (DESIGN §2 rule 4):
+    it is evidence on its ``to`` claim only, so ``outgoing`` says whether the claim it is seen from
+    is the link's ``from`` (the non-committal statement itself, which gains nothing from it).
     """
 
     link: int
     other: int
     relation: str
+    outgoing: bool = False
 
 
 # --------------------------------------------------------------------------------------------------
@@ -109,6 +112,9 @@ class Derivation:
     #: evidence links between two members of the cluster: not evidence, ignored (the window may flag them)
     internal_links: tuple[int, ...]
     suggested_credibility: int
+    #: claims outside the cluster that a member addresses by a ``neutral`` link of its own: evidence on
+    #: them, not on this claim (DESIGN §2 rule 4); sorted, distinct. For the explanation only.
+    addresses: tuple[int, ...] = ()
 
     @property
     def supporter_claims(self) -> tuple[int, ...]:

@@ -47,6 +47,7 @@ def _derive_cluster(
     neutrals: list[Evidence] = []
     echoes: list[Echo] = []
     internal: set[int] = set()
+    addresses: set[int] = set()
     seen: set[int] = set()
     for via in sorted(members):  # sorted: which member is reported as ``via`` must not depend on set order
         for ref in links_of(via):
@@ -57,6 +58,11 @@ def _derive_cluster(
                 raise ValueError(f"link {ref.link}: {ref.relation!r} is not an evidence relation")
             if ref.other in members:
                 internal.add(ref.link)
+                continue
+            if ref.outgoing and ref.relation == "neutral":
+                # Directed (rule 4): a member's own "neither confirms nor denies" is evidence on the
+                # claim it addresses, not on itself — neither neutral nor echo here.
+                addresses.add(ref.other)
                 continue
             other = cluster_at(ref.other)
             if not _independent(cluster, other):
@@ -92,6 +98,7 @@ def _derive_cluster(
         echoes=tuple(echoes),
         internal_links=tuple(sorted(internal)),
         suggested_credibility=SUGGESTED_CREDIBILITY[status],
+        addresses=tuple(sorted(addresses)),
     )
 
 
@@ -110,4 +117,5 @@ def _for_member(shared: Derivation, claim: int) -> Derivation:
         shared.echoes,
         shared.internal_links,
         shared.suggested_credibility,
+        shared.addresses,
     )

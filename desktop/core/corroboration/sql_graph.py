@@ -15,8 +15,8 @@ from sqlalchemy.engine import Connection
 from desktop.core.corroboration.records import LinkRef
 
 _EVIDENCE_SQL = text(
-    "SELECT id, to_id, relation FROM link WHERE from_id = :c AND relation != 'repeats' "
-    "UNION ALL SELECT id, from_id, relation FROM link WHERE to_id = :c AND relation != 'repeats'"
+    "SELECT id, to_id, relation, 1 FROM link WHERE from_id = :c AND relation != 'repeats' "
+    "UNION ALL SELECT id, from_id, relation, 0 FROM link WHERE to_id = :c AND relation != 'repeats'"
 )
 
 
@@ -52,7 +52,7 @@ class SqlGraph:
 
     def evidence_links(self, claim: int) -> Iterable[LinkRef]:
         rows = self._c.execute(_EVIDENCE_SQL, {"c": claim})
-        return [LinkRef(link=r[0], other=r[1], relation=r[2]) for r in rows]
+        return [LinkRef(link=r[0], other=r[1], relation=r[2], outgoing=bool(r[3])) for r in rows]
 
     def existing(self, claims: Iterable[int]) -> set[int]:
         ids = list(claims)

@@ -90,7 +90,7 @@ class _WorkspaceGraph:
             if relation == "repeats":
                 self._repeats[a].append(b)
             else:
-                self._evidence[a].append(corroboration.LinkRef(link, b, relation))
+                self._evidence[a].append(corroboration.LinkRef(link, b, relation, outgoing=True))
         query = "SELECT id, from_id, to_id, relation FROM link WHERE to_id IN :ids"
         for link, a, b, relation in _select_in(connection, query, missing, chunk=_GRAPH_CHUNK):
             if relation == "repeats":

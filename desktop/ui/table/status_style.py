@@ -27,12 +27,12 @@ STATUS_GLYPHS: Final = {
 VERDICT_GLYPHS: Final = {"confirmed": "✔", "refuted": "✘", "inconclusive": "∼"}
 DISPUTED_GLYPH: Final = "⚠"
 STATUS_MEANINGS: Final = {
-    "corroborated": "supported by an independent source from another side (or an unaligned one)",
-    "aligned": "supported only by independent sources from its own side",
-    "unconfirmed": "checked: sources address it but neither confirm nor deny it",
+    "corroborated": "supported from an independent origin on another side (or an unaligned one)",
+    "aligned": "supported from independent origins, all on its own side",
+    "unconfirmed": "checked: addressed from an independent origin that neither confirms nor denies it",
     "unverified": "a single source: nothing links to it yet",
-    "contradicted": "an independent source says it cannot be true",
-    "contested": "independent sources both support and contradict it",
+    "contradicted": "a claim from an independent origin says it cannot be true",
+    "contested": "claims from independent origins both support and contradict it",
 }
 # (on a light palette, on a dark one): the same hues, darker or lighter so the glyph
 # keeps its contrast against the row whatever the palette.
