@@ -118,7 +118,7 @@ class ClaimDetail:
         """Claims whose text or source this detail quotes: a change to any of them makes it stale."""
         d = self.derivation
         evidence = {e.claim for e in (*d.supporters, *d.contradictors, *d.neutrals)} | {e.claim for e in d.echoes}
-        return frozenset({link.other_id for link in self.links} | d.cluster | evidence)
+        return frozenset({link.other_id for link in self.links} | d.cluster | evidence | set(d.addresses))
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -169,7 +169,7 @@ def claim_detail(connection: Connection, claim_id: int) -> ClaimDetail | None:
     links = _links(connection, claim_id)
     derivation = corroboration.derive(SqlGraph(connection), claim_id)
     quoted = derivation.cluster | {e.claim for e in (*derivation.supporters, *derivation.contradictors)}
-    quoted |= {e.claim for e in derivation.neutrals} | {e.claim for e in derivation.echoes}
+    quoted |= {e.claim for e in derivation.neutrals} | {e.claim for e in derivation.echoes} | set(derivation.addresses)
     described = _claim_rows(connection, quoted)
     # Only the sources an echo's explanation names (same origin), never the whole table.
     names = source_names(connection, {s for echo in derivation.echoes for s in echo.shared if isinstance(s, int)})
