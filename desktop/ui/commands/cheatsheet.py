@@ -7,7 +7,7 @@ list to commands whose label, keys, name or description contain the words.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
@@ -142,23 +142,32 @@ class CheatSheet(QDialog):
         self.tree.resizeColumnToContents(0)
         self.tree.resizeColumnToContents(1)
 
-    def listed_names(self, visible_only: bool = False) -> list[str]:
-        names = []
+    def _groups(self) -> Iterator[QTreeWidgetItem]:
         for i in range(self.tree.topLevelItemCount()):
             group = self.tree.topLevelItem(i)
-            for j in range(group.childCount()):
-                item = group.child(j)
-                if not (visible_only and item.isHidden()):
-                    names.append(item.data(0, Qt.ItemDataRole.UserRole))
-        return names
+            if group is not None:
+                yield group
+
+    @staticmethod
+    def _entries(group: QTreeWidgetItem) -> Iterator[QTreeWidgetItem]:
+        for j in range(group.childCount()):
+            item = group.child(j)
+            if item is not None:
+                yield item
+
+    def listed_names(self, visible_only: bool = False) -> list[str]:
+        return [
+            item.data(0, Qt.ItemDataRole.UserRole)
+            for group in self._groups()
+            for item in self._entries(group)
+            if not (visible_only and item.isHidden())
+        ]
 
     def apply_search(self, text: str) -> None:
         words = text.lower().split()
-        for i in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(i)
+        for group in self._groups():
             shown = 0
-            for j in range(group.childCount()):
-                item = group.child(j)
+            for item in self._entries(group):
                 haystack = " ".join(
                     [item.text(0), item.text(1), item.text(2), item.data(0, Qt.ItemDataRole.UserRole), group.text(0)]
                 ).lower()

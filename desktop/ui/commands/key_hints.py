@@ -33,8 +33,9 @@ def _first_keys() -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for entry in KEYMAP:
         for keys in entry.all_keys:
-            sequence = QKeySequence(keys)
-            found.setdefault(_portable(QKeySequence(sequence[0])), []).append(entry.name)
+            # Qt's QKeySequence[i] (the i-th key of a chord) works, but PySide6's stubs do not declare it.
+            first = QKeySequence(QKeySequence(keys)[0])  # type: ignore[index]
+            found.setdefault(_portable(first), []).append(entry.name)
     return found
 
 

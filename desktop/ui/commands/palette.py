@@ -115,7 +115,7 @@ class CommandPalette(QFrame):
 
     def visible_names(self) -> list[str]:
         items = (self.list.topLevelItem(i) for i in range(self.list.topLevelItemCount()))
-        return [item.data(0, Qt.ItemDataRole.UserRole) for item in items]
+        return [item.data(0, Qt.ItemDataRole.UserRole) for item in items if item is not None]
 
     def current_name(self) -> str | None:
         item = self.list.currentItem()

@@ -11,6 +11,7 @@ silently. The window is reached only through ``CommandHost``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import QObject
 
@@ -43,7 +44,7 @@ class ReviewCommands(QObject):
         super().__init__(parent)
         self.host = host
         self.table = table
-        slots: dict[str, Callable[[], None]] = {
+        slots: dict[str, Callable[[], object]] = {
             "claim.next": lambda: self._move(self.table.move_by, 1),
             "claim.prev": lambda: self._move(self.table.move_by, -1),
             "claim.first": lambda: self._move(self.table.first),
@@ -62,14 +63,14 @@ class ReviewCommands(QObject):
             "claim.delete": self.delete,
         }
         for relation in RELATIONS:
-            slots[f"link.{relation}"] = lambda r=relation: self.link(r, ask=False)
-            slots[f"link.{relation}.why"] = lambda r=relation: self.link(r, ask=True)
+            slots[f"link.{relation}"] = partial(self.link, relation, ask=False)
+            slots[f"link.{relation}.why"] = partial(self.link, relation, ask=True)
         for grade in CREDIBILITY:
-            slots[f"grade.{grade}"] = lambda g=grade: self.grade(g)
+            slots[f"grade.{grade}"] = partial(self.grade, grade)
         for verdict in VERDICTS:
-            slots[f"verdict.{verdict}"] = lambda v=verdict: self.set_verdict(v)
+            slots[f"verdict.{verdict}"] = partial(self.set_verdict, verdict)
         for name, field in _FIELD_KEYS.items():
-            slots[name] = lambda f=field: self.edit(f)
+            slots[name] = partial(self.edit, field)
         for name, slot in slots.items():
             host.bind(name, slot)
 

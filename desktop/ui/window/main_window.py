@@ -203,11 +203,11 @@ class MainWindow(QMainWindow):
     # --- window commands ------------------------------------------------------------------------
 
     def _connect_window_commands(self) -> None:
-        slots: dict[str, Callable[[], None]] = {
+        slots: dict[str, Callable[[], object]] = {
             "edit.undo": lambda: self.undo_redo(undo=True),
             "edit.redo": lambda: self.undo_redo(undo=False),
             "view.filter": self.focus_filter,
-            "view.clear_filter": lambda: (self.clear_filter(), self.back_to_table()),
+            "view.clear_filter": self.show_all,
             "view.table": self.back_to_table,
             "view.palette": self.open_palette,
             "view.reload": self.reload,
@@ -231,6 +231,10 @@ class MainWindow(QMainWindow):
         if len(restored) == 1:
             self.table.select_claim(next(iter(restored)))  # a deleted claim came back: show it, it is what changed
         self.status.hint(f"{'Undone' if undo else 'Redone'}: {text}")
+        self.back_to_table()
+
+    def show_all(self) -> None:
+        self.clear_filter()
         self.back_to_table()
 
     def focus_filter(self) -> None:
