@@ -51,8 +51,11 @@ class Workspace:
 
 
 def default_analyst() -> str:
+    """The analyst name on SQLite: ``CROSSCHECK_ANALYST``, else the Preferences' name, else the login name."""
+    from desktop.core.preferences import read_preferences
+
     try:
-        return os.environ.get("CROSSCHECK_ANALYST") or getpass.getuser()
+        return os.environ.get("CROSSCHECK_ANALYST") or read_preferences().analyst or getpass.getuser()
     except (KeyError, OSError):  # no user name in a bare container
         return "analyst"
 

@@ -1,17 +1,27 @@
-"""What the main window remembers between runs, in QSettings (organisation and application "Crosscheck").
+"""What Crosscheck remembers between runs: one INI file, ``desktop.core.preferences.settings_path()``.
 
-The settings object is always built from ``QSettings.defaultFormat()``, so a test
-(or a portable install) that switches to ``IniFormat`` under its own folder with
-``QSettings.setPath`` redirects every read and write here.
+``~/.config/crosscheck/crosscheck.ini`` on Linux — the same lower-case name as the
+data folder (``~/.local/share/crosscheck``) and the log (``~/.local/state/crosscheck``).
+Versions before 0.2 let Qt choose the place, ``~/.config/Crosscheck/Crosscheck.ini``;
+``migrate_old_settings`` moves that file to the new place once, at start-up.
+
+The path follows ``XDG_CONFIG_HOME`` (platformdirs), so a test that points that
+variable at its own folder gets its own settings.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
-ORGANISATION = "Crosscheck"
+from desktop.core.preferences import settings_path
+
+# The names Qt shows (application name, organisation); the files use lower case (see above).
+ORGANISATION_NAME = "Crosscheck"
 APPLICATION = "Crosscheck"
 
 GEOMETRY = "window/geometry"
@@ -21,8 +31,24 @@ FILTER = "window/filter"
 FOLDER = "files/folder"
 
 
+RECENT = "files/recent"
+
+
 def app_settings() -> QSettings:
-    return QSettings(QSettings.defaultFormat(), QSettings.Scope.UserScope, ORGANISATION, APPLICATION)
+    return QSettings(str(settings_path()), QSettings.Format.IniFormat)
+
+
+def migrate_old_settings() -> Path | None:
+    """Move the settings file older versions kept under Qt's default name; the old path if moved."""
+    old = Path(QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "Crosscheck", "Crosscheck").fileName())
+    new = settings_path()
+    if not old.is_file() or new.exists():  # (also when both names are one file: a case-insensitive system)
+        return None
+    new.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(old, new)
+    with contextlib.suppress(OSError):
+        old.parent.rmdir()  # only if nothing else is left in it
+    return old
 
 
 def read_bytes(settings: QSettings, key: str) -> QByteArray | None:

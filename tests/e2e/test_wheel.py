@@ -88,6 +88,9 @@ def test_the_wheel_carries_the_data_files(wheel: Path) -> None:
         "desktop/resources/gazetteer.json",
         "desktop/migrations/versions/0001_initial_schema.py",
         "desktop/migrations/script.py.mako",
+        "desktop/resources/io.github.crosscheck_app.Crosscheck.desktop",
+        "desktop/resources/io.github.crosscheck_app.Crosscheck.svg",
+        "desktop/resources/io.github.crosscheck_app.Crosscheck.metainfo.xml",
     ):
         assert needed in names
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
@@ -95,6 +98,8 @@ def test_the_wheel_carries_the_data_files(wheel: Path) -> None:
     text = zipfile.ZipFile(wheel).read(metadata).decode()
     assert "License-Expression: LGPL-3.0-or-later" in text
     assert "Project-URL: Source," in text and "Classifier: Environment :: X11 Applications :: Qt" in text
+    entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
+    assert "[gui_scripts]\ncrosscheck-gui = desktop.cli:main" in entry_points
 
 
 def test_the_installed_package_comes_from_the_wheel_not_the_checkout(venv: Path, tmp_path: Path) -> None:
@@ -144,3 +149,10 @@ def test_the_installed_window_opens_the_default_workspace(venv: Path, tmp_path: 
     done = run(venv, tmp_path, "python", "-c", OPEN_WINDOW)
     assert done.returncode == 0, done.stderr
     assert "rows 20" in done.stdout, (done.stdout, done.stderr)
+
+
+def test_the_installed_desktop_entry_starts_this_installation(venv: Path, tmp_path: Path) -> None:
+    done = run(venv, tmp_path, "crosscheck", "desktop-install")
+    assert done.returncode == 0, done.stderr
+    entry = tmp_path / "home" / "data" / "applications" / "io.github.crosscheck_app.Crosscheck.desktop"
+    assert f"Exec={venv / 'bin' / 'crosscheck-gui'}" in entry.read_text(encoding="utf-8").splitlines()

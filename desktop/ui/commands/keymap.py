@@ -329,6 +329,14 @@ KEYMAP: Final[tuple[KeyAction, ...]] = (
         "Show the cheat sheet: every command with its keys, and the filter language.",
         table_keys=("?",),
     ),
+    _a(
+        "help.report",
+        "Report a problem…",
+        "Ctrl+F1",
+        "window",
+        "Help",
+        "Show the versions and the end of the log, ready to copy into a bug report.",
+    ),
     _a("help.about", "About Crosscheck", "Shift+F1", "window", "Help", "Version and licence."),
 )
 

@@ -212,6 +212,7 @@ class MainWindow(QMainWindow):
             "view.palette": self.open_palette,
             "view.reload": self.reload,
             "help.keys": self.open_cheatsheet,
+            "help.report": self.report_problem,
             "help.about": self.about,
             "file.quit": self.close,
         }
@@ -260,6 +261,16 @@ class MainWindow(QMainWindow):
         self.cheatsheet.search.clear()
         self.cheatsheet.open()
         self.cheatsheet.search.setFocus()
+
+    def report_problem(self) -> None:
+        from desktop.ui.dialogs.report_problem import ReportProblemDialog
+
+        dialog = ReportProblemDialog(self)
+        try:
+            dialog.exec()
+        finally:
+            dialog.deleteLater()
+        self.after_dialog()
 
     def about(self) -> None:
         from importlib.metadata import PackageNotFoundError, version

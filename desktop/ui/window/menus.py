@@ -75,7 +75,7 @@ MENUS: tuple[tuple[str, Sequence[MenuEntry]], ...] = (
         "&View",
         ("view.filter", "view.clear_filter", "view.table", SEPARATOR, "view.palette", SEPARATOR, "view.reload"),
     ),
-    ("&Help", ("help.keys", "help.about")),
+    ("&Help", ("help.keys", SEPARATOR, "help.report", "help.about")),
 )
 
 
