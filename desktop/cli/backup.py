@@ -33,16 +33,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def default_backup_path(workspace: Path | None) -> Path:
-    import datetime as dt
-
+    from desktop.core.backups import new_backup_path
     from desktop.core.errors import UserError
 
     if workspace is None:
         raise UserError("backup works on SQLite workspaces; back up a PostgreSQL workspace with pg_dump")
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    candidate = workspace.with_name(f"{workspace.stem}.backup-{stamp}.sqlite")
-    counter = 1
-    while candidate.exists():  # two backups within one second must not overwrite each other
-        candidate = workspace.with_name(f"{workspace.stem}.backup-{stamp}-{counter}.sqlite")
-        counter += 1
-    return candidate
+    return new_backup_path(workspace)

@@ -42,6 +42,11 @@ class Workspace:
         url = self.engine.url
         return f"{url.database} on {url.host}"
 
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file (None for a PostgreSQL workspace)."""
+        return db.sqlite_path(self.engine)
+
     def is_empty(self) -> bool:
         with self.engine.connect() as connection:
             return connection.execute(text("SELECT 1 FROM claim LIMIT 1")).first() is None

@@ -102,6 +102,13 @@ def run(location: str | None) -> int:
     from desktop.ui import qt_messages
 
     qt_messages.install()
+    from desktop.core.preferences import read_preferences
+
+    theme = read_preferences().theme
+    if theme != "system":
+        from desktop.ui.theme import apply_theme
+
+        apply_theme(app, theme)
     install_excepthook(None)  # from here on, a failure is a dialog (and a log entry), never a silent exit
 
     from desktop.core.errors import UserError

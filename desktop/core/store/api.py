@@ -7,6 +7,7 @@ for anything the user can fix, leaving the workspace untouched.
 
 from __future__ import annotations
 
+from desktop.core.store.batch import BatchWrites
 from desktop.core.store.claims import ClaimWrites
 from desktop.core.store.links import LinkWrites
 from desktop.core.store.outreach import OutreachWrites
@@ -14,5 +15,5 @@ from desktop.core.store.places import PlaceWrites
 from desktop.core.store.sources import SourceWrites
 
 
-class Store(ClaimWrites, LinkWrites, SourceWrites, PlaceWrites, OutreachWrites):
+class Store(ClaimWrites, LinkWrites, SourceWrites, PlaceWrites, OutreachWrites, BatchWrites):
     """All writes of a workspace; see the modules of ``desktop.core.store`` for each group."""

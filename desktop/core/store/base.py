@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar
@@ -31,11 +32,21 @@ class StoreBase:
     def __init__(self, engine: Engine, analyst: str = "analyst") -> None:
         self.engine = engine
         self.analyst = analyst
+        self._open = threading.local()  # the transaction a ``batch`` holds open on this thread
 
     @contextmanager
     def _tx(self) -> Iterator[Tx]:
+        """One write transaction — or, inside ``batch``, the batch's own (so the batch stays one)."""
+        held: Tx | None = getattr(self._open, "tx", None)
+        if held is not None:
+            yield held
+            return
         with transaction(self.engine, self.analyst, self._finish) as tx:
-            yield tx
+            self._open.tx = tx
+            try:
+                yield tx
+            finally:
+                self._open.tx = None
 
     @staticmethod
     def _finish(tx: Tx) -> None:

@@ -1,8 +1,10 @@
 """The File menu's commands: new / open workspace, import, export, back up.
 
 Import runs in a worker thread (one transaction; thousands of claims take a
-while) behind a window-modal busy dialog, so the window keeps painting; the
-engine hands the worker its own connection. Errors the user can fix arrive as
+while) behind a window-modal progress dialog with a percentage and Cancel, so
+the window keeps painting; the engine hands the worker its own connection.
+Cancel makes the import's progress callback raise ``Cancelled`` at its next
+step, inside the transaction: it is rolled back and nothing is written. Errors the user can fix arrive as
 ``UserError`` and are shown in a message box with every detail (an import lists
 each problem with its JSON path); anything else is a bug and propagates.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -32,16 +35,28 @@ class _ImportJob(QObject):
 
     done = Signal(object)  # ImportReport
     failed = Signal(object)  # the exception
+    progressed = Signal(str, int)  # the step, percent done
 
     def __init__(self, engine: Any, data: bytes, analyst: str) -> None:
         super().__init__()
         self._engine, self._data, self._analyst = engine, data, analyst
+        self._cancelled = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+
+    def _progress(self, step: str, fraction: float) -> None:
+        from desktop.core.progress import Cancelled
+
+        if self._cancelled.is_set() and fraction < 1.0:
+            raise Cancelled("import cancelled: nothing was written")
+        self.progressed.emit(step, round(fraction * 100))
 
     def run(self) -> None:
         from desktop.core.interchange import import_json
 
         try:
-            report = import_json(self._engine, self._data, analyst=self._analyst)
+            report = import_json(self._engine, self._data, analyst=self._analyst, progress=self._progress)
         except Exception as error:  # noqa: BLE001 — handed to the window's thread, which decides
             self.failed.emit(error)
         else:
@@ -98,6 +113,19 @@ class FileCommands(QObject):
         parent.activateWindow()
         self.host.error(f"{title}: {error}")
 
+    def open_path(self, path: str) -> None:
+        """Open the workspace file ``path`` (File → Open Recent, a restored backup)."""
+        from desktop.ui import recent
+
+        if not Path(path).is_file():
+            recent.forget(path)
+            self._problem("Open workspace", UserError(f"{path} is no longer there; it is removed from the list"))
+            return
+        try:
+            self._switch_to(path)
+        except UserError as error:
+            self._problem("Open workspace", error)
+
     def _switch_to(self, location: str) -> None:
         from desktop.core.workspace import open_workspace
 
@@ -107,6 +135,12 @@ class FileCommands(QObject):
             raise UserError(f"{Path(location).name} is not a readable Crosscheck workspace ({error.orig})") from error
         self.host.session.replace_workspace(workspace)
         self.host.hint(f"Opened {workspace.label}")
+        from desktop.core.db import sqlite_path
+        from desktop.ui import recent
+
+        opened = sqlite_path(workspace.engine)
+        if opened is not None:
+            recent.remember(opened)
 
     # --- commands -----------------------------------------------------------------------------
 
@@ -150,6 +184,13 @@ class FileCommands(QObject):
         )
         if not path:
             return
+        self.import_path(path)
+
+    def import_path(self, path: str) -> None:
+        """Import the file ``path`` (chosen in the dialog, or dropped on the window)."""
+        if self.importing:
+            self.host.error("An import is already running.")
+            return
         self._remember(path)
         try:
             data = Path(path).read_bytes()
@@ -165,16 +206,29 @@ class FileCommands(QObject):
         job.done.connect(self._import_done)
         job.failed.connect(self._import_failed)
         self._job = job  # keep it alive until its signals have arrived
-        # One transaction cannot report progress or be cancelled halfway: a busy indicator, no Cancel.
-        progress = QProgressDialog(f"Importing {name}…", "", 0, 0, self.host.dialog_parent())
+        progress = QProgressDialog(f"Importing {name}…", "Cancel", 0, 100, self.host.dialog_parent())
+        progress.setObjectName("importProgress")
         progress.setWindowTitle("Import")
-        progress.setCancelButton(None)
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(0)
         progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        progress.setValue(0)
+        progress.canceled.connect(self._cancel_import)
+        job.progressed.connect(self._show_progress)
         progress.show()
         self.progress = progress
         self.pool.start(job.run)
+
+    def _show_progress(self, step: str, percent: int) -> None:
+        if self.progress is not None and not self.progress.wasCanceled():
+            self.progress.setLabelText(f"Importing {self._import_name}: {step}…")
+            self.progress.setValue(percent)
+
+    def _cancel_import(self) -> None:
+        if self._job is not None:
+            self._job.cancel()
+            self.host.hint("Cancelling the import…")
 
     @property
     def importing(self) -> bool:
@@ -199,6 +253,11 @@ class FileCommands(QObject):
         self._end_import()
         self.import_finished.emit(False)
         self.host.back_to_table()
+        from desktop.core.progress import Cancelled
+
+        if isinstance(error, Cancelled):
+            self.host.hint("Import cancelled: nothing was written.")
+            return
         if isinstance(error, UserError):
             self._problem("Import", error)
             return

@@ -1,6 +1,8 @@
 """The review commands of the main window: move, pin, link, grade, verdict, review, add, edit, delete.
 
-Each command acts on the table's current claim, writes through
+Each command acts on the table's current claim — or, for the bulk actions
+(credibility, verdict, reviewed, delete), on every selected claim when several
+are selected, as ONE store transaction (``Store.batch``) — writes through
 ``session.perform`` (one undo step each, none when nothing changed), says what
 it did in the status bar and leaves the focus on the table with a current row —
 the analyst's hands never leave the home row to find the focus again. A command
@@ -87,6 +89,19 @@ class ReviewCommands(QObject):
             raise NoClaim("no claim in view — Ctrl+Shift+F clears the filter" if empty else "no claim selected")
         return claim
 
+    def targets(self) -> list[int]:
+        """The claims a bulk action acts on: the selected ones when several are, else the current one."""
+        chosen = self.table.selected_claims()
+        return chosen if len(chosen) > 1 else [self.current()]
+
+    def _each(self, claims: list[int], write: Callable[[Store, int], Result], description: str) -> Outcome:
+        """``write`` on every claim of ``claims`` as one transaction and one undo step."""
+        if len(claims) == 1:
+            return self._perform(lambda store: write(store, claims[0]), description)
+        many = f"{description} ({len(claims)} claims)"
+        writes = [partial(_on_claim, write, c) for c in claims]
+        return self._perform(lambda store: store.batch(writes, many), many)
+
     def summary(self, claim: int, limit: int = 60) -> str:
         with self.session.engine.connect() as connection:
             return claim_summary(connection, claim, limit)
@@ -172,31 +187,41 @@ class ReviewCommands(QObject):
     # session's rule) makes no undo step and says nothing.
 
     def grade(self, grade: int | None) -> None:
-        claim = self.current()
+        claims = self.targets()
         what = f"credibility {grade}" if grade is not None else "clear credibility"
-        if self._perform(lambda store: store.update_claim(claim, credibility=grade), what).changed:
-            self.host.hint(f"Credibility {grade} — {CREDIBILITY[grade]}." if grade else "Credibility cleared.")
+        if self._each(claims, lambda store, claim: store.update_claim(claim, credibility=grade), what).changed:
+            said = f"Credibility {grade} — {CREDIBILITY[grade]}" if grade else "Credibility cleared"
+            self.host.hint(f"{said}{_on(claims)}.")
         self.host.back_to_table()
 
     def set_verdict(self, verdict: str | None) -> None:
-        claim = self.current()
+        claims = self.targets()
         what = f"verdict {verdict}" if verdict else "clear verdict"
-        if self._perform(lambda store: store.update_claim(claim, verdict=verdict), what).changed:
-            self.host.hint(f"Verdict: {verdict}." if verdict else "Verdict cleared.")
+        if self._each(claims, lambda store, claim: store.update_claim(claim, verdict=verdict), what).changed:
+            self.host.hint(f"{f'Verdict: {verdict}' if verdict else 'Verdict cleared'}{_on(claims)}.")
         self.host.back_to_table()
 
     # --- review -------------------------------------------------------------------------------
 
     def review_and_next(self) -> None:
-        claim = self.current()
-        if not self._perform(lambda store: store.update_claim(claim, reviewed=True), "mark reviewed").ok:
+        claims = self.targets()
+        outcome = self._each(claims, lambda store, claim: store.update_claim(claim, reviewed=True), "mark reviewed")
+        if not outcome.ok:
             self.host.back_to_table()
             return
-        self.next_unreviewed(after=claim)
+        if len(claims) > 1:  # a bulk mark stays on the selection: the analyst chose those rows
+            self.host.hint(f"Marked {len(claims)} claims reviewed — u / Ctrl+Z undoes.")
+            self.host.back_to_table()
+            return
+        self.next_unreviewed(after=claims[0])
 
     def unreview(self) -> None:
-        claim = self.current()
-        self._perform(lambda store: store.update_claim(claim, reviewed=False), "mark not reviewed")
+        claims = self.targets()
+        outcome = self._each(
+            claims, lambda store, claim: store.update_claim(claim, reviewed=False), "mark not reviewed"
+        )
+        if outcome.changed:
+            self.host.hint(f"Marked not reviewed{_on(claims)}.")
         self.host.back_to_table()
 
     def request_comment(self) -> None:
@@ -241,11 +266,20 @@ class ReviewCommands(QObject):
         self.host.hint("Editing — Tab moves between fields, Esc returns to the table.")
 
     def delete(self) -> None:
-        claim = self.current()
-        row = self.table.currentIndex().row()
-        label = one_line(self.summary(claim, 40), 40)
-        if self._perform(lambda store: store.delete_claim(claim), f"delete “{label}”").ok:
-            self.host.hint("Deleted — Ctrl+Z (or u) to undo.")
-            if self.table.current_claim() in (None, claim):
+        claims = self.targets()
+        row = min(self.table.selected_rows(), default=self.table.currentIndex().row())
+        what = f"delete “{one_line(self.summary(claims[0], 40), 40)}”" if len(claims) == 1 else "delete"
+        if self._each(claims, lambda store, claim: store.delete_claim(claim), what).ok:
+            said = f"Deleted {len(claims)} claims" if len(claims) > 1 else "Deleted"
+            self.host.hint(f"{said} — Ctrl+Z (or u) to undo.")
+            if self.table.current_claim() is None or self.table.current_claim() in claims:
                 self.table.select_row(row)
         self.host.back_to_table()
+
+
+def _on_claim(write: Callable[[Store, int], Result], claim: int, store: Store) -> Result:
+    return write(store, claim)
+
+
+def _on(claims: list[int]) -> str:
+    return f" ({len(claims)} claims)" if len(claims) > 1 else ""

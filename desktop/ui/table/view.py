@@ -20,7 +20,7 @@ position query for a filter the analyst may still be typing).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QRect, Qt
+from PySide6.QtCore import QByteArray, QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QRect, Qt
 from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,11 +31,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.errors import UserError
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.table import model as cm
 from desktop.ui.table.model import ClaimTableModel
 from desktop.ui.table.paint import CHIP_PAD, PADDING, CellPainter, ClaimDelegate
 
+MAX_SELECTED = 10_000  # claims one bulk action may take (each is read, written and audited)
+_KEEP_SELECTED = 1_000  # a selection up to this size is restored after an edit reloads the rows
 _SELECTED = QStyle.StateFlag.State_Selected
 _HAS_FOCUS = QStyle.StateFlag.State_HasFocus
 _ALTERNATE = QStyleOptionViewItem.ViewItemFeature.Alternate
@@ -54,12 +57,14 @@ class ClaimTable(QTableView):
         self._model = model or ClaimTableModel(session, self)
         self._syncing = False
         self._kept: tuple[int | None, int, int] = (None, -1, 0)
+        self._kept_selection: list[int] = []
         self._hints = ("No claims yet — press A to add one", "No claim matches this filter — Ctrl+Shift+F clears it")
 
         self.setModel(self._model)
         self.setItemDelegate(ClaimDelegate(self))
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Shift/Ctrl+click, Shift+arrows and Ctrl+Space extend the selection; j / k (setCurrentIndex) reset it.
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setTabKeyNavigation(False)
         self.setAlternatingRowColors(True)
@@ -98,6 +103,25 @@ class ClaimTable(QTableView):
     def current_claim(self) -> int | None:
         index = self.currentIndex()
         return self._model.claim_id(index.row()) if index.isValid() else None
+
+    def selected_rows(self) -> list[int]:
+        """The selected rows, in order (the selection is kept as ranges: no row is read)."""
+        rows: set[int] = set()
+        chosen = self.selectionModel().selection()
+        for i in range(chosen.size()):
+            span = chosen.at(i)
+            rows.update(range(span.top(), span.bottom() + 1))
+        return sorted(rows)
+
+    def selected_claims(self) -> list[int]:
+        """The selected claims in table order; the current claim alone when no row is selected."""
+        rows = self.selected_rows()
+        if len(rows) > MAX_SELECTED:
+            raise UserError(f"{len(rows):,} claims are selected; one action takes at most {MAX_SELECTED:,}")
+        claims = [claim for claim in map(self._model.claim_id, rows) if claim is not None]
+        if not claims and (current := self.current_claim()) is not None:
+            return [current]
+        return claims
 
     def select_claim(self, claim_id: int) -> bool:
         """Make ``claim_id`` the current row and scroll to it; False when the filter hides it (or it is gone)."""
@@ -307,6 +331,9 @@ class ClaimTable(QTableView):
 
     def _before_reset(self) -> None:
         self._kept = (self.current_claim(), self.currentIndex().row(), self.verticalScrollBar().value())
+        rows = self.selected_rows()
+        # A bulk edit keeps its selection, so the next bulk key acts on the same claims.
+        self._kept_selection = [self._model.claim_id(r) or 0 for r in rows] if 1 < len(rows) <= _KEEP_SELECTED else []
 
     def _after_reset(self) -> None:
         claim, old_row, scroll = self._kept
@@ -331,9 +358,21 @@ class ClaimTable(QTableView):
                     self.verticalScrollBar().setValue(scroll)  # an edit must not make the table jump
             if row is not None:
                 self._go_to(row)
+            if reason == "data" and self._kept_selection:
+                self._reselect(self._kept_selection)
         finally:
             self._syncing = False
         self._session.set_current(self.current_claim())
+
+    def _reselect(self, claims: list[int]) -> None:
+        chosen = QItemSelection()
+        last = self._model.columnCount() - 1
+        for claim in claims:
+            row = self._model.row_of(claim)
+            if row is not None:
+                chosen.select(self._model.index(row, 0), self._model.index(row, last))
+        if not chosen.isEmpty():
+            self.selectionModel().select(chosen, QItemSelectionModel.SelectionFlag.Select)
 
     def _page_rows(self) -> int:
         """How many rows the viewport shows in full."""

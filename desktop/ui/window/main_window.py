@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from desktop.core.errors import UserError
 from desktop.core.read.detail import claim_summary
 from desktop.core.store import Change
+from desktop.ui import recent
 from desktop.ui import settings as ws
 from desktop.ui.commands.actions import WindowActions
 from desktop.ui.commands.cheatsheet import CheatSheet
@@ -27,19 +28,27 @@ from desktop.ui.commands.key_hints import TableKeyHints
 from desktop.ui.commands.keymap import BY_NAME, KEYMAP
 from desktop.ui.commands.palette import Command, CommandPalette
 from desktop.ui.commands.review import ReviewCommands
+from desktop.ui.commands.selection import SelectionCommands
+from desktop.ui.commands.tools import ToolsCommands
 from desktop.ui.detail.pane import DetailPane
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.table.filter_bar import FilterBar
 from desktop.ui.table.view import ClaimTable
-from desktop.ui.window.menus import build_menus
+from desktop.ui.window.context_menu import install_detail_menu, install_table_menu
+from desktop.ui.window.drops import dropped_json_files
+from desktop.ui.window.menus import RECENT, build_menus
 from desktop.ui.window.status_bar import WindowStatusBar
 
 # Commands that act on the current claim (disabled, with a reason, when there is none).
 _NEEDS_CLAIM = frozenset(
     {"claim.pin", "claim.review", "claim.unreview", "claim.outreach", "claim.delete", "claim.edit"}
+    | {"claim.copy_citation", "claim.copy_id", "claim.tag_add"}
     | {e.name for e in KEYMAP if e.category in ("Grade", "Verdict") or e.name.startswith("claim.edit_")}
 )
-_NEEDS_ROWS = frozenset({"claim.next", "claim.prev", "claim.first", "claim.last", "claim.next_unreviewed"})
+_NEEDS_ROWS = frozenset(
+    {"claim.next", "claim.prev", "claim.first", "claim.last", "claim.next_unreviewed", "claim.select_all"}
+)
+_FIRST_SIZE = (1400, 860)  # the first start's size, at most; later starts restore the last geometry
 
 
 class MainWindow(QMainWindow):
@@ -74,8 +83,16 @@ class MainWindow(QMainWindow):
         self.named_actions = self.commands.actions
         self.review = ReviewCommands(self, self.table, self)
         self.files = FileCommands(self, self)
+        self.selection = SelectionCommands(self, self.table, self)
+        self.tools = ToolsCommands(self, self.files.open_path, self)
         self._connect_window_commands()
         self.menus = build_menus(self, self.named_actions)
+        recent_menu = self.menus["File"].findChild(QMenu, RECENT)
+        assert recent_menu is not None
+        self.recent = recent.RecentMenu(recent_menu, self.files.open_path)
+        self.table_menu = install_table_menu(self.table, self.named_actions, self.update_actions)
+        self.detail_menu = install_detail_menu(self.detail, self.named_actions, self.update_actions)
+        self.setAcceptDrops(True)  # a JSON file dropped anywhere on the window is imported
         self.key_hints = TableKeyHints(
             self, self.reason, lambda name: BY_NAME[name].label, self.status.hint, self.status.clear_if
         )
@@ -100,6 +117,7 @@ class MainWindow(QMainWindow):
         self.filter_bar.set_counts(model.rowCount(), model.total_count())
 
         self._show_title()
+        self._remember_workspace()
         self.restore_settings()
         self.update_actions()
         self.back_to_table()
@@ -311,7 +329,33 @@ class MainWindow(QMainWindow):
 
     def _on_workspace_replaced(self) -> None:
         self._show_title()
+        self._remember_workspace()
         self.back_to_table()
+
+    def _remember_workspace(self) -> None:
+        path = self.session.workspace.path
+        if path is not None:
+            recent.remember(path)
+
+    # --- dropping a file on the window ----------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if dropped_json_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = dropped_json_files(event.mimeData())
+        if not files:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        if len(files) > 1:
+            self.status.error("Drop one JSON file at a time: each import is all or nothing.")
+            return
+        self.activateWindow()
+        self.files.import_path(str(files[0]))
 
     # --- settings -------------------------------------------------------------------------------
 
@@ -319,7 +363,7 @@ class MainWindow(QMainWindow):
         settings = ws.app_settings()
         geometry = ws.read_bytes(settings, ws.GEOMETRY)
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1400, 860)
+            self.resize(*first_size(self.screen().availableGeometry().size() if self.screen() else None))
         splitter = ws.read_bytes(settings, ws.SPLITTER)
         if splitter is None or not self.splitter.restoreState(splitter):
             # The table carries the review pass (its claim text must stay readable); the pane's
@@ -347,3 +391,11 @@ class MainWindow(QMainWindow):
         self.files.pool.waitForDone()  # an import in flight finishes (one transaction) before we go
         self.save_settings()
         super().closeEvent(event)
+
+
+def first_size(available: QSize | None) -> tuple[int, int]:
+    """The first start's window size: roomy, but never larger than 90 % of the screen it opens on."""
+    width, height = _FIRST_SIZE
+    if available is None or available.isEmpty():
+        return width, height
+    return min(width, available.width() * 9 // 10), min(height, available.height() * 9 // 10)

@@ -14,13 +14,26 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 from desktop.core.vocab import CREDIBILITY, RELATIONS, VERDICTS
 
 SEPARATOR = "-"
+RECENT = "@recent"  # where File → Open Recent goes (a submenu filled when it opens, not a keymap action)
 
 # (menu title, entries): an entry is an action name, SEPARATOR, or (submenu title, [names]).
 MenuEntry = str | tuple[str, Sequence[str]]
 MENUS: tuple[tuple[str, Sequence[MenuEntry]], ...] = (
     (
         "&File",
-        ("file.new", "file.open", SEPARATOR, "file.import", "file.export", "file.backup", SEPARATOR, "file.quit"),
+        (
+            "file.new",
+            "file.open",
+            RECENT,
+            SEPARATOR,
+            "file.import",
+            "file.export",
+            "file.backup",
+            SEPARATOR,
+            "file.preferences",
+            SEPARATOR,
+            "file.quit",
+        ),
     ),
     (
         "&Edit",
@@ -36,6 +49,11 @@ MENUS: tuple[tuple[str, Sequence[MenuEntry]], ...] = (
             "claim.edit_places",
             "claim.edit_notes",
             "claim.edit_links",
+            SEPARATOR,
+            "claim.copy_citation",
+            "claim.copy_id",
+            "claim.select_all",
+            "claim.tag_add",
             SEPARATOR,
             "claim.delete",
         ),
@@ -75,16 +93,20 @@ MENUS: tuple[tuple[str, Sequence[MenuEntry]], ...] = (
         "&View",
         ("view.filter", "view.clear_filter", "view.table", SEPARATOR, "view.palette", SEPARATOR, "view.reload"),
     ),
+    ("&Tools", ("tools.check", "tools.restore")),
     ("&Help", ("help.keys", SEPARATOR, "help.report", "help.about")),
 )
 
 
-def _fill(menu: QMenu, entries: Sequence[MenuEntry], actions: Mapping[str, QAction]) -> None:
+def fill_menu(menu: QMenu, entries: Sequence[MenuEntry], actions: Mapping[str, QAction]) -> None:
+    """Add ``entries`` (action names, separators, submenus) to ``menu`` (the menu bar and context menus)."""
     for entry in entries:
         if entry == SEPARATOR:
             menu.addSeparator()
+        elif entry == RECENT:
+            menu.addMenu("Open &Recent").setObjectName(RECENT)
         elif isinstance(entry, tuple):
-            _fill(menu.addMenu(entry[0]), entry[1], actions)
+            fill_menu(menu.addMenu(entry[0]), entry[1], actions)
         else:
             menu.addAction(actions[entry])
 
@@ -94,7 +116,7 @@ def build_menus(window: QMainWindow, actions: Mapping[str, QAction]) -> dict[str
     menus: dict[str, QMenu] = {}
     for title, entries in MENUS:
         menu = window.menuBar().addMenu(title)
-        _fill(menu, entries, actions)
+        fill_menu(menu, entries, actions)
         menus[title.replace("&", "")] = menu
     return menus
 
@@ -105,6 +127,6 @@ def menu_names(entries: Sequence[MenuEntry] | None = None) -> list[str]:
     for entry in entries if entries is not None else [e for _, group in MENUS for e in group]:
         if isinstance(entry, tuple):
             found += menu_names(entry[1])
-        elif entry != SEPARATOR:
+        elif entry not in (SEPARATOR, RECENT):
             found.append(entry)
     return found

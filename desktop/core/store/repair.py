@@ -1,0 +1,52 @@
+"""Mending what can be mended in place: the full-text index and the derived statuses.
+
+Both are rebuilt from the claims, sources and links themselves (the facts are
+never touched), each in one write transaction. They are derived data, never
+audited (see ``desktop.core.schema``). The caller takes an online backup first
+(``Tools → Check workspace`` and ``crosscheck check`` both do).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+
+from desktop.core.db import write_connection
+from desktop.core.errors import UserError
+from desktop.core.integrity import Repair
+from desktop.core.store import status
+from desktop.core.store.bulk_fts import _index_claims_after, _migration_sql
+
+DONE = {
+    "search-index": "rebuilt the search index",
+    "statuses": "re-derived every claim's status",
+}
+
+
+def rebuild_search_index(engine: Engine) -> None:
+    """Empty and refill SQLite's claim index exactly as the triggers would have filled it."""
+    if engine.dialect.name != "sqlite":
+        return  # PostgreSQL searches the claims themselves: nothing to rebuild
+    known = _migration_sql()
+    if known is None:
+        raise UserError("cannot rebuild the search index: its definition was not found in this installation")
+    with write_connection(engine) as connection:
+        connection.exec_driver_sql("DELETE FROM main.claim_fts")
+        _index_claims_after(connection, 0, known[1])
+
+
+def rederive_statuses(engine: Engine) -> int:
+    """Recompute every claim's derived columns; how many claims changed."""
+    with write_connection(engine) as connection:
+        return len(status.rederive_all(connection))
+
+
+def repair(engine: Engine, repairs: list[Repair]) -> list[str]:
+    """Run ``repairs`` in order; what was done, in words."""
+    done = []
+    for what in repairs:
+        if what == "search-index":
+            rebuild_search_index(engine)
+        else:
+            rederive_statuses(engine)
+        done.append(DONE[what])
+    return done
