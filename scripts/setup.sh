@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 extras="postgres"
 apt_packages=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
               libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
-              fonts-dejavu-core fonts-noto-color-emoji)
+              fonts-dejavu-core fonts-noto-color-emoji fonts-droid-fallback)  # emoji; CJK fallback
 if [[ "${1:-}" == "--test" ]]; then
   extras="test,dev"
   # zsh: the generated zsh completion; desktop-file-utils, appstream: the desktop entry's and metainfo's validators
