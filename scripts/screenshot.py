@@ -20,38 +20,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import QSettings, Qt  # noqa: E402
-from PySide6.QtGui import QColor, QPalette  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from desktop.ui.theme import dark_palette  # noqa: E402
+
 WIDTH, HEIGHT = 1400, 860
-
-
-def dark_palette() -> QPalette:
-    palette = QPalette()
-    colours = {
-        QPalette.ColorRole.Window: "#2b2d30",
-        QPalette.ColorRole.WindowText: "#dfe1e5",
-        QPalette.ColorRole.Base: "#1e1f22",
-        QPalette.ColorRole.AlternateBase: "#26282b",
-        QPalette.ColorRole.Text: "#dfe1e5",
-        QPalette.ColorRole.Button: "#35373b",
-        QPalette.ColorRole.ButtonText: "#dfe1e5",
-        QPalette.ColorRole.Highlight: "#2f65ca",
-        QPalette.ColorRole.HighlightedText: "#ffffff",
-        QPalette.ColorRole.ToolTipBase: "#35373b",
-        QPalette.ColorRole.ToolTipText: "#dfe1e5",
-        QPalette.ColorRole.PlaceholderText: "#8c8f94",
-        QPalette.ColorRole.Link: "#6ea8fe",
-        QPalette.ColorRole.Mid: "#45474b",
-        QPalette.ColorRole.Dark: "#1a1b1e",
-        QPalette.ColorRole.Light: "#4a4d52",
-    }
-    for role, colour in colours.items():
-        palette.setColor(role, QColor(colour))
-    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
-        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7a7d82"))
-    return palette
 
 
 def render(output: Path, *, dark: bool) -> Path:
@@ -61,8 +35,7 @@ def render(output: Path, *, dark: bool) -> Path:
     if dark:
         app.setPalette(dark_palette())
     with tempfile.TemporaryDirectory() as folder:
-        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(Path(folder) / "settings"))
+        os.environ["XDG_CONFIG_HOME"] = str(Path(folder) / "settings")  # never the user's own settings file
         from desktop.core.interchange import import_json
         from desktop.core.workspace import SAMPLE_WORKSPACE, open_workspace
         from desktop.ui.session import WorkspaceSession

@@ -73,4 +73,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = user_message(exc, args.db)
         if message is None:
             raise
+        logs.LOGGER.warning("crosscheck %s: %s", args.command, message)
         return fail(message)

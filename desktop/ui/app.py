@@ -128,6 +128,7 @@ def run(location: str | None) -> int:
     from desktop.ui.window.main_window import MainWindow
 
     session = WorkspaceSession(workspace)
+    session.error.connect(lambda message: logs.LOGGER.warning("a change was refused: %s", message))
     window = MainWindow(session)
     install_excepthook(window)
     if workspace.upgrade.backup is not None:

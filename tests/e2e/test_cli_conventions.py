@@ -165,3 +165,23 @@ def test_zsh_completion_is_a_valid_script(tmp_path: Path) -> None:
     assert script.returncode == 0 and script.stdout.startswith(b"#compdef crosscheck")
     (tmp_path / "_crosscheck").write_bytes(script.stdout)
     subprocess.run(["zsh", "-n", str(tmp_path / "_crosscheck")], check=True)
+
+
+def test_check_repair_backs_up_then_mends_what_it_can(tmp_path: Path, db: str) -> None:
+    with closing(sqlite3.connect(db)) as connection, connection:
+        connection.execute("UPDATE claim SET status = 'contested' WHERE ext_id = 'c-ru'")
+        connection.execute("DELETE FROM claim_fts WHERE rowid = (SELECT id FROM claim WHERE ext_id = 'c-ua')")
+    repaired = run(tmp_path, "--db", db, "check", "--repair")
+    assert repaired.returncode == 0, repaired.stderr
+    assert repaired.stdout.decode().strip() == "ok"
+    said = repaired.stderr.decode().splitlines()
+    assert said[0].startswith("backed up to ") and Path(said[0].removeprefix("backed up to ")).is_file()
+    assert said[1:] == ["rebuilt the search index", "re-derived every claim's status"]
+    assert run(tmp_path, "--db", db, "check").stdout.decode().strip() == "ok"
+    # What repair cannot mend stays reported (and no backup is taken for nothing).
+    with closing(sqlite3.connect(db)) as connection, connection:
+        connection.execute("INSERT INTO place_alias (place_id, position, alias, folded) VALUES (999, 0, 'x', 'x')")
+    left = run(tmp_path, "--db", db, "check", "--repair")
+    assert_user_error(left, "2 problems")  # SQLite's foreign-key check and ours both see it
+    assert left.stdout.decode().splitlines()[-1] == "place alias x refers to a missing place"
+    assert left.stderr.decode().count("\n") == 1  # no backup, no repair: nothing it could mend

@@ -117,6 +117,8 @@ def test_the_installed_commands_seed_and_use_the_default_workspace(venv: Path, t
     assert (tmp_path / "home" / "data" / "crosscheck" / "workspace.sqlite").is_file()
 
     assert run(venv, tmp_path, "crosscheck", "check").stdout.strip() == "ok"
+    assert run(venv, tmp_path, "crosscheck", "--version").stdout.strip() == "crosscheck 0.1.0"
+    assert "_shtab_crosscheck" in run(venv, tmp_path, "crosscheck", "completion", "bash").stdout
     exported = tmp_path / "out.json"
     assert run(venv, tmp_path, "crosscheck", "export", "-o", str(exported)).returncode == 0
     document = json.loads(exported.read_text(encoding="utf-8"))
