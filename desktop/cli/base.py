@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
@@ -87,14 +85,3 @@ def workspace(args: argparse.Namespace, *, create: bool) -> Iterator[Workspace]:
         yield opened
     finally:
         opened.close()
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """A crash or a full disk never leaves a half-written export under the final name."""
-    partial = path.with_name(path.name + ".partial")
-    try:
-        partial.write_bytes(data)
-        os.replace(partial, path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise

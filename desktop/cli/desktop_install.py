@@ -19,7 +19,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from desktop.cli.base import out, write_atomically
+from desktop.cli.base import out
+from desktop.core.atomic_write import write_atomically
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:

@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any, Final
 
-from desktop.cli.base import workspace, write_atomically
+from desktop.cli.base import workspace
+from desktop.core.atomic_write import write_atomically
 
 FORMATS: Final = ("json", "csv")
 EXTENSIONS: Final = {".json": "json", ".csv": "csv"}

@@ -771,7 +771,7 @@ def schema_sql(engine: Engine) -> list[tuple[Any, ...]]:
 
 
 def test_the_bulk_index_path_applies_to_workspaces_of_migration_0002(workspace: Workspace) -> None:
-    known = bulk_fts._migration_sql()
+    known = bulk_fts._known_trigger()
     assert known is not None
     with workspace.engine.connect() as connection:
         assert bulk_fts._stored_trigger(connection) == known[0]
@@ -786,7 +786,7 @@ def test_bulk_import_indexes_exactly_what_the_insert_trigger_would(
     for name, fast in (("fast", True), ("trigger", False)):
         with monkeypatch.context() as patch:
             if not fast:
-                patch.setattr(bulk_fts, "_migration_sql", lambda: None)  # as if the trigger were unknown
+                patch.setattr(bulk_fts, "_known_trigger", lambda: None)  # as if the trigger were unknown
             opened = open_workspace(str(tmp_path / f"{name}.sqlite"))
             try:
                 for doc in (first, second, generated):  # into an empty index, then a filled one

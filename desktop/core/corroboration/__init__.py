@@ -53,7 +53,7 @@ that the incremental result equals :func:`derive_all` after random edit sequence
 
 Performance: :func:`derive_all` is linear in claims + links (about 1 s per 100k claims here); a change
 costs the clusters it touches (see ``bench/bench_engine.py``). The engine pauses the cyclic garbage
-collector while it builds results (:func:`_gc_paused` says why: it halves a full derivation).
+collector while it builds results (``desktop.core.gc_pause`` says why: it halves a full derivation).
 
 Readings of the contract (where DESIGN §2 leaves room)
 -----------------------------------------------------

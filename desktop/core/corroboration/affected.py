@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from desktop.core.corroboration.gc_pause import _without_gc
 from desktop.core.corroboration.graph import Graph, IndexedGraph
 from desktop.core.corroboration.records import EVIDENCE_RELATIONS
 from desktop.core.corroboration.resolver import _Resolver
+from desktop.core.gc_pause import without_gc
 
 
-@_without_gc
+@without_gc
 def clusters(graph: Graph, claims: Iterable[int]) -> set[int]:
     """Every claim connected to one of ``claims`` by ``repeats`` links, either way (``claims`` included)."""
     resolver = _Resolver(graph)
@@ -22,7 +22,7 @@ def clusters(graph: Graph, claims: Iterable[int]) -> set[int]:
     return result
 
 
-@_without_gc
+@without_gc
 def neighbourhood(graph: Graph, claims: Iterable[int]) -> set[int]:
     """The clusters of ``claims`` plus every cluster linked by evidence to one of their members.
 
@@ -32,7 +32,7 @@ def neighbourhood(graph: Graph, claims: Iterable[int]) -> set[int]:
     return _Resolver(graph).neighbourhood(claims)
 
 
-@_without_gc
+@without_gc
 def affected_by_link_change(graph: Graph, a: int, b: int, relation: str) -> set[int]:
     """Claims whose derivation can change when a link ``a``–``b`` of ``relation`` is added or removed.
 
@@ -51,7 +51,7 @@ def affected_by_link_change(graph: Graph, a: int, b: int, relation: str) -> set[
     return set(resolver.clusters[a].members | resolver.clusters[b].members)
 
 
-@_without_gc
+@without_gc
 def affected_by_source_change(graph: IndexedGraph, source: int) -> set[int]:
     """Claims whose derivation can change when ``source``'s side or group changes.
 
@@ -66,7 +66,7 @@ def affected_by_source_change(graph: IndexedGraph, source: int) -> set[int]:
     return resolver.neighbourhood(hit) if hit else set()
 
 
-@_without_gc
+@without_gc
 def affected_by_claim_change(graph: Graph, claim: int) -> set[int]:
     """Claims whose derivation can change when ``claim``'s source changes (or it is added, with links).
 
@@ -76,7 +76,7 @@ def affected_by_claim_change(graph: Graph, claim: int) -> set[int]:
     return _Resolver(graph).neighbourhood((claim,))
 
 
-@_without_gc
+@without_gc
 def affected_by_claim_removal(graph: Graph, claim: int) -> set[int]:
     """Claims (other than ``claim``) whose derivation can change when ``claim`` and its links are deleted.
 

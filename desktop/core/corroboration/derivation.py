@@ -6,18 +6,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from desktop.core.corroboration.clusters import _Cluster, _label, _origins, _summarise
-from desktop.core.corroboration.gc_pause import _without_gc
 from desktop.core.corroboration.graph import _NO_LINKS, Graph, MemoryGraph
 from desktop.core.corroboration.records import Derivation, LinkRef
 from desktop.core.corroboration.resolver import _Resolver
 from desktop.core.corroboration.rules import _derive_cluster, _for_member
+from desktop.core.gc_pause import without_gc
 
 # --------------------------------------------------------------------------------------------------
 # Clusters, origins and partial derivation over any Graph
 # --------------------------------------------------------------------------------------------------
 
 
-@_without_gc
+@without_gc
 def cluster_of(graph: Graph, claim: int) -> frozenset[int]:
     """``claim`` plus every claim connected to it by ``repeats`` links, in either direction, transitively."""
     resolver = _Resolver(graph)
@@ -38,13 +38,13 @@ def origins_of(graph: Graph, cluster: Iterable[int]) -> frozenset[int]:
     return _origins(members, succ) if members else frozenset()
 
 
-@_without_gc
+@without_gc
 def derive(graph: Graph, claim: int) -> Derivation:
     """The derivation of one claim."""
     return _Resolver(graph).derive((claim,))[claim]
 
 
-@_without_gc
+@without_gc
 def derive_many(graph: Graph, claims: Iterable[int]) -> dict[int, Derivation]:
     """Derivations of ``claims``; each cluster (and each far-end cluster) is found and derived once."""
     return _Resolver(graph).derive(claims)
@@ -55,7 +55,7 @@ def derive_many(graph: Graph, claims: Iterable[int]) -> dict[int, Derivation]:
 # --------------------------------------------------------------------------------------------------
 
 
-@_without_gc
+@without_gc
 def derive_all(graph: MemoryGraph) -> dict[int, Derivation]:
     """Every claim's derivation: union-find over the ``repeats`` links, then one pass per cluster."""
     return _derive_all(graph)

@@ -10,10 +10,10 @@ from types import MappingProxyType
 from desktop.core.corroboration.affected import affected_by_source_change
 from desktop.core.corroboration.clusters import _Cluster
 from desktop.core.corroboration.derivation import derive_all, derive_many
-from desktop.core.corroboration.gc_pause import _without_gc
 from desktop.core.corroboration.graph import _RELATION_NAMED, Graph, IndexedGraph, MemoryGraph
 from desktop.core.corroboration.records import Derivation, Status
 from desktop.core.corroboration.resolver import _Resolver
+from desktop.core.gc_pause import without_gc
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,17 +153,17 @@ class IncrementalDeriver:
 
     # -- for any graph: call after the change is in the graph ----------------------------------------------
 
-    @_without_gc
+    @without_gc
     def refresh(self, claims: Iterable[int]) -> Update:
         """Re-derive ``claims`` (which must exist in the graph) and report what changed."""
         return self._apply(_Resolver(self._graph).derive(claims))
 
-    @_without_gc
+    @without_gc
     def forget(self, claims: Iterable[int]) -> Update:
         """Stop tracking claims (deleted ones)."""
         return self._apply({}, claims)
 
-    @_without_gc
+    @without_gc
     def link_changed(self, a: int, b: int, relation: str) -> Update:
         """A link ``a``–``b`` was added or removed."""
         if relation not in _RELATION_NAMED:
@@ -172,7 +172,7 @@ class IncrementalDeriver:
         # clusters are re-derived and that is all. A repeats link spreads only where origins moved.
         return self._rederive((a, b))
 
-    @_without_gc
+    @without_gc
     def source_changed(self, source: int) -> Update:
         """A source's side or group changed (the graph must list claims by source: IndexedGraph)."""
         if not isinstance(self._graph, IndexedGraph):
@@ -183,12 +183,12 @@ class IncrementalDeriver:
         resolver.known = self._known_summaries(resolver, frozenset())  # no cluster changed shape
         return self._apply(resolver.derive(affected))
 
-    @_without_gc
+    @without_gc
     def claim_changed(self, claim: int) -> Update:
         """A claim was added, or moved to another source."""
         return self._rederive((claim,))
 
-    @_without_gc
+    @without_gc
     def before_claim_removed(self, claim: int) -> None:
         """Call before deleting ``claim`` (with its links); then :meth:`claim_removed` after."""
         resolver = _Resolver(self._graph)
@@ -197,7 +197,7 @@ class IncrementalDeriver:
         # the claims that lose a link to it are affected whatever happens to the origins
         self._pending_removal[claim] = (remaining, resolver.linked((claim,)))
 
-    @_without_gc
+    @without_gc
     def claim_removed(self, claim: int) -> Update:
         remaining, linked = self._pending_removal.pop(claim)
         linked.discard(claim)

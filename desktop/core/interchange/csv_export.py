@@ -26,7 +26,7 @@ from typing import Any, Final
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from desktop.core.interchange.gcpause import collector_paused
+from desktop.core.gc_pause import collector_paused
 from desktop.core.interchange.json_export import timestamp
 from desktop.core.schema import Claim, ClaimPlace, Place, Report, Source
 

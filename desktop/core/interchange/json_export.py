@@ -22,8 +22,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from desktop.core.gc_pause import collector_paused
 from desktop.core.interchange import format as fmt
-from desktop.core.interchange.gcpause import collector_paused
 from desktop.core.schema import Claim, ClaimPlace, Link, Outreach, OutreachClaim, Place, PlaceAlias, Report, Source
 
 # json's own C string escaper (what json.dumps(..., ensure_ascii=False) uses for every string).

@@ -18,7 +18,7 @@ from typing import Any, Final
 from sqlalchemy.engine import Engine
 
 from desktop.core.errors import UserError
-from desktop.core.interchange.gcpause import collector_paused
+from desktop.core.gc_pause import collector_paused
 from desktop.core.interchange.json_validate import DuplicateKeys, Problem, referenced_ids, validate_document
 from desktop.core.progress import IMPORT_STEPS, Progress, no_progress
 from desktop.core.store.bulk import BulkCounts, BulkRows, WorkspaceKeys, bulk_import

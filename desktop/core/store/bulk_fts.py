@@ -11,8 +11,8 @@ for the claims with the trigger, against 0.5 s for the rows alone.
 insert of claims, then fills the index for the new claims with ONE
 ``INSERT … SELECT`` that folds each source's searchable name once, and recreates
 the trigger from the very SQL the workspace stored for it. The index receives
-exactly what the trigger would have written: the same expression (read from the
-migration, see ``_migration_sql``) and the same ``cc_fold``. SQLite's DDL is
+exactly what the trigger would have written: the same expression (the one
+migration 0002 executed, from ``desktop.core.fts_schema``) and the same ``cc_fold``. SQLite's DDL is
 transactional, so if the import fails afterwards the rollback restores the
 trigger with everything else; should anything fail inside the block the trigger
 is recreated on the way out too.
@@ -24,46 +24,23 @@ trigger, and the caller inserts claims with it in place.
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import functools
 from collections.abc import Iterator
-from typing import Any, Final
+from typing import Final
 
 from sqlalchemy.engine import Connection
 
-from desktop.core.db import MIGRATIONS_DIR
+from desktop.core.fts_schema import INSERT_TRIGGER, SOURCE_TEXT, SQLITE_CREATE
 
-TRIGGER: Final = "claim_fts_after_insert"
-_MIGRATION: Final = MIGRATIONS_DIR / "versions" / "0002_claim_search.py"
+TRIGGER: Final = INSERT_TRIGGER
 
 
 @functools.cache
-def _migration_sql() -> tuple[str, str] | None:
-    """Migration 0002's insert trigger DDL (as SQLite stores it) and its source-text expression.
-
-    Read from the migration file's own constants without importing it (that would
-    load Alembic, ~0.2 s): its top-level string constants and the helper that
-    builds them are evaluated on their own. None when the file no longer has them.
-    """
-    wanted = {"_SOURCE_TEXT", "SQLITE_CREATE", "_source_text_of"}
-    try:
-        tree = ast.parse(_MIGRATION.read_text(encoding="utf-8"))
-        body: list[ast.stmt] = [
-            node
-            for node in tree.body
-            if (isinstance(node, ast.FunctionDef) and node.name in wanted)
-            or (isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id in wanted for t in node.targets))
-        ]
-        namespace: dict[str, Any] = {}
-        exec(compile(ast.Module(body=body, type_ignores=[]), str(_MIGRATION), "exec"), namespace)  # noqa: S102
-        source_text = namespace["_SOURCE_TEXT"]
-        triggers = [s.strip() for s in namespace["SQLITE_CREATE"] if s.strip().startswith(f"CREATE TRIGGER {TRIGGER} ")]
-    except (OSError, SyntaxError, KeyError, TypeError, NameError):
-        return None
-    if len(triggers) != 1 or not isinstance(source_text, str):
-        return None
-    return triggers[0], source_text
+def _known_trigger() -> tuple[str, str] | None:
+    """Migration 0002's insert trigger DDL (as SQLite stores it) and its source-text expression."""
+    triggers = [s.strip() for s in SQLITE_CREATE if s.strip().startswith(f"CREATE TRIGGER {TRIGGER} ")]
+    return (triggers[0], SOURCE_TEXT) if len(triggers) == 1 else None
 
 
 def _stored_trigger(connection: Connection) -> str | None:
@@ -84,7 +61,7 @@ def insert_trigger_suspended(connection: Connection) -> Iterator[bool]:
     if connection.dialect.name != "sqlite":
         yield False
         return
-    known = _migration_sql()
+    known = _known_trigger()
     stored = _stored_trigger(connection)
     if known is None or stored is None or stored != known[0]:
         yield False

@@ -11,10 +11,10 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 
 from desktop.core.db import write_connection
-from desktop.core.errors import UserError
+from desktop.core.fts_schema import SOURCE_TEXT
 from desktop.core.integrity import Repair
 from desktop.core.store import status
-from desktop.core.store.bulk_fts import _index_claims_after, _migration_sql
+from desktop.core.store.bulk_fts import _index_claims_after
 
 DONE = {
     "search-index": "rebuilt the search index",
@@ -26,12 +26,9 @@ def rebuild_search_index(engine: Engine) -> None:
     """Empty and refill SQLite's claim index exactly as the triggers would have filled it."""
     if engine.dialect.name != "sqlite":
         return  # PostgreSQL searches the claims themselves: nothing to rebuild
-    known = _migration_sql()
-    if known is None:
-        raise UserError("cannot rebuild the search index: its definition was not found in this installation")
     with write_connection(engine) as connection:
         connection.exec_driver_sql("DELETE FROM main.claim_fts")
-        _index_claims_after(connection, 0, known[1])
+        _index_claims_after(connection, 0, SOURCE_TEXT)
 
 
 def rederive_statuses(engine: Engine) -> int:
