@@ -586,7 +586,10 @@ def test_filter_bar_shows_the_model_message_and_counts(session: WorkspaceSession
     bar = FilterBar()
     qtbot.addWidget(bar)
     model = ClaimTableModel(session)
-    bar.attach(model)
+    # wired as the main window wires them
+    bar.filter_changed.connect(lambda text: bar.set_message(model.set_filter(text)))
+    model.counts_changed.connect(bar.set_counts)
+    bar.set_counts(model.rowCount(), model.total_count())
     assert bar.count.text() == "20 claims"
     bar.set_text("status:contradicted")
     assert bar.count.text() == f"{model.rowCount()} of 20 claims"

@@ -71,7 +71,3 @@ class WindowActions(QObject):
 
     def __getitem__(self, name: str) -> QAction:
         return self.actions[name]
-
-    def set_enabled(self, names: Iterable[str], enabled: bool) -> None:
-        for name in names:
-            self.actions[name].setEnabled(enabled)

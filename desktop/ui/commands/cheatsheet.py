@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.ui.commands.keymap import CATEGORIES, KEYMAP, KeyAction, keys_text
+from desktop.ui.commands.keymap import BY_NAME, CATEGORIES, KEYMAP, KeyAction, key_of, keys_text, last_key_of, link_keys
 
 _CONTEXT_NOTE = {
     "table": "while the claim table has focus",
@@ -37,7 +37,8 @@ def filter_help() -> str:
     from desktop.core.search import FIELD_ALIASES, FIELDS
 
     lines = [
-        "Filter language (/ or Ctrl+F, then type; Esc returns to the table)",
+        f"Filter language ({key_of('view.filter', 1)} or {key_of('view.filter')}, then type; "
+        f"{key_of('view.table')} returns to the table)",
         "",
         "  words            full text in any script, accents ignored; the last word is a prefix",
         '  "a phrase"       these words in this order',
@@ -55,13 +56,19 @@ def filter_help() -> str:
     return "\n".join(lines) + "\n"
 
 
-_LINK_NOTE = """\
-Linking: pin a claim with p (the status bar shows it), move to another claim and
-press c / x / n / r: the current claim corroborates / contradicts / is neutral on /
-repeats the pinned one. Shift + the same key asks for a rationale first.
-Verdicts are two keys: v then c (confirmed), r (refuted), i (inconclusive), 0 (clear).
-Every change is undoable: u or Ctrl+Z; redo with Shift+U, Ctrl+Shift+Z or Ctrl+Y.
-"""
+def _link_note() -> str:
+    verdict = BY_NAME["verdict.confirmed"].keys[0].split(", ")[0].lower()
+    second = {name: last_key_of(f"verdict.{name}") for name in ("confirmed", "refuted", "inconclusive", "clear")}
+    redo = BY_NAME["edit.redo"]
+    return (
+        f"Linking: pin a claim with {key_of('claim.pin')} (the status bar shows it), move to another claim and\n"
+        f"press {link_keys()}: the current claim corroborates / contradicts / is neutral on /\n"
+        "repeats the pinned one. Shift + the same key asks for a rationale first.\n"
+        f"Verdicts are two keys: {verdict} then {second['confirmed']} (confirmed), {second['refuted']} (refuted), "
+        f"{second['inconclusive']} (inconclusive), {second['clear']} (clear).\n"
+        f"Every change is undoable: {key_of('edit.undo', 1)} or {key_of('edit.undo')}; redo with "
+        f"{', '.join((*redo.table_keys, *redo.keys[:-1]))} or {redo.keys[-1]}.\n"
+    )
 
 
 def grouped(keymap: Iterable[KeyAction] = KEYMAP) -> list[tuple[str, list[KeyAction]]]:
@@ -78,7 +85,7 @@ def cheatsheet_text(keymap: Iterable[KeyAction] = KEYMAP) -> str:
         for entry in entries:
             lines.append(f"  {keys_text(entry):<34} {entry.label}")
         lines.append("")
-    return "\n".join(lines) + "\n" + _LINK_NOTE + "\n" + filter_help()
+    return "\n".join(lines) + "\n" + _link_note() + "\n" + filter_help()
 
 
 class CheatSheet(QDialog):
@@ -99,7 +106,7 @@ class CheatSheet(QDialog):
 
         help_text = QPlainTextEdit(self)
         help_text.setReadOnly(True)
-        help_text.setPlainText(_LINK_NOTE + "\n" + filter_help())
+        help_text.setPlainText(_link_note() + "\n" + filter_help())
         help_text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         help_text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))  # the examples align
         help_text.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab goes search → list → Close

@@ -12,7 +12,6 @@ each problem with its JSON path); anything else is a bug and propagates.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -21,8 +20,10 @@ from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
 from sqlalchemy.exc import DBAPIError
 
+from desktop.core.atomic_write import write_atomically
 from desktop.core.errors import UserError
 from desktop.ui.commands.host import CommandHost
+from desktop.ui.commands.keymap import key_of
 from desktop.ui.settings import FOLDER, app_settings, read_text
 
 _WORKSPACE_FILTER = "Crosscheck workspace (*.sqlite *.sqlite3 *.db);;All files (*)"
@@ -61,17 +62,6 @@ class _ImportJob(QObject):
             self.failed.emit(error)
         else:
             self.done.emit(report)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a crash never leaves a half-written export behind."""
-    partial = path.with_name(path.name + ".partial")
-    try:
-        partial.write_bytes(data)
-        os.replace(partial, path)
-    except OSError as error:
-        partial.unlink(missing_ok=True)
-        raise UserError(f"cannot write {path}: {error.strerror or error}") from error
 
 
 class FileCommands(QObject):
@@ -158,7 +148,9 @@ class FileCommands(QObject):
             target = target.with_suffix(".sqlite")
         if target.exists():
             # Never overwrite a file here: it may be someone's workspace. Opening it is one key away.
-            self._problem("New workspace", UserError(f"{target.name} already exists; open it with Ctrl+O instead"))
+            self._problem(
+                "New workspace", UserError(f"{target.name} already exists; open it with {key_of('file.open')} instead")
+            )
             return
         self._remember(str(target))
         try:

@@ -17,9 +17,13 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence
 
-from desktop.ui.commands.keymap import BY_NAME, KEYMAP
+from desktop.ui.commands.keymap import BY_NAME, KEYMAP, key_of, last_key_of
 
-VERDICT_HINT = "Verdict: c confirmed · r refuted · i inconclusive · 0 clear  (any other key cancels)"
+VERDICT_HINT = (
+    f"Verdict: {last_key_of('verdict.confirmed')} confirmed · {last_key_of('verdict.refuted')} refuted · "
+    f"{last_key_of('verdict.inconclusive')} inconclusive · {last_key_of('verdict.clear')} clear  "
+    "(any other key cancels)"
+)
 _MODIFIER_KEYS = (Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Meta, Qt.Key.Key_AltGr)
 _PLAIN = (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.KeypadModifier)
 
@@ -99,5 +103,6 @@ class TableKeyHints(QObject):
                 self._show(f"{label}: {why}")
                 return True
         if not names:
-            self._show(f"No command on “{event.text()}” — ? lists the keys, Ctrl+K finds a command by name.")
+            keys, palette = key_of("help.keys", 1), key_of("view.palette")
+            self._show(f"No command on “{event.text()}” — {keys} lists the keys, {palette} finds a command by name.")
         return True

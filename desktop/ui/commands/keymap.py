@@ -405,3 +405,36 @@ def keys_text(entry: KeyAction, native: bool = False) -> str:
 
     fmt = QKeySequence.SequenceFormat.NativeText if native else QKeySequence.SequenceFormat.PortableText
     return " or ".join(QKeySequence(k).toString(fmt) for k in entry.all_keys)
+
+
+def key_of(name: str, which: int = 0) -> str:
+    """Key ``which`` of command ``name`` (its keys, then its table keys) as a message names it.
+
+    Messages and hints name keys through here, so a key changed in ``KEYMAP`` is
+    changed in every sentence that mentions it. A single letter is written the
+    way it is typed (``p``); anything else as the table spells it (``Ctrl+Shift+F``).
+    """
+    return _typed(BY_NAME[name].all_keys[which])
+
+
+def last_key_of(name: str) -> str:
+    """The key that completes command ``name``'s chord (``c`` of ``V, C``), as a message names it."""
+    return _typed(BY_NAME[name].keys[0].split(", ")[-1])
+
+
+def link_keys() -> str:
+    """The link keys in relation order, as messages name them: ``c / x / n / r``."""
+    return " / ".join(key_of(f"link.{relation}") for relation in _RELATION_KEYS)
+
+
+def undo_keys() -> str:
+    """The undo keys as messages name them: ``u / Ctrl+Z``."""
+    return f"{key_of('edit.undo', 1)} / {key_of('edit.undo')}"
+
+
+def _typed(spelled: str) -> str:
+    return spelled.lower() if len(spelled) == 1 else spelled
+
+
+#: Why a link command cannot run yet (said by the command, the menus, the palette and the key hints).
+PIN_FIRST: Final = f"pin a claim first ({key_of('claim.pin')}), then link other claims to it"

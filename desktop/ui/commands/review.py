@@ -23,6 +23,7 @@ from desktop.core.store import Result, Store
 from desktop.core.text import one_line
 from desktop.core.vocab import CREDIBILITY, RELATIONS, VERDICTS
 from desktop.ui.commands.host import CommandHost
+from desktop.ui.commands.keymap import PIN_FIRST, key_of, link_keys, undo_keys
 from desktop.ui.session import Outcome, WorkspaceSession
 from desktop.ui.table.view import ClaimTable
 
@@ -34,7 +35,9 @@ _FIELD_KEYS = {
     "claim.edit_notes": "notes",
     "claim.edit_links": "links",
 }
-_FIELD_MISSING = {"links": "No links yet — pin a claim (p), then mark c / x / n / r on another one."}
+_FIELD_MISSING = {
+    "links": f"No links yet — pin a claim ({key_of('claim.pin')}), then mark {link_keys()} on another one."
+}
 
 
 class NoClaim(UserError):
@@ -86,7 +89,8 @@ class ReviewCommands(QObject):
         claim = self.host.current_claim()
         if claim is None:
             empty = self.table.claim_model.rowCount() == 0
-            raise NoClaim("no claim in view — Ctrl+Shift+F clears the filter" if empty else "no claim selected")
+            clears = f"no claim in view — {key_of('view.clear_filter')} clears the filter"
+            raise NoClaim(clears if empty else "no claim selected")
         return claim
 
     def targets(self) -> list[int]:
@@ -129,7 +133,7 @@ class ReviewCommands(QObject):
     def goto_pinned(self) -> None:
         pinned = self.session.pinned
         if pinned is None:
-            raise UserError("nothing is pinned — p pins the current claim")
+            raise UserError(f"nothing is pinned — {key_of('claim.pin')} pins the current claim")
         if not self.table.select_claim(pinned):
             self.host.clear_filter()  # the filter hides it: show everything rather than fail
             self.table.select_claim(pinned)
@@ -145,13 +149,13 @@ class ReviewCommands(QObject):
             self.host.hint("Unpinned.")
         else:
             self.session.set_pinned(claim)
-            self.host.hint("Pinned. Move to another claim and press c / x / n / r to link it to this one.")
+            self.host.hint(f"Pinned. Move to another claim and press {link_keys()} to link it to this one.")
         self.host.back_to_table()
 
     def _pair(self) -> tuple[int, int]:
         pinned = self.session.pinned
         if pinned is None:
-            raise UserError("pin a claim first (p), then link other claims to it")
+            raise UserError(PIN_FIRST)
         claim = self.current()
         if claim == pinned:
             raise UserError("this is the pinned claim — move to another claim to link it")
@@ -171,7 +175,9 @@ class ReviewCommands(QObject):
                 return
             rationale = answer
         if self._perform(lambda store: store.set_link(claim, pinned, relation, rationale), f"mark {relation}").ok:
-            self.host.hint(f"{self.summary(claim, 40)} — {relation} → {self.summary(pinned, 40)}   (u / Ctrl+Z undoes)")
+            self.host.hint(
+                f"{self.summary(claim, 40)} — {relation} → {self.summary(pinned, 40)}   ({undo_keys()} undoes)"
+            )
         self.host.back_to_table()
 
     def remove_link(self) -> None:
@@ -179,7 +185,7 @@ class ReviewCommands(QObject):
         if self.session.store.link_between(claim, pinned) is None:
             raise UserError("these two claims are not linked")
         if self._perform(lambda store: store.remove_link(claim, pinned), "remove link").ok:
-            self.host.hint("Link removed — u / Ctrl+Z brings it back.")
+            self.host.hint(f"Link removed — {undo_keys()} brings it back.")
         self.host.back_to_table()
 
     # --- grading ------------------------------------------------------------------------------
@@ -210,7 +216,7 @@ class ReviewCommands(QObject):
             self.host.back_to_table()
             return
         if len(claims) > 1:  # a bulk mark stays on the selection: the analyst chose those rows
-            self.host.hint(f"Marked {len(claims)} claims reviewed — u / Ctrl+Z undoes.")
+            self.host.hint(f"Marked {len(claims)} claims reviewed — {undo_keys()} undoes.")
             self.host.back_to_table()
             return
         self.next_unreviewed(after=claims[0])
@@ -251,19 +257,23 @@ class ReviewCommands(QObject):
             if not self.table.select_claim(created):
                 self.host.clear_filter()  # a new claim hidden by the filter would look lost
                 self.table.select_claim(created)
-            self.host.hint("Claim added — grade it (1–6), pin it (p) or link it (c / x / n / r).")
+            grades = f"{key_of('grade.1')}–{key_of('grade.6')}"
+            self.host.hint(
+                f"Claim added — grade it ({grades}), pin it ({key_of('claim.pin')}) or link it ({link_keys()})."
+            )
         self.host.after_dialog()
 
     def edit(self, field: str | None = None) -> None:
         self.current()
         if not self.host.edit_field(field):
             if field == "places" and self.host.focus_add_place():  # an empty list: adding is the next step
-                self.host.hint("No places yet — Enter on “Add place…” adds one; Esc returns to the table.")
+                back = key_of("view.table")
+                self.host.hint(f"No places yet — Enter on “Add place…” adds one; {back} returns to the table.")
             else:
                 self.host.hint(_FIELD_MISSING.get(field or "", f"Cannot edit the {field} of this claim here."))
                 self.host.back_to_table()
             return
-        self.host.hint("Editing — Tab moves between fields, Esc returns to the table.")
+        self.host.hint(f"Editing — Tab moves between fields, {key_of('view.table')} returns to the table.")
 
     def delete(self) -> None:
         claims = self.targets()
@@ -271,7 +281,7 @@ class ReviewCommands(QObject):
         what = f"delete “{one_line(self.summary(claims[0], 40), 40)}”" if len(claims) == 1 else "delete"
         if self._each(claims, lambda store, claim: store.delete_claim(claim), what).ok:
             said = f"Deleted {len(claims)} claims" if len(claims) > 1 else "Deleted"
-            self.host.hint(f"{said} — Ctrl+Z (or u) to undo.")
+            self.host.hint(f"{said} — {key_of('edit.undo')} (or {key_of('edit.undo', 1)}) to undo.")
             if self.table.current_claim() is None or self.table.current_claim() in claims:
                 self.table.select_row(row)
         self.host.back_to_table()

@@ -18,6 +18,7 @@ from desktop.core.read.citation import citations, ext_ids
 from desktop.core.store import Result, Store
 from desktop.core.validate import check_label
 from desktop.ui.commands.host import CommandHost
+from desktop.ui.commands.keymap import undo_keys
 from desktop.ui.table.view import ClaimTable
 
 
@@ -88,7 +89,7 @@ class SelectionCommands(QObject):
         what = f"tag {plural(len(claims), 'claim')} “{tag}”"
         outcome = self.host.session.perform(lambda store: store.batch(writes, what), what)
         if outcome.changed:
-            self.host.hint(f"Tagged {plural(len(claims), 'claim')} “{tag}” — u / Ctrl+Z undoes.")
+            self.host.hint(f"Tagged {plural(len(claims), 'claim')} “{tag}” — {undo_keys()} undoes.")
         elif outcome.ok:
             self.host.hint(f"Every selected claim already has the tag “{tag}”.")
         self.host.back_to_table()

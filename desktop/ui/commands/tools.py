@@ -20,6 +20,7 @@ from desktop.core import backups, db, integrity
 from desktop.core.errors import UserError
 from desktop.core.preferences import read_preferences
 from desktop.ui.commands.host import CommandHost
+from desktop.ui.commands.keymap import key_of
 
 
 class ToolsCommands(QObject):
@@ -112,7 +113,7 @@ class ToolsCommands(QObject):
             raise UserError("restore works on SQLite workspaces; restore a PostgreSQL workspace with pg_restore")
         found = backups.list_backups(path)
         if not found:
-            raise UserError(f"no backup of {path.name} was found beside it (Ctrl+B takes one)")
+            raise UserError(f"no backup of {path.name} was found beside it ({key_of('file.backup')} takes one)")
         dialog = RestoreDialog(found, self.host.dialog_parent())
         try:
             chosen = dialog.chosen() if dialog.exec() == RestoreDialog.DialogCode.Accepted else None

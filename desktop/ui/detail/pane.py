@@ -28,6 +28,7 @@ from desktop.core.read.detail import ClaimDetail, claim_detail
 from desktop.core.store import Change
 from desktop.core.text import one_line
 from desktop.core.vocab import CREDIBILITY
+from desktop.ui.commands.keymap import key_of, link_keys
 from desktop.ui.detail.edits import DetailEdits
 from desktop.ui.detail.form import SectionGrid, compact, hbox
 from desktop.ui.detail.status_block import StatusBlock
@@ -189,7 +190,8 @@ class DetailPane(QScrollArea, DetailEdits):
         g.section("Links")
         self.links = LinkList()
         self.links_empty = plain_label(
-            "No links yet. Pin a claim (P), select another, then mark c / x / n / r.", wrap=True
+            f"No links yet. Pin a claim ({key_of('claim.pin').upper()}), select another, then mark {link_keys()}.",
+            wrap=True,
         )
         g.full(self.links)
         g.full(self.links_empty)
@@ -330,7 +332,8 @@ class DetailPane(QScrollArea, DetailEdits):
         self._close_pickers()
         self._detail = None
         had_focus = self.body.isAncestorOf(self.focusWidget()) if self.focusWidget() else False
-        self.empty.setText(message + ("\n\nUndo (Ctrl+Z) brings it back." if message == DELETED else ""))
+        undo = f"\n\nUndo ({key_of('edit.undo')}) brings it back."
+        self.empty.setText(message + (undo if message == DELETED else ""))
         self.empty.setVisible(True)
         self.body.setVisible(False)
         if had_focus:

@@ -20,7 +20,7 @@ from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QWidget
 
 if TYPE_CHECKING:
-    from desktop.ui.table.model import ClaimTableModel
+    pass
 
 DEBOUNCE_MS: Final = 150
 PLACEHOLDER: Final = 'Filter:  words  status:contested  place:бахмут  source:rybar  cred:1-3  -word  "phrase"'
@@ -118,12 +118,6 @@ class FilterBar(QWidget):
             self.count.setText(f"{total:,} claim{'s' if total != 1 else ''}")
         else:
             self.count.setText(f"{shown:,} of {total:,} claims")
-
-    def attach(self, model: ClaimTableModel) -> None:
-        """Apply this bar's filter to ``model`` and show the model's message and counts here."""
-        self.filter_changed.connect(lambda text: self.set_message(model.set_filter(text)))
-        model.counts_changed.connect(self.set_counts)
-        self.set_counts(model.rowCount(), model.total_count())
 
     def pending(self) -> bool:
         """True while typed text waits for the debounce."""

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.errors import UserError
+from desktop.ui.commands.keymap import key_of
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.table import model as cm
 from desktop.ui.table.model import ClaimTableModel
@@ -58,7 +59,10 @@ class ClaimTable(QTableView):
         self._syncing = False
         self._kept: tuple[int | None, int, int] = (None, -1, 0)
         self._kept_selection: list[int] = []
-        self._hints = ("No claims yet — press A to add one", "No claim matches this filter — Ctrl+Shift+F clears it")
+        self._hints = (
+            f"No claims yet — press {key_of('claim.add').upper()} to add one",
+            f"No claim matches this filter — {key_of('view.clear_filter')} clears it",
+        )
 
         self.setModel(self._model)
         self.setItemDelegate(ClaimDelegate(self))
@@ -175,11 +179,6 @@ class ClaimTable(QTableView):
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
         return True
-
-    def set_empty_hints(self, no_claims: str, no_match: str) -> None:
-        """The centred hints of an empty table: the keys to name are the keymap's business."""
-        self._hints = (no_claims, no_match)
-        self.viewport().update()
 
     # --- key handling: leave every key the window's actions need alone ----------------------------
 

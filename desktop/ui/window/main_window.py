@@ -25,7 +25,7 @@ from desktop.ui.commands.actions import WindowActions
 from desktop.ui.commands.cheatsheet import CheatSheet
 from desktop.ui.commands.files import FileCommands
 from desktop.ui.commands.key_hints import TableKeyHints
-from desktop.ui.commands.keymap import BY_NAME, KEYMAP
+from desktop.ui.commands.keymap import BY_NAME, KEYMAP, PIN_FIRST, key_of
 from desktop.ui.commands.palette import Command, CommandPalette
 from desktop.ui.commands.review import ReviewCommands
 from desktop.ui.commands.selection import SelectionCommands
@@ -193,10 +193,10 @@ class MainWindow(QMainWindow):
         if name == "edit.redo":
             return None if stack.canRedo() else "nothing to redo"
         if name == "claim.goto_pinned":
-            return None if pinned is not None else "nothing is pinned (p pins the current claim)"
+            return None if pinned is not None else f"nothing is pinned ({key_of('claim.pin')} pins the current claim)"
         if name.startswith("link."):
             if pinned is None:
-                return "pin a claim first (p), then link other claims to it"
+                return PIN_FIRST
             if current is None:
                 return "no claim selected"
             if current == pinned:

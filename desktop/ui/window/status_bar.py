@@ -12,6 +12,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
 
+from desktop.ui.commands.keymap import key_of, link_keys
+
 _HINT_MS = 6000
 _ERROR_MS = 12000
 ERROR_PREFIX = "⚠ "
@@ -87,7 +89,9 @@ class WindowStatusBar(QStatusBar):
         full = f"⚑ pinned: {summary}"  # not an emoji: those need a colour font many systems lack
         metrics = self.pinned.fontMetrics()
         self.pinned.setText(metrics.elidedText(full, Qt.TextElideMode.ElideRight, self.pinned.maximumWidth() - 16))
-        self.pinned.setToolTip(full + "\n(c / x / n / r link the current claim to it; p on it unpins)")
+        self.pinned.setToolTip(
+            full + f"\n({link_keys()} link the current claim to it; {key_of('claim.pin')} on it unpins)"
+        )
         self.pinned.show()
 
     def set_workspace(self, label: str) -> None:
