@@ -16,7 +16,6 @@ from desktop.core.corroboration import (
     Derivation,
     Echo,
     Evidence,
-    IncrementalDeriver,
     MemoryGraph,
     Relation,
     Status,
@@ -457,14 +456,6 @@ def test_neutral_both_ways_makes_both_claims_unconfirmed() -> None:
     assert (status(b, "c"), status(b, "tank")) == ("unconfirmed", "unconfirmed")
 
 
-def test_directed_neutral_in_the_incremental_deriver_and_derive_all() -> None:
-    b = two_sided()
-    deriver = IncrementalDeriver(b.graph)
-    update = deriver.add_link(77, b["tank"], b["c"], "neutral")
-    assert dict(update.status_changes) == {b["c"]: ("unverified", "unconfirmed")}
-    assert {c: d.status for c, d in derive_all(b.graph).items()} == {c: deriver.status(c) for c in b.graph.claims()}
-
-
 def test_the_explanation_says_independent_of_origins_never_of_a_source() -> None:
     b = two_sided()
     b.link("tank", "neutral", "c")
@@ -764,84 +755,6 @@ def test_removing_a_claim_affects_its_former_cluster_and_its_neighbours() -> Non
     b = chain_with_neighbours()
     affected = affected_by_claim_removal(b.graph, b["a_relay"])
     assert names(b, frozenset(affected)) == {"a", "n_of_a", "n_relay"}
-
-
-# ---------------------------------------------------------------------------------------------- incremental
-
-
-def test_incremental_deriver_reports_the_claims_whose_status_changed() -> None:
-    b = chain_with_neighbours()
-    deriver = IncrementalDeriver(b.graph)
-    assert deriver.status(b["a"]) == "corroborated"
-    update = deriver.add_link(900, b["b"], b["a"], "contradicts")
-    assert update.status_changes == {
-        b["a"]: ("corroborated", "contested"),
-        b["a_relay"]: ("corroborated", "contested"),
-    }
-    assert b["b"] in update.changed  # b gained a contradictor although its status stayed contradicted
-    assert deriver.derivations == derive_all(b.graph)
-    undo = deriver.remove_link(900)
-    assert set(undo.status_changed) == {b["a"], b["a_relay"]}
-    assert deriver.derivations == derive_all(b.graph)
-
-
-def test_incremental_deriver_follows_source_and_claim_edits() -> None:
-    b = chain_with_neighbours()
-    deriver = IncrementalDeriver(b.graph)
-    deriver.set_source(b["src:isw"], "russia", "")
-    assert deriver.status(b["a"]) == "aligned"
-    deriver.set_claim_source(b["n_of_a"], b["src:ua"])
-    assert deriver.status(b["a"]) == "corroborated"
-    update = deriver.remove_claim(b["n_of_a"])
-    assert update.status_changes[b["n_of_a"]] == ("corroborated", None)
-    assert deriver.status(b["a"]) == "unverified"
-    deriver.add_claim(77, b["src:ua"])
-    assert deriver.status(77) == "unverified"
-    assert deriver.derivations == derive_all(b.graph)
-
-
-def test_incremental_deriver_over_a_protocol_only_graph_uses_notifications() -> None:
-    b = chain_with_neighbours()
-    plain = ProtocolOnlyGraph(b.graph)
-    deriver = IncrementalDeriver(plain, b.graph.claims())
-    b.graph.add_link(900, b["a"], b["b"], "repeats")
-    deriver.link_changed(b["a"], b["b"], "repeats")
-    assert deriver.derivations == derive_all(b.graph)
-    with pytest.raises(TypeError):
-        deriver.add_link(901, b["a"], b["b"], "repeats")
-
-
-def test_incremental_deriver_rederives_neighbours_when_origins_move_though_no_status_changes() -> None:
-    # c stays contradicted, but its origin source moves from the channel to the agency, so c's
-    # neutral on the channel's e stops being an echo and e becomes unconfirmed.
-    b = Builder()
-    b.source("chan", "russia")
-    b.source("agency", "ukraine")
-    b.source("ua", "ukraine")
-    b.claim("c", "chan")
-    b.claim("e", "chan")
-    b.claim("x", "ua")
-    b.claim("wire", "agency")
-    b.link("x", "contradicts", "c")
-    b.link("c", "neutral", "e")
-    deriver = IncrementalDeriver(b.graph)
-    assert (deriver.status(b["c"]), deriver.status(b["e"])) == ("contradicted", "unverified")
-    update = deriver.add_link(900, b["c"], b["wire"], "repeats")
-    # c keeps its status; wire joins c's cluster and shares it
-    assert update.status_changes == {b["e"]: ("unverified", "unconfirmed"), b["wire"]: ("unverified", "contradicted")}
-    assert deriver.derivations == derive_all(b.graph)
-
-
-def test_incremental_deriver_over_a_protocol_only_graph_follows_a_claim_removal() -> None:
-    b = chain_with_neighbours()
-    plain = ProtocolOnlyGraph(b.graph)
-    deriver = IncrementalDeriver(plain, b.graph.claims())
-    deriver.before_claim_removed(b["a"])
-    b.graph.remove_claim(b["a"])
-    update = deriver.claim_removed(b["a"])
-    assert update.status_changes[b["a"]] == ("corroborated", None)
-    assert deriver.derivations == derive_all(b.graph)
-    assert deriver.status(b["a_relay"]) == "corroborated"  # the relay is now its own origin, still supported
 
 
 # ---------------------------------------------------------------------------------------------- repeats invariant

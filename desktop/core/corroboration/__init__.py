@@ -42,14 +42,12 @@ evidence links of its members together with the *summaries* of the clusters at t
 The sets follow ``neutral`` links both ways although only their ``to`` end gains evidence: a superset,
 so no claim that can change is ever missed.
 
-Those sets are what a stateless caller can know. :class:`IncrementalDeriver` remembers each claim's
-previous origin sources, so it narrows the spread: a claim linked to member ``m`` depends on ``m``'s
-cluster only through that cluster's origin sources (sides and groups follow from them), so only claims
-linked to members whose origin sources actually moved are re-derived.
-
-:func:`affected_by_link_change`, :func:`affected_by_source_change`, :func:`affected_by_claim_change` and
-:func:`affected_by_claim_removal` compute the stateless sets (for the SQL store). The property tests check
-that the incremental result equals :func:`derive_all` after random edit sequences.
+The store (``desktop.core.store``) re-derives, inside each write, the claims :func:`clusters` (an
+evidence link) or :func:`neighbourhood` (anything else) gives for the claims it touched, before and after
+the change. :func:`affected_by_link_change`, :func:`affected_by_source_change`,
+:func:`affected_by_claim_change` and :func:`affected_by_claim_removal` state the same sets per kind of
+change, as the smallest the rules allow; the tests hold them against the rules, and a property test
+drives the real store with random writes and checks every stored status against :func:`derive_all`.
 
 Performance: :func:`derive_all` is linear in claims + links (about 1 s per 100k claims here); a change
 costs the clusters it touches (see ``bench/bench_engine.py``). The engine pauses the cyclic garbage
@@ -99,7 +97,6 @@ from desktop.core.corroboration.derivation import (
 )
 from desktop.core.corroboration.explanation import explain
 from desktop.core.corroboration.graph import Graph, IndexedGraph, LinkRecord, MemoryGraph, Prefetching
-from desktop.core.corroboration.incremental import IncrementalDeriver, Update
 from desktop.core.corroboration.records import (
     EVIDENCE_RELATIONS,
     RELATIONS,
@@ -122,7 +119,6 @@ __all__ = [
     "Echo",
     "Evidence",
     "Graph",
-    "IncrementalDeriver",
     "IndexedGraph",
     "LinkRecord",
     "LinkRef",
@@ -130,7 +126,6 @@ __all__ = [
     "Prefetching",
     "Relation",
     "Status",
-    "Update",
     "affected_by_claim_change",
     "affected_by_claim_removal",
     "affected_by_link_change",

@@ -25,8 +25,6 @@ class _Resolver:
             graph.prefetch if isinstance(graph, Prefetching) else None
         )
         self.clusters: dict[int, _Cluster] = {}
-        #: summaries known without a search (IncrementalDeriver: from current derivations), or None
-        self.known: Callable[[int], _Cluster | None] | None = None
         self._side_group: dict[int, tuple[str, str]] = {}
         self._links: dict[int, tuple[LinkRef, ...]] = {}
 
@@ -49,16 +47,7 @@ class _Resolver:
 
     def resolve(self, claims: Iterable[int]) -> None:
         """Summarise the clusters of ``claims`` (a multi-source BFS, one prefetch per level)."""
-        start = []
-        for c in dict.fromkeys(claims):
-            if c in self.clusters:
-                continue
-            summary = self.known(c) if self.known is not None else None
-            if summary is None:
-                start.append(c)
-            else:
-                for m in summary.members:
-                    self.clusters[m] = summary
+        start = [c for c in dict.fromkeys(claims) if c not in self.clusters]
         if not start:
             return
         graph = self.graph
