@@ -15,7 +15,7 @@ when it is missing or was built for another schema revision:
    known frequency, the filter's sources).
 
 ``document(n)`` returns ``bench/cache/import-v<GENERATOR>-<n>.json``: an
-interchange document (DESIGN §3) of ``n`` claims with the same shape, its own
+interchange document (docs/formats.md) of ``n`` claims with the same shape, its own
 sources, places and reports, and ids prefixed ``imp-`` so it can also be
 imported into a generated workspace.
 

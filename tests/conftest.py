@@ -12,7 +12,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-# Must be set before any QApplication exists (DESIGN §7); harmless for core tests.
+# Must be set before any QApplication exists (docs/architecture.md, known traps); harmless for core tests.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["CROSSCHECK_ANALYST"] = "tester"
 

@@ -1,4 +1,4 @@
-"""The command line (DESIGN §4): ``crosscheck [--db PATH_OR_URL] [COMMAND …]``.
+"""The command line (docs/command-line.md): ``crosscheck [--db PATH_OR_URL] [COMMAND …]``.
 
 Without a command it opens the window; the commands work on the workspace
 without Qt (nothing below imports PySide6, and the window's module is imported

@@ -1,4 +1,4 @@
-"""SQLModel tables of a Crosscheck workspace (DESIGN §1).
+"""SQLModel tables of a Crosscheck workspace (docs/formats.md).
 
 Every entity has an integer primary key (fast joins, keyset paging on
 ``(sort_date, id)``) and an ``ext_id``: the interchange id, kept on import and
@@ -88,7 +88,7 @@ class Claim(SQLModel, table=True):
     __tablename__ = "claim"
     __table_args__ = (
         # Keyset paging of the table in date order, and the covering index for
-        # ids-only OFFSET jumps (DESIGN §6).
+        # ids-only OFFSET jumps (docs/architecture.md).
         Index("ix_claim_sort", "sort_date", "id"),
         Index("ix_claim_status_sort", "status", "sort_date", "id"),
         Index("ix_claim_source_status_sort", "source_id", "status", "sort_date", "id"),

@@ -1,4 +1,4 @@
-"""The controlled vocabularies of the domain (DESIGN §1, §2) and their labels.
+"""The controlled vocabularies of the domain (docs/formats.md, docs/status-rules.md) and their labels.
 
 One place for every enum-like value, so that the schema checks, the interchange
 validator, the filter language and the window all agree on spelling.
@@ -58,7 +58,7 @@ OUTREACH_STATUSES: Final = ("pending", "answered", "declined")
 RELATIONS: Final = ("corroborates", "contradicts", "neutral", "repeats")
 EVIDENCE_RELATIONS: Final = ("corroborates", "contradicts", "neutral")
 
-# Derived statuses in rule order (DESIGN §2.6) and the suggested credibility of each (§2.7).
+# Derived statuses in rule order (docs/status-rules.md, rule 6) and the suggested credibility of each (rule 7).
 STATUSES: Final = ("contested", "contradicted", "corroborated", "aligned", "unconfirmed", "unverified")
 SUGGESTED_CREDIBILITY: Final = {
     "corroborated": 1,

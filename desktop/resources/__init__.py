@@ -2,7 +2,7 @@
 
 Read them through ``importlib.resources`` (``files()`` below), never through a path
 built from ``__file__``: the package may be installed from a wheel, where a
-checkout's top-level folders do not exist (DESIGN §9). ``as_file`` gives a real
+checkout's top-level folders do not exist (docs/architecture.md, known traps). ``as_file`` gives a real
 file where a caller needs one (Qt's icon loader, a copy into the user's folders).
 """
 

@@ -121,7 +121,7 @@ class ProtocolOnlyGraph:
 
 
 # --------------------------------------------------------------------------------------------------
-# Reference oracle: DESIGN §2 transcribed as literally as possible, no cleverness, no sharing
+# Reference oracle: docs/status-rules.md transcribed as literally as possible, no cleverness, no sharing
 # --------------------------------------------------------------------------------------------------
 
 

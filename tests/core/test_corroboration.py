@@ -1,4 +1,4 @@
-"""The status engine against DESIGN §2, one behaviour per test."""
+"""The status engine against docs/status-rules.md, one behaviour per test."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def names(b: Builder, claims: frozenset[int] | tuple[int, ...]) -> set[str]:
     return {b.name(c) for c in claims}
 
 
-# ---------------------------------------------------------------------------------------------- §2.1
+# ---------------------------------------------------------------------------------------------- rule 1
 
 
 def test_cluster_of_a_claim_without_repeats_is_the_claim_alone() -> None:
@@ -108,7 +108,7 @@ def test_repeats_is_never_evidence() -> None:
     assert status(b, "a") == status(b, "b") == "unverified"
 
 
-# ---------------------------------------------------------------------------------------------- §2.2
+# ---------------------------------------------------------------------------------------------- rule 2
 
 
 def test_origin_is_the_member_that_repeats_nothing() -> None:
@@ -185,7 +185,7 @@ def test_origin_sources_are_the_sources_of_origins_not_of_relays() -> None:
     assert derive(b.graph, b["article"]).origin_sources == {origin_source}
 
 
-# ---------------------------------------------------------------------------------------------- §2.3-4
+# ---------------------------------------------------------------------------------------------- rules 3–4
 
 
 def test_support_from_the_same_source_is_an_echo() -> None:
@@ -287,7 +287,7 @@ def test_a_link_between_two_members_of_one_cluster_is_ignored() -> None:
     assert (d.contradictors, d.echoes, d.status) == ((), (), "unverified")
 
 
-# ---------------------------------------------------------------------------------------------- §2.5
+# ---------------------------------------------------------------------------------------------- rule 5
 
 
 def test_support_from_the_same_side_is_not_cross_side() -> None:
@@ -386,7 +386,7 @@ def test_side_and_group_labels_compare_trimmed_and_case_insensitively() -> None:
     assert d.status == "aligned"
 
 
-# ---------------------------------------------------------------------------------------------- §2.6
+# ---------------------------------------------------------------------------------------------- rule 6
 
 
 def two_sided() -> Builder:
@@ -413,7 +413,7 @@ def test_status_unconfirmed_when_only_neutrals() -> None:
     assert status(b, "c") == "unconfirmed"
 
 
-# ---------------------------------------------------------------------------------------------- §2.4 neutral
+# ---------------------------------------------------------------------------------------------- rule 4 neutral
 
 
 def test_neutral_is_evidence_on_its_to_claim_only() -> None:
@@ -548,7 +548,7 @@ def test_statuses_are_listed_in_rule_order() -> None:
     assert STATUSES == ("contested", "contradicted", "corroborated", "aligned", "unconfirmed", "unverified")
 
 
-# ---------------------------------------------------------------------------------------------- §2.7-8
+# ---------------------------------------------------------------------------------------------- rules 7–8
 
 
 @pytest.mark.parametrize(
@@ -591,7 +591,7 @@ def test_a_verdict_is_flagged_when_the_evidence_disputes_it(verdict: str | None,
     assert verdict_disputed(verdict, status_) is ((verdict, status_) in disputed)
 
 
-# ---------------------------------------------------------------------------------------------- §2.9
+# ---------------------------------------------------------------------------------------------- rule 9
 
 
 T0 = datetime(2022, 12, 14, 9, 0, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""Upgrading to directed neutral (DESIGN §2 rule 4): stale statuses are reported, and the migration re-derives."""
+"""Upgrading to directed neutral (docs/status-rules.md, rule 4): stale statuses reported, the migration re-derives."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The interchange format (DESIGN §3): all-or-nothing import, canonical export, safe CSV."""
+"""The interchange format (docs/formats.md): all-or-nothing import, canonical export, safe CSV."""
 
 from __future__ import annotations
 

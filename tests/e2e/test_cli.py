@@ -1,4 +1,4 @@
-"""The command line end to end (DESIGN §4): real processes, ``python main.py --db <tmp> …``.
+"""The command line end to end (docs/command-line.md): real processes, ``python main.py --db <tmp> …``.
 
 Every test passes its own ``--db`` (or ``CROSSCHECK_DB``) and private HOME and
 XDG folders, so no test can touch — or seed — the real default workspace.
@@ -72,7 +72,7 @@ def test_status_json_derives_corroboration_and_echoes(tmp_path: Path, db: str) -
     assert list(rows) == ["c-ru", "c-ua", "c-state-1", "c-state-2", "c-late"]  # document order
     assert rows["c-ru"] == {
         "id": "c-ru",
-        "status": "corroborated",  # independent origins on different sides (DESIGN §2.5)
+        "status": "corroborated",  # independent origins on different sides (docs/status-rules.md, rule 5)
         "verdict": None,
         "suggested_credibility": 1,
         "supporters": ["c-ua"],
@@ -80,7 +80,7 @@ def test_status_json_derives_corroboration_and_echoes(tmp_path: Path, db: str) -
         "neutral": [],
         "echoes": [],
     }
-    # Same group = not independent: the support is an echo and does not count (DESIGN §2.3–2.4).
+    # Same group = not independent: the support is an echo and does not count (docs/status-rules.md, rules 3–4).
     assert rows["c-state-1"]["status"] == "unverified" and rows["c-state-1"]["echoes"] == ["c-state-2"]
     assert rows["c-state-1"]["supporters"] == [] and rows["c-state-1"]["suggested_credibility"] == 6
 

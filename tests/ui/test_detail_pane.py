@@ -251,7 +251,7 @@ def test_enter_on_a_link_jumps_to_the_other_claim(
     pane.links.setCurrentRow(row)
     qtbot.keyClick(pane.links, Qt.Key.Key_Return)
     assert empty_session.current == ids["isw-neutral"] and pane.claim_id == ids["isw-neutral"]
-    # Directed neutral (DESIGN §2 rule 4): the non-committal statement itself gains nothing from it.
+    # Directed neutral (docs/status-rules.md, rule 4): the non-committal statement itself gains nothing from it.
     assert pane.status.text().startswith(status_text("unverified"))
     assert "is evidence on that claim, not on this one" in pane.status.text()
     assert "(deleted)" not in pane.status.text()

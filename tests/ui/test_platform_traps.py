@@ -1,4 +1,4 @@
-"""Regression tests for known traps of the Qt binding on this platform (DESIGN §7)."""
+"""Regression tests for known traps of the Qt binding on this platform (docs/architecture.md, known traps)."""
 
 from __future__ import annotations
 

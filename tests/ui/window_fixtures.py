@@ -5,7 +5,7 @@ module that imports them can still take ``window`` as a test argument.
 
 Every window test gets its own QSettings folder (IniFormat under tmp_path), so
 no test reads or writes the user's real settings, and its own sample workspace.
-Key presses reach QAction shortcuts only in the active window (DESIGN §7):
+Key presses reach QAction shortcuts only in the active window (docs/architecture.md, known traps):
 ``open_window`` shows and activates it before returning.
 """
 

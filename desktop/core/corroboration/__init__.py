@@ -1,4 +1,4 @@
-"""The status engine: derives every claim's verification status from the links between claims (DESIGN §2).
+"""The status engine: derives every claim's verification status from the links between claims (docs/status-rules.md).
 
 Pure Python — no Qt, no SQL — over a small abstract :class:`Graph`, so one implementation runs over the
 in-memory :class:`MemoryGraph` (tests, full re-derivation, "as of T") and over the SQL-backed graph in
@@ -24,7 +24,7 @@ Algorithm
    ``d`` whose cluster is independent it is a supporter / contradictor / neutral; otherwise an echo. A
    member's own ``neutral`` on an outside claim is neither: it is listed in ``addresses`` for the
    explanation. The result is computed once per cluster and copied to each member (only ``claim`` differs).
-5. **Status** is the first rule of DESIGN §2.6 that holds.
+5. **Status** is the first line of docs/status-rules.md, rule 6, that holds.
 
 Incremental maintenance
 -----------------------
@@ -53,15 +53,15 @@ Performance: :func:`derive_all` is linear in claims + links (about 1 s per 100k 
 costs the clusters it touches (see ``bench/bench_engine.py``). The engine pauses the cyclic garbage
 collector while it builds results (``desktop.core.gc_pause`` says why: it halves a full derivation).
 
-Readings of the contract (where DESIGN §2 leaves room)
+Readings of the contract (where docs/status-rules.md leaves room)
 -----------------------------------------------------
-- *Origins* (§2.2): a member is an origin iff it repeats no member, or it lies on a directed ``repeats``
+- *Origins* (rule 2): a member is an origin iff it repeats no member, or it lies on a directed ``repeats``
   cycle — even if it also repeats something outside that cycle ("every member of the cycle is an origin").
   A member that merely repeats a cycle member, without being on a cycle itself, is not an origin.
 - *Side and group labels* are compared after ``strip()`` and ``casefold()``: they are free text typed by
   analysts, and "Russia" vs "russia" must not manufacture a cross-side corroboration. Blank = unaligned /
   no group.
-- *Cross-side* (§2.5): a supporter ``d`` is cross-side when the sides of ``d``'s origin sources and the
+- *Cross-side* (rule 5): a supporter ``d`` is cross-side when the sides of ``d``'s origin sources and the
   sides of ``c``'s origin sources have no side in common, **or** when any origin source of either cluster
   is unaligned. So an unaligned source's support always counts as cross-side, and so does any support
   for a claim one of whose origin sources is unaligned. ``cross_side`` is also filled in for
@@ -73,7 +73,7 @@ Readings of the contract (where DESIGN §2 leaves room)
   disagree, which is exactly what the flag is for. ``Derivation.supporter_claims`` etc. give distinct ids.
 - *Echo reason*: ``same-origin`` when the two clusters share an origin source (``shared`` = those source
   ids), otherwise ``same-group`` (``shared`` = the shared normalised group labels).
-- *As of T* (§2.9) filters claims and links by ``recorded``; sources carry no history, so their current
+- *As of T* (rule 9) filters claims and links by ``recorded``; sources carry no history, so their current
   side and group are used. A link is kept only when both of its claims are.
 """
 

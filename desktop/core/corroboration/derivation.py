@@ -26,7 +26,7 @@ def cluster_of(graph: Graph, claim: int) -> frozenset[int]:
 
 
 def origins_of(graph: Graph, cluster: Iterable[int]) -> frozenset[int]:
-    """The origins of a cluster (DESIGN §2.2).
+    """The origins of a cluster (docs/status-rules.md, rule 2).
 
     A member is an origin when it repeats no member of the cluster, or when it lies on a directed cycle of
     ``repeats`` links (a claim repeating itself included) — whatever else it repeats. A member that repeats
@@ -126,7 +126,7 @@ def _derive_all(graph: MemoryGraph) -> dict[int, Derivation]:
 
 
 def verdict_disputed(verdict: str | None, status: str) -> bool:
-    """Whether the evidence disputes the analyst's verdict (DESIGN §2.8).
+    """Whether the evidence disputes the analyst's verdict (docs/status-rules.md, rule 8).
 
     ``confirmed`` is disputed by ``contradicted`` or ``contested``; ``refuted`` by ``corroborated`` or
     ``contested``. ``inconclusive`` and no verdict are never disputed.

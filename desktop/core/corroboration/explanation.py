@@ -48,7 +48,7 @@ def explain(
         return _join([describe_claim(c) for c in claims])
 
     def origin(n: int) -> str:
-        # "Independent" is said of origins, never of a source's trustworthiness (DESIGN §2).
+        # "Independent" is said of origins, never of a source's trustworthiness (docs/status-rules.md).
         return "a claim from an independent origin" if n == 1 else "claims from independent origins"
 
     lines: list[str] = []

@@ -34,9 +34,9 @@ def _spelled_as(literal: Any, values: Iterable[str]) -> tuple[Any, ...]:
 
 RELATIONS: Final[tuple[Relation, ...]] = _spelled_as(Relation, vocab.RELATIONS)
 EVIDENCE_RELATIONS: Final[frozenset[str]] = frozenset(vocab.EVIDENCE_RELATIONS)
-#: In rule order (DESIGN §2.6): the first rule that holds wins.
+#: In rule order (docs/status-rules.md, rule 6): the first rule that holds wins.
 STATUSES: Final[tuple[Status, ...]] = _spelled_as(Status, vocab.STATUSES)
-#: Admiralty information credibility suggested by each status (DESIGN §2.7).
+#: Admiralty information credibility suggested by each status (docs/status-rules.md, rule 7).
 SUGGESTED_CREDIBILITY: Final[Mapping[str, int]] = MappingProxyType(dict(vocab.SUGGESTED_CREDIBILITY))
 
 
@@ -49,7 +49,7 @@ SUGGESTED_CREDIBILITY: Final[Mapping[str, int]] = MappingProxyType(dict(vocab.SU
 class LinkRef:
     """An evidence link seen from one of its claims: ``other`` is the claim at the other end.
 
-    ``corroborates`` and ``contradicts`` are symmetric. ``neutral`` is directed (DESIGN §2 rule 4):
+    ``corroborates`` and ``contradicts`` are symmetric. ``neutral`` is directed (docs/status-rules.md, rule 4):
     it is evidence on its ``to`` claim only, so ``outgoing`` says whether the claim it is seen from
     is the link's ``from`` (the non-committal statement itself, which gains nothing from it).
     """
@@ -113,7 +113,7 @@ class Derivation:
     internal_links: tuple[int, ...]
     suggested_credibility: int
     #: claims outside the cluster that a member addresses by a ``neutral`` link of its own: evidence on
-    #: them, not on this claim (DESIGN §2 rule 4); sorted, distinct. For the explanation only.
+    #: them, not on this claim (docs/status-rules.md, rule 4); sorted, distinct. For the explanation only.
     addresses: tuple[int, ...] = ()
 
     @property

@@ -1,5 +1,5 @@
 """The per-cluster derivation: which links count as evidence, which are echoes, and the status
-(DESIGN §2.4–§2.7), computed once per cluster and copied to each member."""
+(docs/status-rules.md, rules 4–7), computed once per cluster and copied to each member."""
 
 from __future__ import annotations
 

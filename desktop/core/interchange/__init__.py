@@ -1,4 +1,4 @@
-"""Reading and writing workspaces as files: the JSON interchange format (DESIGN §3) and CSV.
+"""Reading and writing workspaces as files: the JSON interchange format (docs/formats.md) and CSV.
 
 - ``import_json(engine, data, analyst=…) -> ImportReport``: all or nothing; a
   document with any problem raises ``ImportErrors`` listing every problem with

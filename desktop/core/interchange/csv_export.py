@@ -1,4 +1,4 @@
-"""Claims as CSV for spreadsheets, with formula injection neutralised (DESIGN §6).
+"""Claims as CSV for spreadsheets, with formula injection neutralised (docs/architecture.md).
 
 A cell whose text starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
 return would be run as a formula by Excel, LibreOffice or Google Sheets; claim

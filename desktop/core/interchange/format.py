@@ -1,4 +1,4 @@
-"""The interchange format's fixed vocabulary (DESIGN §3): name, version, sections and key order.
+"""The interchange format's fixed vocabulary (docs/formats.md): name, version, sections and key order.
 
 The importer and the exporter both read these tuples, so the canonical key order
 of an exported document and the set of fields the importer accepts cannot drift
@@ -12,7 +12,7 @@ from typing import Final
 FORMAT: Final = "crosscheck-workspace"
 VERSION: Final = 1
 
-# Sections in document order; each entity's keys in the order of the DESIGN §3 example.
+# Sections in document order; each entity's keys in the order of the docs/formats.md example.
 SOURCE_KEYS: Final = ("id", "name", "kind", "side", "group", "reliability", "url", "aliases", "notes")
 REPORT_KEYS: Final = ("id", "title", "source", "url", "published", "language", "text")
 PLACE_KEYS: Final = ("id", "name", "aliases", "region", "lat", "lon")

@@ -1,6 +1,6 @@
-"""Exporting a workspace as one canonical interchange document (DESIGN §3).
+"""Exporting a workspace as one canonical interchange document (docs/formats.md).
 
-Canonical means: sections and keys in the order of the DESIGN example (see
+Canonical means: sections and keys in the order of the docs/formats.md example (see
 ``format``), rows ordered by internal id (= import order, then creation order),
 every key written even when its value is absent (``null``; an empty side or
 group is ``null`` too, and so is the ``event`` of a claim with no event start,

@@ -1,4 +1,4 @@
-"""Importing an interchange document into a workspace: all or nothing (DESIGN §3).
+"""Importing an interchange document into a workspace: all or nothing (docs/formats.md).
 
 ``import_json`` decodes the document (UTF-8, JSON, at most ``MAX_DOCUMENT_BYTES``),
 then, inside the one write transaction of ``store.bulk.bulk_import`` (so the

@@ -1,4 +1,4 @@
-"""Checking a decoded interchange document, whole, before anything is written (DESIGN §3).
+"""Checking a decoded interchange document, whole, before anything is written (docs/formats.md).
 
 ``validate_document`` walks the document once and returns the rows to insert
 together with EVERY problem found, each with its JSON path (``$.claims[3].source``).

@@ -1,4 +1,4 @@
-"""What each entity of the interchange format may hold: key → column, parser, default (DESIGN §3).
+"""What each entity of the interchange format may hold: key → column, parser, default (docs/formats.md).
 
 One ``Spec`` per JSON key. ``default`` is the value of an absent key *and* of a
 ``null`` one (one rule for every optional field: null means absent); ``REQUIRED``

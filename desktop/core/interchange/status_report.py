@@ -1,11 +1,11 @@
-"""Every claim's derived status, in interchange ids: what ``crosscheck status`` prints (DESIGN §4).
+"""Every claim's derived status, in interchange ids: what ``crosscheck status`` prints (docs/command-line.md).
 
 For each claim, in internal id order (= document order): ``id``, ``status``
-(derived, DESIGN §2), ``verdict`` (the analyst's, or null),
+(derived, docs/status-rules.md), ``verdict`` (the analyst's, or null),
 ``suggested_credibility``, and the sorted, distinct interchange ids of its
 ``supporters``, ``contradictors``, ``neutral`` claims and ``echoes``.
 
-As of T (DESIGN §2.9): the derivation over the claims and links recorded at or
+As of T (docs/status-rules.md, rule 9): the derivation over the claims and links recorded at or
 before T; claims recorded later are left out. Sources have no history, and
 verdicts are not versioned, so both are today's.
 """

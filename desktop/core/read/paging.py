@@ -3,7 +3,7 @@
 A ``View`` is what the table currently shows: a filter (the ``where`` clause that
 ``desktop.core.search.compile_filter`` builds over the ``claim`` table) and a sort.
 Every function here takes a Connection and a View and runs a few bounded queries,
-so the table costs the same at 50 claims and at a million (DESIGN §6):
+so the table costs the same at 50 claims and at a million (docs/architecture.md):
 
 - sequential paging is by **keyset**: the rows after a row key ``(k…, id)``,
   written as one row-value comparison (SQLite ≥ 3.15 and PostgreSQL both index it);
@@ -14,7 +14,7 @@ so the table costs the same at 50 claims and at a million (DESIGN §6):
   for just those ids, so the planner never gets to start from ``source`` and sort
   a million claims to return 256 of them.
 
-The status sort orders by rule order (contested first, DESIGN §2.6), not by the
+The status sort orders by rule order (contested first, docs/status-rules.md, rule 6), not by the
 alphabet, and still uses the index: each status is a **partition** queried on
 its own (``status = ?`` is an index range), walked in rank order. A row key
 therefore starts with the partition's position (always 0 for the other sorts).

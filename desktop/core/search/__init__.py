@@ -1,4 +1,4 @@
-"""The filter language of the claim table (DESIGN §5), compiled to a SQL WHERE clause.
+"""The filter language of the claim table (docs/keyboard-and-filter.md), compiled to a SQL WHERE clause.
 
 A query is a list of space-separated terms::
 

@@ -1,4 +1,4 @@
-"""The one write path of a workspace (DESIGN §6): each write one transaction plus audit rows."""
+"""The one write path of a workspace (docs/architecture.md): each write one transaction plus audit rows."""
 
 from desktop.core.store.api import Store
 from desktop.core.store.base import InvalidValue

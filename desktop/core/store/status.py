@@ -4,7 +4,7 @@ The status engine (``desktop.core.corroboration``) is pure; here it runs over a
 ``SqlGraph`` that reads the workspace lazily, so one link change costs a few
 indexed queries about the clusters it touches, not a load of the workspace.
 
-Which claims can change status (DESIGN §2):
+Which claims can change status (docs/status-rules.md):
 - an evidence link a–b: every member of a's and of b's ``repeats`` cluster;
 - a ``repeats`` link, a claim's source, a source's side or group, a deleted
   claim: the clusters involved before *and* after the change (members join or

@@ -4,7 +4,7 @@ Revision ID: 0004
 Revises: 0003
 Create Date: 2026-12-07 08:40:00
 
-DESIGN §2 rule 4 changed: a ``neutral`` link is evidence on its ``to`` claim
+Rule 4 of the status rules (docs/status-rules.md) changed: a ``neutral`` link is evidence on its ``to`` claim
 only. Statuses stored by an older Crosscheck counted it on both ends (the think
 tank's own "we neither confirm nor deny" turned ``unconfirmed`` too), so every
 claim's derived columns are recomputed here, with the rules of the code that

@@ -33,7 +33,7 @@ _CONTEXT_NOTE = {
 
 
 def filter_help() -> str:
-    """The filter language (DESIGN §5), its fields taken from ``search.FIELDS`` so the two cannot drift."""
+    """The filter language (docs/keyboard-and-filter.md), its fields from ``search.FIELDS`` so the two cannot drift."""
     from desktop.core.search import FIELD_ALIASES, FIELDS
 
     lines = [

@@ -1,7 +1,7 @@
 """The status block at the top of the detail pane: what Crosscheck concludes about a claim, and why.
 
 The analyst's verdict, when there is one, is the headline and the derived
-status stays beside it (DESIGN §2.8); a verdict the evidence disputes carries a
+status stays beside it (docs/status-rules.md, rule 8); a verdict the evidence disputes carries a
 warning. Below, ``corroboration.explain`` gives the reasons in sentences: who
 supports, who contradicts, who neither confirms nor denies, and which links
 were set aside as echoes and why.

@@ -1,4 +1,4 @@
-"""``ClaimTableModel``: the claim table's rows, fetched lazily from SQL in blocks (DESIGN §6).
+"""``ClaimTableModel``: the claim table's rows, fetched lazily from SQL in blocks (docs/architecture.md).
 
 The model holds the number of rows and a small LRU cache of 256-row blocks, never
 the claims themselves, so memory stays flat from fifty claims to a million. A
@@ -52,7 +52,7 @@ HEADER_TIPS: Final = (
     "The source's side; blank when unaligned",
     "When it was claimed (italic: not given, the day it was recorded)",
     "Where it happened (first place; +N more)",
-    "Derived from the links (DESIGN §2); the analyst's verdict comes first when set",
+    "Derived from the links (docs/status-rules.md); the analyst's verdict comes first when set",
     "Your credibility grade, Admiralty 1 (confirmed) – 6 (cannot be judged)",
     "The credibility the status suggests (1 corroborated … 6 unverified)",
     "How many links this claim has",
@@ -220,7 +220,7 @@ class ClaimTableModel(QAbstractTableModel):
         return self._filter_text
 
     def set_filter(self, text: str) -> str | None:
-        """Show only the claims ``text`` matches (DESIGN §5); returns the filter bar's message, if any."""
+        """Show only the claims ``text`` matches (docs/keyboard-and-filter.md); the filter bar's message, if any."""
         from desktop.core import search
 
         engine = self._session.workspace.engine

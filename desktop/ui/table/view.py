@@ -1,6 +1,6 @@
 """``ClaimTable``: the claim table view, and the delegate that paints its cells.
 
-It is built to stay fast at a million claims (DESIGN §6): rows have one fixed
+It is built to stay fast at a million claims (docs/architecture.md): rows have one fixed
 height, columns explicit widths (nothing is ever sized to contents, which would
 read every row), and the table paints its rows itself, one row at a time from the
 model's cached row (``paintEvent``; the cells through ``claim_paint.CellPainter``):

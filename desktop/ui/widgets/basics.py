@@ -2,7 +2,7 @@
 
 Plain labels, inline problem messages, safe tooltips and URLs, the grading
 choices, and the parsing of typed dates and labels. All text that came from a
-workspace is shown as plain text (DESIGN §6).
+workspace is shown as plain text (docs/architecture.md).
 
 The commit-on-Enter editors (and the promises they keep) are in
 ``field_editors``; ``FittedList`` is in ``fitted_list``; the searching
