@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent / "desktop"
@@ -46,3 +47,30 @@ def test_the_window_parts_never_import_the_window_or_the_commands() -> None:
     """
     for part in ("ui/table", "ui/detail", "ui/widgets", "ui/dialogs"):
         assert _offenders(part, ("desktop.ui.window", "desktop.ui.commands"), ("desktop.ui.commands.keymap",)) == []
+
+
+_COMMAND_KEY = re.compile(r"\b(?:Ctrl|Alt|Shift|Meta)\+(?:[A-Z0-9]|F\d{1,2})\b|\bF\d{1,2}\b")
+
+
+def _spelled_keys(path: Path) -> list[str]:
+    """Command keys (``Ctrl+Z``, ``Shift+U``, ``F5``) written in the strings of ``path``, docstrings aside."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+    }
+    return [
+        f"{path.relative_to(ROOT.parent)}:{node.lineno}: {node.value!r}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+        and _COMMAND_KEY.search(node.value)
+    ]
+
+
+def test_command_keys_are_spelled_only_in_the_keymap() -> None:
+    """A message that names a command's key asks the keymap (key_of, link_keys), so a rebinding reaches it."""
+    found = [line for path in (ROOT / "ui").rglob("*.py") if path.name != "keymap.py" for line in _spelled_keys(path)]
+    assert found == []
