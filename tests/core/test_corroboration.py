@@ -19,14 +19,13 @@ from desktop.core.corroboration import (
     MemoryGraph,
     Relation,
     Status,
-    affected_by_claim_removal,
-    affected_by_link_change,
-    affected_by_source_change,
     cluster_of,
+    clusters,
     derive,
     derive_all,
     derive_many,
     explain,
+    neighbourhood,
     origins_of,
     verdict_disputed,
 )
@@ -702,7 +701,7 @@ def test_the_engine_vocabulary_is_the_one_of_vocab_and_agrees_with_its_literal_t
     assert set(SUGGESTED_CREDIBILITY) == set(STATUSES)
 
 
-# ---------------------------------------------------------------------------------------------- affected sets
+# ------------------------------------------------------------------------------ what a change reaches (store's rule)
 
 
 def chain_with_neighbours() -> Builder:
@@ -729,31 +728,33 @@ def chain_with_neighbours() -> Builder:
 
 def test_an_evidence_link_change_affects_both_clusters_only() -> None:
     b = chain_with_neighbours()
-    affected = affected_by_link_change(b.graph, b["a"], b["b"], "corroborates")
+    affected = clusters(b.graph, (b["a"], b["b"]))  # what the store re-derives for an evidence link
     assert names(b, frozenset(affected)) == {"a", "a_relay", "b", "b_relay"}
 
 
 def test_a_repeats_link_change_affects_the_clusters_and_every_cluster_linked_to_them() -> None:
     b = chain_with_neighbours()
-    before = affected_by_link_change(b.graph, b["a"], b["b"], "repeats")
+    before = neighbourhood(b.graph, (b["a"], b["b"]))  # what the store re-derives for a repeats link
     b.link("a", "repeats", "b")
-    after = affected_by_link_change(b.graph, b["a"], b["b"], "repeats")
+    after = neighbourhood(b.graph, (b["a"], b["b"]))
     expected = {"a", "a_relay", "b", "b_relay", "n_of_a", "n_relay", "n_of_b"}
     assert names(b, frozenset(before)) == names(b, frozenset(after)) == expected
 
 
-def test_a_source_change_affects_clusters_originating_with_it_and_their_neighbours() -> None:
+def test_a_source_change_reaches_the_clusters_of_its_claims_and_their_neighbours() -> None:
+    """The store's rule: it does not narrow to clusters the source originates (a superset is safe)."""
     b = chain_with_neighbours()
     b.source("relayer", "russia")
     b.claim("x", "relayer")
-    b.link("x", "repeats", "b")  # relayer is not an origin source of b's cluster
-    assert affected_by_source_change(b.graph, b["src:relayer"]) == set()
-    assert names(b, frozenset(affected_by_source_change(b.graph, b["src:ua"]))) == {"b", "b_relay", "x", "n_of_b"}
+    b.link("x", "repeats", "b")  # relayer is not an origin source of b's cluster, but its claim is in it
+    reached = neighbourhood(b.graph, b.graph.claims_of(b["src:relayer"]))
+    assert names(b, frozenset(reached)) == {"b", "b_relay", "x", "n_of_b"}
+    assert names(b, frozenset(neighbourhood(b.graph, b.graph.claims_of(b["src:isw"])))) >= {"a", "a_relay", "n_of_a"}
 
 
 def test_removing_a_claim_affects_its_former_cluster_and_its_neighbours() -> None:
     b = chain_with_neighbours()
-    affected = affected_by_claim_removal(b.graph, b["a_relay"])
+    affected = neighbourhood(b.graph, (b["a_relay"],)) - {b["a_relay"]}  # computed before the deletion
     assert names(b, frozenset(affected)) == {"a", "n_of_a", "n_relay"}
 
 

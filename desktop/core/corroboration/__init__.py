@@ -44,10 +44,9 @@ so no claim that can change is ever missed.
 
 The store (``desktop.core.store``) re-derives, inside each write, the claims :func:`clusters` (an
 evidence link) or :func:`neighbourhood` (anything else) gives for the claims it touched, before and after
-the change. :func:`affected_by_link_change`, :func:`affected_by_source_change`,
-:func:`affected_by_claim_change` and :func:`affected_by_claim_removal` state the same sets per kind of
-change, as the smallest the rules allow; the tests hold them against the rules, and a property test
-drives the real store with random writes and checks every stored status against :func:`derive_all`.
+the change — the sets above, a little wider for a source change (the neighbourhood of all its claims).
+A property test drives the real store with random writes and checks every stored status against
+:func:`derive_all`.
 
 Performance: :func:`derive_all` is linear in claims + links (about 1 s per 100k claims here); a change
 costs the clusters it touches (see ``bench/bench_engine.py``). The engine pauses the cyclic garbage
@@ -80,10 +79,6 @@ Readings of the contract (where docs/status-rules.md leaves room)
 from __future__ import annotations
 
 from desktop.core.corroboration.affected import (
-    affected_by_claim_change,
-    affected_by_claim_removal,
-    affected_by_link_change,
-    affected_by_source_change,
     clusters,
     neighbourhood,
 )
@@ -126,10 +121,6 @@ __all__ = [
     "Prefetching",
     "Relation",
     "Status",
-    "affected_by_claim_change",
-    "affected_by_claim_removal",
-    "affected_by_link_change",
-    "affected_by_source_change",
     "clusters",
     "neighbourhood",
     "cluster_of",
