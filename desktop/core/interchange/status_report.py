@@ -5,22 +5,19 @@ For each claim, in internal id order (= document order): ``id``, ``status``
 ``suggested_credibility``, and the sorted, distinct interchange ids of its
 ``supporters``, ``contradictors``, ``neutral`` claims and ``echoes``.
 
-As of T (docs/status-rules.md, rule 9): the derivation over the claims and links recorded at or
-before T; claims recorded later are left out. Sources have no history, and
-verdicts are not versioned, so both are today's.
+As of T (docs/status-rules.md, rule 9): the same derivation over the workspace as it stood at T,
+replayed from the audit trail (``desktop.core.history``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any, Final
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from desktop.core import corroboration
-from desktop.core.errors import UserError
 from desktop.core.store import status
 
 KEYS: Final = (
@@ -33,61 +30,48 @@ KEYS: Final = (
     "neutral",
     "echoes",
 )
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def parse_as_of(text: str) -> dt.datetime:
-    """``--as-of``: a date means the END of that day in UTC (everything recorded that day counts);
-    a timestamp may carry ``Z`` or an offset, and without either is read as UTC."""
-    value = text.strip()
-    try:
-        if _DAY.fullmatch(value):
-            day = dt.date.fromisoformat(value)
-            return dt.datetime.combine(day, dt.time.max, tzinfo=dt.UTC)
-        moment = dt.datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value)
-    except ValueError:
-        raise UserError(
-            f"--as-of must be a date (YYYY-MM-DD) or a timestamp (YYYY-MM-DDTHH:MM:SSZ), not {text!r}"
-        ) from None
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
 def claim_statuses(engine: Engine, as_of: dt.datetime | None = None) -> list[dict[str, Any]]:
-    """One dict per claim with the keys of ``KEYS`` (see the module docstring)."""
+    """One dict per claim with the keys of ``KEYS`` (see the module docstring).
+
+    ``as_of``: the derivation over the workspace as it stood then, replayed from the audit trail
+    (``desktop.core.history``).
+    """
+    if as_of is not None:
+        from desktop.core.history import as_of as replay_to
+        from desktop.core.history import document_statuses
+
+        return document_statuses(replay_to(engine, as_of).document)
     with engine.connect() as connection, connection.begin():
         graph = status.load_memory_graph(connection)
         rows = connection.execute(sa.text("SELECT id, ext_id, verdict FROM claim ORDER BY id")).all()
-    if as_of is not None:
-        graph = graph.as_of(as_of)
-    derivations = corroboration.derive_all(graph)
-    ext = {ident: ext_id for ident, ext_id, _ in rows}
+    return status_rows(corroboration.derive_all(graph), [(ident, ext_id, verdict) for ident, ext_id, verdict in rows])
 
-    def ids(claims: tuple[int, ...]) -> list[str]:
-        return sorted(ext[c] for c in claims)
+
+def status_rows(
+    derivations: dict[int, corroboration.Derivation], claims: list[tuple[int, str, str | None]]
+) -> list[dict[str, Any]]:
+    """The rows of ``claims`` (engine id, interchange id, verdict), in that order, from their derivations."""
+    ext = {ident: ext_id for ident, ext_id, _ in claims}
+
+    def ids(found: tuple[int, ...]) -> list[str]:
+        return sorted(ext[c] for c in found)
 
     result = []
-    for ident, ext_id, verdict in rows:
-        d = derivations.get(ident)
-        if d is None:  # recorded after as_of
-            continue
-        result.append(
-            dict(
-                zip(
-                    KEYS,
-                    (
-                        ext_id,
-                        d.status,
-                        verdict,
-                        d.suggested_credibility,
-                        ids(d.supporter_claims),
-                        ids(d.contradictor_claims),
-                        ids(d.neutral_claims),
-                        ids(d.echo_claims),
-                    ),
-                    strict=True,
-                )
-            )
+    for ident, ext_id, verdict in claims:
+        d = derivations[ident]
+        values = (
+            ext_id,
+            d.status,
+            verdict,
+            d.suggested_credibility,
+            ids(d.supporter_claims),
+            ids(d.contradictor_claims),
+            ids(d.neutral_claims),
+            ids(d.echo_claims),
         )
+        result.append(dict(zip(KEYS, values, strict=True)))
     return result
 
 

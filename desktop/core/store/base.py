@@ -7,13 +7,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar
 
+from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 from desktop.core import validate
 from desktop.core.errors import NotFound, UserError
+from desktop.core.schema import DERIVED_CLAIM_COLUMNS, Claim
 from desktop.core.store import status
-from desktop.core.store.tx import Tx, transaction
+from desktop.core.store.tx import Clock, Tx, transaction, utcnow
 
 M = TypeVar("M", bound=SQLModel)
 
@@ -29,9 +31,11 @@ class InvalidValue(UserError):
 
 
 class StoreBase:
-    def __init__(self, engine: Engine, analyst: str = "analyst") -> None:
+    def __init__(self, engine: Engine, analyst: str = "analyst", clock: Clock = utcnow) -> None:
         self.engine = engine
         self.analyst = analyst
+        # When each write happens (audit ``at``, ``recorded``): the wall clock, or a test's own.
+        self.clock = clock
         self._open = threading.local()  # the transaction a ``batch`` holds open on this thread
 
     @contextmanager
@@ -41,7 +45,7 @@ class StoreBase:
         if held is not None:
             yield held
             return
-        with transaction(self.engine, self.analyst, self._finish) as tx:
+        with transaction(self.engine, self.analyst, self._finish, self.clock) as tx:
             self._open.tx = tx
             try:
                 yield tx
@@ -73,7 +77,10 @@ class StoreBase:
 
     @staticmethod
     def _apply(tx: Tx, row: Entity, entity: str, changes: dict[str, Any]) -> dict[str, Any]:
-        """Set ``changes`` on ``row``, audit each field that really changes; returns the old values."""
+        """Set ``changes`` on ``row``, audit each field that really changes; returns the old values.
+
+        A reference field (``REFERENCES``) is audited by the interchange id it names (see ``audited``).
+        """
         old: dict[str, Any] = {}
         ext_id = row.ext_id
         for name, value in changes.items():
@@ -82,7 +89,7 @@ class StoreBase:
                 continue
             old[name] = list(before) if isinstance(before, list) else before
             setattr(row, name, list(value) if isinstance(value, list) else value)
-            tx.audit(entity, ext_id, "update", name, before, value)
+            tx.audit(entity, ext_id, "update", name, *audited(tx, name, before, value))
         return old
 
     @staticmethod
@@ -92,3 +99,53 @@ class StoreBase:
     @staticmethod
     def _audited_values(row: SQLModel, skip: tuple[str, ...] = ("id", "ext_id")) -> dict[str, Any]:
         return {name: getattr(row, name) for name in row.__class__.model_fields if name not in skip}
+
+    @staticmethod
+    def _refs(tx: Tx, values: dict[str, Any]) -> dict[str, Any]:
+        """``values`` with their references as the audit trail keeps them (``REFERENCES``)."""
+        return {name: ext_reference(tx, name, value) for name, value in values.items()}
+
+    @staticmethod
+    def _deleted_values(tx: Tx, row: SQLModel, **extra: Any) -> dict[str, Any]:
+        """What a deletion's audit rows keep: every field the analysts entered, references by interchange
+        id, and the internal ``id`` (an export lists rows in id order, so replay puts it back in place)."""
+        skip = {"ext_id", "folded", "sort_date"}
+        if isinstance(row, Claim):
+            skip |= set(DERIVED_CLAIM_COLUMNS)
+        values = {name: getattr(row, name) for name in row.__class__.model_fields if name not in skip}
+        values.update(extra)
+        return {name: ext_reference(tx, name, value) for name, value in values.items()}
+
+
+# Fields whose values name another entity by internal id, and that entity's table. The audit trail
+# keeps interchange ids instead: internal ids are reused and renumbered (an import of an export, SQLite
+# reusing the highest id of a deleted row), interchange ids are what replay and history speak.
+REFERENCES: dict[str, str] = {
+    "source_id": "source",
+    "report_id": "report",
+    "places": "place",
+    "about": "claim",
+}
+
+
+def ext_reference(tx: Tx, name: str, value: Any) -> Any:
+    """``value`` of field ``name`` as the audit trail keeps it (see ``REFERENCES``)."""
+    table = REFERENCES.get(name)
+    if table is None or value is None:
+        return value
+    if isinstance(value, list):
+        return ext_ids(tx, table, value)
+    return ext_ids(tx, table, [value])[0]
+
+
+def audited(tx: Tx, name: str, before: Any, after: Any) -> tuple[Any, Any]:
+    return ext_reference(tx, name, before), ext_reference(tx, name, after)
+
+
+def ext_ids(tx: Tx, table: str, idents: list[int]) -> list[str]:
+    """The interchange ids of rows of ``table``, in the order given (every row must exist)."""
+    if not idents:
+        return []
+    query = text(f"SELECT id, ext_id FROM {table} WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
+    found = {r[0]: r[1] for r in tx.connection.execute(query, {"ids": sorted(set(idents))})}
+    return [found[i] for i in idents]

@@ -49,6 +49,7 @@ audit rows in ``bulk_write`` and the full-text index in ``bulk_fts``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -111,6 +112,7 @@ def bulk_import(
     document: dict[str, Any] | None = None,
     wanted: Callable[[], Wanted] | None = None,
     progress: Progress | None = None,
+    now: dt.datetime | None = None,
 ) -> BulkCounts:
     """Validate (``build``) and write a document in one transaction; see the module docstring.
 
@@ -118,11 +120,12 @@ def bulk_import(
     asked for only when the workspace is not empty.
     ``document`` is extra information for the import's audit row (e.g. its digest).
     ``progress`` hears of each step; if it raises, the transaction is rolled back.
+    ``now``: when the import happens (its audit rows' time); the wall clock by default.
     """
     with write_connection(engine) as connection, _large_cache(connection):
         keys = WorkspaceKeys.load(connection, wanted)
         rows = build(keys)
-        counts = write_rows(connection, rows, keys, analyst=analyst, document=document, progress=progress)
+        counts = write_rows(connection, rows, keys, analyst=analyst, document=document, progress=progress, now=now)
         _step(progress, "saving")
         return counts
 
@@ -157,6 +160,7 @@ def write_rows(
     analyst: str,
     document: dict[str, Any] | None = None,
     progress: Progress | None = None,
+    now: dt.datetime | None = None,
 ) -> BulkCounts:
     """Insert ``rows`` (already validated against ``keys``) on an open write transaction, derived."""
     audit_entities: list[str] = []
@@ -245,7 +249,7 @@ def write_rows(
     )
     _step(progress, "writing the audit trail")
     summary: Any = {**counts.as_dict(), **(document or {})}
-    _insert_audit(connection, analyst, audit_entities, audit_ids, summary)
+    _insert_audit(connection, analyst, audit_entities, audit_ids, summary, now)
     if touched:
         _step(progress, "re-deriving linked claims")
         # Links into claims that were already there: re-derive their neighbourhood over the whole

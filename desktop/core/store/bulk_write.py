@@ -36,9 +36,16 @@ _TABLES: dict[str, sa.Table] = {
 _SAMPLE = 1000  # values looked at to tell whether a column repeats (see ``_convert``)
 
 
-def _insert_audit(connection: Connection, analyst: str, entities: list[str], ext_ids: list[str], summary: Any) -> None:
+def _insert_audit(
+    connection: Connection,
+    analyst: str,
+    entities: list[str],
+    ext_ids: list[str],
+    summary: Any,
+    now: dt.datetime | None = None,
+) -> None:
     """One ``import`` audit row per entity (``new`` = its interchange id) and one for the document."""
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     table = _TABLES["audit"]
     columns: dict[str, Any] = {
         "at": Same(now),

@@ -19,7 +19,7 @@ from desktop.core.db import table_of
 from desktop.core.errors import NotFound
 from desktop.core.schema import Claim, ClaimPlace, Link, OutreachClaim, Report, Source
 from desktop.core.store import status
-from desktop.core.store.base import InvalidValue, StoreBase
+from desktop.core.store.base import InvalidValue, StoreBase, audited
 from desktop.core.store.tx import Result, Tx
 
 _CLAIM_DEFAULTS: dict[str, Any] = {
@@ -62,12 +62,8 @@ class ClaimWrites(StoreBase):
             assert row.id is not None
             ident = row.id
             self._write_places(tx, ident, places)
-            tx.audit_fields(
-                "claim",
-                row.ext_id,
-                "create",
-                {**values, "source_id": source_id, "report_id": report_id, "places": places},
-            )
+            created = {**values, "source_id": source_id, "report_id": report_id, "places": places}
+            tx.audit_fields("claim", row.ext_id, "create", self._refs(tx, {**created, "recorded": row.recorded}))
             tx.status_dirty.add(ident)
             tx.change.added_claims.add(ident)
             tx.change.claims.add(ident)
@@ -92,7 +88,7 @@ class ClaimWrites(StoreBase):
                 previous = self.claim_places(tx, ident)
                 if previous != places:
                     self._write_places(tx, ident, places)
-                    tx.audit("claim", row.ext_id, "update", "places", previous, places)
+                    tx.audit("claim", row.ext_id, "update", "places", *audited(tx, "places", previous, places))
                     old["places"] = previous
             if _STATUS_FIELDS & old.keys():
                 tx.session.flush()
@@ -121,12 +117,13 @@ class ClaimWrites(StoreBase):
             for link in snapshot["links"]:
                 link["recorded"] = status._aware(link["recorded"])
             affected = corroboration.neighbourhood(SqlGraph(tx.connection), {ident}) - {ident}
-            tx.audit_fields("claim", row.ext_id, "delete", self._audited_values(row))
-            others = {link["from_id"] for link in snapshot["links"]} | {link["to_id"] for link in snapshot["links"]}
-            ext = self._ext_ids(tx, others)
-            for link in snapshot["links"]:
-                key = f"{ext[link['from_id']]}->{ext[link['to_id']]}"
-                tx.audit("link", key, "delete", "relation", link["relation"], None)
+            places = [p["place_id"] for p in sorted(snapshot["places"], key=lambda p: p["position"])]
+            tx.audit_fields("claim", row.ext_id, "delete", self._deleted_values(tx, row, places=places))
+            # What cascades is audited as changes of its own, so the trail alone can undo the deletion.
+            self._audit_links(tx, snapshot["links"], "delete")
+            about = self._about_lists(tx, [o["outreach_id"] for o in snapshot["outreach"]])
+            for ext_id, claims in about.values():
+                tx.audit("outreach", ext_id, "update", "about", *audited(tx, "about", claims, _without(claims, ident)))
             tx.session.delete(row)  # links, place and outreach references cascade
             tx.session.flush()
             tx.status_dirty |= affected
@@ -147,10 +144,17 @@ class ClaimWrites(StoreBase):
                 (Link, "links"),
                 (OutreachClaim, "outreach"),
             )
+            about_before = self._about_lists(tx, [o["outreach_id"] for o in snapshot["outreach"]])
             for model, key in tables:
                 if snapshot[key]:
                     tx.connection.execute(insert(table_of(model)), snapshot[key])
-            tx.audit_fields("claim", row.ext_id, "create", self._audited_values(row))
+            places = [p["place_id"] for p in sorted(snapshot["places"], key=lambda p: p["position"])]
+            tx.audit_fields("claim", row.ext_id, "create", self._deleted_values(tx, row, places=places))
+            self._audit_links(tx, snapshot["links"], "create")
+            about_after = self._about_lists(tx, list(about_before))
+            for outreach, (ext_id, claims) in about_after.items():
+                before = about_before[outreach][1]
+                tx.audit("outreach", ext_id, "update", "about", *audited(tx, "about", before, claims))
             tx.status_dirty |= corroboration.neighbourhood(SqlGraph(tx.connection), {ident})
             tx.change.added_claims.add(ident)
             tx.change.claims.add(ident)
@@ -199,9 +203,34 @@ class ClaimWrites(StoreBase):
         query = text("SELECT id, ext_id FROM claim WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
         return {r[0]: r[1] for r in tx.connection.execute(query, {"ids": sorted(claims)})}
 
+    def _audit_links(self, tx: Tx, links: list[dict[str, Any]], action: str) -> None:
+        """One audit group per link a claim's deletion removes (or its undo puts back), in full."""
+        others = {link["from_id"] for link in links} | {link["to_id"] for link in links}
+        ext = self._ext_ids(tx, others)
+        for link in links:
+            key = f"{ext[link['from_id']]}->{ext[link['to_id']]}"
+            fields = ("id", "relation", "rationale", "analyst", "recorded")
+            tx.audit_fields("link", key, action, {name: link[name] for name in fields})
+
+    @staticmethod
+    def _about_lists(tx: Tx, outreach: list[int]) -> dict[int, tuple[str, list[int]]]:
+        """Each request for comment's interchange id and the claims it is about, in order."""
+        result: dict[int, tuple[str, list[int]]] = {}
+        for ident in dict.fromkeys(outreach):
+            ext_id = tx.connection.execute(text("SELECT ext_id FROM outreach WHERE id = :o"), {"o": ident}).scalar_one()
+            claims = tx.connection.execute(
+                text("SELECT claim_id FROM outreach_claim WHERE outreach_id = :o ORDER BY position"), {"o": ident}
+            )
+            result[ident] = (ext_id, [r[0] for r in claims])
+        return result
+
     @staticmethod
     def _rows(tx: Tx, sql: str, claim: int) -> list[dict[str, Any]]:
         return [dict(r._mapping) for r in tx.connection.execute(text(sql), {"c": claim})]
+
+
+def _without(claims: list[int], claim: int) -> list[int]:
+    return [c for c in claims if c != claim]
 
 
 def _describe_edit(old: dict[str, Any]) -> str:

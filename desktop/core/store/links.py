@@ -58,7 +58,8 @@ class LinkWrites(StoreBase):
             if previous is not None:
                 tx.connection.execute(text("DELETE FROM link WHERE id = :i"), {"i": previous["id"]})
                 key = f"{ext[previous['from_id']]}->{ext[previous['to_id']]}"
-                tx.audit_fields("link", key, "delete", {k: previous[k] for k in _LINK_COLUMNS[3:]})
+                # With its id: replay puts a removed link back in its place (exports list links by id).
+                tx.audit_fields("link", key, "delete", {k: previous[k] for k in ("id", *_LINK_COLUMNS[3:])})
             if new is not None:
                 row = {"analyst": tx.analyst, "recorded": tx.now, **new}
                 if "id" in new:  # restoring a removed link exactly as it was

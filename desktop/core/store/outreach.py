@@ -11,7 +11,7 @@ from desktop.core import validate
 from desktop.core.db import table_of
 from desktop.core.errors import NotFound
 from desktop.core.schema import Outreach, OutreachClaim
-from desktop.core.store.base import StoreBase
+from desktop.core.store.base import StoreBase, audited
 from desktop.core.store.tx import Result, Tx
 
 
@@ -27,7 +27,7 @@ class OutreachWrites(StoreBase):
             tx.session.flush()
             assert row.id is not None
             self._write_about(tx, row.id, about)
-            tx.audit_fields("outreach", row.ext_id, "create", {**values, "about": about})
+            tx.audit_fields("outreach", row.ext_id, "create", self._refs(tx, {**values, "about": about}))
             tx.change.outreach = True
             tx.change.claims |= set(about)
             ident = row.id
@@ -45,7 +45,7 @@ class OutreachWrites(StoreBase):
                 previous = self.outreach_about(tx, ident)
                 if previous != about:
                     self._write_about(tx, ident, about)
-                    tx.audit("outreach", row.ext_id, "update", "about", previous, about)
+                    tx.audit("outreach", row.ext_id, "update", "about", *audited(tx, "about", previous, about))
                     old["about"] = previous
                     tx.change.claims |= set(previous) | set(about)
             tx.change.claims |= set(self.outreach_about(tx, ident))
@@ -58,7 +58,7 @@ class OutreachWrites(StoreBase):
         with self._tx() as tx:
             row = self._get(tx, Outreach, ident, "request for comment")
             snapshot: dict[str, Any] = {"row": self._snapshot(row), "about": self.outreach_about(tx, ident)}
-            tx.audit_fields("outreach", row.ext_id, "delete", {**self._audited_values(row), "about": snapshot["about"]})
+            tx.audit_fields("outreach", row.ext_id, "delete", self._deleted_values(tx, row, about=snapshot["about"]))
             tx.session.delete(row)
             tx.change.outreach = True
             tx.change.claims |= set(snapshot["about"])
@@ -73,7 +73,7 @@ class OutreachWrites(StoreBase):
             tx.session.flush()
             assert row.id is not None
             self._write_about(tx, row.id, snapshot["about"])
-            tx.audit_fields("outreach", row.ext_id, "create", {**self._audited_values(row), "about": snapshot["about"]})
+            tx.audit_fields("outreach", row.ext_id, "create", self._deleted_values(tx, row, about=snapshot["about"]))
             tx.change.outreach = True
             tx.change.claims |= set(snapshot["about"])
             ident = row.id

@@ -14,7 +14,7 @@ from sqlalchemy import delete, insert, text
 from desktop.core import validate
 from desktop.core.db import table_of
 from desktop.core.schema import ClaimPlace, Place, PlaceAlias
-from desktop.core.store.base import StoreBase
+from desktop.core.store.base import StoreBase, audited
 from desktop.core.store.tx import Result, Tx
 from desktop.core.text import fold
 
@@ -73,19 +73,13 @@ class PlaceWrites(StoreBase):
                     )
                 ],
             }
-            tx.audit_fields(
-                "place",
-                row.ext_id,
-                "delete",
-                {
-                    "name": row.name,
-                    "aliases": snapshot["aliases"],
-                    "region": row.region,
-                    "lat": row.lat,
-                    "lon": row.lon,
-                },
-            )
-            tx.change.claims |= {c["claim_id"] for c in snapshot["claims"]}
+            tx.audit_fields("place", row.ext_id, "delete", self._deleted_values(tx, row, aliases=snapshot["aliases"]))
+            claims = {c["claim_id"] for c in snapshot["claims"]}
+            # The claims lose the place: audited per claim, so the trail alone can undo the deletion.
+            for claim in sorted(claims):
+                before = self._claim_places(tx, claim)
+                self._audit_claim_places(tx, claim, before, [p for p in before if p != ident])
+            tx.change.claims |= claims
             tx.session.delete(row)  # aliases and claim references cascade
             tx.change.places = True
         return Result(tx.change, partial(PlaceWrites._restore_place, snapshot=snapshot), f"delete place {row.name}")
@@ -97,9 +91,13 @@ class PlaceWrites(StoreBase):
             tx.session.flush()
             assert row.id is not None
             self._write_aliases(tx, row.id, snapshot["aliases"])
+            tx.audit_fields("place", row.ext_id, "create", self._deleted_values(tx, row, aliases=snapshot["aliases"]))
+            claims = sorted({c["claim_id"] for c in snapshot["claims"]})
+            before = {claim: self._claim_places(tx, claim) for claim in claims}
             if snapshot["claims"]:
                 tx.connection.execute(insert(table_of(ClaimPlace)), snapshot["claims"])
-            tx.audit_fields("place", row.ext_id, "create", {"name": row.name, "aliases": snapshot["aliases"]})
+            for claim in claims:
+                self._audit_claim_places(tx, claim, before[claim], self._claim_places(tx, claim))
             tx.change.places = True
             tx.change.claims |= {c["claim_id"] for c in snapshot["claims"]}
             ident = row.id
@@ -122,6 +120,18 @@ class PlaceWrites(StoreBase):
                 insert(table),
                 [{"place_id": place, "position": i, "alias": a, "folded": fold(a)} for i, a in enumerate(aliases)],
             )
+
+    @staticmethod
+    def _claim_places(tx: Tx, claim: int) -> list[int]:
+        rows = tx.connection.execute(
+            text("SELECT place_id FROM claim_place WHERE claim_id = :c ORDER BY position"), {"c": claim}
+        )
+        return [r[0] for r in rows]
+
+    @staticmethod
+    def _audit_claim_places(tx: Tx, claim: int, before: list[int], after: list[int]) -> None:
+        ext_id = tx.connection.execute(text("SELECT ext_id FROM claim WHERE id = :c"), {"c": claim}).scalar_one()
+        tx.audit("claim", ext_id, "update", "places", *audited(tx, "places", before, after))
 
     @staticmethod
     def _claims_at(tx: Tx, place: int) -> set[int]:

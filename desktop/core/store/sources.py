@@ -79,7 +79,7 @@ class SourceWrites(StoreBase):
                     "give them another source or delete them first"
                 )
             snapshot = self._snapshot(row)
-            tx.audit_fields("source", row.ext_id, "delete", self._audited_values(row))
+            tx.audit_fields("source", row.ext_id, "delete", self._deleted_values(tx, row))
             tx.session.delete(row)
             tx.change.sources = True
         return Result(tx.change, partial(SourceWrites._restore_source, snapshot=snapshot), f"delete source {row.name}")
@@ -88,7 +88,7 @@ class SourceWrites(StoreBase):
         with self._tx() as tx:
             row = Source(**snapshot)
             tx.session.add(row)
-            tx.audit_fields("source", row.ext_id, "create", self._audited_values(row))
+            tx.audit_fields("source", row.ext_id, "create", self._deleted_values(tx, row))
             tx.change.sources = True
         ident = snapshot["id"]
         return Result(tx.change, partial(SourceWrites.delete_source, ident=ident), f"restore source {row.name}", ident)
@@ -111,7 +111,7 @@ class SourceWrites(StoreBase):
             row = Report(ext_id=ext_id or tx.new_ext_id(Report, "rep"), source_id=source_id, **values)
             tx.session.add(row)
             tx.session.flush()
-            tx.audit_fields("report", row.ext_id, "create", self._audited_values(row))
+            tx.audit_fields("report", row.ext_id, "create", self._refs(tx, self._audited_values(row)))
             tx.change.reports = True
             ident = row.id
         assert ident is not None
@@ -135,7 +135,10 @@ class SourceWrites(StoreBase):
             claims = [
                 r[0] for r in tx.connection.execute(text("SELECT id FROM claim WHERE report_id = :r"), {"r": ident})
             ]
-            tx.audit_fields("report", row.ext_id, "delete", self._audited_values(row))
+            tx.audit_fields("report", row.ext_id, "delete", self._deleted_values(tx, row))
+            # Its claims keep going, without it: audited per claim, so the trail alone can undo this.
+            for claim in tx.session.exec(select(Claim).where(col(Claim.id).in_(claims)).order_by(col(Claim.id))):
+                tx.audit("claim", claim.ext_id, "update", "report_id", row.ext_id, None)
             tx.session.delete(row)
             tx.change.reports = True
             tx.change.claims |= set(claims)
@@ -147,7 +150,7 @@ class SourceWrites(StoreBase):
             row = Report(**snapshot)
             tx.session.add(row)
             tx.session.flush()
-            tx.audit_fields("report", row.ext_id, "create", self._audited_values(row))
+            tx.audit_fields("report", row.ext_id, "create", self._deleted_values(tx, row))
             for claim in tx.session.exec(select(Claim).where(col(Claim.id).in_(claims))):
                 self._apply(tx, claim, "claim", {"report_id": row.id})
             tx.change.reports = True

@@ -88,12 +88,16 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
+Clock = Callable[[], dt.datetime]
+
+
 class Tx:
-    def __init__(self, connection: Connection, session: Session, analyst: str) -> None:
+    def __init__(self, connection: Connection, session: Session, analyst: str, clock: Clock = utcnow) -> None:
         self.connection = connection
         self.session = session
         self.analyst = analyst
-        self.now = utcnow()
+        # One moment for the whole transaction: every audit row and recorded time of one write agree.
+        self.now = clock().astimezone(dt.UTC).replace(microsecond=0)
         self.change = Change()
         self._audit_rows: list[dict[str, Any]] = []
         self.audited = 0  # audit rows written so far: every real change writes at least one
@@ -145,11 +149,11 @@ class Tx:
 
 
 @contextlib.contextmanager
-def transaction(engine: Engine, analyst: str, finish: Callable[[Tx], None]) -> Iterator[Tx]:
+def transaction(engine: Engine, analyst: str, finish: Callable[[Tx], None], clock: Clock = utcnow) -> Iterator[Tx]:
     """Open one write transaction; ``finish`` runs just before the commit (status refresh, audit)."""
     with write_connection(engine) as connection:
         with Session(bind=connection, expire_on_commit=False, autoflush=True) as session:
-            tx = Tx(connection, session, analyst)
+            tx = Tx(connection, session, analyst, clock)
             yield tx
             session.flush()
             finish(tx)

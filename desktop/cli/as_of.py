@@ -1,0 +1,43 @@
+"""``--as-of T`` for the commands that take it: the moment checked, the workspace replayed, a cut-short trail told."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import TYPE_CHECKING
+
+from desktop.cli.base import PROG
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from desktop.core.history import AsOf
+
+AS_OF_HELP = (
+    "the workspace as it stood at this moment, replayed from the audit trail (later edits, links, unlinks "
+    "and deletions undone; claims and links recorded later left out). A timestamp (2022-12-15T12:00:00Z, "
+    "+02:00 offsets; no zone = UTC) or a date, meaning the END of that day in UTC (today: now)"
+)
+
+
+def moment(text: str | None) -> dt.datetime | None:
+    """``--as-of``'s moment, read before anything is opened (a malformed one changes nothing)."""
+    from desktop.core.history import parse_moment
+
+    return None if text is None else parse_moment(text)
+
+
+def replay_as_of(engine: Engine, moment: dt.datetime) -> AsOf:
+    """The workspace as of ``moment``; ``BadMoment`` (one line) when nothing was recorded by then.
+
+    A trail cut short by an older version is replayed as far as it goes, and said so in one line on stderr.
+    """
+    from desktop.core.history import as_of, check_recorded
+
+    with engine.connect() as connection:
+        check_recorded(connection, moment)
+    replayed = as_of(engine, moment)
+    warning = replayed.warning()
+    if warning:
+        print(f"{PROG}: warning: {warning}", file=sys.stderr)
+    return replayed

@@ -1,0 +1,367 @@
+"""As of T: the workspace as it stood at a moment, rebuilt from today's state and the audit trail (DESIGN §2.9).
+
+Replay starts from the current workspace, read as its canonical interchange
+document (``json_export.read_document``, in one read transaction together with
+the trail), and walks the changes audited after T newest first, undoing each:
+
+- an **update** puts the field's old value back;
+- a **delete** puts the entity back from the full snapshot its audit rows keep
+  (with its internal ``id``, so it returns to its place in the document's
+  order); what a deletion cascades to — the links of a deleted claim, the
+  claims a deleted place or report is taken from, the requests for comment
+  about a deleted claim — is audited as changes of its own and undone as such;
+- a **create** or **import** takes the entity out, but keeps it aside with the
+  values it was created with: a claim or link whose ``recorded`` time is at or
+  before T, and that had no history before T, counts with those values (it was
+  imported later, §2.9), and so do the sources, reports and places such claims
+  need; anything else created after T is left out. An entity whose last change
+  before T was its deletion stays out even when an undo brought it back later.
+
+Then claims and links recorded after T are left out, and references to
+anything left out are dropped. Rows are ordered by internal id, as an export
+orders them, so the document of T replayed later is byte for byte the export
+that was taken at T (the property tests check exactly this).
+
+A trail cut short by an older Crosscheck (deletions recorded without their
+snapshot, references by internal id to rows since gone, changes to entities it
+never recorded) is replayed as far as it goes; ``AsOf.problems`` says what
+could not be undone exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from desktop.core.gc_pause import collector_paused
+from desktop.core.history.trail import (
+    FIELDS,
+    REFERENCE_SECTIONS,
+    REQUIRED,
+    SECTIONS,
+    Group,
+    Row,
+    blank,
+    grouped,
+    ignored,
+    read_rows,
+    split_link_key,
+)
+from desktop.core.interchange.format import SECTIONS as ORDERED_SECTIONS
+from desktop.core.interchange.format import TIMESTAMP_FORMAT
+from desktop.core.interchange.json_export import read_document
+
+Key = Any  # an interchange id, or (from, to, analyst) for a link
+_TABLES = {"sources": "source", "reports": "report", "places": "place", "claims": "claim", "outreach": "outreach"}
+_SHOWN_PROBLEMS = 3
+
+
+@dataclass
+class AsOf:
+    """The workspace as it stood at ``when``, as an interchange document."""
+
+    when: dt.datetime
+    document: dict[str, Any]
+    undone: int = 0  #: changes undone (one write about one entity is one change)
+    problems: list[str] = field(default_factory=list)  #: what the trail could not say
+
+    def warning(self) -> str | None:
+        """One line about a trail cut short, or None when everything was replayed exactly."""
+        if not self.problems:
+            return None
+        shown = "; ".join(self.problems[:_SHOWN_PROBLEMS])
+        more = f"; … and {len(self.problems) - _SHOWN_PROBLEMS:,} more" if len(self.problems) > _SHOWN_PROBLEMS else ""
+        count = f"{len(self.problems):,} change{'s' if len(self.problems) != 1 else ''}"
+        return (
+            f"the audit trail was cut short by an older version of Crosscheck: {count} after "
+            f"{stamp(self.when)} could not be undone exactly ({shown}{more}); the rest was replayed"
+        )
+
+
+def stamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime(TIMESTAMP_FORMAT)
+
+
+def as_of(engine: Engine, when: dt.datetime, progress: Callable[[str], None] | None = None) -> AsOf:
+    """The workspace as it stood at ``when`` (aware), read in one transaction."""
+    with collector_paused(), engine.connect() as connection, connection.begin():
+        return replay(connection, when, progress)
+
+
+def replay(connection: Connection, when: dt.datetime, progress: Callable[[str], None] | None = None) -> AsOf:
+    """See the module docstring; ``connection`` must be inside a transaction (one consistent snapshot)."""
+    report = progress or (lambda _message: None)
+    report("reading the workspace")
+    document = read_document(connection)
+    report("reading the audit trail")
+    rows = read_rows(connection, after=when)
+    state = _State(connection, document)
+    groups = list(grouped(rows))
+    report(f"undoing {len(groups):,} changes")
+    for group in reversed(groups):
+        state.undo(group)
+    report("leaving out what was recorded later")
+    result = state.finish(when)
+    return AsOf(when, result, len(groups), state.problems)
+
+
+class _State:
+    """The document being rolled back: records per section by key, their internal ids, and what left."""
+
+    def __init__(self, connection: Connection, document: dict[str, Any]) -> None:
+        self.connection = connection
+        self.head = {"format": document["format"], "version": document["version"]}
+        self.records: dict[str, dict[Key, dict[str, Any]]] = {}
+        self.order: dict[str, dict[Key, int | None]] = {}
+        for section in ORDERED_SECTIONS:
+            table = "link" if section == "links" else _TABLES[section]
+            ids = connection.execute(sa.text(f"SELECT id FROM {table} ORDER BY id")).scalars().all()
+            items = document[section]
+            keys = [_key(section, item) for item in items]
+            self.records[section] = dict(zip(keys, items, strict=True))
+            self.order[section] = dict(zip(keys, ids, strict=True))
+        #: taken out by a create/import after T: (record as created, internal id, the group)
+        self.late: dict[str, dict[Key, tuple[dict[str, Any], int | None]]] = {s: {} for s in ORDERED_SECTIONS}
+        self.problems: list[str] = []
+        self._legacy: dict[str, dict[int, str]] = {}
+
+    # --- undoing one change ---------------------------------------------------------------------------
+
+    def undo(self, group: Group) -> None:
+        section = SECTIONS.get(group.entity)
+        if section is None:  # the import's own "workspace" row: nothing to undo by itself
+            return
+        action = group.action
+        if action == "update":
+            self._undo_update(section, group)
+        elif action == "delete":
+            self._undo_delete(section, group)
+        elif action in ("create", "import"):
+            self._undo_create(section, group)
+        else:
+            self._problem(group, f"unknown action {action!r}")
+
+    def _undo_update(self, section: str, group: Group) -> None:
+        record = self.records[section].get(group.entity_id)
+        if record is None:
+            self._problem(group, "changed while not on record")
+            return
+        record = self.records[section][group.entity_id] = _copy(record)
+        for row in group.rows:
+            self._set(section, group, record, row.field, row.old)
+
+    def _undo_delete(self, section: str, group: Group) -> None:
+        old = group.values("old")
+        record = blank(section, None if section == "links" else group.entity_id)
+        if section == "links":
+            record["from"], record["to"] = split_link_key(group.entity_id, self._claim_ids())
+        for name, value in old.items():
+            self._set(section, group, record, name, value)
+        missing = [key for key in REQUIRED[section] if record.get(key) in (None, "")]
+        if missing:
+            self._problem(group, f"deleted without a record of its {', '.join(missing)}")
+            return
+        ident = old.get("id")
+        if not isinstance(ident, int):
+            self._problem(group, "deleted without a record of its place in the workspace")
+        key = _key(section, record)
+        self.records[section][key] = record
+        self.order[section][key] = ident if isinstance(ident, int) else None
+
+    def _undo_create(self, section: str, group: Group) -> None:
+        key: Key = group.entity_id
+        if section == "links":
+            key = self._link_key(group)
+            if key is None:
+                self._problem(group, "created but not on record")
+                return
+        record = self.records[section].pop(key, None)
+        if record is None:
+            if key not in self.late[section]:
+                self._problem(group, "created but not on record")
+            return
+        self.late[section][key] = (record, self.order[section].pop(key, None))
+
+    def _link_key(self, group: Group) -> Key | None:
+        ends = split_link_key(group.entity_id, self._claim_ids())
+        analyst = group.values("new").get("analyst")
+        if isinstance(analyst, str) and (*ends, analyst) in self.records["links"]:
+            return (*ends, analyst)
+        # An import row names the pair only: any judgement on it that is on record came with that import.
+        for key in self.records["links"]:
+            if key[:2] == ends:
+                return key
+        return None
+
+    def _claim_ids(self) -> set[str]:
+        return set(self.records["claims"]) | set(self.late["claims"])
+
+    # --- one field --------------------------------------------------------------------------------------
+
+    def _set(self, section: str, group: Group, record: dict[str, Any], name: str, value: Any) -> None:
+        if ignored(group.entity, name):
+            return
+        key = FIELDS[group.entity].get(name)
+        if key is None:
+            self._problem(group, f"its field {name!r} is unknown to this version")
+            return
+        if key in ("side", "group") and value == "":
+            value = None  # the document's spelling of unaligned / no group
+        if key in REFERENCE_SECTIONS:
+            value = self._reference(group, REFERENCE_SECTIONS[key], value)
+        if key.startswith("event."):
+            event = dict(record["event"] or {"start": None, "end": None, "precision": None})
+            event[key.partition(".")[2]] = value
+            record["event"] = None if all(v is None for v in event.values()) else event
+            return
+        record[key] = list(value) if isinstance(value, list) else value
+
+    def _reference(self, group: Group, section: str, value: Any) -> Any:
+        """References are interchange ids; an older Crosscheck wrote internal ids (resolved while the row lives)."""
+        if isinstance(value, list):
+            resolved = [self._reference(group, section, item) for item in value]
+            return [item for item in resolved if item is not None]
+        if value is None or isinstance(value, str):
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            found = self._legacy_ids(section).get(value)
+            if found is None:
+                self._problem(group, f"it names a {section[:-1]} by an internal id ({value}) no longer in use")
+            return found
+        return value
+
+    def _legacy_ids(self, section: str) -> dict[int, str]:
+        if section not in self._legacy:
+            rows = self.connection.execute(sa.text(f"SELECT id, ext_id FROM {_TABLES[section]}"))
+            self._legacy[section] = {r[0]: r[1] for r in rows}
+        return self._legacy[section]
+
+    def _problem(self, group: Group, message: str) -> None:
+        self.problems.append(f"{group.entity} {group.entity_id} {_verb(group.action)} {stamp(group.at)}: {message}")
+
+    # --- what stood at T --------------------------------------------------------------------------------
+
+    def finish(self, when: dt.datetime) -> dict[str, Any]:
+        cutoff = stamp(when)
+        late = self._first_seen_after(when)
+
+        def recorded_by(item: dict[str, Any]) -> bool:
+            return item.get("recorded") is None or item["recorded"] <= cutoff  # same format: text order is time order
+
+        claims = {k: r for k, r in self.records["claims"].items() if recorded_by(r)}
+        claims.update({k: r for k, (r, _o) in late["claims"].items() if recorded_by(r)})
+        for key, record in list(claims.items()):
+            if record["source"] is None:
+                del claims[key]
+        reports = self._kept("reports", late, {r["report"] for r in claims.values()})
+        sources = self._kept(
+            "sources", late, {r["source"] for r in claims.values()} | {r["source"] for r in reports.values()}
+        )
+        places = self._kept("places", late, {p for r in claims.values() for p in r["places"]})
+        links = {k: r for k, r in self.records["links"].items() if recorded_by(r)}
+        links.update({k: r for k, (r, _o) in late["links"].items() if recorded_by(r)})
+        links = {k: r for k, r in links.items() if r["from"] in claims and r["to"] in claims}
+        outreach = dict(self.records["outreach"])
+        kept = {"sources": sources, "reports": reports, "places": places, "claims": claims, "links": links}
+        kept["outreach"] = outreach
+        for section, records in kept.items():
+            for key, record in records.items():
+                records[key] = self._pruned(section, record, kept)
+        document = dict(self.head)
+        for section in ORDERED_SECTIONS:
+            document[section] = self._ordered(section, kept[section], late[section])
+        return document
+
+    def _first_seen_after(self, when: dt.datetime) -> dict[str, dict[Key, tuple[dict[str, Any], int | None]]]:
+        """The entities taken out whose whole history lies after T (the others were deleted before T)."""
+        result: dict[str, dict[Key, tuple[dict[str, Any], int | None]]] = {s: {} for s in ORDERED_SECTIONS}
+        wanted: list[tuple[str, str]] = []
+        for section, items in self.late.items():
+            entity = _TABLES.get(section, "link")
+            for key in items:
+                if key in self.records[section]:
+                    continue  # it stood at T, and was re-created after a later deletion
+                wanted.append((entity, _audit_id(section, key)))
+        earlier = _last_groups(read_rows(self.connection, until=when, entities=wanted)) if wanted else {}
+        for section, items in self.late.items():
+            entity = _TABLES.get(section, "link")
+            for key, value in items.items():
+                if key in self.records[section]:
+                    continue
+                last = earlier.get((entity, _audit_id(section, key), key[2] if section == "links" else None))
+                if last is None and section == "links":
+                    last = earlier.get((entity, _audit_id(section, key), None))
+                if last is not None and last.action == "delete":
+                    continue
+                result[section][key] = value
+        return result
+
+    def _kept(self, section: str, late: dict[str, dict[Key, Any]], wanted: set[Any]) -> dict[Key, dict[str, Any]]:
+        records = dict(self.records[section])
+        records.update({k: r for k, (r, _o) in late[section].items() if k in wanted})
+        return records
+
+    @staticmethod
+    def _pruned(section: str, record: dict[str, Any], kept: dict[str, dict[Key, Any]]) -> dict[str, Any]:
+        """References only to what is kept (an entity left out cannot be named)."""
+        changes: dict[str, Any] = {}
+        for key, target in REFERENCE_SECTIONS.items():
+            if key not in record:
+                continue
+            value = record[key]
+            if isinstance(value, list):
+                inside = [item for item in value if item in kept[target]]
+                if inside != value:
+                    changes[key] = inside
+            elif value is not None and value not in kept[target]:
+                changes[key] = None
+        return {**record, **changes} if changes else record
+
+    def _ordered(
+        self, section: str, records: dict[Key, dict[str, Any]], late: dict[Key, tuple[dict[str, Any], int | None]]
+    ) -> list[dict[str, Any]]:
+        def position(key: Key) -> tuple[int, int]:
+            ident = self.order[section].get(key)
+            if ident is None and key in late:
+                ident = late[key][1]
+            return (0, ident) if ident is not None else (1, 0)
+
+        return [records[key] for key in sorted(records, key=position)]
+
+
+def _key(section: str, record: dict[str, Any]) -> Key:
+    if section == "links":
+        return (record["from"], record["to"], record["analyst"])
+    return record["id"]
+
+
+def _audit_id(section: str, key: Key) -> str:
+    return f"{key[0]}->{key[1]}" if section == "links" else str(key)
+
+
+def _last_groups(rows: Iterable[Row]) -> dict[tuple[str, str, str | None], Group]:
+    """The latest change of each entity (links: of each analyst's judgement, or of the pair when unknown)."""
+    last: dict[tuple[str, str, str | None], Group] = {}
+    for group in grouped(rows):
+        analyst = None
+        if group.entity == "link":
+            values = group.values("old" if group.action == "delete" else "new")
+            analyst = values.get("analyst") if isinstance(values.get("analyst"), str) else None
+        last[(group.entity, group.entity_id, analyst)] = group
+    return last
+
+
+def _copy(record: dict[str, Any]) -> dict[str, Any]:
+    return dict(record)
+
+
+def _verb(action: str) -> str:
+    return {"update": "changed", "delete": "deleted", "create": "created", "import": "imported"}.get(action, action)
+
+
+__all__ = ["AsOf", "as_of", "replay", "stamp"]

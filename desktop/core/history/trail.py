@@ -1,0 +1,257 @@
+"""The audit trail as replay and history read it: rows, grouped into changes, in interchange terms.
+
+Every write of the store leaves audit rows: one per changed field (``update``),
+one per field of a created or deleted entity (``create`` / ``delete``), one per
+imported entity (``import``, ``new`` = its interchange id) plus one
+``workspace`` row per import. Field names are the store's column names
+(``group_label``, ``event_start``, ``source_id``); their values are JSON, with
+references by interchange id (``store.base.REFERENCES``; an older Crosscheck
+wrote internal ids there, which ``Trail`` resolves where it still can).
+
+A **change** (``Group``) is the run of consecutive rows that one write made
+about one entity with one action: the fields of a created claim, the fields of
+a deleted link. ``FIELDS`` maps each audited field to its place in the
+interchange document (DESIGN §3), so replay can work on documents and history
+can speak the format's names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from desktop.core.db import table_of
+from desktop.core.interchange import format as fmt
+from desktop.core.schema import AuditEntry
+
+#: entity name in the audit trail → section of the interchange document
+SECTIONS: Final = {
+    "source": "sources",
+    "report": "reports",
+    "place": "places",
+    "claim": "claims",
+    "link": "links",
+    "outreach": "outreach",
+}
+#: entity → audited field → key of the interchange document (``event.start``: inside the claim's event)
+FIELDS: Final[dict[str, dict[str, str]]] = {
+    "source": {
+        "name": "name",
+        "kind": "kind",
+        "side": "side",
+        "group_label": "group",
+        "reliability": "reliability",
+        "url": "url",
+        "aliases": "aliases",
+        "notes": "notes",
+    },
+    "report": {
+        "title": "title",
+        "source_id": "source",
+        "url": "url",
+        "published": "published",
+        "language": "language",
+        "text": "text",
+    },
+    "place": {"name": "name", "aliases": "aliases", "region": "region", "lat": "lat", "lon": "lon"},
+    "claim": {
+        "text": "text",
+        "source_id": "source",
+        "report_id": "report",
+        "kind": "kind",
+        "claimed": "claimed",
+        "event_start": "event.start",
+        "event_end": "event.end",
+        "event_precision": "event.precision",
+        "places": "places",
+        "credibility": "credibility",
+        "likelihood": "likelihood",
+        "verdict": "verdict",
+        "reviewed": "reviewed",
+        "tags": "tags",
+        "notes": "notes",
+        "recorded": "recorded",
+    },
+    "outreach": {
+        "party": "party",
+        "contacted": "contacted",
+        "about": "about",
+        "status": "status",
+        "response": "response",
+    },
+    "link": {"relation": "relation", "rationale": "rationale", "analyst": "analyst", "recorded": "recorded"},
+}
+#: audited fields that are not the analysts' data (derived, or how the row is stored), never replayed
+IGNORED: Final = frozenset({"id", "ext_id", "folded", "sort_date"})
+#: a claim's derived columns (``schema.DERIVED_CLAIM_COLUMNS``): an older Crosscheck audited them on deletion
+IGNORED_CLAIM: Final = frozenset({"status", "suggested_credibility", "verdict_disputed", "link_count"})
+
+
+def ignored(entity: str, name: str) -> bool:
+    """Whether an audited field is not the analysts' data (never replayed, never shown)."""
+    return not name or name in IGNORED or (entity == "claim" and name in IGNORED_CLAIM)
+
+
+#: fields whose value names entities of another section
+REFERENCE_SECTIONS: Final = {"source": "sources", "report": "reports", "places": "places", "about": "claims"}
+KEYS: Final = {
+    "sources": fmt.SOURCE_KEYS,
+    "reports": fmt.REPORT_KEYS,
+    "places": fmt.PLACE_KEYS,
+    "claims": fmt.CLAIM_KEYS,
+    "links": fmt.LINK_KEYS,
+    "outreach": fmt.OUTREACH_KEYS,
+}
+#: keys a record cannot do without (a deletion recorded without them cannot be undone)
+REQUIRED: Final = {
+    "sources": ("name",),
+    "reports": ("title",),
+    "places": ("name",),
+    "claims": ("text", "source", "recorded"),
+    "links": ("relation", "recorded"),
+    "outreach": ("party",),
+}
+_LISTS: Final = frozenset({"aliases", "tags", "places", "about"})
+_BLANK_TEXT: Final = {"notes": "", "rationale": "", "text": "", "analyst": ""}
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One audit row."""
+
+    id: int
+    at: dt.datetime
+    analyst: str
+    entity: str
+    entity_id: str
+    action: str
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass(slots=True)
+class Group:
+    """The rows one write made about one entity with one action (see the module docstring)."""
+
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def first(self) -> Row:
+        return self.rows[0]
+
+    @property
+    def entity(self) -> str:
+        return self.first.entity
+
+    @property
+    def entity_id(self) -> str:
+        return self.first.entity_id
+
+    @property
+    def action(self) -> str:
+        return self.first.action
+
+    @property
+    def at(self) -> dt.datetime:
+        return self.first.at
+
+    def values(self, which: str) -> dict[str, Any]:
+        """The group's fields with their ``old`` or ``new`` values (``which``)."""
+        return {row.field: getattr(row, which) for row in self.rows if row.field}
+
+
+_COLUMNS: Final = ("id", "at", "analyst", "entity", "entity_id", "action", "field", "old", "new")
+
+
+def read_rows(
+    connection: Connection,
+    *,
+    after: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    entities: Sequence[tuple[str, str]] | None = None,
+) -> list[Row]:
+    """Audit rows in the order they were written: all, or after / until a moment, or about some entities."""
+    audit = table_of(AuditEntry)
+    query = sa.select(*(audit.c[name] for name in _COLUMNS)).order_by(audit.c.id)
+    if after is not None:
+        query = query.where(audit.c.at > after)
+    if until is not None:
+        query = query.where(audit.c.at <= until)
+    if entities is None:
+        return [_row(r) for r in connection.execute(query)]
+    by_entity: dict[str, list[str]] = {}
+    for entity, ident in entities:
+        by_entity.setdefault(entity, []).append(ident)
+    rows: list[Row] = []
+    for entity, idents in by_entity.items():
+        for start in range(0, len(idents), 500):
+            chunk = idents[start : start + 500]
+            rows.extend(_row(r) for r in connection.execute(query.where(audit.c.entity == entity,
+                                                                         audit.c.entity_id.in_(chunk))))  # fmt: skip
+    rows.sort(key=lambda r: r.id)
+    return rows
+
+
+def _row(r: Any) -> Row:
+    at = r.at if isinstance(r.at, dt.datetime) else dt.datetime.fromisoformat(str(r.at))
+    at = at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at.astimezone(dt.UTC)
+    return Row(r.id, at, r.analyst, r.entity, r.entity_id, r.action, r.field, r.old, r.new)
+
+
+def grouped(rows: Iterable[Row]) -> Iterator[Group]:
+    """Consecutive rows of one write about one entity and action, a field at most once, as groups."""
+    current: Group | None = None
+    fields: set[str] = set()
+    for row in rows:
+        if (
+            current is None
+            or row.field in fields
+            or row.action == "import"  # one row per imported entity
+            or (row.entity, row.entity_id, row.action, row.at, row.analyst) != _group_key(current.first)
+        ):
+            if current is not None:
+                yield current
+            current = Group()
+            fields = set()
+        current.rows.append(row)
+        fields.add(row.field)
+    if current is not None:
+        yield current
+
+
+def _group_key(row: Row) -> tuple[str, str, str, dt.datetime, str]:
+    return (row.entity, row.entity_id, row.action, row.at, row.analyst)
+
+
+def blank(section: str, ident: str | None) -> dict[str, Any]:
+    """An empty record of ``section`` in canonical key order (lists empty, texts empty, the rest null)."""
+    record: dict[str, Any] = {}
+    for key in KEYS[section]:
+        if key in _LISTS:
+            record[key] = []
+        elif key in _BLANK_TEXT:
+            record[key] = _BLANK_TEXT[key]
+        elif key == "reviewed":
+            record[key] = False
+        else:
+            record[key] = None
+    if "id" in record:
+        record["id"] = ident
+    return record
+
+
+def split_link_key(key: str, known: Any) -> tuple[str, str]:
+    """``FROM->TO`` as (from, to); an id may itself contain ``->``, so ``known`` claim ids decide."""
+    parts = key.split("->")
+    for cut in range(1, len(parts)):
+        a, b = "->".join(parts[:cut]), "->".join(parts[cut:])
+        if a in known and b in known:
+            return a, b
+    a, _, b = key.partition("->")
+    return a, b

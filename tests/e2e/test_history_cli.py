@@ -1,0 +1,57 @@
+"""``export --as-of`` and ``status --as-of`` end to end (DESIGN §4): real processes over a real workspace file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from desktop.core.store import Store
+from desktop.core.workspace import open_workspace
+from tests.e2e.test_cli import FIXTURE, assert_user_error, run, statuses
+
+
+def _import(tmp_path: Path) -> str:
+    path = str(tmp_path / "work.sqlite")
+    assert run(tmp_path, "--db", path, "import", str(FIXTURE)).returncode == 0
+    return path
+
+
+def test_export_as_of_a_moment_is_byte_for_byte_the_export_taken_then(tmp_path: Path) -> None:
+    path = _import(tmp_path)
+    taken = run(tmp_path, "--db", path, "export")
+    assert taken.returncode == 0, taken.stderr
+    when = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    # Later edits, a second after the export (the store's clock set, not waited for).
+    opened = open_workspace(path)
+    store = Store(opened.engine, "anna", clock=lambda: when + dt.timedelta(seconds=1))
+    with opened.engine.connect() as connection:
+        ids = dict(connection.exec_driver_sql("SELECT ext_id, id FROM claim").all())
+    store.update_claim(ids["c-ru"], credibility=1, verdict="confirmed", places=[])
+    store.set_link(ids["c-late"], ids["c-ru"], "contradicts")
+    store.remove_link(ids["c-ru"], ids["c-ua"])
+    store.delete_claim(ids["c-state-2"])
+    opened.close()
+    assert run(tmp_path, "--db", path, "export").stdout != taken.stdout
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    replayed = run(tmp_path, "--db", path, "export", "--as-of", stamp)
+    assert replayed.returncode == 0 and replayed.stderr == b""
+    assert replayed.stdout == taken.stdout
+    assert statuses(tmp_path, path, "--as-of", stamp)["c-ru"]["status"] == "corroborated"
+    assert statuses(tmp_path, path)["c-ru"]["status"] == "contradicted"
+
+
+def test_export_as_of_writes_csv_of_that_state_too(tmp_path: Path) -> None:
+    path = _import(tmp_path)
+    result = run(tmp_path, "--db", path, "export", "--as-of", "2022-12-15T09:30:00Z", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.decode().splitlines()
+    assert lines[0].startswith("id,") and len(lines) > 1 and not any(line.startswith("c-late,") for line in lines)
+
+
+def test_bad_moments_are_one_line_errors_and_change_nothing(tmp_path: Path) -> None:
+    path = _import(tmp_path)
+    before = Path(path).read_bytes()
+    assert_user_error(run(tmp_path, "--db", path, "export", "--as-of", "2999-01-01"), "is in the future")
+    assert_user_error(run(tmp_path, "--db", path, "status", "--as-of", "soon"), "--as-of must be a date")
+    assert_user_error(run(tmp_path, "--db", path, "status", "--as-of", "2001-01-01"), "before anything was recorded")
+    assert Path(path).read_bytes() == before
