@@ -1,4 +1,6 @@
-"""As of T in particular cases (DESIGN §2.9, §4): later imports, deletions undone, a trail cut short, bad moments."""
+"""As of T in particular cases: later imports, deletions undone, a trail cut short, bad moments.
+
+See docs/status-rules.md, rule 9, and docs/command-line.md."""
 
 from __future__ import annotations
 

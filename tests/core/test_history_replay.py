@@ -1,5 +1,6 @@
-"""As of T (DESIGN §2.9): export --as-of each earlier moment is the export taken then, and its statuses are a
-full derivation of it — for random workspaces and random batches of changes at known times (Hypothesis)."""
+"""As of T (docs/status-rules.md, rule 9): export --as-of each earlier moment is the export taken then,
+and its statuses are a full derivation of it — for random workspaces and random batches of changes at known
+times (Hypothesis)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``export --as-of`` and ``status --as-of`` end to end (DESIGN §4): real processes over a real workspace file."""
+"""``export --as-of`` and ``status --as-of`` end to end (docs/command-line.md): real processes, a real file."""
 
 from __future__ import annotations
 

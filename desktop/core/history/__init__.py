@@ -1,4 +1,4 @@
-"""The workspace's history, read from its audit trail (DESIGN §2.9, §4).
+"""The workspace's history, read from its audit trail (docs/status-rules.md, rule 9; docs/command-line.md).
 
 - ``replay``: the workspace as it stood at a moment, as an interchange document
   (``as_of(engine, T)``), which ``export --as-of`` writes and ``status --as-of``

@@ -1,4 +1,4 @@
-"""``--as-of T``: reading a moment, and refusing one that replay cannot answer (DESIGN §4).
+"""``--as-of T``: reading a moment, and refusing one that replay cannot answer (docs/command-line.md).
 
 A timestamp may carry ``Z`` or an offset (none = UTC); a date means the END of
 that day in UTC. Refused, each with one line: a malformed moment; a moment in

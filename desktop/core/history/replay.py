@@ -1,4 +1,6 @@
-"""As of T: the workspace as it stood at a moment, rebuilt from today's state and the audit trail (DESIGN §2.9).
+"""As of T: the workspace as it stood at a moment, rebuilt from today's state and the audit trail.
+
+docs/status-rules.md, rule 9, states what "as it stood" means.
 
 Replay starts from the current workspace, read as its canonical interchange
 document (``json_export.read_document``, in one read transaction together with
@@ -13,7 +15,7 @@ the trail), and walks the changes audited after T newest first, undoing each:
 - a **create** or **import** takes the entity out, but keeps it aside with the
   values it was created with: a claim or link whose ``recorded`` time is at or
   before T, and that had no history before T, counts with those values (it was
-  imported later, §2.9), and so do the sources, reports and places such claims
+  imported later, docs/status-rules.md rule 9), and so do the sources, reports and places such claims
   need; anything else created after T is left out. An entity whose last change
   before T was its deletion stays out even when an undo brought it back later.
 

@@ -11,7 +11,7 @@ wrote internal ids there, which ``Trail`` resolves where it still can).
 A **change** (``Group``) is the run of consecutive rows that one write made
 about one entity with one action: the fields of a created claim, the fields of
 a deleted link. ``FIELDS`` maps each audited field to its place in the
-interchange document (DESIGN §3), so replay can work on documents and history
+interchange document (docs/formats.md), so replay can work on documents and history
 can speak the format's names.
 """
 
