@@ -70,6 +70,7 @@ class _StoreCommand(QUndoCommand):
         self._session = session
         self._next: Write = result.undo
         self._skip_first_redo = True  # QUndoStack.push calls redo(); the write has run already
+        self.stamp = _stamp(result.change)  # what its last run audited (the history panel marks it)
 
     def redo(self) -> None:
         if self._skip_first_redo:
@@ -84,12 +85,17 @@ class _StoreCommand(QUndoCommand):
         outcome = self._session._run_write(self._next, from_stack=True)
         if outcome.ok and outcome.result is not None:
             self._next = outcome.result.undo
+            self.stamp = _stamp(outcome.result.change)
         else:
             # The inverse could not be written (the claim is gone, the file is locked...). Left on the
             # stack, the step would sit on the wrong side and the next undo / redo would perform the
             # original write again; Qt removes an obsolete step from the stack right after this call.
             self.setObsolete(True)
         self._session._last = outcome
+
+
+def _stamp(change: Change) -> frozenset[tuple[Any, str, str, str]]:
+    return frozenset((change.at, entity, ident, name) for entity, ident, name in change.audited)
 
 
 class WorkspaceSession(QObject):
@@ -137,6 +143,14 @@ class WorkspaceSession(QObject):
     def redo(self) -> Outcome:
         """Redo the next step; its outcome (an error drops the step: it could not be redone)."""
         return self._step(self.undo_stack.redo, self.undo_stack.canRedo())
+
+    def undoable_changes(self) -> frozenset[tuple[Any, str, str, str]]:
+        """(time, entity, interchange id, field) of every audit row the steps undo can still revert wrote."""
+        found: set[tuple[Any, str, str, str]] = set()
+        stack = self.undo_stack
+        for index in range(stack.index()):
+            found |= getattr(stack.command(index), "stamp", frozenset())
+        return frozenset(found)
 
     def _step(self, move: Callable[[], None], possible: bool) -> Outcome:
         if not possible:

@@ -55,3 +55,27 @@ def test_bad_moments_are_one_line_errors_and_change_nothing(tmp_path: Path) -> N
     assert_user_error(run(tmp_path, "--db", path, "status", "--as-of", "soon"), "--as-of must be a date")
     assert_user_error(run(tmp_path, "--db", path, "status", "--as-of", "2001-01-01"), "before anything was recorded")
     assert Path(path).read_bytes() == before
+
+
+def test_history_in_words_and_as_json(tmp_path: Path) -> None:
+    import json
+
+    path = _import(tmp_path)
+    opened = open_workspace(path)
+    with opened.engine.connect() as connection:
+        ids = dict(connection.exec_driver_sql("SELECT ext_id, id FROM claim").all())
+    Store(opened.engine, "anna").update_claim(ids["c-ru"], credibility=2)
+    opened.close()
+    said = run(tmp_path, "--db", path, "history")
+    assert said.returncode == 0, said.stderr
+    text = said.stdout.decode().splitlines()
+    assert "cli-tester: imported a document (4 sources, 1 reports, 1 places, 5 claims, 2 links, 1 outreach)" in text[0]
+    assert text[-1].endswith("anna: claim c-ru credibility none → 2")
+    about = run(tmp_path, "--db", path, "history", "--entity", "c-ru", "--json")
+    rows = json.loads(about.stdout)
+    assert [row["action"] for row in rows] == ["import", "import", "update"]  # the claim, its link, the edit
+    assert set(rows[-1]) == {"at", "analyst", "entity", "id", "action", "field", "old", "new"}
+    assert rows[-1]["field"] == "credibility" and rows[-1]["new"] == 2
+    later = run(tmp_path, "--db", path, "history", "--since", rows[-1]["at"])
+    assert later.returncode == 0 and later.stdout == b""
+    assert_user_error(run(tmp_path, "--db", path, "history", "--since", "whenever"), "--since must be a date")

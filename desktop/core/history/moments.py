@@ -25,7 +25,20 @@ class BadMoment(UserError):
     """An ``--as-of`` the workspace cannot be replayed to."""
 
 
-def parse_moment(text: str, now: dt.datetime | None = None) -> dt.datetime:
+def parse_since(text: str, now: dt.datetime | None = None) -> dt.datetime:
+    """``history --since``: changes after this moment; a date means from the START of that day."""
+    value = text.strip()
+    if _DAY.fullmatch(value):
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            day = None
+        if day is not None:
+            return dt.datetime.combine(day, dt.time(0, 0), tzinfo=dt.UTC) - dt.timedelta(seconds=1)
+    return parse_moment(text, now, option="--since")
+
+
+def parse_moment(text: str, now: dt.datetime | None = None, *, option: str = "--as-of") -> dt.datetime:
     """The moment ``text`` names (aware, UTC); ``BadMoment`` if malformed or in the future."""
     now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     value = text.strip()
@@ -40,10 +53,10 @@ def parse_moment(text: str, now: dt.datetime | None = None) -> dt.datetime:
             moment = parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed.astimezone(dt.UTC)
     except ValueError:
         raise BadMoment(
-            f"--as-of must be a date (YYYY-MM-DD) or a timestamp (YYYY-MM-DDTHH:MM:SSZ), not {text!r}"
+            f"{option} must be a date (YYYY-MM-DD) or a timestamp (YYYY-MM-DDTHH:MM:SSZ), not {text!r}"
         ) from None
     if moment > now:
-        raise BadMoment(f"--as-of {_shown(moment)} is in the future (it is now {_shown(now)})")
+        raise BadMoment(f"{option} {_shown(moment)} is in the future (it is now {_shown(now)})")
     return moment
 
 

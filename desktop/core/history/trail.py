@@ -184,7 +184,7 @@ def read_rows(
     if until is not None:
         query = query.where(audit.c.at <= until)
     if entities is None:
-        return [_row(r) for r in connection.execute(query)]
+        return [to_row(r) for r in connection.execute(query)]
     by_entity: dict[str, list[str]] = {}
     for entity, ident in entities:
         by_entity.setdefault(entity, []).append(ident)
@@ -192,13 +192,14 @@ def read_rows(
     for entity, idents in by_entity.items():
         for start in range(0, len(idents), 500):
             chunk = idents[start : start + 500]
-            rows.extend(_row(r) for r in connection.execute(query.where(audit.c.entity == entity,
+            rows.extend(to_row(r) for r in connection.execute(query.where(audit.c.entity == entity,
                                                                          audit.c.entity_id.in_(chunk))))  # fmt: skip
     rows.sort(key=lambda r: r.id)
     return rows
 
 
-def _row(r: Any) -> Row:
+def to_row(r: Any) -> Row:
+    """A fetched audit row (all columns of ``AuditEntry``) as a ``Row``."""
     at = r.at if isinstance(r.at, dt.datetime) else dt.datetime.fromisoformat(str(r.at))
     at = at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at.astimezone(dt.UTC)
     return Row(r.id, at, r.analyst, r.entity, r.entity_id, r.action, r.field, r.old, r.new)

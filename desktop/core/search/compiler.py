@@ -15,6 +15,7 @@ from desktop.core import (
     search as _package,  # the thresholds are read from the package at call time (tests patch them there)
 )
 from desktop.core.read.paging import CountedWhere
+from desktop.core.search.changes import changed_claims
 from desktop.core.search.conditions import _SOURCE_FIELDS, _all_of, _any_of, _Cond, _likely, _not
 from desktop.core.search.model import FieldTerm, FilterResult, ParsedFilter, Term
 from desktop.core.search.parsing import _tokens, parse
@@ -252,6 +253,10 @@ class _Compiler:
             return _Cond.same(sa.or_(*alternatives))
         if field == "reviewed":
             return _any_of([self.reviewed(value == "yes") for value in values])
+        if field == "changed":
+            return _Cond.same(
+                sa.or_(*(claim.c.ext_id.in_(changed_claims(value, self.dialect_name)) for value in values))
+            )
         if field in _SOURCE_FIELDS:
             return self.source_field([field_term], status)
         if field == "place":

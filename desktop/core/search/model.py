@@ -48,6 +48,7 @@ FIELDS: Final = {
         FieldSpec("reviewed", "reviewed", "reviewed:no"),
         FieldSpec("tag", "tag", "tag:artillery"),
         FieldSpec("group", "group", "group:state-media or group:none"),
+        FieldSpec("changed", "changed", "changed:>2022-12-15T10:00Z or changed:>2022-12-14"),
     )
 }
 FIELD_ALIASES: Final = {"credibility": "cred", "date": "on", "src": "source"}
@@ -72,7 +73,9 @@ class FieldTerm:
     verdict, ``source:<kind>`` for a source kind); cred — ``"1"``…``"6"`` or
     ``none``; after/before/on — ``"YYYY-MM-DD..YYYY-MM-DD"`` (the period named);
     reviewed — ``yes``/``no``; side/group — folded prefix or ``""`` for none;
-    source — folded substring; place/tag — folded name, ``*`` at the end for a prefix.
+    source — folded substring; place/tag — folded name, ``*`` at the end for a prefix;
+    changed — ``">TIMESTAMP"`` or ``"<TIMESTAMP"`` (UTC, ``Z``): the claim, or a link touching it, changed
+    after / before that moment (a date: after its end / before its start).
     """
 
     field: str

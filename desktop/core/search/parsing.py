@@ -28,6 +28,7 @@ _QUOTES: Final = str.maketrans(dict.fromkeys("\u201c\u201d\u201e\u201f\u00ab\u00
 # and lone surrogates, which cannot even be encoded to bind as a parameter.
 _UNUSABLE: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _FIELD_NAME: Final = re.compile(r"([A-Za-z_]+):")
+_DAY_ONLY: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATE: Final = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 _CRED: Final = re.compile(r"([1-6])(?:\s*(?:-|–|\.\.)\s*([1-6]))?")
 _YES: Final = ("yes", "true", "1")
@@ -243,6 +244,8 @@ def _resolve(field: str, item: str) -> list[str] | str:
         return _credibility(item, folded)
     if field in ("after", "before", "on"):
         return _date_span(field, item)
+    if field == "changed":
+        return _change_moment(item)
     if field == "reviewed":
         value = folded.rstrip("*")
         if any(word.startswith(value) for word in _YES):
@@ -280,6 +283,26 @@ def _credibility(item: str, folded: str) -> list[str] | str:
     high = int(match.group(2) or low)
     low, high = min(low, high), max(low, high)
     return [str(grade) for grade in range(low, high + 1)]
+
+
+def _change_moment(item: str) -> list[str] | str:
+    """``>T`` / ``<T``: a timestamp (UTC unless it says), or a date — after its end / before its start."""
+    text = item.strip()
+    direction = text[:1]
+    problem = f'changed: "{item}" — use >TIME or <TIME, e.g. changed:>2022-12-15T10:00Z or changed:>2022-12-14'
+    if direction not in (">", "<"):
+        return problem
+    value = text[1:].lstrip("=").strip()
+    try:
+        if _DAY_ONLY.fullmatch(value):
+            day = dt.date.fromisoformat(value)
+            moment = dt.datetime.combine(day, dt.time(23, 59, 59) if direction == ">" else dt.time(0, 0), tzinfo=dt.UTC)
+        else:
+            parsed = dt.datetime.fromisoformat(value[:-1] + "+00:00" if value[-1:] in ("Z", "z") else value)
+            moment = parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed.astimezone(dt.UTC)
+    except ValueError:
+        return problem
+    return [f"{direction}{moment.strftime('%Y-%m-%dT%H:%M:%SZ')}"]
 
 
 def _date_span(field: str, item: str) -> list[str] | str:

@@ -40,6 +40,9 @@ class Change:
     outreach: bool = False
     links: bool = False
     everything: bool = False  # a bulk operation: reload all
+    # What the write audited, and when: the history panel marks the steps the window can still undo.
+    audited: set[tuple[str, str, str]] = field(default_factory=set)  # (entity, interchange id, field)
+    at: dt.datetime | None = None
     # The write found everything as it already was: it wrote no audit row, so there is nothing to
     # undo and nothing to repaint (e.g. a credibility key pressed twice). Set by ``transaction``.
     unchanged: bool = False
@@ -56,6 +59,8 @@ class Change:
         self.links |= other.links
         self.everything |= other.everything
         self.unchanged &= other.unchanged
+        self.audited |= other.audited
+        self.at = other.at or self.at
         return self
 
 
@@ -112,6 +117,8 @@ class Tx:
         old: Any = None,
         new: Any = None,
     ) -> None:
+        self.change.audited.add((entity, entity_id, field_name))
+        self.change.at = self.now
         self._audit_rows.append(
             {
                 "at": self.now,

@@ -323,6 +323,15 @@ KEYMAP: Final[tuple[KeyAction, ...]] = (
         "Find and run any command by name.",
     ),
     _a("view.reload", "Reload", "F5", "window", "View", "Re-read the workspace (after another program changed it)."),
+    _a(
+        "view.history",
+        "History of this claim",
+        "Ctrl+H",
+        "window",
+        "View",
+        "Show or hide what happened to the current claim — its edits, links and judgements, its source's "
+        "changes — newest first; ↶ marks the steps this window can undo.",
+    ),
     # --- Workspace -----------------------------------------------------------------------------
     _a("file.new", "New workspace…", "Ctrl+N", "window", "Workspace", "Create an empty workspace file and open it."),
     _a("file.open", "Open workspace…", "Ctrl+O", "window", "Workspace", "Open another workspace file."),

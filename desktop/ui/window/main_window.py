@@ -31,6 +31,7 @@ from desktop.ui.commands.review import ReviewCommands
 from desktop.ui.commands.selection import SelectionCommands
 from desktop.ui.commands.tools import ToolsCommands
 from desktop.ui.detail.pane import DetailPane
+from desktop.ui.history.panel import HistoryPanel
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.table.filter_bar import FilterBar
 from desktop.ui.table.view import ClaimTable
@@ -69,8 +70,17 @@ class MainWindow(QMainWindow):
         column.addWidget(self.table, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
+        self.history = HistoryPanel(session)
+        # The claim's history under its detail pane: the pane keeps the room, the history what it needs.
+        self.right = QSplitter(Qt.Orientation.Vertical)
+        self.right.setObjectName("detailSplitter")
+        self.right.addWidget(self.detail)
+        self.right.addWidget(self.history)
+        self.right.setStretchFactor(0, 3)
+        self.right.setStretchFactor(1, 1)
+        self.right.setChildrenCollapsible(False)
         self.splitter.addWidget(left)
-        self.splitter.addWidget(self.detail)
+        self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(0, 1)  # a wider window widens the table, not the form
         self.splitter.setStretchFactor(1, 0)
         self.splitter.setChildrenCollapsible(False)
@@ -229,6 +239,7 @@ class MainWindow(QMainWindow):
             "view.table": self.back_to_table,
             "view.palette": self.open_palette,
             "view.reload": self.reload,
+            "view.history": self.toggle_history,
             "help.keys": self.open_cheatsheet,
             "help.report": self.report_problem,
             "help.about": self.about,
@@ -258,6 +269,14 @@ class MainWindow(QMainWindow):
 
     def focus_filter(self) -> None:
         self.filter_bar.focus_filter()
+
+    def toggle_history(self) -> None:
+        """Show or hide the current claim's history (Ctrl+H); the focus stays on the table."""
+        self.history.setVisible(not self.history.isVisible())
+        if self.history.isVisible():
+            self.history.reload()
+        self.status.hint("History shown." if self.history.isVisible() else "History hidden.")
+        self.back_to_table()
 
     def reload(self) -> None:
         self.session.refresh_all()

@@ -91,7 +91,16 @@ MENUS: tuple[tuple[str, Sequence[MenuEntry]], ...] = (
     ),
     (
         "&View",
-        ("view.filter", "view.clear_filter", "view.table", SEPARATOR, "view.palette", SEPARATOR, "view.reload"),
+        (
+            "view.filter",
+            "view.clear_filter",
+            "view.table",
+            SEPARATOR,
+            "view.palette",
+            SEPARATOR,
+            "view.history",
+            "view.reload",
+        ),
     ),
     ("&Tools", ("tools.check", "tools.restore")),
     ("&Help", ("help.keys", SEPARATOR, "help.report", "help.about")),

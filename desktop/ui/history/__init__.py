@@ -1,0 +1,1 @@
+"""The window's history: the current claim's changes in words (``panel``)."""

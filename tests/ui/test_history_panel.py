@@ -1,0 +1,58 @@
+"""The history panel (pytest-qt): the current claim's changes in words, newest first, undo-able steps marked."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+from sqlalchemy import text
+
+from desktop.ui.history.panel import UNDOABLE, HistoryPanel
+from desktop.ui.session import WorkspaceSession
+
+
+def _claim(session: WorkspaceSession, ext_id: str) -> int:
+    with session.engine.connect() as connection:
+        return int(connection.execute(text("SELECT id FROM claim WHERE ext_id = :e"), {"e": ext_id}).scalar_one())
+
+
+def test_the_panel_shows_the_current_claims_changes_newest_first(qtbot: QtBot, session: WorkspaceSession) -> None:
+    panel = HistoryPanel(session)
+    qtbot.addWidget(panel)
+    assert panel.lines() == []
+    breach = _claim(session, "c-breach")
+    session.set_current(breach)
+    assert panel.lines()[0].endswith("sample: claim c-breach imported") or "imported" in panel.lines()[-1]
+    session.perform(lambda store: store.update_claim(breach, credibility=2), "grade")
+    session.perform(lambda store: store.update_claim(breach, verdict="refuted"), "verdict")
+    newest = panel.lines()[:2]
+    assert newest[0].startswith(UNDOABLE) and newest[0].endswith("tester: verdict none → refuted")
+    assert newest[1].startswith(UNDOABLE) and "tester: credibility" in newest[1] and newest[1].endswith("→ 2")
+    session.undo()
+    assert not any(line.endswith("verdict none → refuted") and line.startswith(UNDOABLE) for line in panel.lines())
+    assert panel.lines()[0].endswith("tester: verdict refuted → none")  # the undo is a change too
+
+
+def test_the_panel_holds_links_by_either_end_and_the_sources_changes(qtbot: QtBot, session: WorkspaceSession) -> None:
+    panel = HistoryPanel(session)
+    qtbot.addWidget(panel)
+    breach, repelled = _claim(session, "c-breach"), _claim(session, "c-genstaff-repelled")
+    session.set_current(breach)
+    session.perform(lambda store: store.set_link(repelled, breach, "contradicts", "direct denial"), "link")
+    with session.engine.connect() as connection:
+        source = connection.execute(text("SELECT source_id FROM claim WHERE id = :c"), {"c": breach}).scalar_one()
+    session.perform(lambda store: store.update_source(source, reliability="A"), "grade source")
+    text_ = "\n".join(panel.lines())
+    assert "reliability" in panel.lines()[0] and panel.lines()[0].endswith("→ A")
+    assert "c-genstaff-repelled → c-breach" in text_
+
+
+def test_a_new_claim_starts_its_history_with_its_creation(qtbot: QtBot, empty_session: WorkspaceSession) -> None:
+    panel = HistoryPanel(empty_session)
+    qtbot.addWidget(panel)
+    source = empty_session.perform(lambda store: store.create_source("Rybar"), "add source").value
+    claim = empty_session.perform(lambda store: store.create_claim("Breach <b>east</b>", source), "add claim").value
+    empty_session.set_current(claim)
+    assert len(panel.lines()) == 2
+    assert panel.lines()[0].startswith(UNDOABLE) and panel.lines()[0].endswith("tester: created: “Breach <b>east</b>”")
+    assert panel.lines()[1].startswith(UNDOABLE) and "source src-" in panel.lines()[1]
+    empty_session.set_current(None)
+    assert panel.lines() == []
