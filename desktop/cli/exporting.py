@@ -1,4 +1,9 @@
-"""``crosscheck export``: the workspace as canonical interchange JSON, or its claims as CSV.
+"""``crosscheck export``: the claims a filter finds, as of a moment, in any of the export formats.
+
+``json`` (the interchange document; without a filter or an as-of time, the
+canonical byte-stable export), ``csv``, ``stix`` (STIX 2.1), ``claimreview``
+(schema.org JSON-LD), and a brief as ``markdown``, ``html`` or ``pdf`` (see
+``desktop.core.outputs``). Only ``pdf`` loads Qt, offscreen, for its layout.
 
 The format is ``--format`` when given, else the one the ``-o`` file's extension
 names (``claims.csv`` → CSV), else JSON; an extension that names no format is an
@@ -8,58 +13,87 @@ error rather than a guess.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
-from desktop.cli.as_of import AS_OF_HELP, moment, replay_as_of
-from desktop.cli.base import workspace
+from desktop.cli.base import AS_OF_HELP, workspace
 from desktop.core.atomic_write import write_atomically
 
-FORMATS: Final = ("json", "csv")
-EXTENSIONS: Final = {".json": "json", ".csv": "csv"}
+FORMATS = ("json", "csv", "stix", "claimreview", "markdown", "html", "pdf")  # = desktop.core.outputs.FORMATS
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
     exp = commands.add_parser(
         "export",
         parents=[common],
-        help="export the workspace (canonical JSON, or claims as CSV)",
-        description="Write the workspace as canonical interchange JSON, or its claims as CSV (formula cells "
-        "neutralised). To standard output unless -o is given. The format follows the -o file's extension "
-        f"({', '.join(EXTENSIONS)}) unless --format says otherwise.",
+        help="export claims: interchange JSON, CSV, STIX 2.1, ClaimReview, or a brief (Markdown, HTML, PDF)",
+        description="Write the claims --filter finds (default: all), as the workspace stood --as-of a moment "
+        "(default: now): json = the interchange document (importable), csv = a spreadsheet (formula cells "
+        "neutralised), stix = a STIX 2.1 bundle, claimreview = schema.org ClaimReview JSON-LD for every claim "
+        "with a verdict, markdown/html/pdf = a brief for an editor. The format follows -o's extension when "
+        "--format is not given (.json .csv .stix .stix.json .claimreview.json .jsonld .md .html .pdf). "
+        "To standard output unless -o is given.",
     )
     exp.add_argument("--format", choices=FORMATS, default=None, help="default: from -o's extension, else json")
-    exp.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    exp.add_argument("--filter", metavar="F", default="", help="the window's filter language, e.g. 'place:bakhmut'")
     exp.add_argument("--as-of", metavar="T", help=AS_OF_HELP)
+    exp.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    exp.add_argument("--title", default=None, help="the brief's title (default: 'Brief: ' and the workspace)")
+    exp.add_argument(
+        "--organisation",
+        metavar="NAME",
+        default=None,
+        help="who publishes (ClaimReview author, STIX identity); default: $CROSSCHECK_ORGANISATION",
+    )
+    exp.add_argument(
+        "--organisation-url",
+        metavar="URL",
+        default=None,
+        help="the organisation's web site; default: $CROSSCHECK_ORGANISATION_URL",
+    )
+    exp.add_argument(
+        "--review-url",
+        metavar="TEMPLATE",
+        default=None,
+        help="ClaimReview: each review's page, {id} = the claim's id; default: $CROSSCHECK_REVIEW_URL, "
+        "else the organisation's URL with #claim-{id}",
+    )
     exp.set_defaults(run=run)
-
-
-def chosen_format(explicit: str | None, output: str | None) -> str:
-    """``--format`` if given; else the output file's extension; else JSON."""
-    from desktop.core.errors import UserError
-
-    if explicit is not None:
-        return explicit
-    if output in (None, "-"):
-        return "json"
-    suffix = Path(str(output)).suffix.lower()
-    if suffix in EXTENSIONS:
-        return EXTENSIONS[suffix]
-    named = f"the extension {suffix!r}" if suffix else "no extension"
-    raise UserError(f"{output} has {named}, which names no export format: give --format ({'|'.join(FORMATS)})")
 
 
 def run(args: argparse.Namespace) -> int:
     from desktop.core.interchange import export_csv, export_json
+    from desktop.core.interchange.status_report import parse_as_of
+    from desktop.core.outputs import Options, build_brief, format_for, gather, render
 
-    fmt = chosen_format(args.format, args.output)  # before opening anything: a wrong name changes nothing
-    when = moment(args.as_of)
+    fmt = format_for(args.output, args.format)  # before opening anything: a wrong name changes nothing
+    as_of = parse_as_of(args.as_of) if args.as_of is not None else None
+    options = Options(
+        organisation=args.organisation or os.environ.get("CROSSCHECK_ORGANISATION", ""),
+        organisation_url=args.organisation_url or os.environ.get("CROSSCHECK_ORGANISATION_URL") or None,
+        review_url=args.review_url or os.environ.get("CROSSCHECK_REVIEW_URL") or None,
+    )
+    progress = _progress_reporter()
+    data: bytes | None
     with workspace(args, create=False) as opened:
-        if when is not None:
-            data = _as_of(opened.engine, when, fmt)
-        else:
+        options = replace(options, title=args.title or f"Brief: {opened.label}")
+        if fmt in ("json", "csv") and not args.filter.strip() and as_of is None:
+            # The whole workspace: the canonical export (byte-for-byte stable, and faster).
             data = export_csv(opened.engine) if fmt == "csv" else export_json(opened.engine)
+        else:
+            selection = gather(opened.engine, args.filter, as_of, progress=progress)
+            if fmt == "pdf":
+                data = _pdf(build_brief(selection, options.title, progress=progress), args.output, progress)
+            else:
+                data = render(selection, fmt, options, progress)
+    if progress is not None:
+        sys.stderr.write("\r\033[K")
+    if data is None:  # the PDF went straight to its file
+        return 0
     if args.output in (None, "-"):
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
@@ -68,16 +102,26 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _as_of(engine: Any, when: Any, fmt: str) -> bytes:
-    """The export of the workspace as it stood at ``moment``: the canonical document, byte for byte what an
-    export taken then wrote; CSV from that document, by way of a scratch workspace in memory."""
-    from desktop.core.interchange.json_export import canonical_json
+def _pdf(brief: Any, output: str | None, progress: Any) -> bytes | None:
+    """Qt lays out the PDF; only this format loads it, offscreen, from the command line."""
+    import tempfile
 
-    document = replay_as_of(engine, when).document
-    if fmt == "json":
-        return (canonical_json(document) + "\n").encode("utf-8")
-    from desktop.core.history.scratch import scratch_workspace
-    from desktop.core.interchange import export_csv
+    from desktop.ui.outputs.pdf import pdf_bytes, write_pdf
 
-    with scratch_workspace(document) as scratch:
-        return export_csv(scratch)
+    if output in (None, "-"):
+        with tempfile.TemporaryDirectory() as folder:
+            return pdf_bytes(brief, Path(folder) / "brief.pdf", progress)
+    write_pdf(brief, Path(output), progress)
+    return None
+
+
+def _progress_reporter() -> Callable[[int, int], None] | None:
+    """Progress on a terminal's stderr for long exports; silent when stderr is a file or a pipe."""
+    if not sys.stderr.isatty():
+        return None
+
+    def report(done: int, total: int) -> None:
+        sys.stderr.write(f"\rexporting: {done:,} of {total:,} claims")
+        sys.stderr.flush()
+
+    return report

@@ -1,0 +1,1 @@
+"""Outputs that need Qt: the brief as PDF (Qt's own PDF writer)."""
