@@ -15,12 +15,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from desktop.cli.base import AS_OF_HELP, workspace
+from desktop.cli.importing import TerminalProgress
 from desktop.core.atomic_write import write_atomically
 
 FORMATS = ("json", "csv", "stix", "claimreview", "markdown", "html", "pdf")  # = desktop.core.outputs.FORMATS
@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
         organisation_url=args.organisation_url or os.environ.get("CROSSCHECK_ORGANISATION_URL") or None,
         review_url=args.review_url or os.environ.get("CROSSCHECK_REVIEW_URL") or None,
     )
-    progress = _progress_reporter()
+    progress = TerminalProgress("exporting") if sys.stderr.isatty() else None
     data: bytes | None
     with workspace(args, create=False) as opened:
         options = replace(options, title=args.title or f"Brief: {opened.label}")
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
             else:
                 data = render(selection, fmt, options, progress)
     if progress is not None:
-        sys.stderr.write("\r\033[K")
+        progress.finish()
     if data is None:  # the PDF went straight to its file
         return 0
     if args.output in (None, "-"):
@@ -113,15 +113,3 @@ def _pdf(brief: Any, output: str | None, progress: Any) -> bytes | None:
             return pdf_bytes(brief, Path(folder) / "brief.pdf", progress)
     write_pdf(brief, Path(output), progress)
     return None
-
-
-def _progress_reporter() -> Callable[[int, int], None] | None:
-    """Progress on a terminal's stderr for long exports; silent when stderr is a file or a pipe."""
-    if not sys.stderr.isatty():
-        return None
-
-    def report(done: int, total: int) -> None:
-        sys.stderr.write(f"\rexporting: {done:,} of {total:,} claims")
-        sys.stderr.flush()
-
-    return report

@@ -72,12 +72,13 @@ def run(args: argparse.Namespace) -> int:
 class TerminalProgress:
     """One line on stderr, rewritten in place: ``importing: writing claims … 45 %``."""
 
-    def __init__(self) -> None:
+    def __init__(self, verb: str = "importing") -> None:
+        self._verb = verb
         self._shown = ""
         self._width = 0
 
     def __call__(self, step: str, fraction: float) -> None:
-        line = f"importing: {step} … {round(fraction * 100):3d} %"
+        line = f"{self._verb}: {step} … {round(fraction * 100):3d} %"
         if line != self._shown:
             sys.stderr.write("\r" + line.ljust(self._width))
             sys.stderr.flush()

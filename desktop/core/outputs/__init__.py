@@ -24,8 +24,9 @@ from desktop.core.interchange.json_export import canonical_json
 from desktop.core.outputs.brief import Brief, brief_markdown, build_brief
 from desktop.core.outputs.brief_html import EPILOGUE, PROLOGUE_END, PROLOGUE_START, STYLE, body_parts, brief_html
 from desktop.core.outputs.claimreview import export_claimreview
-from desktop.core.outputs.selection import Progress, Selection, gather
+from desktop.core.outputs.selection import Selection, gather
 from desktop.core.outputs.stix import export_stix
+from desktop.core.progress import Progress
 
 FORMATS: Final = ("json", "csv", "stix", "claimreview", "markdown", "html", "pdf")
 EXTENSIONS: Final = {

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from desktop.core.corroboration import verdict_disputed
-from desktop.core.outputs.selection import Progress, Selection
+from desktop.core.outputs.selection import Selection
+from desktop.core.progress import Progress
 from desktop.core.vocab import STATUSES
 
 STATUS_GLYPHS: Final = {
@@ -151,7 +152,7 @@ def build_brief(selection: Selection, title: str = "Brief", *, progress: Progres
             )
         )
         if progress is not None and done % 5000 == 0:
-            progress(done, total)
+            progress("writing the brief", done / total)
     brief.groups = {status: items for status, items in groups.items() if items}
     return brief
 

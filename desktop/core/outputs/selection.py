@@ -21,7 +21,6 @@ audit trail is not replayed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,13 +32,11 @@ from desktop.core.corroboration import Derivation
 from desktop.core.errors import UserError
 from desktop.core.interchange.gcpause import collector_paused
 from desktop.core.interchange.json_export import read_document
+from desktop.core.progress import Progress
 from desktop.core.read.records import as_datetime
 from desktop.core.search import claim, compile_filter
 from desktop.core.store import status
 from desktop.core.text import one_line
-
-#: ``progress(done, total)``: called now and then while a long export is built; may raise to cancel.
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -89,6 +86,8 @@ def gather(
     A filter the language cannot read raises ``UserError`` with the filter bar's message; a filter that
     matches nothing gives an empty selection (and so an empty but valid output).
     """
+    if progress is not None:
+        progress("reading the workspace", 0.0)
     with collector_paused(), engine.connect() as connection, connection.begin():
         chosen = _matching(connection, filter_text)
         document = read_document(connection)
@@ -120,7 +119,7 @@ def gather(
         derived = corroboration.derive_all(graph) if total > 500 else corroboration.derive_many(graph, wanted)
         _explain(selection, {c: d for c, d in derived.items() if c in wanted}, document, progress)
     if progress is not None:
-        progress(total, total)
+        progress("explaining the claims", 1.0)
     return selection
 
 
@@ -196,7 +195,7 @@ def _explain(
         selection.derivations[ext_id] = derivation
         selection.explanations[ext_id] = corroboration.explain(derivation, describe_claim, describe_source)
         if progress is not None and done % 2000 == 0:
-            progress(done, total)
+            progress("explaining the claims", done / total)
 
 
 def _verdict_authors(connection: Connection) -> dict[str, VerdictAuthor]:

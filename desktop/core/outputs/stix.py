@@ -39,7 +39,8 @@ from urllib.parse import quote
 
 import stix2
 
-from desktop.core.outputs.selection import Progress, Selection
+from desktop.core.outputs.selection import Selection
+from desktop.core.progress import Progress
 from desktop.core.vocab import RELIABILITY
 
 NAMESPACE: Final = uuid.UUID("6f0a4a1e-3c1c-5b8e-9f8e-6b1f0c5e2a10")
@@ -231,7 +232,7 @@ def bundle_objects(
                 )
             )
         if progress is not None and done % 2000 == 0:
-            progress(done, total)
+            progress("building the STIX bundle", done / total)
     for r in doc["reports"]:
         members = [note_ids[c["id"]] for c in claims if c["report"] == r["id"]]
         when = first_seen.get(("report", r["id"]), selection.generated)

@@ -24,7 +24,8 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
-from desktop.core.outputs import STYLE, Brief, Progress, body_parts
+from desktop.core.outputs import STYLE, Brief, body_parts
+from desktop.core.progress import Progress
 
 _app: QGuiApplication | None = None  # kept alive for the life of the process (CLI only)
 
@@ -53,7 +54,7 @@ def brief_document(brief: Brief, progress: Progress | None = None) -> QTextDocum
         cursor.insertHtml(part)  # escaped by body_parts; Qt never sees workspace text as markup
         done += part.count("<blockquote>")
         if progress is not None:
-            progress(min(done, total), total)
+            progress("laying out the PDF", min(done, total) / max(total, 1))
     return document
 
 
@@ -74,6 +75,8 @@ def write_pdf(brief: Brief, path: Path, progress: Progress | None = None) -> Non
                 QPageLayout.Unit.Millimeter,
             )
         )
+        if progress is not None:
+            progress("writing the PDF", 1.0)
         document.print_(writer)
         del writer  # flushes and closes the file
         os.replace(partial, path)
