@@ -47,7 +47,8 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         "--organisation",
         metavar="NAME",
         default=None,
-        help="who publishes (ClaimReview author, STIX identity); default: $CROSSCHECK_ORGANISATION",
+        help="who publishes (ClaimReview author, STIX identity); default: $CROSSCHECK_ORGANISATION, "
+        "else the organisation in Preferences",
     )
     exp.add_argument(
         "--organisation-url",
@@ -69,11 +70,12 @@ def run(args: argparse.Namespace) -> int:
     from desktop.core.interchange import export_csv, export_json
     from desktop.core.interchange.status_report import parse_as_of
     from desktop.core.outputs import Options, build_brief, format_for, gather, render
+    from desktop.core.preferences import read_preferences
 
     fmt = format_for(args.output, args.format)  # before opening anything: a wrong name changes nothing
     as_of = parse_as_of(args.as_of) if args.as_of is not None else None
     options = Options(
-        organisation=args.organisation or os.environ.get("CROSSCHECK_ORGANISATION", ""),
+        organisation=args.organisation or os.environ.get("CROSSCHECK_ORGANISATION") or read_preferences().organisation,
         organisation_url=args.organisation_url or os.environ.get("CROSSCHECK_ORGANISATION_URL") or None,
         review_url=args.review_url or os.environ.get("CROSSCHECK_REVIEW_URL") or None,
     )

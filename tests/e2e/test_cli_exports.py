@@ -94,3 +94,13 @@ def test_exports_other_than_pdf_never_import_qt(tmp_path: Path, sample_db: str, 
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.decode().splitlines()[-1] == "[]"
+
+
+def test_claimreview_takes_the_organisation_from_preferences(tmp_path: Path, sample_db: str) -> None:
+    settings = tmp_path / "home" / "config" / "crosscheck" / "crosscheck.ini"
+    settings.parent.mkdir(parents=True)
+    settings.write_text("[preferences]\norganisation=Desk From Preferences\n", encoding="utf-8")
+    env = {"CROSSCHECK_ORGANISATION": "", "CROSSCHECK_REVIEW_URL": "https://desk.example/c/{id}"}
+    result = run(tmp_path, "--db", sample_db, "export", "--format", "claimreview", env=env)
+    assert result.returncode == 0, result.stderr
+    assert {r["author"]["name"] for r in json.loads(result.stdout)} == {"Desk From Preferences"}

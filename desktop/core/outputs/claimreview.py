@@ -58,8 +58,8 @@ def claim_reviews(
     """One ClaimReview dict per selected claim with a verdict, in document order."""
     if not organisation.strip():
         raise UserError(
-            "ClaimReview needs the publishing organisation's name: set it in Preferences, "
-            "or pass --organisation NAME (or CROSSCHECK_ORGANISATION)"
+            "ClaimReview needs the publishing organisation's name: set it in Preferences (or the export "
+            "dialog), or pass --organisation NAME (or CROSSCHECK_ORGANISATION)"
         )
     sources = selection.by_id("sources")
     reports = selection.by_id("reports")
