@@ -49,6 +49,9 @@ class CommandHost(Protocol):
     def clear_filter(self) -> None:
         """Show every claim again (empty the filter bar)."""
 
+    def filter_text(self) -> str:
+        """The filter bar's text: the claims the table shows (exports start from it)."""
+
     def edit_field(self, field: str | None) -> bool:
         """Put the cursor in the detail pane's editor of ``field`` (None: the claim text); False if not shown."""
 

@@ -332,6 +332,30 @@ KEYMAP: Final[tuple[KeyAction, ...]] = (
         "Show or hide what happened to the current claim — its edits, links and judgements, its source's "
         "changes — newest first; ↶ marks the steps this window can undo.",
     ),
+    _a(
+        "view.graph",
+        "Evidence graph",
+        "Ctrl+G",
+        "window",
+        "View",
+        "Show the current claim's evidence as a graph: its assertion, supporters, contradictors, echoes.",
+    ),
+    _a(
+        "view.timeline",
+        "Timeline",
+        "Ctrl+T",
+        "window",
+        "View",
+        "Show the filtered claims on a time axis by event date (selecting one moves the table).",
+    ),
+    _a(
+        "view.map",
+        "Map",
+        "Ctrl+M",
+        "window",
+        "View",
+        "Show the filtered claims' places on a map (Enter on a place filters the table to it).",
+    ),
     # --- Workspace -----------------------------------------------------------------------------
     _a("file.new", "New workspace…", "Ctrl+N", "window", "Workspace", "Create an empty workspace file and open it."),
     _a("file.open", "Open workspace…", "Ctrl+O", "window", "Workspace", "Open another workspace file."),
@@ -350,6 +374,14 @@ KEYMAP: Final[tuple[KeyAction, ...]] = (
         "window",
         "Workspace",
         "Export the workspace as Crosscheck JSON or as CSV (chosen by the file type).",
+    ),
+    _a(
+        "file.export_brief",
+        "Export brief…",
+        "Ctrl+Shift+E",
+        "window",
+        "Workspace",
+        "Write the filtered claims as a brief (PDF, HTML, Markdown), a STIX 2.1 bundle or ClaimReview.",
     ),
     _a(
         "file.backup",

@@ -26,6 +26,7 @@ from desktop.ui.commands.cheatsheet import CheatSheet
 from desktop.ui.commands.files import FileCommands
 from desktop.ui.commands.key_hints import TableKeyHints
 from desktop.ui.commands.keymap import BY_NAME, KEYMAP, PIN_FIRST, key_of
+from desktop.ui.commands.outputs import OutputCommands
 from desktop.ui.commands.palette import Command, CommandPalette
 from desktop.ui.commands.review import ReviewCommands
 from desktop.ui.commands.selection import SelectionCommands
@@ -35,6 +36,7 @@ from desktop.ui.history.panel import HistoryPanel
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.table.filter_bar import FilterBar
 from desktop.ui.table.view import ClaimTable
+from desktop.ui.views.dock import ViewsDock
 from desktop.ui.window.context_menu import install_detail_menu, install_table_menu
 from desktop.ui.window.drops import dropped_json_files
 from desktop.ui.window.menus import RECENT, build_menus
@@ -95,6 +97,14 @@ class MainWindow(QMainWindow):
         self.files = FileCommands(self, self)
         self.selection = SelectionCommands(self, self.table, self)
         self.tools = ToolsCommands(self, self.files.open_path, self)
+        self.outputs = OutputCommands(self, self)
+        self.views = ViewsDock(session, self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.views)
+        self.views.hide()  # opened by Ctrl+G / Ctrl+T / Ctrl+M
+        self.views.select_claim.connect(self._select_from_view)
+        self.views.go_to_claim.connect(self._go_to_claim)
+        self.views.filter_requested.connect(self.filter_bar.set_text)
+        self.views.message.connect(self.status.hint)
         self._connect_window_commands()
         self.menus = build_menus(self, self.named_actions)
         recent_menu = self.menus["File"].findChild(QMenu, RECENT)
@@ -185,11 +195,27 @@ class MainWindow(QMainWindow):
     def apply_filter(self, text: str) -> None:
         message = self.table.claim_model.set_filter(text)
         self.filter_bar.set_message(message)
+        self.views.set_filter(text)
         self.update_actions()
 
     def clear_filter(self) -> None:
         self.filter_bar.set_text("")
         self.apply_filter("")
+
+    def filter_text(self) -> str:
+        return self.filter_bar.text()
+
+    # --- the views dock (graph, timeline, map) --------------------------------------------------
+
+    def _select_from_view(self, claim: int) -> None:
+        """A view selected a claim: the table follows (clearing the filter if it hides the claim)."""
+        if not self.table.select_claim(claim):
+            self.clear_filter()
+            self.table.select_claim(claim)
+
+    def _go_to_claim(self, claim: int) -> None:
+        self._select_from_view(claim)
+        self.back_to_table()
 
     # --- enabled state and reasons ------------------------------------------------------------
 
@@ -240,6 +266,9 @@ class MainWindow(QMainWindow):
             "view.palette": self.open_palette,
             "view.reload": self.reload,
             "view.history": self.toggle_history,
+            "view.graph": lambda: self.views.show_view("graph"),
+            "view.timeline": lambda: self.views.show_view("timeline"),
+            "view.map": lambda: self.views.show_view("map"),
             "help.keys": self.open_cheatsheet,
             "help.report": self.report_problem,
             "help.about": self.about,
@@ -408,6 +437,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.detail.flush()  # a field being typed in is saved, as leaving it would
         self.files.pool.waitForDone()  # an import in flight finishes (one transaction) before we go
+        self.outputs.wait()  # and so does an export (its file is written whole or not at all)
         self.save_settings()
         super().closeEvent(event)
 
