@@ -233,8 +233,12 @@ def bundle_objects(
             )
         if progress is not None and done % 2000 == 0:
             progress("building the STIX bundle", done / total)
+    by_report: dict[str, list[str]] = {}
+    for c in claims:
+        if c["report"]:
+            by_report.setdefault(c["report"], []).append(note_ids[c["id"]])
     for r in doc["reports"]:
-        members = [note_ids[c["id"]] for c in claims if c["report"] == r["id"]]
+        members = by_report.get(r["id"], [])
         when = first_seen.get(("report", r["id"]), selection.generated)
         published = _moment(r["published"] + "T00:00:00Z") if r["published"] else when
         objects.append(
