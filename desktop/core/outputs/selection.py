@@ -30,7 +30,7 @@ from sqlalchemy.engine import Connection, Engine
 from desktop.core import corroboration
 from desktop.core.corroboration import Derivation
 from desktop.core.errors import UserError
-from desktop.core.interchange.gcpause import collector_paused
+from desktop.core.gc_pause import collector_paused
 from desktop.core.interchange.json_export import read_document
 from desktop.core.progress import Progress
 from desktop.core.read.records import as_datetime

@@ -144,9 +144,9 @@ class ExportJob(QObject):
             self.failed.emit(error)
 
     def _write(self) -> Path:
+        from desktop.core.atomic_write import write_atomically
         from desktop.core.interchange.status_report import parse_as_of
         from desktop.core.outputs import Options, build_brief, gather, render
-        from desktop.ui.commands.files import write_atomically
 
         r = self.request
         as_of = parse_as_of(r.as_of) if r.as_of else None
