@@ -17,6 +17,7 @@ from desktop.core.errors import UserError
 from desktop.core.read.detail import claim_summary
 from desktop.core.read.neighbourhood import neighbourhood
 from desktop.core.store import Change
+from desktop.ui.commands.keymap import key_of
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.table.status_style import STATUS_GLYPHS
 from desktop.ui.views.graph.view import EvidenceGraph
@@ -107,7 +108,7 @@ class GraphPanel(QWidget):
             self.message.emit("This is the pinned claim — select another card to link it.")
             return
         if self.session.perform(lambda store: store.set_link(claim, pinned, relation, ""), f"mark {relation}"):
-            self.message.emit(f"Marked {relation} → the pinned claim (Ctrl+Z undoes).")
+            self.message.emit(f"Marked {relation} → the pinned claim ({key_of('edit.undo')} undoes).")
 
     def export_dialog(self) -> None:
         if self.graph.hood is None:
