@@ -19,7 +19,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from desktop.cli.base import AS_OF_HELP, workspace
+from desktop.cli.as_of import AS_OF_HELP, moment, replay_as_of
+from desktop.cli.base import workspace
 from desktop.cli.importing import TerminalProgress
 from desktop.core.atomic_write import write_atomically
 
@@ -67,13 +68,11 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from desktop.core.interchange import export_csv, export_json
-    from desktop.core.interchange.status_report import parse_as_of
     from desktop.core.outputs import Options, build_brief, format_for, gather, render
     from desktop.core.preferences import read_preferences
 
     fmt = format_for(args.output, args.format)  # before opening anything: a wrong name changes nothing
-    as_of = parse_as_of(args.as_of) if args.as_of is not None else None
+    as_of = moment(args.as_of)
     options = Options(
         organisation=args.organisation or os.environ.get("CROSSCHECK_ORGANISATION") or read_preferences().organisation,
         organisation_url=args.organisation_url or os.environ.get("CROSSCHECK_ORGANISATION_URL") or None,
@@ -83,11 +82,13 @@ def run(args: argparse.Namespace) -> int:
     data: bytes | None
     with workspace(args, create=False) as opened:
         options = replace(options, title=args.title or f"Brief: {opened.label}")
-        if fmt in ("json", "csv") and not args.filter.strip() and as_of is None:
-            # The whole workspace: the canonical export (byte-for-byte stable, and faster).
-            data = export_csv(opened.engine) if fmt == "csv" else export_json(opened.engine)
+        replayed = replay_as_of(opened.engine, as_of).document if as_of is not None else None
+        if fmt in ("json", "csv") and not args.filter.strip():
+            # The whole workspace: the canonical export (byte-for-byte stable, and faster); as of a moment,
+            # byte for byte what an export taken then wrote.
+            data = _whole(opened.engine, fmt, replayed)
         else:
-            selection = gather(opened.engine, args.filter, as_of, progress=progress)
+            selection = gather(opened.engine, args.filter, as_of, progress=progress, replayed=replayed)
             if fmt == "pdf":
                 data = _pdf(build_brief(selection, options.title, progress=progress), args.output, progress)
             else:
@@ -102,6 +103,20 @@ def run(args: argparse.Namespace) -> int:
     else:
         write_atomically(Path(args.output), data)
     return 0
+
+
+def _whole(engine: Any, fmt: str, replayed: dict[str, Any] | None) -> bytes:
+    from desktop.core.interchange import export_csv, export_json
+    from desktop.core.interchange.json_export import canonical_json
+
+    if replayed is None:
+        return export_csv(engine) if fmt == "csv" else export_json(engine)
+    if fmt == "json":
+        return (canonical_json(replayed) + "\n").encode("utf-8")
+    from desktop.core.history.scratch import scratch_workspace
+
+    with scratch_workspace(replayed) as scratch:
+        return export_csv(scratch)
 
 
 def _pdf(brief: Any, output: str | None, progress: Any) -> bytes | None:

@@ -13,9 +13,11 @@ one transaction so it is a consistent snapshot while the window keeps writing:
 - ``explanations``: the derivation in the detail pane's sentences;
 - ``verdict_by``: who last set each verdict and when, from the audit trail.
 
-As of T: claims and links recorded after T are left out and the derivation runs
-over what remains (``MemoryGraph.as_of``); field values are today's where the
-audit trail is not replayed.
+As of T (DESIGN §2.9): the workspace as it stood at T is replayed from the
+audit trail (``desktop.core.history``: later edits, links, unlinks and
+deletions undone, claims and links recorded later left out), put in a scratch
+workspace, and selected and derived there exactly as the live one; who set each
+verdict comes from the live trail, up to T.
 """
 
 from __future__ import annotations
@@ -80,12 +82,37 @@ def gather(
     *,
     progress: Progress | None = None,
     now: dt.datetime | None = None,
+    replayed: dict[str, Any] | None = None,
 ) -> Selection:
     """The selection for ``filter_text`` (the window's filter language; empty = every claim) as of ``as_of``.
 
     A filter the language cannot read raises ``UserError`` with the filter bar's message; a filter that
-    matches nothing gives an empty selection (and so an empty but valid output).
+    matches nothing gives an empty selection (and so an empty but valid output). ``replayed``: the
+    document ``history.as_of`` gave for ``as_of``, when the caller already has it.
     """
+    if as_of is None:
+        return _gather(engine, filter_text, progress=progress, now=now)
+    from desktop.core.history import as_of as replay_as_of
+    from desktop.core.history import check_recorded
+    from desktop.core.history.scratch import scratch_workspace
+
+    if replayed is None:
+        if progress is not None:
+            progress("replaying the audit trail", 0.0)
+        with engine.connect() as connection:
+            check_recorded(connection, as_of)
+        replayed = replay_as_of(engine, as_of).document
+    with scratch_workspace(replayed) as scratch:
+        selection = _gather(scratch, filter_text, progress=progress, now=now)
+    with engine.connect() as connection:
+        verdicts = _verdict_authors(connection)
+    selection.as_of = as_of
+    judged = {c["id"] for c in selection.document["claims"] if c["verdict"]}
+    selection.verdict_by = {c: author for c, author in verdicts.items() if author.at <= as_of and c in judged}
+    return selection
+
+
+def _gather(engine: Engine, filter_text: str, *, progress: Progress | None, now: dt.datetime | None) -> Selection:
     if progress is not None:
         progress("reading the workspace", 0.0)
     with collector_paused(), engine.connect() as connection, connection.begin():
@@ -97,15 +124,12 @@ def gather(
         claim_rows = connection.execute(sa.text("SELECT id, ext_id FROM claim")).all()
     claim_ext = {int(i): str(e) for i, e in claim_rows}
     ext_claim = {e: i for i, e in claim_ext.items()}
-    if as_of is not None:
-        graph = graph.as_of(as_of)
-    present = set(graph.claims()) if as_of is not None else set(claim_ext)
-    keep = {claim_ext[c] for c in (chosen if chosen is not None else claim_ext) if c in present}
+    keep = {claim_ext[c] for c in (chosen if chosen is not None else claim_ext)}
 
     selection = Selection(
-        document=_cut(document, keep, as_of, everything=chosen is None),
+        document=_cut(document, keep, everything=chosen is None),
         filter=filter_text,
-        as_of=as_of,
+        as_of=None,
         generated=now or dt.datetime.now(dt.UTC).replace(microsecond=0),
         verdict_by={k: v for k, v in verdicts.items() if k in keep},
         claim_ext=claim_ext,
@@ -135,18 +159,13 @@ def _matching(connection: Connection, filter_text: str) -> set[int] | None:
     return {int(i) for i in connection.execute(sa.select(claim.c.id).where(result.where)).scalars()}
 
 
-def _cut(document: dict[str, Any], keep: set[str], as_of: dt.datetime | None, *, everything: bool) -> dict[str, Any]:
+def _cut(document: dict[str, Any], keep: set[str], *, everything: bool) -> dict[str, Any]:
     """The document restricted to the claims ``keep`` and what they refer to (in document order).
 
     Without a filter (``everything``) sources, reports, places and requests for comment are all kept,
     referred to or not: the unfiltered JSON export is then the canonical document itself."""
     claims = [c for c in document["claims"] if c["id"] in keep]
-    cutoff = None if as_of is None else as_of.strftime("%Y-%m-%dT%H:%M:%SZ")
-    links = [
-        link
-        for link in document["links"]
-        if link["from"] in keep and link["to"] in keep and (cutoff is None or link["recorded"] <= cutoff)
-    ]
+    links = [link for link in document["links"] if link["from"] in keep and link["to"] in keep]
     reports = {c["report"] for c in claims if c["report"]}
     places = {p for c in claims for p in c["places"]}
     kept_reports = [r for r in document["reports"] if r["id"] in reports]

@@ -145,11 +145,11 @@ class ExportJob(QObject):
 
     def _write(self) -> Path:
         from desktop.core.atomic_write import write_atomically
-        from desktop.core.interchange.status_report import parse_as_of
+        from desktop.core.history import parse_moment
         from desktop.core.outputs import Options, build_brief, gather, render
 
         r = self.request
-        as_of = parse_as_of(r.as_of) if r.as_of else None
+        as_of = parse_moment(r.as_of) if r.as_of else None
         options = Options(
             title=r.title,
             organisation=r.organisation,
