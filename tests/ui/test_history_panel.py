@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
 from desktop.ui.history.panel import UNDOABLE, HistoryPanel
 from desktop.ui.session import WorkspaceSession
+from desktop.ui.window.main_window import MainWindow
+from tests.ui.window_fixtures import (  # noqa: F401  (fixtures)
+    OFFSCREEN_NOISE,
+    open_window_fixture,
+    review_session_fixture,
+    settings_dir_fixture,
+    window_fixture,
+)
+
+pytestmark = OFFSCREEN_NOISE
 
 
 def _claim(session: WorkspaceSession, ext_id: str) -> int:
@@ -56,3 +67,16 @@ def test_a_new_claim_starts_its_history_with_its_creation(qtbot: QtBot, empty_se
     assert panel.lines()[1].startswith(UNDOABLE) and "source src-" in panel.lines()[1]
     empty_session.set_current(None)
     assert panel.lines() == []
+
+
+def test_the_window_shows_the_history_under_the_detail_pane_and_ctrl_h_toggles_it(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    assert window.history_box.isVisible() and window.history.lines()  # the current claim's changes
+    qtbot.keyClick(window, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    assert not window.history_box.isVisible() and window.table.hasFocus()
+    window.named_actions["view.history"].trigger()
+    assert window.history_box.isVisible()

@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from desktop.core.errors import UserError
 from desktop.core.read.detail import claim_summary
@@ -73,13 +73,22 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.history = HistoryPanel(session)
+        self.history_box = QWidget()
+        box = QVBoxLayout(self.history_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        heading = QLabel("<b>History</b> — newest first; ↶ this window can undo it")
+        heading.setTextFormat(Qt.TextFormat.RichText)  # our own fixed text, never claim data
+        box.addWidget(heading)
+        box.addWidget(self.history, 1)
         # The claim's history under its detail pane: the pane keeps the room, the history what it needs.
         self.right = QSplitter(Qt.Orientation.Vertical)
         self.right.setObjectName("detailSplitter")
         self.right.addWidget(self.detail)
-        self.right.addWidget(self.history)
+        self.right.addWidget(self.history_box)
         self.right.setStretchFactor(0, 3)
         self.right.setStretchFactor(1, 1)
+        self.right.setSizes([750, 250])
         self.right.setChildrenCollapsible(False)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.right)
@@ -301,10 +310,11 @@ class MainWindow(QMainWindow):
 
     def toggle_history(self) -> None:
         """Show or hide the current claim's history (Ctrl+H); the focus stays on the table."""
-        self.history.setVisible(not self.history.isVisible())
-        if self.history.isVisible():
+        shown = not self.history_box.isVisible()
+        self.history_box.setVisible(shown)
+        if shown:
             self.history.reload()
-        self.status.hint("History shown." if self.history.isVisible() else "History hidden.")
+        self.status.hint("History shown." if shown else "History hidden.")
         self.back_to_table()
 
     def reload(self) -> None:
