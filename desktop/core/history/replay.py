@@ -131,6 +131,7 @@ class _State:
         self.late: dict[str, dict[Key, tuple[dict[str, Any], int | None]]] = {s: {} for s in ORDERED_SECTIONS}
         self.problems: list[str] = []
         self._legacy: dict[str, dict[int, str]] = {}
+        self._by_pair: dict[tuple[str, str], list[Key]] | None = None
 
     # --- undoing one change ---------------------------------------------------------------------------
 
@@ -161,7 +162,7 @@ class _State:
         old = group.values("old")
         record = blank(section, None if section == "links" else group.entity_id)
         if section == "links":
-            record["from"], record["to"] = split_link_key(group.entity_id, self._claim_ids())
+            record["from"], record["to"] = split_link_key(group.entity_id, self._claim_ids)
         for name, value in old.items():
             self._set(section, group, record, name, value)
         missing = [key for key in REQUIRED[section] if record.get(key) in (None, "")]
@@ -174,6 +175,8 @@ class _State:
         key = _key(section, record)
         self.records[section][key] = record
         self.order[section][key] = ident if isinstance(ident, int) else None
+        if section == "links" and self._by_pair is not None:
+            self._by_pair.setdefault(key[:2], []).append(key)
 
     def _undo_create(self, section: str, group: Group) -> None:
         key: Key = group.entity_id
@@ -190,15 +193,23 @@ class _State:
         self.late[section][key] = (record, self.order[section].pop(key, None))
 
     def _link_key(self, group: Group) -> Key | None:
-        ends = split_link_key(group.entity_id, self._claim_ids())
+        ends = split_link_key(group.entity_id, self._claim_ids)
         analyst = group.values("new").get("analyst")
         if isinstance(analyst, str) and (*ends, analyst) in self.records["links"]:
             return (*ends, analyst)
         # An import row names the pair only: any judgement on it that is on record came with that import.
-        for key in self.records["links"]:
-            if key[:2] == ends:
+        for key in self._pairs().get(ends, ()):
+            if key in self.records["links"]:
                 return key
         return None
+
+    def _pairs(self) -> dict[tuple[str, str], list[Key]]:
+        """Link keys by (from, to), built once: import rows find their link without a scan."""
+        if self._by_pair is None:
+            self._by_pair = {}
+            for key in self.records["links"]:
+                self._by_pair.setdefault(key[:2], []).append(key)
+        return self._by_pair
 
     def _claim_ids(self) -> set[str]:
         return set(self.records["claims"]) | set(self.late["claims"])

@@ -18,7 +18,7 @@ can speak the format's names.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -247,12 +247,15 @@ def blank(section: str, ident: str | None) -> dict[str, Any]:
     return record
 
 
-def split_link_key(key: str, known: Any) -> tuple[str, str]:
-    """``FROM->TO`` as (from, to); an id may itself contain ``->``, so ``known`` claim ids decide."""
+def split_link_key(key: str, known: Callable[[], Container[str]]) -> tuple[str, str]:
+    """``FROM->TO`` as (from, to); an id may itself contain ``->``, and then ``known()`` claim ids decide."""
+    a, _, b = key.partition("->")
+    if "->" not in b and "->" not in a:
+        return a, b  # the common case, without asking for the known ids
+    ids = known()
     parts = key.split("->")
     for cut in range(1, len(parts)):
-        a, b = "->".join(parts[:cut]), "->".join(parts[cut:])
-        if a in known and b in known:
-            return a, b
-    a, _, b = key.partition("->")
+        first, second = "->".join(parts[:cut]), "->".join(parts[cut:])
+        if first in ids and second in ids:
+            return first, second
     return a, b

@@ -83,7 +83,9 @@ def entries_about(connection: Connection, ext_id: str, *, source: str | None = N
     """Every row about ``ext_id`` (any entity with that id), the links touching it, and ``source``'s rows."""
     audit = table_of(AuditEntry)
     columns = [audit.c[n] for n in ("id", "at", "analyst", "entity", "entity_id", "action", "field", "old", "new")]
-    own = sa.select(*columns).where(audit.c.entity_id == ext_id, audit.c.entity != "link")
+    # Named entities, never "link": (entity, entity_id) pairs the index ix_audit_entity answers directly.
+    named = ("claim", "source", "report", "place", "outreach")
+    own = sa.select(*columns).where(audit.c.entity.in_(named), audit.c.entity_id == ext_id)
     queries = [own]
     dialect = connection.dialect.name
     prefix = ext_id + "->"
