@@ -21,6 +21,21 @@ import pytest  # noqa: E402
 from desktop.core.workspace import SAMPLE_WORKSPACE, Workspace, open_workspace  # noqa: E402
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--runslow",
+        action="store_true",
+        default=False,
+        help="run the reliability families in full (many more trials and cases; minutes, not seconds)",
+    )
+
+
+@pytest.fixture
+def long_run(request: pytest.FixtureRequest) -> bool:
+    """True under ``--runslow``: the reliability families run their full rounds."""
+    return bool(request.config.getoption("--runslow"))
+
+
 @pytest.fixture(autouse=True)
 def _private_user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test may touch the real default workspace or the real QSettings."""

@@ -120,16 +120,37 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
+# One key for every write to a workspace. PostgreSQL scopes advisory locks to the database,
+# and a workspace is a database, so a constant is "this workspace's write lock".
+WRITE_LOCK_KEY = 0x43524F5353  # "CROSS"
+
+
 @contextlib.contextmanager
 def write_connection(engine: Engine) -> Iterator[Connection]:
     """A connection inside one write transaction, committed on success, rolled back on error.
 
-    On SQLite the transaction starts with ``BEGIN IMMEDIATE``.
+    Writes to one workspace are serial on both back ends, so each one reads
+    (and re-derives statuses from) a workspace that already holds every write
+    committed before it. On SQLite the transaction starts with ``BEGIN IMMEDIATE``,
+    which takes the database's write lock. On PostgreSQL, under READ COMMITTED,
+    every statement sees what was committed when it began; two writers could each
+    read the pair they are about to link before the other's link is committed,
+    and both store one (in opposite directions, or as a raw unique violation), or
+    derive statuses from a workspace missing the other's link. So the first
+    statement of every write transaction takes the workspace's transaction-scoped
+    advisory lock: the next writer waits for the commit and only then reads.
     """
     with engine.connect() as raw:
         connection = raw.execution_options(sqlite_begin="IMMEDIATE")
         with connection.begin():
+            lock_workspace(connection)
             yield connection
+
+
+def lock_workspace(connection: Connection) -> None:
+    """Wait for, and hold until the end of the transaction, the workspace's write lock (PostgreSQL)."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
 
 
 # --- schema version -------------------------------------------------------------------------
@@ -209,13 +230,17 @@ def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> UpgradeReport:
 def _run_migrations(engine: Engine) -> None:
     from alembic import command
 
-    with engine.connect() as connection:
+    with engine.connect() as raw:
+        # IMMEDIATE/the advisory lock: two processes opening a new workspace at once must not both
+        # create its tables; the second waits for the first's commit, then Alembic finds nothing to do.
+        connection = raw.execution_options(sqlite_begin="IMMEDIATE")
         # The pragma is a no-op inside a transaction, so it goes straight to the
         # driver connection (autocommit, see the module docstring) before BEGIN.
         # Batch migrations rebuild tables, which foreign keys would otherwise cascade through.
         _sqlite_pragma(connection, "foreign_keys=OFF")
         try:
             with connection.begin():
+                lock_workspace(connection)
                 command.upgrade(_alembic_config(connection), "head")
                 if is_sqlite(engine):
                     problems = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
