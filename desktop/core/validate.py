@@ -40,10 +40,20 @@ def check_text(value: Any, *, required: bool = False, limit: int = MAX_NAME, mul
 def check_choice(value: Any, choices: Collection[Any], *, nullable: bool = True) -> str | None:
     if value is None:
         return None if nullable else "is required"
-    if value not in choices:
+    try:
+        known = value in choices
+    except TypeError:  # an unhashable value (a list from a hostile document) is simply not a choice
+        known = False
+    if not known:
         listed = ", ".join(str(c) for c in choices)
-        return f"must be one of {listed} (got {value!r})"
+        return f"must be one of {listed} (got {shown(value)})"
     return None
+
+
+def shown(value: Any, limit: int = 80) -> str:
+    """A value quoted in a message: its repr (lone surrogates escaped), cut to ``limit`` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
 
 
 def check_url(value: Any) -> str | None:
@@ -70,7 +80,7 @@ def check_labels(value: Any) -> str | None:
     for item in value:
         problem = check_text(item, required=True, multiline=False)
         if problem:
-            return f"entry {item!r} {problem}"
+            return f"entry {shown(item)} {problem}"
     return None
 
 

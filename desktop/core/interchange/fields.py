@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Any, Final
 
 from desktop.core import validate
+from desktop.core.interchange.untrusted import quoted
 
 Parser = Callable[[Any], Any]
 
@@ -84,11 +85,12 @@ def choice(choices: Collection[str]) -> Parser:
     listed = ", ".join(choices)
 
     def parse(value: Any) -> Any:
-        if value in allowed and isinstance(value, str):
-            return value
+        # The type first: an array or object is unhashable, and ``in`` a frozenset would raise.
         if not isinstance(value, str):
             raise Invalid(f"must be one of {listed}, not {json_type(value)}")
-        raise Invalid(f"must be one of {listed} (got {value!r})")
+        if value in allowed:
+            return value
+        raise Invalid(f"must be one of {listed} (got {quoted(value)})")
 
     return parse
 
@@ -168,7 +170,7 @@ def references(value: Any) -> list[str]:
         if not isinstance(item, str):
             raise Invalid(f"must be an id (a string), not {json_type(item)}", f"[{index}]")
         if item in seen:
-            raise Invalid(f"names {item!r} twice", f"[{index}]")
+            raise Invalid(f"names {quoted(item)} twice", f"[{index}]")
         seen.add(item)
     return list(value)
 
@@ -182,11 +184,11 @@ def date(value: Any) -> dt.date:
 @lru_cache(maxsize=4096)
 def _parse_date(value: str) -> dt.date:
     if not _DATE.fullmatch(value):
-        raise Invalid(f"must be a date YYYY-MM-DD (got {value!r})")
+        raise Invalid(f"must be a date YYYY-MM-DD (got {quoted(value)})")
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise Invalid(f"is not a date of the calendar (got {value!r})") from None
+        raise Invalid(f"is not a date of the calendar (got {quoted(value)})") from None
 
 
 def timestamp(value: Any) -> dt.datetime:
@@ -200,11 +202,13 @@ def parse_timestamp(value: str) -> dt.datetime:
     """Not cached, unlike dates: timestamps rarely repeat."""
     match = _TIMESTAMP.fullmatch(value)
     if match is None:
-        raise Invalid(f"must be a timestamp YYYY-MM-DDTHH:MM:SSZ or with an offset such as +02:00 (got {value!r})")
+        raise Invalid(
+            f"must be a timestamp YYYY-MM-DDTHH:MM:SSZ or with an offset such as +02:00 (got {quoted(value)})"
+        )
     day, time, zone = match.groups()
     try:
         if zone == "Z":
             return dt.datetime.fromisoformat(f"{day}T{time}+00:00")
         return dt.datetime.fromisoformat(f"{day}T{time}{zone}").astimezone(dt.UTC)
     except (ValueError, OverflowError):
-        raise Invalid(f"is not a moment of the calendar (got {value!r})") from None
+        raise Invalid(f"is not a moment of the calendar (got {quoted(value)})") from None

@@ -19,7 +19,8 @@ from sqlalchemy.engine import Engine
 
 from desktop.core.errors import UserError
 from desktop.core.gc_pause import collector_paused
-from desktop.core.interchange.json_validate import DuplicateKeys, Problem, referenced_ids, validate_document
+from desktop.core.interchange import untrusted
+from desktop.core.interchange.json_validate import DuplicateKeys, Problem, member, referenced_ids, validate_document
 from desktop.core.progress import IMPORT_STEPS, Progress, no_progress
 from desktop.core.store.bulk import BulkCounts, BulkRows, WorkspaceKeys, bulk_import
 
@@ -111,12 +112,22 @@ def decode(data: bytes | str) -> Any:
     else:
         text = data
     try:
-        return json.loads(text, object_pairs_hook=_object, parse_constant=_no_constant)
+        document = untrusted.loads(text, object_pairs_hook=_object, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}"
         raise ImportErrors([Problem("$", f"the document is not valid JSON: {exc.msg} ({where})")]) from None
+    except untrusted.TooDeep as exc:
+        raise ImportErrors([Problem("$", str(exc))]) from None
     except ValueError as exc:  # _no_constant, or a number too long for Python to convert
         raise ImportErrors([Problem("$", f"the document is not valid JSON: {exc}")]) from None
+    if untrusted.may_hold_surrogates(text):
+        # Refused before anything reads the document: such a string cannot be stored, printed or even
+        # looked up in the database (ids and references are query parameters).
+        lone = untrusted.lone_surrogates(document, member)
+        if lone:
+            message = "contains a lone surrogate (\\ud800–\\udfff escape without its pair), which is not text"
+            raise ImportErrors([Problem(path, message) for path in lone])
+    return document
 
 
 def too_large(size: int) -> str:

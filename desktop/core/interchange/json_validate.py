@@ -20,12 +20,11 @@ Decisions (also in the package docstring):
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from desktop.core import validate
-from desktop.core.interchange import fields, specs
+from desktop.core.interchange import fields, specs, untrusted
 from desktop.core.interchange import format as fmt
 from desktop.core.interchange.fields import Invalid, json_type
 from desktop.core.interchange.specs import REQUIRED, Spec
@@ -50,13 +49,13 @@ class DuplicateKeys(dict[str, Any]):
 
 def member(path: str, key: str) -> str:
     """The JSON path of ``key`` under ``path``; odd keys in bracket notation."""
-    if key.isidentifier() and key.isascii():
+    if key.isidentifier() and key.isascii() and len(key) <= untrusted.SHOWN_CHARS:
         return f"{path}.{key}"
-    return f"{path}[{json.dumps(key, ensure_ascii=False)}]"
+    return f"{path}[{untrusted.quoted(key)}]"
 
 
 def _q(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return untrusted.quoted(value)
 
 
 class _Table:
@@ -108,7 +107,7 @@ class _Walker:
                 except Invalid as bad:
                     self.problem(member(path, key) + bad.where, bad.message)
             elif key in table.nested:
-                nested, where = table.nested[key], f"{path}.{key}"  # nested keys are plain names
+                nested, where = table.nested[key], member(path, key)
                 if value is not None and self.object_ok(value, where, f"{key}: {nested.expected}"):
                     self.fields(value, nested, where, row)
             else:
@@ -263,12 +262,12 @@ def validate_document(
     if not walker.object_ok(doc, "$", "a crosscheck-workspace document"):
         return rows, walker.problems
     if doc.get("format") != fmt.FORMAT:
-        found = "it is missing" if doc.get("format") is None else f"got {json.dumps(doc['format'], ensure_ascii=False)}"
+        found = "it is missing" if doc.get("format") is None else f"got {untrusted.shown(doc['format'])}"
         walker.problem("$.format", f"must be {_q(fmt.FORMAT)} ({found}): this is not a Crosscheck workspace document")
     version = doc.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version != fmt.VERSION:
         newer = isinstance(version, int) and not isinstance(version, bool) and version > fmt.VERSION
-        reason = "written by a newer Crosscheck; update to import it" if newer else f"got {json.dumps(version)}"
+        reason = "written by a newer Crosscheck; update to import it" if newer else f"got {untrusted.shown(version)}"
         walker.problem("$.version", f"must be {fmt.VERSION} ({reason})")
     if walker.problems:
         return rows, walker.problems  # not this format: every further message would be noise
