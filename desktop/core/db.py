@@ -261,32 +261,56 @@ def _sqlite_pragma(connection: Connection, pragma: str) -> None:
 
 
 def backup(engine: Engine, destination: Path) -> Path:
-    """Online backup of a SQLite workspace to ``destination``; safe while other connections write."""
+    """Online backup of a SQLite workspace to ``destination``; safe while other connections write.
+
+    SQLite's backup API, in ONE step (``pages=-1``): the step holds a read
+    transaction on the workspace, so it copies one consistent snapshot, and in
+    WAL mode writers carry on meanwhile. A stepwise backup (``pages=1024``)
+    restarts from the first page whenever another connection commits between
+    steps, and under a few hundred writes a second never finished. The copy is
+    written to ``NAME.partial``, checked with ``quick_check`` and only then
+    renamed, so a reader never sees a half-written backup. A backup that cannot
+    be written (a read-only folder, ``/proc``, a full disk) is a ``UserError``,
+    and the workspace is only read.
+    """
     source = sqlite_path(engine)
     if source is None:
         raise UserError("backup works on SQLite workspaces; back up a PostgreSQL workspace with pg_dump")
     destination = Path(destination).expanduser().resolve()
     if destination == source.resolve():
         raise UserError("the backup file must not be the workspace itself")
-    destination.parent.mkdir(parents=True, exist_ok=True)
     partial = destination.with_name(destination.name + ".partial")
-    partial.unlink(missing_ok=True)
-    raw = engine.raw_connection()
     try:
-        dbapi = raw.driver_connection
-        assert isinstance(dbapi, sqlite3.Connection)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        partial.unlink(missing_ok=True)
         target = sqlite3.connect(partial)
+    except (OSError, sqlite3.Error) as exc:
+        raise UserError(f"cannot write the backup {destination}: {_reason(exc)}") from None
+    try:
         try:
-            dbapi.backup(target, pages=1024)
+            raw = engine.raw_connection()
+            try:
+                dbapi = raw.driver_connection
+                assert isinstance(dbapi, sqlite3.Connection)
+                dbapi.backup(target, pages=-1)
+            finally:
+                raw.close()
             verdict = target.execute("PRAGMA quick_check").fetchone()
-            if verdict is None or verdict[0] != "ok":
-                raise UserError(f"backup failed its check: {verdict}")
         finally:
             target.close()
+        if verdict is None or verdict[0] != "ok":
+            raise UserError(f"the backup failed its check ({verdict[0] if verdict else 'no answer'}); nothing was kept")
+        os.replace(partial, destination)  # a reader never sees a half-written backup
+    except sqlite3.OperationalError as exc:  # the disk filled up, the folder vanished…
+        raise UserError(f"cannot write the backup {destination}: {_reason(exc)}") from None
     finally:
-        raw.close()
-    os.replace(partial, destination)  # a reader never sees a half-written backup
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
     return destination
+
+
+def _reason(exc: BaseException) -> str:
+    return (exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)) or type(exc).__name__
 
 
 def integrity_problems(engine: Engine) -> list[str]:

@@ -14,10 +14,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import make_url, text
 from sqlalchemy.engine import Engine
 
-from desktop.core import db, seeding
+from desktop.core import db, seeding, workspace_file
 from desktop.core.errors import UserError
 from desktop.core.store import Store
 from desktop.resources import resource
@@ -80,11 +81,26 @@ def open_workspace(
         seeding.create_seeded(db.default_workspace_path())
     elif not create:
         require_existing(url)
+    path = _sqlite_file(url)
+    if path is not None:
+        # Looked at read-only first: opening it for real would switch it to WAL, and migrating would
+        # add our tables to another program's database (see workspace_file).
+        state = workspace_file.vet(path)
+        if state is workspace_file.FileState.EMPTY and not create and not is_default:
+            raise UserError(
+                f"{path} holds no workspace yet (an empty file); `crosscheck import FILE --db PATH` fills it"
+            )
     engine = db.make_engine(url)
     try:
         report = db.upgrade(engine)
         if is_default:
             seeding.seed_if_never_used(engine)  # left empty by an interrupted start of an older version
+    except sa_exc.DatabaseError as exc:
+        engine.dispose()
+        if path is None:
+            raise
+        # Damage the look at the header could not see (a page of the schema or of alembic_version).
+        raise workspace_file.DamagedWorkspace(f"{path} is damaged: {getattr(exc, 'orig', exc)}") from None
     except BaseException:
         engine.dispose()
         raise
@@ -97,6 +113,13 @@ def _is_default(location: str | os.PathLike[str] | None, url: str) -> bool:
         and not os.environ.get("CROSSCHECK_DB")
         and url == db.resolve_location(str(db.default_workspace_path()))
     )
+
+
+def _sqlite_file(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
 
 
 def require_existing(url: str) -> None:

@@ -269,7 +269,7 @@ def _newer_workspace(tmp_path: Path) -> str:
         (("import",), "required"),
         (("--db", "{newer}", "status"), "newer version of Crosscheck"),
         (("--db", "postgresql://nobody@127.0.0.1:1/none", "check"), "cannot use the workspace"),
-        (("--db", "{tmp}/broken.json", "status"), "cannot use the workspace"),
+        (("--db", "{tmp}/broken.json", "status"), "is not a Crosscheck workspace"),
         (("--db", "{tmp}", "status"), "is a folder, not a workspace file"),
     ],
     ids=[

@@ -133,7 +133,7 @@ def test_open_and_new_workspace_switch_the_window(
     not_a_database.write_text("hello, not a database " * 100)
     _open_as(monkeypatch, not_a_database)
     qtbot.keyClick(window.table, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
-    assert "not a readable Crosscheck workspace" in shown[-1]
+    assert "is not a Crosscheck workspace" in shown[-1]
     assert window.windowTitle() == "Crosscheck — fresh.sqlite"
 
 
@@ -148,8 +148,14 @@ def test_run_reports_a_workspace_it_cannot_open(monkeypatch: pytest.MonkeyPatch,
         raise UserError("the workspace was made by a newer Crosscheck")
 
     shown: list[str] = []
+
+    def answer(box: QMessageBox) -> int:  # the user reads the message and quits
+        shown.append(box.informativeText())
+        next(b for b in box.buttons() if b.text() == "Quit").click()
+        return 0
+
     monkeypatch.setattr(workspace, "open_workspace", refuse)
-    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+    monkeypatch.setattr(QMessageBox, "exec", answer)
     assert app_module.run("whatever.sqlite") == 1
     assert shown and "newer Crosscheck" in shown[0]
 
