@@ -20,6 +20,7 @@ from desktop.ui.dialogs._base import DialogTextEdit, FormDialog
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.widgets.basics import format_date, parse_date, plain_label
 from desktop.ui.widgets.field_editors import ChoiceCombo
+from desktop.ui.widgets.plain_text import fit_wrap
 
 STATUS_CHOICES = [(status, status) for status in vocab.OUTREACH_STATUSES]
 
@@ -70,6 +71,7 @@ class OutreachDialog(FormDialog):
             self.party.setText(self._existing.party)
             self.contacted.setText(format_date(self._existing.contacted))
             self.status.set_value(self._existing.status)
+            fit_wrap(self.response, self._existing.response or "")
             self.response.setPlainText(self._existing.response or "")
         self.setMinimumWidth(480)
         self.party.setFocus()

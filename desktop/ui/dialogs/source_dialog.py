@@ -18,6 +18,7 @@ from desktop.ui.dialogs._base import DialogTextEdit, FormDialog
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.widgets.basics import parse_labels, plain_label
 from desktop.ui.widgets.field_editors import ChoiceCombo
+from desktop.ui.widgets.plain_text import fit_wrap
 
 RELIABILITY_CHOICES = [(f"{code} — {label}", code) for code, label in vocab.RELIABILITY.items()]
 KIND_CHOICES = [(kind, kind) for kind in vocab.SOURCE_KINDS]
@@ -84,6 +85,7 @@ class SourceDialog(FormDialog):
         self.group.setText(source.group_label)
         self.url.setText(source.url or "")
         self.aliases.setText(", ".join(source.aliases))
+        fit_wrap(self.notes, source.notes)
         self.notes.setPlainText(source.notes)
 
     def values(self) -> dict[str, Any]:

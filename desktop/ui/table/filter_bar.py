@@ -19,6 +19,8 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QWidget
 
+from desktop.ui.widgets.plain_text import plain_tooltip
+
 if TYPE_CHECKING:
     pass
 
@@ -110,7 +112,7 @@ class FilterBar(QWidget):
     def set_message(self, message: str | None) -> None:
         """The parser's inline message (plain text), or None to hide it."""
         self.message.setText(message or "")
-        self.message.setToolTip(message or "")
+        self.message.setToolTip(plain_tooltip(message) if message else "")
         self.message.setVisible(bool(message))
 
     def set_counts(self, shown: int, total: int) -> None:

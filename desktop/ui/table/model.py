@@ -22,7 +22,6 @@ Every status reads without colour: a glyph of its own shape plus its name
 from __future__ import annotations
 
 import dataclasses
-import html
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, Final
@@ -39,6 +38,7 @@ from desktop.core.read.paging import ClaimRow, View
 from desktop.core.store import Change
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.table.status_style import status_label, status_tooltip
+from desktop.ui.widgets.plain_text import plain_tooltip
 
 ClaimIdRole: Final = Qt.ItemDataRole.UserRole + 1  # int: the claim's id
 ClaimRowRole: Final = Qt.ItemDataRole.UserRole + 2  # paging.ClaimRow: the whole cached row, for the delegate
@@ -72,8 +72,8 @@ DERIVED_SORTS: Final = frozenset({"status", "suggested", "links"})
 
 
 def _rich(text: str) -> str:
-    """A tooltip of untrusted text: escaped, and marked rich so Qt wraps it instead of guessing."""
-    return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
+    """A tooltip of untrusted text: escaped, bounded, and marked rich so Qt wraps it instead of guessing."""
+    return plain_tooltip(text)
 
 
 class ClaimTableModel(QAbstractTableModel):

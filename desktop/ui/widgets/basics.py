@@ -12,7 +12,6 @@ pickers for sources and reports are in ``search_picker``.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl
@@ -27,6 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core import vocab
+from desktop.ui.widgets.plain_text import plain_tooltip
+
+__all__ = ["plain_tooltip"]  # re-exported: the widgets import it from here
 
 # Readable on light and dark backgrounds alike.
 PROBLEM_COLOUR = "#d9534f"
@@ -91,11 +93,6 @@ def problem_label(parent: QWidget | None = None) -> QLabel:
 def show_problem(label: QLabel, message: str | None) -> None:
     label.setText(f"⚠ {message}" if message else "")
     label.setVisible(bool(message))
-
-
-def plain_tooltip(text: str) -> str:
-    """A tooltip showing ``text`` literally: Qt guesses rich text for tooltips, so escape and mark it."""
-    return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
 
 
 def is_web_url(url: str | None) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
 from PySide6.QtGui import (
     QFocusEvent,
     QKeyEvent,
@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QWidget,
 )
+
+from desktop.ui.widgets.plain_text import fit_wrap
 
 
 def _is_escape(event: QEvent) -> bool:
@@ -110,10 +112,17 @@ class CommitTextEdit(QPlainTextEdit):
     def set_value(self, value: str) -> None:
         self._baseline = value
         if not (self.hasFocus() and self.is_dirty()):
+            fit_wrap(self, value)  # a 400 KB note without a space would freeze the window for minutes
             self.setPlainText(value)
 
     def revert(self) -> None:
+        fit_wrap(self, self._baseline)
         self.setPlainText(self._baseline)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        if source.hasText():
+            fit_wrap(self, source.text(), only_widen=True)
+        super().insertFromMimeData(source)
 
     def commit(self) -> None:
         if self.is_dirty():

@@ -37,6 +37,7 @@ from desktop.ui.session import WorkspaceSession
 from desktop.ui.table.filter_bar import FilterBar
 from desktop.ui.table.view import ClaimTable
 from desktop.ui.views.dock import ViewsDock
+from desktop.ui.widgets.plain_text import install_guard
 from desktop.ui.window.context_menu import install_detail_menu, install_table_menu
 from desktop.ui.window.drops import dropped_json_files
 from desktop.ui.window.menus import RECENT, build_menus
@@ -57,6 +58,7 @@ _FIRST_SIZE = (1400, 860)  # the first start's size, at most; later starts resto
 class MainWindow(QMainWindow):
     def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        install_guard()  # untrusted text is never rendered as rich text, in any widget (widgets/plain_text)
         self.session = session
         self.setObjectName("mainWindow")
 

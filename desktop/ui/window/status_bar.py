@@ -13,6 +13,9 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
 
 from desktop.ui.commands.keymap import key_of, link_keys
+from desktop.ui.widgets.plain_text import bounded, plain_tooltip
+
+_SHOWN = 500  # characters of a message laid out in the one-line label (the tooltip shows more)
 
 _HINT_MS = 6000
 _ERROR_MS = 12000
@@ -48,6 +51,7 @@ class WindowStatusBar(QStatusBar):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.clear_message)
         self.is_error = False
+        self._text = ""
 
     def hint(self, text: str, timeout_ms: int = _HINT_MS) -> None:
         self._show(text, error=False, timeout_ms=timeout_ms)
@@ -58,20 +62,23 @@ class WindowStatusBar(QStatusBar):
     def clear_message(self) -> None:
         self._timer.stop()
         self.message.clear()
+        self._text = ""
         self.message.setToolTip("")
         self.is_error = False
 
     def clear_if(self, text: str) -> None:
         """Clear the message if it still says ``text`` (a newer message stays)."""
-        if self.message.text() == text:
+        if self._text == text:
             self.clear_message()
 
     def message_text(self) -> str:
-        return self.message.text()
+        return self._text
 
     def _show(self, text: str, *, error: bool, timeout_ms: int) -> None:
-        self.message.setText(text)
-        self.message.setToolTip(text)  # long messages are elided by the layout; the tooltip has all of it
+        # Messages quote claims and sources: bounded (a 400 KB note is not laid out) and never rich text.
+        self._text = text
+        self.message.setText(text if len(text) <= _SHOWN else text[:_SHOWN] + "…")
+        self.message.setToolTip(plain_tooltip(text))  # the label is elided by the layout; the tooltip has more
         palette = self.palette()
         if error:
             # Red-ish that reads on light and dark palettes; the ⚠ carries the meaning without colour.
@@ -86,14 +93,14 @@ class WindowStatusBar(QStatusBar):
             self.pinned.hide()
             self.pinned.clear()
             return
-        full = f"⚑ pinned: {summary}"  # not an emoji: those need a colour font many systems lack
+        full = f"⚑ pinned: {bounded(summary, 500)}"  # not an emoji: those need a colour font many systems lack
         metrics = self.pinned.fontMetrics()
         self.pinned.setText(metrics.elidedText(full, Qt.TextElideMode.ElideRight, self.pinned.maximumWidth() - 16))
         self.pinned.setToolTip(
-            full + f"\n({link_keys()} link the current claim to it; {key_of('claim.pin')} on it unpins)"
+            plain_tooltip(full + f"\n({link_keys()} link the current claim to it; {key_of('claim.pin')} on it unpins)")
         )
         self.pinned.show()
 
     def set_workspace(self, label: str) -> None:
         self.workspace.setText(label)
-        self.workspace.setToolTip(f"Workspace: {label}")
+        self.workspace.setToolTip(plain_tooltip(f"Workspace: {label}"))
