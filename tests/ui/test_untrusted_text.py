@@ -172,3 +172,27 @@ def test_a_400_kb_unbreakable_note_is_never_laid_out_whole(
     # An editor holding the note wraps anywhere: word wrapping is quadratic in an unbreakable run (minutes here).
     holding = [e for e in window.findChildren(QPlainTextEdit) if len(e.toPlainText()) >= 400_000]
     assert holding and all(e.wordWrapMode() == QTextOption.WrapMode.WrapAnywhere for e in holding)
+
+
+def test_a_graphics_item_tooltip_is_shown_escaped_not_rendered(bait: tuple[Path, FileWatch], qtbot: QtBot) -> None:
+    """The views dock's items (graph, timeline, map) carry claim texts in their tooltips."""
+    from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene, QGraphicsView
+
+    from desktop.ui.widgets.plain_text import install_guard
+
+    install_guard()
+    secret, watch = bait
+    scene = QGraphicsScene()
+    item = QGraphicsRectItem(0, 0, 100, 100)
+    item.setToolTip(f'<img src="{secret.as_uri()}"> claim')
+    scene.addItem(item)
+    view = QGraphicsView(scene)
+    qtbot.addWidget(view)
+    view.resize(300, 300)
+    view.show()
+    point = view.mapFromScene(item.rect().center())
+    QApplication.sendEvent(view.viewport(), QHelpEvent(QEvent.Type.ToolTip, point, view.viewport().mapToGlobal(point)))
+    assert QToolTip.isVisible() and "&lt;img" in QToolTip.text()
+    QToolTip.hideText()
+    QApplication.processEvents()
+    assert watch.touched() == []

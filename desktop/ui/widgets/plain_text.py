@@ -8,9 +8,9 @@ guards the whole application, and call sites that show untrusted text also
 use ``plain_tooltip``/``bounded`` themselves:
 
 - ``install_guard()`` puts one event filter on the application: every tooltip
-  (widgets, actions' buttons, and items of any view, through their model's
-  ``ToolTipRole``) is shown escaped, unless it was already made safe by
-  ``plain_tooltip`` (which marks it ``<qt>``); every ``QLabel`` — message boxes'
+  (widgets, actions' buttons, items of any item view through their model's
+  ``ToolTipRole``, and items of a graphics view) is shown escaped, unless it
+  was already made safe by ``plain_tooltip`` (which marks it ``<qt>``); every ``QLabel`` — message boxes'
   labels included — is switched to ``Qt.PlainText`` when it is polished, before
   it is first shown. Nothing in Crosscheck uses rich labels on purpose.
 - ``bounded(text)`` cuts what is laid out: a 400 KB note without a space in it
@@ -27,7 +27,15 @@ import re
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QHelpEvent, QTextOption
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QPlainTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QGraphicsView,
+    QLabel,
+    QPlainTextEdit,
+    QToolTip,
+    QWidget,
+)
 
 SHOWN_CHARS = 2_000  # a tooltip or a one-line message never lays out more than this
 _RUN = 60  # an unbreakable run longer than this gets a break opportunity every _RUN characters
@@ -90,6 +98,9 @@ def _tooltip_of(widget: QWidget, event: QHelpEvent) -> str | None:
         index = parent.indexAt(event.pos())
         value = index.data(Qt.ItemDataRole.ToolTipRole) if index.isValid() else None
         return value if isinstance(value, str) else ("" if value is None else None)
+    if isinstance(parent, QGraphicsView) and widget is parent.viewport():
+        # As QGraphicsScene would: the topmost item under the pointer that has a tooltip.
+        return next((item.toolTip() for item in parent.items(event.pos()) if item.toolTip()), "")
     return widget.toolTip()
 
 
