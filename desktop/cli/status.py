@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 
 from desktop.cli.as_of import AS_OF_HELP, moment, replay_as_of
@@ -16,25 +17,36 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="every claim's derived status",
         description="For every claim: id, status, verdict, suggested credibility, supporters, contradictors, "
-        "neutral claims and echoes (interchange ids, sorted). With --as-of, derived over the workspace as it "
-        "stood then.",
+        "neutral claims, echoes and disagreements (the other claims of pairs on which analysts' judgements "
+        "disagree) — interchange ids, sorted. Each pair's effective link is its latest judgement (a tie goes "
+        "to the analyst name sorting last). With --as-of, derived over the workspace as it stood then.",
     )
     st.add_argument("--json", action="store_true", help="a JSON array instead of a table")
     st.add_argument("--as-of", metavar="T", help=AS_OF_HELP)
+    st.add_argument(
+        "--analyst", metavar="A", help="derive over analyst A's judgements alone (the statuses as A sees them)"
+    )
     st.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from desktop.core.interchange.status_report import claim_statuses, status_table
+    from desktop.core.interchange.status_report import claim_statuses, judging_analysts, status_table
 
     when = moment(args.as_of)
     with workspace(args, create=False) as opened:
         if when is None:
-            rows = claim_statuses(opened.engine)
+            rows = claim_statuses(opened.engine, analyst=args.analyst)
         else:
             replayed = replay_as_of(opened.engine, when)
             from desktop.core.history import document_statuses
 
-            rows = document_statuses(replayed.document)
+            rows = document_statuses(replayed.document, args.analyst)
+        if args.analyst is not None and args.analyst not in (known := judging_analysts(opened.engine)):
+            # Not an error (an analyst with no judgements sees every claim unverified), but likely a typo.
+            listed = ", ".join(known) or "none yet"
+            print(
+                f"crosscheck: note: analyst {args.analyst!r} has no judgements here (analysts: {listed})",
+                file=sys.stderr,
+            )
     out(json.dumps(rows, ensure_ascii=False, indent=2) if args.json else status_table(rows))
     return 0

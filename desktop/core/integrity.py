@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from desktop.core import db
 from desktop.core.store import status
+from desktop.core.store.links import stale_pairs
 
 Repair = Literal["search-index", "statuses"]
 
@@ -35,6 +36,15 @@ def check(engine: Engine) -> list[Problem]:
     with engine.connect() as connection, connection.begin():
         problems += [Problem(p) for p in _reference_problems(connection)]
         problems += _search_index_problems(connection)
+        flagged = stale_pairs(connection)
+        if flagged:
+            ext = {r[0]: r[1] for r in connection.exec_driver_sql("SELECT id, ext_id FROM claim")}
+            problems += [
+                Problem(
+                    f"claims {ext[a]} and {ext[b]}: the stored effective link is not their latest judgement", "statuses"
+                )
+                for a, b in flagged
+            ]
         stale = status.stale_claims(connection)
         if stale:
             ext = {r[0]: r[1] for r in connection.exec_driver_sql("SELECT id, ext_id FROM claim")}
@@ -123,9 +133,9 @@ _LINK_CHECKS = (
     ("is linked to itself", "SELECT c.ext_id FROM link l JOIN claim c ON c.id = l.from_id WHERE l.from_id = l.to_id"),
     (
         "is linked to the same claim in both directions",
-        "SELECT a.ext_id || ' and ' || b.ext_id FROM link x JOIN link y ON y.from_id = x.to_id "
-        "AND y.to_id = x.from_id JOIN claim a ON a.id = x.from_id JOIN claim b ON b.id = x.to_id "
-        "WHERE x.from_id < x.to_id",
+        "SELECT a.ext_id || ' and ' || b.ext_id || ' by ' || x.analyst FROM link x JOIN link y "
+        "ON y.from_id = x.to_id AND y.to_id = x.from_id AND y.analyst = x.analyst "
+        "JOIN claim a ON a.id = x.from_id JOIN claim b ON b.id = x.to_id WHERE x.from_id < x.to_id",
     ),
 )
 

@@ -132,14 +132,19 @@ class ClaimPlace(SQLModel, table=True):
 
 
 class Link(SQLModel, table=True):
-    """A judgement that claim ``from_id`` bears on claim ``to_id``.
+    """One analyst's judgement that claim ``from_id`` bears on claim ``to_id`` (DESIGN §2).
 
-    At most one link per pair of claims, whatever the direction: a new judgement
-    on the same pair replaces the old one (the store enforces the reverse pair).
+    At most one judgement per analyst and pair of claims, whatever the direction: a
+    new judgement by the same analyst replaces their old one (the store enforces the
+    reverse pair); other analysts' judgements on the pair stay. ``effective`` marks
+    the one judgement per pair that the derivation reads and ``disputed`` every
+    judgement of a pair on which analysts disagree
+    (``desktop.core.corroboration.judgements``); the store keeps both true in the
+    same transaction as the judgements themselves.
     """
 
     __tablename__ = "link"
-    __table_args__ = (UniqueConstraint("from_id", "to_id"),)
+    __table_args__ = (UniqueConstraint("from_id", "to_id", "analyst", name="uq_link_pair_analyst"),)
 
     id: int | None = Field(default=None, primary_key=True)
     from_id: int = _fk("claim.id", "CASCADE", index=False)  # the unique constraint indexes it
@@ -148,6 +153,8 @@ class Link(SQLModel, table=True):
     rationale: str = ""
     analyst: str = ""
     recorded: dt.datetime
+    effective: bool = True
+    disputed: bool = False
 
 
 class Outreach(SQLModel, table=True):

@@ -169,8 +169,8 @@ def _append(section: str, entry: dict[str, Any]) -> Mutation:
 MALFORMED: list[tuple[str, Mutation, str, str]] = [
     ("wrong-format", _set(("format",), "something-else"), "$.format", "crosscheck-workspace"),
     ("missing-format", _delete(("format",)), "$.format", "missing"),
-    ("newer-version", _set(("version",), 2), "$.version", "newer"),
-    ("version-not-a-number", _set(("version",), "1"), "$.version", "must be 1"),
+    ("newer-version", _set(("version",), 3), "$.version", "newer"),
+    ("version-not-a-number", _set(("version",), "1"), "$.version", "must be 1 or 2"),
     ("missing-required-field", _delete(("claims", 1, "text")), "$.claims[1].text", "is required"),
     ("required-field-null", _set(("sources", 0, "name"), None), "$.sources[0].name", "is required"),
     ("wrong-type-boolean", _set(("claims", 0, "reviewed"), "yes"), "$.claims[0].reviewed", "true or false"),
@@ -205,9 +205,9 @@ MALFORMED: list[tuple[str, Mutation, str, str]] = [
     ("duplicate-place-in-claim", _set(("claims", 0, "places"), ["pl-bakhmut"] * 2), "$.claims[0].places[1]", "twice"),
     (
         "duplicate-link-reverse-direction",
-        _append("links", {"from": "c-ru", "to": "c-ua", "relation": "contradicts"}),
+        _append("links", {"from": "c-ru", "to": "c-ua", "relation": "contradicts", "analyst": "ana"}),
         "$.links[2]",
-        "already linked at $.links[0]",
+        '"ana" already judged "c-ru" and "c-ua" at $.links[0]',
     ),
     (
         "self-link",
@@ -320,14 +320,33 @@ def test_import_may_reference_entities_already_in_the_workspace(workspace: Works
         assert status.stale_claims(connection) == []
 
 
-def test_import_refuses_a_link_between_claims_already_linked_in_the_workspace(workspace: Workspace) -> None:
+def test_import_refuses_a_second_judgement_of_one_analyst_on_a_pair_of_the_workspace(workspace: Workspace) -> None:
     import_json(workspace.engine, small_document(), analyst="tester")
     again = {
         "format": "crosscheck-workspace",
-        "version": 1,
-        "links": [{"from": "c-ru", "to": "c-ua", "relation": "contradicts"}],
+        "version": 2,
+        "links": [{"from": "c-ru", "to": "c-ua", "relation": "contradicts", "analyst": "ana"}],
     }
-    assert "already linked in this workspace" in paths(refused(workspace.engine, again))["$.links[0]"]
+    assert "already judged" in paths(refused(workspace.engine, again))["$.links[0]"]
+
+
+def test_another_analysts_judgement_on_a_judged_pair_imports_and_becomes_effective(workspace: Workspace) -> None:
+    import_json(workspace.engine, small_document(), analyst="tester")
+    again = {
+        "format": "crosscheck-workspace",
+        "version": 2,
+        "links": [
+            {"from": "c-ua", "to": "c-ru", "relation": "contradicts", "analyst": "boris",
+             "recorded": "2030-01-01T00:00:00Z"}
+        ],
+    }  # fmt: skip
+    import_json(workspace.engine, again, analyst="tester")
+    with workspace.engine.connect() as connection:
+        stored = {r[0]: r[1] for r in connection.execute(text("SELECT ext_id, status FROM claim"))}
+        assert status.stale_claims(connection) == []
+        flags = connection.execute(text("SELECT analyst, effective, disputed FROM link ORDER BY id")).all()
+    assert stored["c-ru"] == stored["c-ua"] == "contradicted"
+    assert [tuple(r) for r in flags if r[0] == "boris"] == [("boris", True, True)]
 
 
 # --- what an import writes -------------------------------------------------------------------------
@@ -437,7 +456,7 @@ def test_export_is_canonical_json(workspace: Workspace) -> None:
     data = export_json(workspace.engine)
     assert data.endswith(b"}\n") and not data.endswith(b"\n\n")
     assert "Бахмут".encode() in data and b"\\u" not in data  # UTF-8, not escapes
-    assert data.startswith(b'{\n  "format": "crosscheck-workspace",\n  "version": 1,\n  "sources": [\n')
+    assert data.startswith(b'{\n  "format": "crosscheck-workspace",\n  "version": 2,\n  "sources": [\n')
     doc = json.loads(data)
     assert list(doc) == list(fmt.TOP_KEYS)
     keys = {"sources": fmt.SOURCE_KEYS, "reports": fmt.REPORT_KEYS, "places": fmt.PLACE_KEYS,
@@ -466,7 +485,7 @@ def test_canonical_writer_matches_json_dumps_with_indent() -> None:
 
 def test_export_of_an_empty_workspace_is_a_valid_empty_document(workspace: Workspace, tmp_path: Path) -> None:
     doc = json.loads(export_json(workspace.engine))
-    assert doc == {"format": "crosscheck-workspace", "version": 1, **{s: [] for s in fmt.SECTIONS}}
+    assert doc == {"format": "crosscheck-workspace", "version": 2, **{s: [] for s in fmt.SECTIONS}}
 
 
 def test_importer_accepts_exactly_the_keys_the_exporter_writes() -> None:
@@ -738,13 +757,12 @@ def test_workspace_keys_load_only_the_ids_a_document_mentions(workspace: Workspa
     assert set(keys.sources) == {"olds2"} and keys.reports == keys.places == keys.outreach == {}
     assert set(keys.claims) == {"oldc5", "oldc7"} | linked
     assert all(everything.claims[ext] == ident for ext, ident in keys.claims.items())
-    pairs = {(min(a, b), max(a, b)) for a, b in everything.link_pairs}
-    named = {keys.claims[ext] for ext in linked}  # pairs among the claims the document's links name
-    assert keys.link_pairs == {p for p in pairs if set(p) <= named} and len(keys.link_pairs) >= 2
+    named = {keys.claims[ext] for ext in linked}  # judgements among the claims the document's links name
+    assert keys.judged == {j for j in everything.judged if set(j[:2]) <= named} and len(keys.judged) >= 2
     problems = paths(refused(workspace.engine, doc))
     assert problems["$.claims[1].id"] == 'claim "oldc5" already exists in this workspace'
     assert problems["$.claims[1].source"] == 'unknown source "olds9"'
-    assert "already linked in this workspace" in problems["$.links[0]"]
+    assert "already judged" in problems["$.links[0]"]
 
 
 @pytest.mark.parametrize(

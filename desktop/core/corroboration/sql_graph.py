@@ -2,7 +2,8 @@
 
 The engine itself is pure; this adapter lets it run inside a write (or read)
 transaction, asking a few indexed queries about the clusters a derivation
-touches instead of loading the workspace.
+touches instead of loading the workspace. It reads each pair's effective link
+only (DESIGN §2: the judgement the derivation uses; the store keeps the flag).
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from sqlalchemy.engine import Connection
 from desktop.core.corroboration.records import LinkRef
 
 _EVIDENCE_SQL = text(
-    "SELECT id, to_id, relation, 1 FROM link WHERE from_id = :c AND relation != 'repeats' "
-    "UNION ALL SELECT id, from_id, relation, 0 FROM link WHERE to_id = :c AND relation != 'repeats'"
+    "SELECT id, to_id, relation, 1 FROM link WHERE from_id = :c AND relation != 'repeats' AND effective "
+    "UNION ALL SELECT id, from_id, relation, 0 FROM link WHERE to_id = :c AND relation != 'repeats' AND effective"
 )
 
 
@@ -43,11 +44,15 @@ class SqlGraph:
         return self._labels[source]
 
     def repeats_of(self, claim: int) -> Iterable[int]:
-        rows = self._c.execute(text("SELECT to_id FROM link WHERE from_id = :c AND relation = 'repeats'"), {"c": claim})
+        rows = self._c.execute(
+            text("SELECT to_id FROM link WHERE from_id = :c AND relation = 'repeats' AND effective"), {"c": claim}
+        )
         return [r[0] for r in rows]
 
     def repeated_by(self, claim: int) -> Iterable[int]:
-        rows = self._c.execute(text("SELECT from_id FROM link WHERE to_id = :c AND relation = 'repeats'"), {"c": claim})
+        rows = self._c.execute(
+            text("SELECT from_id FROM link WHERE to_id = :c AND relation = 'repeats' AND effective"), {"c": claim}
+        )
         return [r[0] for r in rows]
 
     def evidence_links(self, claim: int) -> Iterable[LinkRef]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Final
 
 FORMAT: Final = "crosscheck-workspace"
-VERSION: Final = 1
+VERSION: Final = 2  # what export writes: links are analysts' judgements, several per pair (DESIGN §3)
+READABLE_VERSIONS: Final = (1, 2)  # what import accepts: a version 1 document is a valid version 2 one
 
 # Sections in document order; each entity's keys in the order of the docs/formats.md example.
 SOURCE_KEYS: Final = ("id", "name", "kind", "side", "group", "reliability", "url", "aliases", "notes")

@@ -11,7 +11,10 @@ Decisions (also in the package docstring):
 - into a non-empty workspace: an id the workspace already holds (same entity
   type) is an error at that id, and references may name entities that are
   already in the workspace, so a document can add claims about known sources or
-  links between known claims (a pair already linked there is an error);
+  links between known claims (a second judgement of one analyst on one pair,
+  in either direction, is an error, in the document or with the workspace);
+- version 1 documents import as they are: their links are judgements like
+  version 2's (version 1 allowed one per pair, so never two of one analyst);
 - sections are checked in the canonical order sources, reports, places, claims,
   links, outreach, whatever their order in the file; every reference points to
   an earlier section, so each is resolved as soon as its entity is read.
@@ -174,7 +177,8 @@ class _Walker:
         if problem := validate.event_order_problem(row["event_start"], row["event_end"]):
             self.problem(f"$.claims[{index}].event.end", problem)
 
-    def link_pair(self, row: dict[str, Any], index: int, pairs: dict[tuple[str, str], int]) -> None:
+    def link_pair(self, row: dict[str, Any], index: int, pairs: dict[tuple[str, str, str], int]) -> None:
+        """One judgement per analyst and pair of claims (either direction), in the document and the workspace."""
         a, b = row.get("from"), row.get("to")
         if a is None or b is None:
             return
@@ -182,16 +186,25 @@ class _Walker:
         if a == b:
             self.problem(f"{path}.to", "a claim cannot be linked to itself")
             return
-        pair = (a, b) if a < b else (b, a)
+        who = row.get("analyst") or ""
+        pair = (a, b, who) if a < b else (b, a, who)
         if pair in pairs:
-            self.problem(path, f"{_q(a)} and {_q(b)} are already linked at $.links[{pairs[pair]}] (one link per pair)")
+            self.problem(
+                path,
+                f"{_q(who)} already judged {_q(a)} and {_q(b)} at $.links[{pairs[pair]}] "
+                "(one judgement per analyst and pair)",
+            )
             return
         pairs[pair] = index
         existing = self.existing.claims
         if a in existing and b in existing:  # both already in the workspace (document ids cannot be)
             x, y = existing[a], existing[b]
-            if (min(x, y), max(x, y)) in self.existing.link_pairs:
-                self.problem(path, f"{_q(a)} and {_q(b)} are already linked in this workspace (one link per pair)")
+            if (min(x, y), max(x, y), who) in self.existing.judged:
+                self.problem(
+                    path,
+                    f"{_q(who)} already judged {_q(a)} and {_q(b)} in this workspace "
+                    "(one judgement per analyst and pair)",
+                )
 
 
 _SOURCE = _Table(specs.SOURCE, "a source")
@@ -265,10 +278,11 @@ def validate_document(
         found = "it is missing" if doc.get("format") is None else f"got {untrusted.shown(doc['format'])}"
         walker.problem("$.format", f"must be {_q(fmt.FORMAT)} ({found}): this is not a Crosscheck workspace document")
     version = doc.get("version")
-    if isinstance(version, bool) or not isinstance(version, int) or version != fmt.VERSION:
+    if isinstance(version, bool) or not isinstance(version, int) or version not in fmt.READABLE_VERSIONS:
         newer = isinstance(version, int) and not isinstance(version, bool) and version > fmt.VERSION
         reason = "written by a newer Crosscheck; update to import it" if newer else f"got {untrusted.shown(version)}"
-        walker.problem("$.version", f"must be {fmt.VERSION} ({reason})")
+        accepted = " or ".join(str(v) for v in fmt.READABLE_VERSIONS)
+        walker.problem("$.version", f"must be {accepted} ({reason})")
     if walker.problems:
         return rows, walker.problems  # not this format: every further message would be noise
     for key in doc:
@@ -279,7 +293,7 @@ def validate_document(
     rows.reports = walker.section(doc, "reports", _REPORT)
     rows.places = walker.section(doc, "places", _PLACE)
     rows.claims = walker.section(doc, "claims", _Table(specs.claim_specs(now), "a claim"), walker.event_order)
-    pairs: dict[tuple[str, str], int] = {}
+    pairs: dict[tuple[str, str, str], int] = {}
     rows.links = walker.section(
         doc, "links", _Table(specs.link_specs(now, analyst), "a link"), lambda r, i: walker.link_pair(r, i, pairs)
     )

@@ -59,6 +59,7 @@ from typing import Any
 from sqlalchemy.engine import Connection, Engine
 
 from desktop.core import corroboration
+from desktop.core.corroboration import judgements
 from desktop.core.db import write_connection
 from desktop.core.progress import IMPORT_STEPS, Progress
 from desktop.core.store import status
@@ -66,6 +67,7 @@ from desktop.core.store.bulk_derive import _derive_new_claims, _WorkspaceGraph
 from desktop.core.store.bulk_fts import insert_trigger_suspended
 from desktop.core.store.bulk_keys import Wanted, WorkspaceKeys
 from desktop.core.store.bulk_write import _insert_audit, _insert_entities, bulk_insert
+from desktop.core.store.links import refresh_pairs
 from desktop.core.text import fold
 
 __all__ = ["BulkCounts", "BulkRows", "Wanted", "WorkspaceKeys", "bulk_import", "write_rows"]
@@ -152,6 +154,20 @@ def _large_cache(connection: Connection) -> Iterator[None]:
         connection.exec_driver_sql(f"PRAGMA cache_size = {int(previous)}")
 
 
+def _judgement_flags(links: list[dict[str, Any]], ends: dict[str, int]) -> list[tuple[bool, bool]]:
+    """(effective, disputed) of each judgement of the document among the document's judgements on its pair."""
+    found = [
+        judgements.Judgement(i, ends[r["from"]], ends[r["to"]], r["relation"], r["analyst"], r["recorded"])
+        for i, r in enumerate(links)
+    ]
+    flags = [(False, False)] * len(found)
+    for group in judgements.by_pair(found).values():
+        chosen, disputed = judgements.flags(group)
+        for j in group:
+            flags[j.id] = (j.id == chosen, disputed)
+    return flags
+
+
 def write_rows(
     connection: Connection,
     rows: BulkRows,
@@ -203,10 +219,15 @@ def write_rows(
     # New claims are -1, -2, … (document order) until they have ids; existing claims their ids.
     _step(progress, "deriving statuses")
     ends = {**keys.claims, **{row["ext_id"]: -1 - i for i, row in enumerate(rows.claims)}}
+    link_flags = _judgement_flags(rows.links, ends)
     derived, touched = _derive_new_claims(
         connection,
         [row["source_id"] for row in rows.claims],
-        [(ends[r["from"]], ends[r["to"]], r["relation"]) for r in rows.links],
+        [
+            (ends[r["from"]], ends[r["to"]], r["relation"])
+            for r, (effective, _disputed) in zip(rows.links, link_flags, strict=True)
+            if effective
+        ],
     )
     verdict_disputed = corroboration.verdict_disputed
     for row, (state, credibility, count) in zip(rows.claims, derived, strict=True):
@@ -228,11 +249,16 @@ def write_rows(
 
     _step(progress, "writing links and requests for comment")
     links = [
-        (claims[r["from"]], claims[r["to"]], r["relation"], r["rationale"], r["analyst"], r["recorded"])
-        for r in rows.links
+        (claims[r["from"]], claims[r["to"]], r["relation"], r["rationale"], r["analyst"], r["recorded"], *flags)
+        for r, flags in zip(rows.links, link_flags, strict=True)
     ]
-    bulk_insert(connection, "link", ("from_id", "to_id", "relation", "rationale", "analyst", "recorded"), links)
+    columns = ("from_id", "to_id", "relation", "rationale", "analyst", "recorded", "effective", "disputed")
+    bulk_insert(connection, "link", columns, links)
     log("link", [f"{r['from']}->{r['to']}" for r in rows.links])
+    # Pairs of two claims that were already there may hold judgements of the workspace as well.
+    refresh_pairs(
+        connection, [(ends[r["from"]], ends[r["to"]]) for r in rows.links if ends[r["from"]] >= 0 <= ends[r["to"]]]
+    )
 
     about_lists = [row.pop("about") for row in rows.outreach]
     new_outreach = _insert_entities(connection, "outreach", rows.outreach)

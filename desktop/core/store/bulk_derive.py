@@ -85,13 +85,13 @@ class _WorkspaceGraph:
             self._repeats[claim], self._repeated_by[claim], self._evidence[claim] = [], [], []
         query = "SELECT id, source_id FROM claim WHERE id IN :ids"
         self._source.update(_select_in(connection, query, missing, chunk=_GRAPH_CHUNK))
-        query = "SELECT id, from_id, to_id, relation FROM link WHERE from_id IN :ids"
+        query = "SELECT id, from_id, to_id, relation FROM link WHERE effective AND from_id IN :ids"
         for link, a, b, relation in _select_in(connection, query, missing, chunk=_GRAPH_CHUNK):
             if relation == "repeats":
                 self._repeats[a].append(b)
             else:
                 self._evidence[a].append(corroboration.LinkRef(link, b, relation, outgoing=True))
-        query = "SELECT id, from_id, to_id, relation FROM link WHERE to_id IN :ids"
+        query = "SELECT id, from_id, to_id, relation FROM link WHERE effective AND to_id IN :ids"
         for link, a, b, relation in _select_in(connection, query, missing, chunk=_GRAPH_CHUNK):
             if relation == "repeats":
                 self._repeated_by[b].append(a)

@@ -45,9 +45,9 @@ class WorkspaceKeys:
     places: dict[str, int] = field(default_factory=dict)
     claims: dict[str, int] = field(default_factory=dict)
     outreach: dict[str, int] = field(default_factory=dict)
-    # Linked pairs of existing claims as (lower id, higher id): a pair carries one link at most.
-    # Loaded for ``Wanted``: the pairs between two of the claims its links name.
-    link_pairs: set[tuple[int, int]] = field(default_factory=set)
+    # Judged pairs of existing claims as (lower id, higher id, analyst): an analyst judges a pair once.
+    # Loaded for ``Wanted``: the judgements between two of the claims its links name.
+    judged: set[tuple[int, int, str]] = field(default_factory=set)
 
     @classmethod
     def load(cls, connection: Connection, wanted: Callable[[], Wanted] | None = None) -> WorkspaceKeys:
@@ -64,8 +64,8 @@ class WorkspaceKeys:
 
             keys = cls(ids("source"), ids("report"), ids("place"), ids("claim"), ids("outreach"))
             if keys.claims:
-                for a, b in connection.execute(sa.text("SELECT from_id, to_id FROM link")):
-                    keys.link_pairs.add((a, b) if a < b else (b, a))
+                for a, b, who in connection.execute(sa.text("SELECT from_id, to_id, analyst FROM link")):
+                    keys.judged.add((a, b, who) if a < b else (b, a, who))
             return keys
         mentioned = wanted()
         keys = cls(
@@ -78,12 +78,12 @@ class WorkspaceKeys:
         linked = {keys.claims[ext] for ext in mentioned.linked if ext in keys.claims}
         if len(linked) > 1:
             query = (
-                "SELECT from_id, to_id FROM link WHERE from_id IN :ids "
-                "UNION ALL SELECT from_id, to_id FROM link WHERE to_id IN :ids"
+                "SELECT from_id, to_id, analyst FROM link WHERE from_id IN :ids "
+                "UNION ALL SELECT from_id, to_id, analyst FROM link WHERE to_id IN :ids"
             )
-            for a, b in _select_in(connection, query, linked):
+            for a, b, who in _select_in(connection, query, linked):
                 if a in linked and b in linked:
-                    keys.link_pairs.add((a, b) if a < b else (b, a))
+                    keys.judged.add((a, b, who) if a < b else (b, a, who))
         return keys
 
 

@@ -20,6 +20,7 @@ from desktop.core.errors import NotFound
 from desktop.core.schema import Claim, ClaimPlace, Link, OutreachClaim, Report, Source
 from desktop.core.store import status
 from desktop.core.store.base import InvalidValue, StoreBase, audited
+from desktop.core.store.links import refresh_pairs
 from desktop.core.store.tx import Result, Tx
 
 _CLAIM_DEFAULTS: dict[str, Any] = {
@@ -148,6 +149,7 @@ class ClaimWrites(StoreBase):
             for model, key in tables:
                 if snapshot[key]:
                     tx.connection.execute(insert(table_of(model)), snapshot[key])
+            refresh_pairs(tx.connection, [(link["from_id"], link["to_id"]) for link in snapshot["links"]])
             places = [p["place_id"] for p in sorted(snapshot["places"], key=lambda p: p["position"])]
             tx.audit_fields("claim", row.ext_id, "create", self._deleted_values(tx, row, places=places))
             self._audit_links(tx, snapshot["links"], "create")

@@ -1,13 +1,21 @@
-"""Writes of corroboration links.
+"""Writes of corroboration links: each analyst's own judgement on a pair (DESIGN §2).
 
-A pair of claims carries at most one link, whatever its direction: marking a
-new relation on a pair replaces the old judgement (and undo brings it back).
-Every link write re-derives exactly the claims whose status can change (see
-``store.status``).
+An analyst has at most one judgement per pair of claims, whatever its direction:
+marking a new relation replaces that analyst's own judgement only, and other
+analysts' judgements on the pair stay. After every change to a pair the store
+sets the pair's ``effective`` and ``disputed`` flags (``refresh_pairs``), so the
+derivation, which reads effective links only, and the disagreement filter see
+the change in the same transaction. Every link write re-derives exactly the
+claims whose status can change (see ``store.status``).
+
+Undo of a judgement is refused when the judgement is no longer what the undone
+write left (another window of the same analyst changed it since): undo never
+reverts a later change.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
@@ -15,78 +23,176 @@ from sqlalchemy import insert, text
 from sqlalchemy.engine import Connection
 
 from desktop.core import corroboration, validate
+from desktop.core.corroboration import judgements
 from desktop.core.corroboration.sql_graph import SqlGraph
 from desktop.core.db import table_of
 from desktop.core.errors import NotFound, Refused
 from desktop.core.schema import Link
 from desktop.core.store import status
 from desktop.core.store.base import StoreBase
+from desktop.core.store.conflicts import Conflict, last_change
 from desktop.core.store.tx import Result, Tx
 
 _LINK_COLUMNS = ("id", "from_id", "to_id", "relation", "rationale", "analyst", "recorded")
+_PAIR_SQL = text(
+    "SELECT " + ", ".join(_LINK_COLUMNS) + ", effective, disputed FROM link "
+    "WHERE (from_id = :a AND to_id = :b) OR (from_id = :b AND to_id = :a) ORDER BY id"
+)
+_SAME = object()  # ``expect`` default: no check
 
 
 class LinkWrites(StoreBase):
-    def set_link(self, from_id: int, to_id: int, relation: str, rationale: str = "") -> Result:
-        """Mark that claim ``from_id`` ``relation`` claim ``to_id`` (for ``repeats``: from restates to)."""
+    def set_link(self, from_id: int, to_id: int, relation: str, rationale: str = "", *, expect: Any = _SAME) -> Result:
+        """Record this analyst's judgement that claim ``from_id`` ``relation`` claim ``to_id``.
+
+        (For ``repeats``: from restates to.) ``expect``: this analyst's judgement on the pair as the
+        caller last saw it (a dict with at least ``relation``, or None for none); a different one is a
+        ``Conflict`` and nothing is written.
+        """
         self._check({"relation": relation, "rationale": rationale}, validate.LINK_CHECKS, "link")
         if from_id == to_id:
             raise Refused("a claim cannot be linked to itself")
         new = {"from_id": from_id, "to_id": to_id, "relation": relation, "rationale": rationale}
-        return self._replace_pair(from_id, to_id, new, f"mark {relation}")
+        return self._replace_pair(from_id, to_id, new, f"mark {relation}", expect)
 
-    def remove_link(self, from_id: int, to_id: int) -> Result:
-        """Remove the link between two claims, in whichever direction it runs."""
-        return self._replace_pair(from_id, to_id, None, "remove link")
+    def remove_link(self, from_id: int, to_id: int, *, expect: Any = _SAME) -> Result:
+        """Remove this analyst's judgement on two claims, in whichever direction it runs."""
+        return self._replace_pair(from_id, to_id, None, "remove link", expect)
 
     def link_between(self, a: int, b: int) -> dict[str, Any] | None:
+        """This analyst's judgement on the pair, or None."""
         with self.engine.connect() as connection:
-            return _pair_link(connection, a, b)
+            return _own(_pair_judgements(connection, a, b), self.analyst)
 
-    def _replace_pair(self, a: int, b: int, new: dict[str, Any] | None, description: str) -> Result:
+    def judgements_between(self, a: int, b: int) -> list[dict[str, Any]]:
+        """Every analyst's judgement on the pair, in the order they were first recorded."""
+        with self.engine.connect() as connection:
+            return _pair_judgements(connection, a, b)
+
+    def _replace_pair(
+        self, a: int, b: int, new: dict[str, Any] | None, description: str, expect: Any = _SAME
+    ) -> Result:
         with self._tx() as tx:
             ext = _ext_ids(tx, a, b)
-            previous = _pair_link(tx.connection, a, b)
+            analyst = tx.analyst
+            pair = _pair_judgements(tx.connection, a, b)
+            previous = _own(pair, analyst)
+            if expect is not _SAME and not _same_judgement(previous, expect):
+                key = _key(ext, previous or expect or {"from_id": a, "to_id": b})
+                raise Conflict(
+                    "link", key, "relation", (previous or {}).get("relation"), (expect or {}).get("relation"),
+                    last_change(tx.connection, "link", key),
+                )  # fmt: skip
             if previous is None and new is None:
-                raise NotFound("there is no link between these claims")
+                raise NotFound("you have no judgement on these claims (other analysts' judgements stay theirs)")
             if previous is not None and new is not None and all(previous[k] == new[k] for k in new):
-                return Result(tx.change, partial(LinkWrites._replace_pair, a=a, b=b, new=previous, description=""), "")
-            touches_repeats = "repeats" in {(previous or {}).get("relation"), (new or {}).get("relation")}
-            # A repeats link moves origins, which every evidence neighbour judges independence by.
-            reach = corroboration.neighbourhood if touches_repeats else corroboration.clusters
+                undo = partial(LinkWrites._replace_pair, a=a, b=b, new=previous, description="", expect=previous)
+                return Result(tx.change, undo, "")
+            effective_before = _effective(pair)
+            relations = {row["relation"] for row in pair} | {(new or {}).get("relation")}
+            # A repeats link moves origins, which every evidence neighbour judges independence by; the
+            # claims reached are measured on the graph before and after the change (clusters may move).
+            reach = corroboration.neighbourhood if "repeats" in relations else corroboration.clusters
             before = reach(SqlGraph(tx.connection), {a, b})
             if previous is not None:
                 tx.connection.execute(text("DELETE FROM link WHERE id = :i"), {"i": previous["id"]})
-                key = f"{ext[previous['from_id']]}->{ext[previous['to_id']]}"
                 # With its id: replay puts a removed link back in its place (exports list links by id).
-                tx.audit_fields("link", key, "delete", {k: previous[k] for k in ("id", *_LINK_COLUMNS[3:])})
+                tx.audit_fields(
+                    "link", _key(ext, previous), "delete", {k: previous[k] for k in ("id", *_LINK_COLUMNS[3:])}
+                )
             if new is not None:
-                row = {"analyst": tx.analyst, "recorded": tx.now, **new}
-                if "id" in new:  # restoring a removed link exactly as it was
-                    row = dict(new)
+                row = {"analyst": analyst, "recorded": tx.now, **new}
+                if "id" in new:  # restoring a removed judgement exactly as it was
+                    row = {k: new[k] for k in _LINK_COLUMNS}
                 tx.connection.execute(insert(table_of(Link)).values(row))
-                key = f"{ext[new['from_id']]}->{ext[new['to_id']]}"
-                tx.audit_fields("link", key, "create", {k: row[k] for k in _LINK_COLUMNS[3:] if k in row})
-            tx.status_dirty |= before | reach(SqlGraph(tx.connection), {a, b})
+                tx.audit_fields("link", _key(ext, row), "create", {k: row[k] for k in _LINK_COLUMNS[3:] if k in row})
+            refresh_pairs(tx.connection, [(a, b)])
+            after = _pair_judgements(tx.connection, a, b)
+            written = _own(after, analyst)
+            if _stance(effective_before) != _stance(_effective(after)):
+                tx.status_dirty |= before | reach(SqlGraph(tx.connection), {a, b})
+            else:  # the derivation reads the same effective link; only the pair's link counts may move
+                tx.status_dirty |= {a, b}
             tx.change.links = True
             tx.change.claims |= {a, b}
-        undo = partial(LinkWrites._replace_pair, a=a, b=b, new=previous, description=f"undo {description}")
+        undo = partial(
+            LinkWrites._replace_pair, a=a, b=b, new=previous, description=f"undo {description}", expect=written
+        )
         return Result(tx.change, undo, description)
 
 
-def _pair_link(connection: Connection, a: int, b: int) -> dict[str, Any] | None:
-    row = connection.execute(
-        text(
-            "SELECT " + ", ".join(_LINK_COLUMNS) + " FROM link "
-            "WHERE (from_id = :a AND to_id = :b) OR (from_id = :b AND to_id = :a)"
-        ),
-        {"a": a, "b": b},
-    ).first()
-    if row is None:
-        return None
-    values = dict(row._mapping)
-    values["recorded"] = status._aware(values["recorded"])
-    return values
+def refresh_pairs(connection: Connection, pairs: Iterable[tuple[int, int]]) -> None:
+    """Set the ``effective`` and ``disputed`` flags of every judgement on ``pairs`` by the rules of §2."""
+    updates = []
+    for a, b in {judgements.pair_of(x, y) for x, y in pairs}:
+        rows = _pair_judgements(connection, a, b)
+        if not rows:
+            continue
+        chosen, disputed = judgements.flags([_judgement(r) for r in rows])
+        for r in rows:
+            flags = (r["id"] == chosen, disputed)
+            if flags != (bool(r["effective"]), bool(r["disputed"])):
+                updates.append({"i": r["id"], "e": flags[0], "d": flags[1]})
+    if updates:
+        connection.execute(text("UPDATE link SET effective = :e, disputed = :d WHERE id = :i"), updates)
+
+
+def stale_pairs(connection: Connection) -> list[tuple[int, int]]:
+    """Pairs whose stored ``effective``/``disputed`` flags disagree with the rules (``crosscheck check``)."""
+    rows: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for row in connection.execute(text("SELECT " + ", ".join(_LINK_COLUMNS) + ", effective, disputed FROM link")):
+        values = dict(row._mapping)
+        rows.setdefault(judgements.pair_of(values["from_id"], values["to_id"]), []).append(values)
+    stale = []
+    for pair, group in rows.items():
+        chosen, disputed = judgements.flags([_judgement(r) for r in group])
+        if any((r["id"] == chosen, disputed) != (bool(r["effective"]), bool(r["disputed"])) for r in group):
+            stale.append(pair)
+    return sorted(stale)
+
+
+def _judgement(row: dict[str, Any]) -> judgements.Judgement:
+    return judgements.Judgement(
+        row["id"], row["from_id"], row["to_id"], row["relation"], row["analyst"], status._aware(row["recorded"])
+    )
+
+
+def _pair_judgements(connection: Connection, a: int, b: int) -> list[dict[str, Any]]:
+    rows = []
+    for row in connection.execute(_PAIR_SQL, {"a": a, "b": b}):
+        values = dict(row._mapping)
+        values["recorded"] = status._aware(values["recorded"])
+        rows.append(values)
+    return rows
+
+
+def _own(pair: list[dict[str, Any]], analyst: str) -> dict[str, Any] | None:
+    for row in pair:
+        if row["analyst"] == analyst:
+            return {k: row[k] for k in _LINK_COLUMNS}
+    return None
+
+
+def _effective(pair: list[dict[str, Any]]) -> dict[str, Any] | None:
+    for row in pair:
+        if row["effective"]:
+            return row
+    return None
+
+
+def _stance(row: dict[str, Any] | None) -> tuple[Any, ...] | None:
+    # What the derivation reads of the effective link: another analyst's equal judgement changes nothing.
+    return None if row is None else judgements.stance(row["relation"], row["from_id"], row["to_id"])
+
+
+def _same_judgement(current: dict[str, Any] | None, expected: dict[str, Any] | None) -> bool:
+    if current is None or expected is None:
+        return current is None and expected is None
+    return all(current.get(k) == v for k, v in expected.items() if k in ("from_id", "to_id", "relation", "rationale"))
+
+
+def _key(ext: dict[int, str], row: dict[str, Any]) -> str:
+    return f"{ext[row['from_id']]}->{ext[row['to_id']]}"
 
 
 def _ext_ids(tx: Tx, a: int, b: int) -> dict[int, str]:

@@ -22,7 +22,7 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection, Row
 
 from desktop.core import corroboration
-from desktop.core.corroboration import Derivation, MemoryGraph
+from desktop.core.corroboration import Derivation, MemoryGraph, judgements
 from desktop.core.corroboration.sql_graph import SqlGraph
 
 
@@ -94,7 +94,7 @@ def _write_derived(connection: Connection, claims: set[int] | None, derivations:
 
 def _all_link_counts(connection: Connection) -> dict[int, int]:
     counts: dict[int, int] = {}
-    for f, t in connection.execute(text("SELECT from_id, to_id FROM link")):
+    for f, t in connection.execute(text("SELECT from_id, to_id FROM link WHERE effective")):
         counts[f] = counts.get(f, 0) + 1
         counts[t] = counts.get(t, 0) + 1
     return counts
@@ -102,8 +102,8 @@ def _all_link_counts(connection: Connection) -> dict[int, int]:
 
 def _link_counts(connection: Connection, claims: set[int]) -> dict[int, int]:
     query = text(
-        "SELECT c, count(*) FROM (SELECT from_id AS c FROM link WHERE from_id IN :ids "
-        "UNION ALL SELECT to_id AS c FROM link WHERE to_id IN :ids) AS ends GROUP BY c"
+        "SELECT c, count(*) FROM (SELECT from_id AS c FROM link WHERE from_id IN :ids AND effective "
+        "UNION ALL SELECT to_id AS c FROM link WHERE to_id IN :ids AND effective) AS ends GROUP BY c"
     ).bindparams(bindparam("ids", expanding=True))
     counts: dict[int, int] = {}
     ids = sorted(claims)
@@ -112,18 +112,42 @@ def _link_counts(connection: Connection, claims: set[int]) -> dict[int, int]:
     return counts
 
 
-def load_memory_graph(connection: Connection) -> MemoryGraph:
-    """The whole workspace as an in-memory graph (full re-derivation, ``status --as-of``, checks)."""
+def load_memory_graph(
+    connection: Connection, *, analyst: str | None = None, as_of: dt.datetime | None = None
+) -> MemoryGraph:
+    """The whole workspace as an in-memory graph (full re-derivation, ``status``, checks).
+
+    Its links are each pair's effective link (DESIGN §2) among the judgements considered: all of them,
+    or ``analyst``'s alone ("as analyst A"), recorded at or before ``as_of`` when given (claims are
+    left to ``MemoryGraph.as_of``).
+    """
     graph = MemoryGraph()
     for sid, side, group in connection.execute(text("SELECT id, side, group_label FROM source")):
         graph.add_source(sid, side or "", group or "")
     for cid, source, recorded in connection.execute(text("SELECT id, source_id, recorded FROM claim")):
         graph.add_claim(cid, source, recorded=_aware(recorded))
-    for lid, f, t, relation, recorded in connection.execute(
-        text("SELECT id, from_id, to_id, relation, recorded FROM link")
-    ):
-        graph.add_link(lid, f, t, relation, recorded=_aware(recorded))
+    chosen = load_judgements(connection, analyst=analyst, as_of=as_of)
+    for j in judgements.effective_links(chosen):
+        graph.add_link(j.id, j.from_, j.to, j.relation, recorded=j.recorded)
     return graph
+
+
+def load_judgements(
+    connection: Connection, *, analyst: str | None = None, as_of: dt.datetime | None = None
+) -> list[judgements.Judgement]:
+    """Every stored judgement (of ``analyst`` only, recorded at or before ``as_of``, when given)."""
+    query = "SELECT id, from_id, to_id, relation, analyst, recorded FROM link"
+    params: dict[str, Any] = {}
+    if analyst is not None:
+        query += " WHERE analyst = :a"
+        params["a"] = analyst
+    found = [
+        judgements.Judgement(lid, f, t, relation, who, _aware(recorded))
+        for lid, f, t, relation, who, recorded in connection.execute(text(query), params)
+    ]
+    if as_of is not None:
+        found = [j for j in found if j.recorded is None or j.recorded <= as_of]
+    return found
 
 
 def _aware(value: str | dt.datetime | None) -> dt.datetime | None:
@@ -137,7 +161,10 @@ def _aware(value: str | dt.datetime | None) -> dt.datetime | None:
 
 
 def rederive_all(connection: Connection) -> set[int]:
-    """Recompute every claim's derived columns (after a bulk import); returns the claims that changed."""
+    """Recompute every claim's derived columns (and every pair's effective link); returns the claims that changed."""
+    from desktop.core.store.links import refresh_pairs  # links imports this module
+
+    refresh_pairs(connection, [(a, b) for a, b in connection.execute(text("SELECT from_id, to_id FROM link"))])
     derivations = corroboration.derive_all(load_memory_graph(connection))
     if not derivations:
         return set()
