@@ -79,6 +79,7 @@ def test_status_json_derives_corroboration_and_echoes(tmp_path: Path, db: str) -
         "contradictors": [],
         "neutral": [],
         "echoes": [],
+        "disagreements": [],
     }
     # Same group = not independent: the support is an echo and does not count (docs/status-rules.md, rules 3–4).
     assert rows["c-state-1"]["status"] == "unverified" and rows["c-state-1"]["echoes"] == ["c-state-2"]
@@ -113,7 +114,7 @@ def test_status_table_is_aligned(tmp_path: Path, db: str) -> None:
     assert result.returncode == 0, result.stderr
     lines = result.stdout.decode().splitlines()
     assert lines[0].split() == [
-        "ID", "STATUS", "VERDICT", "SUGGESTED", "SUPPORTERS", "CONTRADICTORS", "NEUTRAL", "ECHOES",
+        "ID", "STATUS", "VERDICT", "SUGGESTED", "SUPPORTERS", "CONTRADICTORS", "NEUTRAL", "ECHOES", "DISAGREEMENTS",
     ]  # fmt: skip
     column = lines[0].index("STATUS")
     assert all(line[column - 2 : column] == "  " and line[column] != " " for line in lines[1:])
