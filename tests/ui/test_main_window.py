@@ -33,7 +33,7 @@ def _ran(window: MainWindow) -> list[str]:
 
 
 def _link(window: MainWindow, a: int, b: int) -> Any:
-    return window.session.store.link_between(a, b)
+    return window.session.store.effective_between(a, b)
 
 
 def _pin_and_go(qtbot: QtBot, window: MainWindow, pinned: int, current: int) -> None:

@@ -17,7 +17,7 @@ from desktop.ui.session import WorkspaceSession
 
 
 def _link(session: WorkspaceSession, a: int, b: int) -> tuple[int, int, str] | None:
-    found = session.store.link_between(a, b)
+    found = session.store.effective_between(a, b)
     return None if found is None else (found["from_id"], found["to_id"], found["relation"])
 
 

@@ -64,6 +64,12 @@ class LinkWrites(StoreBase):
         with self.engine.connect() as connection:
             return _own(_pair_judgements(connection, a, b), self.analyst)
 
+    def effective_between(self, a: int, b: int) -> dict[str, Any] | None:
+        """The pair's effective link (whoever judged it), or None: what the derivation reads."""
+        with self.engine.connect() as connection:
+            found = _effective(_pair_judgements(connection, a, b))
+            return None if found is None else {k: found[k] for k in _LINK_COLUMNS}
+
     def judgements_between(self, a: int, b: int) -> list[dict[str, Any]]:
         """Every analyst's judgement on the pair, in the order they were first recorded."""
         with self.engine.connect() as connection:

@@ -183,6 +183,8 @@ class ReviewCommands(QObject):
     def remove_link(self) -> None:
         claim, pinned = self._pair()
         if self.session.store.link_between(claim, pinned) is None:
+            if self.session.store.judgements_between(claim, pinned):
+                raise UserError("you have no judgement on these two claims: other analysts' judgements stay theirs")
             raise UserError("these two claims are not linked")
         if self._perform(lambda store: store.remove_link(claim, pinned), "remove link").ok:
             self.host.hint(f"Link removed — {undo_keys()} brings it back.")
