@@ -95,8 +95,12 @@ class _Walker:
                 self.problem(member(path, key), "appears twice in the same object")
         return True
 
-    def fields(self, obj: dict[str, Any], table: _Table, path: str, row: dict[str, Any]) -> None:
-        """Parse every key of ``obj`` into ``row``, which starts as the table's defaults."""
+    def fields(self, obj: dict[str, Any], table: _Table, path: str, row: dict[str, Any], partial: bool = False) -> None:
+        """Parse every key of ``obj`` into ``row``, which starts as the table's defaults.
+
+        ``partial``: ``obj`` names only some fields (a change's ``set`` or ``expect``): no key is
+        required, and null stands for the field's default, written into ``row``.
+        """
         plain = table.plain
         for key, value in obj.items():
             entry = plain.get(key)
@@ -104,6 +108,8 @@ class _Walker:
                 if value is None:
                     if key in table.required:
                         self.problem(member(path, key), "is required (null given)")
+                    elif partial:
+                        row[entry[0]] = table.template.get(entry[0])
                     continue
                 try:
                     row[entry[0]] = entry[1](value)
@@ -111,10 +117,16 @@ class _Walker:
                     self.problem(member(path, key) + bad.where, bad.message)
             elif key in table.nested:
                 nested, where = table.nested[key], member(path, key)
-                if value is not None and self.object_ok(value, where, f"{key}: {nested.expected}"):
+                if value is None and partial:
+                    row.update(nested.template)
+                elif value is not None and self.object_ok(value, where, f"{key}: {nested.expected}"):
+                    if partial:
+                        row.update(nested.template)  # an event given whole replaces the whole event
                     self.fields(value, nested, where, row)
             else:
                 self.problem(member(path, key), f"is not a field of {table.what} (expected: {table.expected})")
+        if partial:
+            return
         for key in table.required:
             if key not in obj:
                 self.problem(member(path, key), "is required")

@@ -52,6 +52,13 @@ class StoreBase:
             finally:
                 self._open.tx = None
 
+    @contextmanager
+    def together(self) -> Iterator[Tx]:
+        """Several writes as ONE transaction (``crosscheck apply``): each write inside joins it, derived
+        statuses are refreshed once before the commit, and an exception leaving the block rolls back all."""
+        with self._tx() as tx:
+            yield tx
+
     @staticmethod
     def _finish(tx: Tx) -> None:
         if tx.status_dirty:
