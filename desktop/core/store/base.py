@@ -15,7 +15,8 @@ from desktop.core import validate
 from desktop.core.errors import NotFound, UserError
 from desktop.core.schema import DERIVED_CLAIM_COLUMNS, Claim
 from desktop.core.store import status
-from desktop.core.store.tx import Clock, Tx, transaction, utcnow
+from desktop.core.store.conflicts import Conflict, last_change
+from desktop.core.store.tx import Clock, Tx, jsonable, transaction, utcnow
 
 M = TypeVar("M", bound=SQLModel)
 
@@ -83,13 +84,20 @@ class StoreBase:
         return row
 
     @staticmethod
-    def _apply(tx: Tx, row: Entity, entity: str, changes: dict[str, Any]) -> dict[str, Any]:
+    def _apply(
+        tx: Tx, row: Entity, entity: str, changes: dict[str, Any], expect: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         """Set ``changes`` on ``row``, audit each field that really changes; returns the old values.
 
         A reference field (``REFERENCES``) is audited by the interchange id it names (see ``audited``).
+        ``expect``: the values the edit's author saw; any field of the row whose stored value differs
+        is a ``Conflict`` (DESIGN §7: nothing is overwritten silently) and nothing is written.
         """
         old: dict[str, Any] = {}
         ext_id = row.ext_id
+        for name, seen in (expect or {}).items():
+            if hasattr(row, name):
+                StoreBase._verify(tx, entity, ext_id, name, getattr(row, name), seen)
         for name, value in changes.items():
             before = getattr(row, name)
             if before == value:
@@ -98,6 +106,18 @@ class StoreBase:
             setattr(row, name, list(value) if isinstance(value, list) else value)
             tx.audit(entity, ext_id, "update", name, *audited(tx, name, before, value))
         return old
+
+    @staticmethod
+    def _verify(tx: Tx, entity: str, ext_id: str, name: str, stored: Any, seen: Any) -> None:
+        """Raise ``Conflict`` when ``stored`` is not the value ``seen`` by the edit's author."""
+        if jsonable(stored) != jsonable(seen):
+            last = last_change(tx.connection, entity, ext_id, name)
+            raise Conflict(entity, ext_id, name, jsonable(stored), jsonable(seen), last)
+
+    @staticmethod
+    def _expected_after(changes: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
+        """What a write left in the fields it changed: the undo write expects to find exactly that."""
+        return {name: changes[name] for name in old if name in changes}
 
     @staticmethod
     def _snapshot(row: SQLModel) -> dict[str, Any]:

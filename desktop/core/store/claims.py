@@ -70,8 +70,10 @@ class ClaimWrites(StoreBase):
             tx.change.claims.add(ident)
         return Result(tx.change, partial(ClaimWrites.delete_claim, ident=ident), "add claim", ident)
 
-    def update_claim(self, ident: int, **changes: Any) -> Result:
+    def update_claim(self, ident: int, *, expect: dict[str, Any] | None = None, **changes: Any) -> Result:
+        """Set fields of a claim; ``expect``: the values its author saw (a differing one is a ``Conflict``)."""
         places = changes.pop("places", None)
+        wanted = dict(changes, **({} if places is None else {"places": places}))
         self._check_claim({k: v for k, v in changes.items() if k not in ("source_id", "report_id")}, partial_=True)
         with self._tx() as tx:
             row = self._get(tx, Claim, ident, "claim")
@@ -82,7 +84,9 @@ class ClaimWrites(StoreBase):
                 raise InvalidValue(f"claim {problem}")
             graph = SqlGraph(tx.connection)
             before = corroboration.neighbourhood(graph, {ident}) if "source_id" in changes else set()
-            old = self._apply(tx, row, "claim", changes)
+            if expect and "places" in expect:
+                self._verify(tx, "claim", row.ext_id, "places", self.claim_places(tx, ident), expect["places"])
+            old = self._apply(tx, row, "claim", changes, expect)
             if "claimed" in old:
                 row.sort_date = row.claimed or row.recorded.date()
             if places is not None:
@@ -95,7 +99,8 @@ class ClaimWrites(StoreBase):
                 tx.session.flush()
                 tx.status_dirty |= before | corroboration.neighbourhood(SqlGraph(tx.connection), {ident})
             tx.change.claims.add(ident)
-        return Result(tx.change, partial(ClaimWrites.update_claim, ident=ident, **old), _describe_edit(old))
+        undo = partial(ClaimWrites.update_claim, ident=ident, expect=self._expected_after(wanted, old), **old)
+        return Result(tx.change, undo, _describe_edit(old))
 
     def delete_claim(self, ident: int) -> Result:
         with self._tx() as tx:

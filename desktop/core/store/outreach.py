@@ -35,12 +35,15 @@ class OutreachWrites(StoreBase):
             tx.change, partial(OutreachWrites.delete_outreach, ident=ident), f"request comment from {party}", ident
         )
 
-    def update_outreach(self, ident: int, **changes: Any) -> Result:
+    def update_outreach(self, ident: int, *, expect: dict[str, Any] | None = None, **changes: Any) -> Result:
+        wanted = dict(changes)
         about = changes.pop("about", None)
         self._check(changes, validate.OUTREACH_CHECKS, "request for comment")
         with self._tx() as tx:
             row = self._get(tx, Outreach, ident, "request for comment")
-            old = self._apply(tx, row, "outreach", changes)
+            if expect and "about" in expect:
+                self._verify(tx, "outreach", row.ext_id, "about", self.outreach_about(tx, ident), expect["about"])
+            old = self._apply(tx, row, "outreach", changes, expect)
             if about is not None:
                 previous = self.outreach_about(tx, ident)
                 if previous != about:
@@ -50,9 +53,8 @@ class OutreachWrites(StoreBase):
                     tx.change.claims |= set(previous) | set(about)
             tx.change.claims |= set(self.outreach_about(tx, ident))
             tx.change.outreach = True
-        return Result(
-            tx.change, partial(OutreachWrites.update_outreach, ident=ident, **old), f"edit request to {row.party}"
-        )
+        undo = partial(OutreachWrites.update_outreach, ident=ident, expect=self._expected_after(wanted, old), **old)
+        return Result(tx.change, undo, f"edit request to {row.party}")
 
     def delete_outreach(self, ident: int) -> Result:
         with self._tx() as tx:

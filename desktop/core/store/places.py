@@ -42,12 +42,15 @@ class PlaceWrites(StoreBase):
             ident = row.id
         return Result(tx.change, partial(PlaceWrites.delete_place, ident=ident), f"add place {name}", ident)
 
-    def update_place(self, ident: int, **changes: Any) -> Result:
+    def update_place(self, ident: int, *, expect: dict[str, Any] | None = None, **changes: Any) -> Result:
         self._check(changes, validate.PLACE_CHECKS, "place")
         with self._tx() as tx:
             row = self._get(tx, Place, ident, "place")
+            wanted = dict(changes)
             aliases = changes.pop("aliases", None)
-            old = self._apply(tx, row, "place", changes)
+            if expect and "aliases" in expect:
+                self._verify(tx, "place", row.ext_id, "aliases", self.place_aliases(tx, ident), expect["aliases"])
+            old = self._apply(tx, row, "place", changes, expect)
             if "name" in old:
                 row.folded = fold(row.name)
             if aliases is not None:
@@ -58,7 +61,8 @@ class PlaceWrites(StoreBase):
                     old["aliases"] = before
             tx.change.places = True
             tx.change.claims |= self._claims_at(tx, ident)
-        return Result(tx.change, partial(PlaceWrites.update_place, ident=ident, **old), f"edit place {row.name}")
+        undo = partial(PlaceWrites.update_place, ident=ident, expect=self._expected_after(wanted, old), **old)
+        return Result(tx.change, undo, f"edit place {row.name}")
 
     def delete_place(self, ident: int) -> Result:
         with self._tx() as tx:

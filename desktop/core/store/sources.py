@@ -49,7 +49,7 @@ class SourceWrites(StoreBase):
         assert ident is not None
         return Result(tx.change, partial(SourceWrites.delete_source, ident=ident), f"add source {name}", ident)
 
-    def update_source(self, ident: int, **changes: Any) -> Result:
+    def update_source(self, ident: int, *, expect: dict[str, Any] | None = None, **changes: Any) -> Result:
         if "side" in changes:
             changes["side"] = (changes["side"] or "").strip().casefold()
         if "group_label" in changes:
@@ -60,13 +60,14 @@ class SourceWrites(StoreBase):
             affects_status = bool({"side", "group_label"} & changes.keys())
             if affects_status:
                 before = self._source_neighbourhood(tx, ident)
-            old = self._apply(tx, row, "source", changes)
+            old = self._apply(tx, row, "source", changes, expect)
             tx.change.sources = True
             if affects_status and old:
                 tx.session.flush()
                 tx.status_dirty |= before | self._source_neighbourhood(tx, ident)
             name = row.name
-        return Result(tx.change, partial(SourceWrites.update_source, ident=ident, **old), f"edit source {name}")
+        undo = partial(SourceWrites.update_source, ident=ident, expect=self._expected_after(changes, old), **old)
+        return Result(tx.change, undo, f"edit source {name}")
 
     def delete_source(self, ident: int) -> Result:
         with self._tx() as tx:
@@ -117,16 +118,17 @@ class SourceWrites(StoreBase):
         assert ident is not None
         return Result(tx.change, partial(SourceWrites.delete_report, ident=ident), f"add report {title}", ident)
 
-    def update_report(self, ident: int, **changes: Any) -> Result:
+    def update_report(self, ident: int, *, expect: dict[str, Any] | None = None, **changes: Any) -> Result:
         checked = {k: v for k, v in changes.items() if k != "source_id"}
         self._check(checked, validate.REPORT_CHECKS, "report")
         with self._tx() as tx:
             row = self._get(tx, Report, ident, "report")
             if changes.get("source_id") is not None:
                 self._get(tx, Source, changes["source_id"], "source")
-            old = self._apply(tx, row, "report", changes)
+            old = self._apply(tx, row, "report", changes, expect)
             tx.change.reports = True
-        return Result(tx.change, partial(SourceWrites.update_report, ident=ident, **old), f"edit report {row.title}")
+        undo = partial(SourceWrites.update_report, ident=ident, expect=self._expected_after(changes, old), **old)
+        return Result(tx.change, undo, f"edit report {row.title}")
 
     def delete_report(self, ident: int) -> Result:
         with self._tx() as tx:
