@@ -22,12 +22,23 @@ import sys
 from collections.abc import Sequence
 
 from desktop.about import version
-from desktop.cli import applying, backup, check, completion, desktop_install, exporting, history, importing, status
+from desktop.cli import (
+    applying,
+    backup,
+    check,
+    completion,
+    desktop_install,
+    exporting,
+    history,
+    importing,
+    status,
+    team,
+)
 from desktop.cli.base import DB_HELP, PROG, Parser, UsageError, fail, user_message
 
 __all__ = ["build_parser", "main", "user_message"]
 
-_COMMAND_MODULES = (importing, exporting, applying, status, history, check, backup, completion, desktop_install)
+_COMMAND_MODULES = (importing, exporting, applying, status, history, team, check, backup, completion, desktop_install)
 
 
 def build_parser() -> argparse.ArgumentParser:

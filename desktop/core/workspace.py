@@ -104,6 +104,10 @@ def open_workspace(
     except BaseException:
         engine.dispose()
         raise
+    if engine.dialect.name == "postgresql":
+        # DESIGN §7: on PostgreSQL the analyst is the database login (the database enforces it too).
+        with engine.connect() as connection:
+            analyst = str(connection.execute(text("SELECT current_user")).scalar_one())
     return Workspace(url, engine, Store(engine, analyst or default_analyst()), report)
 
 

@@ -17,13 +17,18 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel
 
 from desktop.core.db import table_of, write_connection
+from desktop.core.errors import Refused
 from desktop.core.schema import AuditEntry
 
 if TYPE_CHECKING:
     from desktop.core.store.api import Store
+
+
+_INSUFFICIENT_PRIVILEGE = "42501"
 
 
 @dataclass
@@ -157,13 +162,24 @@ class Tx:
 
 @contextlib.contextmanager
 def transaction(engine: Engine, analyst: str, finish: Callable[[Tx], None], clock: Clock = utcnow) -> Iterator[Tx]:
-    """Open one write transaction; ``finish`` runs just before the commit (status refresh, audit)."""
-    with write_connection(engine) as connection:
-        with Session(bind=connection, expire_on_commit=False, autoflush=True) as session:
-            tx = Tx(connection, session, analyst, clock)
-            yield tx
-            session.flush()
-            finish(tx)
-            session.flush()
-            tx.flush_audit()
-            tx.change.unchanged = tx.audited == 0
+    """Open one write transaction; ``finish`` runs just before the commit (status refresh, audit).
+
+    A write the database refuses for lack of privilege (a reviewer's edit on a PostgreSQL team
+    workspace, a revoked role) becomes a ``Refused`` saying in one line what the login's role allows.
+    """
+    try:
+        with write_connection(engine) as connection:
+            with Session(bind=connection, expire_on_commit=False, autoflush=True) as session:
+                tx = Tx(connection, session, analyst, clock)
+                yield tx
+                session.flush()
+                finish(tx)
+                session.flush()
+                tx.flush_audit()
+                tx.change.unchanged = tx.audited == 0
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) != _INSUFFICIENT_PRIVILEGE:
+            raise
+        from desktop.core import team
+
+        raise Refused(team.refusal(engine)) from None
