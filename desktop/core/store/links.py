@@ -145,16 +145,31 @@ def refresh_pairs(connection: Connection, pairs: Iterable[tuple[int, int]]) -> N
 
 def stale_pairs(connection: Connection) -> list[tuple[int, int]]:
     """Pairs whose stored ``effective``/``disputed`` flags disagree with the rules (``crosscheck check``)."""
+    return sorted({pair for pair, _update in _flag_differences(connection)})
+
+
+def refresh_all_pairs(connection: Connection) -> int:
+    """Put every pair's flags right in one scan (repairs, migrations); returns the judgements updated."""
+    updates = [update for _pair, update in _flag_differences(connection)]
+    if updates:
+        connection.execute(text("UPDATE link SET effective = :e, disputed = :d WHERE id = :i"), updates)
+    return len(updates)
+
+
+def _flag_differences(connection: Connection) -> list[tuple[tuple[int, int], dict[str, Any]]]:
     rows: dict[tuple[int, int], list[dict[str, Any]]] = {}
     for row in connection.execute(text("SELECT " + ", ".join(_LINK_COLUMNS) + ", effective, disputed FROM link")):
         values = dict(row._mapping)
+        values["recorded"] = status._aware(values["recorded"])
         rows.setdefault(judgements.pair_of(values["from_id"], values["to_id"]), []).append(values)
-    stale = []
+    found = []
     for pair, group in rows.items():
         chosen, disputed = judgements.flags([_judgement(r) for r in group])
-        if any((r["id"] == chosen, disputed) != (bool(r["effective"]), bool(r["disputed"])) for r in group):
-            stale.append(pair)
-    return sorted(stale)
+        for r in group:
+            flags = (r["id"] == chosen, disputed)
+            if flags != (bool(r["effective"]), bool(r["disputed"])):
+                found.append((pair, {"i": r["id"], "e": flags[0], "d": flags[1]}))
+    return found
 
 
 def _judgement(row: dict[str, Any]) -> judgements.Judgement:

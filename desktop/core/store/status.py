@@ -162,9 +162,9 @@ def _aware(value: str | dt.datetime | None) -> dt.datetime | None:
 
 def rederive_all(connection: Connection) -> set[int]:
     """Recompute every claim's derived columns (and every pair's effective link); returns the claims that changed."""
-    from desktop.core.store.links import refresh_pairs  # links imports this module
+    from desktop.core.store.links import refresh_all_pairs  # links imports this module
 
-    refresh_pairs(connection, [(a, b) for a, b in connection.execute(text("SELECT from_id, to_id FROM link"))])
+    refresh_all_pairs(connection)
     derivations = corroboration.derive_all(load_memory_graph(connection))
     if not derivations:
         return set()

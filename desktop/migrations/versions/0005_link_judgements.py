@@ -22,8 +22,8 @@ on PostgreSQL the constraint is swapped in place.
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
+from sqlmodel.sql import sqltypes
 
 revision = "0005"
 down_revision = "0004"
@@ -41,10 +41,10 @@ def _link_table(unique: sa.UniqueConstraint) -> sa.Table:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("from_id", sa.Integer(), nullable=False),
         sa.Column("to_id", sa.Integer(), nullable=False),
-        sa.Column("relation", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("rationale", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("analyst", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("recorded", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("relation", sqltypes.AutoString(), nullable=False),
+        sa.Column("rationale", sqltypes.AutoString(), nullable=False),
+        sa.Column("analyst", sqltypes.AutoString(), nullable=False),
+        sa.Column("recorded", sqltypes.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(["from_id"], ["claim.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["to_id"], ["claim.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
