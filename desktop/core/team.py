@@ -112,7 +112,8 @@ def add(engine: Engine, name: str, role: str, password: str | None) -> None:
         connection.exec_driver_sql(f"CREATE ROLE {quoted} LOGIN{extra}")
         if password:
             sql = connection.execute(
-                text("SELECT format('ALTER ROLE %I PASSWORD %L', :n, :p)"), {"n": name, "p": password}
+                text("SELECT format('ALTER ROLE %I PASSWORD %L', CAST(:n AS text), CAST(:p AS text))"),
+                {"n": name, "p": password},
             )
             connection.exec_driver_sql(sql.scalar_one())
         _grant(connection, quoted, role)

@@ -1,4 +1,6 @@
-"""A writer process for the race tests: ``python -m tests.team.race_writer URL ANALYST MODE ROUNDS``.
+"""A writer process for the race tests: ``python -m tests.team.race_writer URL MODE ROUNDS``.
+
+It works as the login of ``URL`` (on PostgreSQL the analyst is the database login).
 
 ``field``: read claim c-1's credibility, write the next grade expecting the value read — ROUNDS times.
 ``pair``: mark this analyst's judgement on c-1/c-2, alternating relations, expecting the one read.
@@ -12,14 +14,14 @@ import sys
 
 from sqlalchemy import text
 
-from desktop.core.store import Store
 from desktop.core.store.conflicts import Conflict
 from desktop.core.workspace import open_workspace
 
 
-def main(url: str, analyst: str, mode: str, rounds: int) -> None:
-    ws = open_workspace(url, analyst=analyst, create=False)
-    store = Store(ws.engine, analyst)
+def main(url: str, mode: str, rounds: int) -> None:
+    ws = open_workspace(url, create=False)
+    store = ws.store
+    analyst = store.analyst
     with ws.engine.connect() as connection:
         ids = dict(connection.execute(text("SELECT ext_id, id FROM claim")).all())  # type: ignore[arg-type]
     a, b = ids["c-1"], ids["c-2"]
@@ -43,4 +45,4 @@ def main(url: str, analyst: str, mode: str, rounds: int) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -21,23 +22,42 @@ ROUNDS = 25
 pytestmark = pytest.mark.postgres
 
 
+def _team(url: str, *analysts: str) -> dict[str, str]:
+    """Logins for this test (the server's, so named uniquely), each an analyst; login → its URL."""
+    from desktop.core import db, team
+
+    engine = db.make_engine(db.resolve_location(url))
+    try:
+        team.init(engine)
+        suffix = uuid.uuid4().hex[:6]
+        urls = {}
+        for who in analysts:
+            login = f"{who}_{suffix}"
+            team.add(engine, login, "analyst", None)
+            scheme, rest = url.split("://", 1)
+            urls[login] = f"{scheme}://{login}@{rest.split('@', 1)[1]}"
+        return urls
+    finally:
+        engine.dispose()
+
+
 def _seed(url: str) -> Workspace:
-    ws = open_workspace(url, analyst="seed")
+    ws = open_workspace(url)
     source = ws.store.create_source("Rybar", side="russia").value
     ws.store.create_claim("Defences breached", source, ext_id="c-1")
     ws.store.create_claim("Assaults repelled", source, ext_id="c-2")
     return ws
 
 
-def _race(url: str, mode: str, analysts: list[str]) -> list[dict[str, int]]:
+def _race(mode: str, urls: list[str]) -> list[dict[str, int]]:
     writers = [
         subprocess.Popen(
-            [sys.executable, "-m", "tests.team.race_writer", url, who, mode, str(ROUNDS)],
+            [sys.executable, "-m", "tests.team.race_writer", url, mode, str(ROUNDS)],
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
-        for who in analysts
+        for url in urls
     ]
     results = []
     for writer in writers:
@@ -50,7 +70,8 @@ def _race(url: str, mode: str, analysts: list[str]) -> list[dict[str, int]]:
 def test_two_processes_racing_on_one_field_never_overwrite_silently(postgres_url: str) -> None:
     ws = _seed(postgres_url)
     try:
-        results = _race(postgres_url, "field", ["alice", "bob"])
+        logins = _team(postgres_url, "alice", "bob")
+        results = _race("field", list(logins.values()))
         with ws.engine.connect() as connection:
             rows = connection.execute(
                 text("SELECT analyst, old, new FROM audit WHERE entity = 'claim' AND field = 'credibility' "
@@ -59,6 +80,7 @@ def test_two_processes_racing_on_one_field_never_overwrite_silently(postgres_url
         assert len(rows) == sum(r["done"] for r in results)  # one audit row per change
         assert sum(r["done"] + r["conflicts"] for r in results) == 2 * ROUNDS
         previous = None
+        assert {who for who, _, _ in rows} <= set(logins)  # the database named each writer
         for _who, old, new in rows:
             assert old == previous  # each change started from what the previous one left: none lost
             previous = new
@@ -69,7 +91,9 @@ def test_two_processes_racing_on_one_field_never_overwrite_silently(postgres_url
 def test_processes_racing_on_one_pair_keep_every_analysts_judgement(postgres_url: str) -> None:
     ws = _seed(postgres_url)
     try:
-        results = _race(postgres_url, "pair", ["alice", "alice", "bob"])
+        logins = _team(postgres_url, "alice", "bob")
+        alice, bob = logins
+        results = _race("pair", [logins[alice], logins[alice], logins[bob]])
         with ws.engine.connect() as connection:
             assert stale_pairs(connection) == []
             judges = sorted(r[0] for r in connection.execute(text("SELECT analyst FROM link")))
@@ -77,8 +101,8 @@ def test_processes_racing_on_one_pair_keep_every_analysts_judgement(postgres_url
                 text("SELECT analyst, action, old, new FROM audit WHERE entity = 'link' AND field = 'relation' "
                      "ORDER BY id")
             ).all()  # fmt: skip
-        assert judges == ["alice", "bob"]
-        for analyst, done in (("alice", results[0]["done"] + results[1]["done"]), ("bob", results[2]["done"])):
+        assert judges == sorted([alice, bob])
+        for analyst, done in ((alice, results[0]["done"] + results[1]["done"]), (bob, results[2]["done"])):
             own = [(action, old, new) for who, action, old, new in rows if who == analyst]
             assert sum(1 for action, _, _ in own if action == "create") == done
             last = None

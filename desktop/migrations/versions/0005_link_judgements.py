@@ -15,15 +15,15 @@ columns start true and false. Every status is then re-derived once, which also
 does migration 0004's work (directed neutral) when the workspace comes from
 before it: 0004 leaves it here, as its derivation reads these columns.
 
-On SQLite the table is rebuilt (its old unique constraint has no name to drop);
-on PostgreSQL the constraint is swapped in place.
+On SQLite the table is rebuilt (its old unique constraint has no name to drop),
+spelled out so that the schema text is the same in every file; on PostgreSQL the
+constraint is swapped in place.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-from sqlmodel.sql import sqltypes
 
 revision = "0005"
 down_revision = "0004"
@@ -33,26 +33,6 @@ depends_on = None
 NEW_KEY = "uq_link_pair_analyst"
 
 
-def _link_table(unique: sa.UniqueConstraint) -> sa.Table:
-    """The link table as migration 0001 made it, with ``unique`` as its key (batch mode copies from it)."""
-    return sa.Table(
-        "link",
-        sa.MetaData(),
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("from_id", sa.Integer(), nullable=False),
-        sa.Column("to_id", sa.Integer(), nullable=False),
-        sa.Column("relation", sqltypes.AutoString(), nullable=False),
-        sa.Column("rationale", sqltypes.AutoString(), nullable=False),
-        sa.Column("analyst", sqltypes.AutoString(), nullable=False),
-        sa.Column("recorded", sqltypes.UTCDateTime(), nullable=False),
-        sa.ForeignKeyConstraint(["from_id"], ["claim.id"], ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["to_id"], ["claim.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id"),
-        unique,
-        sa.Index("ix_link_to_id", "to_id"),
-    )
-
-
 def _flags() -> list[sa.Column[bool]]:
     return [
         sa.Column("effective", sa.Boolean(), nullable=False, server_default=sa.true()),
@@ -60,14 +40,41 @@ def _flags() -> list[sa.Column[bool]]:
     ]
 
 
+_SQLITE_TABLE = """
+CREATE TABLE link_new (
+	id INTEGER NOT NULL,
+	from_id INTEGER NOT NULL,
+	to_id INTEGER NOT NULL,
+	relation VARCHAR NOT NULL,
+	rationale VARCHAR NOT NULL,
+	analyst VARCHAR NOT NULL,
+	recorded DATETIME NOT NULL,{flags}
+	PRIMARY KEY (id),
+	{key},
+	FOREIGN KEY(from_id) REFERENCES claim (id) ON DELETE CASCADE,
+	FOREIGN KEY(to_id) REFERENCES claim (id) ON DELETE CASCADE
+)"""
+_SQLITE_FLAGS = """
+	effective BOOLEAN DEFAULT 1 NOT NULL,
+	disputed BOOLEAN DEFAULT 0 NOT NULL,"""
+_COLUMNS = "id, from_id, to_id, relation, rationale, analyst, recorded"
+
+
+def _rebuild_sqlite_link(key: str, flags: bool) -> None:
+    """SQLite cannot drop an unnamed constraint: rebuild the table (spelled out, so every file gets the
+    same schema text), copying every row."""
+    op.execute(_SQLITE_TABLE.format(key=key, flags=_SQLITE_FLAGS if flags else ""))
+    op.execute(f"INSERT INTO link_new ({_COLUMNS}) SELECT {_COLUMNS} FROM link")
+    op.execute("DROP TABLE link")
+    op.execute("ALTER TABLE link_new RENAME TO link")
+    op.execute("CREATE INDEX ix_link_to_id ON link (to_id)")
+
+
 def upgrade() -> None:
     from desktop.core.store import status
 
     if op.get_bind().dialect.name == "sqlite":
-        new_key = sa.UniqueConstraint("from_id", "to_id", "analyst", name=NEW_KEY)
-        with op.batch_alter_table("link", copy_from=_link_table(new_key), recreate="always") as batch_op:
-            for column in _flags():
-                batch_op.add_column(column)
+        _rebuild_sqlite_link(f"CONSTRAINT {NEW_KEY} UNIQUE (from_id, to_id, analyst)", flags=True)
     else:
         op.drop_constraint("link_from_id_to_id_key", "link", type_="unique")
         op.create_unique_constraint(NEW_KEY, "link", ["from_id", "to_id", "analyst"])
@@ -80,13 +87,7 @@ def downgrade() -> None:
     # Only the effective judgement of each pair survives a downgrade: the old schema holds one per pair.
     op.execute("DELETE FROM link WHERE NOT effective")
     if op.get_bind().dialect.name == "sqlite":
-        old_key = sa.UniqueConstraint("from_id", "to_id")
-        table = _link_table(old_key)
-        for column in _flags():
-            table.append_column(column)
-        with op.batch_alter_table("link", copy_from=table, recreate="always") as batch_op:
-            batch_op.drop_column("effective")
-            batch_op.drop_column("disputed")
+        _rebuild_sqlite_link("UNIQUE (from_id, to_id)", flags=False)
         return
     op.drop_column("link", "disputed")
     op.drop_column("link", "effective")

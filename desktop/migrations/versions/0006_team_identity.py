@@ -15,7 +15,10 @@ DESIGN §7. On PostgreSQL:
   import of another team's document does (it keeps their authorship, and the
   import itself is audited under the importer's login);
 - a trigger refuses UPDATE, DELETE and TRUNCATE on ``audit`` for everyone (the
-  grants of ``crosscheck team init`` give no role those rights either).
+  grants of ``crosscheck team init`` give no role those rights either);
+- every write notifies channel ``crosscheck_changes`` (empty payload; delivered
+  on commit, once per transaction) so that open windows fetch what changed from
+  the audit trail (``desktop.core.live``).
 
 SQLite has no logins: there the analyst name comes from the settings, and
 nothing changes.
@@ -64,9 +67,18 @@ BEGIN
     RETURN NEW;
 END $$;
 CREATE TRIGGER link_identity BEFORE INSERT ON link FOR EACH ROW EXECUTE FUNCTION crosscheck_judgement_identity();
+
+CREATE OR REPLACE FUNCTION crosscheck_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('crosscheck_changes', '');
+    RETURN NULL;
+END $$;
+CREATE TRIGGER audit_notify AFTER INSERT ON audit FOR EACH STATEMENT EXECUTE FUNCTION crosscheck_notify_change();
 """
 
 _DOWNGRADE = """
+DROP TRIGGER IF EXISTS audit_notify ON audit;
+DROP FUNCTION IF EXISTS crosscheck_notify_change();
 DROP TRIGGER IF EXISTS link_identity ON link;
 DROP TRIGGER IF EXISTS audit_no_truncate ON audit;
 DROP TRIGGER IF EXISTS audit_append_only ON audit;

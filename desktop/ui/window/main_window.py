@@ -33,6 +33,7 @@ from desktop.ui.commands.selection import SelectionCommands
 from desktop.ui.commands.tools import ToolsCommands
 from desktop.ui.detail.pane import DetailPane
 from desktop.ui.history.panel import HistoryPanel
+from desktop.ui.live.watcher import LiveWatcher
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.table.filter_bar import FilterBar
 from desktop.ui.table.view import ClaimTable
@@ -132,6 +133,9 @@ class MainWindow(QMainWindow):
         self.cheatsheet: CheatSheet | None = None
 
         session.error.connect(self.status.error)
+        # Changes committed elsewhere (another window, analyst or script) arrive through the session.
+        self.live = LiveWatcher(session, self)
+        self.live.problem.connect(self.status.error)
         session.pinned_changed.connect(self._show_pinned)
         session.changed.connect(self._on_changed)
         session.current_changed.connect(lambda _claim: self.update_actions())
@@ -451,6 +455,7 @@ class MainWindow(QMainWindow):
         self.files.pool.waitForDone()  # an import in flight finishes (one transaction) before we go
         self.outputs.wait()  # and so does an export (its file is written whole or not at all)
         self.save_settings()
+        self.live.stop()
         super().closeEvent(event)
 
 

@@ -1,0 +1,1 @@
+"""Live updates: changes committed elsewhere reach the open window (DESIGN §7)."""
