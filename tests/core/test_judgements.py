@@ -173,3 +173,19 @@ def test_store_rederivation_stays_exact_with_several_analysts(
                 assert status.stale_claims(connection) == []
     finally:
         ws.close()
+
+
+def test_the_filter_language_finds_disagreements_and_an_analysts_claims(workspace: Workspace) -> None:
+    from desktop.core.search import matching_ids
+
+    c = _claims(workspace)
+    third = workspace.store.create_claim("A third", workspace.store.create_source("x").value).value
+    Store(workspace.engine, "alice").set_link(c["repelled"], c["breach"], "contradicts")
+    Store(workspace.engine, "bob").set_link(c["repelled"], c["breach"], "corroborates")
+    Store(workspace.engine, "bob").set_link(third, c["breach"], "corroborates")
+    with workspace.engine.connect() as connection:
+        assert sorted(matching_ids(connection, "disagree:yes")) == sorted([c["breach"], c["repelled"]])
+        assert matching_ids(connection, "disagree:no") == [third]
+        assert sorted(matching_ids(connection, "analyst:bob")) == sorted([c["breach"], c["repelled"], third])
+        assert sorted(matching_ids(connection, "analyst:alice")) == sorted([c["breach"], c["repelled"]])
+        assert matching_ids(connection, "analyst:nobody") == []

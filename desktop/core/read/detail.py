@@ -214,7 +214,7 @@ def _links(connection: Connection, claim_id: int) -> tuple[LinkInfo, ...]:
     rows = list(
         connection.execute(
             text(
-                "SELECT id, from_id, to_id, relation, rationale, analyst, recorded FROM link "
+                "SELECT id, from_id, to_id, relation, rationale, analyst, recorded, effective, disputed FROM link "
                 "WHERE from_id = :c OR to_id = :c"
             ),
             {"c": claim_id},
@@ -238,12 +238,27 @@ def _links(connection: Connection, claim_id: int) -> tuple[LinkInfo, ...]:
                 rationale=r.rationale or "",
                 analyst=r.analyst or "",
                 recorded=as_datetime(r.recorded),
+                effective=bool(r.effective),
+                disputed=bool(r.disputed),
             )
         )
     # Evidence first in a stable reading order: by relation, then when it was judged.
     order = {relation: i for i, relation in enumerate(LINK_PHRASES)}
     floor = dt.datetime.min.replace(tzinfo=dt.UTC)
-    links.sort(key=lambda link: (order.get(link.relation, 9), link.recorded or floor, link.id))
+    # Every analyst's judgement on a pair is listed; the pair's effective one first, the others under it.
+    effective_order = {
+        link.other_id: (order.get(link.relation, 9), link.recorded or floor, link.id)
+        for link in links
+        if link.effective
+    }
+    links.sort(
+        key=lambda link: (
+            effective_order.get(link.other_id, (9, floor, 0)),
+            not link.effective,
+            link.recorded or floor,
+            link.id,
+        )
+    )
     return tuple(links)
 
 

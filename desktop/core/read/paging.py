@@ -47,6 +47,7 @@ _claim: Final = SQLModel.metadata.tables["claim"]
 _source: Final = SQLModel.metadata.tables["source"]
 _place: Final = SQLModel.metadata.tables["place"]
 _claim_place: Final = SQLModel.metadata.tables["claim_place"]
+_link: Final = SQLModel.metadata.tables["link"]
 
 SORTS: Final = ("date", "text", "source", "side", "place", "status", "credibility", "suggested", "links")
 # A credibility not graded yet sorts after 6 ("cannot be judged") going up.
@@ -128,6 +129,7 @@ class ClaimRow:
     link_count: int
     reviewed: bool
     key: RowKey
+    disputed: bool = False  # analysts' judgements disagree on one of its links (DESIGN §2)
 
 
 # --- sorts ---------------------------------------------------------------------------------------
@@ -147,6 +149,11 @@ _place_count: Final = (
     .where(_claim_place.c.claim_id == _claim.c.id)
     .correlate(_claim)
     .scalar_subquery()
+)
+# Two EXISTS rather than one with OR: each is answered from an index on link (from_id, to_id).
+_disputed: Final = sa.or_(
+    sa.exists(sa.select(1).where(_link.c.from_id == _claim.c.id, _link.c.disputed.is_(sa.true())).correlate(_claim)),
+    sa.exists(sa.select(1).where(_link.c.to_id == _claim.c.id, _link.c.disputed.is_(sa.true())).correlate(_claim)),
 )
 
 # Every sort expression is NOT NULL: a row-value comparison with a NULL in it is
@@ -395,6 +402,7 @@ _ROW_COLUMNS: Final = (
     _claim.c.suggested_credibility,
     _claim.c.link_count,
     _claim.c.reviewed,
+    _disputed,
 )
 
 
@@ -432,6 +440,7 @@ def _rows(connection: Connection, plan: _Plan, ids: Sequence[int]) -> list[Claim
             suggested_credibility=v[16],
             link_count=v[17],
             reviewed=bool(v[18]),
+            disputed=bool(v[19]),
             key=(plan.partition_of(v[12]), *v[width:], v[0]),
         )
     return [by_id[i] for i in ids if i in by_id]

@@ -132,6 +132,8 @@ class LinkInfo:
     rationale: str
     analyst: str
     recorded: dt.datetime | None
+    effective: bool = True  # the pair's judgement the derivation reads (the latest; DESIGN §2)
+    disputed: bool = False  # analysts' judgements on this pair disagree
 
     @property
     def phrase(self) -> str:

@@ -34,6 +34,7 @@ from desktop.core.search.sql import (
     claim,
     claim_place,
     fts_match,
+    link,
     place,
     place_alias,
     source,
@@ -257,6 +258,17 @@ class _Compiler:
             return _Cond.same(
                 sa.or_(*(claim.c.ext_id.in_(changed_claims(value, self.dialect_name)) for value in values))
             )
+        if field in ("analyst", "disagree"):
+            # Claims at either end of a judgement by one of these analysts / of a pair analysts disagree on.
+            if field == "analyst":
+                which: ColumnElement[bool] = link.c.analyst.in_([_param(value) for value in values])
+            else:
+                which = link.c.disputed.is_(sa.true())
+            ends = sa.union(sa.select(link.c.from_id).where(which), sa.select(link.c.to_id).where(which))
+            judged = self.member(claim.c.id, sa.select(ends.subquery().c[0]))
+            if field == "disagree" and values == ("no",):
+                return _Cond.same(sa.not_(claim.c.id.in_(sa.select(ends.subquery().c[0]))))
+            return judged
         if field in _SOURCE_FIELDS:
             return self.source_field([field_term], status)
         if field == "place":

@@ -49,6 +49,8 @@ FIELDS: Final = {
         FieldSpec("tag", "tag", "tag:artillery"),
         FieldSpec("group", "group", "group:state-media or group:none"),
         FieldSpec("changed", "changed", "changed:>2022-12-15T10:00Z or changed:>2022-12-14"),
+        FieldSpec("analyst", "analyst", "analyst:anna (claims anna has judged a link on)"),
+        FieldSpec("disagree", "disagree", "disagree:yes (analysts' judgements on a link differ)"),
     )
 }
 FIELD_ALIASES: Final = {"credibility": "cred", "date": "on", "src": "source"}

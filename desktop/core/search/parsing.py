@@ -246,13 +246,16 @@ def _resolve(field: str, item: str) -> list[str] | str:
         return _date_span(field, item)
     if field == "changed":
         return _change_moment(item)
-    if field == "reviewed":
+    if field == "analyst":
+        value = item.strip()
+        return [value] if value else "analyst: needs a name"
+    if field in ("reviewed", "disagree"):
         value = folded.rstrip("*")
         if any(word.startswith(value) for word in _YES):
             return ["yes"]
         if any(word.startswith(value) for word in _NO):
             return ["no"]
-        return f'reviewed: "{item}" — use yes or no'
+        return f'{field}: "{item}" — use yes or no'
     if field in ("side", "group"):
         value = folded.rstrip("*").strip()
         return [""] if value == "none" else [value] if value else f"{field}: needs a value"

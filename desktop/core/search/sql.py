@@ -19,6 +19,7 @@ source = _TABLES["source"]
 place = _TABLES["place"]
 place_alias = _TABLES["place_alias"]
 claim_place = _TABLES["claim_place"]
+link = _TABLES["link"]
 # The FTS5 table made by migration 0002; the column named like the table is FTS5's
 # hidden column that MATCH is applied to (it searches every indexed column).
 claim_fts = sa.table("claim_fts", sa.column("rowid", sa.Integer), sa.column("claim_fts", sa.String))

@@ -16,7 +16,9 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton, QWidget
 
 from desktop.core.read.detail import ClaimDetail, LinkInfo, OutreachInfo, PlaceInfo
 from desktop.core.store import Result, Store
+from desktop.core.store.conflicts import Conflict
 from desktop.core.text import one_line
+from desktop.ui.dialogs.conflict import ask_conflict
 from desktop.ui.dialogs.outreach import OutreachDialog
 from desktop.ui.dialogs.place_picker import pick_place
 from desktop.ui.dialogs.source_dialog import SourceDialog
@@ -98,11 +100,32 @@ class DetailEdits:
         show_problem(self.problems[area], problem[:1].upper() + problem[1:] if problem else None)
         return problem is None
 
-    def _update(self, area: str, description: str, **changes: Any) -> bool:
-        if self._detail is None:
+    def _update(self, area: str, description: str, seen: dict[str, Any] | None = None, **changes: Any) -> bool:
+        """Write ``changes`` to the claim on display, expecting the values its author saw (DESIGN §7).
+
+        ``seen`` overrides what the pane shows for fields typed into (live updates move the pane on
+        while the analyst types; the value they started from is what they saw). A conflict shows
+        theirs and yours, and the analyst chooses.
+        """
+        d = self._detail
+        if d is None:
             return False
-        claim = self._detail.id
-        return self._perform(area, lambda store: store.update_claim(claim, **changes), description)
+        claim = d.id
+        expect = {name: _shown_value(d, name) for name in changes} | (seen or {})
+        outcome = self.session.perform(lambda store: store.update_claim(claim, expect=expect, **changes), description)
+        if isinstance(outcome.error, Conflict):
+            conflict = outcome.error
+            if ask_conflict(self._parent_widget(), conflict, changes.get(conflict.field)):
+                expect = expect | {conflict.field: conflict.current}
+                return self._perform(
+                    area, lambda store: store.update_claim(claim, expect=expect, **changes), description
+                )
+            show_problem(self.problems[area], None)
+            self.reload()  # keep theirs: show the value as it is now
+            return False
+        problem = outcome.message
+        show_problem(self.problems[area], problem[:1].upper() + problem[1:] if problem else None)
+        return problem is None
 
     def flush(self) -> None:
         """Commit every field with unsaved typing (before another claim is shown)."""
@@ -123,11 +146,11 @@ class DetailEdits:
         if value == d.text:
             self.text.revert()
             return
-        self._update("text", "edit claim text", text=value)
+        self._update("text", "edit claim text", seen={"text": self.text.seen()}, text=value)
 
     def _commit_notes(self, value: str) -> None:
         if self._detail is not None and value != self._detail.notes:
-            self._update("notes", "edit notes", notes=value)
+            self._update("notes", "edit notes", seen={"notes": self.notes.seen()}, notes=value)
 
     def _commit_tags(self, value: str) -> None:
         d = self._detail
@@ -151,7 +174,8 @@ class DetailEdits:
         if date == getattr(d, name):
             getattr(self, name).revert()
             return
-        self._update("dates", f"edit {_DATE_NAMES[name]}", **{name: date})
+        change: dict[str, Any] = {name: date}
+        self._update("dates", f"edit {_DATE_NAMES[name]}", **change)
 
     # --- choices ------------------------------------------------------------------------------
 
@@ -256,3 +280,15 @@ class DetailEdits:
             dialog = SourceDialog(self.session, self._parent_widget(), source_id=self._detail.source.id)
             dialog.exec()
             dialog.deleteLater()
+
+
+def _shown_value(d: ClaimDetail, name: str) -> Any:
+    """The stored value of claim field ``name`` as the pane shows it (what the analyst saw)."""
+    if name == "source_id":
+        return d.source.id if d.source is not None else None
+    if name == "report_id":
+        return d.report.id if d.report is not None else None
+    if name == "places":
+        return [p.id for p in d.places]
+    value = getattr(d, name)
+    return list(value) if isinstance(value, tuple) else value

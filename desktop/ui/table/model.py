@@ -467,7 +467,7 @@ _DISPLAY: Final[tuple[Callable[[ClaimRow], str], ...]] = (
     lambda r: status_label(r.status, r.verdict, r.verdict_disputed),
     lambda r: "" if r.credibility is None else str(r.credibility),
     lambda r: str(r.suggested_credibility),
-    lambda r: str(r.link_count) if r.link_count else "",
+    lambda r: (str(r.link_count) if r.link_count else "") + (" ⚑" if r.disputed else ""),
 )
 
 
@@ -497,5 +497,6 @@ def _tooltip(row: ClaimRow, column: int) -> str | None:
         grade = row.suggested_credibility
         return f"{grade} {vocab.CREDIBILITY.get(grade, '')}: suggested because the claim is {row.status}"
     if column == COL_LINKS:
-        return f"{row.link_count} link{'s' if row.link_count != 1 else ''}"
+        links = f"{row.link_count} link{'s' if row.link_count != 1 else ''}"
+        return links + ("; ⚑ analysts disagree on a link (disagree:yes finds them all)" if row.disputed else "")
     return None

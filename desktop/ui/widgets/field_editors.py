@@ -44,10 +44,15 @@ class CommitLineEdit(QLineEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._baseline = ""
+        self._seen = ""
         self.editingFinished.connect(self._finish)
 
     def baseline(self) -> str:
         return self._baseline
+
+    def seen(self) -> str:
+        """The value shown when the analyst began typing (the baseline may have moved since: live)."""
+        return self._seen
 
     def is_dirty(self) -> bool:
         return self.text() != self._baseline
@@ -58,6 +63,7 @@ class CommitLineEdit(QLineEdit):
         if not (self.hasFocus() and self.isModified()):
             self.setText(value)
             self.setModified(False)
+            self._seen = value
 
     def revert(self) -> None:
         self.setText(self._baseline)
@@ -100,11 +106,16 @@ class CommitTextEdit(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None, *, enter_commits: bool = False) -> None:
         super().__init__(parent)
         self._baseline = ""
+        self._seen = ""
         self._enter_commits = enter_commits
         self.setTabChangesFocus(True)
 
     def baseline(self) -> str:
         return self._baseline
+
+    def seen(self) -> str:
+        """The value shown when the analyst began typing (the baseline may have moved since: live)."""
+        return self._seen
 
     def is_dirty(self) -> bool:
         return self.toPlainText() != self._baseline
@@ -114,6 +125,7 @@ class CommitTextEdit(QPlainTextEdit):
         if not (self.hasFocus() and self.is_dirty()):
             fit_wrap(self, value)  # a 400 KB note without a space would freeze the window for minutes
             self.setPlainText(value)
+            self._seen = value
 
     def revert(self) -> None:
         fit_wrap(self, self._baseline)

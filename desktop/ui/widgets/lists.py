@@ -86,12 +86,19 @@ class PlaceList(_ItemList):
 def link_text(link: LinkInfo, derivation: Derivation | None = None) -> str:
     """Two lines: ``→ corroborates  [Source] claim…`` and the rationale, analyst and time."""
     note = ""
-    if derivation is not None:
+    if not link.effective:
+        note = "   (superseded: a later judgement on this pair counts)"
+    elif derivation is not None:
         if link.id in {e.link for e in derivation.echoes}:
             note = "   (echo: set aside)"
         elif link.id in derivation.internal_links:
             note = "   (inside this assertion: ignored)"
-    first = f"{link.arrow} {link.phrase}  [{one_line(link.other_source, 50)}] {one_line(link.other_text, 90)}{note}"
+    if link.disputed:
+        note += "   ⚑ analysts disagree"
+    indent = "" if link.effective else "      "  # listed under the pair's effective judgement
+    first = (
+        f"{indent}{link.arrow} {link.phrase}  [{one_line(link.other_source, 50)}] {one_line(link.other_text, 90)}{note}"
+    )
     details = []
     if link.rationale:
         details.append(f"“{one_line(link.rationale, 110)}”")
