@@ -23,7 +23,8 @@ def test_export_as_of_a_moment_is_byte_for_byte_the_export_taken_then(tmp_path: 
     when = dt.datetime.now(dt.UTC).replace(microsecond=0)
     # Later edits, a second after the export (the store's clock set, not waited for).
     opened = open_workspace(path)
-    store = Store(opened.engine, "anna", clock=lambda: when + dt.timedelta(seconds=1))
+    # "ana" judged the fixture's links: only her own judgement is hers to remove (DESIGN §2).
+    store = Store(opened.engine, "ana", clock=lambda: when + dt.timedelta(seconds=1))
     with opened.engine.connect() as connection:
         ids = dict(connection.exec_driver_sql("SELECT ext_id, id FROM claim").all())
     store.update_claim(ids["c-ru"], credibility=1, verdict="confirmed", places=[])
