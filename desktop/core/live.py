@@ -26,7 +26,7 @@ from desktop.core import corroboration
 from desktop.core.corroboration.sql_graph import SqlGraph
 from desktop.core.store.tx import Change
 
-#: The channel a PostgreSQL workspace notifies after each write (migration 0006's trigger).
+#: The channel a PostgreSQL workspace notifies after each write (migration 0007's trigger).
 CHANNEL: Final = "crosscheck_changes"
 #: More rows than this since the last look: reload everything rather than work out each claim.
 _MANY: Final = 2000

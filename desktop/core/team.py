@@ -7,7 +7,7 @@ Three group roles hold the grants; each analyst is a login role in one of them:
 - ``crosscheck_admin`` — an analyst who also manages the team (logins made admin get
   ``CREATEROLE`` and may grant the three roles).
 
-Identity is set by the database (migration 0006): every audit row and every
+Identity is set by the database (migration 0007): every audit row and every
 judgement a team member writes carries ``current_user``, whatever the client
 sends. The audit trail is append-only for everyone: no role has UPDATE, DELETE or
 TRUNCATE on it, and a trigger refuses them even to its owner.

@@ -31,8 +31,8 @@ def upgrade() -> None:
 
     from desktop.core.store import status
 
-    # The derivation of the code running this reads the link flags migration 0005 adds; on the way
-    # up to it, 0005 re-derives every status instead (with the directed rule too).
+    # The derivation of the code running this reads the link flags migration 0006 adds; on the way
+    # up to it, 0006 re-derives every status instead (with the directed rule too).
     if "effective" not in {c["name"] for c in sa.inspect(op.get_bind()).get_columns("link")}:
         return
     status.rederive_all(op.get_bind())

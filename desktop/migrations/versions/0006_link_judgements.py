@@ -1,7 +1,7 @@
 """link judgements: one link per analyst and pair, with the pair's effective and disputed flags
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-07 08:40:00
 
 DESIGN §2 (version 2 of the contract): a link is one analyst's judgement, and
@@ -25,8 +25,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """team identity: on PostgreSQL the database names the analyst, and the audit trail is append-only
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-07 09:05:00
 
 DESIGN §7. On PostgreSQL:
@@ -28,8 +28,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
