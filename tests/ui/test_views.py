@@ -118,7 +118,8 @@ def test_graph_keys_move_make_current_and_link(qtbot: QtBot, session: WorkspaceS
     assert session.undo_stack.count() == 1
     with session.engine.connect() as connection:
         relation = connection.execute(
-            text("SELECT relation FROM link WHERE from_id = :a AND to_id = :b"), {"a": neutral, "b": session.pinned}
+            text("SELECT relation FROM link WHERE from_id = :a AND to_id = :b AND effective"),
+            {"a": neutral, "b": session.pinned},
         ).scalar()
     assert relation == "corroborates"
     # The graph redrew: the ISW/Newsweek claim now counts as a supporter.
