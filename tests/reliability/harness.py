@@ -71,7 +71,11 @@ def run_writers(url: str, rounds: Rounds, seed: int, module: str = "tests.reliab
 def both_way_pairs(workspace: Workspace) -> list[tuple[int, int]]:
     with workspace.engine.connect() as connection:
         rows = connection.execute(
-            text("SELECT x.from_id, x.to_id FROM link x JOIN link y ON y.from_id = x.to_id AND y.to_id = x.from_id")
+            # One judgement per analyst and pair (DESIGN §2): two analysts may judge a pair in opposite directions.
+            text(
+                "SELECT x.from_id, x.to_id FROM link x JOIN link y "
+                "ON y.from_id = x.to_id AND y.to_id = x.from_id AND y.analyst = x.analyst"
+            )
         ).all()
     return [(a, b) for a, b in rows]
 
