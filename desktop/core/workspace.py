@@ -57,11 +57,12 @@ class Workspace:
 
 
 def default_analyst() -> str:
-    """The analyst name on SQLite: ``CROSSCHECK_ANALYST``, else the Preferences' name, else the login name."""
+    """The analyst name on SQLite, in the contract's order (docs/command-line.md): the Preferences' name,
+    else ``CROSSCHECK_ANALYST``, else the login name."""
     from desktop.core.preferences import read_preferences
 
     try:
-        return os.environ.get("CROSSCHECK_ANALYST") or read_preferences().analyst or getpass.getuser()
+        return read_preferences().analyst or os.environ.get("CROSSCHECK_ANALYST") or getpass.getuser()
     except (KeyError, OSError):  # no user name in a bare container
         return "analyst"
 

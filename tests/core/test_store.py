@@ -256,3 +256,33 @@ def test_text_that_cannot_be_stored_faithfully_is_refused(workspace: Workspace, 
     with pytest.raises(InvalidValue, match="claim text contains"):
         workspace.store.create_claim(hostile, source)
     assert rows(workspace, "SELECT count(*) FROM claim") == [(0,)]
+
+
+def test_undoing_a_deletion_whose_id_was_used_again_is_refused_and_changes_nothing(
+    workspace: Workspace, world: dict[str, int]
+) -> None:
+    """SQLite hands a deleted last row's id to the next insert; the restore must not collide with it."""
+    s = workspace.store
+    spare = s.create_place("Soledar").value
+    deleted = s.delete_place(spare)
+    reused = s.create_place("Klishchiivka").value
+    assert reused == spare  # the premise: the id came back
+    before = table_counts(workspace)
+    with pytest.raises(Refused, match="used again"):
+        deleted.undo(s)
+    assert table_counts(workspace) == before
+    assert rows(workspace, "SELECT name FROM place WHERE id = :p", p=reused) == [("Klishchiivka",)]
+
+
+def test_undoing_a_claims_deletion_after_its_request_for_comment_went_is_refused(
+    workspace: Workspace, world: dict[str, int]
+) -> None:
+    """Another analyst (or an earlier step) removed what the claim belonged with: say so, change nothing."""
+    s = workspace.store
+    request = s.create_outreach("Ministry of Defence", about=[world["breach"], world["repelled"]]).value
+    deleted = s.delete_claim(world["breach"])
+    s.delete_outreach(request)
+    before = table_counts(workspace)
+    with pytest.raises(Refused, match="requests for comment"):
+        deleted.undo(s)
+    assert table_counts(workspace) == before

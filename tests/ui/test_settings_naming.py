@@ -48,15 +48,19 @@ def test_the_core_reads_the_preferences_the_window_wrote(qapp: QApplication) -> 
     assert read_preferences() == Preferences("Анна, OSINT desk", 'Verification "Desk"', "system")
 
 
-def test_the_analyst_name_comes_from_the_environment_then_the_preferences(
+def test_the_analyst_name_comes_from_the_preferences_then_the_environment_then_the_login(
     qapp: QApplication, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    assert default_analyst() == "tester"  # no name in the preferences: CROSSCHECK_ANALYST (the test session's)
     settings = app_settings()
     settings.setValue(ANALYST, "anna")
     settings.sync()
-    assert default_analyst() == "tester"  # CROSSCHECK_ANALYST (the test session's) comes first
+    assert default_analyst() == "anna"  # the preferences come first (DESIGN §4)
+    settings.setValue(ANALYST, "")
+    settings.sync()
     monkeypatch.delenv("CROSSCHECK_ANALYST")
-    assert default_analyst() == "anna"
+    monkeypatch.setattr("getpass.getuser", lambda: "login-name")
+    assert default_analyst() == "login-name"
 
 
 def test_the_application_names_its_desktop_entry_and_icon(qapp: QApplication) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar
 
@@ -12,7 +12,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 from desktop.core import validate
-from desktop.core.errors import NotFound, UserError
+from desktop.core.db import table_of
+from desktop.core.errors import NotFound, Refused, UserError
 from desktop.core.schema import DERIVED_CLAIM_COLUMNS, Claim
 from desktop.core.store import status
 from desktop.core.store.conflicts import Conflict, last_change
@@ -118,6 +119,35 @@ class StoreBase:
     def _expected_after(changes: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
         """What a write left in the fields it changed: the undo write expects to find exactly that."""
         return {name: changes[name] for name in old if name in changes}
+
+    @staticmethod
+    def _require_restorable(
+        tx: Tx,
+        model: type[SQLModel],
+        row: dict[str, Any],
+        what: str,
+        needs: Iterable[tuple[str, str, Iterable[int]]] = (),
+    ) -> None:
+        """Undoing a deletion puts rows back with their own ids: refuse, changing nothing, when the workspace
+        has moved on since — the id (or interchange id) was used again, or something the rows point at is gone.
+
+        ``needs`` names, for each table the snapshot points into, a plural label and the ids it needs.
+        """
+        table = table_of(model)
+        clash = (table.c.id == row["id"]) | (table.c.ext_id == row["ext_id"])
+        if tx.connection.execute(table.select().with_only_columns(table.c.id).where(clash)).first() is not None:
+            raise Refused(f"cannot undo the deletion of {what}: its id has been used again since")
+        for table_name, label, idents in needs:
+            wanted = set(idents)
+            if not wanted:
+                continue
+            query = text(f"SELECT id FROM {table_name} WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
+            found = {r[0] for r in tx.connection.execute(query, {"ids": sorted(wanted)})}
+            if missing := wanted - found:
+                raise Refused(
+                    f"cannot undo the deletion of {what}: {len(missing)} {label} it belonged with "
+                    "have been deleted since"
+                )
 
     @staticmethod
     def _snapshot(row: SQLModel) -> dict[str, Any]:

@@ -140,7 +140,26 @@ class ClaimWrites(StoreBase):
 
     def _restore_claim(self, snapshot: dict[str, Any]) -> Result:
         with self._tx() as tx:
-            row = Claim(**snapshot["row"])
+            values = snapshot["row"]
+            links = snapshot["links"]
+            self._require_restorable(
+                tx,
+                Claim,
+                values,
+                f"claim {values['ext_id']}",
+                (
+                    ("source", "sources", [values["source_id"]]),
+                    ("report", "reports", [values["report_id"]] if values.get("report_id") is not None else []),
+                    ("place", "places", [p["place_id"] for p in snapshot["places"]]),
+                    (
+                        "claim",
+                        "linked claims",
+                        ({link["from_id"] for link in links} | {link["to_id"] for link in links}) - {values["id"]},
+                    ),
+                    ("outreach", "requests for comment", [o["outreach_id"] for o in snapshot["outreach"]]),
+                ),
+            )
+            row = Claim(**values)
             tx.session.add(row)
             tx.session.flush()
             ident = row.id

@@ -70,6 +70,13 @@ class OutreachWrites(StoreBase):
 
     def _restore_outreach(self, snapshot: dict[str, Any]) -> Result:
         with self._tx() as tx:
+            self._require_restorable(
+                tx,
+                Outreach,
+                snapshot["row"],
+                f"the request to {snapshot['row']['party']}",
+                (("claim", "claims", snapshot["about"]),),
+            )
             row = Outreach(**snapshot["row"])
             tx.session.add(row)
             tx.session.flush()

@@ -90,6 +90,13 @@ class PlaceWrites(StoreBase):
 
     def _restore_place(self, snapshot: dict[str, Any]) -> Result:
         with self._tx() as tx:
+            self._require_restorable(
+                tx,
+                Place,
+                snapshot["row"],
+                f"place {snapshot['row']['name']}",
+                (("claim", "claims", [c["claim_id"] for c in snapshot["claims"]]),),
+            )
             row = Place(**snapshot["row"])
             tx.session.add(row)
             tx.session.flush()

@@ -87,6 +87,7 @@ class SourceWrites(StoreBase):
 
     def _restore_source(self, snapshot: dict[str, Any]) -> Result:
         with self._tx() as tx:
+            self._require_restorable(tx, Source, snapshot, f"source {snapshot['name']}")
             row = Source(**snapshot)
             tx.session.add(row)
             tx.audit_fields("source", row.ext_id, "create", self._deleted_values(tx, row))
@@ -149,6 +150,10 @@ class SourceWrites(StoreBase):
 
     def _restore_report(self, snapshot: dict[str, Any], claims: list[int]) -> Result:
         with self._tx() as tx:
+            source = [snapshot["source_id"]] if snapshot.get("source_id") is not None else []
+            self._require_restorable(
+                tx, Report, snapshot, f"report {snapshot['title']}", (("source", "sources", source),)
+            )
             row = Report(**snapshot)
             tx.session.add(row)
             tx.session.flush()
