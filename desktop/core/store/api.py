@@ -12,8 +12,9 @@ from desktop.core.store.claims import ClaimWrites
 from desktop.core.store.links import LinkWrites
 from desktop.core.store.outreach import OutreachWrites
 from desktop.core.store.places import PlaceWrites
+from desktop.core.store.reports import ReportWrites
 from desktop.core.store.sources import SourceWrites
 
 
-class Store(ClaimWrites, LinkWrites, SourceWrites, PlaceWrites, OutreachWrites, BatchWrites):
+class Store(ClaimWrites, LinkWrites, SourceWrites, ReportWrites, PlaceWrites, OutreachWrites, BatchWrites):
     """All writes of a workspace; see the modules of ``desktop.core.store`` for each group."""
