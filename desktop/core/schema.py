@@ -57,6 +57,8 @@ class Report(SQLModel, table=True):
     published: dt.date | None = None
     language: str | None = None
     text: str = ""
+    retrieved: dt.datetime | None = None  # when the text was captured
+    sha256: str | None = None  # of the text as UTF-8 (chain of custody); set by the store
 
 
 class Place(SQLModel, table=True):
@@ -99,6 +101,9 @@ class Claim(SQLModel, table=True):
     text: str
     source_id: int = _fk("source.id", "RESTRICT")
     report_id: int | None = _fk("report.id", "SET NULL", nullable=True)
+    # The span of the report's text the claim was taken from: code points, end exclusive.
+    quote_start: int | None = None
+    quote_end: int | None = None
     kind: str = "event"
     claimed: dt.date | None = None
     event_start: dt.date | None = None
@@ -165,6 +170,8 @@ class Outreach(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     ext_id: str = Field(unique=True, index=True)
     party: str
+    # Who asked: a source (e.g. the newsroom whose report says it asked), or None = this team.
+    by_source_id: int | None = _fk("source.id", "RESTRICT", nullable=True)
     contacted: dt.date | None = None
     status: str = "pending"
     response: str | None = None
@@ -176,6 +183,21 @@ class OutreachClaim(SQLModel, table=True):
     outreach_id: int = Field(sa_column_args=[ForeignKey("outreach.id", ondelete="CASCADE")], primary_key=True)
     claim_id: int = Field(sa_column_args=[ForeignKey("claim.id", ondelete="CASCADE")], primary_key=True, index=True)
     position: int = 0
+
+
+class DismissedSuggestion(SQLModel, table=True):
+    """A related-claim suggestion the analyst dismissed: the pair is not suggested again.
+
+    Stored once per unordered pair (``claim_id`` < ``other_id``), so dismissing it
+    from either claim hides it from both.
+    """
+
+    __tablename__ = "dismissed_suggestion"
+
+    claim_id: int = Field(sa_column_args=[ForeignKey("claim.id", ondelete="CASCADE")], primary_key=True)
+    other_id: int = Field(sa_column_args=[ForeignKey("claim.id", ondelete="CASCADE")], primary_key=True, index=True)
+    analyst: str = ""
+    at: dt.datetime
 
 
 class AuditEntry(SQLModel, table=True):

@@ -89,6 +89,50 @@ def check_label(value: Any) -> str | None:
     return check_text(value, limit=100, multiline=False)
 
 
+def check_timestamp(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, dt.datetime) or value.tzinfo is None:
+        return "must be a moment with a time zone"
+    return None
+
+
+def check_sha256(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
+        return "must be 64 lower-case hexadecimal digits"
+    return None
+
+
+def check_offset(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        return "must be a whole number"
+    if value < 0:
+        return "must not be negative"
+    return None
+
+
+def quote_problem(start: int | None, end: int | None, text: str | None) -> str | None:
+    """Why the span ``start``–``end`` (code points, end exclusive) cannot be a quote of ``text``, or None.
+
+    ``text`` None means the claim names no report: a quote then has nothing to point into.
+    """
+    if start is None and end is None:
+        return None
+    if start is None or end is None:
+        return "quote needs both a start and an end"
+    if text is None:
+        return "quote needs a report to quote from"
+    if not 0 <= start < end:
+        return f"quote must start before it ends (start {start}, end {end})"
+    if end > len(text):
+        return f"quote ends at {end:,}, beyond the end of its report's text ({len(text):,} characters)"
+    return None
+
+
 def check_coordinate(value: Any, bound: float) -> str | None:
     if value is None:
         return None
@@ -124,6 +168,7 @@ REPORT_CHECKS: Final = {
     "published": check_date,
     "language": lambda v: check_text(v, limit=35, multiline=False),
     "text": lambda v: check_text(v, limit=MAX_LONG_TEXT),
+    "retrieved": check_timestamp,
 }
 
 CLAIM_CHECKS: Final = {
@@ -139,6 +184,8 @@ CLAIM_CHECKS: Final = {
     "reviewed": lambda v: None if isinstance(v, bool) else "must be true or false",
     "tags": check_labels,
     "notes": lambda v: check_text(v, limit=MAX_LONG_TEXT),
+    "quote_start": check_offset,
+    "quote_end": check_offset,
 }
 
 OUTREACH_CHECKS: Final = {

@@ -126,6 +126,15 @@ def reference(value: Any) -> str:
     return value
 
 
+def offset(value: Any) -> int:
+    """A position in a text: a whole number, not negative (a quote's start or end)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Invalid(f"must be a whole number (a position in the report's text), not {json_type(value)}")
+    if value < 0:
+        raise Invalid(f"must not be negative (got {value})")
+    return value
+
+
 def boolean(value: Any) -> bool:
     if not isinstance(value, bool):
         raise Invalid(f"must be true or false, not {json_type(value)}")

@@ -15,13 +15,14 @@ READABLE_VERSIONS: Final = (1, 2)  # what import accepts: a version 1 document i
 
 # Sections in document order; each entity's keys in the order of the docs/formats.md example.
 SOURCE_KEYS: Final = ("id", "name", "kind", "side", "group", "reliability", "url", "aliases", "notes")
-REPORT_KEYS: Final = ("id", "title", "source", "url", "published", "language", "text")
+REPORT_KEYS: Final = ("id", "title", "source", "url", "published", "language", "text", "retrieved", "sha256")
 PLACE_KEYS: Final = ("id", "name", "aliases", "region", "lat", "lon")
 CLAIM_KEYS: Final = (
     "id",
     "text",
     "source",
     "report",
+    "quote",
     "kind",
     "claimed",
     "event",
@@ -35,8 +36,9 @@ CLAIM_KEYS: Final = (
     "recorded",
 )
 EVENT_KEYS: Final = ("start", "end", "precision")
+QUOTE_KEYS: Final = ("start", "end")
 LINK_KEYS: Final = ("from", "to", "relation", "rationale", "analyst", "recorded")
-OUTREACH_KEYS: Final = ("id", "party", "contacted", "about", "status", "response")
+OUTREACH_KEYS: Final = ("id", "party", "by", "contacted", "about", "status", "response")
 
 SECTIONS: Final = ("sources", "reports", "places", "claims", "links", "outreach")
 TOP_KEYS: Final = ("format", "version", *SECTIONS)

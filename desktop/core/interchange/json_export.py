@@ -112,7 +112,20 @@ def read_document(connection: Connection) -> dict[str, Any]:
         "notes",
     )
     source_ext = {r.id: r.ext_id for r in sources}
-    reports = _rows(connection, Report, "id", "ext_id", "title", "source_id", "url", "published", "language", "text")
+    reports = _rows(
+        connection,
+        Report,
+        "id",
+        "ext_id",
+        "title",
+        "source_id",
+        "url",
+        "published",
+        "language",
+        "text",
+        "retrieved",
+        "sha256",
+    )
     report_ext = {r.id: r.ext_id for r in reports}
     places = _rows(connection, Place, "id", "ext_id", "name", "region", "lat", "lon")
     place_ext = {r.id: r.ext_id for r in places}
@@ -125,6 +138,8 @@ def read_document(connection: Connection) -> dict[str, Any]:
         "text",
         "source_id",
         "report_id",
+        "quote_start",
+        "quote_end",
         "kind",
         "claimed",
         "event_start",
@@ -141,7 +156,7 @@ def read_document(connection: Connection) -> dict[str, Any]:
     claim_ext = {r[0]: r[1] for r in claims}
     claim_places = _children(connection, ClaimPlace, "claim_id", "place_id", place_ext.__getitem__)
     links = _rows(connection, Link, "id", "from_id", "to_id", "relation", "rationale", "analyst", "recorded")
-    outreach = _rows(connection, Outreach, "id", "ext_id", "party", "contacted", "status", "response")
+    outreach = _rows(connection, Outreach, "id", "ext_id", "party", "by_source_id", "contacted", "status", "response")
     about = _children(connection, OutreachClaim, "outreach_id", "claim_id", claim_ext.__getitem__)
 
     # Dict literals in the order of ``format``'s key tuples (a test holds them together): building
@@ -170,6 +185,8 @@ def read_document(connection: Connection) -> dict[str, Any]:
             "published": _date(r.published),
             "language": r.language,
             "text": r.text,
+            "retrieved": None if r.retrieved is None else timestamp(r.retrieved),
+            "sha256": r.sha256,
         }
         for r in reports
     ]
@@ -190,6 +207,7 @@ def read_document(connection: Connection) -> dict[str, Any]:
             "text": text,
             "source": source_ext[source_id],
             "report": None if report_id is None else report_ext[report_id],
+            "quote": None if quote_start is None else {"start": quote_start, "end": quote_end},
             "kind": kind,
             "claimed": None if claimed is None else claimed.isoformat(),
             "event": _event(start, end, precision),
@@ -203,8 +221,8 @@ def read_document(connection: Connection) -> dict[str, Any]:
             "recorded": timestamp(recorded),
         }
         # Unpacked rather than read by attribute name: this runs once per claim.
-        for (ident, ext_id, text, source_id, report_id, kind, claimed, start, end, precision, credibility,
-             likelihood, verdict, reviewed, tags, notes, recorded) in claims
+        for (ident, ext_id, text, source_id, report_id, quote_start, quote_end, kind, claimed, start, end,
+             precision, credibility, likelihood, verdict, reviewed, tags, notes, recorded) in claims
     ]  # fmt: skip
     document["links"] = [
         {
@@ -221,6 +239,7 @@ def read_document(connection: Connection) -> dict[str, Any]:
         {
             "id": r.ext_id,
             "party": r.party,
+            "by": _ref(source_ext, r.by_source_id),
             "contacted": _date(r.contacted),
             "about": about.get(r.id, []),
             "status": r.status,

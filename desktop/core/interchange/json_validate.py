@@ -32,6 +32,7 @@ from desktop.core.interchange import format as fmt
 from desktop.core.interchange.fields import Invalid, json_type
 from desktop.core.interchange.specs import REQUIRED, Spec
 from desktop.core.store.bulk import BulkRows, Wanted, WorkspaceKeys
+from desktop.core.store.reports import text_digest
 
 
 class Problem(NamedTuple):
@@ -82,6 +83,8 @@ class _Walker:
         self.problems: list[Problem] = []
         # Interchange id → index in its section, for every section read so far.
         self.ids: dict[str, dict[str, int]] = {}
+        # Report interchange id → length of its text (code points), for the document's reports.
+        self.report_lengths: dict[str, int] = {}
 
     def problem(self, path: str, message: str) -> None:
         self.problems.append(Problem(path, message))
@@ -185,9 +188,38 @@ class _Walker:
 
     # --- checks across fields -----------------------------------------------------------------------
 
-    def event_order(self, row: dict[str, Any], index: int) -> None:
+    def claim_fields(self, row: dict[str, Any], index: int) -> None:
+        """Checks across a claim's fields: the event's order, and its quote inside its report's text."""
         if problem := validate.event_order_problem(row["event_start"], row["event_end"]):
             self.problem(f"$.claims[{index}].event.end", problem)
+        start, end = row["quote_start"], row["quote_end"]
+        if start is None and end is None:
+            return
+        path = f"$.claims[{index}].quote"
+        if start is None or end is None:
+            self.problem(f"{path}.{'start' if start is None else 'end'}", "is required when there is a quote")
+            return
+        report = row.get("report")
+        if report is None:
+            self.problem(path, "a quote needs the claim's report (there is none)")
+            return
+        length = self.report_lengths.get(report)
+        if length is None and report in self.existing.reports:
+            length = self.existing.report_lengths.get(self.existing.reports[report])
+        if length is None:
+            return  # an unknown report, already reported
+        if not start < end:
+            self.problem(path, f"must start before it ends (start {start}, end {end})")
+        elif end > length:
+            self.problem(f"{path}.end", f"is beyond the end of the report's text ({end:,} > {length:,} code points)")
+
+    def report_digest(self, row: dict[str, Any], index: int) -> None:
+        """A report's sha256 must be its text's; when absent it is computed."""
+        digest = text_digest(row["text"])
+        if row["sha256"] is None:
+            row["sha256"] = digest
+        elif row["sha256"] != digest:
+            self.problem(f"$.reports[{index}].sha256", "does not match the report's text (was the text changed?)")
 
     def link_pair(self, row: dict[str, Any], index: int, pairs: dict[tuple[str, str, str], int]) -> None:
         """One judgement per analyst and pair of claims (either direction), in the document and the workspace."""
@@ -302,9 +334,10 @@ def validate_document(
             walker.problem(member("$", key), f"is not a section of the format (expected: {', '.join(fmt.TOP_KEYS)})")
 
     rows.sources = walker.section(doc, "sources", _SOURCE)
-    rows.reports = walker.section(doc, "reports", _REPORT)
+    rows.reports = walker.section(doc, "reports", _REPORT, walker.report_digest)
+    walker.report_lengths = {row["ext_id"]: len(row["text"]) for row in rows.reports if row.get("ext_id") is not None}
     rows.places = walker.section(doc, "places", _PLACE)
-    rows.claims = walker.section(doc, "claims", _Table(specs.claim_specs(now), "a claim"), walker.event_order)
+    rows.claims = walker.section(doc, "claims", _Table(specs.claim_specs(now), "a claim"), walker.claim_fields)
     pairs: dict[tuple[str, str, str], int] = {}
     rows.links = walker.section(
         doc, "links", _Table(specs.link_specs(now, analyst), "a link"), lambda r, i: walker.link_pair(r, i, pairs)

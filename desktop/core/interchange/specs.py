@@ -70,6 +70,9 @@ REPORT: Final = {
     "published": Spec("published", fields.date),
     "language": Spec("language", checked(validate.REPORT_CHECKS["language"])),
     "text": Spec("text", checked(validate.REPORT_CHECKS["text"]), ""),
+    "retrieved": Spec("retrieved", fields.timestamp),
+    # Checked against the text by the validator; computed from it when absent.
+    "sha256": Spec("sha256", checked(validate.check_sha256)),
 }
 
 PLACE: Final = {
@@ -88,6 +91,16 @@ EVENT: Final = {
 }
 
 
+def _quote_object(value: Any) -> Any:  # only reached when "quote" is not an object
+    raise Invalid(f"must be an object with start and end (code points, end exclusive), not {fields.json_type(value)}")
+
+
+QUOTE: Final = {
+    "start": Spec("quote_start", fields.offset),
+    "end": Spec("quote_end", fields.offset),
+}
+
+
 def claim_specs(now: dt.datetime) -> dict[str, Spec]:
     """Claim keys; ``recorded`` defaults to the moment of the import."""
     return {
@@ -95,6 +108,7 @@ def claim_specs(now: dt.datetime) -> dict[str, Spec]:
         "text": Spec("text", checked(validate.CLAIM_CHECKS["text"]), REQUIRED),
         "source": Spec("source", fields.reference, REQUIRED, ref="sources"),
         "report": Spec("report", fields.reference, None, ref="reports"),
+        "quote": Spec("quote", _quote_object, nested=QUOTE),
         "kind": Spec("kind", choice(vocab.CLAIM_KINDS), "event"),
         "claimed": Spec("claimed", fields.date),
         "event": Spec("event", _event_object, nested=EVENT),
@@ -124,6 +138,7 @@ def link_specs(now: dt.datetime, analyst: str) -> dict[str, Spec]:
 OUTREACH: Final = {
     "id": _id(),
     "party": Spec("party", checked(validate.OUTREACH_CHECKS["party"]), REQUIRED),
+    "by": Spec("by", fields.reference, None, ref="sources"),
     "contacted": Spec("contacted", fields.date),
     "about": Spec("about", fields.references, (), ref="claims"),
     "status": Spec("status", choice(vocab.OUTREACH_STATUSES), "pending"),

@@ -14,7 +14,17 @@ from desktop.core.store.outreach import OutreachWrites
 from desktop.core.store.places import PlaceWrites
 from desktop.core.store.reports import ReportWrites
 from desktop.core.store.sources import SourceWrites
+from desktop.core.store.suggestions import SuggestionWrites
 
 
-class Store(ClaimWrites, LinkWrites, SourceWrites, ReportWrites, PlaceWrites, OutreachWrites, BatchWrites):
+class Store(
+    ClaimWrites,
+    LinkWrites,
+    SourceWrites,
+    ReportWrites,
+    PlaceWrites,
+    OutreachWrites,
+    SuggestionWrites,
+    BatchWrites,
+):
     """All writes of a workspace; see the modules of ``desktop.core.store`` for each group."""

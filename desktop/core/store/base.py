@@ -179,6 +179,7 @@ class StoreBase:
 # reusing the highest id of a deleted row), interchange ids are what replay and history speak.
 REFERENCES: dict[str, str] = {
     "source_id": "source",
+    "by_source_id": "source",
     "report_id": "report",
     "places": "place",
     "about": "claim",

@@ -82,7 +82,7 @@ class BulkRows:
     Every row has ``ext_id`` except links. Besides its table's columns, a report
     row has ``source`` (id or None); a place ``aliases`` (list); a claim
     ``source``, ``report`` (or None) and ``places`` (list); a link ``from`` and
-    ``to``; a request for comment ``about`` (list). The rows are consumed.
+    ``to``; a request for comment ``by`` (or None) and ``about`` (list). The rows are consumed.
     """
 
     sources: list[dict[str, Any]] = field(default_factory=list)
@@ -261,6 +261,9 @@ def write_rows(
     )
 
     about_lists = [row.pop("about") for row in rows.outreach]
+    for row in rows.outreach:
+        ref = row.pop("by")
+        row["by_source_id"] = None if ref is None else sources[ref]
     new_outreach = _insert_entities(connection, "outreach", rows.outreach)
     about = [
         (new_outreach[row["ext_id"]], claims[claim], i)

@@ -48,6 +48,8 @@ class WorkspaceKeys:
     # Judged pairs of existing claims as (lower id, higher id, analyst): an analyst judges a pair once.
     # Loaded for ``Wanted``: the judgements between two of the claims its links name.
     judged: set[tuple[int, int, str]] = field(default_factory=set)
+    # Internal report id → length of its text in code points, for the reports above: quotes point into them.
+    report_lengths: dict[int, int] = field(default_factory=dict)
 
     @classmethod
     def load(cls, connection: Connection, wanted: Callable[[], Wanted] | None = None) -> WorkspaceKeys:
@@ -63,6 +65,7 @@ class WorkspaceKeys:
                 return {ext: ident for ident, ext in connection.execute(sa.text(f"SELECT id, ext_id FROM {table}"))}
 
             keys = cls(ids("source"), ids("report"), ids("place"), ids("claim"), ids("outreach"))
+            keys.report_lengths = _text_lengths(connection, keys.reports.values())
             if keys.claims:
                 for a, b, who in connection.execute(sa.text("SELECT from_id, to_id, analyst FROM link")):
                     keys.judged.add((a, b, who) if a < b else (b, a, who))
@@ -75,6 +78,7 @@ class WorkspaceKeys:
             _ids_of(connection, "claim", mentioned.claims | mentioned.linked),
             _ids_of(connection, "outreach", mentioned.outreach),
         )
+        keys.report_lengths = _text_lengths(connection, keys.reports.values())
         linked = {keys.claims[ext] for ext in mentioned.linked if ext in keys.claims}
         if len(linked) > 1:
             query = (
@@ -93,6 +97,12 @@ def _select_in(connection: Connection, query: str, ids: Collection[Any], *, chun
     ordered = sorted(ids)
     for start in range(0, len(ordered), chunk):
         yield from connection.execute(statement, {"ids": ordered[start : start + chunk]})
+
+
+def _text_lengths(connection: Connection, reports: Collection[int]) -> dict[int, int]:
+    # length() of text counts characters (code points) on SQLite and PostgreSQL alike.
+    query = "SELECT id, length(text) FROM report WHERE id IN :ids"
+    return {ident: length for ident, length in _select_in(connection, query, reports)} if reports else {}
 
 
 def _ids_of(connection: Connection, table: str, ext_ids: Collection[str]) -> dict[str, int]:

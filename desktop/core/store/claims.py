@@ -17,7 +17,7 @@ from desktop.core import corroboration, validate
 from desktop.core.corroboration.sql_graph import SqlGraph
 from desktop.core.db import table_of
 from desktop.core.errors import NotFound
-from desktop.core.schema import Claim, ClaimPlace, Link, OutreachClaim, Report, Source
+from desktop.core.schema import Claim, ClaimPlace, DismissedSuggestion, Link, OutreachClaim, Report, Source
 from desktop.core.store import status
 from desktop.core.store.base import InvalidValue, StoreBase, audited
 from desktop.core.store.links import refresh_pairs
@@ -35,6 +35,8 @@ _CLAIM_DEFAULTS: dict[str, Any] = {
     "reviewed": False,
     "tags": [],
     "notes": "",
+    "quote_start": None,
+    "quote_end": None,
 }
 # Fields whose change can move the derived status (or the verdict flag) of some claim.
 _STATUS_FIELDS = {"source_id", "verdict"}
@@ -50,6 +52,7 @@ class ClaimWrites(StoreBase):
         self._check_claim(values)
         with self._tx() as tx:
             self._check_refs(tx, source_id, report_id, places)
+            self._check_quote(tx, report_id, values["quote_start"], values["quote_end"])
             row = Claim(
                 ext_id=ext_id or tx.new_ext_id(Claim, "c"),
                 source_id=source_id,
@@ -82,6 +85,13 @@ class ClaimWrites(StoreBase):
             end = changes.get("event_end", row.event_end)
             if problem := validate.event_order_problem(start, end):
                 raise InvalidValue(f"claim {problem}")
+            if {"report_id", "quote_start", "quote_end"} & changes.keys():
+                self._check_quote(
+                    tx,
+                    changes.get("report_id", row.report_id),
+                    changes.get("quote_start", row.quote_start),
+                    changes.get("quote_end", row.quote_end),
+                )
             graph = SqlGraph(tx.connection)
             before = corroboration.neighbourhood(graph, {ident}) if "source_id" in changes else set()
             if expect and "places" in expect:
@@ -119,7 +129,15 @@ class ClaimWrites(StoreBase):
                 "outreach": self._rows(
                     tx, "SELECT outreach_id, claim_id, position FROM outreach_claim WHERE claim_id = :c", ident
                 ),
+                "dismissed": self._rows(
+                    tx,
+                    "SELECT claim_id, other_id, analyst, at FROM dismissed_suggestion "
+                    "WHERE claim_id = :c OR other_id = :c",
+                    ident,
+                ),
             }
+            for dismissal in snapshot["dismissed"]:
+                dismissal["at"] = status._aware(dismissal["at"])
             for link in snapshot["links"]:
                 link["recorded"] = status._aware(link["recorded"])
             affected = corroboration.neighbourhood(SqlGraph(tx.connection), {ident}) - {ident}
@@ -168,6 +186,7 @@ class ClaimWrites(StoreBase):
                 (ClaimPlace, "places"),
                 (Link, "links"),
                 (OutreachClaim, "outreach"),
+                (DismissedSuggestion, "dismissed"),
             )
             about_before = self._about_lists(tx, [o["outreach_id"] for o in snapshot["outreach"]])
             for model, key in tables:
@@ -193,6 +212,13 @@ class ClaimWrites(StoreBase):
     def _check_claim(self, values: dict[str, Any], partial_: bool = False) -> None:
         self._check(values, validate.CLAIM_CHECKS, "claim")
         if not partial_ and (problem := validate.event_order_problem(values["event_start"], values["event_end"])):
+            raise InvalidValue(f"claim {problem}")
+
+    def _check_quote(self, tx: Tx, report_id: int | None, start: int | None, end: int | None) -> None:
+        if start is None and end is None:
+            return
+        report = None if report_id is None else self._get(tx, Report, report_id, "report")
+        if problem := validate.quote_problem(start, end, None if report is None else report.text):
             raise InvalidValue(f"claim {problem}")
 
     def _check_refs(self, tx: Tx, source_id: int | None, report_id: int | None, places: list[int]) -> None:

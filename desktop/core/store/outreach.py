@@ -10,7 +10,7 @@ from sqlalchemy import delete, insert, text
 from desktop.core import validate
 from desktop.core.db import table_of
 from desktop.core.errors import NotFound
-from desktop.core.schema import Outreach, OutreachClaim
+from desktop.core.schema import Outreach, OutreachClaim, Source
 from desktop.core.store.base import StoreBase, audited
 from desktop.core.store.tx import Result, Tx
 
@@ -18,16 +18,21 @@ from desktop.core.store.tx import Result, Tx
 class OutreachWrites(StoreBase):
     def create_outreach(self, party: str, about: list[int] | None = None, **fields: Any) -> Result:
         ext_id = fields.pop("ext_id", None)
+        by = fields.pop("by_source_id", None)
         values = {"party": party, "contacted": None, "status": "pending", "response": None, **fields}
         self._check(values, validate.OUTREACH_CHECKS, "request for comment")
         about = list(about or [])
         with self._tx() as tx:
-            row = Outreach(ext_id=ext_id or tx.new_ext_id(Outreach, "o"), **values)
+            if by is not None:
+                self._get(tx, Source, by, "source")
+            row = Outreach(ext_id=ext_id or tx.new_ext_id(Outreach, "o"), by_source_id=by, **values)
             tx.session.add(row)
             tx.session.flush()
             assert row.id is not None
             self._write_about(tx, row.id, about)
-            tx.audit_fields("outreach", row.ext_id, "create", self._refs(tx, {**values, "about": about}))
+            tx.audit_fields(
+                "outreach", row.ext_id, "create", self._refs(tx, {**values, "by_source_id": by, "about": about})
+            )
             tx.change.outreach = True
             tx.change.claims |= set(about)
             ident = row.id
@@ -38,11 +43,13 @@ class OutreachWrites(StoreBase):
     def update_outreach(self, ident: int, *, expect: dict[str, Any] | None = None, **changes: Any) -> Result:
         wanted = dict(changes)
         about = changes.pop("about", None)
-        self._check(changes, validate.OUTREACH_CHECKS, "request for comment")
+        self._check({k: v for k, v in changes.items() if k != "by_source_id"}, validate.OUTREACH_CHECKS, "request")
         with self._tx() as tx:
             row = self._get(tx, Outreach, ident, "request for comment")
             if expect and "about" in expect:
                 self._verify(tx, "outreach", row.ext_id, "about", self.outreach_about(tx, ident), expect["about"])
+            if changes.get("by_source_id") is not None:
+                self._get(tx, Source, changes["by_source_id"], "source")
             old = self._apply(tx, row, "outreach", changes, expect)
             if about is not None:
                 previous = self.outreach_about(tx, ident)
@@ -69,13 +76,14 @@ class OutreachWrites(StoreBase):
         )
 
     def _restore_outreach(self, snapshot: dict[str, Any]) -> Result:
+        by = [snapshot["row"]["by_source_id"]] if snapshot["row"].get("by_source_id") is not None else []
         with self._tx() as tx:
             self._require_restorable(
                 tx,
                 Outreach,
                 snapshot["row"],
                 f"the request to {snapshot['row']['party']}",
-                (("claim", "claims", snapshot["about"]),),
+                (("claim", "claims", snapshot["about"]), ("source", "sources", by)),
             )
             row = Outreach(**snapshot["row"])
             tx.session.add(row)

@@ -16,7 +16,7 @@ from sqlmodel import col, select
 from desktop.core import corroboration, validate
 from desktop.core.corroboration.sql_graph import SqlGraph
 from desktop.core.errors import Refused
-from desktop.core.schema import Claim, Report, Source
+from desktop.core.schema import Claim, Outreach, Report, Source
 from desktop.core.store.base import StoreBase
 from desktop.core.store.tx import Result, Tx
 
@@ -73,9 +73,11 @@ class SourceWrites(StoreBase):
             row = self._get(tx, Source, ident, "source")
             claims = tx.session.exec(select(func.count()).where(col(Claim.source_id) == ident)).one()
             reports = tx.session.exec(select(func.count()).where(col(Report.source_id) == ident)).one()
-            if claims or reports:
+            asked = tx.session.exec(select(func.count()).where(col(Outreach.by_source_id) == ident)).one()
+            if claims or reports or asked:
+                requests = f" and asked {asked} request(s) for comment" if asked else ""
                 raise Refused(
-                    f"source {row.name} still has {claims} claim(s) and {reports} report(s); "
+                    f"source {row.name} still has {claims} claim(s) and {reports} report(s){requests}; "
                     "give them another source or delete them first"
                 )
             snapshot = self._snapshot(row)
