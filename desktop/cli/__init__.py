@@ -29,8 +29,10 @@ from desktop.cli import (
     completion,
     desktop_install,
     exporting,
+    finding,
     history,
     importing,
+    similar,
     status,
     team,
 )
@@ -38,7 +40,20 @@ from desktop.cli.base import DB_HELP, PROG, Parser, UsageError, fail, user_messa
 
 __all__ = ["build_parser", "main", "user_message"]
 
-_COMMAND_MODULES = (importing, exporting, applying, status, history, team, check, backup, completion, desktop_install)
+_COMMAND_MODULES = (
+    importing,
+    exporting,
+    applying,
+    status,
+    history,
+    team,
+    finding,
+    similar,
+    check,
+    backup,
+    completion,
+    desktop_install,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,4 +1,9 @@
-"""``crosscheck import FILE``: an interchange document, all or nothing.
+"""``crosscheck import FILE [--source NAME]``: a workspace document or reports, recognised by content.
+
+An interchange document goes through the all-or-nothing JSON import (every
+problem listed on stdout with its JSON path); anything else becomes reports
+(``desktop.core.capture``): a Telegram Desktop export, an RSS/Atom feed, an
+HTML page, a text or Markdown file. All or nothing either way.
 
 ``--json`` prints the result for a program to read: ``{"imported": {counts}}``,
 or ``{"errors": [{"path", "message"}, …]}`` when the document was refused
@@ -11,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from desktop.cli.base import out, workspace
@@ -21,35 +25,34 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     imp = commands.add_parser(
         "import",
         parents=[common],
-        help="import an interchange JSON document (all or nothing)",
-        description="Import a crosscheck-workspace JSON document. All or nothing: if anything is wrong, "
-        "every problem is listed on stdout with its JSON path, and nothing is written. Ids already in the "
-        "workspace are refused; references may name entities already in the workspace. Creates the "
-        "workspace named by --db if there is none.",
+        help="import a workspace document, or reports from a file (all or nothing)",
+        description="Import FILE, recognised by its content: a crosscheck-workspace JSON document (ids kept; "
+        "every problem is listed on stdout with its JSON path), or reports — a Telegram Desktop channel export "
+        "(result.json, one report per message), an RSS/Atom feed (one per entry), an HTML page (its article "
+        "text) or a text/Markdown file (one report). All or nothing: if anything is wrong, nothing is written. Creates the workspace named by --db if "
+        "there is none.",
     )
-    imp.add_argument("file", metavar="FILE", help="the document; - reads standard input")
+    imp.add_argument("file", metavar="FILE", help="the file; - reads standard input")
+    imp.add_argument(
+        "--source", metavar="NAME", help="the publisher of reports whose file names none (found or created)"
+    )
     imp.add_argument("--json", action="store_true", help="print the result (or every problem) as JSON")
     imp.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from desktop.core.interchange import MAX_DOCUMENT_BYTES, ImportErrors, import_json
-    from desktop.core.interchange.json_import import too_large
-    from desktop.core.workspace import default_analyst
+    from desktop.core.capture import import_file
+    from desktop.core.capture.files import import_bytes
+    from desktop.core.interchange import MAX_DOCUMENT_BYTES, ImportErrors
 
-    if args.file == "-":
-        data = sys.stdin.buffer.read(MAX_DOCUMENT_BYTES + 1)
-    else:
-        path = Path(args.file)
-        if path.is_file() and path.stat().st_size > MAX_DOCUMENT_BYTES:  # refuse before reading it all
-            from desktop.core.errors import UserError
-
-            raise UserError(f"{path}: {too_large(path.stat().st_size)}")
-        data = path.read_bytes()
+    data = sys.stdin.buffer.read(MAX_DOCUMENT_BYTES + 1) if args.file == "-" else None
     progress = TerminalProgress() if sys.stderr.isatty() else None
     with workspace(args, create=True) as opened:
         try:
-            report = import_json(opened.engine, data, analyst=default_analyst(), progress=progress)
+            if data is not None:
+                done = import_bytes(opened.store, data, "standard input", publisher=args.source, progress=progress)
+            else:
+                done = import_file(opened.store, args.file, publisher=args.source, progress=progress)
         except ImportErrors as exc:
             if progress:
                 progress.finish()
@@ -63,9 +66,9 @@ def run(args: argparse.Namespace) -> int:
             if progress:
                 progress.finish()
     if args.json:
-        out(json.dumps({"imported": report.as_dict()}, indent=2))
+        out(json.dumps({"imported": done.counts, "kind": done.kind.name.lower()}, indent=2))
     else:
-        out(f"imported {report.summary()}")
+        out(done.summary)
     return 0
 
 

@@ -37,6 +37,7 @@ from desktop.core.search.sql import (
     link,
     place,
     place_alias,
+    report,
     source,
 )
 
@@ -280,6 +281,19 @@ class _Compiler:
             )
             claim_ids = sa.select(claim_place.c.claim_id).where(claim_place.c.place_id.in_(matching_places))
             return self.member(claim.c.id, claim_ids)
+        if field == "report":
+            # Words of the title anywhere in it (titles are long), or the report's id; none = no report.
+            alternatives = [claim.c.report_id.is_(None)] if "none" in values else []
+            named = [value for value in values if value != "none"]
+            if named:
+                reports = sa.select(report.c.id).where(
+                    sa.or_(
+                        *(_fold_sql(report.c.title).like(_like_contains(value), escape="\\") for value in named),
+                        *(sa.func.lower(report.c.ext_id) == _param(value) for value in named),
+                    )
+                )
+                alternatives.append(sa.func.coalesce(claim.c.report_id, 0).in_(reports))
+            return _Cond.same(sa.or_(*alternatives))
         if field == "tag":
             tags = _alias_values(claim.c.tags, self.dialect_name)
             return _Cond.same(

@@ -51,6 +51,7 @@ FIELDS: Final = {
         FieldSpec("changed", "changed", "changed:>2022-12-15T10:00Z or changed:>2022-12-14"),
         FieldSpec("analyst", "analyst", "analyst:anna (claims anna has judged a link on)"),
         FieldSpec("disagree", "disagree", "disagree:yes (analysts' judgements on a link differ)"),
+        FieldSpec("report", "report", "report:newsweek, report:rep-1 or report:none"),
     )
 }
 FIELD_ALIASES: Final = {"credibility": "cred", "date": "on", "src": "source"}

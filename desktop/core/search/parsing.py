@@ -262,6 +262,9 @@ def _resolve(field: str, item: str) -> list[str] | str:
     if field == "source":
         value = folded.rstrip("*").strip()
         return [value] if value else "source: needs a name, alias or id"
+    if field == "report":
+        value = folded.rstrip("*").strip()
+        return [value] if value else "report: needs words of its title, its id, or none"
     # place, tag: exact folded name; "*" at the end asks for a prefix.
     value = folded.strip()
     return [value] if value.rstrip("*") else f"{field}: needs a name"

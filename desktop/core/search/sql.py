@@ -17,6 +17,7 @@ _TABLES = SQLModel.metadata.tables
 claim = _TABLES["claim"]
 source = _TABLES["source"]
 place = _TABLES["place"]
+report = _TABLES["report"]
 place_alias = _TABLES["place_alias"]
 claim_place = _TABLES["claim_place"]
 link = _TABLES["link"]

@@ -12,6 +12,7 @@ from desktop.core.store.claims import ClaimWrites
 from desktop.core.store.links import LinkWrites
 from desktop.core.store.outreach import OutreachWrites
 from desktop.core.store.places import PlaceWrites
+from desktop.core.store.report_batches import ReportBatchWrites
 from desktop.core.store.reports import ReportWrites
 from desktop.core.store.sources import SourceWrites
 from desktop.core.store.suggestions import SuggestionWrites
@@ -22,6 +23,7 @@ class Store(
     LinkWrites,
     SourceWrites,
     ReportWrites,
+    ReportBatchWrites,
     PlaceWrites,
     OutreachWrites,
     SuggestionWrites,

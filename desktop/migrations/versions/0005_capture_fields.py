@@ -1,7 +1,7 @@
 """capture fields: claim quote span, report retrieved/sha256, outreach by
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-07 08:30:00
 
 - ``claim.quote_start`` / ``claim.quote_end``: the span of the report's text a
@@ -26,8 +26,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
