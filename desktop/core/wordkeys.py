@@ -85,8 +85,7 @@ def words(text: str) -> list[str]:
 def content_words(text: str) -> list[str]:
     """Folded words long enough to mean something and not stop words, in order, each once."""
     seen: dict[str, None] = {}
-    for word in words(text):
-        folded = fold(word)
+    for folded in _WORD.findall(fold(text)):  # one fold of the whole text: this runs per candidate
         if len(folded) >= MIN_LETTERS and folded not in STOPWORDS:
             seen.setdefault(folded, None)
     return list(seen)

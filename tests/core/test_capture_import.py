@@ -203,7 +203,7 @@ def test_bad_input_is_refused_with_a_clear_message_and_nothing_written(
 
 
 def test_a_missing_file_and_a_folder_are_refused(workspace: Workspace, tmp_path: Path) -> None:
-    with pytest.raises(CaptureError, match="does not exist"):
+    with pytest.raises(CaptureError, match="No such file or directory"):
         import_file(workspace.store, tmp_path / "nope.txt")
     with pytest.raises(CaptureError, match="folder"):
         import_file(workspace.store, tmp_path)

@@ -44,7 +44,7 @@ def test_import_from_standard_input_and_its_errors(tmp_path: Path) -> None:
     piped = run(tmp_path, "--db", db, "import", "-", "--source", "Desk", stdin=b"Pasted words.\n")
     assert piped.returncode == 0, piped.stderr
     assert_user_error(run(tmp_path, "--db", db, "import", "-", stdin=b'{"name": "x", "messages": [1,'), "broken")
-    assert_user_error(run(tmp_path, "--db", db, "import", str(tmp_path / "missing.txt")), "does not exist")
+    assert_user_error(run(tmp_path, "--db", db, "import", str(tmp_path / "missing.txt")), "No such file or directory")
     assert_user_error(run(tmp_path, "--db", db, "similar", "c-none"), "no claim has the id")
     assert_user_error(run(tmp_path, "--db", db, "find", "x", "--limit", "0"), "at least 1")
     assert_user_error(run(tmp_path, "--db", db, "import", str(SAMPLE), "--source", "Desk"), "--source")

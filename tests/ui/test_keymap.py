@@ -8,7 +8,7 @@ from PySide6.QtGui import QKeySequence
 from pytestqt.qtbot import QtBot
 
 from desktop.ui.commands.cheatsheet import CheatSheet, cheatsheet_text, filter_help
-from desktop.ui.commands.keymap import BY_NAME, CATEGORIES, KEYMAP, KeyAction
+from desktop.ui.commands.keymap import BY_NAME, CATEGORIES, KEYMAP, PANEL_CONTEXTS, KeyAction
 from desktop.ui.commands.palette import Command, rank
 from desktop.ui.window.main_window import MainWindow
 from desktop.ui.window.menus import menu_names
@@ -39,7 +39,8 @@ def _bindings() -> list[tuple[str, str, str]]:
 
 
 def _overlap(a: str, b: str) -> bool:
-    # The table is inside the window: a window key is live while the table has focus too.
+    # The table, the reader and the related list are inside the window: a window key is live in them
+    # too; each panel's own keys are live only while that panel has focus.
     return a == b or "window" in (a, b)
 
 
@@ -49,7 +50,7 @@ def test_every_command_has_name_label_keys_category_and_description() -> None:
         assert entry.name and "." in entry.name and entry.label and entry.description, entry
         assert entry.keys, f"{entry.name} has no shortcut"
         assert entry.category in CATEGORIES, entry
-        assert entry.context in ("table", "window"), entry
+        assert entry.context in ("table", "reader", "related", "window"), entry
         for keys in entry.all_keys:
             assert not QKeySequence(keys).isEmpty(), (entry.name, keys)
             assert QKeySequence(keys).toString() != "", (entry.name, keys)
@@ -69,14 +70,15 @@ def test_no_two_commands_share_a_key_in_overlapping_contexts() -> None:
 
 
 def test_single_keys_only_fire_while_the_table_has_focus() -> None:
-    """A key without Ctrl/Alt/Meta types text in a field, so it may only be bound in the table context."""
+    """A key without Ctrl/Alt/Meta types text in a field, so it may only be bound where nothing is typed:
+    the table, the reader (read-only text) or the related-claims list."""
     for keys, context, name in _bindings():
         combination = QKeySequence(keys)[0]
         commanding = combination.keyboardModifiers() & _COMMAND_MODIFIERS
         key = combination.key()
         function_key = Qt.Key.Key_F1.value <= key.value <= Qt.Key.Key_F35.value
         if not commanding and not function_key and key != Qt.Key.Key_Escape:
-            assert context == "table", f"{name}: {keys} would fire while typing in a text field"
+            assert context in PANEL_CONTEXTS, f"{name}: {keys} would fire while typing in a text field"
 
 
 def test_the_proposed_keys_are_bound() -> None:
@@ -255,8 +257,8 @@ def test_actions_carry_the_keymap(window: MainWindow) -> None:
     for entry in KEYMAP:
         action = window.named_actions[entry.name]
         assert [s.toString() for s in action.shortcuts()] == [QKeySequence(k).toString() for k in entry.keys]
-        table = entry.context == "table"
-        expected = Qt.ShortcutContext.WidgetWithChildrenShortcut if table else Qt.ShortcutContext.WindowShortcut
+        panel = entry.context in PANEL_CONTEXTS
+        expected = Qt.ShortcutContext.WidgetWithChildrenShortcut if panel else Qt.ShortcutContext.WindowShortcut
         assert action.shortcutContext() == expected
         assert action.autoRepeat() == entry.repeat
         assert action.statusTip()

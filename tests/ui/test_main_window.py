@@ -71,7 +71,7 @@ def test_session_errors_show_red_with_a_warning_sign(window: MainWindow) -> None
 
 
 def test_menus_hold_every_command_with_undo_text(qtbot: QtBot, window: MainWindow) -> None:
-    assert list(window.menus) == ["File", "Edit", "Claim", "View", "Tools", "Help"]
+    assert list(window.menus) == ["File", "Edit", "Claim", "Capture", "View", "Tools", "Help"]
     assert not window.named_actions["edit.undo"].isEnabled()
     qtbot.keyClick(window.table, Qt.Key.Key_3)
     assert window.named_actions["edit.undo"].isEnabled()

@@ -51,8 +51,8 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
         return location.read_bytes()
     except IsADirectoryError:
         raise CaptureError(f"{location} is a folder, not a file") from None
-    except FileNotFoundError:
-        raise CaptureError(f"{location} does not exist") from None
+    except FileNotFoundError as exc:
+        raise CaptureError(f"{location}: {exc.strerror or 'No such file or directory'}") from None
     except PermissionError:
         raise CaptureError(f"{location} cannot be read (permission denied)") from None
     except OSError as exc:

@@ -1,14 +1,17 @@
 """Related-claim suggestions: the claims most likely about the same thing as a claim (DESIGN §4 ``similar``, §5).
 
-**Candidates** come from indexes, never a scan, so a suggestion list costs the
-same at a thousand claims and at a million (``bench/bench_similar.py``):
+**Candidates** come from indexes, never a scan, so a suggestion list costs about
+the same at a thousand claims and at a million (``bench/bench_similar.py``):
 
 - for each content word of the probe (at most ``MAX_WORDS``, longest first), the
-  most recent ``PER_WORD`` claims whose text has a word starting like it — in
-  its own script and spelt in the other one (Бахмут ↔ bakhmut), through the
+  most recent ``PER_WORD`` claims whose text has that word, and those with a
+  word starting like its spelling in the other script (Бахмут ↔ bakhmut), through the
   SQLite full-text index (on PostgreSQL, ``cc_fold(text) LIKE``, bounded the
   same way);
 - the most recent ``PER_PLACE`` claims tagged with each of the probe's places.
+
+Of those, the ``MAX_CANDIDATES`` found by the most words and places (a place
+counts twice) are read and scored.
 
 **Score** (0–1) of a candidate, with the reasons shown to the analyst:
 
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -38,9 +42,10 @@ from sqlalchemy.engine import Connection
 
 from desktop.core.wordkeys import content_words, cyrillic_form, latin_form, word_key
 
-MAX_WORDS: Final = 12
-PER_WORD: Final = 60
-PER_PLACE: Final = 150
+MAX_WORDS: Final = 10
+PER_WORD: Final = 40
+PER_PLACE: Final = 100
+MAX_CANDIDATES: Final = 120
 MIN_SCORE: Final = 0.12
 WORDS_SHARE: Final = 0.6
 COMMON_WEIGHT: Final = 0.4
@@ -86,20 +91,23 @@ def probe_of(connection: Connection, claim_id: int) -> Probe | None:
 def suggest(connection: Connection, probe: Probe, *, limit: int = 8) -> list[Suggestion]:
     """The ``limit`` best suggestions for ``probe``, best first (see the module docstring)."""
     words = sorted(content_words(probe.text), key=len, reverse=True)[:MAX_WORDS]
-    candidates: set[int] = set()
+    hits: Counter[int] = Counter()  # how many of the probe's words and places found each candidate
     common: set[str] = set()  # keys of words so frequent that their look-up filled its quota
     for word in words:
         found = _by_word(connection, word)
-        candidates.update(found)
+        hits.update(found)
         if len(found) >= PER_WORD and (key := word_key(word)) is not None:
             common.add(key)
-    candidates.update(_by_places(connection, probe.places))
+    for found_by_place in _by_places(connection, probe.places):
+        hits.update(dict.fromkeys(found_by_place, 2))
     if probe.claim_id is not None:
-        candidates.discard(probe.claim_id)
-        candidates -= _excluded(connection, probe.claim_id)
-    if not candidates:
+        for excluded in {probe.claim_id} | _excluded(connection, probe.claim_id):
+            hits.pop(excluded, None)
+    if not hits:
         return []
-    rows = _candidate_rows(connection, candidates)
+    # Only the candidates found most often are read and scored: reading and scoring are the cost.
+    best = sorted(hits.items(), key=lambda item: (-item[1], -item[0]))[:MAX_CANDIDATES]
+    rows = _candidate_rows(connection, [ident for ident, _count in best])
     return _ranked(probe, rows, limit, common)
 
 
@@ -115,30 +123,29 @@ def _prefix(word: str) -> str:
     return word[: max(4, min(len(word), 6))]
 
 
-def _by_word(connection: Connection, word: str) -> list[int]:
-    forms = {_prefix(word)}
+def _by_word(connection: Connection, word: str) -> set[int]:
+    # The word itself exactly (one doclist, read newest first: cheap); its other-script spelling as a
+    # prefix (Бахмута, Бахмуту), which costs a merge of the doclists it covers.
+    forms = {word: False}
     for other in (cyrillic_form(word), latin_form(word)):
         if other:
-            forms.add(_prefix(other))
-    found: list[int] = []
-    for form in forms:
+            forms[_prefix(other)] = True
+    found: set[int] = set()
+    for form, prefix in forms.items():
         if connection.dialect.name == "sqlite":
-            match = 'body : "' + form.replace('"', '""') + '"*'
+            match = 'body : "' + form.replace('"', '""') + '"' + ("*" if prefix else "")
             query = sa.text("SELECT rowid FROM claim_fts WHERE claim_fts MATCH :m ORDER BY rowid DESC LIMIT :n")
-            found.extend(r[0] for r in connection.execute(query, {"m": match, "n": PER_WORD}))
+            found.update(r[0] for r in connection.execute(query, {"m": match, "n": PER_WORD}))
         else:
             escaped = form.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             query = sa.text("SELECT id FROM claim WHERE cc_fold(text) LIKE :p ESCAPE '\\' ORDER BY id DESC LIMIT :n")
-            found.extend(r[0] for r in connection.execute(query, {"p": f"%{escaped}%", "n": PER_WORD}))
+            found.update(r[0] for r in connection.execute(query, {"p": f"%{escaped}%", "n": PER_WORD}))
     return found
 
 
-def _by_places(connection: Connection, places: Sequence[int]) -> list[int]:
+def _by_places(connection: Connection, places: Sequence[int]) -> list[list[int]]:
     query = sa.text("SELECT claim_id FROM claim_place WHERE place_id = :p ORDER BY claim_id DESC LIMIT :n")
-    found: list[int] = []
-    for place in places:
-        found.extend(r[0] for r in connection.execute(query, {"p": place, "n": PER_PLACE}))
-    return found
+    return [[r[0] for r in connection.execute(query, {"p": place, "n": PER_PLACE})] for place in places]
 
 
 def _excluded(connection: Connection, claim_id: int) -> set[int]:

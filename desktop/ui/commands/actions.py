@@ -19,6 +19,8 @@ from desktop.ui.commands.keymap import KEYMAP, Context, KeyAction, keys_text
 
 _CONTEXTS: dict[Context, Qt.ShortcutContext] = {
     "table": Qt.ShortcutContext.WidgetWithChildrenShortcut,
+    "reader": Qt.ShortcutContext.WidgetWithChildrenShortcut,
+    "related": Qt.ShortcutContext.WidgetWithChildrenShortcut,
     "window": Qt.ShortcutContext.WindowShortcut,
 }
 
@@ -57,12 +59,20 @@ class WindowActions(QObject):
 
     ran = Signal(str)  # the name of every command that runs, however it was invoked (for tests and hints)
 
-    def __init__(self, window: QWidget, table: QWidget, keymap: Iterable[KeyAction] = KEYMAP) -> None:
+    def __init__(
+        self,
+        window: QWidget,
+        table: QWidget,
+        keymap: Iterable[KeyAction] = KEYMAP,
+        panels: dict[str, QWidget] | None = None,
+    ) -> None:
+        """``panels``: the widget owning each further context's actions (``reader``, ``related``)."""
         super().__init__(window)
         self.actions: dict[str, QAction] = {}
         self.aliases: dict[str, QAction] = {}
+        owners: dict[str, QWidget] = {"table": table, "window": window, **(panels or {})}
         for entry in keymap:
-            owner = table if entry.context == "table" else window
+            owner = owners.get(entry.context, window)
             action = make_action(entry, owner)
             action.triggered.connect(lambda _checked=False, name=entry.name: self.ran.emit(name))
             self.actions[entry.name] = action

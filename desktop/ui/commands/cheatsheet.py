@@ -28,6 +28,8 @@ from desktop.ui.commands.keymap import BY_NAME, CATEGORIES, KEYMAP, KeyAction, k
 
 _CONTEXT_NOTE = {
     "table": "while the claim table has focus",
+    "reader": "while the reader (a report's text) has focus",
+    "related": "while the related-claims list has focus",
     "window": "anywhere in the window, also in text fields",
 }
 

@@ -28,6 +28,7 @@ from desktop.ui.settings import FOLDER, app_settings, read_text
 
 _WORKSPACE_FILTER = "Crosscheck workspace (*.sqlite *.sqlite3 *.db);;All files (*)"
 _JSON_FILTER = "Crosscheck JSON (*.json)"
+_IMPORT_FILTER = "Workspace documents and reports (*.json *.html *.htm *.txt *.md *.xml *.rss *.atom)"
 _CSV_FILTER = "CSV, one row per claim (*.csv)"
 
 
@@ -66,6 +67,7 @@ class _ImportJob(QObject):
 
 class FileCommands(QObject):
     import_finished = Signal(bool)  # True when something was imported (for tests and the window)
+    reports_imported = Signal(list)  # the new report ids of a file of reports (the window opens the first)
 
     def __init__(self, host: CommandHost, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -172,7 +174,7 @@ class FileCommands(QObject):
 
     def import_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self.host.dialog_parent(), "Import", self._folder(), f"{_JSON_FILTER};;All files (*)"
+            self.host.dialog_parent(), "Import", self._folder(), f"{_IMPORT_FILTER};;{_JSON_FILTER};;All files (*)"
         )
         if not path:
             return
@@ -189,7 +191,30 @@ class FileCommands(QObject):
         except OSError as error:
             self._problem("Import", UserError(f"cannot read {path}: {error.strerror or error}"))
             return
-        self.start_import(data, Path(path).name)
+        self.import_data(data, Path(path).name)
+
+    def import_data(self, data: bytes, name: str) -> None:
+        """A workspace document in the background; reports (a page, a feed, an export, text) as one undo step."""
+        from desktop.core.capture.files import read_reports
+        from desktop.core.capture.sniff import Kind
+
+        try:
+            kind, drafts = read_reports(data, name)
+        except UserError as error:
+            self._problem("Import", error)
+            return
+        if kind is Kind.WORKSPACE:
+            self.start_import(data, name)
+            return
+        outcome = self.host.session.perform(lambda store: store.create_reports(drafts), f"import {name}")
+        if outcome.error is not None:
+            self._problem("Import", outcome.error)
+            return
+        reports: list[int] = outcome.value
+        count = f"{len(reports):,} report{'s' if len(reports) != 1 else ''}"
+        self.host.hint(f"Imported {count} from {name} ({kind.value}).")
+        self.import_finished.emit(True)
+        self.reports_imported.emit(reports)
 
     def start_import(self, data: bytes, name: str) -> None:
         session = self.host.session

@@ -36,6 +36,8 @@ def _first_keys() -> dict[str, list[str]]:
     """Portable text of a key (the first of a chord) → the names of the commands it starts."""
     found: dict[str, list[str]] = {}
     for entry in KEYMAP:
+        if entry.context not in ("table", "window"):
+            continue  # live only in another panel (the reader, the related list): not the table's keys
         for keys in entry.all_keys:
             # Qt's QKeySequence[i] (the i-th key of a chord) works, but PySide6's stubs do not declare it.
             first = QKeySequence(QKeySequence(keys)[0])  # type: ignore[index]

@@ -11,6 +11,12 @@ Contexts decide when a key fires:
     Only while the claim table (or its viewport) has focus. Every single-key
     binding (letters, digits, Space, Delete, ``/``, ``?``) lives here, so typing
     "cx" in the filter bar or a detail-pane field types text and marks nothing.
+``reader``
+    Only while the reader pane (a report's text, read-only) has focus: single
+    keys select sentences and paragraphs and make claims from the selection.
+``related``
+    Only while the related-claims list has focus: single keys link the current
+    claim to the highlighted suggestion or dismiss it.
 ``window``
     Anywhere in the main window, also inside text fields: Ctrl/Alt combinations,
     function keys and Esc. (A text field still keeps the standard editing keys
@@ -35,10 +41,25 @@ from typing import Final, Literal
 
 from desktop.core.vocab import CREDIBILITY
 
-Context = Literal["table", "window"]
+Context = Literal["table", "reader", "related", "window"]
+#: Contexts live only while one read-only part of the window has focus: single keys are safe there.
+PANEL_CONTEXTS: Final = ("table", "reader", "related")
 
 #: Categories in the order the cheat sheet and the palette group them.
-CATEGORIES: Final = ("Navigate", "Link", "Grade", "Verdict", "Review", "Claim", "Edit", "View", "Workspace", "Help")
+CATEGORIES: Final = (
+    "Navigate",
+    "Link",
+    "Grade",
+    "Verdict",
+    "Review",
+    "Claim",
+    "Capture",
+    "Related",
+    "Edit",
+    "View",
+    "Workspace",
+    "Help",
+)
 
 
 @dataclass(frozen=True)
@@ -157,6 +178,117 @@ def _verdict_actions() -> list[KeyAction]:
         )
     )
     return found
+
+
+def _capture_actions() -> list[KeyAction]:
+    """Reports, the reader and related claims (``desktop.ui.reader``)."""
+    return [
+        _a("reports.list", "Reports…", "F3", "window", "Capture", "List, search, open, edit and delete reports."),
+        _a(
+            "reports.paste",
+            "Paste as new report…",
+            "Ctrl+Shift+V",
+            "window",
+            "Capture",
+            "Make a new report from the text on the clipboard (its web address, if any, becomes the report's URL).",
+        ),
+        _a(
+            "reader.focus", "Go to the reader", "F4", "window", "Capture", "Move the focus to the report in the reader."
+        ),
+        _a(
+            "claim.open_report",
+            "Open the claim's report at its quote",
+            "Q",
+            "table",
+            "Capture",
+            "Open the current claim's report in the reader with the quoted span selected.",
+        ),
+        _a(
+            "reader.sentence",
+            "Select sentence",
+            "S",
+            "reader",
+            "Capture",
+            "Select the sentence at the cursor; again: extend the selection by the next sentence.",
+        ),
+        _a(
+            "reader.paragraph",
+            "Select paragraph",
+            "P",
+            "reader",
+            "Capture",
+            "Select the paragraph at the cursor; again: extend the selection by the next paragraph.",
+        ),
+        _a(
+            "reader.claim",
+            "Claim from selection",
+            ("C", "Return", "Enter"),
+            "reader",
+            "Capture",
+            "Make a claim of the selected text: its report, quote, the publisher as source and the report's date.",
+        ),
+        _a(
+            "reader.originator",
+            "Source: who the report quotes…",
+            "O",
+            "reader",
+            "Capture",
+            "Switch the source of the claim at the cursor (or the last one made) to the originator the report quotes.",
+        ),
+        _a(
+            "reader.next_span",
+            "Next captured span",
+            "N",
+            "reader",
+            "Capture",
+            "Select the next span a claim was taken from (and make that claim current).",
+        ),
+        _a(
+            "reader.prev_span",
+            "Previous captured span",
+            "Shift+N",
+            "reader",
+            "Capture",
+            "Select the previous span a claim was taken from (and make that claim current).",
+        ),
+        _a(
+            "related.focus",
+            "Related claims",
+            "F",
+            "table",
+            "Related",
+            "Focus the suggestions of claims about the same thing as the current claim.",
+        ),
+        *[
+            _a(
+                f"related.{relation}",
+                f"Current claim {relation} the suggestion"
+                if relation != "neutral"
+                else "Current claim neutral on the suggestion",
+                key,
+                "related",
+                "Related",
+                f"Mark that the current claim {_RELATION_HELP[relation]} the highlighted suggestion.",
+            )
+            for relation, key in _RELATION_KEYS.items()
+        ],
+        _a(
+            "related.dismiss",
+            "Dismiss suggestion",
+            ("D", "Delete"),
+            "related",
+            "Related",
+            "Not related: never suggest this pair again (undoable).",
+        ),
+        _a(
+            "related.open",
+            "Go to the suggested claim",
+            ("Return", "Enter"),
+            "related",
+            "Related",
+            "Make the highlighted suggestion the current claim.",
+        ),
+    ]
 
 
 KEYMAP: Final[tuple[KeyAction, ...]] = (
@@ -284,6 +416,8 @@ KEYMAP: Final[tuple[KeyAction, ...]] = (
         "Claim",
         "Select every claim in view: the grading, verdict, review, tag and delete keys then act on all of them.",
     ),
+    # --- Capture -------------------------------------------------------------------------------
+    *_capture_actions(),
     # --- Edit ----------------------------------------------------------------------------------
     _a("edit.undo", "Undo", "Ctrl+Z", "window", "Edit", "Undo the last change.", table_keys=("U",)),
     _a(

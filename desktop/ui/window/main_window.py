@@ -34,6 +34,9 @@ from desktop.ui.commands.tools import ToolsCommands
 from desktop.ui.detail.pane import DetailPane
 from desktop.ui.history.panel import HistoryPanel
 from desktop.ui.live.watcher import LiveWatcher
+from desktop.ui.reader.commands import CaptureCommands
+from desktop.ui.reader.pane import ReaderPane
+from desktop.ui.reader.related import RelatedList
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.table.filter_bar import FilterBar
 from desktop.ui.table.view import ClaimTable
@@ -48,6 +51,7 @@ from desktop.ui.window.status_bar import WindowStatusBar
 _NEEDS_CLAIM = frozenset(
     {"claim.pin", "claim.review", "claim.unreview", "claim.outreach", "claim.delete", "claim.edit"}
     | {"claim.copy_citation", "claim.copy_id", "claim.tag_add"}
+    | {"claim.open_report", "related.focus"}
     | {e.name for e in KEYMAP if e.category in ("Grade", "Verdict") or e.name.startswith("claim.edit_")}
 )
 _NEEDS_ROWS = frozenset(
@@ -67,12 +71,16 @@ class MainWindow(QMainWindow):
         self.table = ClaimTable(session)
         self.table.setObjectName("claimTable")
         self.detail = DetailPane(session)
+        self.reader = ReaderPane(session)
+        self.related = RelatedList(session)
+        self.related.setMaximumHeight(190)
         left = QWidget()
         column = QVBoxLayout(left)
         column.setContentsMargins(6, 6, 0, 0)
         column.setSpacing(6)
         column.addWidget(self.filter_bar)
         column.addWidget(self.table, 1)
+        column.addWidget(self.related)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.history = HistoryPanel(session)
@@ -94,16 +102,19 @@ class MainWindow(QMainWindow):
         self.right.setSizes([750, 250])
         self.right.setChildrenCollapsible(False)
         self.splitter.addWidget(left)
+        self.splitter.addWidget(self.reader)
         self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(0, 1)  # a wider window widens the table, not the form
-        self.splitter.setStretchFactor(1, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
+        self.reader.hide()  # until a report is opened (F3, Ctrl+Shift+V, Q on a captured claim)
         self.splitter.setChildrenCollapsible(False)
         self.detail.setContentsMargins(0, 6, 0, 0)
         self.setCentralWidget(self.splitter)
         self.status = WindowStatusBar(self)
         self.setStatusBar(self.status)
 
-        self.commands = WindowActions(self, self.table)
+        self.commands = WindowActions(self, self.table, panels={"reader": self.reader, "related": self.related})
         self.named_actions = self.commands.actions
         self.review = ReviewCommands(self, self.table, self)
         self.files = FileCommands(self, self)
@@ -117,6 +128,10 @@ class MainWindow(QMainWindow):
         self.views.go_to_claim.connect(self._go_to_claim)
         self.views.filter_requested.connect(self.filter_bar.set_text)
         self.views.message.connect(self.status.hint)
+        self.capture = CaptureCommands(
+            self, self.table, self.reader, self.related, self.show_filter, self.reveal_reader, self
+        )
+        self.files.reports_imported.connect(lambda reports: reports and self.capture.open_report(reports[0]))
         self._connect_window_commands()
         self.menus = build_menus(self, self.named_actions)
         recent_menu = self.menus["File"].findChild(QMenu, RECENT)
@@ -212,6 +227,21 @@ class MainWindow(QMainWindow):
         self.filter_bar.set_message(message)
         self.views.set_filter(text)
         self.update_actions()
+
+    def show_filter(self, text: str) -> None:
+        """Filter the table by ``text`` (as if typed in the filter bar) and go back to it."""
+        self.filter_bar.set_text(text)
+        self.apply_filter(text)
+        self.back_to_table()
+
+    def reveal_reader(self) -> None:
+        """Show the reader pane between the table and the detail pane, sharing the table's width."""
+        if self.reader.isVisible():
+            return
+        self.reader.show()
+        sizes = self.splitter.sizes()
+        table = max(sizes[0], 600)
+        self.splitter.setSizes([table // 2, table - table // 2, sizes[2]])
 
     def clear_filter(self) -> None:
         self.filter_bar.set_text("")

@@ -91,6 +91,28 @@ MENUS: tuple[tuple[str, Sequence[MenuEntry]], ...] = (
         ),
     ),
     (
+        "C&apture",
+        (
+            "reports.list",
+            "reports.paste",
+            "reader.focus",
+            "claim.open_report",
+            SEPARATOR,
+            "reader.sentence",
+            "reader.paragraph",
+            "reader.claim",
+            "reader.originator",
+            "reader.next_span",
+            "reader.prev_span",
+            SEPARATOR,
+            "related.focus",
+            (
+                "&Related claim",
+                [f"related.{r}" for r in RELATIONS] + [SEPARATOR, "related.dismiss", "related.open"],
+            ),
+        ),
+    ),
+    (
         "&View",
         (
             "view.filter",

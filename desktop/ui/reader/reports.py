@@ -1,0 +1,237 @@
+"""The reports list (search, open, edit, delete) and the report form (new, pasted or edited reports).
+
+``ReportsDialog`` is the Reports list: type to search titles and publishers,
+Up/Down to move, Enter opens the report in the reader, Shift+Enter shows its
+claims in the table (the ``report:`` filter), F2 edits it, Delete deletes it
+(undoable: its claims keep their text and lose only their report and quote),
+Ctrl+N adds one. ``ReportForm`` creates or edits one report; the text of a
+report that claims quote cannot change (the store refuses, and the form says so).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QDialog, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+from desktop.core.capture.drafts import ReportDraft
+from desktop.core.read.reports import ReportRow, list_reports, read_report, report_spans
+from desktop.core.text import one_line
+from desktop.ui.dialogs._base import DialogTextEdit, FormDialog
+from desktop.ui.session import WorkspaceSession
+from desktop.ui.widgets.basics import format_date, parse_date, plain_label, problem_label, show_problem
+from desktop.ui.widgets.workspace_pickers import source_picker
+
+
+class ReportForm(FormDialog):
+    """``ReportForm(session, parent, report_id=None, draft=None)``; after Accepted, ``report_id`` is the report."""
+
+    def __init__(
+        self,
+        session: WorkspaceSession,
+        parent: QWidget | None = None,
+        *,
+        report_id: int | None = None,
+        draft: ReportDraft | None = None,
+    ) -> None:
+        super().__init__("Edit report" if report_id is not None else "New report", parent, ok_text="Save report")
+        self.session = session
+        self.report_id = report_id
+        self.title = QLineEdit()
+        self.publisher = source_picker(session)
+        self.publisher.setPlaceholderText("who published it — type a name…")
+        self.url = QLineEdit()
+        self.url.setPlaceholderText("https://…")
+        self.published = QLineEdit()
+        self.published.setPlaceholderText("YYYY-MM-DD")
+        self.language = QLineEdit()
+        self.language.setPlaceholderText("e.g. en, uk, ru")
+        self.text = DialogTextEdit(lines=12)
+        self.text.setPlaceholderText("The report's own words, verbatim (Shift+Enter: new line)")
+        # A pasted report needs its date and publisher: they come first after the title, so the
+        # analyst types the date, Tab, the publisher's name, Enter.
+        for label, widget in (
+            ("Title", self.title),
+            ("Published", self.published),
+            ("Publisher", self.publisher),
+            ("URL", self.url),
+            ("Language", self.language),
+            ("Text", self.text),
+        ):
+            self.form.addRow(plain_label(label), widget)
+            widget.setAccessibleName(label)
+        self._original: dict[str, Any] = {}
+        if report_id is not None:
+            with session.engine.connect() as connection:
+                report = read_report(connection, report_id)
+                quoted = bool(report_spans(connection, report_id))
+            if report is not None:
+                self._fill(report.title, report.source_id, report.url, report.published, report.language, report.text)
+                if quoted:
+                    self.text.setReadOnly(True)
+                    self.text.setToolTip("Claims quote this text: it is kept verbatim.")
+        elif draft is not None:
+            self._fill(draft.title, None, draft.url, draft.published, draft.language, draft.text)
+        self._original = self._values_or_none() or {}
+        self.setMinimumWidth(640)
+        (self.title if report_id is not None or draft is None else self.published).setFocus()
+
+    def _fill(
+        self, title: str, source: int | None, url: str | None, published: Any, language: str | None, text: str
+    ) -> None:
+        self.title.setText(title)
+        if source is not None:
+            self.publisher.set_value(source)
+        self.url.setText(url or "")
+        self.published.setText(format_date(published))
+        self.language.setText(language or "")
+        self.text.setPlainText(text)
+
+    def _values_or_none(self) -> dict[str, Any] | None:
+        try:
+            published = parse_date(self.published.text())
+        except ValueError as error:
+            self.show_problem(f"Published: {error}.")
+            return None
+        return {
+            "title": self.title.text().strip(),
+            "source_id": self.publisher.value(),
+            "url": self.url.text().strip() or None,
+            "published": published,
+            "language": self.language.text().strip() or None,
+            "text": self.text.toPlainText().strip(),
+        }
+
+    def apply(self) -> bool:
+        values = self._values_or_none()
+        if values is None:
+            self.published.setFocus()
+            return False
+        if not values["title"]:
+            self.show_problem("Give the report a title.")
+            self.title.setFocus()
+            return False
+        if self.report_id is None:
+            title = values.pop("title")
+            outcome = self.session.perform(
+                lambda store: store.create_report(title, **values), f"add report “{one_line(title, 40)}”"
+            )
+            if outcome.ok:
+                self.report_id = outcome.value
+        else:
+            changes = {k: v for k, v in values.items() if self._original.get(k) != v}
+            ident = self.report_id
+            outcome = self.session.perform(
+                lambda store: store.update_report(ident, **changes), f"edit report “{one_line(values['title'], 40)}”"
+            )
+        if not outcome.ok:
+            self.show_problem(outcome.message)
+            return False
+        return True
+
+
+class ReportsDialog(QDialog):
+    """The Reports list; after it closes, ``chosen`` is (action, report id) or None.
+
+    Actions: ``open`` (Enter) and ``claims`` (Shift+Enter). Editing, deleting and
+    adding happen inside the dialog, each one undoable step.
+    """
+
+    def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Reports")
+        self.session = session
+        self.chosen: tuple[str, int] | None = None
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("search titles and publishers, any script")
+        self.search.setAccessibleName("Search reports")
+        self.list = QListWidget()
+        self.list.setAccessibleName("Reports")
+        self.problem = problem_label(self)
+        keys = plain_label(
+            "Enter open in the reader · Shift+Enter its claims in the table · F2 edit · Delete delete · "
+            "Ctrl+N new · Esc close"
+        )
+        keys.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.search)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.problem)
+        layout.addWidget(keys)
+        self.search.textChanged.connect(lambda _text: self.refresh())
+        self.search.installEventFilter(self)
+        self.list.installEventFilter(self)
+        session.changed.connect(lambda _change: self.refresh())
+        self.resize(760, 520)
+        self.refresh()
+        self.search.setFocus()
+
+    def refresh(self) -> None:
+        keep = self.current()
+        with self.session.engine.connect() as connection:
+            rows = list_reports(connection, self.search.text())
+        self.list.clear()
+        for row in rows:
+            item = QListWidgetItem(_label(row))
+            item.setData(Qt.ItemDataRole.UserRole, row.id)
+            self.list.addItem(item)
+        ids = [row.id for row in rows]
+        self.list.setCurrentRow(ids.index(keep) if keep in ids else 0)
+
+    def current(self) -> int | None:
+        item = self.list.currentItem()
+        return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if self._key(event):
+                return True
+        return super().eventFilter(watched, event)
+
+    def _key(self, event: QKeyEvent) -> bool:
+        key, modifiers = Qt.Key(event.key()), event.modifiers()
+        control = bool(modifiers & Qt.KeyboardModifier.ControlModifier)
+        if key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and self.list.count():
+            step = 1 if key == Qt.Key.Key_Down else -1
+            self.list.setCurrentRow(max(0, min(self.list.count() - 1, self.list.currentRow() + step)))
+            return True
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.current() is not None:
+                shift = bool(modifiers & Qt.KeyboardModifier.ShiftModifier)
+                self.chosen = ("claims" if shift else "open", self.current())  # type: ignore[assignment]
+                self.accept()
+            return True
+        if key == Qt.Key.Key_F2:
+            self._edit(self.current())
+            return True
+        if key == Qt.Key.Key_N and control:
+            self._edit(None)
+            return True
+        if key == Qt.Key.Key_Delete and self.current() is not None:
+            self._delete(self.current())
+            return True
+        return False
+
+    def _edit(self, report_id: int | None) -> None:
+        form = ReportForm(self.session, self, report_id=report_id)
+        form.exec()
+        form.deleteLater()
+        self.refresh()
+        self.search.setFocus()
+
+    def _delete(self, report_id: int | None) -> None:
+        if report_id is None:
+            return
+        outcome = self.session.perform(lambda store: store.delete_report(report_id), "delete report")
+        show_problem(self.problem, outcome.message)
+
+
+def _label(row: ReportRow) -> str:
+    parts = [one_line(row.title, 90), row.source_name or "no publisher"]
+    if row.published:
+        parts.append(format_date(row.published))
+    parts.append(f"{row.claims} claim{'s' if row.claims != 1 else ''}")
+    return " · ".join(parts)

@@ -1,0 +1,145 @@
+"""The reader: a report pasted, read by sentence, claims made from spans, originators, related claims — by keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+from sqlalchemy import text
+
+from desktop.ui.reader.pane import Offsets
+from desktop.ui.window.main_window import MainWindow
+from tests.e2e.test_review_flow import answer_modal, key, type_text
+from tests.ui.window_fixtures import (  # noqa: F401  (fixtures)
+    OFFSCREEN_NOISE,
+    open_window_fixture,
+    review_session_fixture,
+    settings_dir_fixture,
+    window_fixture,
+)
+
+pytestmark = OFFSCREEN_NOISE
+
+# Made-up report (not the reference's words): two paragraphs, a quoted channel, an emoji before the quote.
+REPORT = (
+    "A channel called Frontline Notes said 🙂 troops crossed the river near Bakhmut. Nobody confirmed it.\n\n"
+    "The claim was first posted by Rybar on Telegram, according to the newsroom.\n"
+)
+
+
+def one(window: MainWindow, sql: str, **params: object) -> tuple[object, ...]:
+    with window.session.engine.connect() as connection:
+        return tuple(connection.execute(text(sql), params).one())
+
+
+def paste_report(qtbot: QtBot, window: MainWindow, body: str, publisher: str, published: str) -> None:
+    QGuiApplication.clipboard().setText(body)
+
+    def fill(dialog: QWidget) -> None:
+        assert dialog.focusWidget() is dialog.published  # type: ignore[attr-defined]
+        qtbot.keyClicks(dialog.published, published)  # type: ignore[attr-defined]
+        qtbot.keyClick(dialog.published, Qt.Key.Key_Tab)  # type: ignore[attr-defined]
+        assert dialog.focusWidget() is dialog.publisher  # type: ignore[attr-defined]
+        qtbot.keyClicks(dialog.publisher, publisher)  # type: ignore[attr-defined]
+        assert dialog.publisher.currentText().startswith(publisher)  # type: ignore[attr-defined]
+        qtbot.keyClick(dialog.publisher, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+
+    problems = answer_modal(qtbot, fill)
+    key(qtbot, window, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert problems == []
+    qtbot.waitUntil(window.reader.text.hasFocus)
+
+
+def test_offsets_convert_code_points_and_utf16_positions() -> None:
+    offsets = Offsets("a🙂b🙂c")
+    assert [offsets.to_widget(i) for i in range(6)] == [0, 1, 3, 4, 6, 7]
+    assert [offsets.to_text(p) for p in (0, 1, 3, 4, 6, 7)] == [0, 1, 2, 3, 4, 5]
+
+
+def test_a_pasted_report_is_read_and_captured_by_keys(qtbot: QtBot, window: MainWindow) -> None:
+    paste_report(qtbot, window, REPORT, "Newsweek", "2022-12-15")
+    report, publisher, sha = one(window, "SELECT id, source_id, sha256 FROM report ORDER BY id DESC LIMIT 1")
+    assert window.reader.report is not None and window.reader.report.id == report
+    assert window.reader.text.toPlainText() == REPORT.strip()
+
+    key(qtbot, window, Qt.Key.Key_S)  # the first sentence
+    start, end = window.reader.selection() or (0, 0)
+    assert REPORT[start:end] == "A channel called Frontline Notes said 🙂 troops crossed the river near Bakhmut."
+    key(qtbot, window, Qt.Key.Key_C)  # a claim of it
+    claim, source, quote_start, quote_end, claimed, report_of = one(
+        window,
+        "SELECT id, source_id, quote_start, quote_end, claimed, report_id FROM claim ORDER BY id DESC LIMIT 1",
+    )
+    assert (source, report_of, quote_start, quote_end) == (publisher, report, start, end)
+    assert str(claimed) == "2022-12-15"
+    assert window.table.current_claim() == claim
+    assert window.reader.text.hasFocus()
+    assert len(window.reader.spans) == 1
+
+    # O: the source becomes whom the report quotes; the dialog offers Rybar, named in the next paragraph.
+    def pick(dialog: QWidget) -> None:
+        first = dialog.choices.item(0).text()  # type: ignore[attr-defined]
+        assert first.startswith("Rybar"), first
+        qtbot.keyClick(dialog.query, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+
+    problems = answer_modal(qtbot, pick)
+    key(qtbot, window, Qt.Key.Key_O)
+    assert problems == []
+    rybar = one(window, "SELECT id FROM source WHERE name = 'Rybar'")[0]
+    assert one(window, "SELECT source_id FROM claim WHERE id = :c", c=claim)[0] == rybar
+    qtbot.waitUntil(window.reader.text.hasFocus)  # back in the reader once the window is active again
+
+    # S S: the next sentence, then extended; P: the paragraph; N: back to the captured span.
+    qtbot.keyClick(window.reader.text, Qt.Key.Key_Right)
+    key(qtbot, window, Qt.Key.Key_P)
+    assert window.reader.selection() == (0, REPORT.index("\n\n"))
+    key(qtbot, window, Qt.Key.Key_N)
+    assert window.reader.selection() == (start, end)
+
+    # Esc to the table; Q opens the claim's report at its quote.
+    key(qtbot, window, Qt.Key.Key_Escape)
+    assert window.table.hasFocus()
+    key(qtbot, window, Qt.Key.Key_Q)
+    assert window.reader.text.hasFocus() and window.reader.selection() == (start, end)
+    assert sha is not None
+
+
+def test_related_suggestions_link_and_dismiss_by_keys(qtbot: QtBot, window: MainWindow) -> None:
+    paste_report(qtbot, window, REPORT, "Newsweek", "2022-12-14")
+    key(qtbot, window, Qt.Key.Key_S)
+    key(qtbot, window, Qt.Key.Key_C)
+    claim = window.table.current_claim()
+    assert claim is not None
+    qtbot.waitUntil(lambda: bool(window.related.suggestions))
+    key(qtbot, window, Qt.Key.Key_Escape)
+    key(qtbot, window, Qt.Key.Key_F)
+    assert window.related.list.hasFocus()
+    first = window.related.current()
+    assert first is not None
+    key(qtbot, window, Qt.Key.Key_C)
+    assert one(window, "SELECT relation FROM link WHERE from_id = :a AND to_id = :b", a=claim, b=first.claim_id) == (
+        "corroborates",
+    )
+    assert first.claim_id not in [s.claim_id for s in window.related.suggestions]  # linked: no longer suggested
+    second = window.related.current()
+    if second is not None:
+        key(qtbot, window, Qt.Key.Key_D)
+        assert second.claim_id not in [s.claim_id for s in window.related.suggestions]
+        key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo the dismissal
+        assert second.claim_id in [s.claim_id for s in window.related.suggestions]
+
+
+@pytest.mark.parametrize("body", ["", "   \n"])
+def test_pasting_nothing_says_so_and_writes_nothing(qtbot: QtBot, window: MainWindow, body: str) -> None:
+    QGuiApplication.clipboard().setText(body)
+    before = one(window, "SELECT count(*) FROM report")
+    key(qtbot, window, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert "empty" in window.status.message_text()
+    assert one(window, "SELECT count(*) FROM report") == before
+
+
+_ = (Path, type_text)
