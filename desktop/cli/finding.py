@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     from desktop.core.read.paging import View, fetch_after
     from desktop.core.search import compile_filter
 
-    with workspace(args) as opened, opened.engine.connect() as connection:
+    with workspace(args, create=False) as opened, opened.engine.connect() as connection:
         result = compile_filter(args.filter, connection.dialect.name, connection=connection)
         if result.message and result.where is None:
             raise UserError(f"the filter cannot be used: {result.message}")

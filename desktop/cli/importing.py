@@ -29,8 +29,8 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         description="Import FILE, recognised by its content: a crosscheck-workspace JSON document (ids kept; "
         "every problem is listed on stdout with its JSON path), or reports — a Telegram Desktop channel export "
         "(result.json, one report per message), an RSS/Atom feed (one per entry), an HTML page (its article "
-        "text) or a text/Markdown file (one report). All or nothing: if anything is wrong, nothing is written. Creates the workspace named by --db if "
-        "there is none.",
+        "text) or a text/Markdown file (one report). All or nothing: if anything is wrong, nothing is written. "
+        "Creates the workspace named by --db if there is none.",
     )
     imp.add_argument("file", metavar="FILE", help="the file; - reads standard input")
     imp.add_argument(

@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from desktop.core.errors import NotFound
     from desktop.core.search.similar import similar_to
 
-    with workspace(args) as opened, opened.engine.connect() as connection:
+    with workspace(args, create=False) as opened, opened.engine.connect() as connection:
         row = connection.execute(text("SELECT id FROM claim WHERE ext_id = :e"), {"e": args.claim}).first()
         if row is None:
             raise NotFound(f"no claim has the id {args.claim!r}")

@@ -23,8 +23,8 @@ from __future__ import annotations
 import hashlib
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
+from sqlmodel.sql import sqltypes
 
 revision = "0005"
 down_revision = "0004"
@@ -35,8 +35,8 @@ depends_on = None
 def upgrade() -> None:
     op.add_column("claim", sa.Column("quote_start", sa.Integer(), nullable=True))
     op.add_column("claim", sa.Column("quote_end", sa.Integer(), nullable=True))
-    op.add_column("report", sa.Column("retrieved", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
-    op.add_column("report", sa.Column("sha256", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
+    op.add_column("report", sa.Column("retrieved", sqltypes.UTCDateTime(), nullable=True))
+    op.add_column("report", sa.Column("sha256", sqltypes.AutoString(), nullable=True))
     if op.get_bind().dialect.name == "sqlite":
         # Alembic will not add a constrained column on SQLite, but SQLite itself will (default NULL).
         op.execute("ALTER TABLE outreach ADD COLUMN by_source_id INTEGER REFERENCES source (id) ON DELETE RESTRICT")
@@ -50,8 +50,8 @@ def upgrade() -> None:
         "dismissed_suggestion",
         sa.Column("claim_id", sa.Integer(), sa.ForeignKey("claim.id", ondelete="CASCADE"), nullable=False),
         sa.Column("other_id", sa.Integer(), sa.ForeignKey("claim.id", ondelete="CASCADE"), nullable=False),
-        sa.Column("analyst", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("analyst", sqltypes.AutoString(), nullable=False),
+        sa.Column("at", sqltypes.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("claim_id", "other_id"),
     )
     op.create_index("ix_dismissed_suggestion_other_id", "dismissed_suggestion", ["other_id"], unique=False)

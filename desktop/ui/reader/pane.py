@@ -151,11 +151,11 @@ class ReaderPane(QWidget):
             selection = QTextEdit.ExtraSelection()
             fmt = QTextCharFormat()
             fmt.setBackground(CURRENT if span.claim_id == self.current_claim else CAPTURED)
-            selection.format = fmt  # type: ignore[attr-defined]
+            selection.format = fmt
             cursor = QTextCursor(self.text.document())
             cursor.setPosition(self.offsets.to_widget(span.start))
             cursor.setPosition(self.offsets.to_widget(span.end), QTextCursor.MoveMode.KeepAnchor)
-            selection.cursor = cursor  # type: ignore[attr-defined]
+            selection.cursor = cursor
             selections.append(selection)
         self.text.setExtraSelections(selections)
         self._show_hint()

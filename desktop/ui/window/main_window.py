@@ -131,7 +131,7 @@ class MainWindow(QMainWindow):
         self.capture = CaptureCommands(
             self, self.table, self.reader, self.related, self.show_filter, self.reveal_reader, self
         )
-        self.files.reports_imported.connect(lambda reports: reports and self.capture.open_report(reports[0]))
+        self.files.reports_imported.connect(self._open_imported)
         self._connect_window_commands()
         self.menus = build_menus(self, self.named_actions)
         recent_menu = self.menus["File"].findChild(QMenu, RECENT)
@@ -233,6 +233,10 @@ class MainWindow(QMainWindow):
         self.filter_bar.set_text(text)
         self.apply_filter(text)
         self.back_to_table()
+
+    def _open_imported(self, reports: list[int]) -> None:
+        if reports:
+            self.capture.open_report(reports[0])
 
     def reveal_reader(self) -> None:
         """Show the reader pane between the table and the detail pane, sharing the table's width."""
