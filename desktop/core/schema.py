@@ -130,6 +130,8 @@ DERIVED_CLAIM_COLUMNS = ("status", "suggested_credibility", "verdict_disputed", 
 
 class ClaimPlace(SQLModel, table=True):
     __tablename__ = "claim_place"
+    # The newest claims of a place without sorting all of them (related-claim suggestions).
+    __table_args__ = (Index("ix_claim_place_place_claim", "place_id", "claim_id"),)
 
     claim_id: int = Field(sa_column_args=[ForeignKey("claim.id", ondelete="CASCADE")], primary_key=True)
     place_id: int = Field(sa_column_args=[ForeignKey("place.id", ondelete="CASCADE")], primary_key=True, index=True)

@@ -50,6 +50,44 @@ LIKELIHOOD: Final = {
     "almost certain": (95, 99),
 }
 
+# Each ICD 203 term's paired synonym, and common wordings analysts write for it (DESIGN §1): accepted
+# on input, always stored as the term.
+LIKELIHOOD_SYNONYMS: Final = {
+    "remote": "almost no chance",
+    "highly improbable": "very unlikely",
+    "highly unlikely": "very unlikely",
+    "improbable": "unlikely",
+    "improbably": "unlikely",
+    "roughly even odds": "roughly even chance",
+    "even chance": "roughly even chance",
+    "even odds": "roughly even chance",
+    "probable": "likely",
+    "probably": "likely",
+    "highly probable": "very likely",
+    "highly likely": "very likely",
+    "nearly certain": "almost certain",
+    "almost certainly": "almost certain",
+    "virtually certain": "almost certain",
+}
+LIKELIHOOD_PAIRS: Final = {
+    "almost no chance": "remote",
+    "very unlikely": "highly improbable",
+    "unlikely": "improbable",
+    "roughly even chance": "roughly even odds",
+    "likely": "probable",
+    "very likely": "highly probable",
+    "almost certain": "nearly certain",
+}
+
+
+def likelihood_term(wording: str) -> str | None:
+    """The ICD 203 term for ``wording`` (a term, its paired synonym or a common wording), or None."""
+    key = " ".join(wording.casefold().replace("-", " ").split())
+    if key in LIKELIHOOD:
+        return key
+    return LIKELIHOOD_SYNONYMS.get(key)
+
+
 CLAIM_KINDS: Final = ("event", "assessment", "statement")
 PRECISIONS: Final = ("day", "week", "month", "approx")
 VERDICTS: Final = ("confirmed", "refuted", "inconclusive")

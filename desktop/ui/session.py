@@ -20,6 +20,7 @@ share: the current claim and the pinned claim (the one that link keys link to).
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -112,6 +113,9 @@ class WorkspaceSession(QObject):
         self._current: int | None = None
         self._pinned: int | None = None
         self._last = Outcome()
+        # The claimed date of the last claim added by hand: the next one's default (claims come in batches
+        # from one report, rarely from today).
+        self.last_claimed: dt.date | None = None
         self.changed.connect(self._forget_removed)
 
     @property

@@ -239,3 +239,21 @@ def workspace_backups(ws: Workspace) -> Path:
 def test_retrieved_must_carry_a_time_zone(workspace: Workspace) -> None:
     with pytest.raises(InvalidValue, match="time zone"):
         workspace.store.create_report("R", retrieved=dt.datetime(2022, 12, 15, 8, 0))  # noqa: DTZ001
+
+
+@pytest.mark.parametrize(
+    ("wording", "term"),
+    [("highly improbable", "very unlikely"), ("Highly unlikely", "very unlikely"), ("remote", "almost no chance"),
+     ("roughly even odds", "roughly even chance"), ("nearly certain", "almost certain"), ("likely", "likely")],
+)  # fmt: skip
+def test_likelihood_accepts_the_icd_203_pairs_and_common_wordings(
+    workspace: Workspace, report: dict[str, int], wording: str, term: str
+) -> None:
+    s = workspace.store
+    claim = s.create_claim("x", report["publisher"], kind="assessment", likelihood=wording).value
+    assert one(workspace, "SELECT likelihood FROM claim WHERE id = :c", c=claim)[0] == term
+    s.update_claim(claim, likelihood=None)
+    s.update_claim(claim, likelihood=wording.upper())
+    assert one(workspace, "SELECT likelihood FROM claim WHERE id = :c", c=claim)[0] == term
+    with pytest.raises(InvalidValue, match="likelihood"):
+        s.update_claim(claim, likelihood="maybe")

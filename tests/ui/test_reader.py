@@ -143,3 +143,23 @@ def test_pasting_nothing_says_so_and_writes_nothing(qtbot: QtBot, window: MainWi
 
 
 _ = (Path, type_text)
+
+
+def test_the_add_claim_dialog_dates_a_claim_by_its_report_or_the_last_one_used(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    import datetime as dt
+
+    from desktop.ui.dialogs.add_claim import AddClaimDialog
+
+    session = window.session
+    isw = one(window, "SELECT id FROM report WHERE ext_id = 'rep-isw-1130'")[0]
+    dialog = AddClaimDialog(session, window)
+    qtbot.addWidget(dialog)
+    assert dialog.claimed.text() == dt.date.today().isoformat()  # nothing used yet
+    dialog.report.choose(next(p for p in dialog.report.candidates("Russian Offensive")[1] if p.value == isw))
+    assert dialog.claimed.text() == "2022-11-30"  # the report's date
+    session.last_claimed = dt.date(2022, 12, 14)
+    again = AddClaimDialog(session, window)
+    qtbot.addWidget(again)
+    assert again.claimed.text() == "2022-12-14"  # the last one used

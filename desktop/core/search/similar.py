@@ -42,7 +42,7 @@ from sqlalchemy.engine import Connection
 
 from desktop.core.wordkeys import content_words, cyrillic_form, latin_form, word_key
 
-MAX_WORDS: Final = 10
+MAX_WORDS: Final = 8
 PER_WORD: Final = 40
 PER_PLACE: Final = 100
 MAX_CANDIDATES: Final = 120

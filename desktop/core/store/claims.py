@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, insert, text
 from sqlmodel import SQLModel
 
-from desktop.core import corroboration, validate
+from desktop.core import corroboration, validate, vocab
 from desktop.core.corroboration.sql_graph import SqlGraph
 from desktop.core.db import table_of
 from desktop.core.errors import NotFound
@@ -49,6 +49,7 @@ class ClaimWrites(StoreBase):
         ext_id = fields.pop("ext_id", None)
         recorded = fields.pop("recorded", None)
         values = {"text": text_, **_CLAIM_DEFAULTS, **fields}
+        self._normalise(values)
         self._check_claim(values)
         with self._tx() as tx:
             self._check_refs(tx, source_id, report_id, places)
@@ -76,6 +77,7 @@ class ClaimWrites(StoreBase):
     def update_claim(self, ident: int, *, expect: dict[str, Any] | None = None, **changes: Any) -> Result:
         """Set fields of a claim; ``expect``: the values its author saw (a differing one is a ``Conflict``)."""
         places = changes.pop("places", None)
+        self._normalise(changes)
         wanted = dict(changes, **({} if places is None else {"places": places}))
         self._check_claim({k: v for k, v in changes.items() if k not in ("source_id", "report_id")}, partial_=True)
         with self._tx() as tx:
@@ -208,6 +210,12 @@ class ClaimWrites(StoreBase):
         return Result(tx.change, partial(ClaimWrites.delete_claim, ident=ident), "restore claim", ident)
 
     # --- helpers ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _normalise(values: dict[str, Any]) -> None:
+        wording = values.get("likelihood")
+        if isinstance(wording, str) and (term := vocab.likelihood_term(wording)) is not None:
+            values["likelihood"] = term  # "highly improbable", "highly unlikely" → "very unlikely"
 
     def _check_claim(self, values: dict[str, Any], partial_: bool = False) -> None:
         self._check(values, validate.CLAIM_CHECKS, "claim")

@@ -10,6 +10,7 @@ Create Date: 2026-12-07 08:30:00
   its text, UTF-8): chain of custody;
 - ``dismissed_suggestion``: pairs of claims the analyst said are not related,
   so the similar-claim suggestions never offer them again;
+- ``ix_claim_place_place_claim``: a place's newest claims without a sort;
 - ``outreach.by_source_id``: who asked for comment (a source), or NULL for this
   team. Deleting a source that asked is refused by the store, as for claims.
 
@@ -55,6 +56,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("claim_id", "other_id"),
     )
     op.create_index("ix_dismissed_suggestion_other_id", "dismissed_suggestion", ["other_id"], unique=False)
+    # The newest claims of a place, read in order without sorting them all (suggestions by place).
+    op.create_index("ix_claim_place_place_claim", "claim_place", ["place_id", "claim_id"], unique=False)
     connection = op.get_bind()
     rows = connection.execute(sa.text("SELECT id, text FROM report")).all()
     if rows:
@@ -65,6 +68,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_claim_place_place_claim", table_name="claim_place")
     op.drop_index("ix_dismissed_suggestion_other_id", table_name="dismissed_suggestion")
     op.drop_table("dismissed_suggestion")
     op.drop_index("ix_outreach_by_source_id", table_name="outreach")

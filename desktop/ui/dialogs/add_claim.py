@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from desktop.core.read.detail import PlaceInfo, read_places
+from desktop.core.read.detail import PlaceInfo, read_places, report_info
 from desktop.core.text import one_line
 from desktop.ui.dialogs._base import DialogTextEdit, FormDialog
 from desktop.ui.dialogs.place_picker import PlacePickerDialog
@@ -52,8 +52,12 @@ class AddClaimDialog(FormDialog):
         self.report = report_picker(session, self.source.value)  # the chosen source's reports first
         self.kind = ChoiceCombo(KIND_CHOICES)
         self.kind.set_value("event")
-        self.claimed = QLineEdit(format_date(dt.date.today()))
+        # Claims are usually entered from one report at a time: the date last used, not today's.
+        self.claimed = QLineEdit(format_date(session.last_claimed or dt.date.today()))
         self.claimed.setPlaceholderText("YYYY-MM-DD — when the source asserted it")
+        self._claimed_typed = False
+        self.claimed.textEdited.connect(lambda _text: setattr(self, "_claimed_typed", True))
+        self.report.picked.connect(self._report_chosen)
         self.places = PlaceList()
         self.add_place = QPushButton("Add place…")
         self.add_place.clicked.connect(self._pick_place)
@@ -98,6 +102,15 @@ class AddClaimDialog(FormDialog):
         self.text.setFocus()
 
     # --- choices ------------------------------------------------------------------------------
+
+    def _report_chosen(self, report: Any) -> None:
+        """A claim found in a report was claimed when the report was published (unless a date was typed)."""
+        if report is None or self._claimed_typed:
+            return
+        with self.session.engine.connect() as connection:
+            found = report_info(connection, int(report))
+        if found is not None and found.published is not None:
+            self.claimed.setText(format_date(found.published))
 
     def _create_source(self) -> None:
         dialog = SourceDialog(self.session, self)
@@ -161,4 +174,5 @@ class AddClaimDialog(FormDialog):
             self.show_problem(outcome.message)
             return False
         self.created_claim_id = outcome.value
+        self.session.last_claimed = claimed
         return True

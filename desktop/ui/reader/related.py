@@ -39,6 +39,7 @@ class RelatedList(QWidget):
         layout.addWidget(self.list, 1)
         self.suggestions: list[Suggestion] = []
         self._claim: int | None = None
+        self._shown_for: int | None = None
         session.current_changed.connect(self.show_for)
         session.changed.connect(self._on_changed)
 
@@ -47,7 +48,9 @@ class RelatedList(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        keep = self.current()
+        # The highlighted suggestion stays highlighted when the same claim's list is refreshed only.
+        keep = self.current() if self._shown_for == self._claim else None
+        self._shown_for = self._claim
         self.list.clear()
         if self._claim is None:
             self.suggestions = []

@@ -39,7 +39,8 @@ CREDIBILITY_CHOICES: list[tuple[str, Any]] = [("— not graded", None)] + [
     (f"{grade} — {label}", grade) for grade, label in vocab.CREDIBILITY.items()
 ]
 LIKELIHOOD_CHOICES: list[tuple[str, Any]] = [("— none", None)] + [
-    (f"{term} ({low}–{high} %)", term) for term, (low, high) in vocab.LIKELIHOOD.items()
+    (f"{term} / {vocab.LIKELIHOOD_PAIRS[term]} ({low}–{high} %)", term)
+    for term, (low, high) in vocab.LIKELIHOOD.items()
 ]
 VERDICT_CHOICES: list[tuple[str, Any]] = [("none", None)] + [(verdict, verdict) for verdict in vocab.VERDICTS]
 KIND_CHOICES: list[tuple[str, Any]] = [(kind, kind) for kind in vocab.CLAIM_KINDS]

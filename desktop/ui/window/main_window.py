@@ -242,10 +242,11 @@ class MainWindow(QMainWindow):
         """Show the reader pane between the table and the detail pane, sharing the table's width."""
         if self.reader.isVisible():
             return
+        total = sum(self.splitter.sizes())  # read before showing: showing redistributes
+        detail = min(440, total * 2 // 7)  # the form keeps its width; the table shares the rest with the reader
         self.reader.show()
-        sizes = self.splitter.sizes()
-        table = max(sizes[0], 600)
-        self.splitter.setSizes([table // 2, table - table // 2, sizes[2]])
+        rest = max(total - detail, 0)
+        self.splitter.setSizes([rest // 2, rest - rest // 2, detail])
 
     def clear_filter(self) -> None:
         self.filter_bar.set_text("")
