@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
+from desktop.core import vocab
 from desktop.core.read import paging
 from desktop.core.read.paging import View
 from desktop.core.schema import Claim
@@ -41,10 +42,15 @@ class Raw:
     suggested: int
     links: int
     reviewed: bool
+    reliability: str = "F"
+    report: str | None = None
+    likelihood: str | None = None
 
 
 SOURCES = [("Rybar", "russia", "D"), ("General Staff", "ukraine", "B"), ("ISW", "", "C")]
 PLACES = ["Bakhmut", "Soledar", "Klishchiivka"]
+REPORTS = ["Morning update", "assessment, 14 December", "Channel post"]
+LIKELIHOODS = [None, *vocab.LIKELIHOOD]
 
 
 def build(workspace: Workspace, n: int = 60, seed: int = 7) -> list[Raw]:
@@ -74,13 +80,17 @@ def build(workspace: Workspace, n: int = 60, seed: int = 7) -> list[Raw]:
             suggested=rng.randrange(1, 7),
             links=rng.randrange(3),
             reviewed=rng.random() < 0.7,
+            reliability=SOURCES[source][2],
+            report=rng.choice([None, *REPORTS]),
+            likelihood=rng.choice(LIKELIHOODS),
         )
         claims.append(
             {"id": ident, "ext_id": f"c-{ident}", "text": raw.text, "source_id": source + 1, "kind": "event",
              "credibility": raw.credibility, "reviewed": raw.reviewed, "tags": [], "notes": "",
              "recorded": dt.datetime(2022, 12, 15, 9, tzinfo=dt.UTC), "sort_date": raw.sort_date,
              "status": raw.status, "suggested_credibility": raw.suggested, "verdict_disputed": False,
-             "link_count": raw.links}
+             "link_count": raw.links, "likelihood": raw.likelihood,
+             "report_id": None if raw.report is None else REPORTS.index(raw.report) + 1}
         )  # fmt: skip
         for position, place in enumerate(raw.places):
             claim_places.append({"claim_id": ident, "place_id": PLACES.index(place) + 1, "position": position})
@@ -88,6 +98,10 @@ def build(workspace: Workspace, n: int = 60, seed: int = 7) -> list[Raw]:
     with workspace.engine.begin() as c:
         c.execute(sa.insert(tables["source"]), sources)
         c.execute(sa.insert(tables["place"]), places)
+        c.execute(
+            sa.insert(tables["report"]),
+            [{"id": i, "ext_id": f"r-{i}", "title": title, "text": ""} for i, title in enumerate(REPORTS, 1)],
+        )
         c.execute(sa.insert(tables["claim"]), claims)
         c.execute(sa.insert(tables["claim_place"]), claim_places)
     return out
@@ -106,6 +120,9 @@ def expected(rows: list[Raw], view: View, keep: Any = None) -> list[int]:
         "credibility": lambda r: (r.credibility or 7, r.id),
         "suggested": lambda r: (r.suggested, r.id),
         "links": lambda r: (r.links, r.id),
+        "report": lambda r: ((r.report or "").lower(), r.id),
+        "grade": lambda r: (r.reliability, r.credibility or 7, r.id),
+        "likelihood": lambda r: (LIKELIHOODS.index(r.likelihood) if r.likelihood else 99, r.id),
     }
     if view.sort == "status":
         newest_first = sorted(chosen, key=lambda r: (r.sort_date, r.id), reverse=True)

@@ -163,3 +163,56 @@ def test_the_add_claim_dialog_dates_a_claim_by_its_report_or_the_last_one_used(
     again = AddClaimDialog(session, window)
     qtbot.addWidget(again)
     assert again.claimed.text() == "2022-12-14"  # the last one used
+
+
+def test_a_request_for_comment_records_who_asked(qtbot: QtBot, window: MainWindow) -> None:
+    from desktop.ui.dialogs.outreach import OutreachDialog
+
+    claim = one(window, "SELECT id FROM claim WHERE ext_id = 'c-breach'")[0]
+    dialog = OutreachDialog(window.session, [claim], window)  # type: ignore[list-item]
+    qtbot.addWidget(dialog)
+    with qtbot.waitExposed(dialog):
+        dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.party.setFocus()
+    qtbot.keyClicks(dialog.party, "Russian MoD press office")
+    qtbot.keyClick(dialog.party, Qt.Key.Key_Tab)
+    assert dialog.focusWidget() is dialog.by
+    qtbot.keyClicks(dialog.by, "Newsweek")
+    qtbot.keyClick(dialog.by, Qt.Key.Key_Return)
+    newsweek = one(window, "SELECT id FROM source WHERE ext_id = 'src-newsweek'")[0]
+    assert one(window, "SELECT by_source_id FROM outreach WHERE party = 'Russian MoD press office'") == (newsweek,)
+
+
+def test_the_table_shows_report_grade_and_likelihood(qtbot: QtBot, window: MainWindow) -> None:
+    from desktop.ui.table import model as cm
+
+    claim = one(window, "SELECT id FROM claim WHERE ext_id = 'c-isw-strategic-gains'")[0]
+    window.session.perform(lambda store: store.update_claim(claim, likelihood="highly unlikely", credibility=2), "t")
+    assert window.table.select_claim(claim)  # type: ignore[arg-type]
+    row = window.table.claim_model.claim_row(window.table.currentIndex().row())
+    assert row is not None
+    assert cm.display_text(row, cm.COL_GRADE) == "B2"  # ISW is graded B (usually reliable) in the sample
+    assert cm.display_text(row, cm.COL_LIKELIHOOD) == "very unlikely"
+    assert cm.display_text(row, cm.COL_REPORT).startswith("Newsweek: conflicting reports")
+
+
+def test_every_date_and_grade_field_has_a_key(qtbot: QtBot, window: MainWindow) -> None:
+    claim = one(window, "SELECT id FROM claim WHERE ext_id = 'c-isw-strategic-gains'")[0]
+    assert window.table.select_claim(claim)  # type: ignore[arg-type]
+    for key_, modifiers, field in (
+        (Qt.Key.Key_D, Qt.KeyboardModifier.NoModifier, "claimed"),
+        (Qt.Key.Key_D, Qt.KeyboardModifier.ShiftModifier, "event_start"),
+        (Qt.Key.Key_E, Qt.KeyboardModifier.ShiftModifier, "event_end"),
+        (Qt.Key.Key_I, Qt.KeyboardModifier.ShiftModifier, "event_precision"),
+        (Qt.Key.Key_H, Qt.KeyboardModifier.NoModifier, "likelihood"),
+        (Qt.Key.Key_K, Qt.KeyboardModifier.ShiftModifier, "kind"),
+    ):
+        qtbot.keyClick(window.table, key_, modifiers)
+        assert getattr(window.detail, field).hasFocus(), field
+        key(qtbot, window, Qt.Key.Key_Escape)
+        assert window.table.hasFocus()
+    suggested = one(window, "SELECT suggested_credibility FROM claim WHERE id = :c", c=claim)[0]
+    qtbot.keyClick(window.table, Qt.Key.Key_A, Qt.KeyboardModifier.ShiftModifier)
+    assert one(window, "SELECT credibility FROM claim WHERE id = :c", c=claim) == (suggested,)

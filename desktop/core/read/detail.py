@@ -266,7 +266,7 @@ def _outreach(connection: Connection, claim_id: int) -> tuple[OutreachInfo, ...]
     rows = list(
         connection.execute(
             text(
-                "SELECT o.id, o.ext_id, o.party, o.contacted, o.status, o.response FROM outreach o "
+                "SELECT o.id, o.ext_id, o.party, o.contacted, o.status, o.response, o.by_source_id FROM outreach o "
                 "JOIN outreach_claim oc ON oc.outreach_id = o.id WHERE oc.claim_id = :c ORDER BY o.contacted, o.id"
             ),
             {"c": claim_id},
@@ -281,7 +281,16 @@ def _outreach(connection: Connection, claim_id: int) -> tuple[OutreachInfo, ...]
     for outreach_id, claim in connection.execute(query, {"ids": [r.id for r in rows]}):
         about.setdefault(outreach_id, []).append(claim)
     return tuple(
-        OutreachInfo(r.id, r.ext_id, r.party, as_date(r.contacted), r.status, r.response, tuple(about.get(r.id, ())))
+        OutreachInfo(
+            r.id,
+            r.ext_id,
+            r.party,
+            as_date(r.contacted),
+            r.status,
+            r.response,
+            tuple(about.get(r.id, ())),
+            r.by_source_id,
+        )
         for r in rows
     )
 
@@ -289,7 +298,8 @@ def _outreach(connection: Connection, claim_id: int) -> tuple[OutreachInfo, ...]
 def outreach_info(connection: Connection, outreach_id: int) -> OutreachInfo | None:
     """One request for comment (for editing it)."""
     row = connection.execute(
-        text("SELECT id, ext_id, party, contacted, status, response FROM outreach WHERE id = :o"), {"o": outreach_id}
+        text("SELECT id, ext_id, party, contacted, status, response, by_source_id FROM outreach WHERE id = :o"),
+        {"o": outreach_id},
     ).first()
     if row is None:
         return None
@@ -299,4 +309,6 @@ def outreach_info(connection: Connection, outreach_id: int) -> OutreachInfo | No
             text("SELECT claim_id FROM outreach_claim WHERE outreach_id = :o ORDER BY position"), {"o": outreach_id}
         )
     ]
-    return OutreachInfo(row.id, row.ext_id, row.party, as_date(row.contacted), row.status, row.response, tuple(about))
+    return OutreachInfo(
+        row.id, row.ext_id, row.party, as_date(row.contacted), row.status, row.response, tuple(about), row.by_source_id
+    )

@@ -41,15 +41,29 @@ from sqlalchemy.sql.visitors import InternalTraversal
 from sqlmodel import SQLModel
 
 from desktop.core import schema as _schema  # noqa: F401  (registers the tables in the metadata)
-from desktop.core.vocab import STATUSES
+from desktop.core.vocab import LIKELIHOOD, STATUSES
 
 _claim: Final = SQLModel.metadata.tables["claim"]
 _source: Final = SQLModel.metadata.tables["source"]
 _place: Final = SQLModel.metadata.tables["place"]
 _claim_place: Final = SQLModel.metadata.tables["claim_place"]
 _link: Final = SQLModel.metadata.tables["link"]
+_report: Final = SQLModel.metadata.tables["report"]
 
-SORTS: Final = ("date", "text", "source", "side", "place", "status", "credibility", "suggested", "links")
+SORTS: Final = (
+    "date",
+    "text",
+    "source",
+    "side",
+    "place",
+    "status",
+    "credibility",
+    "suggested",
+    "links",
+    "report",
+    "grade",
+    "likelihood",
+)
 # A credibility not graded yet sorts after 6 ("cannot be judged") going up.
 _UNGRADED: Final = 7
 
@@ -130,6 +144,13 @@ class ClaimRow:
     reviewed: bool
     key: RowKey
     disputed: bool = False  # analysts' judgements disagree on one of its links (DESIGN §2)
+    report: str | None = None  # the title of the report it was captured from
+    likelihood: str | None = None  # ICD 203 term (assessments)
+
+    @property
+    def grade(self) -> str:
+        """The Admiralty grade in its compact form: source reliability and information credibility (``B2``)."""
+        return f"{self.source_reliability}{self.credibility if self.credibility is not None else '–'}"
 
 
 # --- sorts ---------------------------------------------------------------------------------------
@@ -156,6 +177,14 @@ _disputed: Final = sa.or_(
     sa.exists(sa.select(1).where(_link.c.to_id == _claim.c.id, _link.c.disputed.is_(sa.true())).correlate(_claim)),
 )
 
+_report_title: Final = (
+    sa.select(_report.c.title).where(_report.c.id == _claim.c.report_id).correlate(_claim).scalar_subquery()
+)
+# ICD 203 order, weakest first; none last.
+_likelihood_rank: Final = sa.case(
+    *((_claim.c.likelihood == term, rank) for rank, term in enumerate(LIKELIHOOD, start=1)), else_=len(LIKELIHOOD) + 1
+)
+
 # Every sort expression is NOT NULL: a row-value comparison with a NULL in it is
 # neither true nor false, and the keyset would silently skip those rows.
 _SORT_EXPRESSIONS: Final[dict[str, tuple[ColumnElement[Any], ...]]] = {
@@ -168,8 +197,11 @@ _SORT_EXPRESSIONS: Final[dict[str, tuple[ColumnElement[Any], ...]]] = {
     "credibility": (sa.func.coalesce(_claim.c.credibility, _UNGRADED, type_=sa.Integer()),),
     "suggested": (_claim.c.suggested_credibility,),
     "links": (_claim.c.link_count,),
+    "report": (sa.func.coalesce(sa.func.lower(_report_title, type_=sa.String()), "", type_=sa.String()),),
+    "grade": (_source.c.reliability, sa.func.coalesce(_claim.c.credibility, _UNGRADED, type_=sa.Integer())),
+    "likelihood": (_likelihood_rank,),
 }
-_NEEDS_SOURCE: Final = frozenset({"source", "side"})
+_NEEDS_SOURCE: Final = frozenset({"source", "side", "grade"})
 
 
 class _Plan:
@@ -403,6 +435,8 @@ _ROW_COLUMNS: Final = (
     _claim.c.link_count,
     _claim.c.reviewed,
     _disputed,
+    _report_title,
+    _claim.c.likelihood,
 )
 
 
@@ -442,5 +476,7 @@ def _rows(connection: Connection, plan: _Plan, ids: Sequence[int]) -> list[Claim
             reviewed=bool(v[18]),
             disputed=bool(v[19]),
             key=(plan.partition_of(v[12]), *v[width:], v[0]),
+            report=v[20],
+            likelihood=v[21],
         )
     return [by_id[i] for i in ids if i in by_id]

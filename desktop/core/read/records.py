@@ -155,3 +155,4 @@ class OutreachInfo:
     status: str
     response: str | None
     about: tuple[int, ...]
+    by_source_id: int | None = None  # who asked (a source); None: this team

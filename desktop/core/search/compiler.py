@@ -14,6 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from desktop.core import (
     search as _package,  # the thresholds are read from the package at call time (tests patch them there)
 )
+from desktop.core import vocab
 from desktop.core.read.paging import CountedWhere
 from desktop.core.search.changes import changed_claims
 from desktop.core.search.conditions import _SOURCE_FIELDS, _all_of, _any_of, _Cond, _likely, _not
@@ -35,6 +36,8 @@ from desktop.core.search.sql import (
     claim_place,
     fts_match,
     link,
+    outreach,
+    outreach_claim,
     place,
     place_alias,
     report,
@@ -281,6 +284,20 @@ class _Compiler:
             )
             claim_ids = sa.select(claim_place.c.claim_id).where(claim_place.c.place_id.in_(matching_places))
             return self.member(claim.c.id, claim_ids)
+        if field == "outreach":
+            # Claims with a request for comment in that state (any: at all; none: never asked about).
+            asked = sa.select(outreach_claim.c.claim_id).select_from(
+                outreach_claim.join(outreach, outreach.c.id == outreach_claim.c.outreach_id)
+            )
+            states = [value for value in values if value in vocab.OUTREACH_STATUSES]
+            alternatives = []
+            if states:
+                alternatives.append(claim.c.id.in_(asked.where(outreach.c.status.in_([_param(v) for v in states]))))
+            if "any" in values:
+                alternatives.append(claim.c.id.in_(asked))
+            if "none" in values:
+                alternatives.append(claim.c.id.not_in(sa.select(outreach_claim.c.claim_id)))
+            return _Cond.same(sa.or_(*alternatives))
         if field == "report":
             # Words of the title anywhere in it (titles are long), or the report's id; none = no report.
             alternatives = [claim.c.report_id.is_(None)] if "none" in values else []

@@ -52,6 +52,7 @@ FIELDS: Final = {
         FieldSpec("analyst", "analyst", "analyst:anna (claims anna has judged a link on)"),
         FieldSpec("disagree", "disagree", "disagree:yes (analysts' judgements on a link differ)"),
         FieldSpec("report", "report", "report:newsweek, report:rep-1 or report:none"),
+        FieldSpec("outreach", "request for comment", "outreach:pending, outreach:any or outreach:none"),
     )
 }
 FIELD_ALIASES: Final = {"credibility": "cred", "date": "on", "src": "source"}

@@ -262,6 +262,8 @@ def _resolve(field: str, item: str) -> list[str] | str:
     if field == "source":
         value = folded.rstrip("*").strip()
         return [value] if value else "source: needs a name, alias or id"
+    if field == "outreach":
+        return _by_prefix(field, folded, (*vocab.OUTREACH_STATUSES, "any", "none"))
     if field == "report":
         value = folded.rstrip("*").strip()
         return [value] if value else "report: needs words of its title, its id, or none"

@@ -368,6 +368,34 @@ KEYMAP: Final[tuple[KeyAction, ...]] = (
     _a(
         "claim.edit_notes", "Edit notes", "M", "table", "Claim", "Edit the analyst's notes (memo) on the current claim."
     ),
+    _a("claim.edit_kind", "Edit kind", "Shift+K", "table", "Claim", "Choose event, assessment or statement."),
+    _a("claim.edit_claimed", "Edit claimed date", "D", "table", "Claim", "Edit when the source asserted it."),
+    _a("claim.edit_event_start", "Edit event start", "Shift+D", "table", "Claim", "Edit when the event began."),
+    _a("claim.edit_event_end", "Edit event end", "Shift+E", "table", "Claim", "Edit when the event ended."),
+    _a(
+        "claim.edit_event_precision",
+        "Edit date precision",
+        "Shift+I",
+        "table",
+        "Claim",
+        "Choose how precise the event's dates are: day, week, month or approximate.",
+    ),
+    _a(
+        "claim.edit_likelihood",
+        "Edit likelihood",
+        "H",
+        "table",
+        "Claim",
+        "Choose the ICD 203 likelihood of an assessment (how likely: almost no chance … almost certain).",
+    ),
+    _a(
+        "grade.accept_suggested",
+        "Accept the suggested credibility",
+        "Shift+A",
+        "table",
+        "Grade",
+        "Set your credibility grade to the one the derived status suggests.",
+    ),
     _a(
         "claim.edit_links",
         "Go to the claim's links",
@@ -580,6 +608,12 @@ def keys_text(entry: KeyAction, native: bool = False) -> str:
 
     fmt = QKeySequence.SequenceFormat.NativeText if native else QKeySequence.SequenceFormat.PortableText
     return " or ".join(QKeySequence(k).toString(fmt) for k in entry.all_keys)
+
+
+#: The Reports list's own keys (``desktop.ui.reader.reports``), as its footer names them.
+REPORTS_LIST_KEYS: Final = (
+    "Enter open in the reader · Shift+Enter its claims in the table · F2 edit · Delete delete · Ctrl+N new · Esc close"
+)
 
 
 def key_of(name: str, which: int = 0) -> str:

@@ -33,6 +33,12 @@ _FIELD_KEYS = {
     "claim.edit_tags": "tags",
     "claim.edit_places": "places",
     "claim.edit_notes": "notes",
+    "claim.edit_kind": "kind",
+    "claim.edit_claimed": "claimed",
+    "claim.edit_event_start": "event_start",
+    "claim.edit_event_end": "event_end",
+    "claim.edit_event_precision": "event_precision",
+    "claim.edit_likelihood": "likelihood",
     "claim.edit_links": "links",
 }
 _FIELD_MISSING = {
@@ -76,6 +82,7 @@ class ReviewCommands(QObject):
             slots[f"verdict.{verdict}"] = partial(self.set_verdict, verdict)
         for name, field in _FIELD_KEYS.items():
             slots[name] = partial(self.edit, field)
+        slots["grade.accept_suggested"] = self.accept_suggested
         for name, slot in slots.items():
             host.bind(name, slot)
 
@@ -200,6 +207,23 @@ class ReviewCommands(QObject):
         if self._each(claims, lambda store, claim: store.update_claim(claim, credibility=grade), what).changed:
             said = f"Credibility {grade} — {CREDIBILITY[grade]}" if grade else "Credibility cleared"
             self.host.hint(f"{said}{_on(claims)}.")
+        self.host.back_to_table()
+
+    def accept_suggested(self) -> None:
+        """The analyst agrees with the grade the evidence suggests: it becomes theirs (one undo step per claim)."""
+        from sqlalchemy import text
+
+        claims = self.targets()
+
+        def accept(store: Store, claim: int) -> Result:
+            with store.engine.connect() as connection:
+                suggested = connection.execute(
+                    text("SELECT suggested_credibility FROM claim WHERE id = :c"), {"c": claim}
+                ).scalar_one()
+            return store.update_claim(claim, credibility=int(suggested))
+
+        if self._each(claims, accept, "accept suggested credibility").changed:
+            self.host.hint(f"Suggested credibility accepted{_on(claims)}.")
         self.host.back_to_table()
 
     def set_verdict(self, verdict: str | None) -> None:

@@ -14,13 +14,14 @@ from typing import Any
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from desktop.core import vocab
-from desktop.core.read.detail import OutreachInfo, claim_summary, outreach_info
+from desktop.core.read.detail import OutreachInfo, claim_summary, outreach_info, search_sources, source_info
 from desktop.core.text import one_line
 from desktop.ui.dialogs._base import DialogTextEdit, FormDialog
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.widgets.basics import format_date, parse_date, plain_label
 from desktop.ui.widgets.field_editors import ChoiceCombo
 from desktop.ui.widgets.plain_text import fit_wrap
+from desktop.ui.widgets.search_picker import Pick, SearchPicker
 
 STATUS_CHOICES = [(status, status) for status in vocab.OUTREACH_STATUSES]
 
@@ -52,6 +53,10 @@ class OutreachDialog(FormDialog):
         self.about = plain_label("\n".join(summaries) or "no claim", wrap=True)
         self.party = QLineEdit()
         self.party.setPlaceholderText("who was asked: a ministry, a spokesperson, a press office…")
+        # Who asked: this team (none), or a source that reports having asked (a newsroom's "we asked…").
+        self.by = SearchPicker(
+            self._search_sources, self._describe_source, none_label="— this team", prompt="who asked"
+        )
         self.contacted = QLineEdit(format_date(dt.date.today()))
         self.contacted.setPlaceholderText("YYYY-MM-DD (empty = not yet)")
         self.status = ChoiceCombo(STATUS_CHOICES)
@@ -61,6 +66,7 @@ class OutreachDialog(FormDialog):
         self.form.addRow(plain_label("About"), self.about)
         for label, widget in (
             ("Party", self.party),
+            ("Asked by", self.by),
             ("Contacted", self.contacted),
             ("Status", self.status),
             ("Response", self.response),
@@ -73,8 +79,19 @@ class OutreachDialog(FormDialog):
             self.status.set_value(self._existing.status)
             fit_wrap(self.response, self._existing.response or "")
             self.response.setPlainText(self._existing.response or "")
+            if self._existing.by_source_id is not None:
+                self.by.set_value(self._existing.by_source_id)
         self.setMinimumWidth(480)
         self.party.setFocus()
+
+    def _search_sources(self, typed: str, limit: int) -> list[Pick]:
+        with self.session.engine.connect() as connection:
+            return [Pick(s.id, s.short_label()) for s in search_sources(connection, typed, limit)]
+
+    def _describe_source(self, value: Any) -> str | None:
+        with self.session.engine.connect() as connection:
+            found = source_info(connection, int(value))
+        return found.short_label() if found else None
 
     def apply(self) -> bool:
         party = self.party.text().strip()
@@ -92,6 +109,7 @@ class OutreachDialog(FormDialog):
             "contacted": contacted,
             "status": self.status.value(),
             "response": self.response.toPlainText().strip() or None,
+            "by_source_id": self.by.value(),
         }
         if self._existing is None:
             about = self.claim_ids
@@ -105,7 +123,13 @@ class OutreachDialog(FormDialog):
             self.outreach_id = outcome.value
             return True
         old = self._existing
-        before = {"party": old.party, "contacted": old.contacted, "status": old.status, "response": old.response}
+        before = {
+            "party": old.party,
+            "contacted": old.contacted,
+            "status": old.status,
+            "response": old.response,
+            "by_source_id": old.by_source_id,
+        }
         changes = {k: v for k, v in {"party": party, **values}.items() if before[k] != v}
         if not changes:
             return True

@@ -17,6 +17,7 @@ from desktop.core.errors import UserError
 from desktop.core.read.reports import claim_quote
 from desktop.core.text import one_line
 from desktop.ui.commands.host import CommandHost
+from desktop.ui.commands.keymap import key_of
 from desktop.ui.dialogs._base import FormDialog
 from desktop.ui.reader.originator import OriginatorDialog
 from desktop.ui.reader.pane import ReaderPane
@@ -98,7 +99,10 @@ class CaptureCommands(QObject):
         if not self.reader.show_report(report, span):
             raise UserError("that report no longer exists")
         self.reader.text.setFocus()
-        self.host.hint("Reading. S sentence, P paragraph, Shift+arrows; C makes a claim of the selection.")
+        self.host.hint(
+            f"Reading. {key_of('reader.sentence')} sentence, {key_of('reader.paragraph')} paragraph; "
+            f"{key_of('reader.claim')} makes a claim of the selection."
+        )
 
     def paste_report(self) -> None:
         pasted = QGuiApplication.clipboard().text()
@@ -135,15 +139,18 @@ class CaptureCommands(QObject):
 
     def _select(self, unit: str) -> None:
         if not self.reader.select_unit(unit):
-            raise UserError("no report open (F3 lists them)")
+            raise UserError(f"no report open ({key_of('reports.list')} lists them)")
 
     def claim_from_selection(self) -> None:
         report = self.reader.report
         if report is None:
-            raise UserError("no report open (F3 lists them)")
+            raise UserError(f"no report open ({key_of('reports.list')} lists them)")
         span = self.reader.selection()
         if span is None:
-            raise UserError("select some text first (S sentence, P paragraph, Shift+arrows)")
+            raise UserError(
+                f"select some text first ({key_of('reader.sentence')} sentence, "
+                f"{key_of('reader.paragraph')} paragraph, or Shift and the arrows)"
+            )
         start, end = span
         words = " ".join(report.text[start:end].split())
         if len(words) > MAX_CLAIM_FROM_SPAN:
@@ -165,7 +172,10 @@ class CaptureCommands(QObject):
             self.session.set_current(claim)  # hidden by the filter: still the current claim
         self.reader.current_claim = claim
         self.reader.text.setFocus()
-        self.host.hint("Claim made from the selection. O: its source is who the report quotes · F: related claims.")
+        self.host.hint(
+            f"Claim made from the selection. {key_of('reader.originator')}: its source is whom the report quotes · "
+            f"{key_of('related.focus')} (in the table): related claims."
+        )
 
     def _ask_originator(self, passage: str, publisher: int | None) -> int | None:
         dialog = OriginatorDialog(self.session, passage, publisher, self.host.dialog_parent())
@@ -179,11 +189,14 @@ class CaptureCommands(QObject):
     def switch_to_originator(self) -> None:
         report = self.reader.report
         if report is None:
-            raise UserError("no report open (F3 lists them)")
+            raise UserError(f"no report open ({key_of('reports.list')} lists them)")
         span = self.reader.span_at_cursor()
         claim = span.claim_id if span is not None else self.last_made
         if claim is None:
-            raise UserError("make a claim from a selection first (C), or move to a captured span (N)")
+            raise UserError(
+                f"make a claim from a selection first ({key_of('reader.claim')}), "
+                f"or move to a captured span ({key_of('reader.next_span')})"
+            )
         with self.session.engine.connect() as connection:
             _report, start, end = claim_quote(connection, claim)
         if start is None or end is None:

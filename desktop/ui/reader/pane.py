@@ -23,6 +23,7 @@ from desktop.core.capture import segments
 from desktop.core.read.reports import ReportText, Span, read_report, report_spans
 from desktop.core.store import Change
 from desktop.core.text import one_line
+from desktop.ui.commands.keymap import key_of
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.widgets.basics import format_date, plain_label
 
@@ -112,7 +113,9 @@ class ReaderPane(QWidget):
         self.report = report
         if report is None:
             self.title.setText("No report open")
-            self.meta.setText("F3 lists the reports; Ctrl+Shift+V pastes text as a new report.")
+            self.meta.setText(
+                f"{key_of('reports.list')} lists the reports; {key_of('reports.paste')} pastes text as a new report."
+            )
             self.text.setPlainText("")
             self.spans = []
             self.offsets = Offsets("")
@@ -250,4 +253,8 @@ class ReaderPane(QWidget):
         if span is not None:
             self.hint.setText(f"{captured} · here: {span.ext_id} ({span.source_name})")
         else:
-            self.hint.setText(f"{captured} · S sentence · P paragraph · C claim from selection · N next captured")
+            keys = (
+                f"{key_of('reader.sentence')} sentence · {key_of('reader.paragraph')} paragraph · "
+                f"{key_of('reader.claim')} claim from selection · {key_of('reader.next_span')} next captured"
+            )
+            self.hint.setText(f"{captured} · {keys}")

@@ -15,10 +15,16 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 from desktop.core.search.similar import Suggestion, similar_to
 from desktop.core.store import Change
 from desktop.core.text import one_line
+from desktop.ui.commands.keymap import key_of
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.widgets.basics import plain_label
 
 LIMIT = 6
+_KEYS = (
+    f"{key_of('related.focus')}; then "
+    + " ".join(key_of(f"related.{r}") for r in ("corroborates", "contradicts", "neutral", "repeats"))
+    + f" link, {key_of('related.dismiss')} dismiss"
+)
 
 
 class RelatedList(QWidget):
@@ -66,7 +72,7 @@ class RelatedList(QWidget):
             self.list.addItem(item)
         count = len(self.suggestions)
         self.heading.setText(
-            f"Related claims — {count} suggestion{'s' if count != 1 else ''} (F; then C X N R link, D dismiss)"
+            f"Related claims — {count} suggestion{'s' if count != 1 else ''} ({_KEYS})"
             if count
             else "Related claims — none suggested"
         )

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QDialog, QLineEdit, QListWidget, QListWidgetItem, 
 from desktop.core.capture.drafts import ReportDraft
 from desktop.core.read.reports import ReportRow, list_reports, read_report, report_spans
 from desktop.core.text import one_line
+from desktop.ui.commands.keymap import REPORTS_LIST_KEYS
 from desktop.ui.dialogs._base import DialogTextEdit, FormDialog
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.widgets.basics import format_date, parse_date, plain_label, problem_label, show_problem
@@ -150,10 +151,7 @@ class ReportsDialog(QDialog):
         self.list = QListWidget()
         self.list.setAccessibleName("Reports")
         self.problem = problem_label(self)
-        keys = plain_label(
-            "Enter open in the reader · Shift+Enter its claims in the table · F2 edit · Delete delete · "
-            "Ctrl+N new · Esc close"
-        )
+        keys = plain_label(REPORTS_LIST_KEYS)
         keys.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)

@@ -43,9 +43,36 @@ from desktop.ui.widgets.plain_text import plain_tooltip
 ClaimIdRole: Final = Qt.ItemDataRole.UserRole + 1  # int: the claim's id
 ClaimRowRole: Final = Qt.ItemDataRole.UserRole + 2  # paging.ClaimRow: the whole cached row, for the delegate
 
-COL_TEXT, COL_SOURCE, COL_SIDE, COL_DATE, COL_PLACE, COL_STATUS, COL_CREDIBILITY, COL_SUGGESTED, COL_LINKS = range(9)
-COLUMN_COUNT: Final = 9
-HEADERS: Final = ("Claim", "Source", "Side", "Date", "Place", "Status", "Cred.", "Sugg.", "Links")
+(
+    COL_TEXT,
+    COL_SOURCE,
+    COL_SIDE,
+    COL_DATE,
+    COL_PLACE,
+    COL_STATUS,
+    COL_CREDIBILITY,
+    COL_SUGGESTED,
+    COL_LINKS,
+    COL_REPORT,
+    COL_GRADE,
+    COL_LIKELIHOOD,
+) = range(12)
+COLUMN_COUNT: Final = 12
+# New columns go at the end: saved column widths and order are by position.
+HEADERS: Final = (
+    "Claim",
+    "Source",
+    "Side",
+    "Date",
+    "Place",
+    "Status",
+    "Cred.",
+    "Sugg.",
+    "Links",
+    "Report",
+    "Grade",
+    "Likelihood",
+)
 HEADER_TIPS: Final = (
     "What the source asserts",
     "Who asserts it (the originator, not the outlet that relayed it)",
@@ -56,8 +83,24 @@ HEADER_TIPS: Final = (
     "Your credibility grade, Admiralty 1 (confirmed) – 6 (cannot be judged)",
     "The credibility the status suggests (1 corroborated … 6 unverified)",
     "How many links this claim has",
+    "The report it was captured from (Q opens it at the quote)",
+    "Admiralty grade: the source's reliability (A–F) and your credibility grade (1–6), e.g. B2",
+    "ICD 203 likelihood (assessments)",
 )
-SORT_OF_COLUMN: Final = ("text", "source", "side", "date", "place", "status", "credibility", "suggested", "links")
+SORT_OF_COLUMN: Final = (
+    "text",
+    "source",
+    "side",
+    "date",
+    "place",
+    "status",
+    "credibility",
+    "suggested",
+    "links",
+    "report",
+    "grade",
+    "likelihood",
+)
 NUMERIC_COLUMNS: Final = frozenset({COL_CREDIBILITY, COL_SUGGESTED, COL_LINKS})
 
 BLOCK_SIZE: Final = 256
@@ -468,6 +511,9 @@ _DISPLAY: Final[tuple[Callable[[ClaimRow], str], ...]] = (
     lambda r: "" if r.credibility is None else str(r.credibility),
     lambda r: str(r.suggested_credibility),
     lambda r: (str(r.link_count) if r.link_count else "") + (" ⚑" if r.disputed else ""),
+    lambda r: " ".join((r.report or "").split()),
+    lambda r: r.grade,
+    lambda r: r.likelihood or "",
 )
 
 
@@ -499,4 +545,15 @@ def _tooltip(row: ClaimRow, column: int) -> str | None:
     if column == COL_LINKS:
         links = f"{row.link_count} link{'s' if row.link_count != 1 else ''}"
         return links + ("; ⚑ analysts disagree on a link (disagree:yes finds them all)" if row.disputed else "")
+    if column == COL_REPORT:
+        return _rich(row.report) if row.report else "not captured from a report"
+    if column == COL_GRADE:
+        reliability = vocab.RELIABILITY.get(row.source_reliability, "")
+        credibility = vocab.CREDIBILITY.get(row.credibility, "not graded") if row.credibility else "not graded"
+        return f"{row.grade}: source {reliability}; information {credibility}"
+    if column == COL_LIKELIHOOD:
+        if row.likelihood is None:
+            return "no likelihood"
+        low, high = vocab.LIKELIHOOD.get(row.likelihood, (0, 0))
+        return f"{row.likelihood} / {vocab.LIKELIHOOD_PAIRS.get(row.likelihood, '')} ({low}–{high} %)"
     return None

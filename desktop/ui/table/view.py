@@ -307,6 +307,9 @@ class ClaimTable(QTableView):
             cm.COL_CREDIBILITY: number,
             cm.COL_SUGGESTED: number,
             cm.COL_LINKS: number,
+            cm.COL_REPORT: 18 * char + pad,
+            cm.COL_GRADE: max(metrics.horizontalAdvance("Grade"), metrics.horizontalAdvance("B2")) + pad + char,
+            cm.COL_LIKELIHOOD: metrics.horizontalAdvance("roughly even chance") + pad,
         }
         header.setMinimumSectionSize(3 * char)
         for column, width in widths.items():
