@@ -257,3 +257,25 @@ def test_likelihood_accepts_the_icd_203_pairs_and_common_wordings(
     assert one(workspace, "SELECT likelihood FROM claim WHERE id = :c", c=claim)[0] == term
     with pytest.raises(InvalidValue, match="likelihood"):
         s.update_claim(claim, likelihood="maybe")
+
+
+def test_capture_fields_replay_as_of_an_earlier_moment(workspace: Workspace) -> None:
+    """Quotes, digests, retrieval times and who asked come back exactly in an export as of T (DESIGN §2.9)."""
+    from desktop.core.history import as_of
+    from desktop.core.store import Store
+
+    ticks = iter(dt.datetime(2022, 12, 15, 8, minute, tzinfo=dt.UTC) for minute in range(60))
+    store = Store(workspace.engine, "anna", clock=lambda: next(ticks))
+    newsroom = store.create_source("Newsroom").value
+    report = store.create_report("Round-up", source_id=newsroom, text=TEXT).value
+    claim = store.create_claim("held", newsroom, report_id=report, quote_start=14, quote_end=32).value
+    store.create_outreach("Ministry", [claim], by_source_id=newsroom)
+    then = one(workspace, "SELECT max(at) FROM audit")[0]
+    then = then if isinstance(then, dt.datetime) else dt.datetime.fromisoformat(str(then))
+    then = then.replace(tzinfo=dt.UTC) if then.tzinfo is None else then
+    exported_then = export_json(workspace.engine)
+    store.update_claim(claim, quote_start=0, quote_end=4)
+    store.delete_report(report)
+    replayed = as_of(workspace.engine, then)
+    assert replayed.problems == []
+    assert (json.dumps(replayed.document, ensure_ascii=False, indent=2) + "\n").encode() == exported_then

@@ -232,6 +232,11 @@ class _State:
             event[key.partition(".")[2]] = value
             record["event"] = None if all(v is None for v in event.values()) else event
             return
+        if key.startswith("quote."):  # a quote is written whole or not at all (start and end together)
+            quote = dict(record.get("quote") or {"start": None, "end": None})
+            quote[key.partition(".")[2]] = value
+            record["quote"] = None if all(v is None for v in quote.values()) else quote
+            return
         record[key] = list(value) if isinstance(value, list) else value
 
     def _reference(self, group: Group, section: str, value: Any) -> Any:

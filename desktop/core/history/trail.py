@@ -57,12 +57,16 @@ FIELDS: Final[dict[str, dict[str, str]]] = {
         "published": "published",
         "language": "language",
         "text": "text",
+        "retrieved": "retrieved",
+        "sha256": "sha256",
     },
     "place": {"name": "name", "aliases": "aliases", "region": "region", "lat": "lat", "lon": "lon"},
     "claim": {
         "text": "text",
         "source_id": "source",
         "report_id": "report",
+        "quote_start": "quote.start",
+        "quote_end": "quote.end",
         "kind": "kind",
         "claimed": "claimed",
         "event_start": "event.start",
@@ -79,6 +83,7 @@ FIELDS: Final[dict[str, dict[str, str]]] = {
     },
     "outreach": {
         "party": "party",
+        "by_source_id": "by",
         "contacted": "contacted",
         "about": "about",
         "status": "status",
@@ -98,7 +103,13 @@ def ignored(entity: str, name: str) -> bool:
 
 
 #: fields whose value names entities of another section
-REFERENCE_SECTIONS: Final = {"source": "sources", "report": "reports", "places": "places", "about": "claims"}
+REFERENCE_SECTIONS: Final = {
+    "source": "sources",
+    "by": "sources",
+    "report": "reports",
+    "places": "places",
+    "about": "claims",
+}
 KEYS: Final = {
     "sources": fmt.SOURCE_KEYS,
     "reports": fmt.REPORT_KEYS,
