@@ -175,6 +175,8 @@ def _cut(document: dict[str, Any], keep: set[str], *, everything: bool) -> dict[
         about = [c for c in row["about"] if c in keep]
         if about or (everything and not row["about"]):
             outreach.append({**row, "about": about})
+            if row.get("by"):
+                sources.add(row["by"])  # who asked is a source the document must then hold
     if everything:
         return {**document, "claims": claims, "links": links, "outreach": outreach}
     return {
