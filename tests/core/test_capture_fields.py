@@ -217,7 +217,7 @@ def test_a_quote_may_point_into_a_report_already_in_the_workspace(workspace: Wor
 
 def test_migrating_an_older_workspace_fills_in_the_digest_of_existing_reports(workspace: Workspace) -> None:
     with workspace.engine.connect() as connection, connection.begin():
-        command.downgrade(db._alembic_config(connection), "0005")
+        command.downgrade(db._alembic_config(connection), "0007")
     with workspace.engine.connect() as connection, connection.begin():
         connection.execute(
             text(

@@ -286,3 +286,18 @@ def test_undoing_a_claims_deletion_after_its_request_for_comment_went_is_refused
     with pytest.raises(Refused, match="requests for comment"):
         deleted.undo(s)
     assert table_counts(workspace) == before
+
+
+def test_undoing_a_requests_deletion_after_the_source_who_asked_went_is_refused(
+    workspace: Workspace, world: dict[str, int]
+) -> None:
+    """The request names who asked (a source): once that source is gone, its restore is refused, not a raw error."""
+    s = workspace.store
+    asker = s.create_source("Kyiv Independent").value
+    request = s.create_outreach("Ministry of Defence", about=[world["breach"]], by_source_id=asker).value
+    deleted = s.delete_outreach(request)
+    s.delete_source(asker)
+    before = table_counts(workspace)
+    with pytest.raises(Refused, match="1 sources it belonged with"):
+        deleted.undo(s)
+    assert table_counts(workspace) == before

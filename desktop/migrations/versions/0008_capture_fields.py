@@ -1,7 +1,7 @@
 """capture fields: claim quote span, report retrieved/sha256, outreach by
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-07 08:30:00
 
 - ``claim.quote_start`` / ``claim.quote_end``: the span of the report's text a
@@ -27,8 +27,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlmodel.sql import sqltypes
 
-revision = "0006"
-down_revision = "0005"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
