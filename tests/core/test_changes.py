@@ -171,3 +171,45 @@ def test_an_event_set_whole_replaces_the_event_and_null_clears_a_field(ws: Works
     row = claim_row(ws.engine, "c-ru")
     assert str(row["event_start"])[:10] == "2022-12-10" and row["event_end"] is None
     assert row["event_precision"] == "week" and row["notes"] == ""
+
+
+def test_update_sets_and_expects_the_capture_fields_in_their_interchange_form(ws: Workspace) -> None:
+    """``by`` names a source by its id, as in the document; a quote and ``retrieved`` are set and expected too;
+    ``sha256`` follows the text and is refused at its path."""
+    apply_changes(
+        Store(ws.engine, "boris"),
+        doc(
+            {"op": "update", "entity": "outreach", "id": "o-1", "set": {"by": "src-ua"}, "expect": {"by": None}},
+            {
+                "op": "update",
+                "entity": "report",
+                "id": "rep-1",
+                "set": {"text": "The bridge held.", "retrieved": "2022-12-15T08:00:00Z"},
+            },
+            {"op": "update", "entity": "claim", "id": "c-ru", "set": {"quote": {"start": 4, "end": 10}}},
+        ),
+    )
+    with ws.engine.connect() as connection:
+        by = connection.execute(
+            text("SELECT s.ext_id FROM outreach o JOIN source s ON s.id = o.by_source_id WHERE o.ext_id = 'o-1'")
+        ).scalar_one()
+    assert by == "src-ua"
+    assert (claim_row(ws.engine, "c-ru")["quote_start"], claim_row(ws.engine, "c-ru")["quote_end"]) == (4, 10)
+    problems = refused(
+        ws.engine,
+        "ana",
+        doc(
+            {"op": "update", "entity": "outreach", "id": "o-1", "set": {"by": None}, "expect": {"by": "src-ru"}},
+            {
+                "op": "update",
+                "entity": "claim",
+                "id": "c-ru",
+                "set": {"notes": "x"},
+                "expect": {"quote": {"start": 1, "end": 2}},
+            },
+            {"op": "update", "entity": "report", "id": "rep-1", "set": {"sha256": "0" * 64}},
+        ),
+    )
+    assert 'conflict: outreach o-1 by is now "src-ua", last changed by boris' in problems["$.changes[0].expect.by"]
+    assert "conflict" in problems["$.changes[1].expect.quote"]
+    assert "text" in problems["$.changes[2].set.sha256"]

@@ -65,8 +65,13 @@ _REFS: Final = {
     "report": ("report_id", "report", False),
     "places": ("places", "place", True),
     "about": ("about", "claim", True),
+    "by": ("by_source_id", "source", False),
 }
-_FIXED: Final = {"ext_id": "an id cannot be changed", "recorded": "when a claim was recorded cannot be changed"}
+_FIXED: Final = {
+    "ext_id": "an id cannot be changed",
+    "recorded": "when a claim was recorded cannot be changed",
+    "sha256": "a report's sha256 follows its text (set the text instead)",
+}
 
 
 class ChangeErrors(UserError):
@@ -337,7 +342,7 @@ def _shown(value: Any) -> str:
 
 def _field_name(column: str) -> str:
     """The audit trail's field name for an interchange column (the store audits its own keywords)."""
-    return {"source": "source_id", "report": "report_id"}.get(column, column)
+    return {"source": "source_id", "report": "report_id", "by": "by_source_id"}.get(column, column)
 
 
 def _current(connection: Connection, table: str, ident: int) -> dict[str, Any]:
@@ -345,6 +350,7 @@ def _current(connection: Connection, table: str, ident: int) -> dict[str, Any]:
     row = dict(connection.execute(text(f"SELECT * FROM {table} WHERE id = :i"), {"i": ident}).one()._mapping)
     row["source"] = row.get("source_id")
     row["report"] = row.get("report_id")
+    row["by"] = row.get("by_source_id")
     lists = {
         "claim": ("places", "SELECT place_id FROM claim_place WHERE claim_id = :i ORDER BY position"),
         "place": ("aliases", "SELECT alias FROM place_alias WHERE place_id = :i ORDER BY position"),
