@@ -88,8 +88,11 @@ class MainWindow(QMainWindow):
         box = QVBoxLayout(self.history_box)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(2)
-        heading = QLabel("<b>History</b> — newest first; ↶ this window can undo it")
-        heading.setTextFormat(Qt.TextFormat.RichText)  # our own fixed text, never claim data
+        # Plain text like every label (the plain-text guard forces it): the heading is bold by its font.
+        heading = QLabel("History — newest first; ↶ this window can undo it")
+        bold = heading.font()
+        bold.setBold(True)
+        heading.setFont(bold)
         box.addWidget(heading)
         box.addWidget(self.history, 1)
         # The claim's history under its detail pane: the pane keeps the room, the history what it needs.
