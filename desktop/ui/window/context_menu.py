@@ -18,8 +18,8 @@ from PySide6.QtWidgets import QAbstractItemView, QMenu, QWidget
 from desktop.core.vocab import CREDIBILITY, RELATIONS, VERDICTS
 from desktop.ui.window.menus import SEPARATOR, MenuEntry, fill_menu
 
-CLAIM_MENU: tuple[MenuEntry, ...] = (
-    "claim.edit",
+# What both menus offer on a claim: copy it, pin it, link, grade, judge and review it.
+_ON_A_CLAIM: tuple[MenuEntry, ...] = (
     "claim.copy_citation",
     "claim.copy_id",
     SEPARATOR,
@@ -33,24 +33,11 @@ CLAIM_MENU: tuple[MenuEntry, ...] = (
     "claim.tag_add",
     "claim.outreach",
     SEPARATOR,
-    "claim.select_all",
-    "claim.delete",
 )
+CLAIM_MENU: tuple[MenuEntry, ...] = ("claim.edit", *_ON_A_CLAIM, "claim.select_all", "claim.delete")
 DETAIL_MENU: tuple[MenuEntry, ...] = (
     ("&Edit", ["claim.edit_text", "claim.edit_source", "claim.edit_tags", "claim.edit_places", "claim.edit_notes"]),
-    "claim.copy_citation",
-    "claim.copy_id",
-    SEPARATOR,
-    "claim.pin",
-    ("&Link to pinned", [f"link.{r}" for r in RELATIONS] + [SEPARATOR, "link.remove"]),
-    ("C&redibility", [f"grade.{g}" for g in CREDIBILITY] + ["grade.clear"]),
-    ("&Verdict", [f"verdict.{v}" for v in VERDICTS] + ["verdict.clear"]),
-    SEPARATOR,
-    "claim.review",
-    "claim.unreview",
-    "claim.tag_add",
-    "claim.outreach",
-    SEPARATOR,
+    *_ON_A_CLAIM,
     "claim.delete",
 )
 
