@@ -19,6 +19,7 @@ from desktop.core.store import Change
 from desktop.core.vocab import STATUSES
 from desktop.core.workspace import Workspace
 from desktop.ui.session import WorkspaceSession
+from desktop.ui.table import columns as cols
 from desktop.ui.table import model as cm
 from desktop.ui.table import status_style as st
 from desktop.ui.table.filter_bar import FilterBar
@@ -120,15 +121,15 @@ def test_sample_rows_show_status_glyph_credibility_and_tooltips(
     (distance,) = ids_of(sample_ids, "newsweek-distance")
     r = model.row_of(distance)
     assert r is not None
-    assert model.data(model.index(r, cm.COL_STATUS)).startswith("✔ confirmed · ")
+    assert model.data(model.index(r, cols.COL_STATUS)).startswith("✔ confirmed · ")
     assert model.data(model.index(r, 0), ClaimIdRole) == distance
     assert model.claim_id(r) == distance
-    credibility = model.index(r, cm.COL_CREDIBILITY)
+    credibility = model.index(r, cols.COL_CREDIBILITY)
     assert model.data(credibility) == "2"
     assert model.data(credibility, Qt.ItemDataRole.ToolTipRole).startswith("2 probably true")
-    texts = [model.data(model.index(i, cm.COL_STATUS)) for i in range(model.rowCount())]
+    texts = [model.data(model.index(i, cols.COL_STATUS)) for i in range(model.rowCount())]
     assert all(t.split(" ")[0] in {*st.STATUS_GLYPHS.values(), *st.VERDICT_GLYPHS.values()} for t in texts)
-    tip = model.data(model.index(r, cm.COL_TEXT), Qt.ItemDataRole.ToolTipRole)
+    tip = model.data(model.index(r, cols.COL_TEXT), Qt.ItemDataRole.ToolTipRole)
     assert tip.startswith("<qt>") and "&lt;" not in tip  # escaped rich text: untrusted text never runs as HTML
 
 
@@ -150,16 +151,16 @@ def test_marking_a_link_repaints_exactly_the_affected_rows(
     rows = {model.row_of(i) for i in change.claims}
     assert len(rows) >= 2 and len(rows) < model.rowCount()
     assert sorted(p[0] for p in painted) == sorted(rows)
-    assert all(top == bottom and (left, right) == (0, cm.COLUMN_COUNT - 1) for top, bottom, left, right in painted)
+    assert all(top == bottom and (left, right) == (0, cols.COLUMN_COUNT - 1) for top, bottom, left, right in painted)
     a_row = model.row_of(a)
     assert a_row is not None
-    assert model.data(model.index(a_row, cm.COL_STATUS)) == "✖ contradicted"
-    assert model.data(model.index(a_row, cm.COL_LINKS)) == "1"
+    assert model.data(model.index(a_row, cols.COL_STATUS)) == "✖ contradicted"
+    assert model.data(model.index(a_row, cols.COL_LINKS)) == "1"
 
 
 def test_an_edit_that_moves_the_row_resets_the_model(session: WorkspaceSession, sample_ids: dict[str, int]) -> None:
     model = ClaimTableModel(session)
-    model.sort(cm.COL_LINKS, Qt.SortOrder.DescendingOrder)
+    model.sort(cols.COL_LINKS, Qt.SortOrder.DescendingOrder)
     model.claim_row(0)
     a, b = ids_of(sample_ids, "mb-opytne", "zelenskyy-ruins")
     resets: list[str] = []
@@ -171,11 +172,11 @@ def test_an_edit_that_moves_the_row_resets_the_model(session: WorkspaceSession, 
 
 def test_sorting_runs_in_sql(session: WorkspaceSession) -> None:
     model = ClaimTableModel(session)
-    model.sort(cm.COL_STATUS, Qt.SortOrder.AscendingOrder)
+    model.sort(cols.COL_STATUS, Qt.SortOrder.AscendingOrder)
     statuses = [model.claim_row(r).status for r in range(model.rowCount())]  # type: ignore[union-attr]
     ranks = [STATUSES.index(s) for s in statuses]
     assert ranks == sorted(ranks) and statuses[0] == "contested"
-    model.sort(cm.COL_DATE, Qt.SortOrder.AscendingOrder)
+    model.sort(cols.COL_DATE, Qt.SortOrder.AscendingOrder)
     dates = [model.claim_row(r).sort_date for r in range(model.rowCount())]  # type: ignore[union-attr]
     assert dates == sorted(dates)
 
@@ -206,10 +207,10 @@ def test_large_workspace_keeps_a_bounded_cache(workspace: Workspace, qapp: Any) 
     last = model.claim_row(n - 1)
     assert last is not None and last.sort_date == start  # newest first: the oldest is last
     for r in range(0, n, 997):  # a drag down the scroll bar
-        assert model.data(model.index(r, cm.COL_TEXT))
+        assert model.data(model.index(r, cols.COL_TEXT))
     assert model.cached_row_count() <= cm.MAX_BLOCKS * cm.BLOCK_SIZE
     assert model.row_of(last.id) == n - 1
-    model.sort(cm.COL_STATUS, Qt.SortOrder.AscendingOrder)
+    model.sort(cols.COL_STATUS, Qt.SortOrder.AscendingOrder)
     assert model.claim_row(n - 1).status == "unverified"  # type: ignore[union-attr]
     assert model.claim_row(0).status == "contested"  # type: ignore[union-attr]
 
@@ -331,9 +332,9 @@ def test_a_new_filter_or_sort_keeps_the_total(session: WorkspaceSession, claim_c
     assert model.total_count() == 20
     shown = model.rowCount()
     claim_counts.clear()
-    model.sort(cm.COL_SOURCE, Qt.SortOrder.AscendingOrder)
+    model.sort(cols.COL_SOURCE, Qt.SortOrder.AscendingOrder)
     assert claim_counts == [] and model.rowCount() == shown  # the same claims in another order
-    model.sort(cm.COL_STATUS, Qt.SortOrder.AscendingOrder)  # counted per status, still under the filter
+    model.sort(cols.COL_STATUS, Qt.SortOrder.AscendingOrder)  # counted per status, still under the filter
     assert claim_counts and all(" WHERE " in c.replace("\n", " ") for c in claim_counts)
     claim_counts.clear()
     model.reload()
@@ -358,9 +359,9 @@ def test_view_is_built_for_speed(table: ClaimTable) -> None:
     rows = table.verticalHeader()
     assert rows.isHidden() and rows.sectionResizeMode(0) == QHeaderView.ResizeMode.Fixed
     header = table.horizontalHeader()
-    modes = {header.sectionResizeMode(c) for c in range(cm.COLUMN_COUNT)}
+    modes = {header.sectionResizeMode(c) for c in range(cols.COLUMN_COUNT)}
     assert QHeaderView.ResizeMode.ResizeToContents not in modes
-    assert header.sectionResizeMode(cm.COL_TEXT) == QHeaderView.ResizeMode.Stretch
+    assert header.sectionResizeMode(cols.COL_TEXT) == QHeaderView.ResizeMode.Stretch
     assert not table.tabKeyNavigation() and table.isSortingEnabled()
     assert not table.grab().isNull()  # paints every kind of cell of the sample
 
@@ -403,7 +404,7 @@ def test_the_rows_look_exactly_as_qt_paints_them_cell_by_cell(
     assert session.perform(lambda s: s.update_claim(undated, claimed=None), "no date").ok
     assert session.perform(lambda s: s.update_claim(disputed, verdict="confirmed"), "dispute").ok
     table.show()
-    table.horizontalHeader().resizeSection(cm.COL_PLACE, 40)  # elided places
+    table.horizontalHeader().resizeSection(cols.COL_PLACE, 40)  # elided places
     table.select_claim(undated)
     reference = QTableView()
     reference.setModel(table.claim_model)
@@ -414,7 +415,7 @@ def test_the_rows_look_exactly_as_qt_paints_them_cell_by_cell(
     reference.setWordWrap(False)
     reference.verticalHeader().setVisible(False)
     reference.verticalHeader().setDefaultSectionSize(table.verticalHeader().defaultSectionSize())
-    for column in range(cm.COLUMN_COUNT):
+    for column in range(cols.COLUMN_COUNT):
         reference.horizontalHeader().resizeSection(column, table.columnWidth(column))
     reference.resize(table.size())
     reference.show()
@@ -499,7 +500,7 @@ def test_a_new_sort_keeps_the_current_claim_wherever_it_goes(
 ) -> None:
     (cost_benefit,) = ids_of(sample_ids, "isw-cost-benefit")
     assert table.select_claim(cost_benefit)
-    table.sortByColumn(cm.COL_DATE, Qt.SortOrder.AscendingOrder)
+    table.sortByColumn(cols.COL_DATE, Qt.SortOrder.AscendingOrder)
     assert table.current_claim() == cost_benefit == session.current
     assert table.currentIndex().row() == table.claim_model.row_of(cost_benefit)
 
@@ -513,13 +514,13 @@ def test_empty_workspace_hint(empty_session: WorkspaceSession, qtbot: QtBot) -> 
 
 
 def test_header_state_round_trips(table: ClaimTable, session: WorkspaceSession, qtbot: QtBot) -> None:
-    table.horizontalHeader().resizeSection(cm.COL_SOURCE, 222)
-    table.sortByColumn(cm.COL_STATUS, Qt.SortOrder.AscendingOrder)
+    table.horizontalHeader().resizeSection(cols.COL_SOURCE, 222)
+    table.sortByColumn(cols.COL_STATUS, Qt.SortOrder.AscendingOrder)
     state = table.save_state()
     other = ClaimTable(session)
     qtbot.addWidget(other)
     assert other.restore_state(state)
-    assert other.horizontalHeader().sectionSize(cm.COL_SOURCE) == 222
+    assert other.horizontalHeader().sectionSize(cols.COL_SOURCE) == 222
     assert other.claim_model.claim_row(0).status == "contested"  # type: ignore[union-attr]
     assert not other.restore_state(b"garbage")
 

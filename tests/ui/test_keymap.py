@@ -8,7 +8,8 @@ from PySide6.QtGui import QKeySequence
 from pytestqt.qtbot import QtBot
 
 from desktop.ui.commands.cheatsheet import CheatSheet, cheatsheet_text, filter_help
-from desktop.ui.commands.keymap import BY_NAME, CATEGORIES, KEYMAP, PANEL_CONTEXTS, KeyAction
+from desktop.ui.commands.keymap import BY_NAME, KEYMAP
+from desktop.ui.commands.keymap.action import CATEGORIES, PANEL_CONTEXTS, KeyAction
 from desktop.ui.commands.palette import Command, rank
 from desktop.ui.window.main_window import MainWindow
 from desktop.ui.window.menus import menu_names

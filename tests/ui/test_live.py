@@ -16,7 +16,7 @@ from desktop.core import db
 from desktop.core.store import Change
 from desktop.ui.live.watcher import LiveWatcher
 from desktop.ui.session import WorkspaceSession
-from desktop.ui.table.model import COL_CREDIBILITY
+from desktop.ui.table.columns import COL_CREDIBILITY
 from desktop.ui.window.main_window import MainWindow
 from tests.ui.window_fixtures import (  # noqa: F401  (fixtures)
     OFFSCREEN_NOISE,

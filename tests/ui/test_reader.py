@@ -186,16 +186,16 @@ def test_a_request_for_comment_records_who_asked(qtbot: QtBot, window: MainWindo
 
 
 def test_the_table_shows_report_grade_and_likelihood(qtbot: QtBot, window: MainWindow) -> None:
-    from desktop.ui.table import model as cm
+    from desktop.ui.table import columns as cols
 
     claim = one(window, "SELECT id FROM claim WHERE ext_id = 'c-isw-strategic-gains'")[0]
     window.session.perform(lambda store: store.update_claim(claim, likelihood="highly unlikely", credibility=2), "t")
     assert window.table.select_claim(claim)  # type: ignore[arg-type]
     row = window.table.claim_model.claim_row(window.table.currentIndex().row())
     assert row is not None
-    assert cm.display_text(row, cm.COL_GRADE) == "B2"  # ISW is graded B (usually reliable) in the sample
-    assert cm.display_text(row, cm.COL_LIKELIHOOD) == "very unlikely"
-    assert cm.display_text(row, cm.COL_REPORT).startswith("Newsweek: conflicting reports")
+    assert cols.display_text(row, cols.COL_GRADE) == "B2"  # ISW is graded B (usually reliable) in the sample
+    assert cols.display_text(row, cols.COL_LIKELIHOOD) == "very unlikely"
+    assert cols.display_text(row, cols.COL_REPORT).startswith("Newsweek: conflicting reports")
 
 
 def test_every_date_and_grade_field_has_a_key(qtbot: QtBot, window: MainWindow) -> None:

@@ -16,7 +16,8 @@ from pytestqt.qtbot import QtBot
 
 from desktop.core import db, integrity
 from desktop.core.preferences import read_preferences
-from desktop.ui.window.main_window import MainWindow, first_size
+from desktop.ui.window.layout_settings import first_size
+from desktop.ui.window.main_window import MainWindow
 from tests.ui.window_fixtures import (  # noqa: F401  (fixtures)
     OFFSCREEN_NOISE,
     open_window_fixture,

@@ -15,7 +15,8 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
-from desktop.ui.commands.keymap import KEYMAP, Context, KeyAction, keys_text
+from desktop.ui.commands.keymap import KEYMAP, keys_text
+from desktop.ui.commands.keymap.action import Context, KeyAction
 
 _CONTEXTS: dict[Context, Qt.ShortcutContext] = {
     "table": Qt.ShortcutContext.WidgetWithChildrenShortcut,

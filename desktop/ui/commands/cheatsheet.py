@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.ui.commands.keymap import BY_NAME, CATEGORIES, KEYMAP, KeyAction, key_of, keys_text, last_key_of, link_keys
+from desktop.ui.commands.keymap import BY_NAME, KEYMAP, key_of, keys_text, last_key_of, link_keys
+from desktop.ui.commands.keymap.action import CATEGORIES, KeyAction
 
 _CONTEXT_NOTE = {
     "table": "while the claim table has focus",

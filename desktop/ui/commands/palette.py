@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 from rapidfuzz import fuzz
 
-from desktop.ui.commands.keymap import KeyAction, keys_text
+from desktop.ui.commands.keymap import keys_text
+from desktop.ui.commands.keymap.action import KeyAction
 
 _THRESHOLD = 70.0
 

@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop.core.read.paging import ClaimRow
+from desktop.ui.table import columns as cols
 from desktop.ui.table import model as cm
 from desktop.ui.table import status_style as st
 
@@ -74,7 +75,7 @@ class CellPainter:
         self, painter: QPainter, x: int, y: int, width: int, height: int, row: ClaimRow, column: int, selected: bool
     ) -> None:
         """``paint`` with the cell given as numbers (the table paints hundreds of cells per frame)."""
-        if column == cm.COL_STATUS:
+        if column == cols.COL_STATUS:
             if self._italic_set:  # before save(): restore() must not bring the italic back
                 painter.setFont(self.font)
                 self._italic_set = False
@@ -84,19 +85,19 @@ class CellPainter:
             self._paint_status(painter, cell.adjusted(PADDING, 0, -PADDING, 0), row, selected)
             painter.restore()
             return
-        text = cm.display_text(row, column)
+        text = cols.display_text(row, column)
         if not text:
             return
-        undated = column == cm.COL_DATE and row.claimed is None
+        undated = column == cols.COL_DATE and row.claimed is None
         if undated != self._italic_set:
             painter.setFont(self.italic if undated else self.font)
             self._italic_set = undated
         metrics = self.italic_metrics if undated else self.metrics
-        painter.setPen(self.muted[selected] if undated or column == cm.COL_SUGGESTED else self.text[selected])
+        painter.setPen(self.muted[selected] if undated or column == cols.COL_SUGGESTED else self.text[selected])
         room = width - 2 * PADDING
         if not (text.isascii() and len(text) * self._widest[undated] <= room):  # else it fits as it is
             text = metrics.elidedText(text, _ELIDE, room)
-        painter.drawText(x + PADDING, y, room, height, _CENTRE if column in cm.NUMERIC_COLUMNS else _LEFT, text)
+        painter.drawText(x + PADDING, y, room, height, _CENTRE if column in cols.NUMERIC_COLUMNS else _LEFT, text)
 
     def status_colour(self, status: str) -> QColor:
         found = self._status.get(status)

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from desktop.core.errors import UserError
 from desktop.ui.commands.keymap import key_of
 from desktop.ui.session import WorkspaceSession
-from desktop.ui.table import model as cm
+from desktop.ui.table import columns as cols
 from desktop.ui.table.model import ClaimTableModel
 from desktop.ui.table.paint import CHIP_PAD, PADDING, CellPainter, ClaimDelegate
 
@@ -171,11 +171,11 @@ class ClaimTable(QTableView):
     def restore_state(self, state: QByteArray | bytes) -> bool:
         """Restore what ``save_state`` saved (and sort the model accordingly); False if it is unusable."""
         header = self.horizontalHeader()
-        if not header.restoreState(QByteArray(state)) or header.count() != cm.COLUMN_COUNT:
+        if not header.restoreState(QByteArray(state)) or header.count() != cols.COLUMN_COUNT:
             self._apply_metrics()
             return False
         # restoreState also restores resize modes; these two are not the user's to change.
-        header.setSectionResizeMode(cm.COL_TEXT, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(cols.COL_TEXT, QHeaderView.ResizeMode.Stretch)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
         return True
@@ -298,24 +298,24 @@ class ClaimTable(QTableView):
         # content needs (longer values elide, the tooltip has them, and every column can be widened).
         number = max(metrics.horizontalAdvance(h) for h in ("Cred.", "Sugg.", "Links")) + pad
         widths = {
-            cm.COL_SOURCE: 15 * char + pad,
-            cm.COL_SIDE: max(metrics.horizontalAdvance("ukraine"), metrics.horizontalAdvance("Side")) + pad + char,
-            cm.COL_DATE: metrics.horizontalAdvance("2022-12-14") + pad + indicator,
-            cm.COL_PLACE: metrics.horizontalAdvance("Klishchiivka") + pad,
+            cols.COL_SOURCE: 15 * char + pad,
+            cols.COL_SIDE: max(metrics.horizontalAdvance("ukraine"), metrics.horizontalAdvance("Side")) + pad + char,
+            cols.COL_DATE: metrics.horizontalAdvance("2022-12-14") + pad + indicator,
+            cols.COL_PLACE: metrics.horizontalAdvance("Klishchiivka") + pad,
             # A verdict and a derived status side by side (a rare disputed flag may elide: the tooltip has it).
-            cm.COL_STATUS: metrics.horizontalAdvance("∼ inconclusive ○ unconfirmed") + pad + 2 * CHIP_PAD,
-            cm.COL_CREDIBILITY: number,
-            cm.COL_SUGGESTED: number,
-            cm.COL_LINKS: number,
-            cm.COL_REPORT: 18 * char + pad,
-            cm.COL_GRADE: max(metrics.horizontalAdvance("Grade"), metrics.horizontalAdvance("B2")) + pad + char,
-            cm.COL_LIKELIHOOD: metrics.horizontalAdvance("roughly even chance") + pad,
+            cols.COL_STATUS: metrics.horizontalAdvance("∼ inconclusive ○ unconfirmed") + pad + 2 * CHIP_PAD,
+            cols.COL_CREDIBILITY: number,
+            cols.COL_SUGGESTED: number,
+            cols.COL_LINKS: number,
+            cols.COL_REPORT: 18 * char + pad,
+            cols.COL_GRADE: max(metrics.horizontalAdvance("Grade"), metrics.horizontalAdvance("B2")) + pad + char,
+            cols.COL_LIKELIHOOD: metrics.horizontalAdvance("roughly even chance") + pad,
         }
         header.setMinimumSectionSize(3 * char)
         for column, width in widths.items():
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
-        header.setSectionResizeMode(cm.COL_TEXT, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(cols.COL_TEXT, QHeaderView.ResizeMode.Stretch)
 
     def _go_to(self, row: int) -> int | None:
         index = self._model.index(row, max(self.currentIndex().column(), 0))

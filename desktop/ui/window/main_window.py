@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
@@ -20,12 +20,11 @@ from desktop.core.errors import UserError
 from desktop.core.read.detail import claim_summary
 from desktop.core.store import Change
 from desktop.ui import recent
-from desktop.ui import settings as ws
 from desktop.ui.commands.actions import WindowActions
 from desktop.ui.commands.cheatsheet import CheatSheet
 from desktop.ui.commands.files import FileCommands
 from desktop.ui.commands.key_hints import TableKeyHints
-from desktop.ui.commands.keymap import BY_NAME, KEYMAP, PIN_FIRST, key_of
+from desktop.ui.commands.keymap import BY_NAME, KEYMAP
 from desktop.ui.commands.outputs import OutputCommands
 from desktop.ui.commands.palette import Command, CommandPalette
 from desktop.ui.commands.review import ReviewCommands
@@ -42,22 +41,12 @@ from desktop.ui.table.filter_bar import FilterBar
 from desktop.ui.table.view import ClaimTable
 from desktop.ui.views.dock import ViewsDock
 from desktop.ui.widgets.plain_text import install_guard
+from desktop.ui.window.availability import unavailable_reason
 from desktop.ui.window.context_menu import install_detail_menu, install_table_menu
 from desktop.ui.window.drops import dropped_json_files
+from desktop.ui.window.layout_settings import restore_layout, save_layout
 from desktop.ui.window.menus import RECENT, build_menus
 from desktop.ui.window.status_bar import WindowStatusBar
-
-# Commands that act on the current claim (disabled, with a reason, when there is none).
-_NEEDS_CLAIM = frozenset(
-    {"claim.pin", "claim.review", "claim.unreview", "claim.outreach", "claim.delete", "claim.edit"}
-    | {"claim.copy_citation", "claim.copy_id", "claim.tag_add"}
-    | {"claim.open_report", "related.focus"}
-    | {e.name for e in KEYMAP if e.category in ("Grade", "Verdict") or e.name.startswith("claim.edit_")}
-)
-_NEEDS_ROWS = frozenset(
-    {"claim.next", "claim.prev", "claim.first", "claim.last", "claim.next_unreviewed", "claim.select_all"}
-)
-_FIRST_SIZE = (1400, 860)  # the first start's size, at most; later starts restore the last geometry
 
 
 class MainWindow(QMainWindow):
@@ -171,7 +160,7 @@ class MainWindow(QMainWindow):
 
         self._show_title()
         self._remember_workspace()
-        self.restore_settings()
+        restore_layout(self)
         self.update_actions()
         self.back_to_table()
 
@@ -274,28 +263,13 @@ class MainWindow(QMainWindow):
 
     def reason(self, name: str) -> str | None:
         """Why command ``name`` cannot run now, or None when it can (menus, palette and key hints share it)."""
-        stack = self.session.undo_stack
-        current = self.table.current_claim()
-        pinned = self.session.pinned
-        if name == "edit.undo":
-            return None if stack.canUndo() else "nothing to undo"
-        if name == "edit.redo":
-            return None if stack.canRedo() else "nothing to redo"
-        if name == "claim.goto_pinned":
-            return None if pinned is not None else f"nothing is pinned ({key_of('claim.pin')} pins the current claim)"
-        if name.startswith("link."):
-            if pinned is None:
-                return PIN_FIRST
-            if current is None:
-                return "no claim selected"
-            if current == pinned:
-                return "this is the pinned claim — move to another claim to link it"
-            return None
-        if name in _NEEDS_CLAIM and current is None:
-            return "no claim selected"
-        if name in _NEEDS_ROWS and self.table.claim_model.rowCount() == 0:
-            return "no claims in view"
-        return None
+        return unavailable_reason(
+            name,
+            self.session.undo_stack,
+            current=self.table.current_claim(),
+            pinned=self.session.pinned,
+            rows=self.table.claim_model.rowCount(),
+        )
 
     def update_actions(self) -> None:
         for name, action in self.named_actions.items():
@@ -459,47 +433,10 @@ class MainWindow(QMainWindow):
         self.activateWindow()
         self.files.import_path(str(files[0]))
 
-    # --- settings -------------------------------------------------------------------------------
-
-    def restore_settings(self) -> None:
-        settings = ws.app_settings()
-        geometry = ws.read_bytes(settings, ws.GEOMETRY)
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(*first_size(self.screen().availableGeometry().size() if self.screen() else None))
-        splitter = ws.read_bytes(settings, ws.SPLITTER)
-        if splitter is None or not self.splitter.restoreState(splitter):
-            # The table carries the review pass (its claim text must stay readable); the pane's
-            # form and explanation fit in ~440 px and scroll vertically.
-            width = max(self.width(), 900)
-            pane = min(440, width * 2 // 5)
-            self.splitter.setSizes([width - pane, pane])
-        table = ws.read_bytes(settings, ws.TABLE)
-        if table is not None:
-            self.table.restore_state(table)
-        text = ws.read_text(settings, ws.FILTER)
-        if text:
-            self.filter_bar.set_text(text)  # applies it (filter_changed → apply_filter)
-
-    def save_settings(self) -> None:
-        settings = ws.app_settings()
-        settings.setValue(ws.GEOMETRY, self.saveGeometry())
-        settings.setValue(ws.SPLITTER, self.splitter.saveState())
-        settings.setValue(ws.TABLE, self.table.save_state())
-        settings.setValue(ws.FILTER, self.filter_bar.text())
-        settings.sync()
-
     def closeEvent(self, event: QCloseEvent) -> None:
         self.detail.flush()  # a field being typed in is saved, as leaving it would
         self.files.pool.waitForDone()  # an import in flight finishes (one transaction) before we go
         self.outputs.wait()  # and so does an export (its file is written whole or not at all)
-        self.save_settings()
+        save_layout(self)
         self.live.stop()
         super().closeEvent(event)
-
-
-def first_size(available: QSize | None) -> tuple[int, int]:
-    """The first start's window size: roomy, but never larger than 90 % of the screen it opens on."""
-    width, height = _FIRST_SIZE
-    if available is None or available.isEmpty():
-        return width, height
-    return min(width, available.width() * 9 // 10), min(height, available.height() * 9 // 10)

@@ -1,295 +1,28 @@
 """The one table of every named command of the window, its keys and where the keys work.
 
 git-cola keeps every binding in ``cola/hotkeys.py`` and qutebrowser maps keys to
-command names in one table; this module is both for Crosscheck. The QActions
+command names in one table; this package is both for Crosscheck. The QActions
 (``actions.py``), the menus, the command palette and the cheat sheet are all
-generated from ``KEYMAP`` — no other file spells a shortcut.
+generated from ``KEYMAP`` — no file outside this package spells a shortcut.
 
-Contexts decide when a key fires:
-
-``table``
-    Only while the claim table (or its viewport) has focus. Every single-key
-    binding (letters, digits, Space, Delete, ``/``, ``?``) lives here, so typing
-    "cx" in the filter bar or a detail-pane field types text and marks nothing.
-``reader``
-    Only while the reader pane (a report's text, read-only) has focus: single
-    keys select sentences and paragraphs and make claims from the selection.
-``related``
-    Only while the related-claims list has focus: single keys link the current
-    claim to the highlighted suggestion or dismiss it.
-``window``
-    Anywhere in the main window, also inside text fields: Ctrl/Alt combinations,
-    function keys and Esc. (A text field still keeps the standard editing keys
-    it claims for itself, e.g. Ctrl+Z undoes typing inside a line edit.)
-
-There is deliberately no application-wide context: an ``ApplicationShortcut``
-becomes ambiguous (and dead) the moment a second main window exists.
-
-An action may add single-key ``table_keys`` to window-wide keys (``u`` beside
-Ctrl+Z): a QAction has one shortcut context, so ``actions.py`` binds those
-through a hidden alias on the table that triggers the same action.
-
-Link marking: plain ``c``/``x``/``n``/``r`` mark immediately (speed is the point
-of a review pass); Shift+the same key asks for a rationale first (optional
-depth). The verdict is a native Qt chord: ``v`` then ``c``/``r``/``i``/``0``.
+What a command is and where its keys fire is ``keymap.action``; the families
+made one per relation, grade or verdict, and the capture commands, are
+``keymap.groups``; here are the table itself and how messages name its keys.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final
 
-from desktop.core.vocab import CREDIBILITY
-
-Context = Literal["table", "reader", "related", "window"]
-#: Contexts live only while one read-only part of the window has focus: single keys are safe there.
-PANEL_CONTEXTS: Final = ("table", "reader", "related")
-
-#: Categories in the order the cheat sheet and the palette group them.
-CATEGORIES: Final = (
-    "Navigate",
-    "Link",
-    "Grade",
-    "Verdict",
-    "Review",
-    "Claim",
-    "Capture",
-    "Related",
-    "Edit",
-    "View",
-    "Workspace",
-    "Help",
+from desktop.ui.commands.keymap.action import KeyAction
+from desktop.ui.commands.keymap.action import action as _a  # short: the table below is read as a table
+from desktop.ui.commands.keymap.groups import (
+    RELATION_KEYS,
+    capture_actions,
+    grade_actions,
+    link_actions,
+    verdict_actions,
 )
-
-
-@dataclass(frozen=True)
-class KeyAction:
-    name: str  # stable command name, e.g. "link.contradicts"
-    label: str  # menu and palette text
-    keys: tuple[str, ...]  # QKeySequence portable strings, in ``context``
-    context: Context
-    category: str
-    description: str  # status tip and cheat-sheet text
-    table_keys: tuple[str, ...] = ()  # extra keys that work only while the table has focus
-    repeat: bool = False  # auto-repeat when held: only for movement (Anki turns it off for the rest)
-
-    @property
-    def all_keys(self) -> tuple[str, ...]:
-        return self.keys + self.table_keys
-
-
-def _a(
-    name: str,
-    label: str,
-    keys: str | tuple[str, ...],
-    context: Context,
-    category: str,
-    description: str,
-    table_keys: tuple[str, ...] = (),
-    repeat: bool = False,
-) -> KeyAction:
-    return KeyAction(
-        name, label, (keys,) if isinstance(keys, str) else keys, context, category, description, table_keys, repeat
-    )
-
-
-_RELATION_HELP: Final = {
-    "corroborates": "asserts the same or a compatible fact as",
-    "contradicts": "cannot be true together with",
-    "neutral": "addresses without confirming or denying",
-    "repeats": "restates (relays, cites, copies)",
-}
-_RELATION_KEYS: Final = {"corroborates": "C", "contradicts": "X", "neutral": "N", "repeats": "R"}
-_RELATION_LABELS: Final = {
-    "corroborates": "Corroborates pinned claim",
-    "contradicts": "Contradicts pinned claim",
-    "neutral": "Neutral on pinned claim",
-    "repeats": "Repeats pinned claim",
-}
-_VERDICT_KEYS: Final = {"confirmed": "C", "refuted": "R", "inconclusive": "I"}
-
-
-def _link_actions() -> list[KeyAction]:
-    found = []
-    for relation, key in _RELATION_KEYS.items():
-        help_ = f"Mark that the current claim {_RELATION_HELP[relation]} the pinned claim"
-        found.append(_a(f"link.{relation}", _RELATION_LABELS[relation], key, "table", "Link", help_ + "."))
-        found.append(
-            _a(
-                f"link.{relation}.why",
-                _RELATION_LABELS[relation] + ", with rationale…",
-                f"Shift+{key}",
-                "table",
-                "Link",
-                help_ + ", asking for a rationale first.",
-            )
-        )
-    found.append(
-        _a(
-            "link.remove",
-            "Remove link to pinned claim",
-            "-",
-            "table",
-            "Link",
-            "Remove the link, if any, between the current and the pinned claim.",
-        )
-    )
-    return found
-
-
-def _grade_actions() -> list[KeyAction]:
-    found = [
-        _a(
-            f"grade.{n}",
-            f"Credibility {n} — {meaning}",
-            str(n),
-            "table",
-            "Grade",
-            f"Grade the information of the current claim {n} ({meaning}) on the Admiralty scale.",
-        )
-        for n, meaning in CREDIBILITY.items()
-    ]
-    found.append(
-        _a("grade.clear", "Clear credibility", "0", "table", "Grade", "Remove the analyst's credibility grade.")
-    )
-    return found
-
-
-def _verdict_actions() -> list[KeyAction]:
-    found = [
-        _a(
-            f"verdict.{verdict}",
-            f"Verdict: {verdict}",
-            f"V, {key}",
-            "table",
-            "Verdict",
-            f"Record the analyst's verdict '{verdict}' (shown in place of the derived status).",
-        )
-        for verdict, key in _VERDICT_KEYS.items()
-    ]
-    found.append(
-        _a(
-            "verdict.clear",
-            "Clear verdict",
-            "V, 0",
-            "table",
-            "Verdict",
-            "Remove the verdict; the derived status shows again.",
-        )
-    )
-    return found
-
-
-def _capture_actions() -> list[KeyAction]:
-    """Reports, the reader and related claims (``desktop.ui.reader``)."""
-    return [
-        _a("reports.list", "Reports…", "F3", "window", "Capture", "List, search, open, edit and delete reports."),
-        _a(
-            "reports.paste",
-            "Paste as new report…",
-            "Ctrl+Shift+V",
-            "window",
-            "Capture",
-            "Make a new report from the text on the clipboard (its web address, if any, becomes the report's URL).",
-        ),
-        _a(
-            "reader.focus", "Go to the reader", "F4", "window", "Capture", "Move the focus to the report in the reader."
-        ),
-        _a(
-            "claim.open_report",
-            "Open the claim's report at its quote",
-            "Q",
-            "table",
-            "Capture",
-            "Open the current claim's report in the reader with the quoted span selected.",
-        ),
-        _a(
-            "reader.sentence",
-            "Select sentence",
-            "S",
-            "reader",
-            "Capture",
-            "Select the sentence at the cursor; again: extend the selection by the next sentence.",
-        ),
-        _a(
-            "reader.paragraph",
-            "Select paragraph",
-            "P",
-            "reader",
-            "Capture",
-            "Select the paragraph at the cursor; again: extend the selection by the next paragraph.",
-        ),
-        _a(
-            "reader.claim",
-            "Claim from selection",
-            ("C", "Return", "Enter"),
-            "reader",
-            "Capture",
-            "Make a claim of the selected text: its report, quote, the publisher as source and the report's date.",
-        ),
-        _a(
-            "reader.originator",
-            "Source: who the report quotes…",
-            "O",
-            "reader",
-            "Capture",
-            "Switch the source of the claim at the cursor (or the last one made) to the originator the report quotes.",
-        ),
-        _a(
-            "reader.next_span",
-            "Next captured span",
-            "N",
-            "reader",
-            "Capture",
-            "Select the next span a claim was taken from (and make that claim current).",
-        ),
-        _a(
-            "reader.prev_span",
-            "Previous captured span",
-            "Shift+N",
-            "reader",
-            "Capture",
-            "Select the previous span a claim was taken from (and make that claim current).",
-        ),
-        _a(
-            "related.focus",
-            "Related claims",
-            "F",
-            "table",
-            "Related",
-            "Focus the suggestions of claims about the same thing as the current claim.",
-        ),
-        *[
-            _a(
-                f"related.{relation}",
-                f"Current claim {relation} the suggestion"
-                if relation != "neutral"
-                else "Current claim neutral on the suggestion",
-                key,
-                "related",
-                "Related",
-                f"Mark that the current claim {_RELATION_HELP[relation]} the highlighted suggestion.",
-            )
-            for relation, key in _RELATION_KEYS.items()
-        ],
-        _a(
-            "related.dismiss",
-            "Dismiss suggestion",
-            ("D", "Delete"),
-            "related",
-            "Related",
-            "Not related: never suggest this pair again (undoable).",
-        ),
-        _a(
-            "related.open",
-            "Go to the suggested claim",
-            ("Return", "Enter"),
-            "related",
-            "Related",
-            "Make the highlighted suggestion the current claim.",
-        ),
-    ]
-
 
 KEYMAP: Final[tuple[KeyAction, ...]] = (
     # --- Navigate ------------------------------------------------------------------------------
@@ -322,10 +55,10 @@ KEYMAP: Final[tuple[KeyAction, ...]] = (
         "Link",
         "Pin the current claim: the link keys then link other claims to it. On the pinned claim, unpin it.",
     ),
-    *_link_actions(),
+    *link_actions(),
     # --- Grade and verdict ---------------------------------------------------------------------
-    *_grade_actions(),
-    *_verdict_actions(),
+    *grade_actions(),
+    *verdict_actions(),
     # --- Review --------------------------------------------------------------------------------
     _a(
         "claim.review",
@@ -445,7 +178,7 @@ KEYMAP: Final[tuple[KeyAction, ...]] = (
         "Select every claim in view: the grading, verdict, review, tag and delete keys then act on all of them.",
     ),
     # --- Capture -------------------------------------------------------------------------------
-    *_capture_actions(),
+    *capture_actions(),
     # --- Edit ----------------------------------------------------------------------------------
     _a("edit.undo", "Undo", "Ctrl+Z", "window", "Edit", "Undo the last change.", table_keys=("U",)),
     _a(
@@ -633,7 +366,7 @@ def last_key_of(name: str) -> str:
 
 def link_keys() -> str:
     """The link keys in relation order, as messages name them: ``c / x / n / r``."""
-    return " / ".join(key_of(f"link.{relation}") for relation in _RELATION_KEYS)
+    return " / ".join(key_of(f"link.{relation}") for relation in RELATION_KEYS)
 
 
 def undo_keys() -> str:
