@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
+from desktop.core.corroboration import judgements
+from desktop.core.corroboration.judgements import Judgement
 from desktop.core.corroboration.records import Derivation, Echo, Evidence
 
 
@@ -30,12 +32,15 @@ def explain(
     derivation: Derivation,
     describe_claim: Callable[[int], str],
     describe_source: Callable[[int], str] | None = None,
+    disputes: Iterable[Sequence[Judgement]] = (),
 ) -> list[str]:
     """The derivation in plain sentences for the detail pane: the status line first, then the reasons.
 
     ``describe_claim`` renders a claim for a reader (e.g. its source and a short quote); ``describe_source``
     (optional) names sources, used when explaining why a link was set aside as an echo. A claim linked
-    by several links is listed once, with the number of links.
+    by several links is listed once, with the number of links. ``disputes``: every analyst's judgements
+    on each pair touching the claim's assertion (its cluster) on which they disagree; each becomes a
+    sentence saying who says what and whose judgement is the effective link (DESIGN §2).
     """
     d = derivation
     supporters = _grouped(d.supporters)
@@ -129,4 +134,41 @@ def explain(
             f"Ignored: {_plural(len(d.internal_links), 'link', 'links')} between claims of this same assertion "
             "— claims that repeat one another cannot confirm or deny one another."
         )
+    for pair in sorted(disputes, key=lambda group: min(j.id for j in group)):
+        lines.append(disagreement(pair, d, describe_claim))
     return lines
+
+
+def disagreement(pair: Sequence[Judgement], derivation: Derivation, describe_claim: Callable[[int], str]) -> str:
+    """One sentence on a pair analysts disagree on: who says what, and whose judgement the derivation uses.
+
+    Said from the side of the explained claim (or the member of its assertion the pair touches), e.g.
+    "Analysts disagree on its link with [X] “…”: anna says corroborates, boris says contradicts; the
+    effective link is boris's (the latest)."
+    """
+    first = pair[0]
+    if derivation.claim in (first.from_, first.to):
+        here = derivation.claim
+    else:
+        here = first.from_ if first.from_ in derivation.cluster else first.to
+    other = first.to if here == first.from_ else first.from_
+    own = "this claim" if here == derivation.claim else describe_claim(here)
+    subject = "its link" if here == derivation.claim else f"the link of {own} (part of the same assertion)"
+    ordered = sorted(pair, key=lambda j: (j.analyst, j.id))
+    said = ", ".join(f"{j.analyst or 'someone'} says {_stance_words(j, here, own)}" for j in ordered)
+    chosen = judgements.effective(pair)
+    tied = [j for j in pair if j is not chosen and j.recorded == chosen.recorded]
+    why = "recorded at the same moment; the analyst name that sorts last decides" if tied else "the latest"
+    return (
+        f"Analysts disagree on {subject} with {describe_claim(other)}: {said}; "
+        f"the effective link, which the status uses, is {chosen.analyst or 'someone'}'s ({why})."
+    )
+
+
+def _stance_words(judgement: Judgement, here: int, own: str) -> str:
+    """What one judgement says, seen from claim ``here`` (called ``own``): direction only where it counts."""
+    relation = judgement.relation
+    if relation not in judgements.DIRECTED:
+        return relation
+    verb = "repeats" if relation == "repeats" else "neither confirms nor denies"
+    return f"{own} {verb} it" if judgement.from_ == here else f"it {verb} {own}"

@@ -30,7 +30,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from desktop.core import corroboration
-from desktop.core.corroboration import Derivation
+from desktop.core.corroboration import Derivation, judgements
 from desktop.core.errors import UserError
 from desktop.core.gc_pause import collector_paused
 from desktop.core.interchange.json_export import read_document
@@ -119,6 +119,9 @@ def _gather(engine: Engine, filter_text: str, *, progress: Progress | None, now:
         chosen = _matching(connection, filter_text)
         document = read_document(connection)
         graph = status.load_memory_graph(connection)
+        disputed = [
+            g for g in judgements.by_pair(status.load_judgements(connection)).values() if judgements.disagree(g)
+        ]
         verdicts = _verdict_authors(connection)
         source_ext = {int(i): str(e) for i, e in connection.execute(sa.text("SELECT id, ext_id FROM source"))}
         claim_rows = connection.execute(sa.text("SELECT id, ext_id FROM claim")).all()
@@ -141,7 +144,7 @@ def _gather(engine: Engine, filter_text: str, *, progress: Progress | None, now:
         # One full pass (about 1 s per 100k claims) beats per-claim resolution for a large selection.
         wanted = {ext_claim[c["id"]] for c in claims}
         derived = corroboration.derive_all(graph) if total > 500 else corroboration.derive_many(graph, wanted)
-        _explain(selection, {c: d for c, d in derived.items() if c in wanted}, document, progress)
+        _explain(selection, {c: d for c, d in derived.items() if c in wanted}, document, progress, disputed)
     if progress is not None:
         progress("explaining the claims", 1.0)
     return selection
@@ -195,8 +198,14 @@ def _explain(
     derived: dict[int, Derivation],
     document: dict[str, Any],
     progress: Progress | None,
+    disputed: list[list[judgements.Judgement]],
 ) -> None:
-    """Derivations and their sentences per selected claim, naming claims as the detail pane does."""
+    """Derivations and their sentences per selected claim, naming claims as the detail pane does (where
+    analysts disagree on a pair touching the claim's assertion, too)."""
+    disputes_of: dict[int, list[list[judgements.Judgement]]] = {}
+    for pair in disputed:
+        for end in {pair[0].from_, pair[0].to}:
+            disputes_of.setdefault(end, []).append(pair)
     claims = {c["id"]: c for c in document["claims"]}
     sources = {s["id"]: s["name"] for s in document["sources"]}
     claim_ext, source_ext = selection.claim_ext, selection.source_ext
@@ -214,7 +223,10 @@ def _explain(
     for done, (ident, derivation) in enumerate(sorted(derived.items()), start=1):
         ext_id = claim_ext[ident]
         selection.derivations[ext_id] = derivation
-        selection.explanations[ext_id] = corroboration.explain(derivation, describe_claim, describe_source)
+        touching = {id(pair): pair for member in derivation.cluster for pair in disputes_of.get(member, ())}
+        selection.explanations[ext_id] = corroboration.explain(
+            derivation, describe_claim, describe_source, touching.values()
+        )
         if progress is not None and done % 2000 == 0:
             progress("explaining the claims", done / total)
 

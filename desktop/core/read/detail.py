@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 
 from desktop.core import corroboration
 from desktop.core.corroboration import Derivation
+from desktop.core.corroboration.judgements import Judgement, by_pair
 from desktop.core.corroboration.sql_graph import SqlGraph
 from desktop.core.read.pickers import (
     PICK_LIMIT,
@@ -170,6 +171,8 @@ def claim_detail(connection: Connection, claim_id: int) -> ClaimDetail | None:
     derivation = corroboration.derive(SqlGraph(connection), claim_id)
     quoted = derivation.cluster | {e.claim for e in (*derivation.supporters, *derivation.contradictors)}
     quoted |= {e.claim for e in derivation.neutrals} | {e.claim for e in derivation.echoes} | set(derivation.addresses)
+    disputes = _disputes(connection, derivation.cluster)
+    quoted |= {c for pair in disputes for j in pair for c in (j.from_, j.to)}
     described = _claim_rows(connection, quoted)
     # Only the sources an echo's explanation names (same origin), never the whole table.
     names = source_names(connection, {s for echo in derivation.echoes for s in echo.shared if isinstance(s, int)})
@@ -206,8 +209,21 @@ def claim_detail(connection: Connection, claim_id: int) -> ClaimDetail | None:
         links=links,
         outreach=_outreach(connection, claim_id),
         derivation=derivation,
-        explanation=tuple(corroboration.explain(derivation, describe_claim, describe_source)),
+        explanation=tuple(corroboration.explain(derivation, describe_claim, describe_source, disputes)),
     )
+
+
+def _disputes(connection: Connection, cluster: Iterable[int]) -> list[list[Judgement]]:
+    """Every judgement on the pairs touching ``cluster`` on which analysts disagree (the store flags them)."""
+    query = text(
+        "SELECT id, from_id, to_id, relation, analyst, recorded FROM link "
+        "WHERE disputed AND (from_id IN :c OR to_id IN :c)"
+    ).bindparams(bindparam("c", expanding=True))
+    found = [
+        Judgement(r.id, r.from_id, r.to_id, r.relation, r.analyst or "", as_datetime(r.recorded))
+        for r in connection.execute(query, {"c": sorted(cluster)})
+    ]
+    return list(by_pair(found).values())
 
 
 def _links(connection: Connection, claim_id: int) -> tuple[LinkInfo, ...]:
