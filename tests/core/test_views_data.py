@@ -126,3 +126,23 @@ def test_place_status_is_the_most_serious(sample_workspace: Workspace) -> None:
         counts = place_counts(connection)
     bakhmut = next(p for p in counts.located if p.name == "Bakhmut")
     assert bakhmut.worst == "contested" and bakhmut.claims == 14
+
+
+def test_a_pair_two_analysts_disagree_on_is_one_edge_with_both_judgements(sample_workspace: Workspace) -> None:
+    from desktop.core.store import Store
+
+    breach, repelled = _id(sample_workspace, "c-breach"), _id(sample_workspace, "c-genstaff-repelled")
+    Store(sample_workspace.engine, "alice").set_link(repelled, breach, "corroborates", "read it as a partial advance")
+    with sample_workspace.engine.connect() as connection:
+        hood = neighbourhood(connection, breach)
+    assert hood is not None
+    pair = [e for e in hood.edges if {e.from_id, e.to_id} == {breach, repelled}]
+    assert len(pair) == 1  # one line for the pair, not one per analyst
+    edge = pair[0]
+    assert edge.disputed and edge.relation == "corroborates" and edge.analyst == "alice"  # the later one counts
+    assert [(o.analyst, o.relation, o.effective) for o in edge.opinions] == [
+        ("alice", "corroborates", True),
+        ("sample", "contradicts", False),
+    ]
+    assert edge.opinions[0].rationale == "read it as a partial advance" and edge.opinions[1].recorded is not None
+    assert not any(e.disputed for e in hood.edges if e is not edge)

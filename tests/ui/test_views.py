@@ -157,6 +157,45 @@ def test_hostile_claim_text_is_drawn_as_text(qtbot: QtBot, session: WorkspaceSes
     assert "&lt;b&gt;bold&lt;/b&gt;" in svg and "<img" not in svg
 
 
+def test_a_disagreement_is_flagged_on_its_link_and_listed_per_analyst(qtbot: QtBot, session: WorkspaceSession) -> None:
+    from desktop.core.store import Store
+    from desktop.ui.views.graph.scene import EdgeItem, EdgeLabel
+
+    breach, repelled = _id(session, "c-breach"), _id(session, "c-genstaff-repelled")
+    Store(session.engine, "alice").set_link(repelled, breach, "corroborates", "a partial advance, read generously")
+    panel = GraphPanel(session)
+    qtbot.addWidget(panel)
+    panel.resize(1400, 900)
+    panel.show()
+    session.set_current(breach)
+    graph = panel.graph
+    lines = [
+        i
+        for i in graph.scene().items()
+        if isinstance(i, EdgeItem) and {i.edge.from_id, i.edge.to_id} == {breach, repelled}
+    ]
+    assert len(lines) == 1 and lines[0].edge.disputed
+    assert lines[0].toolTip().startswith("⚑ analysts disagree on this link")
+    assert "alice: corroborates (counts)" in lines[0].toolTip() and "sample: contradicts" in lines[0].toolTip()
+    assert "a partial advance, read generously" in lines[0].toolTip()
+    flagged = [i for i in graph.scene().items() if isinstance(i, EdgeLabel) and i.framed]
+    assert [label.text().splitlines() for label in flagged] == [["⚑ corroborates · alice", "≠ contradicts · sample"]]
+    assert "analysts disagree on 1 link" in panel.header.text()
+    # The keys reach the contradictor's card (now a supporter: alice's judgement counts); the details list both.
+    graph.setFocus()
+    for _ in range(4):
+        if graph.selected() == repelled:
+            break
+        qtbot.keyClick(graph, Qt.Key.Key_Left)
+    assert graph.selected() == repelled
+    details = panel.details.toPlainText()
+    assert "⚑ analysts disagree" in details
+    assert "alice: c-genstaff-repelled corroborates c-breach (counts)" in details
+    assert "sample: c-genstaff-repelled contradicts c-breach" in details
+    # A pair analysts agree on has no flag.
+    assert not [i for i in graph.scene().items() if isinstance(i, EdgeItem) and i.edge.disputed and i is not lines[0]]
+
+
 # --- timeline ---------------------------------------------------------------------------------------------
 
 

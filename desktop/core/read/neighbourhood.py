@@ -7,9 +7,12 @@ over ``SqlGraph``) and returns plain records:
   else "member"; ``origin`` marks the cluster's origins), and every claim at the
   other end of an evidence link — "supporter", "contradictor", "neutral" — or set
   aside as an "echo", with the reason in words (same origin source, same group);
-- ``edges``: the links among those claims, each classified as "repeats" (inside
+- ``edges``: one per linked pair among those claims, drawn as the pair's effective
+  link (the judgement the derivation reads) and classified as "repeats" (inside
   the cluster), "evidence" (counted), "echo" (set aside), "internal" (between two
-  members: ignored) or "context" (between two claims around it).
+  members: ignored) or "context" (between two claims around it). Each edge keeps
+  every analyst's judgement on the pair, and ``disputed`` says whether they
+  disagree (``corroboration.judgements``).
 
 A claim that is both supporter and contradictor (two analysts' links, or two
 members linked differently) is shown once, by its strongest role:
@@ -18,6 +21,7 @@ contradictor, supporter, neutral, echo. No Qt here; the view lays these out.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -25,8 +29,10 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 
 from desktop.core import corroboration
+from desktop.core.corroboration.judgements import pair_of
 from desktop.core.corroboration.records import Derivation, Echo
 from desktop.core.corroboration.sql_graph import SqlGraph
+from desktop.core.read.records import as_datetime
 from desktop.core.text import one_line
 
 ROLES: Final = ("current", "member", "supporter", "contradictor", "neutral", "echo")
@@ -48,7 +54,23 @@ class Node:
 
 
 @dataclass(frozen=True, slots=True)
+class Opinion:
+    """One analyst's judgement on a pair: ``from_id`` ``relation`` ``to_id``."""
+
+    link: int
+    from_id: int
+    to_id: int
+    relation: str
+    analyst: str
+    rationale: str
+    recorded: dt.datetime | None
+    effective: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Edge:
+    """A linked pair, drawn as its effective judgement (``link`` … ``rationale`` are that judgement's)."""
+
     link: int
     from_id: int
     to_id: int
@@ -57,6 +79,8 @@ class Edge:
     analyst: str
     rationale: str
     reason: str = ""  # for echoes: why the link does not count
+    disputed: bool = False  # analysts disagree on this pair
+    opinions: tuple[Opinion, ...] = ()  # every analyst's judgement on the pair, the effective one first
 
 
 @dataclass
@@ -149,36 +173,60 @@ def _edges(connection: Connection, derivation: Derivation, ids: set[int], echo_r
     if not ids:
         return []
     query = text(
-        "SELECT id, from_id, to_id, relation, analyst, rationale FROM link "
+        "SELECT id, from_id, to_id, relation, analyst, rationale, recorded, effective, disputed FROM link "
         "WHERE from_id IN :ids AND to_id IN :ids ORDER BY id"
     ).bindparams(bindparam("ids", expanding=True))
+    pairs: dict[tuple[int, int], list[Opinion]] = {}
+    disputed: set[tuple[int, int]] = set()  # the store keeps the flag on every judgement of such a pair
+    for row in connection.execute(query, {"ids": sorted(ids)}):
+        pair = pair_of(row.from_id, row.to_id)
+        pairs.setdefault(pair, []).append(
+            Opinion(
+                row.id,
+                row.from_id,
+                row.to_id,
+                row.relation,
+                row.analyst or "",
+                row.rationale or "",
+                as_datetime(row.recorded),
+                bool(row.effective),
+            )
+        )
+        if row.disputed:
+            disputed.add(pair)
     counted = {e.link for e in (*derivation.supporters, *derivation.contradictors, *derivation.neutrals)}
     internal = set(derivation.internal_links)
     edges = []
-    for link, from_id, to_id, relation, analyst, rationale in connection.execute(query, {"ids": sorted(ids)}):
-        inside = from_id in derivation.cluster and to_id in derivation.cluster
-        if relation == "repeats" and inside:
+    for pair, opinions in pairs.items():
+        # The store keeps exactly one effective judgement per pair; the first recorded stands in if it lags.
+        drawn = next((o for o in opinions if o.effective), opinions[0])
+        inside = drawn.from_id in derivation.cluster and drawn.to_id in derivation.cluster
+        if drawn.relation == "repeats" and inside:
             kind = "repeats"
-        elif link in internal:
+        elif drawn.link in internal:
             kind = "internal"
-        elif link in echo_reasons:
+        elif drawn.link in echo_reasons:
             kind = "echo"
-        elif link in counted:
+        elif drawn.link in counted:
             kind = "evidence"
         else:
             kind = "context"
+        others = sorted((o for o in opinions if o is not drawn), key=lambda o: (o.analyst, o.link))
         edges.append(
             Edge(
-                link=link,
-                from_id=from_id,
-                to_id=to_id,
-                relation=relation,
+                link=drawn.link,
+                from_id=drawn.from_id,
+                to_id=drawn.to_id,
+                relation=drawn.relation,
                 kind=kind,
-                analyst=analyst or "",
-                rationale=rationale or "",
-                reason=echo_reasons.get(link, ""),
+                analyst=drawn.analyst,
+                rationale=drawn.rationale,
+                reason=echo_reasons.get(drawn.link, ""),
+                disputed=pair in disputed,
+                opinions=(drawn, *others),
             )
         )
+    edges.sort(key=lambda e: e.link)
     return edges
 
 

@@ -1,4 +1,4 @@
-"""The evidence graph as a panel of the window: a header, the graph, and its buttons (fit, export).
+"""The evidence graph as a panel of the window: a header, the graph, the selected card's links, buttons.
 
 It follows the session: the current claim's neighbourhood is drawn whenever the
 current claim changes or the workspace changes. Enter on a card makes it the
@@ -11,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from desktop.core.errors import UserError
 from desktop.core.read.detail import claim_summary
@@ -20,6 +21,8 @@ from desktop.core.store import Change
 from desktop.ui.commands.keymap import key_of
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.table.status_style import STATUS_GLYPHS
+from desktop.ui.views.graph.details import card_details
+from desktop.ui.views.graph.scene import DISPUTED_FLAG
 from desktop.ui.views.graph.view import EvidenceGraph
 
 HINT = "←→↑↓ move · Enter make current · p pin · c x n r link to pinned · + − zoom · 0 fit · Esc table"
@@ -37,6 +40,13 @@ class GraphPanel(QWidget):
         self.header.setTextFormat(Qt.TextFormat.PlainText)
         self.header.setWordWrap(True)
         self.graph = EvidenceGraph(self)
+        # The selected card's links with every analyst's judgement; read-only, and never takes the keys.
+        self.details = QPlainTextEdit()
+        self.details.setObjectName("graphDetails")
+        self.details.setReadOnly(True)
+        self.details.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.details.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.details.setMaximumHeight(QFontMetrics(self.details.font()).lineSpacing() * 7 + 12)
         fit = QPushButton("Fit (0)")
         fit.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         fit.clicked.connect(self.graph.fit)
@@ -54,10 +64,12 @@ class GraphPanel(QWidget):
         column.setContentsMargins(4, 4, 4, 4)
         column.addWidget(self.header)
         column.addWidget(self.graph, 1)
+        column.addWidget(self.details)
         column.addLayout(bar)
         self.graph.activated.connect(self._activate)
         self.graph.pin_requested.connect(self._pin)
         self.graph.link_requested.connect(self._link)
+        self.graph.selection_moved.connect(self._show_details)
         session.current_changed.connect(lambda _claim: self.refresh())
         session.changed.connect(self._on_changed)
         self.refresh()
@@ -69,6 +81,7 @@ class GraphPanel(QWidget):
         if claim is None:
             self.header.setText("No claim selected: choose one in the table to see its evidence.")
             self.graph.show_neighbourhood(None)
+            self.details.clear()
             return
         with self.session.engine.connect() as connection:
             hood = neighbourhood(connection, claim)
@@ -76,14 +89,25 @@ class GraphPanel(QWidget):
         if hood is None:
             self.header.setText("This claim no longer exists.")
             self.graph.show_neighbourhood(None)
+            self.details.clear()
             return
         counts = {role: len(hood.by_role(role)) for role in ("supporter", "contradictor", "neutral", "echo")}
+        disputed = sum(1 for edge in hood.edges if edge.disputed)
         self.header.setText(
             f"{STATUS_GLYPHS.get(hood.status, '·')} {hood.status} — {summary}\n"
             f"{len(hood.members)} in its assertion · {counts['supporter']} supporting · "
             f"{counts['contradictor']} contradicting · {counts['neutral']} neutral · {counts['echo']} echoes set aside"
+            + (
+                f" · {DISPUTED_FLAG} analysts disagree on {disputed} link{'s' if disputed != 1 else ''}"
+                if disputed
+                else ""
+            )
         )
         self.graph.show_neighbourhood(hood, keep)
+
+    def _show_details(self, claim: int) -> None:
+        hood = self.graph.hood
+        self.details.setPlainText(card_details(hood, claim) if hood is not None else "")
 
     def _on_changed(self, change: Change) -> None:
         hood = self.graph.hood

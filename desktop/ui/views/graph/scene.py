@@ -5,7 +5,9 @@ is framed in its role's status colour and starts with its own status glyph, so
 the graph reads like the table and without colour (the glyph and the role's word
 are always written). Links: corroborates solid green, contradicts solid red,
 neutral dashed amber, repeats dark grey with an arrow to what is repeated, echoes
-dotted grey with the reason they were set aside written on them. All workspace
+dotted grey with the reason they were set aside written on them. A pair on which
+analysts disagree is one line (the judgement that counts) inside a dashed purple
+casing, flagged ⚑ with every analyst's judgement written on it. All workspace
 text is drawn as plain text (``drawText``), never as markup.
 """
 
@@ -49,6 +51,8 @@ ROLE_WORDS: Final = {
 RELATION_STATUS: Final = {"corroborates": "corroborated", "contradicts": "contradicted", "neutral": "unconfirmed"}
 INK: Final = QColor("#1f2328")
 MUTED: Final = QColor("#57606a")
+DISAGREE: Final = QColor("#8250df")  # analysts disagree on a link: no status colour, so it cannot be misread as one
+DISPUTED_FLAG: Final = "⚑"  # as the detail pane and the table flag a disputed link
 
 
 def colour(status: str) -> QColor:
@@ -217,10 +221,33 @@ def _anchor(box: QRectF, towards: QPointF) -> QPointF:
 def edge_label(edge: Edge) -> str:
     words = {"echo": f"{edge.relation} — echo: {edge.reason}", "internal": f"{edge.relation} (ignored: same assertion)"}
     label = words.get(edge.kind, edge.relation)
+    if edge.disputed:
+        counted, *others = edge.opinions
+        # Short enough for the band between the cluster and the claims around it: the judgement that
+        # counts first, flagged; each other analyst's under it. Words and times are in the tooltip and details.
+        lines = [f"{DISPUTED_FLAG} {label} · {counted.analyst or '?'}"]
+        lines += [f"≠ {o.relation} · {o.analyst or '?'}" for o in others]
+        return "\n".join(lines)
     return f"{label} · {edge.analyst}" if edge.analyst and edge.kind != "repeats" else label
 
 
+def edge_tooltip(edge: Edge) -> str:
+    """The label, then every analyst's judgement on the pair with its rationale (plain text)."""
+    lines = [f"{DISPUTED_FLAG} analysts disagree on this link" if edge.disputed else edge_label(edge)]
+    if len(edge.opinions) > 1:
+        for opinion in edge.opinions:
+            counts = " (counts)" if opinion.link == edge.link else ""
+            lines.append(f"{opinion.analyst or '?'}: {opinion.relation}{counts}")
+            if opinion.rationale:
+                lines.append(f"    “{opinion.rationale}”")
+    elif edge.rationale:
+        lines.append(f"“{edge.rationale}”")
+    return "\n".join(lines)
+
+
 class EdgeItem(QGraphicsPathItem):
+    """A link: its relation's line (and arrow); a disputed pair's inside a dashed purple casing."""
+
     def __init__(self, edge: Edge, start: QRectF, end: QRectF) -> None:
         super().__init__()
         self.edge = edge
@@ -239,19 +266,30 @@ class EdgeItem(QGraphicsPathItem):
         self.setPath(path)
         self.setPen(QPen(ink, width, style, Qt.PenCapStyle.RoundCap))
         self.setZValue(-1)
-        tip = edge_label(edge)
-        if edge.rationale:
-            tip += f"\n“{edge.rationale}”"
-        self.setToolTip(tip)
+        self.setToolTip(edge_tooltip(edge))
         self.midpoint = (a + b) / 2
-        self.ink = ink
+        self.ink = DISAGREE if edge.disputed else ink
+
+    def boundingRect(self) -> QRectF:
+        return super().boundingRect().adjusted(-4, -4, 4, 4)  # the casing is wider than the line
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        if self.edge.disputed:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(QPen(DISAGREE, self.pen().widthF() + 5, Qt.PenStyle.DashLine, Qt.PenCapStyle.FlatCap))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(self.path())
+            painter.setPen(QPen(QColor("white"), self.pen().widthF() + 2, Qt.PenStyle.SolidLine))
+            painter.drawPath(self.path())
+        super().paint(painter, option, widget)
 
 
 class EdgeLabel(QGraphicsSimpleTextItem):
     """The relation (and for echoes the reason) written on the line, on a white plate."""
 
-    def __init__(self, text: str, ink: QColor, at: QPointF) -> None:
+    def __init__(self, text: str, ink: QColor, at: QPointF, *, framed: bool = False) -> None:
         super().__init__(text)
+        self.framed = framed  # a disputed link's label is framed in its casing's colour: the ⚑ marker
         font = QFont()
         font.setPointSizeF(7.5)
         self.setFont(font)
@@ -261,7 +299,11 @@ class EdgeLabel(QGraphicsSimpleTextItem):
         self.setZValue(-0.5)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        painter.fillRect(self.boundingRect().adjusted(-2, -1, 2, 1), QColor(255, 255, 255, 225))
+        plate = self.boundingRect().adjusted(-2, -1, 2, 1)
+        painter.fillRect(plate, QColor(255, 255, 255, 235))
+        if self.framed:
+            painter.setPen(QPen(DISAGREE, 1.2))
+            painter.drawRect(plate.adjusted(-1, -1, 1, 1))
         super().paint(painter, option, widget)  # type: ignore[arg-type]  # the stub forgets None
 
 
@@ -279,7 +321,7 @@ class LegendItem(QGraphicsItem):
 
     def __init__(self) -> None:
         super().__init__()
-        self.rect = QRectF(0, 0, 470, 16 * (len(LEGEND_ROWS) + 8) + 14)  # roles, 5 lines, 3 lines of statuses
+        self.rect = QRectF(0, 0, 470, 16 * (len(LEGEND_ROWS) + 9) + 14)  # roles, 6 lines, 3 lines of statuses
 
     def boundingRect(self) -> QRectF:
         return self.rect
@@ -313,6 +355,19 @@ class LegendItem(QGraphicsItem):
             painter.setPen(INK)
             painter.drawText(QRectF(40, y - 1, 380, 14), Qt.AlignmentFlag.AlignLeft, label)
             y += 16
+        painter.setPen(QPen(DISAGREE, 7, Qt.PenStyle.DashLine, Qt.PenCapStyle.FlatCap))
+        painter.drawLine(QPointF(10, y + 6), QPointF(32, y + 6))
+        painter.setPen(QPen(QColor("white"), 4))
+        painter.drawLine(QPointF(10, y + 6), QPointF(32, y + 6))
+        painter.setPen(QPen(colour("corroborated"), 2))
+        painter.drawLine(QPointF(10, y + 6), QPointF(32, y + 6))
+        painter.setPen(INK)
+        painter.drawText(
+            QRectF(40, y - 1, 420, 14),
+            Qt.AlignmentFlag.AlignLeft,
+            f"{DISPUTED_FLAG} analysts disagree (purple casing): the first label counts, ≠ the others",
+        )
+        y += 16
         items = list(STATUS_GLYPHS.items())
         painter.setPen(MUTED)
         painter.drawText(QRectF(10, y, 450, 14), Qt.AlignmentFlag.AlignLeft, "Each card starts with its own status:")
@@ -359,8 +414,8 @@ def build_scene(scene: QGraphicsScene, hood: Neighbourhood) -> tuple[dict[int, N
             start = start.adjusted(0, 0, 0, -30)
         line = EdgeItem(edge, start, end)
         scene.addItem(line)
-        if edge.kind != "context":
-            scene.addItem(EdgeLabel(edge_label(edge), line.ink, line.midpoint))
+        if edge.kind != "context" or edge.disputed:
+            scene.addItem(EdgeLabel(edge_label(edge), line.ink, line.midpoint, framed=edge.disputed))
     legend = LegendItem()
     bounds = scene.itemsBoundingRect()
     # Beside the graph, not above it: the panel is wide and low, and so the fitted graph stays large.
