@@ -363,3 +363,34 @@ def test_map_draws_region_outlines_under_the_borders_and_names_them_when_they_fi
         view.zoom(1 / 1.4)
     shown_far = {name.text() for name, _ in view.region_names if name.isVisible()}
     assert len(shown_far) < len(view.region_names) / 2  # zoomed far out, small regions go unnamed
+
+
+def test_zoom_keys_and_ctrl_wheel_are_shared_by_the_graph_and_the_map(qtbot: QtBot, session: WorkspaceSession) -> None:
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    graph_panel, map_panel = GraphPanel(session), MapPanel(session)
+    for panel in (graph_panel, map_panel):
+        qtbot.addWidget(panel)
+        panel.resize(1200, 700)
+        panel.show()
+    session.set_current(_id(session, "c-breach"))
+    for view in (graph_panel.graph, map_panel.view):
+        view.setFocus()
+        fitted = view.transform().m11()
+        qtbot.keyClick(view, Qt.Key.Key_Minus)
+        assert view.transform().m11() < fitted and not view.auto_fit
+        qtbot.keyClick(view, Qt.Key.Key_0)
+        assert view.transform().m11() == fitted and view.auto_fit
+        notch = QWheelEvent(
+            QPointF(100, 100),
+            QPointF(view.mapToGlobal(QPoint(100, 100))),
+            QPoint(),
+            QPoint(0, 120),
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.ControlModifier,
+            Qt.ScrollPhase.NoScrollPhase,
+            False,
+        )
+        view.wheelEvent(notch)
+        assert view.transform().m11() > fitted or fitted >= view.MAX_SCALE / view.WHEEL_STEP

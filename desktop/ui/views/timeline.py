@@ -17,12 +17,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Final
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QKeyEvent, QPainter, QPen, QPolygonF, QResizeEvent
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QKeyEvent, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QGraphicsItem,
-    QGraphicsScene,
-    QGraphicsView,
     QLabel,
     QStyleOptionGraphicsItem,
     QVBoxLayout,
@@ -33,6 +31,7 @@ from desktop.core.read.timeline import Timeline, TimelineItem, timeline_items
 from desktop.core.store import Change
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.table.status_style import STATUS_COLOURS, STATUS_GLYPHS
+from desktop.ui.views.zoomable import ZoomableView
 
 RULER: Final = 34.0  # the date ruler's height at the top of the view
 LANE: Final = 24.0
@@ -114,19 +113,30 @@ class BarItem(QGraphicsItem):
         painter.drawText(QRectF(start + glyph_w, 0, self.label_w, LANE - 4), Qt.AlignmentFlag.AlignVCenter, rest)
 
 
-class TimelineView(QGraphicsView):
+class TimelineView(ZoomableView):
     selected = Signal(int)  # a claim was selected here: the table follows
     entered = Signal(int)  # Enter: go to the table on this claim
     scrolled = Signal()  # scrolled or zoomed: the ruler repaints
 
+    OWN_KEYS = frozenset(
+        {
+            Qt.Key.Key_Up,
+            Qt.Key.Key_Down,
+            Qt.Key.Key_J,
+            Qt.Key.Key_K,
+            Qt.Key.Key_Left,
+            Qt.Key.Key_Right,
+            Qt.Key.Key_Home,
+            Qt.Key.Key_End,
+            Qt.Key.Key_Return,
+            Qt.Key.Key_Enter,
+        }
+    )
+    KEY_STEP = 1.5
+
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setScene(QGraphicsScene(self))
-        self.setObjectName("timeline")
-        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        super().__init__("timeline", None, parent)
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.timeline = Timeline()
         self.bars: list[BarItem] = []
         self.by_claim: dict[int, BarItem] = {}
@@ -136,7 +146,6 @@ class TimelineView(QGraphicsView):
         self.font_.setPointSizeF(8.5)
         self.scene().selectionChanged.connect(self._on_selection)
         self._quiet = False
-        self.auto_fit = True  # fit every claim into the view on resize, until the analyst zooms
 
     # --- content ------------------------------------------------------------------------------------
 
@@ -213,12 +222,8 @@ class TimelineView(QGraphicsView):
 
     # --- zoom and scroll ------------------------------------------------------------------------------
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        if self.auto_fit:
-            self.fit()
-
-    def zoom(self, factor: float) -> None:
+    def zoom(self, factor: float, *, under_mouse: bool = False) -> None:
+        """Widen or narrow the days (the axis is redrawn, not scaled: text stays crisp), about the selection."""
         self.auto_fit = False
         bar = self.current()
         centre_day = self.day_at(self.mapToScene(self.viewport().rect().center()).x())
@@ -241,18 +246,7 @@ class TimelineView(QGraphicsView):
         self._build(keep.item.id if keep else None)
         self.horizontalScrollBar().setValue(0)
 
-    def _scroll(self, fraction: float) -> None:
-        bar = self.horizontalScrollBar()
-        bar.setValue(bar.value() + int(self.viewport().width() * fraction))
-
     # --- keys -------------------------------------------------------------------------------------------
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
-            if event.key() in _OWN_KEYS and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-                event.accept()
-                return True
-        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key, shift = Qt.Key(event.key()), bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
@@ -261,16 +255,9 @@ class TimelineView(QGraphicsView):
         elif key in (Qt.Key.Key_Up, Qt.Key.Key_K):
             self._step(-1)
         elif key == Qt.Key.Key_Left:
-            self._scroll(-1.0 if shift else -0.15)
+            self.pan(-1.0 if shift else -0.15)
         elif key == Qt.Key.Key_Right:
-            self._scroll(1.0 if shift else 0.15)
-        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
-            self.zoom(1.5)
-        elif key == Qt.Key.Key_Minus:
-            self.zoom(1 / 1.5)
-        elif key == Qt.Key.Key_0:
-            self.auto_fit = True
-            self.fit()
+            self.pan(1.0 if shift else 0.15)
         elif key == Qt.Key.Key_Home and self.bars:
             self.select_claim(self.bars[0].item.id)
         elif key == Qt.Key.Key_End and self.bars:
@@ -278,7 +265,7 @@ class TimelineView(QGraphicsView):
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.current() is not None:
             self.entered.emit(self.current().item.id)  # type: ignore[union-attr]
         else:
-            super().keyPressEvent(event)
+            super().keyPressEvent(event)  # the zoom keys
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
@@ -340,24 +327,6 @@ def _ticks(first: dt.date, last: dt.date, px_per_day: float) -> list[tuple[dt.da
                 ticks.append((day, day.strftime("%b %Y"), True))
         day += dt.timedelta(days=1)
     return ticks
-
-
-_OWN_KEYS: Final = {
-    Qt.Key.Key_Up,
-    Qt.Key.Key_Down,
-    Qt.Key.Key_Left,
-    Qt.Key.Key_Right,
-    Qt.Key.Key_J,
-    Qt.Key.Key_K,
-    Qt.Key.Key_Plus,
-    Qt.Key.Key_Equal,
-    Qt.Key.Key_Minus,
-    Qt.Key.Key_0,
-    Qt.Key.Key_Home,
-    Qt.Key.Key_End,
-    Qt.Key.Key_Return,
-    Qt.Key.Key_Enter,
-}
 
 
 class TimelinePanel(QWidget):

@@ -15,14 +15,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Final
 
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QKeyEvent, QPainter, QResizeEvent, QWheelEvent
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QKeyEvent, QPainter
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QWidget
+from PySide6.QtWidgets import QGraphicsScene, QWidget
 
 from desktop.core.read.neighbourhood import Neighbourhood
 from desktop.ui.views.graph.layout import Box, neighbour_in_direction
 from desktop.ui.views.graph.scene import NodeItem, build_scene
+from desktop.ui.views.zoomable import ZoomableView
 
 ARROWS: Final = {
     Qt.Key.Key_Left: (-1, 0),
@@ -36,21 +37,12 @@ LINK_KEYS: Final = {
     Qt.Key.Key_N: "neutral",
     Qt.Key.Key_R: "repeats",
 }
-_OWN_KEYS: Final = {
-    *ARROWS,
-    *LINK_KEYS,
-    Qt.Key.Key_P,
-    Qt.Key.Key_Return,
-    Qt.Key.Key_Enter,
-    Qt.Key.Key_Plus,
-    Qt.Key.Key_Equal,
-    Qt.Key.Key_Minus,
-    Qt.Key.Key_0,
-}
 
 
-class EvidenceGraph(QGraphicsView):
+class EvidenceGraph(ZoomableView):
     """A ``QGraphicsView`` of one claim's neighbourhood (see the module docstring)."""
+
+    OWN_KEYS = frozenset({*ARROWS, *LINK_KEYS, Qt.Key.Key_P, Qt.Key.Key_Return, Qt.Key.Key_Enter})
 
     activated = Signal(int)  # Enter on a card: make this claim current
     pin_requested = Signal(int)
@@ -58,16 +50,8 @@ class EvidenceGraph(QGraphicsView):
     selection_moved = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setScene(QGraphicsScene(self))
-        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
-        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
-        self.setBackgroundBrush(QColor("#fbfcfd"))
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setObjectName("evidenceGraph")
+        super().__init__("evidenceGraph", "#fbfcfd", parent)
         self.hood: Neighbourhood | None = None
-        self.auto_fit = True  # fit the graph to the view on resize, until the analyst zooms
         self.cards: dict[int, NodeItem] = {}
         self.boxes: dict[int, Box] = {}
 
@@ -108,36 +92,7 @@ class EvidenceGraph(QGraphicsView):
             if self.transform().m11() > 1.0:  # a small graph is shown at its natural size, not blown up
                 self.resetTransform()
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        if self.auto_fit:
-            self.fit()
-
-    def zoom(self, factor: float, *, under_mouse: bool = False) -> None:
-        """Zoom by ``factor``: about the view's centre from the keyboard, about the pointer from the wheel."""
-        self.auto_fit = False
-        anchor = QGraphicsView.ViewportAnchor
-        self.setTransformationAnchor(anchor.AnchorUnderMouse if under_mouse else anchor.AnchorViewCenter)
-        scale = self.transform().m11() * factor
-        if 0.05 <= scale <= 4.0:
-            self.scale(factor, factor)
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            self.zoom(1.15 if event.angleDelta().y() > 0 else 1 / 1.15, under_mouse=True)
-        else:
-            super().wheelEvent(event)
-
     # --- keys -----------------------------------------------------------------------------------------
-
-    def event(self, event: QEvent) -> bool:
-        # The window binds c, x, n, r, p, arrows … as shortcuts on the table's claim; here they act on the card.
-        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
-            plain = not event.modifiers() & ~(Qt.KeyboardModifier.KeypadModifier | Qt.KeyboardModifier.ShiftModifier)
-            if plain and event.key() in _OWN_KEYS:
-                event.accept()
-                return True
-        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = Qt.Key(event.key())
@@ -159,17 +114,7 @@ class EvidenceGraph(QGraphicsView):
         if key in LINK_KEYS and current is not None:
             self.link_requested.emit(current, LINK_KEYS[key])
             return
-        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
-            self.zoom(1.25)
-            return
-        if key == Qt.Key.Key_Minus:
-            self.zoom(1 / 1.25)
-            return
-        if key == Qt.Key.Key_0:
-            self.auto_fit = True
-            self.fit()
-            return
-        super().keyPressEvent(event)
+        super().keyPressEvent(event)  # the zoom keys
 
     # --- export ---------------------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ import math
 import re
 from typing import Final
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -28,16 +28,12 @@ from PySide6.QtGui import (
     QPainter,
     QPainterPath,
     QPen,
-    QResizeEvent,
     QTransform,
-    QWheelEvent,
 )
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsPathItem,
-    QGraphicsScene,
     QGraphicsSimpleTextItem,
-    QGraphicsView,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -52,7 +48,9 @@ from desktop.core.store import Change
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.table.status_style import STATUS_COLOURS, STATUS_GLYPHS
 from desktop.ui.views.graph.layout import Box, neighbour_in_direction
+from desktop.ui.views.graph.view import ARROWS
 from desktop.ui.views.map.basemap import Outline, Ring, countries, regions
+from desktop.ui.views.zoomable import ZoomableView
 
 DEG: Final = 100.0  # scene units per degree of latitude
 _PLACE_TERM = re.compile(r'(?<!\S)-?place:("[^"]*"?|\S*)')
@@ -127,24 +125,20 @@ class PlaceItem(QGraphicsItem):
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter, self.label)
 
 
-class MapView(QGraphicsView):
+class MapView(ZoomableView):
     chosen = Signal(str)  # a place's name: filter the table to it
 
+    OWN_KEYS = frozenset({*ARROWS, Qt.Key.Key_Return, Qt.Key.Key_Enter})
+    KEY_STEP, WHEEL_STEP, WHEEL_ZOOMS = 1.4, 1.2, True
+    MIN_SCALE, MAX_SCALE = 0.002, 400.0
+
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setScene(QGraphicsScene(self))
-        self.setObjectName("map")
-        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
-        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
-        self.setBackgroundBrush(QColor("#dfeaf3"))  # the sea
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        super().__init__("map", "#dfeaf3", parent)  # the background is the sea
         self.places: dict[int, PlaceItem] = {}
         self.boxes: dict[int, Box] = {}
         self.lat0 = 48.0
         self._base_drawn_for: float | None = None
         self.region_names: list[tuple[QGraphicsSimpleTextItem, float]] = []  # with the region's width in scene units
-        self.auto_fit = True  # fit the places to the view on resize, until the analyst zooms
 
     def project(self, lon: float, lat: float) -> QPointF:
         return QPointF(lon * math.cos(math.radians(self.lat0)) * DEG, -lat * DEG)
@@ -270,7 +264,7 @@ class MapView(QGraphicsView):
     def fit(self) -> None:
         if not self.places:
             self.fitInView(self.project(20, 56).x(), -56 * DEG, 30 * DEG, 14 * DEG, Qt.AspectRatioMode.KeepAspectRatio)
-            self._show_region_names()
+            self.zoomed()
             return
         xs = [i.pos().x() for i in self.places.values()]
         ys = [i.pos().y() for i in self.places.values()]
@@ -280,24 +274,11 @@ class MapView(QGraphicsView):
             min(xs) - margin, min(ys) - margin, max(xs) - min(xs) + 2 * margin, max(ys) - min(ys) + 2 * margin
         )
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        self.zoomed()
+
+    def zoomed(self) -> None:
         self.declutter()
         self._show_region_names()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        if self.auto_fit:
-            self.fit()
-
-    def zoom(self, factor: float, *, under_mouse: bool = False) -> None:
-        """Zoom by ``factor``: about the view's centre from the keyboard, about the pointer from the wheel."""
-        self.auto_fit = False
-        anchor = QGraphicsView.ViewportAnchor
-        self.setTransformationAnchor(anchor.AnchorUnderMouse if under_mouse else anchor.AnchorViewCenter)
-        scale = self.transform().m11() * factor
-        if 0.002 <= scale <= 400:
-            self.scale(factor, factor)
-            self.declutter()
-            self._show_region_names()
 
     def declutter(self) -> None:
         """Move labels that would overlap at this zoom up or down, the places with most claims keeping theirs."""
@@ -314,60 +295,30 @@ class MapView(QGraphicsView):
                 item.label_dy = dy
                 item.update()
 
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        self.zoom(1.2 if event.angleDelta().y() > 0 else 1 / 1.2, under_mouse=True)
-
     def mouseDoubleClickEvent(self, event: object) -> None:
         super().mouseDoubleClickEvent(event)  # type: ignore[arg-type]
         chosen = self.selected()
         if chosen is not None:
             self.chosen.emit(chosen.place.name)
 
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
-            if event.key() in _OWN_KEYS and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-                event.accept()
-                return True
-        return super().event(event)
-
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = Qt.Key(event.key())
-        arrows = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1)}
         current = self.selected()
-        if key in arrows:
+        if key in ARROWS:
             if current is None and self.places:
                 biggest = max(self.places.values(), key=lambda i: i.place.claims)
                 self.select(biggest.place.id)
             elif current is not None:
-                found = neighbour_in_direction(self.boxes, current.place.id, *arrows[key])
+                found = neighbour_in_direction(self.boxes, current.place.id, *ARROWS[key])
                 if found is not None:
                     self.select(found)
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and current is not None:
             self.chosen.emit(current.place.name)
-        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
-            self.zoom(1.4)
-        elif key == Qt.Key.Key_Minus:
-            self.zoom(1 / 1.4)
-        elif key == Qt.Key.Key_0:
-            self.auto_fit = True
-            self.fit()
         else:
-            super().keyPressEvent(event)
+            super().keyPressEvent(event)  # the zoom keys
 
 
 _LABEL_OFFSETS: Final = sorted((16.0 * k for k in range(-10, 11)), key=lambda dy: (abs(dy), dy < 0))
-_OWN_KEYS: Final = {
-    Qt.Key.Key_Left,
-    Qt.Key.Key_Right,
-    Qt.Key.Key_Up,
-    Qt.Key.Key_Down,
-    Qt.Key.Key_Return,
-    Qt.Key.Key_Enter,
-    Qt.Key.Key_Plus,
-    Qt.Key.Key_Equal,
-    Qt.Key.Key_Minus,
-    Qt.Key.Key_0,
-}
 
 
 class MapPanel(QWidget):
