@@ -26,7 +26,9 @@ APPLICATION = "Crosscheck"
 
 GEOMETRY = "window/geometry"
 SPLITTER = "window/splitter"
-TABLE = "window/table"
+# The claim table's columns. Not "window/table": what that saved showed every column, which squeezed
+# the claim text to a few characters; the new key starts once from the default columns.
+TABLE = "window/columns"
 FILTER = "window/filter"
 FOLDER = "files/folder"
 

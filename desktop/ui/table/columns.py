@@ -73,6 +73,24 @@ SORT_OF_COLUMN: Final = (
     "likelihood",
 )
 NUMERIC_COLUMNS: Final = frozenset({COL_CREDIBILITY, COL_SUGGESTED, COL_LINKS})
+#: The columns menu's names (the headers are short to keep the columns narrow).
+COLUMN_NAMES: Final = (
+    "Claim",
+    "Source",
+    "Side",
+    "Date",
+    "Place",
+    "Status",
+    "Credibility (your grade)",
+    "Suggested credibility",
+    "Links",
+    "Report",
+    "Grade (Admiralty, e.g. B2)",
+    "Likelihood",
+)
+#: Shown only when the analyst asks (View > Columns, or a right click on the header): a review pass
+#: reads the claim text, and these would squeeze it (the detail pane shows them for the current claim).
+HIDDEN_BY_DEFAULT: Final = frozenset({COL_SUGGESTED, COL_REPORT, COL_GRADE, COL_LIKELIHOOD})
 
 
 def _rich(text: str) -> str:

@@ -20,11 +20,12 @@ position query for a filter the analyst may still be typing).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QRect, Qt
-from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent, QPalette
+from PySide6.QtCore import QByteArray, QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QPoint, QRect, Qt
+from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QMenu,
     QStyle,
     QStyleOptionViewItem,
     QTableView,
@@ -35,6 +36,7 @@ from desktop.core.errors import UserError
 from desktop.ui.commands.keymap import key_of
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.table import columns as cols
+from desktop.ui.table.column_menu import fill_column_menu
 from desktop.ui.table.model import ClaimTableModel
 from desktop.ui.table.paint import CHIP_PAD, PADDING, CellPainter, ClaimDelegate
 
@@ -88,6 +90,10 @@ class ClaimTable(QTableView):
         header.setStretchLastSection(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self._apply_metrics()
+        self.default_columns()
+        header.sectionResized.connect(self._on_section_resized)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._show_column_menu)
         header.setSortIndicator(self._model.sort_column(), self._model.sort_order())
         self.setSortingEnabled(True)
 
@@ -165,7 +171,7 @@ class ClaimTable(QTableView):
     # --- state ---------------------------------------------------------------------------------
 
     def save_state(self) -> QByteArray:
-        """Column widths, order and the sort, for QSettings."""
+        """Column widths, order, which are shown and the sort, for QSettings."""
         return self.horizontalHeader().saveState()
 
     def restore_state(self, state: QByteArray | bytes) -> bool:
@@ -173,12 +179,70 @@ class ClaimTable(QTableView):
         header = self.horizontalHeader()
         if not header.restoreState(QByteArray(state)) or header.count() != cols.COLUMN_COUNT:
             self._apply_metrics()
+            self.default_columns()
             return False
-        # restoreState also restores resize modes; these two are not the user's to change.
-        header.setSectionResizeMode(cols.COL_TEXT, QHeaderView.ResizeMode.Stretch)
+        # restoreState also restores resize modes and may hide the claim text; neither is the user's to change.
+        header.setSectionHidden(cols.COL_TEXT, False)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self._fit_claim_text()
         self.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
         return True
+
+    # --- which columns are shown -----------------------------------------------------------------
+
+    def show_column(self, column: int, shown: bool) -> None:
+        """Show or hide ``column`` (the claim text is always shown); saved with the table's state."""
+        if column != cols.COL_TEXT:
+            self.horizontalHeader().setSectionHidden(column, not shown)
+            self._fit_claim_text()
+
+    def default_columns(self) -> None:
+        """Show every column but the ones a review pass rarely needs (``columns.HIDDEN_BY_DEFAULT``)."""
+        for column in range(cols.COLUMN_COUNT):
+            self.horizontalHeader().setSectionHidden(column, column in cols.HIDDEN_BY_DEFAULT)
+        self._fit_claim_text()
+
+    def claim_text_floor(self) -> int:
+        """The narrowest the claim text gets: below it the table scrolls sideways instead."""
+        return 30 * QFontMetrics(self.font()).averageCharWidth() + 2 * PADDING
+
+    def _show_column_menu(self, position: QPoint) -> QMenu:
+        menu = QMenu(self)
+        menu.setObjectName("columnMenu")
+        fill_column_menu(menu, self)
+        menu.popup(self.horizontalHeader().mapToGlobal(position))
+        return menu
+
+    def _fit_claim_text(self) -> None:
+        """The claim text takes the room the other columns leave, but never less than ``claim_text_floor``.
+
+        A Stretch section alone shrinks to the minimum section size when the other
+        columns fill the viewport (three characters of text: unreadable); below the
+        floor the text keeps it and the table scrolls sideways to the other columns.
+        """
+        header = self.horizontalHeader()
+        others = sum(
+            header.sectionSize(column)
+            for column in range(header.count())
+            if column != cols.COL_TEXT and not header.isSectionHidden(column)
+        )
+        floor = self.claim_text_floor()
+        if self.viewport().width() - others >= floor:
+            if header.sectionResizeMode(cols.COL_TEXT) != QHeaderView.ResizeMode.Stretch:
+                header.setSectionResizeMode(cols.COL_TEXT, QHeaderView.ResizeMode.Stretch)
+        else:
+            if header.sectionResizeMode(cols.COL_TEXT) != QHeaderView.ResizeMode.Interactive:
+                header.setSectionResizeMode(cols.COL_TEXT, QHeaderView.ResizeMode.Interactive)
+            if header.sectionSize(cols.COL_TEXT) != floor:
+                header.resizeSection(cols.COL_TEXT, floor)
+
+    def _on_section_resized(self, column: int, _old: int, _new: int) -> None:
+        if column != cols.COL_TEXT:  # the text's own resizes are this fitting's doing
+            self._fit_claim_text()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_claim_text()
 
     # --- key handling: leave every key the window's actions need alone ----------------------------
 
@@ -315,7 +379,7 @@ class ClaimTable(QTableView):
         for column, width in widths.items():
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
-        header.setSectionResizeMode(cols.COL_TEXT, QHeaderView.ResizeMode.Stretch)
+        self._fit_claim_text()
 
     def _go_to(self, row: int) -> int | None:
         index = self._model.index(row, max(self.currentIndex().column(), 0))

@@ -29,7 +29,8 @@ def restore_layout(window: MainWindow) -> None:
         # form and explanation fit in ~440 px and scroll vertically.
         width = max(window.width(), 900)
         pane = min(440, width * 2 // 5)
-        window.splitter.setSizes([width - pane, pane])
+        # The table, the reader (hidden until a report is opened), the detail pane.
+        window.splitter.setSizes([width - pane, 0, pane])
     table = ws.read_bytes(settings, ws.TABLE)
     if table is not None:
         window.table.restore_state(table)

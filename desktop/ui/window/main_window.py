@@ -37,6 +37,7 @@ from desktop.ui.reader.commands import CaptureCommands
 from desktop.ui.reader.pane import ReaderPane
 from desktop.ui.reader.related import RelatedList
 from desktop.ui.session import WorkspaceSession
+from desktop.ui.table.column_menu import install_column_menu
 from desktop.ui.table.filter_bar import FilterBar
 from desktop.ui.table.view import ClaimTable
 from desktop.ui.views.dock import ViewsDock
@@ -45,7 +46,7 @@ from desktop.ui.window.availability import unavailable_reason
 from desktop.ui.window.context_menu import install_detail_menu, install_table_menu
 from desktop.ui.window.drops import dropped_json_files
 from desktop.ui.window.layout_settings import restore_layout, save_layout
-from desktop.ui.window.menus import RECENT, build_menus
+from desktop.ui.window.menus import COLUMNS, RECENT, build_menus
 from desktop.ui.window.status_bar import WindowStatusBar
 
 
@@ -129,6 +130,9 @@ class MainWindow(QMainWindow):
         recent_menu = self.menus["File"].findChild(QMenu, RECENT)
         assert recent_menu is not None
         self.recent = recent.RecentMenu(recent_menu, self.files.open_path)
+        columns_menu = self.menus["View"].findChild(QMenu, COLUMNS)
+        assert columns_menu is not None
+        install_column_menu(columns_menu, self.table)
         self.table_menu = install_table_menu(self.table, self.named_actions, self.update_actions)
         self.detail_menu = install_detail_menu(self.detail, self.named_actions, self.update_actions)
         self.setAcceptDrops(True)  # a JSON file dropped anywhere on the window is imported

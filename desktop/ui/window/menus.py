@@ -15,6 +15,7 @@ from desktop.core.vocab import CREDIBILITY, RELATIONS, VERDICTS
 
 SEPARATOR = "-"
 RECENT = "@recent"  # where File → Open Recent goes (a submenu filled when it opens, not a keymap action)
+COLUMNS = "@columns"  # where View → Columns goes (the table's columns, filled when it opens)
 
 # (menu title, entries): an entry is an action name, SEPARATOR, or (submenu title, [names]).
 MenuEntry = str | tuple[str, Sequence[str]]
@@ -124,6 +125,7 @@ MENUS: tuple[tuple[str, Sequence[MenuEntry]], ...] = (
             "view.filter",
             "view.clear_filter",
             "view.table",
+            COLUMNS,
             SEPARATOR,
             "view.graph",
             "view.timeline",
@@ -147,6 +149,8 @@ def fill_menu(menu: QMenu, entries: Sequence[MenuEntry], actions: Mapping[str, Q
             menu.addSeparator()
         elif entry == RECENT:
             menu.addMenu("Open &Recent").setObjectName(RECENT)
+        elif entry == COLUMNS:
+            menu.addMenu("&Columns").setObjectName(COLUMNS)
         elif isinstance(entry, tuple):
             fill_menu(menu.addMenu(entry[0]), entry[1], actions)
         else:
@@ -169,6 +173,6 @@ def menu_names(entries: Sequence[MenuEntry] | None = None) -> list[str]:
     for entry in entries if entries is not None else [e for _, group in MENUS for e in group]:
         if isinstance(entry, tuple):
             found += menu_names(entry[1])
-        elif entry not in (SEPARATOR, RECENT):
+        elif entry not in (SEPARATOR, RECENT, COLUMNS):
             found.append(entry)
     return found
