@@ -153,11 +153,14 @@ def _busy_cpus(interval: float = 1.0) -> float:
     return (1 - (idle1 - idle0) / spent) * (os.cpu_count() or 1)
 
 
-def wait_quiet(limit_s: float = 120.0) -> float:
+WAIT_QUIET_S = 120.0  # --no-wait: 0 (while developing on a busy machine; the busy CPUs are still recorded)
+
+
+def wait_quiet(limit_s: float | None = None) -> float:
     """Wait (up to ``limit_s``) until other work uses less than half a CPU: the machine is shared.
 
     Returns the busy CPUs last seen (recorded with each result, so a noisy run shows)."""
-    deadline = time.monotonic() + limit_s
+    deadline = time.monotonic() + (WAIT_QUIET_S if limit_s is None else limit_s)
     busy = _busy_cpus()
     while busy > 0.5 and time.monotonic() < deadline:
         busy = _busy_cpus(2.0)
@@ -522,7 +525,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-import-workspace", action="store_true")
     parser.add_argument("--only", default="browse,import,startup", help="comma-separated: browse, import, startup")
     parser.add_argument("--no-write", action="store_true", help="print only; do not write bench/results")
+    parser.add_argument("--no-wait", action="store_true", help="do not wait for a quiet machine before each part")
     args = parser.parse_args(argv)
+    if args.no_wait:
+        global WAIT_QUIET_S
+        WAIT_QUIET_S = 0.0
     for size in args.size or [100_000, 1_000_000]:
         run_size(size, args)
     return 0

@@ -1,7 +1,8 @@
 """The SQL the peer (QSqlQueryModel) and the floor (raw sqlite3) run: the same statements for both.
 
-They show what Crosscheck's table shows (claim text, source, side, date, first
-place, status, credibility, suggested credibility, links), newest first, plus the
+They show the columns Crosscheck's table shows by default (claim text, source,
+side, date, first place, status, credibility, links; suggested credibility,
+report, grade and likelihood are hidden until asked for), newest first, plus the
 claim id (hidden in the peer's view) so results can be checked across contenders.
 Written as a developer would write it for ``QSqlQueryModel``: one SELECT with the
 join and the order; ``EXPLAIN QUERY PLAN`` shows SQLite scanning ``ix_claim_sort``
@@ -16,7 +17,7 @@ COLUMNS = (
     "c.id, c.text, s.name, s.side, coalesce(c.claimed, c.sort_date) AS day, "
     "(SELECT p.name FROM claim_place cp JOIN place p ON p.id = cp.place_id "
     "WHERE cp.claim_id = c.id ORDER BY cp.position LIMIT 1) AS place, "
-    "c.status, c.credibility, c.suggested_credibility, c.link_count"
+    "c.status, c.credibility, c.link_count"
 )
 FROM = "FROM claim c JOIN source s ON s.id = c.source_id"
 NEWEST_FIRST = "ORDER BY c.sort_date DESC, c.id DESC"

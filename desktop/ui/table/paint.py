@@ -10,7 +10,7 @@ delegate (so both look the same by construction).
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, TypeVar
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
@@ -28,6 +28,22 @@ _LEFT: Final = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
 _CENTRE: Final = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignHCenter
 _VCENTRE: Final = Qt.AlignmentFlag.AlignVCenter
 _ELIDE: Final = Qt.TextElideMode.ElideRight
+# Elided texts and status layouts per font, kept between paints: a table shows the same sources, places,
+# dates and statuses over and over, and eliding is the costliest call per cell. Bounded: cleared when full.
+# (x from the cell's left, room, text, the status whose colour it takes; None: the text colour)
+_Piece = tuple[int, int, str, str | None]
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+_CACHE_LIMIT: Final = 20_000
+_elided: dict[str, dict[tuple[str, int], str]] = {}
+_layouts: dict[str, dict[tuple[str | None, str, bool, int], tuple[list[_Piece], tuple[int, int] | None]]] = {}
+
+
+def _font_cache(caches: dict[str, dict[_K, _V]], font: QFont) -> dict[_K, _V]:
+    found = caches.get(font.key())
+    if found is None or len(found) > _CACHE_LIMIT:
+        found = caches[font.key()] = {}
+    return found
 
 
 def muted(colour: QColor, palette: QPalette, selected: bool) -> QColor:
@@ -59,7 +75,8 @@ class CellPainter:
         self.alpha = 55 if st.is_dark(palette) else 38
         self._status: dict[str, QColor] = {}
         self._chips: dict[tuple[str, bool], QColor] = {}
-        self._layouts: dict[tuple[str | None, str, bool, int], tuple[list[_Piece], tuple[int, int] | None]] = {}
+        self._layouts = _font_cache(_layouts, self.font)
+        self._elided = (_font_cache(_elided, self.font), _font_cache(_elided, self.italic))
         self._italic_set = False
 
     def begin(self, painter: QPainter) -> None:
@@ -96,7 +113,13 @@ class CellPainter:
         painter.setPen(self.muted[selected] if undated or column == cols.COL_SUGGESTED else self.text[selected])
         room = width - 2 * PADDING
         if not (text.isascii() and len(text) * self._widest[undated] <= room):  # else it fits as it is
-            text = metrics.elidedText(text, _ELIDE, room)
+            cache = self._elided[undated]
+            shown = cache.get((text, room))
+            if shown is None:
+                if len(cache) > _CACHE_LIMIT:
+                    cache.clear()
+                shown = cache[(text, room)] = metrics.elidedText(text, _ELIDE, room)
+            text = shown
         painter.drawText(x + PADDING, y, room, height, _CENTRE if column in cols.NUMERIC_COLUMNS else _LEFT, text)
 
     def status_colour(self, status: str) -> QColor:
@@ -118,6 +141,8 @@ class CellPainter:
         key = (row.verdict, row.status, row.verdict_disputed, rect.width())
         layout = self._layouts.get(key)
         if layout is None:
+            if len(self._layouts) > _CACHE_LIMIT:
+                self._layouts.clear()
             layout = self._layouts[key] = self._status_layout(row, rect.width())
         pieces, chip = layout
         left, top, height = rect.left(), rect.top(), rect.height()
@@ -162,10 +187,6 @@ class CellPainter:
         if row.verdict_disputed:
             place(f" {st.DISPUTED_GLYPH}", "contested")
         return pieces, chip
-
-
-# (x from the cell's left, room, text, the status whose colour it takes; None: the text colour)
-_Piece = tuple[int, int, str, str | None]
 
 
 class ClaimDelegate(QStyledItemDelegate):
