@@ -206,6 +206,42 @@ def run_startup(db: Path, peer: bool, repeat: int) -> dict[str, Any]:
             "peak_kb": median([float(p) for p in peaks])}  # fmt: skip
 
 
+CAPABILITY_TIMEOUT_S = 40 * 60
+
+
+def run_capabilities(size: int) -> dict[str, Any]:
+    """The new capabilities' benchmarks, each its own script in a fresh process (each writes its own JSON).
+
+    bench_similar (suggestions), bench_history (as-of replay with a tenth of the claims changed since,
+    and the history panel), bench_reader (a 100 kB report opened in the reader)."""
+    found: dict[str, Any] = {"failed": {}}
+    commands = {
+        "similar": ["bench.bench_similar", "--size", str(size)],
+        "history": ["bench.bench_history", "--size", str(size), "--changes", str(size // 10)],
+        "reader": ["bench.bench_reader", "--size", str(size)],
+    }
+    for name, arguments in commands.items():
+        busy = wait_quiet()
+        log(f"[{name}]")
+        start = time.monotonic()
+        try:
+            done = subprocess.run([PYTHON, "-m", *arguments], env=_env(), cwd=ROOT, capture_output=True, text=True,
+                                  timeout=CAPABILITY_TIMEOUT_S, check=False)  # fmt: skip
+        except subprocess.TimeoutExpired:
+            found["failed"][name] = f"did not finish in {CAPABILITY_TIMEOUT_S // 60} minutes"
+            continue
+        if done.returncode != 0:
+            last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+            found["failed"][name] = f"exit {done.returncode}: {last[:200]}"
+            continue
+        text = done.stdout.strip()
+        result: dict[str, Any] = json.loads(text[text.index("{") :])  # one JSON object (one line or indented)
+        result["busy_cpus_before"] = round(busy, 2)
+        result["wall_s"] = round(time.monotonic() - start, 1)
+        found[name] = result
+    return found
+
+
 def bare_qapplication_kb() -> float:
     """Peak RSS of a process that only creates a QApplication (median of three)."""
     peaks = []
@@ -234,7 +270,11 @@ LABELS: Targets = {
     "import_workspace": ("import 100k claims (JSON) into this workspace", "≥ 50,000 claims/s"),
     "memory": ("peak RSS over a bare QApplication: table steps", "≤ +90 MB, flat 100k → 1M"),
     "memory_window": ("peak RSS over a bare QApplication: window start", "≤ +90 MB, flat 100k → 1M"),
-    "startup": ("process start → painted window", "(reported; peer = textbook app)"),
+    "startup": ("process start → painted window", "≤ 2× peer (the textbook app)"),
+    "similar": ("similar-claim suggestions for one claim", "≤ 50 ms"),
+    "history_panel": ("history panel of one claim", "≤ 20 ms"),
+    "as_of": ("as-of replay (+ derivation), a tenth of the claims changed since", "≤ 10 s"),
+    "reader": ("open a 100 kB report in the reader → painted", "≤ 50 ms"),
 }
 
 
@@ -269,6 +309,15 @@ def _verdict(step: str, peer: float | None, cc: float | None, extra: dict[str, A
         if rate >= 50_000:
             return True, ""
         return False, f"{rate:,.0f} claims/s: {50_000 / rate:.1f}× too slow"
+    if step == "startup":
+        assert peer is not None
+        return within(2 * peer, cc)
+    if step == "similar" or step == "reader":
+        return within(50.0, cc)
+    if step == "history_panel":
+        return within(20.0, cc)
+    if step == "as_of":
+        return within(10.0, cc / 1000, "s")
     if step in ("memory", "memory_window"):
         ok, miss = within(90.0, cc, "MB")
         other = extra.get("other_size_mb")
@@ -357,7 +406,43 @@ def build_table(size: int, plan: dict[str, Any], results: dict[str, dict[str, An
     st_cc = results.get("startup-crosscheck", {}).get("median_ms")
     phases = results.get("startup-crosscheck", {}).get("phases_median_ms", {})
     notes = ", ".join(f"{k} {v:.0f}" for k, v in phases.items() if k != "main")
-    rows.append(_row("startup", st_peer, None, st_cc, None, "", "crosscheck phases (ms since launch): " + notes))
+    met, miss = (None, "") if st_peer is None or st_cc is None else _verdict("startup", st_peer, st_cc, {})
+    rows.append(_row("startup", st_peer, None, st_cc, met, miss, "crosscheck phases (ms since launch): " + notes))
+    rows.extend(_capability_rows(results.get("capabilities", {})))
+    return rows
+
+
+def _capability_rows(found: dict[str, Any]) -> list[dict[str, Any]]:
+    """The new capabilities' own benchmarks (run by ``run_capabilities``), as rows of the table."""
+    rows: list[dict[str, Any]] = []
+    similar, history, reader = found.get("similar"), found.get("history"), found.get("reader")
+    if similar is not None and "median_ms" in similar:
+        value = float(similar["median_ms"])
+        met, miss = _verdict("similar", None, value, {})
+        notes = (f"bench/bench_similar.py: median of {similar['probes']} claims spread over the ids; "
+                 f"p95 {similar['p95_ms']} ms, worst {similar['max_ms']} ms")  # fmt: skip
+        rows.append(_row("similar", None, None, value, met, miss, notes))
+    if history is not None and "replay_s" in history:
+        panel = float(history["history_panel_median_ms"])
+        met, miss = _verdict("history_panel", None, panel, {})
+        worst = history["history_panel_max_ms"]
+        notes = f"bench/bench_history.py: median of 200 claims (words.entries_about); worst {worst} ms"
+        rows.append(_row("history_panel", None, None, panel, met, miss, notes))
+        replay = float(history["replay_and_derive_s"]) * 1000
+        met, miss = _verdict("as_of", None, replay, {})
+        notes = (f"bench/bench_history.py: {history.get('audit_rows', '?')} audit rows after T "
+                 f"({history.get('claim_edits', '?')} claim edits, {history.get('link_removals', '?')} link "
+                 f"removals); replay {history['replay_s']} s + derivation {history['derive_s']} s")  # fmt: skip
+        rows.append(_row("as_of", None, None, replay, met, miss, notes))
+    if reader is not None and "median_ms" in reader:
+        value = float(reader["median_ms"])
+        met, miss = _verdict("reader", None, value, {})
+        notes = (f"bench/bench_reader.py: {reader['report_bytes']:,} bytes, {reader['spans']} quoted spans; "
+                 f"ReaderPane.show_report until the text has painted")  # fmt: skip
+        rows.append(_row("reader", None, None, value, met, miss, notes))
+    for name, problem in found.get("failed", {}).items():
+        label = {"similar": "similar", "history": "as_of", "reader": "reader"}[name]
+        rows.append(_row(label, None, None, None, None, "", f"not measured: {problem}"))
     return rows
 
 
@@ -466,6 +551,8 @@ def run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
         results["startup-peer"] = run_startup(work, True, args.repeat)
         results["startup-crosscheck"] = run_startup(work, False, args.repeat)
         results["bare-qapplication"] = {"peak_kb": bare_qapplication_kb()}
+    if "capabilities" in parts:
+        results["capabilities"] = run_capabilities(size)
     rows = build_table(size, plan, results)
     problems = check_consistency(plan, results)
     report = {
@@ -523,7 +610,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat-import", type=int, default=3)
     parser.add_argument("--repeat-import-workspace", type=int, default=1)
     parser.add_argument("--skip-import-workspace", action="store_true")
-    parser.add_argument("--only", default="browse,import,startup", help="comma-separated: browse, import, startup")
+    parser.add_argument("--only", default="browse,import,startup,capabilities",
+                        help="comma-separated: browse, import, startup, capabilities")  # fmt: skip
     parser.add_argument("--no-write", action="store_true", help="print only; do not write bench/results")
     parser.add_argument("--no-wait", action="store_true", help="do not wait for a quiet machine before each part")
     args = parser.parse_args(argv)
