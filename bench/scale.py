@@ -373,7 +373,11 @@ def build_table(size: int, plan: dict[str, Any], results: dict[str, dict[str, An
         rate = "" if cc is None else f"crosscheck {claims / (cc / 1000):,.0f} claims/s"
         floor_rate = "" if floor is None else f"floor {claims / (floor / 1000):,.0f} claims/s"
         runs = len((cc_step or floor_step or {}).get("ms", []))
-        notes = "; ".join(x for x in (rate, floor_rate, f"{runs} run(s)", "peer = floor (raw executemany)") if x)
+        index = "" if not cc_step or "index_median_ms" not in cc_step else (
+            f"then the search index, built after the commit while the window is usable: "
+            f"{cc_step['index_median_ms'] / 1000:.2f} s")  # fmt: skip
+        notes = "; ".join(x for x in (rate, index, floor_rate, f"{runs} run(s)", "peer = floor (raw executemany)")
+                          if x)  # fmt: skip
         rows.append(_row(step, floor, floor, cc, met, miss, notes))
 
     mem: dict[str, float] = {}

@@ -72,11 +72,16 @@ def fail(message: str, code: int = 1) -> int:
 
 @contextmanager
 def workspace(args: argparse.Namespace, *, create: bool) -> Iterator[Workspace]:
-    """The workspace ``--db`` names; ``create=False`` (a command that only reads): a missing one is an error."""
+    """The workspace ``--db`` names; ``create=False`` (a command that only reads): a missing one is an error.
+
+    Claims a window's import left waiting for the search index are indexed first, so every command
+    sees a complete index (``store.search_index``)."""
+    from desktop.core.store.search_index import index_pending
     from desktop.core.workspace import open_workspace
 
     opened = open_workspace(args.db, create=create)
     try:
+        index_pending(opened.engine)
         yield opened
     finally:
         opened.close()

@@ -102,6 +102,28 @@ def test_import_runs_in_a_worker_behind_a_busy_dialog(
     qtbot.waitUntil(window.table.hasFocus)
 
 
+def test_imported_claims_are_searchable_once_the_index_built_after_the_import_is_ready(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "more.json"
+    path.write_bytes(_document())
+    _open_as(monkeypatch, path)
+    with monkeypatch.context() as patch:
+        patch.setattr(window.indexer, "start", lambda: False)  # held back, to see the window meanwhile
+        with qtbot.waitSignal(window.files.import_finished, timeout=10000):
+            qtbot.keyClick(window.table, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    assert window.table.claim_model.rowCount() == 21  # browsing shows the new claim at once
+    window.show_filter("imported")
+    assert window.table.claim_model.rowCount() == 0
+    shown = window.filter_bar.message
+    assert shown.isVisibleTo(window) and "search index is being built: 1 recently imported" in shown.text()
+    with qtbot.waitSignal(window.indexer.finished, timeout=20000):
+        assert window.indexer.start()
+    assert window.table.claim_model.rowCount() == 1  # the filter ran again
+    assert not shown.isVisibleTo(window)
+    assert "Search index ready" in window.status.message_text()
+
+
 def test_a_refused_import_lists_every_problem(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -60,6 +60,7 @@ def import_json(
     analyst: str,
     progress: Progress | None = None,
     now: dt.datetime | None = None,
+    defer_index: bool = False,
 ) -> ImportReport:
     """Import one interchange document (bytes, text or already decoded) into ``engine``'s workspace.
 
@@ -67,6 +68,8 @@ def import_json(
     has any problem; see ``json_validate`` for the rules. ``progress`` hears of
     each step (``desktop.core.progress``); if it raises, nothing is written.
     ``now``: when the import happens (audit time, and the ``recorded`` of what has none).
+    ``defer_index`` (SQLite): the new claims' full-text index is left for after the commit;
+    ``store.search_index.index_pending`` builds it (the window does, in the background).
     """
     report = progress or no_progress
     with collector_paused():
@@ -92,6 +95,7 @@ def import_json(
             wanted=lambda: referenced_ids(pending[0]),  # only these are looked up in the workspace
             progress=report,
             now=now,
+            defer_index=defer_index,
         )
     report("done", 1.0)
     return ImportReport(**counts.as_dict())

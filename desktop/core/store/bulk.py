@@ -115,6 +115,7 @@ def bulk_import(
     wanted: Callable[[], Wanted] | None = None,
     progress: Progress | None = None,
     now: dt.datetime | None = None,
+    defer_index: bool = False,
 ) -> BulkCounts:
     """Validate (``build``) and write a document in one transaction; see the module docstring.
 
@@ -123,11 +124,21 @@ def bulk_import(
     ``document`` is extra information for the import's audit row (e.g. its digest).
     ``progress`` hears of each step; if it raises, the transaction is rolled back.
     ``now``: when the import happens (its audit rows' time); the wall clock by default.
+    ``defer_index``: leave the new claims' full-text index for after the commit (``bulk_fts``).
     """
     with write_connection(engine) as connection, _large_cache(connection):
         keys = WorkspaceKeys.load(connection, wanted)
         rows = build(keys)
-        counts = write_rows(connection, rows, keys, analyst=analyst, document=document, progress=progress, now=now)
+        counts = write_rows(
+            connection,
+            rows,
+            keys,
+            analyst=analyst,
+            document=document,
+            progress=progress,
+            now=now,
+            defer_index=defer_index,
+        )
         _step(progress, "saving")
         return counts
 
@@ -177,6 +188,7 @@ def write_rows(
     document: dict[str, Any] | None = None,
     progress: Progress | None = None,
     now: dt.datetime | None = None,
+    defer_index: bool = False,
 ) -> BulkCounts:
     """Insert ``rows`` (already validated against ``keys``) on an open write transaction, derived."""
     audit_entities: list[str] = []
@@ -236,7 +248,7 @@ def write_rows(
         row["verdict_disputed"] = verdict_disputed(row["verdict"], state)
         row["link_count"] = count
     _step(progress, "writing claims")
-    with insert_trigger_suspended(connection) as suspended:
+    with insert_trigger_suspended(connection, defer_index=defer_index) as suspended:
         new_claims = _insert_entities(connection, "claim", rows.claims, one_statement=not suspended)
     claims = {**keys.claims, **new_claims}
     claim_places = [

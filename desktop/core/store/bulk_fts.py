@@ -20,6 +20,18 @@ is recreated on the way out too.
 The fast path is taken only when the stored trigger is migration 0002's, word
 for word; a workspace whose trigger differs (a later migration) keeps its
 trigger, and the caller inserts claims with it in place.
+
+**Indexing after the commit** (``defer_index=True``, the window's import): the
+new claims are not indexed inside the import's transaction at all. The lowest
+new claim id is written to the SQLite header's ``user_version`` field — "claims
+from this id on may be missing from the index" (0: none) — in the same
+transaction, so the mark and the claims commit or roll back together, and
+``desktop.core.store.search_index.index_pending`` indexes them afterwards in
+short transactions of their own (the window meanwhile usable, its searches
+saying the index is being built). Indexing a claim twice is harmless (``OR
+REPLACE``), so claims written one at a time in between need no bookkeeping.
+``user_version`` is SQLite's integer for the application's own use; nothing
+else in Crosscheck or Alembic uses it.
 """
 
 from __future__ import annotations
@@ -50,13 +62,26 @@ def _stored_trigger(connection: Connection) -> str | None:
     return None if sql is None else str(sql)
 
 
+def pending_from(connection: Connection) -> int:
+    """The lowest claim id that may be missing from the search index; 0 when every claim is indexed."""
+    if connection.dialect.name != "sqlite":
+        return 0
+    return int(connection.exec_driver_sql("PRAGMA main.user_version").scalar_one())
+
+
+def set_pending_from(connection: Connection, first: int) -> None:
+    """Record (inside the caller's transaction) that claims from id ``first`` on may wait for the index."""
+    connection.exec_driver_sql(f"PRAGMA main.user_version = {int(first)}")
+
+
 @contextlib.contextmanager
-def insert_trigger_suspended(connection: Connection) -> Iterator[bool]:
+def insert_trigger_suspended(connection: Connection, *, defer_index: bool = False) -> Iterator[bool]:
     """Inside: the claim insert trigger is dropped (yields True) or left alone (yields False).
 
     With True, every claim inserted inside the block (ids above the largest before
-    it) is indexed on the way out, in one statement, and the trigger recreated.
-    PostgreSQL has no index table: False, nothing done.
+    it) is indexed on the way out, in one statement, and the trigger recreated;
+    with ``defer_index`` they are marked as waiting for the index instead (see the
+    module docstring). PostgreSQL has no index table: False, nothing done.
     """
     if connection.dialect.name != "sqlite":
         yield False
@@ -70,7 +95,11 @@ def insert_trigger_suspended(connection: Connection) -> Iterator[bool]:
     connection.exec_driver_sql(f"DROP TRIGGER main.{TRIGGER}")
     try:
         yield True
-        _index_claims_after(connection, int(after), known[1])
+        if not defer_index:
+            _index_claims_after(connection, int(after), known[1])
+        elif (connection.exec_driver_sql("SELECT max(id) FROM main.claim").scalar_one() or 0) > after:
+            waiting = pending_from(connection)
+            set_pending_from(connection, min(waiting, int(after) + 1) if waiting else int(after) + 1)
     except BaseException:
         # The rollback that must follow restores the trigger anyway; this only covers a caller
         # that would catch the error and carry on in the same transaction.
@@ -80,16 +109,19 @@ def insert_trigger_suspended(connection: Connection) -> Iterator[bool]:
     connection.exec_driver_sql(stored)
 
 
-def _index_claims_after(connection: Connection, after: int, source_text: str) -> None:
-    """Index claims with ids above ``after`` as the trigger would: text and source folded by ``cc_fold``."""
+def _index_claims_after(connection: Connection, after: int, source_text: str, upto: int | None = None) -> None:
+    """Index claims with ids above ``after`` (up to ``upto``, if given) as the trigger would: text and source
+    folded by ``cc_fold``."""
     run = connection.exec_driver_sql
+    bounds = "c.id > ?" if upto is None else "c.id > ? AND c.id <= ?"
+    values = (after,) if upto is None else (after, upto)
     run("CREATE TEMP TABLE bulk_source_text (id INTEGER PRIMARY KEY, folded TEXT)")
     try:
         # The migration's expression, once per source of the new claims (it names the source ``s``).
         run(
             f"INSERT INTO temp.bulk_source_text (id, folded) SELECT s.id, {source_text} FROM main.source AS s "
-            "WHERE s.id IN (SELECT source_id FROM main.claim WHERE id > ?)",
-            (after,),
+            f"WHERE s.id IN (SELECT c.source_id FROM main.claim AS c WHERE {bounds})",
+            values,
         )
         # OR REPLACE and the NULL of a missing source, as in the trigger; in id order, as it would.
         #
@@ -99,8 +131,8 @@ def _index_claims_after(connection: Connection, after: int, source_text: str) ->
         run(
             "INSERT OR REPLACE INTO main.claim_fts (rowid, body, source) "
             "SELECT c.id, cc_fold(c.text), t.folded FROM main.claim AS c "
-            "LEFT JOIN temp.bulk_source_text AS t ON t.id = c.source_id WHERE c.id > ? ORDER BY c.id",
-            (after,),
+            f"LEFT JOIN temp.bulk_source_text AS t ON t.id = c.source_id WHERE {bounds} ORDER BY c.id",
+            values,
         )
     finally:
         run("DROP TABLE temp.bulk_source_text")

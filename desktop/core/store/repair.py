@@ -14,7 +14,7 @@ from desktop.core.db import write_connection
 from desktop.core.fts_schema import SOURCE_TEXT
 from desktop.core.integrity import Repair
 from desktop.core.store import status
-from desktop.core.store.bulk_fts import _index_claims_after
+from desktop.core.store.bulk_fts import _index_claims_after, set_pending_from
 
 DONE = {
     "search-index": "rebuilt the search index",
@@ -29,6 +29,7 @@ def rebuild_search_index(engine: Engine) -> None:
     with write_connection(engine) as connection:
         connection.exec_driver_sql("DELETE FROM main.claim_fts")
         _index_claims_after(connection, 0, SOURCE_TEXT)
+        set_pending_from(connection, 0)  # nothing waits for the index any more
 
 
 def rederive_statuses(engine: Engine) -> int:

@@ -58,7 +58,10 @@ class _ImportJob(QObject):
         from desktop.core.interchange import import_json
 
         try:
-            report = import_json(self._engine, self._data, analyst=self._analyst, progress=self._progress)
+            # The search index of the new claims is built after the commit (the window's SearchIndexer).
+            report = import_json(
+                self._engine, self._data, analyst=self._analyst, progress=self._progress, defer_index=True
+            )
         except Exception as error:  # noqa: BLE001 — handed to the window's thread, which decides
             self.failed.emit(error)
         else:

@@ -33,6 +33,7 @@ from sqlalchemy.sql.elements import ColumnElement, TextClause
 from desktop.core.read import paging
 from desktop.core.read.paging import ClaimRow, View
 from desktop.core.store import Change
+from desktop.core.store.search_index import waiting_claims
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.table.columns import (
     COL_STATUS,
@@ -210,7 +211,11 @@ class ClaimTableModel(QAbstractTableModel):
         engine = self._session.workspace.engine
         with engine.connect() as connection:  # lets search fit its plan to how many claims match
             result = search.compile_filter(text, engine.dialect.name, connection=connection)
+            waiting = 0 if result.fts_query is None else waiting_claims(connection)
         message = result.message
+        if waiting:  # an import's claims not in the search index yet (built in the background)
+            building = f"the search index is being built: {waiting:,} recently imported claims are not searched yet"
+            message = f"{message}; {building}" if message else building
         if text == self._filter_text:
             return message
         self._filter_text = text

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
@@ -36,6 +36,7 @@ from desktop.ui.live.watcher import LiveWatcher
 from desktop.ui.reader.commands import CaptureCommands
 from desktop.ui.reader.pane import ReaderPane
 from desktop.ui.reader.related import RelatedList
+from desktop.ui.search_indexer import SearchIndexer, attach
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.table.column_menu import install_column_menu
 from desktop.ui.table.filter_bar import FilterBar
@@ -125,6 +126,10 @@ class MainWindow(QMainWindow):
             self, self.table, self.reader, self.related, self.show_filter, self.reveal_reader, self
         )
         self.files.reports_imported.connect(self._open_imported)
+        # An import leaves its claims' search index for after it: built in the background.
+        self.indexer = SearchIndexer(session, self)
+        attach(self.indexer, self.status.hint, self.status.error, self._refilter)
+        self.files.import_finished.connect(lambda imported: imported and self.indexer.start())
         self._connect_window_commands()
         self.menus = build_menus(self, self.named_actions)
         recent_menu = self.menus["File"].findChild(QMenu, RECENT)
@@ -167,6 +172,7 @@ class MainWindow(QMainWindow):
         restore_layout(self)
         self.update_actions()
         self.back_to_table()
+        QTimer.singleShot(0, self.indexer.start)  # after the first paint: claims an earlier import left waiting
 
     # --- the CommandHost the command modules act through ---------------------------------------
 
@@ -407,7 +413,11 @@ class MainWindow(QMainWindow):
             self._show_pinned()  # its text or source name may have changed
         self.update_actions()
 
+    def _refilter(self) -> None:
+        self.filter_bar.set_message(self.table.claim_model.set_filter(self.table.claim_model.filter_text()))
+
     def _on_workspace_replaced(self) -> None:
+        self.indexer.start()
         self._show_title()
         self._remember_workspace()
         self.back_to_table()
