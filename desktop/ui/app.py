@@ -146,4 +146,4 @@ def run(location: str | None) -> int:
     finally:
         watch.cancel()
         session.undo_stack.clear()
-        session.workspace.close()
+        session.close()

@@ -16,6 +16,14 @@ or goes to the exception hook (from undo / redo, which Qt calls).
 
 The session also owns the two pieces of review state that several widgets
 share: the current claim and the pinned claim (the one that link keys link to).
+
+**Read-only views.** ``show_read_only(workspace, reason)`` puts another
+workspace in front of the live one — the workspace as it stood at an earlier
+moment (``ui/history/as_of_mode.py``) — and every view follows it as after
+``replace_workspace``. While it is shown, every write, undo and redo is refused
+with ``reason`` (one line) and changes nothing; the live workspace stays open
+behind it with its undo stack, and ``back_to_live`` brings it back (closing the
+shown one).
 """
 
 from __future__ import annotations
@@ -117,6 +125,10 @@ class WorkspaceSession(QObject):
         # from one report, rarely from today).
         self.last_claimed: dt.date | None = None
         self.changed.connect(self._forget_removed)
+        #: why every write is refused while a read-only workspace is shown (None: the live one is shown)
+        self.read_only: str | None = None
+        self._live: Workspace | None = None  # the live workspace, while a read-only one is shown
+        self._live_pinned: int | None = None
 
     @property
     def store(self) -> Store:
@@ -135,6 +147,8 @@ class WorkspaceSession(QObject):
         ``error``. A bug (an exception the user cannot act on) leaves no undo step
         and propagates.
         """
+        if self.read_only is not None:
+            return self._refused()
         outcome = self._run_write(write, from_stack=False)
         if outcome.changed and outcome.result is not None:
             self.undo_stack.push(_StoreCommand(self, outcome.result, description))
@@ -151,12 +165,16 @@ class WorkspaceSession(QObject):
     def undoable_changes(self) -> frozenset[tuple[Any, str, str, str]]:
         """(time, entity, interchange id, field) of every audit row the steps undo can still revert wrote."""
         found: set[tuple[Any, str, str, str]] = set()
+        if self.read_only is not None:
+            return frozenset(found)  # nothing shown can be undone: it is not the live workspace
         stack = self.undo_stack
         for index in range(stack.index()):
             found |= getattr(stack.command(index), "stamp", frozenset())
         return frozenset(found)
 
     def _step(self, move: Callable[[], None], possible: bool) -> Outcome:
+        if self.read_only is not None:
+            return self._refused()
         if not possible:
             return Outcome(error=UserError("nothing to undo or redo"))
         self._last = Outcome()
@@ -186,7 +204,59 @@ class WorkspaceSession(QObject):
         """Tell every view to reload (after a bulk import or a workspace switch)."""
         self.changed.emit(Change(everything=True))
 
+    def _refused(self) -> Outcome:
+        error = UserError(self.read_only or "read-only")
+        self.error.emit(str(error))
+        return Outcome(error=error)
+
+    # --- which workspace is shown -------------------------------------------------------------
+
+    @property
+    def live_workspace(self) -> Workspace:
+        """The workspace writes go to (behind a read-only one while that is shown)."""
+        return self._live if self._live is not None else self.workspace
+
+    def show_read_only(self, workspace: Workspace, reason: str) -> None:
+        """Show ``workspace`` in place of the live one; every write is refused with ``reason`` until
+        ``back_to_live``. A read-only workspace shown before is closed."""
+        if self._live is None:
+            self._live = self.workspace
+            self._live_pinned = self._pinned
+            previous = None
+        else:
+            previous = self.workspace
+        self.workspace = workspace
+        self.read_only = reason
+        self.set_pinned(None)  # claim ids are the shown workspace's own
+        self.set_current(None)
+        if previous is not None:
+            previous.close()
+        self.workspace_replaced.emit()
+        self.refresh_all()
+
+    def back_to_live(self) -> None:
+        """Show the live workspace again (its pinned claim too) and close the read-only one."""
+        if self._live is None:
+            return
+        shown, self.workspace, self._live = self.workspace, self._live, None
+        self.read_only = None
+        self.set_current(None)
+        self.set_pinned(self._live_pinned)
+        shown.close()
+        self.workspace_replaced.emit()
+        self.refresh_all()
+
+    def close(self) -> None:
+        """Close every workspace this session holds (the window is going)."""
+        if self._live is not None:
+            self.workspace.close()
+            self.workspace, self._live, self.read_only = self._live, None, None
+        self.workspace.close()
+
     def replace_workspace(self, workspace: Workspace) -> None:
+        if self._live is not None:  # another workspace opened while an earlier moment was shown
+            self.workspace.close()
+            self.workspace, self._live, self.read_only = self._live, None, None
         old = self.workspace
         self.workspace = workspace
         self.undo_stack.clear()

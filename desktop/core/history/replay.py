@@ -33,7 +33,7 @@ could not be undone exactly.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,10 +57,15 @@ from desktop.core.history.trail import (
 from desktop.core.interchange.format import SECTIONS as ORDERED_SECTIONS
 from desktop.core.interchange.format import TIMESTAMP_FORMAT
 from desktop.core.interchange.json_export import read_document
+from desktop.core.progress import Progress, no_progress
 
 Key = Any  # an interchange id, or (from, to, analyst) for a link
 _TABLES = {"sources": "source", "reports": "report", "places": "place", "claims": "claim", "outreach": "outreach"}
 _SHOWN_PROBLEMS = 3
+# Rough shares of a replay's time, for a progress bar that moves evenly (bench/bench_history.py at 100k claims).
+_READ_SHARE = 0.45
+_FINISH_SHARE = 0.3
+_PROGRESS_EVERY = 2000  # changes undone between two progress reports (each may cancel)
 
 
 @dataclass
@@ -89,25 +94,30 @@ def stamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime(TIMESTAMP_FORMAT)
 
 
-def as_of(engine: Engine, when: dt.datetime, progress: Callable[[str], None] | None = None) -> AsOf:
-    """The workspace as it stood at ``when`` (aware), read in one transaction."""
+def as_of(engine: Engine, when: dt.datetime, progress: Progress | None = None) -> AsOf:
+    """The workspace as it stood at ``when`` (aware), read in one transaction.
+
+    ``progress`` hears of each step and the share done; if it raises (``Cancelled``), replay stops.
+    """
     with collector_paused(), engine.connect() as connection, connection.begin():
         return replay(connection, when, progress)
 
 
-def replay(connection: Connection, when: dt.datetime, progress: Callable[[str], None] | None = None) -> AsOf:
+def replay(connection: Connection, when: dt.datetime, progress: Progress | None = None) -> AsOf:
     """See the module docstring; ``connection`` must be inside a transaction (one consistent snapshot)."""
-    report = progress or (lambda _message: None)
-    report("reading the workspace")
+    report = progress or no_progress
+    report("reading the workspace", 0.0)
     document = read_document(connection)
-    report("reading the audit trail")
+    report("reading the audit trail", _READ_SHARE)
     rows = read_rows(connection, after=when)
     state = _State(connection, document)
     groups = list(grouped(rows))
-    report(f"undoing {len(groups):,} changes")
-    for group in reversed(groups):
+    for done, group in enumerate(reversed(groups)):
+        if done % _PROGRESS_EVERY == 0:
+            share = _READ_SHARE + (1 - _READ_SHARE - _FINISH_SHARE) * done / len(groups)
+            report(f"undoing {len(groups):,} changes", share)
         state.undo(group)
-    report("leaving out what was recorded later")
+    report("leaving out what was recorded later", 1 - _FINISH_SHARE)
     result = state.finish(when)
     return AsOf(when, result, len(groups), state.problems)
 

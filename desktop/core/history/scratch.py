@@ -5,20 +5,33 @@ workspace as it stood through the same code that reads the live one: the
 replayed document is imported (all derived columns computed by the import)
 into a fresh SQLite file in a temporary folder, which is deleted afterwards.
 Interchange ids, and the order of every list, are the document's.
+
+``replay_into_scratch`` does both steps for the window: the workspace as of T,
+replayed and imported into a scratch workspace that refuses every write
+(SQLite's ``query_only``), with one progress report across the two steps.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from desktop.core import db
+from desktop.core.history.moments import check_recorded
+from desktop.core.history.replay import AsOf, as_of
+from desktop.core.progress import Progress, no_progress
+
+_REPLAY_SHARE: Final = 0.55  # of the time to build a replayed workspace (the rest: importing it)
 
 
 @contextmanager
@@ -51,3 +64,37 @@ def open_scratch(document: dict[str, Any], progress: Callable[[str, float], None
 def close_scratch(folder: Path, engine: Engine) -> None:
     engine.dispose()
     shutil.rmtree(folder, ignore_errors=True)
+
+
+@dataclass
+class Replayed:
+    """A read-only scratch workspace holding the workspace as of ``as_of.when``; ``close`` removes it."""
+
+    folder: Path
+    engine: Engine
+    as_of: AsOf
+
+    def close(self) -> None:
+        close_scratch(self.folder, self.engine)
+
+
+def replay_into_scratch(engine: Engine, when: dt.datetime, progress: Progress | None = None) -> Replayed:
+    """The workspace of ``engine`` as of ``when``, in a read-only scratch workspace.
+
+    ``BadMoment`` when nothing was recorded by then; ``progress`` hears of both steps (replay, then the
+    import of its document) as one share of the whole; if it raises (``Cancelled``) nothing is left behind.
+    """
+    report = progress or no_progress
+    with engine.connect() as connection:
+        check_recorded(connection, when)
+    replayed = as_of(engine, when, lambda step, share: report(step, share * _REPLAY_SHARE))
+    folder, scratch = open_scratch(
+        replayed.document, lambda step, share: report(step, _REPLAY_SHARE + share * (1 - _REPLAY_SHARE))
+    )
+    scratch.dispose()  # the import's connections could write; every later one cannot
+    event.listen(scratch, "connect", _query_only)
+    return Replayed(folder, scratch, replayed)
+
+
+def _query_only(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    dbapi_connection.execute("PRAGMA query_only=ON")

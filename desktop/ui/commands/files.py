@@ -201,6 +201,9 @@ class FileCommands(QObject):
         from desktop.core.capture.files import read_reports
         from desktop.core.capture.sniff import Kind
 
+        if self.host.session.read_only is not None:  # e.g. a file dropped on a window showing an earlier moment
+            self.host.error(self.host.session.read_only)
+            return
         try:
             kind, drafts = read_reports(data, name)
         except UserError as error:

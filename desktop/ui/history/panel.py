@@ -8,6 +8,10 @@ newest of them). It follows the session like the detail pane does: another
 current claim, or a write that touched this one, reloads it; the read is a few
 indexed lookups (``words.entries_about``), so stepping through claims stays
 instant. Texts are shown as plain text.
+
+While the window shows the workspace as of an earlier moment (``as_of_mode``),
+the panel reads the live workspace's trail up to that moment: the claim's
+history as it was known then, nothing marked undoable.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from desktop.core.history.trail import Group, grouped
 from desktop.core.history.words import entries_about, sentences, visible
 from desktop.core.store import Change
 from desktop.ui.commands.keymap import key_of
+from desktop.ui.history.as_of_mode import AsOfWorkspace
 from desktop.ui.session import WorkspaceSession
 
 UNDOABLE = "↶ "
@@ -59,10 +64,15 @@ class HistoryPanel(QListWidget):
                 text("SELECT c.ext_id, s.ext_id FROM claim c JOIN source s ON s.id = c.source_id WHERE c.id = :c"),
                 {"c": claim},
             ).first()
-            if found is None:
-                return
-            ext_id, source = found
+        if found is None:
+            return
+        ext_id, source = found
+        shown = self.session.workspace
+        until = shown.when if isinstance(shown, AsOfWorkspace) else None
+        with self.session.live_workspace.engine.connect() as connection:
             rows = visible(entries_about(connection, ext_id, source=source))
+        if until is not None:
+            rows = [row for row in rows if row.at <= until]
         undoable = self.session.undoable_changes()
         undo_key = key_of("edit.undo")
         for group in reversed(list(_one_field_per_update(grouped(rows)))):

@@ -31,6 +31,7 @@ from desktop.ui.commands.review import ReviewCommands
 from desktop.ui.commands.selection import SelectionCommands
 from desktop.ui.commands.tools import ToolsCommands
 from desktop.ui.detail.pane import DetailPane
+from desktop.ui.history.as_of_mode import AsOfMode
 from desktop.ui.history.panel import HistoryPanel
 from desktop.ui.live.watcher import LiveWatcher
 from desktop.ui.reader.commands import CaptureCommands
@@ -42,6 +43,7 @@ from desktop.ui.table.column_menu import install_column_menu
 from desktop.ui.table.filter_bar import FilterBar
 from desktop.ui.table.view import ClaimTable
 from desktop.ui.views.dock import ViewsDock
+from desktop.ui.widgets.banner import ModeBanner
 from desktop.ui.widgets.plain_text import install_guard
 from desktop.ui.window.availability import unavailable_reason
 from desktop.ui.window.context_menu import install_detail_menu, install_table_menu
@@ -104,9 +106,21 @@ class MainWindow(QMainWindow):
         self.reader.hide()  # until a report is opened (F3, Ctrl+Shift+V, Q on a captured claim)
         self.splitter.setChildrenCollapsible(False)
         self.detail.setContentsMargins(0, 6, 0, 0)
-        self.setCentralWidget(self.splitter)
+        # The banner above everything says when the window shows something other than the live workspace.
+        self.banner = ModeBanner()
+        central = QWidget()
+        rows = QVBoxLayout(central)
+        rows.setContentsMargins(0, 0, 0, 0)
+        rows.setSpacing(0)
+        rows.addWidget(self.banner)
+        rows.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
         self.status = WindowStatusBar(self)
         self.setStatusBar(self.status)
+        self.as_of = AsOfMode(
+            session, self.banner, hint=self.status.hint, error=self.status.error,
+            select_claim=self.table.select_claim, parent=self,
+        )  # fmt: skip
 
         self.commands = WindowActions(self, self.table, panels={"reader": self.reader, "related": self.related})
         self.named_actions = self.commands.actions
@@ -180,6 +194,11 @@ class MainWindow(QMainWindow):
         """Run ``slot`` when command ``name`` triggers; a ``UserError`` becomes a status-bar message."""
 
         def run(*_args: object) -> None:
+            refused = self.as_of.refusal(name)  # a write while the window shows an earlier moment
+            if refused is not None:
+                self.status.error(refused)
+                self.back_to_table()
+                return
             try:
                 slot()
             except UserError as error:
@@ -303,6 +322,10 @@ class MainWindow(QMainWindow):
             "view.palette": self.open_palette,
             "view.reload": self.reload,
             "view.history": self.toggle_history,
+            "history.as_of": _then(self.as_of.pick, self.after_dialog),
+            "history.step_back": _then(lambda: self.as_of.step(back=True), self.back_to_table),
+            "history.step_forward": _then(lambda: self.as_of.step(back=False), self.back_to_table),
+            "history.now": _then(self.as_of.now, self.back_to_table),
             "view.graph": lambda: self.views.show_view("graph"),
             "view.timeline": lambda: self.views.show_view("timeline"),
             "view.map": lambda: self.views.show_view("map"),
@@ -451,6 +474,17 @@ class MainWindow(QMainWindow):
         self.detail.flush()  # a field being typed in is saved, as leaving it would
         self.files.pool.waitForDone()  # an import in flight finishes (one transaction) before we go
         self.outputs.wait()  # and so does an export (its file is written whole or not at all)
+        self.as_of.wait()  # a replay in flight is cancelled, its scratch workspace removed
         save_layout(self)
         self.live.stop()
         super().closeEvent(event)
+
+
+def _then(command: Callable[[], None], after: Callable[[], None]) -> Callable[[], None]:
+    """``command``, then ``after`` (back to the table once a command has said what it did)."""
+
+    def run() -> None:
+        command()
+        after()
+
+    return run

@@ -228,6 +228,43 @@ KEYMAP: Final[tuple[KeyAction, ...]] = (
         "changes — newest first; ↶ marks the steps this window can undo.",
     ),
     _a(
+        "history.as_of",
+        "Show as of…",
+        "Ctrl+Shift+H",
+        "window",
+        "View",
+        "Show the workspace as it stood at a moment you type (a date, or a date and time): read-only, "
+        "with the statuses derived as of then.",
+    ),
+    _a(
+        "history.step_back",
+        "Step back a change",
+        "Alt+Left",
+        "window",
+        "View",
+        "Show the workspace as it stood before the newest change shown (from now: before the latest change); "
+        "says which change that was.",
+        table_keys=("[",),
+    ),
+    _a(
+        "history.step_forward",
+        "Step forward a change",
+        "Alt+Right",
+        "window",
+        "View",
+        "Show the workspace as it stood after the next change in the audit trail; says which change that was.",
+        table_keys=("]",),
+    ),
+    _a(
+        "history.now",
+        "Back to now",
+        "Ctrl+Shift+N",
+        "window",
+        "View",
+        "Leave the workspace as of an earlier moment and show it as it is now, editable again "
+        "(while a replay runs: cancel it).",
+    ),
+    _a(
         "view.graph",
         "Evidence graph",
         "Ctrl+G",

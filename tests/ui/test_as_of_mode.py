@@ -1,0 +1,202 @@
+"""The window's "as of" mode (pytest-qt): enter by a step or a moment, step back and forward, every write
+refused with one line, statuses as derived then, and one key back to now — keys only, in a real window."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from pytestqt.qtbot import QtBot
+from sqlalchemy import text
+
+from desktop.ui.commands.keymap import key_of
+from desktop.ui.history.as_of_mode import AsOfWorkspace
+from desktop.ui.history.moment_dialog import MomentDialog
+from desktop.ui.history.panel import UNDOABLE
+from desktop.ui.window.main_window import MainWindow
+from tests.ui.window_fixtures import (  # noqa: F401  (fixtures)
+    OFFSCREEN_NOISE,
+    open_window_fixture,
+    review_session_fixture,
+    settings_dir_fixture,
+    window_fixture,
+)
+
+pytestmark = OFFSCREEN_NOISE
+REPLAY_MS = 20_000  # a replay of the sample runs on a worker thread: wait for it, never for a fixed time
+
+
+class Clock:
+    """The store's clock: an hour ahead of the import, a minute per edit (each edit its own moment)."""
+
+    def __init__(self) -> None:
+        self.now = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(hours=1)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def tick(self) -> dt.datetime:
+        self.now += dt.timedelta(minutes=1)
+        return self.now
+
+
+@pytest.fixture
+def clock(window: MainWindow) -> Clock:
+    made = Clock()
+    window.session.store.clock = made
+    return made
+
+
+def _id(window: MainWindow, ext_id: str) -> int:
+    with window.session.engine.connect() as connection:
+        return int(connection.execute(text("SELECT id FROM claim WHERE ext_id = :e"), {"e": ext_id}).scalar_one())
+
+
+def _value(window: MainWindow, ext_id: str, column: str) -> object:
+    with window.session.engine.connect() as connection:
+        return connection.execute(text(f"SELECT {column} FROM claim WHERE ext_id = :e"), {"e": ext_id}).scalar_one()
+
+
+def _audit_rows(window: MainWindow) -> int:
+    with window.session.live_workspace.engine.connect() as connection:
+        return int(connection.execute(text("SELECT count(*) FROM audit")).scalar_one())
+
+
+def _press(qtbot: QtBot, window: MainWindow, keys: str) -> None:
+    sequence = QKeySequence(keys)
+    combination = sequence[0]
+    qtbot.keyClick(window.table, combination.key(), combination.keyboardModifiers())
+
+
+def _replayed(qtbot: QtBot, window: MainWindow, press: Callable[[], None]) -> None:
+    with qtbot.waitSignal(window.as_of.changed, timeout=REPLAY_MS):
+        press()
+
+
+def test_step_back_shows_the_workspace_before_the_change_read_only(
+    qtbot: QtBot, window: MainWindow, clock: Clock
+) -> None:
+    breach = _id(window, "c-breach")
+    before = _value(window, "c-breach", "credibility")
+    window.table.select_claim(breach)
+    clock.tick()
+    _press(qtbot, window, "2")  # grade 2, at a known moment
+    assert _value(window, "c-breach", "credibility") == 2
+    _replayed(qtbot, window, lambda: _press(qtbot, window, "["))
+    assert isinstance(window.session.workspace, AsOfWorkspace)
+    assert window.session.workspace.when == clock.now - dt.timedelta(seconds=1)
+    assert _value(window, "c-breach", "credibility") == before  # the grade undone, as it stood then
+    assert window.banner.isVisible() and window.banner.text().startswith("As of ")
+    assert "read-only" in window.banner.text() and key_of("history.now") in window.banner.text()
+    said = window.status.message_text()
+    assert said.startswith("Stepped back over: ") and "claim c-breach credibility" in said and said.endswith("→ 2")
+    assert window.session.current == _id(window, "c-breach")  # the current claim stays current
+    assert "as of" in window.windowTitle()
+    history = window.history.lines()  # the claim's history as known then: not the grade, nothing undoable
+    assert history and not any(line.endswith("→ 2") or line.startswith(UNDOABLE) for line in history)
+
+
+def test_every_write_is_refused_with_one_line_and_changes_nothing(
+    qtbot: QtBot, window: MainWindow, clock: Clock
+) -> None:
+    window.table.select_claim(_id(window, "c-breach"))
+    clock.tick()
+    _press(qtbot, window, "3")
+    rows = _audit_rows(window)
+    _replayed(qtbot, window, lambda: _press(qtbot, window, "["))
+    shown = _value(window, "c-breach", "credibility")
+    for keys in ("5", "Space", "Delete", "Ctrl+Z", "A"):
+        window.status.clear_message()
+        _press(qtbot, window, keys)
+        message = window.status.message_text()
+        assert message.startswith("⚠ Read-only: this is the workspace as of "), keys
+        assert "\n" not in message and message.endswith(f"({key_of('history.now')} returns to now).")
+    outcome = window.session.perform(lambda store: store.update_claim(_id(window, "c-breach"), notes="x"), "note")
+    assert outcome.error is not None and str(outcome.error).startswith("Read-only")
+    assert _value(window, "c-breach", "credibility") == shown
+    assert _audit_rows(window) == rows  # the live workspace did not change either
+    assert window.session.undo_stack.canUndo()  # the live undo stack is kept for when we are back
+
+
+def test_step_forward_and_back_to_now(qtbot: QtBot, window: MainWindow, clock: Clock) -> None:
+    breach = _id(window, "c-breach")
+    window.table.select_claim(breach)
+    assert _value(window, "c-breach", "credibility") == 4  # as the sample has it
+    first = clock.tick()
+    _press(qtbot, window, "5")
+    second = clock.tick()
+    _press(qtbot, window, "6")
+    _replayed(qtbot, window, lambda: _press(qtbot, window, "["))  # before the 6
+    assert window.as_of.moment == second - dt.timedelta(seconds=1)
+    assert _value(window, "c-breach", "credibility") == 5
+    _replayed(qtbot, window, lambda: _press(qtbot, window, "["))  # before the 5
+    assert window.as_of.moment == first - dt.timedelta(seconds=1)
+    assert _value(window, "c-breach", "credibility") == 4
+    _replayed(qtbot, window, lambda: _press(qtbot, window, "]"))  # after the 5 again
+    assert window.as_of.moment == first
+    assert _value(window, "c-breach", "credibility") == 5
+    assert window.status.message_text().startswith("Stepped forward over: ")
+    _replayed(qtbot, window, lambda: _press(qtbot, window, "]"))
+    assert window.as_of.moment == second
+    window.status.clear_message()
+    _press(qtbot, window, "]")  # nothing later: said, and nothing starts
+    assert window.status.message_text() == "⚠ There is no later change: this is the workspace as it is now."
+    assert not window.as_of.busy
+    with qtbot.waitSignal(window.as_of.changed, timeout=REPLAY_MS):
+        _press(qtbot, window, key_of("history.now"))
+    assert window.session.read_only is None and not isinstance(window.session.workspace, AsOfWorkspace)
+    assert window.banner.isHidden()
+    assert window.session.current == breach  # live ids again, the same claim
+    clock.tick()
+    _press(qtbot, window, "1")  # editable again
+    assert _value(window, "c-breach", "credibility") == 1
+
+
+def test_statuses_are_the_ones_derived_as_of_then(qtbot: QtBot, window: MainWindow, clock: Clock) -> None:
+    opytne, distance = _id(window, "c-mb-opytne"), _id(window, "c-newsweek-distance")
+    status_before = _value(window, "c-mb-opytne", "status")
+    clock.tick()
+    assert window.session.perform(lambda store: store.set_link(distance, opytne, "contradicts"), "link").changed
+    status_now = _value(window, "c-mb-opytne", "status")
+    assert (status_before, status_now) == ("unverified", "contradicted")
+    _replayed(qtbot, window, lambda: _press(qtbot, window, "["))
+    assert _value(window, "c-mb-opytne", "status") == status_before
+    model = window.table.claim_model
+    row = model.row_of(_id(window, "c-mb-opytne"))
+    shown = " ".join(str(model.index(row, c).data(Qt.ItemDataRole.DisplayRole)) for c in range(model.columnCount()))
+    assert str(status_before) in shown  # the table shows the status of then
+
+
+def test_a_typed_moment_is_checked_in_the_dialog(window: MainWindow, qtbot: QtBot) -> None:
+    dialog = MomentDialog(window.session.engine, None, window)
+    qtbot.addWidget(dialog)
+    for typed, said in (
+        ("yesterday", "The moment must be a date (YYYY-MM-DD) or a timestamp"),
+        ("2999-01-01", "is in the future"),
+        ("1990-01-01", "is before anything was recorded in this workspace"),
+    ):
+        dialog.field.setText(typed)
+        dialog.accept()
+        assert dialog.isVisible() is False or dialog.result() == 0
+        assert said in dialog.problem_text(), typed
+        assert dialog.moment is None
+    dialog.field.setText("2022-12-15")
+    dialog.accept()
+    assert dialog.moment == dt.datetime(2022, 12, 15, 23, 59, 59, tzinfo=dt.UTC)
+
+
+def test_a_moment_is_shown_and_a_replay_in_flight_can_be_cancelled(qtbot: QtBot, window: MainWindow) -> None:
+    moment = dt.datetime(2022, 12, 15, 23, 59, 59, tzinfo=dt.UTC)
+    window.as_of.show(moment, "")
+    assert window.as_of.busy and "Replaying the workspace as of 2022-12-15 23:59:59 UTC" in window.banner.text()
+    window.as_of.now()  # cancels: nothing is shown, the window stays on now
+    assert not window.as_of.busy and window.banner.isHidden()
+    assert window.status.message_text() == "Replay cancelled."
+    window.as_of.wait()
+    assert window.session.read_only is None
+    _replayed(qtbot, window, lambda: window.as_of.show(moment, ""))
+    assert window.as_of.moment == moment
+    assert window.status.message_text() == "Showing the workspace as of 2022-12-15 23:59:59 UTC."
