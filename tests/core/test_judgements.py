@@ -189,3 +189,18 @@ def test_the_filter_language_finds_disagreements_and_an_analysts_claims(workspac
         assert sorted(matching_ids(connection, "analyst:bob")) == sorted([c["breach"], c["repelled"], third])
         assert sorted(matching_ids(connection, "analyst:alice")) == sorted([c["breach"], c["repelled"]])
         assert matching_ids(connection, "analyst:nobody") == []
+
+
+def test_undoing_a_removal_after_a_new_link_took_its_id_restores_it_with_another(tmp_path: Path) -> None:
+    """SQLite gives a new row the highest id plus one: a link made after a removal takes the removed one's id."""
+    opened = open_workspace(str(tmp_path / "w.sqlite"))
+    store = Store(opened.engine, "anna")
+    source = store.create_source("S").value
+    a, b, c = (store.create_claim(text, source).value for text in ("a", "b", "c"))
+    store.set_link(a, b, "corroborates")
+    removal = store.remove_link(a, b)
+    store.set_link(c, a, "contradicts")  # takes the removed link's id
+    removal.undo(store)
+    assert store.link_between(a, b) is not None and store.link_between(a, b)["relation"] == "corroborates"
+    assert store.link_between(c, a) is not None and store.link_between(c, a)["relation"] == "contradicts"
+    opened.close()

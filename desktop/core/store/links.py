@@ -110,6 +110,10 @@ class LinkWrites(StoreBase):
                 row = {"analyst": analyst, "recorded": tx.now, **new}
                 if "id" in new:  # restoring a removed judgement exactly as it was
                     row = {k: new[k] for k in _LINK_COLUMNS}
+                    if _id_taken(tx.connection, row["id"]):
+                        # A link made since took its id (SQLite reuses the highest): a new one will do, a
+                        # judgement's id is nobody's reference; it then sorts as the newest link.
+                        del row["id"]
                 tx.connection.execute(insert(table_of(Link)).values(row))
                 tx.audit_fields("link", _key(ext, row), "create", {k: row[k] for k in _LINK_COLUMNS[3:] if k in row})
             refresh_pairs(tx.connection, [(a, b)])
@@ -125,6 +129,10 @@ class LinkWrites(StoreBase):
             LinkWrites._replace_pair, a=a, b=b, new=previous, description=f"undo {description}", expect=written
         )
         return Result(tx.change, undo, description)
+
+
+def _id_taken(connection: Connection, ident: int) -> bool:
+    return connection.execute(text("SELECT 1 FROM link WHERE id = :i"), {"i": ident}).first() is not None
 
 
 def refresh_pairs(connection: Connection, pairs: Iterable[tuple[int, int]]) -> None:
