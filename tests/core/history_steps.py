@@ -17,6 +17,8 @@ START = dt.datetime(2022, 12, 15, 9, 0, tzinfo=dt.UTC)
 SIDES = ("", "russia", "ukraine")
 GROUPS = ("", "state-media")
 RELATIONS = ("corroborates", "contradicts", "neutral", "repeats")
+#: more steps on judgements when several analysts judge (a remake with nothing withdrawn withdraws first)
+JUDGING = ("link", "link", "withdraw", "withdraw", "withdraw", "remake", "remake", "remake")
 
 
 @dataclass
@@ -35,8 +37,19 @@ class Clock:
 
 @dataclass
 class Workbench:
+    """The workspace's writers: ``store`` (anna), and the other analysts' stores when several judge."""
+
     store: Store
-    results: list[Result] = field(default_factory=list)
+    results: list[tuple[Result, Store]] = field(default_factory=list)  #: each write with the store that made it
+    others: list[Store] = field(default_factory=list)
+    withdrawn: list[tuple[int, int, str]] = field(default_factory=list)  #: judgements taken back, to re-make
+
+    def by_name(self, analyst: str) -> Store:
+        return next((s for s in [self.store, *self.others] if s.analyst == analyst), self.store)
+
+    def analyst(self, data: st.DataObject) -> Store:
+        """Whose write this is: anna alone, or any of the analysts when several judge (drawn)."""
+        return data.draw(st.sampled_from([self.store, *self.others])) if self.others else self.store
 
     def ids(self, table: str) -> list[int]:
         with self.store.engine.connect() as connection:
@@ -57,11 +70,13 @@ def step(bench: Workbench, data: st.DataObject) -> str:
                 "unlink", "delete claim", "new claim", "edit source", "new source", "edit place", "delete place",
                 "new place", "edit report", "delete report", "edit outreach", "delete outreach", "undo", "undo",
                 "delete source", "import more",
-            )
+            ) + (JUDGING if bench.others else ())
         )
     )  # fmt: skip
     claims, sources, places = bench.ids("claim"), bench.ids("source"), bench.ids("place")
     reports, outreach = bench.ids("report"), bench.ids("outreach")
+    if kind == "remake" and not bench.withdrawn:
+        kind = "withdraw"  # nothing to make again yet: take a judgement back first
     result: Result | None = None
     try:
         if kind == "edit claim" and claims:
@@ -94,12 +109,27 @@ def step(bench: Workbench, data: st.DataObject) -> str:
             result = store.update_claim(data.draw(st.sampled_from(claims)), report_id=report or None)
         elif kind == "link" and len(claims) > 1:
             a, b = data.draw(st.lists(st.sampled_from(claims), min_size=2, max_size=2, unique=True))
+            store = bench.analyst(data)
             result = store.set_link(
                 a, b, data.draw(st.sampled_from(RELATIONS)), data.draw(st.sampled_from(("", "why")))
             )
         elif kind == "unlink" and len(claims) > 1:
             a, b = data.draw(st.lists(st.sampled_from(claims), min_size=2, max_size=2, unique=True))
+            store = bench.analyst(data)
             result = store.remove_link(a, b)
+        elif kind == "withdraw" and (judged := _judgements(store)):
+            # One analyst withdraws their own judgement (the others' on the pair stay).
+            a, b, analyst = data.draw(st.sampled_from(judged))
+            store = bench.by_name(analyst)
+            result = store.remove_link(a, b)
+            bench.withdrawn.append((a, b, analyst))
+        elif kind == "remake" and bench.withdrawn:
+            # A judgement withdrawn earlier made again: the same, the other way round, or another relation.
+            a, b, analyst = bench.withdrawn.pop(data.draw(st.integers(0, len(bench.withdrawn) - 1)))
+            if data.draw(st.booleans()):
+                a, b = b, a
+            store = bench.by_name(analyst)
+            result = store.set_link(a, b, data.draw(st.sampled_from(RELATIONS)), "again")
         elif kind == "delete claim" and claims:
             result = store.delete_claim(data.draw(st.sampled_from(claims)))
         elif kind == "new claim" and sources:
@@ -161,13 +191,21 @@ def step(bench: Workbench, data: st.DataObject) -> str:
             return kind
         elif kind == "undo" and bench.results:
             index = data.draw(st.integers(0, len(bench.results) - 1))
-            result = bench.results.pop(index).undo(store)
+            done, store = bench.results.pop(index)
+            result = done.undo(store)
         else:
             return f"{kind}: nothing to do"
     except UserError as exc:
         return f"{kind}: refused ({exc})"
-    bench.results.append(result)
+    bench.results.append((result, store))
     return kind
+
+
+def _judgements(store: Store) -> list[tuple[int, int, str]]:
+    """Every judgement on record: (from, to, analyst)."""
+    with store.engine.connect() as connection:
+        rows = connection.execute(text("SELECT from_id, to_id, analyst FROM link ORDER BY id"))
+        return [(int(a), int(b), str(analyst)) for a, b, analyst in rows]
 
 
 def _import_more(bench: Workbench, data: st.DataObject, claims: list[int]) -> None:

@@ -1,6 +1,7 @@
 """As of T (docs/status-rules.md, rule 9): export --as-of each earlier moment is the export taken then,
 and its statuses are a full derivation of it — for random workspaces and random batches of changes at known
-times (Hypothesis)."""
+times (Hypothesis); also with several analysts judging the same pairs (judgements made, changed, withdrawn
+and re-made), where the statuses as each analyst sees them are checked too."""
 
 from __future__ import annotations
 
@@ -39,9 +40,15 @@ def _bytes(document: dict[str, Any]) -> bytes:
     return (canonical_json(document) + "\n").encode("utf-8")
 
 
+ANALYSTS = ("anna", "boris", "chen")
+
+
 @st.composite
-def documents(draw: st.DrawFn) -> dict[str, Any]:
-    """A small random interchange document, every claim and link recorded at or before START."""
+def documents(draw: st.DrawFn, analysts: tuple[str, ...] = ("anna",)) -> dict[str, Any]:
+    """A small random interchange document, every claim and link recorded at or before START.
+
+    Each pair gets judgements from one or more of ``analysts`` (each at most one, either direction), recorded
+    at drawn times, so the effective link is sometimes the latest and sometimes the tie's last name."""
     n_sources = draw(st.integers(1, 4))
     sources = [
         {"id": f"s{i}", "name": f"Source {i}", "side": draw(st.sampled_from(SIDES)) or None,
@@ -72,10 +79,15 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
         if a == b or frozenset((a, b)) in seen:
             continue
         seen.add(frozenset((a, b)))
-        links.append(
-            {"from": f"c{a}", "to": f"c{b}", "relation": draw(st.sampled_from(("corroborates", "contradicts",
-             "neutral", "repeats"))), "recorded": START.strftime("%Y-%m-%dT%H:%M:%SZ"), "analyst": "anna"}
-        )  # fmt: skip
+        judges = draw(st.lists(st.sampled_from(analysts), min_size=1, max_size=len(analysts), unique=True))
+        for analyst in judges:
+            ends = (a, b) if len(judges) == 1 or draw(st.booleans()) else (b, a)
+            hours = draw(st.integers(0, 2)) if len(analysts) > 1 else 0
+            links.append(
+                {"from": f"c{ends[0]}", "to": f"c{ends[1]}", "relation": draw(st.sampled_from(("corroborates",
+                 "contradicts", "neutral", "repeats"))), "analyst": analyst,
+                 "recorded": (START - dt.timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ")}
+            )  # fmt: skip
     outreach = (
         [{"id": "o0", "party": "Ministry", "about": [c["id"] for c in claims[:2]]}] if draw(st.booleans()) else []
     )
@@ -96,14 +108,15 @@ def bench_factory(empty_template: Path) -> Iterator[Any]:
     made: list[Any] = []
     folder = Path(tempfile.mkdtemp(prefix="crosscheck-history-"))
 
-    def make(document: dict[str, Any]) -> tuple[Any, Workbench, Clock]:
+    def make(document: dict[str, Any], analysts: tuple[str, ...] = ("anna",)) -> tuple[Any, Workbench, Clock]:
         path = folder / f"w{len(made)}.sqlite"
         shutil.copyfile(empty_template, path)
         opened = open_workspace(str(path))
         made.append(opened)
         clock = Clock()
         import_json(opened.engine, json.dumps(document), analyst="importer", now=clock())
-        return opened, Workbench(Store(opened.engine, "anna", clock=clock)), clock
+        stores = [Store(opened.engine, analyst, clock=clock) for analyst in analysts]
+        return opened, Workbench(stores[0], others=stores[1:]), clock
 
     yield make
     for opened in made:
@@ -135,3 +148,34 @@ def test_export_as_of_each_earlier_moment_is_the_export_taken_then(bench_factory
         assert replayed.document == json.loads(exported), f"as of {when} (after {done!r})"
         assert _bytes(replayed.document) == exported
         assert document_statuses(replayed.document) == statuses, f"statuses as of {when} (after {done!r})"
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(document=documents(ANALYSTS), data=st.data())
+def test_replay_is_exact_with_several_analysts_judging(bench_factory: Any, document: dict[str, Any],
+                                                       data: st.DataObject) -> None:  # fmt: skip
+    """Judgements per analyst, changed, withdrawn and re-made at known times: each earlier moment replays to the
+    export taken then, and its statuses — overall and as each analyst sees them — to a full derivation of it."""
+    opened, bench, clock = bench_factory(document, ANALYSTS)
+
+    def taken() -> tuple[bytes, dict[str | None, list[dict[str, Any]]]]:
+        views = {who: claim_statuses(opened.engine, analyst=who) for who in (None, *ANALYSTS)}
+        return export_json(opened.engine), views
+
+    moments = [(clock(), *taken(), "import")]
+    for _ in range(data.draw(st.integers(1, 14))):
+        clock.tick(data.draw(st.sampled_from((1, 60, 3600))))
+        done = step(bench, data)
+        event(done.split(":")[0] + (" refused" if "refused" in done else "") + (" idle" if "nothing" in done else ""))
+        moments.append((clock(), *taken(), done))
+    for when, exported, views, done in moments:
+        replayed = as_of(opened.engine, when)
+        assert replayed.problems == []
+        assert _bytes(replayed.document) == exported, f"as of {when} (after {done!r})"
+        for who, statuses in views.items():
+            assert document_statuses(replayed.document, who) == statuses, f"as {who} at {when} (after {done!r})"
