@@ -195,7 +195,7 @@ def test_a_moment_is_shown_and_a_replay_in_flight_can_be_cancelled(qtbot: QtBot,
     window.as_of.now()  # cancels: nothing is shown, the window stays on now
     assert not window.as_of.busy and window.banner.isHidden()
     assert window.status.message_text() == "Replay cancelled."
-    window.as_of.wait()
+    window.as_of.pool.waitForDone()
     assert window.session.read_only is None
     _replayed(qtbot, window, lambda: window.as_of.show(moment, ""))
     assert window.as_of.moment == moment

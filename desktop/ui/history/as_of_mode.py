@@ -226,11 +226,15 @@ class AsOfMode(QObject):
         self._hint("Back to now: the live workspace, editable again.")
         self.changed.emit()
 
-    def wait(self) -> None:
-        """Let a replay in flight end (the window is closing); its scratch workspace is removed."""
+    def close(self) -> None:
+        """The window is closing: cancel a replay in flight and leave the mode (scratch workspaces removed)."""
         if self._job is not None:
             self._job.cancel()
+            self._job = None
         self.pool.waitForDone()
+        if self.moment is not None:
+            self.session.back_to_live()
+            self.banner.clear()
 
     # --- the job's reports ---------------------------------------------------------------------
 

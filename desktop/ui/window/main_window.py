@@ -474,7 +474,7 @@ class MainWindow(QMainWindow):
         self.detail.flush()  # a field being typed in is saved, as leaving it would
         self.files.pool.waitForDone()  # an import in flight finishes (one transaction) before we go
         self.outputs.wait()  # and so does an export (its file is written whole or not at all)
-        self.as_of.wait()  # a replay in flight is cancelled, its scratch workspace removed
+        self.as_of.close()  # a replay in flight is cancelled; an earlier moment's scratch workspace removed
         save_layout(self)
         self.live.stop()
         super().closeEvent(event)
