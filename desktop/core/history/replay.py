@@ -142,6 +142,7 @@ class _State:
         self.problems: list[str] = []
         self._legacy: dict[str, dict[int, str]] = {}
         self._by_pair: dict[tuple[str, str], list[Key]] | None = None
+        self._restored: set[str] = set()  # sections where a deletion was undone (its record went to the end)
 
     # --- undoing one change ---------------------------------------------------------------------------
 
@@ -185,6 +186,7 @@ class _State:
         key = _key(section, record)
         self.records[section][key] = record
         self.order[section][key] = ident if isinstance(ident, int) else None
+        self._restored.add(section)
         if section == "links" and self._by_pair is not None:
             self._by_pair.setdefault(key[:2], []).append(key)
 
@@ -353,6 +355,9 @@ class _State:
     def _ordered(
         self, section: str, records: dict[Key, dict[str, Any]], late: dict[Key, tuple[dict[str, Any], int | None]]
     ) -> list[dict[str, Any]]:
+        if section not in self._restored and not late.keys() & records.keys():
+            return list(records.values())  # still in the document's order, by internal id: nothing to sort
+
         def position(key: Key) -> tuple[int, int]:
             ident = self.order[section].get(key)
             if ident is None and key in late:

@@ -74,7 +74,7 @@ def status_rows(
     ext = {ident: ext_id for ident, ext_id, _ in claims}
 
     def ids(found: tuple[int, ...]) -> list[str]:
-        return sorted(ext[c] for c in found)
+        return sorted([ext[c] for c in found]) if found else []  # most claims have none: no generator for them
 
     result = []
     for ident, ext_id, verdict in claims:
