@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -12,6 +13,7 @@ from PySide6.QtGui import QKeySequence
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
+from desktop.core.workspace import open_workspace
 from desktop.ui.commands.keymap import key_of
 from desktop.ui.history.as_of_mode import AsOfWorkspace
 from desktop.ui.history.moment_dialog import MomentDialog
@@ -200,3 +202,14 @@ def test_a_moment_is_shown_and_a_replay_in_flight_can_be_cancelled(qtbot: QtBot,
     _replayed(qtbot, window, lambda: window.as_of.show(moment, ""))
     assert window.as_of.moment == moment
     assert window.status.message_text() == "Showing the workspace as of 2022-12-15 23:59:59 UTC."
+
+
+def test_opening_another_workspace_leaves_the_moment(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    _replayed(qtbot, window, lambda: window.as_of.show(dt.datetime(2022, 12, 15, 23, 59, 59, tzinfo=dt.UTC), ""))
+    shown = window.session.workspace
+    assert isinstance(shown, AsOfWorkspace) and shown.replayed is not None
+    window.session.replace_workspace(open_workspace(str(tmp_path / "other.sqlite")))
+    assert window.session.read_only is None and window.banner.isHidden() and window.as_of.moment is None
+    assert not shown.replayed.folder.exists()  # the moment's scratch workspace is gone with it
+    window.session.perform(lambda store: store.create_source("Another"), "add source")
+    assert window.session.undo_stack.canUndo()  # writable: the new workspace is live

@@ -141,6 +141,7 @@ class AsOfMode(QObject):
         self.pool.setMaxThreadCount(1)
         self._job: _ReplayJob | None = None
         self._said = ""  # what the moment in flight is (a step's change), said when it is shown
+        session.workspace_replaced.connect(self._on_workspace_replaced)
         self._keep: str | None = None  # the current claim's interchange id, kept current across the switch
 
     # --- state ---------------------------------------------------------------------------------
@@ -235,6 +236,15 @@ class AsOfMode(QObject):
         if self.moment is not None:
             self.session.back_to_live()
             self.banner.clear()
+
+    def _on_workspace_replaced(self) -> None:
+        """Another workspace was opened (the recent menu works in this mode too): the moment is gone."""
+        if isinstance(self.session.workspace, AsOfWorkspace):
+            return
+        if self._job is not None:
+            self._job.cancel()  # it replays the workspace that was closed
+            self._job = None
+        self.banner.clear()
 
     # --- the job's reports ---------------------------------------------------------------------
 
