@@ -191,9 +191,17 @@ def known_revisions() -> tuple[frozenset[str], str]:
 
 
 def current_revision(connection: Connection) -> str | None:
-    if not sa.inspect(connection).has_table("alembic_version"):
+    if "alembic_version" not in _table_names(connection):
         return None
     return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
+def _table_names(connection: Connection) -> set[str]:
+    """The database's tables (on SQLite one read of the schema table, not the inspector's several)."""
+    if connection.dialect.name == "sqlite":
+        rows = connection.exec_driver_sql("SELECT name FROM main.sqlite_master WHERE type = 'table'")
+        return {name for (name,) in rows if not name.startswith("sqlite_")}
+    return set(sa.inspect(connection).get_table_names())
 
 
 @dataclass(frozen=True)
@@ -208,7 +216,7 @@ def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> UpgradeReport:
     known, head = known_revisions()
     with engine.connect() as connection:
         previous = current_revision(connection)
-        has_data = bool(sa.inspect(connection).get_table_names())
+        has_data = bool(_table_names(connection))
     if previous is not None and previous not in known:
         raise NewerWorkspaceError(
             f"this workspace was written by a newer version of Crosscheck (schema {previous}); "

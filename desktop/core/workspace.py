@@ -54,6 +54,22 @@ class Workspace:
 
     def close(self) -> None:
         self.engine.dispose()
+        _park(self.location, self.engine)
+
+
+# Engines of workspaces closed in this process, by URL (the few most recent). Opening one of them
+# again — File ▸ Open, going back to the previous workspace — takes its engine back, with the
+# statements it has compiled, instead of compiling every query of the table and the filters again
+# (SQLAlchemy caches compiled SQL per engine). A parked engine holds no connection (disposed).
+_PARKED_LIMIT = 4
+_parked: dict[str, Engine] = {}
+
+
+def _park(location: str, engine: Engine) -> None:
+    _parked.pop(location, None)
+    _parked[location] = engine
+    while len(_parked) > _PARKED_LIMIT:
+        del _parked[next(iter(_parked))]
 
 
 def default_analyst() -> str:
@@ -91,7 +107,7 @@ def open_workspace(
             raise UserError(
                 f"{path} holds no workspace yet (an empty file); `crosscheck import FILE --db PATH` fills it"
             )
-    engine = db.make_engine(url)
+    engine = _parked.pop(url, None) or db.make_engine(url)
     try:
         report = db.upgrade(engine)
         if is_default:
