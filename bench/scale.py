@@ -42,6 +42,9 @@ IMPORT_CLAIMS = 100_000
 def _env() -> dict[str, str]:
     env = dict(os.environ)
     env["QT_QPA_PLATFORM"] = "offscreen"
+    # An installed application runs from compiled .pyc files: let the untimed first runs write them
+    # (with PYTHONDONTWRITEBYTECODE set, every start would compile the application's sources again).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     return env
 
