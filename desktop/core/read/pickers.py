@@ -18,7 +18,6 @@ import datetime as dt
 from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any, Final, TypeVar
 
-from rapidfuzz import fuzz
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 
@@ -86,6 +85,8 @@ def _score(wanted: str, candidate: str) -> float:
         return 150.0
     if len(wanted) < FUZZY_MIN_LENGTH:
         return 0.0
+    from rapidfuzz import fuzz  # here, not at the top: the window's start does not need it
+
     score = float(fuzz.WRatio(wanted, candidate))
     return score if score >= 80 else 0.0
 

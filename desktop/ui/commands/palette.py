@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from rapidfuzz import fuzz
 
 from desktop.ui.commands.keymap import keys_text
 from desktop.ui.commands.keymap.action import KeyAction
@@ -48,6 +47,8 @@ def score(query: str, entry: KeyAction) -> float:
         return 100.0
     label = entry.label.lower()
     fields = (label, entry.name.lower(), entry.category.lower(), entry.description.lower())
+    from rapidfuzz import fuzz  # here, not at the top: the window's start does not need it
+
     best = max(fuzz.partial_ratio(query, field) for field in fields[:3])
     best = max(best, fuzz.partial_ratio(query, fields[3]) - 15)  # the description is a weak hint
     if label.startswith(query):
