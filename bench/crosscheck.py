@@ -12,6 +12,7 @@ the change the table repaints from.
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from bench.common import flush_deletes, painted, show_view
@@ -27,6 +28,9 @@ class Crosscheck:
         self.table: Any = None
 
     def open(self) -> None:
+        # The window's package first, as the application's start imports it (desktop.ui.app) before the
+        # core: its __init__ sets up how PySide6's import hook reads the modules imported after it.
+        importlib.import_module("desktop.ui")
         from desktop.core.workspace import open_workspace
         from desktop.ui.session import WorkspaceSession
         from desktop.ui.table.view import ClaimTable

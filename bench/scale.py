@@ -245,6 +245,18 @@ def run_capabilities(size: int) -> dict[str, Any]:
     return found
 
 
+def recorded_capabilities(size: int) -> dict[str, Any]:
+    """The capabilities' latest results for ``size`` from their own JSON files (when not run this time)."""
+    found: dict[str, Any] = {"failed": {}}
+    for name in ("similar", "history", "reader"):
+        path = RESULTS / f"{name}-{size}.json"
+        if path.exists():
+            result = json.loads(path.read_text())
+            result["recorded_earlier"] = time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(path.stat().st_mtime))
+            found[name] = result
+    return found
+
+
 def bare_qapplication_kb() -> float:
     """Peak RSS of a process that only creates a QApplication (median of three)."""
     peaks = []
@@ -447,6 +459,10 @@ def _capability_rows(found: dict[str, Any]) -> list[dict[str, Any]]:
         notes = (f"bench/bench_reader.py: {reader['report_bytes']:,} bytes, {reader['spans']} quoted spans; "
                  f"ReaderPane.show_report until the text has painted")  # fmt: skip
         rows.append(_row("reader", None, None, value, met, miss, notes))
+    for row in rows:
+        source = {"similar": similar, "history_panel": history, "as_of": history, "reader": reader}[row["step"]]
+        if source and source.get("recorded_earlier"):
+            row["notes"] += f"; recorded {source['recorded_earlier']}, not in this run"
     for name, problem in found.get("failed", {}).items():
         label = {"similar": "similar", "history": "as_of", "reader": "reader"}[name]
         rows.append(_row(label, None, None, None, None, "", f"not measured: {problem}"))
@@ -560,6 +576,8 @@ def run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
         results["bare-qapplication"] = {"peak_kb": bare_qapplication_kb()}
     if "capabilities" in parts:
         results["capabilities"] = run_capabilities(size)
+    else:
+        results["capabilities"] = recorded_capabilities(size)
     rows = build_table(size, plan, results)
     problems = check_consistency(plan, results)
     report = {
