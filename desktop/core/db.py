@@ -139,12 +139,20 @@ def write_connection(engine: Engine) -> Iterator[Connection]:
     derive statuses from a workspace missing the other's link. So the first
     statement of every write transaction takes the workspace's transaction-scoped
     advisory lock: the next writer waits for the commit and only then reads.
+
+    On PostgreSQL, just before the commit, the claims this write added or whose text
+    it changed get their words indexed (``search.documents.fill_pending``: the
+    database cannot compute them itself).
     """
     with engine.connect() as raw:
         connection = raw.execution_options(sqlite_begin="IMMEDIATE")
         with connection.begin():
             lock_workspace(connection)
             yield connection
+            if connection.dialect.name == "postgresql":
+                from desktop.core.search.documents import fill_pending
+
+                fill_pending(connection)
 
 
 def lock_workspace(connection: Connection) -> None:

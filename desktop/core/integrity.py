@@ -79,7 +79,12 @@ _SEARCH_INDEX_CHECKS: Final = (
 
 
 def _search_index_problems(connection: Connection) -> list[Problem]:
-    """SQLite's full-text index against the claims (PostgreSQL searches the claims themselves)."""
+    """The full-text index against the claims: SQLite's FTS5 table, PostgreSQL's ``claim.search`` words."""
+    if connection.dialect.name == "postgresql":
+        from desktop.core.search.documents import stale_documents
+
+        message = "claim {} is missing from the search index or indexed with old text"
+        return [Problem(message.format(ext_id), "search-index") for ext_id in stale_documents(connection)]
     if connection.dialect.name != "sqlite":
         return []
     try:

@@ -1030,8 +1030,7 @@ def pg_shared(postgres_server: str) -> Iterator[Engine]:
     engine.dispose()
 
 
-# Free words on PostgreSQL match inside words (LIKE), so queries whose words are whole
-# words in the text give the same claims as FTS5 on SQLite.
+# The same claims on both back ends (PostgreSQL's word index: tests/core/test_postgres_search.py).
 PG_SAME_AS_SQLITE = [
     "breached",
     "wagner",
@@ -1110,13 +1109,6 @@ def test_postgres_migration_0003_adds_and_drops_the_source_status_index(postgres
         assert "ix_claim_source_status_sort" in indexes()
     finally:
         engine.dispose()
-
-
-@pytest.mark.postgres
-def test_postgres_matches_inside_words(pg_shared: Engine) -> None:
-    """The documented difference: without FTS a word also matches inside longer words."""
-    assert ext_ids(pg_shared, "repelled -bakhmut") == []  # "Bakhmutske" contains "bakhmut"
-    assert ext_ids(pg_shared, "ba") == ["c7", "c1", "c3", "c6", "c8"]  # … and "ba" in "Rybar" (c1, c6)
 
 
 @pytest.mark.postgres

@@ -17,11 +17,12 @@ A query is a list of space-separated terms::
 use it drops with a message for the filter bar. ``compile_filter`` turns that into
 a SQLAlchemy Core condition over the ``claim`` table for the connection's dialect:
 on SQLite free words go through the FTS5 index ``claim_fts`` (migration 0002),
-elsewhere (PostgreSQL) through ``cc_fold(text) LIKE`` — same results up to word
-boundaries (a LIKE pattern matches inside words), no rewrite when an index is
-added there. User text only ever reaches SQL as bound parameters, and reaches
-FTS5 MATCH only inside double-quoted strings, so FTS5 query syntax (``NEAR``,
-``AND``, ``col:``) in a query is searched for as words, never obeyed.
+on PostgreSQL through the GIN-indexed ``claim.search`` (migration 0009), whose
+words Python writes exactly as FTS5 splits and folds them (``search.documents``),
+so the same filter finds the same claims on both. User text only ever reaches
+SQL as bound parameters, reaches FTS5 MATCH only inside double-quoted strings,
+and a tsquery only as quoted lexemes, so query syntax (``NEAR``, ``AND``,
+``col:``, ``&``, ``<->``) in a query is searched for as words, never obeyed.
 
 Given a connection, ``compile_filter`` resolves ``source:``, ``side:``, ``group:``
 and source kinds to source ids once, in Python, instead of folding every source

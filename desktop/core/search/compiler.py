@@ -16,6 +16,7 @@ from desktop.core import (
 )
 from desktop.core import vocab
 from desktop.core.read.paging import CountedWhere
+from desktop.core.search import documents
 from desktop.core.search.changes import changed_claims
 from desktop.core.search.conditions import _SOURCE_FIELDS, _all_of, _any_of, _Cond, _likely, _not
 from desktop.core.search.model import FieldTerm, FilterResult, ParsedFilter, Term
@@ -185,6 +186,8 @@ class _Compiler:
 
     def words(self, terms: Sequence[Term]) -> tuple[list[_Cond], str | None]:
         """Conditions for the free terms, and the FTS5 query used (SQLite)."""
+        if self.dialect_name == "postgresql" and self.connection is not None:
+            return self.document_words(terms), None
         if self.dialect_name != "sqlite":
             conditions = []
             for term in terms:
@@ -198,6 +201,35 @@ class _Compiler:
             return [self.member(claim.c.id, _fts_ids(query))], query
         assert negative is not None
         return [_Cond.same(claim.c.id.not_in(_fts_ids(negative)))], negative
+
+    def document_words(self, terms: Sequence[Term]) -> list[_Cond]:
+        """The free terms against ``claim.search`` (PostgreSQL's word index, ``search.documents``).
+
+        As in FTS5, a term matches a claim whose text holds it, or whose source's name and
+        aliases do (a phrase never spans the two): the sources are found in Python
+        (``_Catalog.with_phrase``) and become ``source_id IN (…)``. The terms no source
+        matches, which is nearly all of them, make ONE tsquery, negated ones included
+        (``a & b & !c``), so the GIN index is read once for the whole filter.
+        """
+        catalog = self.catalog()
+        indexed: list[str] = []
+        excluded: list[str] = []
+        conditions: list[_Cond] = []
+        for term in terms:
+            words = documents.tokens(term.folded)
+            query = documents.phrase_query(words, prefix=term.prefix)
+            named = catalog.with_phrase(words, prefix=term.prefix)
+            if not named:
+                (excluded if term.negated else indexed).append(query)
+                continue
+            either = sa.or_(documents.matches(query), self.unfitted().in_sources(named).fetch)
+            conditions.append(_Cond.same(sa.not_(either) if term.negated else either))
+        if indexed:
+            query = documents.all_of([*indexed, *(f"!{q}" for q in excluded)])
+            conditions.insert(0, _Cond.same(documents.matches(query)))
+        elif excluded:
+            conditions.append(_Cond.same(sa.not_(documents.matches(documents.any_of(excluded)))))
+        return conditions
 
     def like_term(self, term: Term) -> _Cond:
         """A free term without FTS: its words in order inside the folded text or source name."""

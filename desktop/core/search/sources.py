@@ -11,6 +11,7 @@ from typing import Any, Final
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from desktop.core.search.documents import tokens
 from desktop.core.search.sql import source
 from desktop.core.text import fold
 
@@ -47,6 +48,7 @@ class _Catalog:
             self.kinds.setdefault(kind or "", []).append(int(ident))
         # Every source's folded name, aliases and ext_id: one substring search finds them all.
         self.text = "".join(parts)
+        self._words: _SourceWords | None = None  # built on first use (PostgreSQL's free words)
 
     def containing(self, value: str) -> set[int]:
         """Sources whose name, an alias or ext_id contains ``value`` (folded)."""
@@ -73,6 +75,17 @@ class _Catalog:
             found |= self.containing(value) if field == "source" else self.labelled(field, value)
         return found
 
+    def with_phrase(self, words: Sequence[str], *, prefix: bool) -> set[int]:
+        """Sources whose name and aliases hold ``words`` in a row, as FTS5 matches its ``source`` column.
+
+        That column (migration 0002) is ``cc_fold`` of the name and the aliases joined by
+        spaces, so a phrase may run from the name into the first alias, as it does here;
+        ``prefix``: the last word is a prefix.
+        """
+        if self._words is None:
+            self._words = _SourceWords(self.ids, self.names)
+        return self._words.with_phrase(words, prefix=prefix)
+
     def named_in_order(self, tokens: Sequence[str]) -> set[int]:
         """Sources with a name or alias holding ``tokens`` in this order (LIKE ``%a%b%``)."""
         return {
@@ -80,6 +93,45 @@ class _Catalog:
             for ident, names in zip(self.ids, self.names, strict=True)
             if any(_in_order(name, tokens) for name in names)
         }
+
+
+class _SourceWords:
+    """Each source's words (name, then aliases, as FTS5 splits them) and where each word stands."""
+
+    def __init__(self, ids: Sequence[int], names: Sequence[tuple[str, ...]]) -> None:
+        self.ids = ids
+        self.streams = [[word for name in texts for word in tokens(name)] for texts in names]
+        self.at: dict[str, list[tuple[int, int]]] = {}  # word → (source index, position)
+        for index, stream in enumerate(self.streams):
+            for position, word in enumerate(stream):
+                self.at.setdefault(word, []).append((index, position))
+        self.vocabulary = sorted(self.at)
+
+    def _starting(self, word: str, prefix: bool) -> list[tuple[int, int]]:
+        if not prefix:
+            return self.at.get(word, [])
+        found: list[tuple[int, int]] = []
+        for known in self.vocabulary[bisect.bisect_left(self.vocabulary, word) :]:
+            if not known.startswith(word):
+                break
+            found.extend(self.at[known])
+        return found
+
+    def with_phrase(self, words: Sequence[str], *, prefix: bool) -> set[int]:
+        if not words:
+            return set()
+        *head, last = words
+        if not head:
+            return {self.ids[index] for index, _ in self._starting(last, prefix)}
+        found: set[int] = set()
+        for index, position in self.at.get(head[0], []):
+            stream = self.streams[index]
+            end = position + len(words)
+            if end > len(stream) or stream[position : end - 1] != head:
+                continue
+            if stream[end - 1] == last or (prefix and stream[end - 1].startswith(last)):
+                found.add(self.ids[index])
+        return found
 
 
 # The last source table read, keyed by its full contents (see _source_catalog).

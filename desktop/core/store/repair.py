@@ -23,9 +23,16 @@ DONE = {
 
 
 def rebuild_search_index(engine: Engine) -> None:
-    """Empty and refill SQLite's claim index exactly as the triggers would have filled it."""
+    """Empty and refill SQLite's claim index exactly as the triggers would have filled it (PostgreSQL: the
+    words of every claim, ``search.documents``)."""
+    if engine.dialect.name == "postgresql":
+        from desktop.core.search.documents import rebuild
+
+        with write_connection(engine) as connection:
+            rebuild(connection)
+        return
     if engine.dialect.name != "sqlite":
-        return  # PostgreSQL searches the claims themselves: nothing to rebuild
+        return
     with write_connection(engine) as connection:
         connection.exec_driver_sql("DELETE FROM main.claim_fts")
         _index_claims_after(connection, 0, SOURCE_TEXT)
