@@ -15,6 +15,7 @@ from typing import Final, Literal
 from sqlalchemy.engine import Connection, Engine
 
 from desktop.core import db
+from desktop.core.read import tally
 from desktop.core.store import status
 from desktop.core.store.bulk_fts import pending_from
 from desktop.core.store.links import stale_pairs
@@ -46,6 +47,10 @@ def check(engine: Engine) -> list[Problem]:
                 )
                 for a, b in flagged
             ]
+        counts = tally.stale(connection)
+        if counts is not None:
+            kept, counted = counts
+            problems.append(Problem(f"the workspace's kept count of claims is {kept}, not {counted}", "statuses"))
         stale = status.stale_claims(connection)
         if stale:
             ext = {r[0]: r[1] for r in connection.exec_driver_sql("SELECT id, ext_id FROM claim")}

@@ -41,6 +41,7 @@ from sqlalchemy.sql.visitors import InternalTraversal
 from sqlmodel import SQLModel
 
 from desktop.core import schema as _schema  # noqa: F401  (registers the tables in the metadata)
+from desktop.core.read import tally
 from desktop.core.vocab import LIKELIHOOD, STATUSES
 
 _claim: Final = SQLModel.metadata.tables["claim"]
@@ -257,6 +258,10 @@ class _Plan:
 def count(connection: Connection, view: View) -> int:
     """How many claims the view shows."""
     counting = _for_counting(view)
+    if counting.where is None and counting.sort != "status":
+        kept = tally.claims(connection)  # PostgreSQL keeps the number of claims (read.tally)
+        if kept is not None:
+            return kept
     if isinstance(counting.where, CountedWhere) and counting.sort != "status":
         return int(connection.execute(counting.where.count_statement).scalar_one())
     return int(connection.execute(_Plan(counting).base(sa.func.count(), partition=None)).scalar_one())

@@ -9,8 +9,10 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.engine import Connection
 
+from desktop.core.read import tally
 from desktop.core.search.documents import tokens
 from desktop.core.search.sql import source
 from desktop.core.text import fold
@@ -156,6 +158,8 @@ _SOURCE_COLUMNS: Final = ("id", "name", "ext_id", "side", "group_label", "kind",
 
 
 # Where a SQLite connection keeps the catalog it read last (see _source_catalog).
+# PostgreSQL: the catalog each database (by URL) had at each version of its source table.
+_versions: dict[str, tuple[int, _Catalog]] = {}
 _SEEN: Final = "crosscheck.search.sources"
 
 
@@ -164,16 +168,29 @@ def _source_catalog(connection: Connection) -> _Catalog:
 
     Folding a few thousand names costs milliseconds, so the catalog is kept and
     reused while the table's contents are unchanged. The cache key is the contents
-    themselves: on SQLite one JSON array of every row, built in C (≈1 ms for 3,000
-    sources); elsewhere the rows. Exact, whichever connection or workspace asks.
+    themselves: one JSON array of every row built by the database (SQLite: ≈1 ms
+    for 3,000 sources, in C; PostgreSQL: a few ms), elsewhere the rows. Exact,
+    whichever connection or workspace asks.
 
-    On SQLite even that read is skipped when the same connection read the table
+    On PostgreSQL that read is skipped while the source table's version
+    (``read.tally``, kept by a trigger) is the one the catalog was read at.
+    On SQLite it is skipped when the same connection read the table
     before and nothing can have changed since: no other connection committed
     (``PRAGMA data_version``), this one changed no row (``total_changes``), and
     both reads began outside a transaction, so neither saw uncommitted writes of
     its own. The pool keeps that note with the DB-API connection (``info``).
     """
     seen: tuple[int, int] | None = None
+    if connection.dialect.name == "postgresql":
+        version = tally.sources_version(connection)
+        where = connection.engine.url.render_as_string(hide_password=True)
+        kept = _versions.get(where)
+        if version is not None and kept is not None and kept[0] == version:
+            return kept[1]
+        catalog = _read_catalog(connection)
+        if version is not None:
+            _versions[where] = (version, catalog)
+        return catalog
     if connection.dialect.name == "sqlite":
         pooled = connection.connection
         driver = pooled.driver_connection
@@ -200,6 +217,11 @@ def _read_catalog(connection: Connection) -> _Catalog:
         contents = connection.execute(
             sa.select(sa.func.json_group_array(sa.func.json_array(*columns), type_=sa.String))
         ).scalar_one()
+    elif connection.dialect.name == "postgresql":
+        # As on SQLite: one text built by the server, not 3,000 rows and their JSON aliases decoded one
+        # by one (25 ms at 3,000 sources, on every filter compiled); compared, it is the cache key.
+        rows = sa.func.json_agg(aggregate_order_by(sa.func.json_build_array(*columns), source.c.id))
+        contents = connection.execute(sa.select(sa.cast(rows, sa.Text))).scalar_one() or "[]"
     else:
         contents = [tuple(row) for row in connection.execute(sa.select(*columns))]
     cached = _catalog_cache

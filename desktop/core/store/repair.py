@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from desktop.core.db import write_connection
 from desktop.core.fts_schema import SOURCE_TEXT
 from desktop.core.integrity import Repair
+from desktop.core.read import tally
 from desktop.core.store import status
 from desktop.core.store.bulk_fts import _index_claims_after, set_pending_from
 
@@ -40,8 +41,9 @@ def rebuild_search_index(engine: Engine) -> None:
 
 
 def rederive_statuses(engine: Engine) -> int:
-    """Recompute every claim's derived columns; how many claims changed."""
+    """Recompute every claim's derived columns (and PostgreSQL's kept count of claims); how many claims changed."""
     with write_connection(engine) as connection:
+        tally.recount(connection)
         return len(status.rederive_all(connection))
 
 

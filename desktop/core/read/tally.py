@@ -1,0 +1,61 @@
+"""How many claims a PostgreSQL workspace holds, and whether its sources changed, kept by triggers (migration 0010).
+
+The table counts every claim when it opens and after a bulk change ("N claims").
+SQLite counts a million index entries in a few milliseconds; PostgreSQL has to
+visit them (an index-only scan: ~100 ms at a million claims, a fifth of a
+second on a busy machine), on every open. So on PostgreSQL statement-level
+triggers keep the number in ``crosscheck_tally`` as claims are inserted and
+deleted, in the same transaction (a reader sees the count of its own snapshot),
+and counting all claims reads one row. The triggers run with the owner's rights
+(``SECURITY DEFINER``), so a team member needs no right on the table but to
+read it. ``recount`` sets it from the claims themselves (a load that bypassed
+the triggers; ``crosscheck check``'s repair).
+
+The same table holds a version of the source table, which grows with every
+statement that changes it: the filter compiler keeps the sources folded while
+it stays the same (``search.sources``), as it does on SQLite while ``PRAGMA
+data_version`` does.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+TABLE = "crosscheck_tally"
+
+
+def claims(connection: Connection) -> int | None:
+    """The number of claims, or None where the database does not keep it (SQLite)."""
+    if connection.dialect.name != "postgresql":
+        return None
+    return int(connection.execute(text(f"SELECT value FROM {TABLE} WHERE name = 'claims'")).scalar_one())
+
+
+def sources_version(connection: Connection) -> int | None:
+    """The source table's version, when it is committed state (None: SQLite, or this transaction wrote).
+
+    A transaction that has written (an id assigned) may have changed sources it could
+    still roll back, and a version seen then could come back with other contents.
+    """
+    if connection.dialect.name != "postgresql":
+        return None
+    version, clean = connection.execute(
+        text(f"SELECT value, pg_current_xact_id_if_assigned() IS NULL FROM {TABLE} WHERE name = 'sources'")
+    ).one()
+    return int(version) if clean else None
+
+
+def recount(connection: Connection) -> None:
+    """Set the kept number from the claims themselves (PostgreSQL; nothing elsewhere)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(f"UPDATE {TABLE} SET value = (SELECT count(*) FROM claim) WHERE name = 'claims'"))
+
+
+def stale(connection: Connection) -> tuple[int, int] | None:
+    """(kept, counted) when the kept number is wrong (``crosscheck check``), else None."""
+    kept = claims(connection)
+    if kept is None:
+        return None
+    counted = int(connection.execute(text("SELECT count(*) FROM claim")).scalar_one())
+    return None if kept == counted else (kept, counted)
