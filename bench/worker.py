@@ -62,6 +62,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _contender(name: str, plan: dict[str, Any]) -> Any:
+    if plan.get("engine") == "postgresql" and name in ("peer", "floor"):  # bench.scale_postgres
+        from bench.pg_contenders import PgFloor, PgPeer
+
+        return PgPeer(plan) if name == "peer" else PgFloor(plan)
     if name == "peer":
         from bench.peer import Peer
 
