@@ -21,12 +21,27 @@ measures the neighbours as much as the code.
 Targets (the issue): replay + derivation ≤ 10 s at 1M claims and 100k changes;
 the panel ≤ 20 ms. Results go to ``bench/results/history-<N>.json``.
 
-Measured so far (100k claims, 10k changes, on the shared 2-core machine while
-other test suites ran; ``results/history-100000.json``): replay 15.6 s,
-derivation 23.9 s, panel 39 ms median — far from the targets, and 1M not yet
-run. Replay reads the whole workspace as a document first (the export's
-reader) and derives it whole; the next step is to replay only what the
-changes after T touch, over the stored statuses.
+Measured (``results/history-100000.json``; 100k claims, 10k changes; the
+shared 2-core machine at load 8, so CPU seconds are the steadier figure):
+replay 11.8 s + derivation 11.4 s = 23.3 s wall, 7.8 s CPU (before this
+round: 15.6 + 23.9 s wall at an unrecorded load); the window's as-of mode
+67.8 s wall, 20.3 s CPU, of which the scratch import is ~3/4 (validation,
+full-text index, audit, derivation of the whole document); the history panel
+0.7 ms median (was 39 ms: its link query could not use its expression index).
+The 1M figures are in ``results/history-1000000.json``.
+
+What is left, and how to close it: replay reads the whole workspace as a
+document (the export's reader, ~half of replay) and derives it whole, so its
+cost follows the workspace, not the changes — at 1M it cannot meet 10 s. The
+algorithm that can: copy the workspace with SQLite's backup API (one step, a
+second or two per GB), replay only the entities the audit rows after T name
+(``_State`` over those records alone), write them into the copy in bulk SQL
+with their own ids (rows created after T deleted, rows deleted after T put
+back from their snapshots, claims and links recorded after T left out), and
+re-derive only the claims those changes reach (``store.status`` over a
+``SqlGraph`` of the copy, as a write does). The window's as-of mode would then
+cost what the changes cost instead of an import of the whole document;
+``status --as-of`` would still need a full derivation for its lists.
 """
 
 from __future__ import annotations
