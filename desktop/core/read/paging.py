@@ -51,20 +51,6 @@ _claim_place: Final = SQLModel.metadata.tables["claim_place"]
 _link: Final = SQLModel.metadata.tables["link"]
 _report: Final = SQLModel.metadata.tables["report"]
 
-SORTS: Final = (
-    "date",
-    "text",
-    "source",
-    "side",
-    "place",
-    "status",
-    "credibility",
-    "suggested",
-    "links",
-    "report",
-    "grade",
-    "likelihood",
-)
 # A credibility not graded yet sorts after 6 ("cannot be judged") going up.
 _UNGRADED: Final = 7
 
@@ -188,11 +174,14 @@ _likelihood_rank: Final = sa.case(
 
 # Every sort expression is NOT NULL: a row-value comparison with a NULL in it is
 # neither true nor false, and the keyset would silently skip those rows.
+# The sorts are named and ordered as the window's claim table shows them as columns (one per
+# column; the table takes its columns from ``SORTS``). A new one goes at the end: the table's
+# saved column widths and order are by position.
 _SORT_EXPRESSIONS: Final[dict[str, tuple[ColumnElement[Any], ...]]] = {
-    "date": (_claim.c.sort_date,),
     "text": (sa.func.lower(_claim.c.text, type_=sa.String()),),
     "source": (sa.func.lower(_source.c.name, type_=sa.String()),),
     "side": (_source.c.side, _claim.c.sort_date),
+    "date": (_claim.c.sort_date,),
     "place": (sa.func.coalesce(sa.func.lower(_first_place, type_=sa.String()), "", type_=sa.String()),),
     "status": (_claim.c.sort_date,),  # inside each status partition
     "credibility": (sa.func.coalesce(_claim.c.credibility, _UNGRADED, type_=sa.Integer()),),
@@ -202,6 +191,8 @@ _SORT_EXPRESSIONS: Final[dict[str, tuple[ColumnElement[Any], ...]]] = {
     "grade": (_source.c.reliability, sa.func.coalesce(_claim.c.credibility, _UNGRADED, type_=sa.Integer())),
     "likelihood": (_likelihood_rank,),
 }
+#: Every sort a ``View`` may name.
+SORTS: Final = tuple(_SORT_EXPRESSIONS)
 _NEEDS_SOURCE: Final = frozenset({"source", "side", "grade"})
 
 

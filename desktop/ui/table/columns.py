@@ -7,95 +7,78 @@ Every status reads without colour: a glyph of its own shape plus its name
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Final
 
 from desktop.core import vocab
+from desktop.core.read import paging
 from desktop.core.read.paging import ClaimRow
 from desktop.ui.table.status_style import status_label, status_tooltip
 from desktop.ui.widgets.plain_text import plain_tooltip
 
-(
-    COL_TEXT,
-    COL_SOURCE,
-    COL_SIDE,
-    COL_DATE,
-    COL_PLACE,
-    COL_STATUS,
-    COL_CREDIBILITY,
-    COL_SUGGESTED,
-    COL_LINKS,
-    COL_REPORT,
-    COL_GRADE,
-    COL_LIKELIHOOD,
-) = range(12)
-COLUMN_COUNT: Final = 12
-# New columns go at the end: saved column widths and order are by position.
-HEADERS: Final = (
-    "Claim",
-    "Source",
-    "Side",
-    "Date",
-    "Place",
-    "Status",
-    "Cred.",
-    "Sugg.",
-    "Links",
-    "Report",
-    "Grade",
-    "Likelihood",
-)
-HEADER_TIPS: Final = (
-    "What the source asserts",
-    "Who asserts it (the originator, not the outlet that relayed it)",
-    "The source's side; blank when unaligned",
-    "When it was claimed (italic: not given, the day it was recorded)",
-    "Where it happened (first place; +N more)",
-    "Derived from the links (docs/status-rules.md); the analyst's verdict comes first when set",
-    "Your credibility grade, Admiralty 1 (confirmed) – 6 (cannot be judged)",
-    "The credibility the status suggests (1 corroborated … 6 unverified)",
-    "How many links this claim has",
-    "The report it was captured from (Q opens it at the quote)",
-    "Admiralty grade: the source's reliability (A–F) and your credibility grade (1–6), e.g. B2",
-    "ICD 203 likelihood (assessments)",
-)
-SORT_OF_COLUMN: Final = (
-    "text",
-    "source",
-    "side",
-    "date",
-    "place",
-    "status",
-    "credibility",
-    "suggested",
-    "links",
-    "report",
-    "grade",
-    "likelihood",
-)
-NUMERIC_COLUMNS: Final = frozenset({COL_CREDIBILITY, COL_SUGGESTED, COL_LINKS})
+
+@dataclass(frozen=True)
+class Column:
+    header: str  # short, to keep the column narrow
+    name: str  # in the columns menu (View > Columns, the header's right click)
+    tip: str  # the header's tooltip, the menu entry's status tip
+
+
+# What each column is called, by the sort it offers. The columns and their order are the core's
+# sorts (``paging.SORTS``: one per column, new ones at the end), so the two cannot drift apart.
+_COLUMNS: Final = {
+    "text": Column("Claim", "Claim", "What the source asserts"),
+    "source": Column("Source", "Source", "Who asserts it (the originator, not the outlet that relayed it)"),
+    "side": Column("Side", "Side", "The source's side; blank when unaligned"),
+    "date": Column("Date", "Date", "When it was claimed (italic: not given, the day it was recorded)"),
+    "place": Column("Place", "Place", "Where it happened (first place; +N more)"),
+    "status": Column(
+        "Status",
+        "Status",
+        "Derived from the links (docs/status-rules.md); the analyst's verdict comes first when set",
+    ),
+    "credibility": Column(
+        "Cred.", "Credibility (your grade)", "Your credibility grade, Admiralty 1 (confirmed) – 6 (cannot be judged)"
+    ),
+    "suggested": Column(
+        "Sugg.", "Suggested credibility", "The credibility the status suggests (1 corroborated … 6 unverified)"
+    ),
+    "links": Column("Links", "Links", "How many links this claim has"),
+    "report": Column("Report", "Report", "The report it was captured from (Q opens it at the quote)"),
+    "grade": Column(
+        "Grade",
+        "Grade (Admiralty, e.g. B2)",
+        "Admiralty grade: the source's reliability (A–F) and your credibility grade (1–6), e.g. B2",
+    ),
+    "likelihood": Column("Likelihood", "Likelihood", "ICD 203 likelihood (assessments)"),
+}
+if set(_COLUMNS) != set(paging.SORTS):
+    raise RuntimeError(f"claim table columns {sorted(_COLUMNS)} differ from the sorts {sorted(paging.SORTS)}")
+
+SORT_OF_COLUMN: Final = paging.SORTS
+COLUMN_COUNT: Final = len(SORT_OF_COLUMN)
+HEADERS: Final = tuple(_COLUMNS[key].header for key in SORT_OF_COLUMN)
+HEADER_TIPS: Final = tuple(_COLUMNS[key].tip for key in SORT_OF_COLUMN)
 #: The columns menu's names (the headers are short to keep the columns narrow).
-COLUMN_NAMES: Final = (
-    "Claim",
-    "Source",
-    "Side",
-    "Date",
-    "Place",
-    "Status",
-    "Credibility (your grade)",
-    "Suggested credibility",
-    "Links",
-    "Report",
-    "Grade (Admiralty, e.g. B2)",
-    "Likelihood",
-)
+COLUMN_NAMES: Final = tuple(_COLUMNS[key].name for key in SORT_OF_COLUMN)
+
+COL_TEXT: Final = SORT_OF_COLUMN.index("text")
+COL_SOURCE: Final = SORT_OF_COLUMN.index("source")
+COL_SIDE: Final = SORT_OF_COLUMN.index("side")
+COL_DATE: Final = SORT_OF_COLUMN.index("date")
+COL_PLACE: Final = SORT_OF_COLUMN.index("place")
+COL_STATUS: Final = SORT_OF_COLUMN.index("status")
+COL_CREDIBILITY: Final = SORT_OF_COLUMN.index("credibility")
+COL_SUGGESTED: Final = SORT_OF_COLUMN.index("suggested")
+COL_LINKS: Final = SORT_OF_COLUMN.index("links")
+COL_REPORT: Final = SORT_OF_COLUMN.index("report")
+COL_GRADE: Final = SORT_OF_COLUMN.index("grade")
+COL_LIKELIHOOD: Final = SORT_OF_COLUMN.index("likelihood")
+
+NUMERIC_COLUMNS: Final = frozenset({COL_CREDIBILITY, COL_SUGGESTED, COL_LINKS})
 #: Shown only when the analyst asks (View > Columns, or a right click on the header): a review pass
 #: reads the claim text, and these would squeeze it (the detail pane shows them for the current claim).
 HIDDEN_BY_DEFAULT: Final = frozenset({COL_SUGGESTED, COL_REPORT, COL_GRADE, COL_LIKELIHOOD})
-
-
-def _rich(text: str) -> str:
-    """A tooltip of untrusted text: escaped, bounded, and marked rich so Qt wraps it instead of guessing."""
-    return plain_tooltip(text)
 
 
 def _place_text(row: ClaimRow) -> str:
@@ -104,20 +87,22 @@ def _place_text(row: ClaimRow) -> str:
     return row.place if row.place_count <= 1 else f"{row.place} +{row.place_count - 1}"
 
 
-_DISPLAY: Final[tuple[Callable[[ClaimRow], str], ...]] = (
-    lambda r: " ".join(r.text.split()),  # one line: the table's rows have a fixed height
-    lambda r: r.source_name,
-    lambda r: r.source_side,
-    lambda r: (r.claimed or r.sort_date).isoformat(),
-    _place_text,
-    lambda r: status_label(r.status, r.verdict, r.verdict_disputed),
-    lambda r: "" if r.credibility is None else str(r.credibility),
-    lambda r: str(r.suggested_credibility),
-    lambda r: (str(r.link_count) if r.link_count else "") + (" ⚑" if r.disputed else ""),
-    lambda r: " ".join((r.report or "").split()),
-    lambda r: r.grade,
-    lambda r: r.likelihood or "",
-)
+# What each cell shows, by column (the delegate paints exactly this); tooltips have the rest.
+_CELL_TEXT: Final[dict[str, Callable[[ClaimRow], str]]] = {
+    "text": lambda r: " ".join(r.text.split()),  # one line: the table's rows have a fixed height
+    "source": lambda r: r.source_name,
+    "side": lambda r: r.source_side,
+    "date": lambda r: (r.claimed or r.sort_date).isoformat(),
+    "place": _place_text,
+    "status": lambda r: status_label(r.status, r.verdict, r.verdict_disputed),
+    "credibility": lambda r: "" if r.credibility is None else str(r.credibility),
+    "suggested": lambda r: str(r.suggested_credibility),
+    "links": lambda r: (str(r.link_count) if r.link_count else "") + (" ⚑" if r.disputed else ""),
+    "report": lambda r: " ".join((r.report or "").split()),
+    "grade": lambda r: r.grade,
+    "likelihood": lambda r: r.likelihood or "",
+}
+_DISPLAY: Final = tuple(_CELL_TEXT[key] for key in SORT_OF_COLUMN)
 
 
 def display_text(row: ClaimRow, column: int) -> str:
@@ -127,15 +112,17 @@ def display_text(row: ClaimRow, column: int) -> str:
 
 def tooltip(row: ClaimRow, column: int) -> str | None:
     if column == COL_TEXT:
-        return _rich(row.text)
+        return plain_tooltip(row.text)
     if column in (COL_SOURCE, COL_SIDE):
         side = row.source_side or "unaligned"
         reliability = vocab.RELIABILITY.get(row.source_reliability, "")
-        return _rich(f"{row.source_name}\nside: {side}\nreliability: {row.source_reliability} {reliability}")
+        return plain_tooltip(f"{row.source_name}\nside: {side}\nreliability: {row.source_reliability} {reliability}")
     if column == COL_DATE:
         return f"claimed {row.claimed}" if row.claimed else f"no claimed date: recorded {row.sort_date}"
     if column == COL_PLACE:
-        return _rich(f"{row.place} and {row.place_count - 1} more" if row.place_count > 1 else row.place or "no place")
+        return plain_tooltip(
+            f"{row.place} and {row.place_count - 1} more" if row.place_count > 1 else row.place or "no place"
+        )
     if column == COL_STATUS:
         return status_tooltip(row.status, row.verdict, row.verdict_disputed)
     if column == COL_CREDIBILITY:
@@ -149,7 +136,7 @@ def tooltip(row: ClaimRow, column: int) -> str | None:
         links = f"{row.link_count} link{'s' if row.link_count != 1 else ''}"
         return links + ("; ⚑ analysts disagree on a link (disagree:yes finds them all)" if row.disputed else "")
     if column == COL_REPORT:
-        return _rich(row.report) if row.report else "not captured from a report"
+        return plain_tooltip(row.report) if row.report else "not captured from a report"
     if column == COL_GRADE:
         reliability = vocab.RELIABILITY.get(row.source_reliability, "")
         credibility = vocab.CREDIBILITY.get(row.credibility, "not graded") if row.credibility else "not graded"
