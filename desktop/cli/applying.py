@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from desktop.cli.base import out, workspace
+from desktop.cli.base import out, out_problems, workspace
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -43,10 +43,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             report = apply_changes(opened.store, data)
         except ChangeErrors as exc:
-            if args.json:
-                out(json.dumps({"errors": [p._asdict() for p in exc.errors]}, ensure_ascii=False, indent=2))
-            else:
-                out("\n".join(str(problem) for problem in exc.errors))
+            out_problems(exc.errors, as_json=args.json)
             raise
     if args.json:
         out(json.dumps({"applied": report.counts}, indent=2))

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
+    from desktop.core.interchange.json_validate import Problem
     from desktop.core.workspace import Workspace
 
 PROG = "crosscheck"
@@ -63,6 +64,16 @@ def out(text: str) -> None:
     """A line on stdout in UTF-8 whatever the locale: claim texts and ids are in any script."""
     sys.stdout.buffer.write((text + "\n").encode("utf-8"))
     sys.stdout.buffer.flush()
+
+
+def out_problems(problems: list[Problem], *, as_json: bool) -> None:
+    """Every problem of a refused document on stdout, a line each or as JSON (the summary goes to stderr)."""
+    if as_json:
+        import json
+
+        out(json.dumps({"errors": [p._asdict() for p in problems]}, ensure_ascii=False, indent=2))
+    else:
+        out("\n".join(str(problem) for problem in problems))
 
 
 def fail(message: str, code: int = 1) -> int:

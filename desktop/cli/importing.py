@@ -18,7 +18,7 @@ import json
 import sys
 from typing import Any
 
-from desktop.cli.base import out, workspace
+from desktop.cli.base import out, out_problems, workspace
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -57,10 +57,7 @@ def run(args: argparse.Namespace) -> int:
             if progress:
                 progress.finish()
             # Every problem on stdout; the one-line summary goes to stderr as for any error.
-            if args.json:
-                out(json.dumps({"errors": [p._asdict() for p in exc.errors]}, ensure_ascii=False, indent=2))
-            else:
-                out("\n".join(str(problem) for problem in exc.errors))
+            out_problems(exc.errors, as_json=args.json)
             raise
         finally:
             if progress:

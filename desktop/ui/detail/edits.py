@@ -97,7 +97,7 @@ class DetailEdits:
 
     def _perform(self, area: str, write: Callable[[Store], Result], description: str) -> bool:
         problem = self.session.perform(write, description).message
-        show_problem(self.problems[area], problem[:1].upper() + problem[1:] if problem else None)
+        show_problem(self.problems[area], problem)
         return problem is None
 
     def _update(self, area: str, description: str, seen: dict[str, Any] | None = None, **changes: Any) -> bool:
@@ -123,9 +123,8 @@ class DetailEdits:
             show_problem(self.problems[area], None)
             self.reload()  # keep theirs: show the value as it is now
             return False
-        problem = outcome.message
-        show_problem(self.problems[area], problem[:1].upper() + problem[1:] if problem else None)
-        return problem is None
+        show_problem(self.problems[area], outcome.message)
+        return outcome.message is None
 
     def flush(self) -> None:
         """Commit every field with unsaved typing (before another claim is shown)."""

@@ -5,6 +5,9 @@ A dialog writes through ``session.perform`` and shows a refusal (the outcome's
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -16,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.store import Result, Store
+from desktop.ui.session import Outcome, WorkspaceSession, Write
 from desktop.ui.widgets.basics import problem_label, show_problem
 
 
@@ -64,8 +69,27 @@ class FormDialog(QDialog):
         self.ok_button.setDefault(True)
 
     def show_problem(self, message: str | None) -> None:
-        # Store messages start lower-case ("claim text must not be empty") to read well after a prefix.
-        show_problem(self.problem, message[:1].upper() + message[1:] if message else None)
+        show_problem(self.problem, message)
+
+    def perform(self, session: WorkspaceSession, write: Write, description: str) -> Outcome | None:
+        """Run ``write`` as one undo step; None, with the store's reason on the problem line, if it refused."""
+        outcome = session.perform(write, description)
+        if not outcome.ok:
+            self.show_problem(outcome.message)
+            return None
+        return outcome
+
+    def perform_changes(
+        self,
+        session: WorkspaceSession,
+        before: Mapping[str, Any],
+        after: Mapping[str, Any],
+        update: Callable[[Store, dict[str, Any]], Result],
+        description: str,
+    ) -> bool:
+        """Write the fields of ``after`` that differ from ``before`` (nothing if none does); False if refused."""
+        changes = {name: value for name, value in after.items() if before[name] != value}
+        return not changes or self.perform(session, lambda store: update(store, changes), description) is not None
 
     def problem_text(self) -> str:
         return self.problem.text() if not self.problem.isHidden() else ""

@@ -167,11 +167,10 @@ class AddClaimDialog(FormDialog):
             "places": list(self._place_ids),
             "credibility": self.credibility.value(),
         }
-        outcome = self.session.perform(
-            lambda store: store.create_claim(text, source, **fields), f"add claim “{one_line(text, 40)}”"
+        outcome = self.perform(
+            self.session, lambda store: store.create_claim(text, source, **fields), f"add claim “{one_line(text, 40)}”"
         )
-        if not outcome.ok:
-            self.show_problem(outcome.message)
+        if outcome is None:
             return False
         self.created_claim_id = outcome.value
         self.session.last_claimed = claimed

@@ -113,12 +113,12 @@ class OutreachDialog(FormDialog):
         }
         if self._existing is None:
             about = self.claim_ids
-            outcome = self.session.perform(
+            outcome = self.perform(
+                self.session,
                 lambda store: store.create_outreach(party, about=about, **values),
                 f"request comment from {one_line(party, 40)}",
             )
-            if not outcome.ok:
-                self.show_problem(outcome.message)
+            if outcome is None:
                 return False
             self.outreach_id = outcome.value
             return True
@@ -130,14 +130,11 @@ class OutreachDialog(FormDialog):
             "response": old.response,
             "by_source_id": old.by_source_id,
         }
-        changes = {k: v for k, v in {"party": party, **values}.items() if before[k] != v}
-        if not changes:
-            return True
         ident = old.id
-        outcome = self.session.perform(
-            lambda store: store.update_outreach(ident, **changes), f"edit request to {one_line(party, 40)}"
+        return self.perform_changes(
+            self.session,
+            before,
+            {"party": party, **values},
+            lambda store, changes: store.update_outreach(ident, **changes),
+            f"edit request to {one_line(party, 40)}",
         )
-        if not outcome.ok:
-            self.show_problem(outcome.message)
-            return False
-        return True

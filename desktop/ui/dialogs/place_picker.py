@@ -136,12 +136,12 @@ class NewPlaceDialog(FormDialog):
             return False
         aliases = parse_labels(self.aliases.text())
         region = self.region.text().strip() or None
-        outcome = self.session.perform(
+        outcome = self.perform(
+            self.session,
             lambda store: store.create_place(name, aliases=aliases, region=region, lat=lat, lon=lon),
             f"add place {name}",
         )
-        if not outcome.ok:
-            self.show_problem(outcome.message)
+        if outcome is None:
             return False
         self.created_place_id = outcome.value
         return True

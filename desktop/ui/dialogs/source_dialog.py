@@ -108,9 +108,10 @@ class SourceDialog(FormDialog):
             return False
         if self._existing is None:
             name = values.pop("name")
-            outcome = self.session.perform(lambda store: store.create_source(name, **values), f"add source {name}")
-            if not outcome.ok:
-                self.show_problem(outcome.message)
+            outcome = self.perform(
+                self.session, lambda store: store.create_source(name, **values), f"add source {name}"
+            )
+            if outcome is None:
                 return False
             self.source_id = outcome.value
             return True
@@ -128,14 +129,11 @@ class SourceDialog(FormDialog):
         # The store normalises side (trimmed, case-folded) and group (trimmed): compare as it would store them.
         values["side"] = values["side"].strip().casefold()
         values["group_label"] = values["group_label"].strip()
-        changes = {k: v for k, v in values.items() if before[k] != v}
-        if not changes:
-            return True
         ident = old.id
-        outcome = self.session.perform(
-            lambda store: store.update_source(ident, **changes), f"edit source {values['name']}"
+        return self.perform_changes(
+            self.session,
+            before,
+            values,
+            lambda store, changes: store.update_source(ident, **changes),
+            f"edit source {values['name']}",
         )
-        if not outcome.ok:
-            self.show_problem(outcome.message)
-            return False
-        return True

@@ -92,7 +92,12 @@ def problem_label(parent: QWidget | None = None) -> QLabel:
 
 
 def show_problem(label: QLabel, message: str | None) -> None:
-    label.setText(f"⚠ {message}" if message else "")
+    """Show ``message`` on ``label`` as a sentence, or hide it (None or empty).
+
+    Store messages start lower-case ("claim text must not be empty") to read well
+    after a prefix; on a problem line of their own they start with a capital.
+    """
+    label.setText(f"⚠ {message[:1].upper()}{message[1:]}" if message else "")
     label.setVisible(bool(message))
 
 

@@ -14,9 +14,9 @@ They share two promises the pane is built on:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, Qt, Signal, SignalInstance
 from PySide6.QtGui import (
     QFocusEvent,
     QKeyEvent,
@@ -31,50 +31,46 @@ from PySide6.QtWidgets import (
 
 from desktop.ui.widgets.plain_text import fit_wrap
 
+# The editors' mixin is typed as the widget it is mixed into; at run time it is a plain class.
+if TYPE_CHECKING:
+    _EditorBase = QWidget
+else:
+    _EditorBase = object
+
 
 def _is_escape(event: QEvent) -> bool:
     return isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape and not event.modifiers()
 
 
-class CommitLineEdit(QLineEdit):
-    """A one-line editor that emits ``committed(text)`` on Enter / focus-out when the text changed."""
+class _CommitOnLeave(_EditorBase):
+    """What both text editors share: commit on leaving when the value changed, and Esc reverts an edit.
 
-    committed = Signal(str)
+    The value last shown is the *baseline*; ``commit`` emits ``committed`` only when
+    the value differs from it. Each editor declares its own ``committed`` signal (a
+    Qt signal lives on the QObject class) and says what its value is and how it
+    shows the baseline again.
+    """
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._baseline = ""
-        self._seen = ""
-        self.editingFinished.connect(self._finish)
+    committed: SignalInstance
+    _baseline = ""
+    _seen = ""
 
-    def baseline(self) -> str:
-        return self._baseline
+    def value(self) -> str:
+        raise NotImplementedError
+
+    def revert(self) -> None:
+        raise NotImplementedError
 
     def seen(self) -> str:
         """The value shown when the analyst began typing (the baseline may have moved since: live)."""
         return self._seen
 
     def is_dirty(self) -> bool:
-        return self.text() != self._baseline
-
-    def set_value(self, value: str) -> None:
-        """Show ``value``; if the analyst is typing in this field, keep their text and only move the baseline."""
-        self._baseline = value
-        if not (self.hasFocus() and self.isModified()):
-            self.setText(value)
-            self.setModified(False)
-            self._seen = value
-
-    def revert(self) -> None:
-        self.setText(self._baseline)
-        self.setModified(False)
+        return self.value() != self._baseline
 
     def commit(self) -> None:
         if self.is_dirty():
-            self.committed.emit(self.text())
-
-    def _finish(self) -> None:
-        self.commit()
+            self.committed.emit(self.value())
 
     def event(self, event: QEvent) -> bool:
         # A window-level Esc shortcut would otherwise steal the key before keyPressEvent sees it.
@@ -93,8 +89,39 @@ class CommitLineEdit(QLineEdit):
             return
         super().keyPressEvent(event)
 
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        # A popup (context menu, completer) taking focus is not the analyst leaving the field.
+        if event.reason() != Qt.FocusReason.PopupFocusReason:
+            self.commit()
 
-class CommitTextEdit(QPlainTextEdit):
+
+class CommitLineEdit(_CommitOnLeave, QLineEdit):
+    """A one-line editor that emits ``committed(text)`` on Enter / focus-out when the text changed."""
+
+    committed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.returnPressed.connect(self.commit)
+
+    def value(self) -> str:
+        return self.text()
+
+    def set_value(self, value: str) -> None:
+        """Show ``value``; if the analyst is typing in this field, keep their text and only move the baseline."""
+        self._baseline = value
+        if not (self.hasFocus() and self.isModified()):
+            self.setText(value)
+            self.setModified(False)
+            self._seen = value
+
+    def revert(self) -> None:
+        self.setText(self._baseline)
+        self.setModified(False)
+
+
+class CommitTextEdit(_CommitOnLeave, QPlainTextEdit):
     """A multi-line editor that commits on focus-out and Ctrl+Enter (and on Enter when ``enter_commits``).
 
     With ``enter_commits`` (claim text, which is one paragraph) Shift+Enter starts a new line; without it
@@ -105,20 +132,11 @@ class CommitTextEdit(QPlainTextEdit):
 
     def __init__(self, parent: QWidget | None = None, *, enter_commits: bool = False) -> None:
         super().__init__(parent)
-        self._baseline = ""
-        self._seen = ""
         self._enter_commits = enter_commits
         self.setTabChangesFocus(True)
 
-    def baseline(self) -> str:
-        return self._baseline
-
-    def seen(self) -> str:
-        """The value shown when the analyst began typing (the baseline may have moved since: live)."""
-        return self._seen
-
-    def is_dirty(self) -> bool:
-        return self.toPlainText() != self._baseline
+    def value(self) -> str:
+        return self.toPlainText()
 
     def set_value(self, value: str) -> None:
         self._baseline = value
@@ -136,26 +154,8 @@ class CommitTextEdit(QPlainTextEdit):
             fit_wrap(self, source.text(), only_widen=True)
         super().insertFromMimeData(source)
 
-    def commit(self) -> None:
-        if self.is_dirty():
-            self.committed.emit(self.toPlainText())
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride and _is_escape(event) and self.is_dirty():
-            event.accept()
-            return True
-        return super().event(event)
-
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        if _is_escape(event):
-            if self.is_dirty():
-                self.revert()
-                event.accept()
-            else:
-                event.ignore()
-            return
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             mods = event.modifiers()
             if mods & Qt.KeyboardModifier.ControlModifier or (
                 self._enter_commits and not mods & Qt.KeyboardModifier.ShiftModifier
@@ -167,13 +167,7 @@ class CommitTextEdit(QPlainTextEdit):
                 self.insertPlainText("\n")
                 event.accept()
                 return
-        super().keyPressEvent(event)
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        super().focusOutEvent(event)
-        # A popup (context menu, completer) taking focus is not the analyst leaving the field.
-        if event.reason() != Qt.FocusReason.PopupFocusReason:
-            self.commit()
+        super().keyPressEvent(event)  # Esc: the shared handling
 
 
 class ChoiceCombo(QComboBox):
