@@ -5,6 +5,9 @@ moment is replayed into."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -13,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from desktop.core.history import BadMoment, as_of
-from desktop.core.history.scratch import replay_into_scratch
+from desktop.core.history.scratch import remove_stale, replay_into_scratch
 from desktop.core.history.steps import describe, latest_change, step_back, step_forward
 from desktop.core.interchange import export_json, import_json
 from desktop.core.interchange.json_export import canonical_json
@@ -113,3 +116,15 @@ def test_a_replay_into_scratch_can_be_cancelled_and_leaves_nothing(workspace: Wo
 
 def _export_of(document: dict[str, object]) -> bytes:
     return (canonical_json(document) + "\n").encode("utf-8")
+
+
+def test_scratch_workspaces_of_processes_that_are_gone_are_removed(tmp_path: Path) -> None:
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, check=True)
+    dead = tmp_path / f"crosscheck-as-of-{int(gone.stdout)}-abc"
+    mine = tmp_path / f"crosscheck-as-of-{os.getpid()}-def"
+    older = tmp_path / "crosscheck-as-of-xyz"  # no owner in its name: maybe in use, left alone
+    for folder in (dead, mine, older):
+        folder.mkdir()
+        (folder / "as-of.sqlite").write_bytes(b"")
+    assert remove_stale(tmp_path) == 1
+    assert not dead.exists() and mine.exists() and older.exists()

@@ -9,11 +9,17 @@ Interchange ids, and the order of every list, are the document's.
 ``replay_into_scratch`` does both steps for the window: the workspace as of T,
 replayed and imported into a scratch workspace that refuses every write
 (SQLite's ``query_only``), with one progress report across the two steps.
+
+Each scratch folder is named after the process that made it. A process that
+was killed cannot remove its own (a million claims make a gigabyte), so
+``remove_stale`` removes those whose process is gone; the window calls it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
 import shutil
 import sqlite3
 import tempfile
@@ -31,6 +37,7 @@ from desktop.core.history.moments import check_recorded
 from desktop.core.history.replay import AsOf, as_of
 from desktop.core.progress import Progress, no_progress
 
+_PREFIX: Final = "crosscheck-as-of-"  # + the process id of its owner: a folder whose owner is gone is stale
 _REPLAY_SHARE: Final = 0.55  # of the time to build a replayed workspace (the rest: importing it)
 
 
@@ -50,7 +57,7 @@ def open_scratch(document: dict[str, Any], progress: Callable[[str, float], None
     """Like ``scratch_workspace`` for a caller that keeps it open (the window): close with ``close_scratch``."""
     from desktop.core.interchange import import_json
 
-    folder = Path(tempfile.mkdtemp(prefix="crosscheck-as-of-"))
+    folder = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-"))
     engine = db.make_engine(db.resolve_location(str(folder / "as-of.sqlite")))
     try:
         db.upgrade(engine)
@@ -98,3 +105,26 @@ def replay_into_scratch(engine: Engine, when: dt.datetime, progress: Progress | 
 
 def _query_only(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     dbapi_connection.execute("PRAGMA query_only=ON")
+
+
+def remove_stale(folder: Path | None = None) -> int:
+    """Remove scratch workspaces left by processes that no longer run; how many were removed."""
+    removed = 0
+    parent = folder or Path(tempfile.gettempdir())
+    for found in parent.glob(f"{_PREFIX}*"):
+        owner = re.match(rf"{_PREFIX}(\d+)-", found.name)
+        if owner is None or not found.is_dir() or _running(int(owner.group(1))):
+            continue  # an older name without an owner is left alone: it may be in use
+        shutil.rmtree(found, ignore_errors=True)
+        removed += 1
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True

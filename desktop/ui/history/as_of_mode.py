@@ -31,7 +31,7 @@ from sqlalchemy.engine import Engine
 
 from desktop.core.errors import UserError
 from desktop.core.history.moments import BadMoment
-from desktop.core.history.scratch import Replayed, replay_into_scratch
+from desktop.core.history.scratch import Replayed, remove_stale, replay_into_scratch
 from desktop.core.history.steps import Step, latest_change, step_back, step_forward
 from desktop.core.progress import Cancelled
 from desktop.core.store import Store
@@ -142,6 +142,7 @@ class AsOfMode(QObject):
         self._job: _ReplayJob | None = None
         self._said = ""  # what the moment in flight is (a step's change), said when it is shown
         session.workspace_replaced.connect(self._on_workspace_replaced)
+        remove_stale()  # scratch workspaces of windows that were killed (a gigabyte at a million claims)
         self._keep: str | None = None  # the current claim's interchange id, kept current across the switch
 
     # --- state ---------------------------------------------------------------------------------
