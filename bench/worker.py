@@ -244,7 +244,7 @@ def _imports(name: str, plan: dict[str, Any], into: str) -> tuple[dict[str, Any]
             con.execute("PRAGMA synchronous=NORMAL")
             register(con)
             start = time.perf_counter()
-            claims = import_document(con, data)
+            claims = import_document(con, data, index=False)  # the index after the commit, as Crosscheck
             times.append((time.perf_counter() - start) * 1000)
             con.close()
         then = f"  + search index {index_times[-1]:.1f} ms after" if index_times else ""
