@@ -116,7 +116,7 @@ def test_imported_claims_are_searchable_once_the_index_built_after_the_import_is
     window.show_filter("imported")
     assert window.table.claim_model.rowCount() == 0
     shown = window.filter_bar.message
-    assert shown.isVisibleTo(window) and "search index is being built: 1 recently imported" in shown.text()
+    assert shown.isVisibleTo(window) and "index building… 1 imported claim not searched yet" in shown.text()
     with qtbot.waitSignal(window.indexer.finished, timeout=20000):
         assert window.indexer.start()
     assert window.table.claim_model.rowCount() == 1  # the filter ran again

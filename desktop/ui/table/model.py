@@ -214,7 +214,8 @@ class ClaimTableModel(QAbstractTableModel):
             waiting = 0 if result.fts_query is None else waiting_claims(connection)
         message = result.message
         if waiting:  # an import's claims not in the search index yet (built in the background)
-            building = f"the search index is being built: {waiting:,} recently imported claims are not searched yet"
+            claims = f"{waiting:,} imported claim{'s' if waiting != 1 else ''}"
+            building = f"index building… {claims} not searched yet"
             message = f"{message}; {building}" if message else building
         if text == self._filter_text:
             return message
