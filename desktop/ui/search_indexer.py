@@ -104,7 +104,12 @@ def attach(
     refilter: Callable[[], None],
 ) -> None:
     """What the window says while the index is built, and what it does once it is ready."""
-    indexer.progressed.connect(lambda left: left and hint(f"Building the search index: {left:,} claims to go…"))
+
+    def progressed(left: int) -> None:
+        if left:  # 0: the finished message follows at once
+            hint(f"Building the search index: {left:,} claims to go…")
+
+    indexer.progressed.connect(progressed)
     indexer.failed.connect(
         lambda reason: error(f"the search index could not be finished ({reason}); it carries on at the next start")
     )

@@ -26,6 +26,7 @@ from desktop.core.interchange import (
     export_document,
     export_json,
     import_json,
+    json_export,
     json_import,
     json_validate,
     specs,
@@ -481,6 +482,16 @@ def test_canonical_writer_matches_json_dumps_with_indent() -> None:
     assert canonical_json(tricky) == json.dumps(tricky, ensure_ascii=False, indent=2)
     doc = generated_document()
     assert canonical_json(doc) == json.dumps(doc, ensure_ascii=False, indent=2)
+
+
+@pytest.mark.parametrize(
+    "number", [48.595, -0.0, 1e16, 1e22, 1e100, 5e-05, 1.234e-05, 1e-06, 1.5e-09, 1e-10, 0.0001, 2**63 - 1, 2**64]
+)
+def test_canonical_writer_gives_json_dumps_bytes_on_either_path(number: float) -> None:
+    """orjson writes the document unless it would spell a number otherwise; the bytes never differ."""
+    doc = {"claims": [{"id": "c-1", "text": "Бахмут 🛰 \u2028 \x7f", "lat": number, "tags": [], "event": {}}]}
+    assert canonical_json(doc) == json.dumps(doc, ensure_ascii=False, indent=2)
+    assert canonical_json(doc) == json_export.canonical_json_python(doc)
 
 
 def test_export_of_an_empty_workspace_is_a_valid_empty_document(workspace: Workspace, tmp_path: Path) -> None:
