@@ -28,7 +28,10 @@ round: 15.6 + 23.9 s wall at an unrecorded load); the window's as-of mode
 67.8 s wall, 20.3 s CPU, of which the scratch import is ~3/4 (validation,
 full-text index, audit, derivation of the whole document); the history panel
 0.7 ms median (was 39 ms: its link query could not use its expression index).
-The 1M figures are in ``results/history-1000000.json``.
+At 1M claims and 100k changes (``results/history-1000000.json``, run with
+``--no-window`` under ``nice -n 5`` at load 6): replay + derivation 350.8 s
+wall, 87.4 s CPU — about nine times the 10 s target even in CPU seconds; the
+panel 0.7 ms median, 22 ms at worst.
 
 What is left, and how to close it: replay reads the whole workspace as a
 document (the export's reader, ~half of replay) and derives it whole, so its
