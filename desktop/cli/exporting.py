@@ -22,7 +22,7 @@ from typing import Any
 from desktop.cli.as_of import AS_OF_HELP, moment, replay_as_of
 from desktop.cli.base import workspace
 from desktop.cli.importing import TerminalProgress
-from desktop.core.atomic_write import write_atomically
+from desktop.core.atomic_write import atomic_file, write_atomically
 
 FORMATS = ("json", "csv", "stix", "claimreview", "markdown", "html", "pdf")  # = desktop.core.outputs.FORMATS
 
@@ -68,7 +68,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from desktop.core.outputs import Options, build_brief, format_for, gather, render
+    from desktop.core.outputs import Options, build_brief, format_for, gather, write
     from desktop.core.preferences import read_preferences
 
     fmt = format_for(args.output, args.format)  # before opening anything: a wrong name changes nothing
@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         review_url=args.review_url or os.environ.get("CROSSCHECK_REVIEW_URL") or None,
     )
     progress = TerminalProgress("exporting") if sys.stderr.isatty() else None
-    data: bytes | None
+    data: bytes | None = None
     with workspace(args, create=False) as opened:
         options = replace(options, title=args.title or f"Brief: {opened.label}")
         replayed = replay_as_of(opened.engine, as_of).document if as_of is not None else None
@@ -91,11 +91,15 @@ def run(args: argparse.Namespace) -> int:
             selection = gather(opened.engine, args.filter, as_of, progress=progress, replayed=replayed)
             if fmt == "pdf":
                 data = _pdf(build_brief(selection, options.title, progress=progress), args.output, progress)
+            elif args.output in (None, "-"):
+                write(selection, fmt, sys.stdout.buffer, options, progress)
+                sys.stdout.buffer.flush()
             else:
-                data = render(selection, fmt, options, progress)
+                with atomic_file(Path(args.output)) as out:  # streamed: a large brief is never whole in memory
+                    write(selection, fmt, out, options, progress)
     if progress is not None:
         progress.finish()
-    if data is None:  # the PDF went straight to its file
+    if data is None:  # written already (streamed, or the PDF straight to its file)
         return 0
     if args.output in (None, "-"):
         sys.stdout.buffer.write(data)

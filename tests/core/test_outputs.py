@@ -260,7 +260,7 @@ def test_a_filter_the_language_cannot_read_is_a_user_error(sample_workspace: Wor
 def test_progress_is_reported_to_the_end(sample_workspace: Workspace) -> None:
     seen: list[tuple[str, float]] = []
     gather(sample_workspace.engine, progress=lambda step, fraction: seen.append((step, fraction)))
-    assert seen[0] == ("reading the workspace", 0.0) and seen[-1] == ("explaining the claims", 1.0)
+    assert seen[0] == ("reading the workspace", 0.0) and seen[-1] == ("deriving the statuses", 1.0)
 
 
 # --- JSON and CSV over a selection -----------------------------------------------------------------------

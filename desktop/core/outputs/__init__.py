@@ -2,7 +2,9 @@
 
 - ``gather(engine, filter, as_of)`` → ``Selection`` (``selection.py``): the claims
   the window's filter language finds, as the workspace stood at ``as_of``.
-- ``render(selection, fmt, options)`` → bytes for every format but ``pdf``:
+- ``write(selection, fmt, out, options)`` streams every format but ``pdf`` to a
+  binary file (the brief and STIX piece by piece, never whole in memory);
+  ``render(selection, fmt, options)`` gives the same as bytes:
   ``json`` (the interchange document cut to the selection; importable), ``csv``,
   ``stix`` (``stix.py``), ``claimreview`` (``claimreview.py``), ``markdown`` and
   ``html`` (``brief.py``, ``brief_html.py``). The PDF is the HTML brief laid out
@@ -16,16 +18,24 @@ import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import BinaryIO, Final
 
 from desktop.core.errors import UserError
 from desktop.core.interchange.csv_export import COLUMNS, neutralise
 from desktop.core.interchange.json_export import canonical_json
-from desktop.core.outputs.brief import Brief, brief_markdown, build_brief
-from desktop.core.outputs.brief_html import EPILOGUE, PROLOGUE_END, PROLOGUE_START, STYLE, body_parts, brief_html
+from desktop.core.outputs.brief import Brief, brief_markdown, build_brief, markdown_chunks
+from desktop.core.outputs.brief_html import (
+    EPILOGUE,
+    PROLOGUE_END,
+    PROLOGUE_START,
+    STYLE,
+    body_parts,
+    brief_html,
+    html_chunks,
+)
 from desktop.core.outputs.claimreview import export_claimreview
 from desktop.core.outputs.selection import Selection, gather
-from desktop.core.outputs.stix import export_stix
+from desktop.core.outputs.stix import write_stix
 from desktop.core.progress import Progress
 
 FORMATS: Final = ("json", "csv", "stix", "claimreview", "markdown", "html", "pdf")
@@ -75,24 +85,45 @@ def format_for(output: str | None, given: str | None) -> str:
 
 def render(selection: Selection, fmt: str, options: Options = Options(), progress: Progress | None = None) -> bytes:
     """The selection in ``fmt`` (any of ``FORMATS`` except ``pdf``) as bytes."""
+    out = io.BytesIO()
+    write(selection, fmt, out, options, progress)
+    return out.getvalue()
+
+
+def write(
+    selection: Selection, fmt: str, out: BinaryIO, options: Options = Options(), progress: Progress | None = None
+) -> None:
+    """Write the selection in ``fmt`` (any of ``FORMATS`` except ``pdf``) to ``out``, streaming what is large."""
     if fmt == "json":
-        return (canonical_json(selection.document) + "\n").encode("utf-8")
-    if fmt == "csv":
-        return _csv(selection)
-    if fmt == "stix":
+        out.write((canonical_json(selection.document) + "\n").encode("utf-8"))
+    elif fmt == "csv":
+        out.write(_csv(selection))
+    elif fmt == "stix":
         organisation = options.organisation or "Crosscheck"
-        return export_stix(selection, organisation, organisation_url=options.organisation_url, progress=progress)
-    if fmt == "claimreview":
-        return export_claimreview(
+        write_stix(
+            lambda text: out.write(text.encode("utf-8")),
             selection,
-            options.organisation,
+            organisation,
             organisation_url=options.organisation_url,
-            url_template=options.review_url,
+            progress=progress,
         )
-    if fmt in ("markdown", "html"):
+    elif fmt == "claimreview":
+        out.write(
+            export_claimreview(
+                selection,
+                options.organisation,
+                organisation_url=options.organisation_url,
+                url_template=options.review_url,
+            )
+        )
+    elif fmt in ("markdown", "html"):
         brief = build_brief(selection, options.title, progress=progress)
-        return (brief_markdown(brief) if fmt == "markdown" else brief_html(brief)).encode("utf-8")
-    raise UserError(f"the core cannot write {fmt!r}; the formats are {', '.join(FORMATS)}")
+        for chunk in markdown_chunks(brief) if fmt == "markdown" else html_chunks(brief):
+            out.write(chunk.encode("utf-8"))
+        if progress is not None:
+            progress("writing the brief", 1.0)
+    else:
+        raise UserError(f"the core cannot write {fmt!r}; the formats are {', '.join(FORMATS)}")
 
 
 def _csv(selection: Selection) -> bytes:
@@ -152,4 +183,5 @@ __all__ = [
     "PROLOGUE_START",
     "STYLE",
     "render",
+    "write",
 ]

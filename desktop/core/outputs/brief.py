@@ -10,15 +10,20 @@ analyst's verdict (who set it, and whether the evidence disputes it) and its own
 requests for comment. ``brief_markdown`` writes it as Markdown with every piece
 of workspace text escaped, so a claim cannot inject headings, links or HTML;
 ``brief_html`` (``brief_html.py``) writes the same as a self-contained page.
+
+A brief of 100,000 claims must not hold 100,000 of everything: a group holds
+its claims' ids in order, and each ``BriefClaim`` (with its explanation in
+words) is made when the writer reaches it; ``markdown_chunks`` yields the
+document piece by piece for a caller that streams it to a file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, overload
 
 from desktop.core.corroboration import verdict_disputed
 from desktop.core.outputs.selection import Selection
@@ -82,14 +87,37 @@ class BriefClaim:
     requests: tuple[Request, ...]
 
 
+class Claims(Sequence[BriefClaim]):
+    """One group's claims in order, each made when it is read (and not kept)."""
+
+    def __init__(self, ids: list[str], make: Callable[[str], BriefClaim]) -> None:
+        self.ids, self.make = ids, make
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, index: int) -> BriefClaim: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[BriefClaim]: ...
+    def __getitem__(self, index: int | slice) -> BriefClaim | list[BriefClaim]:
+        if isinstance(index, slice):
+            return [self.make(i) for i in self.ids[index]]
+        return self.make(self.ids[index])
+
+    def __iter__(self) -> Iterator[BriefClaim]:
+        return (self.make(i) for i in self.ids)
+
+
 @dataclass
 class Brief:
     title: str
     filter: str
     as_of: dt.datetime | None
     generated: dt.datetime
-    groups: dict[str, list[BriefClaim]] = field(default_factory=dict)  # status → claims, in rule order
+    groups: dict[str, Sequence[BriefClaim]] = field(default_factory=dict)  # status → claims, in rule order
     pending: list[Request] = field(default_factory=list)
+    suggested: bool = False  # some claim's credibility is the suggested one (the footnote explains the *)
 
     @property
     def total(self) -> int:
@@ -108,11 +136,12 @@ class Brief:
 
 
 def build_brief(selection: Selection, title: str = "Brief", *, progress: Progress | None = None) -> Brief:
-    """The brief of ``selection`` (see the module docstring)."""
+    """The brief of ``selection`` (see the module docstring); ``progress`` follows the claims as they are made."""
     doc = selection.document
     sources = selection.by_id("sources")
     reports = selection.by_id("reports")
     places = selection.by_id("places")
+    claims = selection.by_id("claims")
     requests_by_claim: dict[str, list[Request]] = {}
     brief = Brief(title=title, filter=selection.filter, as_of=selection.as_of, generated=selection.generated)
     for row in doc["outreach"]:
@@ -121,39 +150,46 @@ def build_brief(selection: Selection, title: str = "Brief", *, progress: Progres
             brief.pending.append(request)
         for claim_id in request.about:
             requests_by_claim.setdefault(claim_id, []).append(request)
-    claims = sorted(doc["claims"], key=lambda c: (c["claimed"] or c["recorded"][:10], c["id"]))
-    groups: dict[str, list[BriefClaim]] = {status: [] for status in STATUSES}
-    total = len(claims)
-    for done, c in enumerate(claims, start=1):
+    ordered = sorted(doc["claims"], key=lambda c: (c["claimed"] or c["recorded"][:10], c["id"]))
+    groups: dict[str, list[str]] = {status: [] for status in STATUSES}
+    for c in ordered:
         derivation = selection.derivations.get(c["id"])
+        groups[derivation.status if derivation else "unverified"].append(c["id"])
+    brief.suggested = any(c["credibility"] is None for c in ordered)
+    total, made = len(ordered), 0
+
+    def make(ident: str) -> BriefClaim:
+        nonlocal made
+        c = claims[ident]
+        derivation = selection.derivations.get(ident)
         status = derivation.status if derivation else "unverified"
         source = sources[c["source"]]
         suggested = derivation.suggested_credibility if derivation else 6
         report = reports.get(c["report"]) if c["report"] else None
-        by = selection.verdict_by.get(c["id"])
-        groups[status].append(
-            BriefClaim(
-                id=c["id"],
-                text=c["text"],
-                source=source["name"],
-                grade=f"{source['reliability']}{c['credibility'] or suggested}{'' if c['credibility'] else '*'}",
-                graded=c["credibility"] is not None,
-                kind=c["kind"],
-                claimed=c["claimed"],
-                event=event_words(c["event"]),
-                places=tuple(places[p]["name"] for p in c["places"] if p in places),
-                report=report["title"] if report else None,
-                report_url=report["url"] if report else None,
-                explanation=tuple(selection.explanations.get(c["id"], ())),
-                verdict=c["verdict"],
-                verdict_by=f"{by.analyst}, {by.at.date().isoformat()}" if by else None,
-                verdict_disputed=verdict_disputed(c["verdict"], status),
-                requests=tuple(requests_by_claim.get(c["id"], ())),
-            )
+        by = selection.verdict_by.get(ident)
+        made += 1
+        if progress is not None and made % 2000 == 0:
+            progress("writing the brief", min(made, total) / total)
+        return BriefClaim(
+            id=ident,
+            text=c["text"],
+            source=source["name"],
+            grade=f"{source['reliability']}{c['credibility'] or suggested}{'' if c['credibility'] else '*'}",
+            graded=c["credibility"] is not None,
+            kind=c["kind"],
+            claimed=c["claimed"],
+            event=event_words(c["event"]),
+            places=tuple(places[p]["name"] for p in c["places"] if p in places),
+            report=report["title"] if report else None,
+            report_url=report["url"] if report else None,
+            explanation=tuple(selection.explanations[ident]) if ident in selection.derivations else (),
+            verdict=c["verdict"],
+            verdict_by=f"{by.analyst}, {by.at.date().isoformat()}" if by else None,
+            verdict_disputed=verdict_disputed(c["verdict"], status),
+            requests=tuple(requests_by_claim.get(ident, ())),
         )
-        if progress is not None and done % 5000 == 0:
-            progress("writing the brief", done / total)
-    brief.groups = {status: items for status, items in groups.items() if items}
+
+    brief.groups = {status: Claims(ids, make) for status, ids in groups.items() if ids}
     return brief
 
 
@@ -177,23 +213,38 @@ def _stamp(moment: dt.datetime) -> str:
 
 # The ASCII punctuation that opens something inline in CommonMark or GFM (emphasis, code, links, images,
 # HTML, tables, strikethrough, entities); a backslash before any of them makes it a plain character.
-# Parentheses need none: they only mean something right after "]", which is escaped.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>!|~&])")
+# Parentheses need none: they only mean something right after "]", which is escaped. The backslash goes
+# first, so the escapes added after it are not escaped again. (A brief escapes millions of strings: a
+# search for any of them, then str.replace, is many times faster than a substitution or a translation.)
+_MARKDOWN_SPECIAL: Final = "\\`*_[]<>!|~&"
+_ANY_SPECIAL = re.compile(r"[\\`*_\[\]<>!|~&]")
 # What would open a block at the start of a line: a heading, a list item, a rule, a setext underline.
-_BLOCK_MARK = re.compile(r"^[#+=-]")
+_BLOCK_MARKS: Final = "#+=-"
 _ORDERED_MARK = re.compile(r"^(\d+)([.)])")
 
 
 def md(text: str) -> str:
     """Workspace text as inline Markdown: on one line, with every special character escaped, and nothing
     at its start that would open a block (it may be the first thing on a line)."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
-    escaped = _BLOCK_MARK.sub(lambda m: "\\" + m.group(), escaped)
-    return _ORDERED_MARK.sub(r"\1\\\2", escaped)
+    escaped = " ".join(text.split())
+    if _ANY_SPECIAL.search(escaped):
+        for special in _MARKDOWN_SPECIAL:
+            if special in escaped:
+                escaped = escaped.replace(special, "\\" + special)
+    if not escaped:
+        return escaped
+    if escaped[0] in _BLOCK_MARKS:
+        return "\\" + escaped
+    return _ORDERED_MARK.sub(r"\1\\\2", escaped) if escaped[0].isdigit() else escaped
 
 
 def brief_markdown(brief: Brief) -> str:
     """The brief as a Markdown document."""
+    return "".join(markdown_chunks(brief))
+
+
+def markdown_chunks(brief: Brief) -> Iterator[str]:
+    """The Markdown document in pieces: the header, then one piece per claim, then the footnote."""
     out: list[str] = [f"# {md(brief.title)}", ""]
     out.append(f"Workspace {brief.moment}; {brief.total} claim{'s' if brief.total != 1 else ''}.")
     if brief.filter.strip():
@@ -209,13 +260,13 @@ def brief_markdown(brief: Brief) -> str:
         out += ["## Requests for comment awaiting an answer", ""]
         out += [f"- {md(r.sentence())} (about {', '.join(md(c) for c in r.about)})" for r in brief.pending]
         out.append("")
+    yield "\n".join(out)
     for status, claims in brief.groups.items():
-        out += [f"## {STATUS_GLYPHS[status]} {md(STATUS_TITLES[status])} ({len(claims)})", ""]
+        yield f"\n## {STATUS_GLYPHS[status]} {md(STATUS_TITLES[status])} ({len(claims)})\n"
         for claim in claims:
-            out += _claim_markdown(claim)
-    if any(not c.graded for claims in brief.groups.values() for c in claims):
-        out += ["---", "", "\\* credibility suggested by the evidence (DESIGN §2.7); no analyst has graded it yet.", ""]
-    return "\n".join(out)
+            yield "\n" + "\n".join(_claim_markdown(claim))
+    if brief.suggested:
+        yield "\n---\n\n\\* credibility suggested by the evidence (DESIGN §2.7); no analyst has graded it yet.\n"
 
 
 def _claim_markdown(claim: BriefClaim) -> list[str]:

@@ -10,6 +10,7 @@ through ``html.escape`` (quotes too), and only http(s) URLs become links, with
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from html import escape
 from typing import Final
 
@@ -46,7 +47,14 @@ def e(text: str) -> str:
 
 def brief_html(brief: Brief) -> str:
     """The brief as a complete HTML document."""
-    return PROLOGUE_START + f"<title>{e(brief.title)}</title>\n" + PROLOGUE_END + "".join(body_parts(brief)) + EPILOGUE
+    return "".join(html_chunks(brief))
+
+
+def html_chunks(brief: Brief) -> Iterator[str]:
+    """The HTML document in pieces, for a caller that streams it to a file."""
+    yield PROLOGUE_START + f"<title>{e(brief.title)}</title>\n" + PROLOGUE_END
+    yield from iter_body_parts(brief)
+    yield EPILOGUE
 
 
 PROLOGUE_START: Final = (
@@ -61,6 +69,11 @@ EPILOGUE: Final = "</body>\n</html>\n"
 def body_parts(brief: Brief, claims_per_part: int = 500) -> list[str]:
     """The page's body in pieces (the header, then groups of claims, then the footnote), so a long brief can
     be laid out and reported on part by part (the PDF writer does)."""
+    return list(iter_body_parts(brief, claims_per_part))
+
+
+def iter_body_parts(brief: Brief, claims_per_part: int = 500) -> Iterator[str]:
+    """``body_parts`` one by one: each group of claims is made only when it is written."""
     head = [
         f"<h1>{e(brief.title)}</h1>\n",
         f'<p class="meta">Workspace {e(brief.moment)}; {brief.total} claim{"s" if brief.total != 1 else ""}.',
@@ -83,7 +96,7 @@ def body_parts(brief: Brief, claims_per_part: int = 500) -> list[str]:
         for r in brief.pending:
             head.append(f'<li>{e(r.sentence())} <span class="meta">(about {e(", ".join(r.about))})</span></li>\n')
         head.append("</ul>\n")
-    parts = ["".join(head)]
+    yield "".join(head)
     for status, claims in brief.groups.items():
         colour = COLOURS[status]
         heading = (
@@ -91,12 +104,9 @@ def body_parts(brief: Brief, claims_per_part: int = 500) -> list[str]:
         )
         for start in range(0, len(claims), claims_per_part):
             chunk = "".join(_claim_html(c, colour) for c in claims[start : start + claims_per_part])
-            parts.append((heading if start == 0 else "") + chunk)
-    if any(not c.graded for claims in brief.groups.values() for c in claims):
-        parts.append(
-            '<hr>\n<p class="meta">* credibility suggested by the evidence; no analyst has graded it yet.</p>\n'
-        )
-    return parts
+            yield (heading if start == 0 else "") + chunk
+    if brief.suggested:
+        yield '<hr>\n<p class="meta">* credibility suggested by the evidence; no analyst has graded it yet.</p>\n'
 
 
 def _claim_html(claim: BriefClaim, colour: str) -> str:

@@ -10,7 +10,9 @@ one transaction so it is a consistent snapshot while the window keeps writing:
   workspace as of ``as_of`` (a claim outside the filter still supports or
   contradicts one inside it), keyed by interchange id, with the claims and
   sources it names given by interchange id too;
-- ``explanations``: the derivation in the detail pane's sentences;
+- ``explanations``: the derivation in the detail pane's sentences, worded when
+  asked for (a brief asks claim by claim as it writes; STIX never asks), so a
+  large selection never holds them all;
 - ``verdict_by``: who last set each verdict and when, from the audit trail.
 
 As of T (DESIGN §2.9): the workspace as it stood at T is replayed from the
@@ -23,6 +25,7 @@ verdict comes from the live trail, up to T.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,7 +59,7 @@ class Selection:
     as_of: dt.datetime | None
     generated: dt.datetime
     derivations: dict[str, Derivation] = field(default_factory=dict)
-    explanations: dict[str, list[str]] = field(default_factory=dict)
+    explanations: Mapping[str, list[str]] = field(default_factory=dict)
     verdict_by: dict[str, VerdictAuthor] = field(default_factory=dict)
     #: internal claim id → interchange id, for every claim the derivations name (selected or not)
     claim_ext: dict[int, str] = field(default_factory=dict)
@@ -117,11 +120,16 @@ def _gather(engine: Engine, filter_text: str, *, progress: Progress | None, now:
         progress("reading the workspace", 0.0)
     with collector_paused(), engine.connect() as connection, connection.begin():
         chosen = _matching(connection, filter_text)
+        if progress is not None:  # each step is also where a cancel is heard
+            progress("reading the workspace", 0.1)
         document = read_document(connection)
-        graph = status.load_memory_graph(connection)
-        disputed = [
-            g for g in judgements.by_pair(status.load_judgements(connection)).values() if judgements.disagree(g)
-        ]
+        if progress is not None:
+            progress("reading the workspace", 0.6)
+        stored = status.load_judgements(connection)
+        graph = status.load_memory_graph(connection, loaded=stored)
+        if progress is not None:
+            progress("reading the workspace", 0.9)
+        disputed = [g for g in judgements.by_pair(stored).values() if judgements.disagree(g)]
         verdicts = _verdict_authors(connection)
         source_ext = {int(i): str(e) for i, e in connection.execute(sa.text("SELECT id, ext_id FROM source"))}
         claim_rows = connection.execute(sa.text("SELECT id, ext_id FROM claim")).all()
@@ -143,10 +151,13 @@ def _gather(engine: Engine, filter_text: str, *, progress: Progress | None, now:
     if total:
         # One full pass (about 1 s per 100k claims) beats per-claim resolution for a large selection.
         wanted = {ext_claim[c["id"]] for c in claims}
+        if progress is not None:
+            progress("deriving the statuses", 0.5)
         derived = corroboration.derive_all(graph) if total > 500 else corroboration.derive_many(graph, wanted)
-        _explain(selection, {c: d for c, d in derived.items() if c in wanted}, document, progress, disputed)
+        selection.derivations = {claim_ext[c]: d for c, d in sorted(derived.items()) if c in wanted}
+        selection.explanations = Explanations(selection, document, disputed)
     if progress is not None:
-        progress("explaining the claims", 1.0)
+        progress("deriving the statuses", 1.0)
     return selection
 
 
@@ -193,42 +204,55 @@ def _cut(document: dict[str, Any], keep: set[str], *, everything: bool) -> dict[
     }
 
 
-def _explain(
-    selection: Selection,
-    derived: dict[int, Derivation],
-    document: dict[str, Any],
-    progress: Progress | None,
-    disputed: list[list[judgements.Judgement]],
-) -> None:
-    """Derivations and their sentences per selected claim, naming claims as the detail pane does (where
-    analysts disagree on a pair touching the claim's assertion, too)."""
-    disputes_of: dict[int, list[list[judgements.Judgement]]] = {}
-    for pair in disputed:
-        for end in {pair[0].from_, pair[0].to}:
-            disputes_of.setdefault(end, []).append(pair)
-    claims = {c["id"]: c for c in document["claims"]}
-    sources = {s["id"]: s["name"] for s in document["sources"]}
-    claim_ext, source_ext = selection.claim_ext, selection.source_ext
+class Explanations(Mapping[str, list[str]]):
+    """Each selected claim's derivation in the detail pane's sentences, worded on request (not kept).
 
-    def describe_claim(ident: int) -> str:
-        row = claims.get(claim_ext.get(ident, ""))
-        if row is None:
-            return f"claim {ident}"
-        return f"[{one_line(sources.get(row['source'], row['source']), 60)}] “{one_line(row['text'], 80)}”"
+    Claims are named as the detail pane names them (``[Source] “text…”``), and where analysts disagree on a
+    pair touching the claim's assertion the sentences say so. A claim is named in many explanations (every
+    member of its cluster, every claim it supports): each name is worded once."""
 
-    def describe_source(ident: int) -> str:
-        return str(sources.get(source_ext.get(ident, ""), f"source {ident}"))
+    def __init__(
+        self, selection: Selection, document: dict[str, Any], disputed: list[list[judgements.Judgement]]
+    ) -> None:
+        self.derivations = selection.derivations
+        self.disputes_of: dict[int, list[list[judgements.Judgement]]] = {}
+        for pair in disputed:
+            for end in {pair[0].from_, pair[0].to}:
+                self.disputes_of.setdefault(end, []).append(pair)
+        self.claims = {c["id"]: (c["source"], c["text"]) for c in document["claims"]}
+        self.sources = {s["id"]: s["name"] for s in document["sources"]}
+        self.claim_ext, self.source_ext = selection.claim_ext, selection.source_ext
+        self.claim_names: dict[int, str] = {}
+        self.source_names: dict[int, str] = {}
 
-    total = len(selection.document["claims"])
-    for done, (ident, derivation) in enumerate(sorted(derived.items()), start=1):
-        ext_id = claim_ext[ident]
-        selection.derivations[ext_id] = derivation
-        touching = {id(pair): pair for member in derivation.cluster for pair in disputes_of.get(member, ())}
-        selection.explanations[ext_id] = corroboration.explain(
-            derivation, describe_claim, describe_source, touching.values()
-        )
-        if progress is not None and done % 2000 == 0:
-            progress("explaining the claims", done / total)
+    def describe_claim(self, ident: int) -> str:
+        name = self.claim_names.get(ident)
+        if name is None:
+            row = self.claims.get(self.claim_ext.get(ident, ""))
+            if row is None:
+                name = f"claim {ident}"
+            else:
+                source, text = row
+                name = f"[{one_line(self.sources.get(source, source), 60)}] “{one_line(text, 80)}”"
+            self.claim_names[ident] = name
+        return name
+
+    def describe_source(self, ident: int) -> str:
+        name = self.source_names.get(ident)
+        if name is None:
+            name = self.source_names[ident] = str(self.sources.get(self.source_ext.get(ident, ""), f"source {ident}"))
+        return name
+
+    def __getitem__(self, ext_id: str) -> list[str]:
+        derivation = self.derivations[ext_id]
+        touching = {id(pair): pair for member in derivation.cluster for pair in self.disputes_of.get(member, ())}
+        return corroboration.explain(derivation, self.describe_claim, self.describe_source, touching.values())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.derivations)
+
+    def __len__(self) -> int:
+        return len(self.derivations)
 
 
 def _verdict_authors(connection: Connection) -> dict[str, VerdictAuthor]:

@@ -27,13 +27,18 @@ Ids are derived from the workspace's interchange ids (a UUIDv5 hash, stamped as
 version 4 as STIX asks of domain objects), so exporting again gives the same
 object ids and a partner's platform updates objects instead of duplicating them.
 Every analyst named becomes an ``identity`` (individual).
+
+Each object is built (and so checked) by ``stix2`` and written as soon as it is
+made: the bundle is streamed, never held whole, so a bundle of 100,000 notes
+costs the memory of one note.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
+import io
 import uuid
+from collections.abc import Callable, Iterator
 from typing import Any, Final
 from urllib.parse import quote
 
@@ -95,33 +100,47 @@ def export_stix(
     progress: Progress | None = None,
 ) -> bytes:
     """The selection as a STIX 2.1 bundle (UTF-8 JSON); an empty selection gives a bundle of the organisation."""
-    return (
-        json.dumps(bundle_objects(selection, organisation, organisation_url, progress), ensure_ascii=False, indent=2)
-        + "\n"
-    ).encode()
+    out = io.StringIO()
+    write_stix(out.write, selection, organisation, organisation_url=organisation_url, progress=progress)
+    return out.getvalue().encode()
 
 
-def bundle_objects(
+def write_stix(
+    write: Callable[[str], object],
+    selection: Selection,
+    organisation: str,
+    *,
+    organisation_url: str | None = None,
+    progress: Progress | None = None,
+) -> None:
+    """Stream the bundle through ``write`` as indented JSON, object by object (see the module docstring)."""
+    bundle_id = stix_id("bundle", organisation, selection.generated.isoformat())
+    write(f'{{\n  "type": "bundle",\n  "id": "{bundle_id}",\n  "objects": [\n')
+    for index, made in enumerate(stix_objects(selection, organisation, organisation_url, progress)):
+        text = made.serialize(ensure_ascii=False, indent=2)
+        write((",\n    " if index else "    ") + text.replace("\n", "\n    "))
+    write("\n  ]\n}\n")
+
+
+def stix_objects(
     selection: Selection, organisation: str, organisation_url: str | None = None, progress: Progress | None = None
-) -> dict[str, Any]:
-    """The bundle as a JSON-ready dict (built and checked object by object by ``stix2``)."""
+) -> Iterator[Any]:
+    """The bundle's objects in order, each built and checked by ``stix2`` (an analyst's identity comes just
+    before the first object that names it)."""
     doc = selection.document
     claims = doc["claims"]
     first_seen = _first_seen(claims, selection.generated)
     org_id = stix_id("identity", "organisation", organisation)
-    objects: list[Any] = [
-        stix2.Identity(
-            id=org_id,
-            name=organisation,
-            identity_class="organization",
-            created=selection.generated,
-            modified=selection.generated,
-            external_references=[{"source_name": "website", "url": uri(organisation_url)}]
-            if organisation_url
-            else None,
-        )
-    ]
+    yield stix2.Identity(
+        id=org_id,
+        name=organisation,
+        identity_class="organization",
+        created=selection.generated,
+        modified=selection.generated,
+        external_references=[{"source_name": "website", "url": uri(organisation_url)}] if organisation_url else None,
+    )
     analysts: dict[str, str] = {}
+    objects: list[Any] = []  # analysts' identities made while building an object, yielded before it
 
     def analyst_ref(name: str, when: dt.datetime) -> str:
         if not name:
@@ -139,7 +158,7 @@ def bundle_objects(
     source_ids = {s["id"]: stix_id("identity", "source", s["id"]) for s in doc["sources"]}
     for s in doc["sources"]:
         when = first_seen.get(("source", s["id"]), selection.generated)
-        objects.append(
+        yield (
             stix2.Identity(
                 id=source_ids[s["id"]],
                 name=s["name"],
@@ -164,7 +183,7 @@ def bundle_objects(
             continue
         location_ids[p["id"]] = stix_id("location", p["id"])
         when = first_seen.get(("place", p["id"]), selection.generated)
-        objects.append(
+        yield (
             stix2.Location(
                 id=location_ids[p["id"]],
                 name=p["name"],
@@ -201,7 +220,7 @@ def bundle_objects(
             "x_crosscheck_likelihood": c["likelihood"],
             "x_crosscheck_places": [places[p]["name"] for p in c["places"] if p in places],
         }
-        objects.append(
+        yield (
             stix2.Note(
                 id=note_ids[c["id"]],
                 content=c["text"],
@@ -219,18 +238,19 @@ def bundle_objects(
         if c["verdict"]:
             author = selection.verdict_by.get(c["id"])
             when = author.at if author else recorded
-            objects.append(
-                stix2.Opinion(
-                    id=stix_id("opinion", c["id"]),
-                    opinion=OPINION[c["verdict"]],
-                    object_refs=[note_ids[c["id"]]],
-                    authors=[author.analyst] if author else [organisation],
-                    explanation=f"Verdict: {c['verdict']}.",
-                    created_by_ref=analyst_ref(author.analyst, when) if author else org_id,
-                    created=when,
-                    modified=when,
-                )
+            opinion = stix2.Opinion(
+                id=stix_id("opinion", c["id"]),
+                opinion=OPINION[c["verdict"]],
+                object_refs=[note_ids[c["id"]]],
+                authors=[author.analyst] if author else [organisation],
+                explanation=f"Verdict: {c['verdict']}.",
+                created_by_ref=analyst_ref(author.analyst, when) if author else org_id,
+                created=when,
+                modified=when,
             )
+            yield from objects
+            objects.clear()
+            yield opinion
         if progress is not None and done % 2000 == 0:
             progress("building the STIX bundle", done / total)
     by_report: dict[str, list[str]] = {}
@@ -241,7 +261,7 @@ def bundle_objects(
         members = by_report.get(r["id"], [])
         when = first_seen.get(("report", r["id"]), selection.generated)
         published = _moment(r["published"] + "T00:00:00Z") if r["published"] else when
-        objects.append(
+        yield (
             stix2.Report(
                 id=report_ids[r["id"]],
                 name=r["title"] or r["id"],
@@ -258,24 +278,20 @@ def bundle_objects(
         )
     for link in doc["links"]:
         when = _moment(link["recorded"])
-        objects.append(
-            stix2.Relationship(
-                id=stix_id("relationship", link["from"], link["to"], link["analyst"]),
-                relationship_type=RELATIONSHIP[link["relation"]],
-                source_ref=note_ids[link["from"]],
-                target_ref=note_ids[link["to"]],
-                description=link["rationale"] or None,
-                created_by_ref=analyst_ref(link["analyst"], when),
-                created=when,
-                modified=when,
-                allow_custom=True,
-            )
+        relationship = stix2.Relationship(
+            id=stix_id("relationship", link["from"], link["to"], link["analyst"]),
+            relationship_type=RELATIONSHIP[link["relation"]],
+            source_ref=note_ids[link["from"]],
+            target_ref=note_ids[link["to"]],
+            description=link["rationale"] or None,
+            created_by_ref=analyst_ref(link["analyst"], when),
+            created=when,
+            modified=when,
+            allow_custom=True,
         )
-    bundle = stix2.Bundle(
-        objects=objects, id=stix_id("bundle", organisation, selection.generated.isoformat()), allow_custom=True
-    )
-    result: dict[str, Any] = json.loads(bundle.serialize())
-    return result
+        yield from objects
+        objects.clear()
+        yield relationship
 
 
 def _moment(text: str) -> dt.datetime:

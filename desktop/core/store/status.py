@@ -113,20 +113,24 @@ def _link_counts(connection: Connection, claims: set[int]) -> dict[int, int]:
 
 
 def load_memory_graph(
-    connection: Connection, *, analyst: str | None = None, as_of: dt.datetime | None = None
+    connection: Connection,
+    *,
+    analyst: str | None = None,
+    as_of: dt.datetime | None = None,
+    loaded: list[judgements.Judgement] | None = None,
 ) -> MemoryGraph:
     """The whole workspace as an in-memory graph (full re-derivation, ``status``, checks).
 
     Its links are each pair's effective link (DESIGN §2) among the judgements considered: all of them,
     or ``analyst``'s alone ("as analyst A"), recorded at or before ``as_of`` when given (claims are
-    left to ``MemoryGraph.as_of``).
+    left to ``MemoryGraph.as_of``). ``loaded``: those judgements, when the caller has read them already.
     """
     graph = MemoryGraph()
     for sid, side, group in connection.execute(text("SELECT id, side, group_label FROM source")):
         graph.add_source(sid, side or "", group or "")
     for cid, source, recorded in connection.execute(text("SELECT id, source_id, recorded FROM claim")):
         graph.add_claim(cid, source, recorded=_aware(recorded))
-    chosen = load_judgements(connection, analyst=analyst, as_of=as_of)
+    chosen = loaded if loaded is not None else load_judgements(connection, analyst=analyst, as_of=as_of)
     for j in judgements.effective_links(chosen):
         graph.add_link(j.id, j.from_, j.to, j.relation, recorded=j.recorded)
     return graph

@@ -144,9 +144,9 @@ class ExportJob(QObject):
             self.failed.emit(error)
 
     def _write(self) -> Path:
-        from desktop.core.atomic_write import write_atomically
+        from desktop.core.atomic_write import atomic_file
         from desktop.core.history import parse_moment
-        from desktop.core.outputs import Options, build_brief, gather, render
+        from desktop.core.outputs import Options, build_brief, gather, write
 
         r = self.request
         as_of = parse_moment(r.as_of) if r.as_of else None
@@ -164,7 +164,8 @@ class ExportJob(QObject):
             # QTextDocument that no widget shows.
             write_pdf(build_brief(selection, r.title, progress=self._progress), r.path, self._progress)
         else:
-            write_atomically(r.path, render(selection, r.fmt, options, self._progress))
+            with atomic_file(r.path) as out:  # streamed; a cancel (raised from _progress) leaves no file
+                write(selection, r.fmt, out, options, self._progress)
         return r.path
 
 
