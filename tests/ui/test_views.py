@@ -239,6 +239,12 @@ def test_timeline_follows_the_filter_and_the_current_claim(qtbot: QtBot, session
     current = panel.view.current()
     assert current is not None and current.item.ext_id == "c-breach-relay-a"
     assert chosen == []  # following the table does not echo back to it
+    # The table's current claim moved while the filter changed (the table told the session first): the
+    # timeline shows the table's claim, not the bar it had selected before.
+    panel.view.select_claim(_id(session, "c-breach"), notify=False)
+    panel.set_filter("")
+    current = panel.view.current()
+    assert current is not None and current.item.ext_id == "c-breach-relay-a"
     panel.set_filter("nosuchwordanywhere")
     assert panel.view.bars == [] and "0 claims" in panel.summary.text()
 

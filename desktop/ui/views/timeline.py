@@ -365,10 +365,12 @@ class TimelinePanel(QWidget):
             self.reload()
 
     def reload(self) -> None:
-        keep = self.view.current()
+        kept = self.view.current()
         with self.session.engine.connect() as connection:
             timeline = timeline_items(connection, self.filter_text)
-        self.view.set_timeline(timeline, keep.item.id if keep else self.session.current)
+        # The table's current claim first: a new filter may have moved it (and the bar selected before with it).
+        keep = self.session.current if self.session.current is not None else (kept.item.id if kept else None)
+        self.view.set_timeline(timeline, keep)
         parts = [f"{len(timeline.items)} claim{'s' if len(timeline.items) != 1 else ''} by event date"]
         if timeline.undated:
             parts.append(f"{timeline.undated} without any date (not shown)")
