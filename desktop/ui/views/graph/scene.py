@@ -218,6 +218,29 @@ def _anchor(box: QRectF, towards: QPointF) -> QPointF:
     return QPointF(centre.x() + dx * scale, centre.y() + dy * scale)
 
 
+def _label_point(line: EdgeItem, edge: Edge, hood: Neighbourhood, cluster: QRectF) -> QPointF:
+    """Where a link's label goes: the middle of the line, except for a link from the assertion to a claim
+    around it, whose label goes in the band between the assertion's frame and that claim — the middle of
+    such a line is often over another card of the assertion."""
+    inside = [n in hood.nodes and hood.nodes[n].role in ("current", "member") for n in (edge.from_id, edge.to_id)]
+    if inside[0] == inside[1]:
+        return line.midpoint
+    a, b = line.ends if inside[0] else line.ends[::-1]  # a in the assertion, b outside it
+    dx, dy = b.x() - a.x(), b.y() - a.y()
+    leave = [
+        (bound - start) / step
+        for start, step, low, high in (
+            (a.x(), dx, cluster.left(), cluster.right()),
+            (a.y(), dy, cluster.top(), cluster.bottom()),
+        )
+        if step
+        for bound in ((high if step > 0 else low),)
+    ]
+    t = min([1.0, *(t for t in leave if t >= 0)])
+    t = (t + 1.0) / 2
+    return QPointF(a.x() + dx * t, a.y() + dy * t)
+
+
 def edge_label(edge: Edge) -> str:
     words = {"echo": f"{edge.relation} — echo: {edge.reason}", "internal": f"{edge.relation} (ignored: same assertion)"}
     label = words.get(edge.kind, edge.relation)
@@ -268,6 +291,7 @@ class EdgeItem(QGraphicsPathItem):
         self.setZValue(-1)
         self.setToolTip(edge_tooltip(edge))
         self.midpoint = (a + b) / 2
+        self.ends = (a, b)
         self.ink = DISAGREE if edge.disputed else ink
 
     def boundingRect(self) -> QRectF:
@@ -415,7 +439,10 @@ def build_scene(scene: QGraphicsScene, hood: Neighbourhood) -> tuple[dict[int, N
         line = EdgeItem(edge, start, end)
         scene.addItem(line)
         if edge.kind != "context" or edge.disputed:
-            scene.addItem(EdgeLabel(edge_label(edge), line.ink, line.midpoint, framed=edge.disputed))
+            at = _label_point(
+                line, edge, hood, QRectF(layout.cluster.x, layout.cluster.y, layout.cluster.w, layout.cluster.h)
+            )
+            scene.addItem(EdgeLabel(edge_label(edge), line.ink, at, framed=edge.disputed))
     legend = LegendItem()
     bounds = scene.itemsBoundingRect()
     # Beside the graph, not above it: the panel is wide and low, and so the fitted graph stays large.
