@@ -24,7 +24,8 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
-from desktop.core.outputs import STYLE, Brief, body_parts
+from desktop.core.outputs import STYLE, Brief
+from desktop.core.outputs.brief_html import iter_body_parts
 from desktop.core.progress import Progress
 
 _app: QGuiApplication | None = None  # kept alive for the life of the process (CLI only)
@@ -45,9 +46,8 @@ def brief_document(brief: Brief, progress: Progress | None = None) -> QTextDocum
     document.setDocumentMargin(0)
     document.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, brief.title)
     cursor = QTextCursor(document)
-    parts = body_parts(brief)
     total, done = brief.total, 0
-    for index, part in enumerate(parts):
+    for index, part in enumerate(iter_body_parts(brief)):  # each part made as it is laid out
         cursor.movePosition(QTextCursor.MoveOperation.End)
         if index:  # a fresh block: inserted HTML would otherwise run into the previous part's last paragraph
             cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
