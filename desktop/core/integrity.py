@@ -74,7 +74,7 @@ _SEARCH_INDEX_CHECKS: Final = (
         # Claims an import left for the index to build after it (``store.search_index``) are not missing.
         "SELECT c.ext_id FROM main.claim AS c LEFT JOIN main.claim_fts AS f ON f.rowid = c.id "
         "WHERE CASE WHEN f.rowid IS NULL THEN c.id < {pending} OR {pending} = 0 "
-        "ELSE f.body IS NOT cc_fold(c.text) END ORDER BY c.id",
+        "ELSE f.body IS NOT cc_fold(c.text) OR f.keys IS NOT cc_index_keys(c.text) END ORDER BY c.id",
     ),
     (
         "the search index holds {} entries for claims that no longer exist",

@@ -91,14 +91,25 @@ def content_words(text: str) -> list[str]:
     return list(seen)
 
 
+def romanised(word: str) -> str:
+    """``word`` folded and romanised by anyascii, letters a–z only (Бахмут → bakhmut, Donets'k → donetsk)."""
+    return "".join(ch for ch in anyascii(fold(word)).lower() if "a" <= ch <= "z")
+
+
+def merged_spelling(roman: str) -> str:
+    """A romanised word with the letters romanisations disagree on merged (bachmut, bakhmut → bahmut)."""
+    for old, new in _MERGE:
+        roman = roman.replace(old, new)
+    return roman
+
+
 @lru_cache(maxsize=65536)
 def word_key(word: str) -> str | None:
     """The cross-script key of one word (see the module docstring); None for a word too short to key."""
-    roman = "".join(ch for ch in anyascii(fold(word)).lower() if "a" <= ch <= "z")[:STEM]
+    roman = romanised(word)[:STEM]
     if len(roman) < MIN_LETTERS - 1:
         return None
-    for old, new in _MERGE:
-        roman = roman.replace(old, new)
+    roman = merged_spelling(roman)
     skeleton = [roman[0]]
     for ch in roman[1:]:
         if ch in _VOWELS or ch == skeleton[-1]:

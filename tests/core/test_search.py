@@ -185,7 +185,7 @@ def test_last_word_is_a_prefix_and_earlier_words_are_not(shared: Engine) -> None
 
 def test_one_character_last_word_is_not_a_prefix(shared: Engine) -> None:
     assert ext_ids(shared, "b") == []
-    assert ext_ids(shared, "ba") == ["c7", "c3", "c8"]  # back, Bakhmutske, Bakhmut
+    assert ext_ids(shared, "ba") == ["c7", "c1", "c3", "c8"]  # back, Бахмут (by its key), Bakhmutske, Bakhmut
     assert search.parse("b").terms[0].prefix is False
 
 
@@ -229,7 +229,8 @@ def test_case_and_diacritics_fold_in_latin_and_cyrillic(shared: Engine, query: s
 def test_free_words_match_source_name_and_aliases(shared: Engine) -> None:
     assert ext_ids(shared, "рыбарь") == ["c1", "c6"]  # alias of Rybar
     assert ext_ids(shared, "isw") == ["c7", "c2"]  # c2 says ISW; c7's source is called ISW
-    assert ext_ids(shared, "novosti shturm") == []
+    assert ext_ids(shared, "novosti shturm") == ["c4"]  # shturm meets Штурмовые by its key
+    assert ext_ids(shared, "novosti wagner") == []
     assert ext_ids(shared, "novosti штурм") == ["c4"]
 
 
@@ -456,10 +457,13 @@ def test_parsed_filter_structure() -> None:
 
 
 def test_fts_query_is_built_from_quoted_phrases_only() -> None:
-    result = search.compile_filter('NEAR(a b) OR x* -"y""z" body:w ^qq', "sqlite")
-    assert result.fts_query == '("near(a" AND "b)" AND "or" AND "x" AND "z" AND "body:w" AND "^qq"*) NOT ("y")'
+    result = search.compile_filter('NEAR(a b) or x* -"y""z" ^qq', "sqlite")
+    words = '{body source} : "near(a" OR {body keys} : "near a") AND ({body source} : "b)" OR {body keys} : "b") AND ('
+    words += '{body source} : "or" OR {body keys} : "or") AND ({body source} : "x" OR {body keys} : "ks") AND ('
+    words += '{body source} : "z" OR {body keys} : "z") AND ({body source} : "^qq"* OR {body keys} : "k")'
+    assert result.fts_query == f'(({words}) NOT (({{body source}} : "y" OR {{body keys}} : "i"))'
     result = search.compile_filter('ab"cd', "sqlite")
-    assert result.fts_query == '"ab""cd"*'
+    assert result.fts_query == '({body source} : "ab""cd"* OR {body keys} : "ab cd"*)'
 
 
 def test_limit_returns_the_first_rows_in_table_order(shared: Engine) -> None:
@@ -869,7 +873,18 @@ def test_hostile_input_never_raises_and_leaves_the_workspace_intact(shared: Engi
     result = search.compile_filter(query, "sqlite")
     assert result.where is not None or result.message is not None
     if result.fts_query is not None:
-        assert _outside_phrases(result.fts_query) <= {"AND", "OR", "NOT", "(", ")", "*"}
+        assert _outside_phrases(result.fts_query) <= {
+            "AND",
+            "OR",
+            "NOT",
+            "(",
+            ")",
+            "*",
+            "{body",
+            "source}",
+            "keys}",
+            ":",
+        }
     with shared.connect() as connection:
         ids = search.matching_ids(connection, query)
         assert set(ids) <= set(connection.execute(sa.select(search.claim.c.id)).scalars())

@@ -8,6 +8,10 @@ A query is a list of space-separated terms::
   script, case and diacritics folded (``text.fold``); the last plain word is a
   prefix (``bakh`` finds "Bakhmut") so results follow typing, and so is any word
   ending in ``*``;
+- a free word also finds its spellings in other scripts (``bakhmut``, ``Bachmut``,
+  ``Бахмут``: ``search.keys``, the index's ``keys`` column of migration 0011), and
+  a word that names a place finds the claims tagged with it and those naming it by
+  any of its names (``search.places``);
 - ``"a phrase"`` matches those words in that order;
 - ``-`` in front of a word, phrase or field excludes what it would match;
 - ``field:value`` restricts by a column; ``field:a,b`` and repeated fields OR

@@ -21,6 +21,7 @@ from desktop.core.search.changes import changed_claims
 from desktop.core.search.conditions import _SOURCE_FIELDS, _all_of, _any_of, _Cond, _likely, _not
 from desktop.core.search.model import FieldTerm, FilterResult, ParsedFilter, Term
 from desktop.core.search.parsing import _tokens, parse
+from desktop.core.search.places import PlaceNames
 from desktop.core.search.sources import _Catalog, _source_catalog
 from desktop.core.search.sql import (
     _alias_values,
@@ -28,6 +29,7 @@ from desktop.core.search.sql import (
     _fold_sql,
     _fts_count,
     _fts_ids,
+    _fts_phrase,
     _like_contains,
     _like_prefix,
     _name_condition,
@@ -44,6 +46,7 @@ from desktop.core.search.sql import (
     report,
     source,
 )
+from desktop.core.text import fold
 
 
 class _Compiler:
@@ -185,15 +188,33 @@ class _Compiler:
     # --- words ---
 
     def words(self, terms: Sequence[Term]) -> tuple[list[_Cond], str | None]:
-        """Conditions for the free terms, and the FTS5 query used (SQLite)."""
+        """Conditions for the free terms, and the FTS5 query used (SQLite) when it is all they ask.
+
+        A term that names a place (``search.places``) also finds the claims tagged
+        with it and those naming it otherwise; it gets a condition of its own.
+        """
+        named = self.places_named(terms)
         if self.dialect_name == "postgresql" and self.connection is not None:
-            return self.document_words(terms), None
+            return self.document_words(terms, named), None
         if self.dialect_name != "sqlite":
             conditions = []
-            for term in terms:
-                condition = self.like_term(term)
+            for term, places in zip(terms, named, strict=True):
+                condition = self.like_term(term, places)
                 conditions.append(_not(condition) if term.negated else condition)
             return conditions, None
+        plain = [term for term, places in zip(terms, named, strict=True) if not places]
+        conditions, query = self.fts_terms(plain) if plain else ([], None)
+        for term, places in zip(terms, named, strict=True):
+            if places:
+                match = _fts_phrase(term, [name for names in places.values() for name in names])
+                found = sa.union(_fts_ids(match), _tagged(places)).subquery()
+                if term.negated:
+                    conditions.append(_Cond.same(claim.c.id.not_in(sa.select(found.c[0]))))
+                else:
+                    conditions.append(self.member(claim.c.id, sa.select(found.c[0])))
+        return conditions, (query if len(plain) == len(terms) else None)
+
+    def fts_terms(self, terms: Sequence[Term]) -> tuple[list[_Cond], str]:
         positive, negative = fts_match(terms)
         if positive is not None:
             # One MATCH does it all: FTS5 subtracts the negated terms itself.
@@ -202,27 +223,35 @@ class _Compiler:
         assert negative is not None
         return [_Cond.same(claim.c.id.not_in(_fts_ids(negative)))], negative
 
-    def document_words(self, terms: Sequence[Term]) -> list[_Cond]:
+    def document_words(self, terms: Sequence[Term], named: Sequence[dict[int, list[str]]]) -> list[_Cond]:
         """The free terms against ``claim.search`` (PostgreSQL's word index, ``search.documents``).
 
         As in FTS5, a term matches a claim whose text holds it, or whose source's name and
         aliases do (a phrase never spans the two): the sources are found in Python
         (``_Catalog.with_phrase``) and become ``source_id IN (…)``. The terms no source
         matches, which is nearly all of them, make ONE tsquery, negated ones included
-        (``a & b & !c``), so the GIN index is read once for the whole filter.
+        (``a & b & !c``), so the GIN index is read once for the whole filter. A term
+        that names a place (``named``) gets a condition of its own, as on SQLite.
         """
         catalog = self.catalog()
         indexed: list[str] = []
         excluded: list[str] = []
         conditions: list[_Cond] = []
-        for term in terms:
+        for term, places in zip(terms, named, strict=True):
             words = documents.tokens(term.folded)
             query = documents.phrase_query(words, prefix=term.prefix)
-            named = catalog.with_phrase(words, prefix=term.prefix)
-            if not named:
+            sources = catalog.with_phrase(words, prefix=term.prefix)
+            if not sources and not places:
                 (excluded if term.negated else indexed).append(query)
                 continue
-            either = sa.or_(documents.matches(query), self.unfitted().in_sources(named).fetch)
+            alternatives = [documents.matches(query)]
+            if sources:
+                alternatives.append(self.unfitted().in_sources(sources).fetch)
+            if places:
+                names = [documents.tokens(fold(name)) for names in places.values() for name in names]
+                phrases = [documents.phrase_query(words, prefix=False) for words in names if words]
+                alternatives += [documents.matches(documents.any_of(phrases)), claim.c.id.in_(_tagged(places))]
+            either = sa.or_(*alternatives)
             conditions.append(_Cond.same(sa.not_(either) if term.negated else either))
         if indexed:
             query = documents.all_of([*indexed, *(f"!{q}" for q in excluded)])
@@ -231,8 +260,18 @@ class _Compiler:
             conditions.append(_Cond.same(sa.not_(documents.matches(documents.any_of(excluded)))))
         return conditions
 
-    def like_term(self, term: Term) -> _Cond:
-        """A free term without FTS: its words in order inside the folded text or source name."""
+    def places_named(self, terms: Sequence[Term]) -> list[dict[int, list[str]]]:
+        """For each term, the places it names with all their names (none without a connection)."""
+        if self.connection is None or not terms:
+            return [{} for _term in terms]
+        names = PlaceNames.read(self.connection)
+        return [names.named(term.folded) for term in terms]
+
+    def like_term(self, term: Term, places: dict[int, list[str]] | None = None) -> _Cond:
+        """A free term without FTS: its words in order inside the folded text or source name.
+
+        ``places``: the places the term names; their claims, and the claims naming them, match too.
+        """
         tokens = _tokens(term.folded)
         pattern = _param("%" + "%".join(_escape_like(token) for token in tokens) + "%")
         in_text = _fold_sql(claim.c.text).like(pattern, escape="\\")
@@ -241,7 +280,14 @@ class _Compiler:
             by_source = self.unfitted().in_sources(ids)  # ORed with a scan of the text: nothing to drive
         else:
             by_source = self.unfitted().source_ids(_source_name_matches(pattern, self.dialect_name))
-        return _Cond.same(sa.or_(in_text, by_source.fetch))
+        if not places:
+            return _Cond.same(sa.or_(in_text, by_source.fetch))
+        by_name = [
+            _fold_sql(claim.c.text).like(_like_contains(fold(name)), escape="\\")
+            for names in places.values()
+            for name in names
+        ]
+        return _Cond.same(sa.or_(in_text, by_source.fetch, *by_name, claim.c.id.in_(_tagged(places))))
 
     # --- fields ---
 
@@ -384,6 +430,13 @@ class _Compiler:
         if status is not None and any(condition.drives for condition in conditions):
             conditions[status_at] = _Cond(_likely(status.fetch), _likely(status.count))
         return _all_of(conditions), fts_query
+
+
+def _tagged(places: dict[int, list[str]]) -> sa.Select[Any]:
+    """The claims tagged with any of ``places``."""
+    return sa.select(claim_place.c.claim_id).where(
+        claim_place.c.place_id.in_([_param(p, sa.Integer()) for p in places])
+    )
 
 
 def compile_parsed(parsed: ParsedFilter, dialect_name: str, *, connection: Connection | None = None) -> FilterResult:

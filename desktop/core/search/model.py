@@ -111,7 +111,8 @@ class FilterResult:
     where: ColumnElement[bool] | None  # None: no filter, show every claim
     message: str | None  # one line for the filter bar, None when all is well
     parsed: ParsedFilter
-    fts_query: str | None = None  # the string bound to MATCH (SQLite), for debugging and tests
+    # The string bound to MATCH (SQLite) when it is all the free words ask (no word names a place).
+    fts_query: str | None = None
     # The same rows as ``where``, in the form that counts fastest: it differs when compiled
     # with a connection (see _Compiler), and for free words alone on SQLite it is a
     # ``paging.CountedWhere`` that ``paging.count`` counts from the FTS index. None exactly

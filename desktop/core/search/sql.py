@@ -10,7 +10,8 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import SQLModel
 
 import desktop.core.schema  # noqa: F401  (registers the tables on SQLModel.metadata)
-from desktop.core.search.model import Term
+from desktop.core.search.keys import search_keys
+from desktop.core.search.model import MIN_PREFIX_CHARS, Term
 from desktop.core.sqlfunctions import FOLD_FUNCTION
 
 _TABLES = SQLModel.metadata.tables
@@ -77,11 +78,33 @@ def _name_condition(column: ColumnElement[str], value: str) -> ColumnElement[boo
     return column == _param(value)
 
 
-def _fts_phrase(term: Term) -> str:
+def _fts_string(text: str) -> str:
     # FTS5 string syntax: a double-quoted string is a phrase, "" is a literal quote.
     # Nothing the user typed can reach MATCH outside such a string.
-    quoted = '"' + term.folded.replace('"', '""') + '"'
-    return quoted + "*" if term.prefix else quoted
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _fts_phrase(term: Term, place_names: Sequence[str] = ()) -> str:
+    """One term as FTS5 query: the words as written (text, source), or their keys (migration 0011).
+
+    The index stores a key only where it differs from the word (``keys.index_keys``),
+    so keys are looked for in the folded text too. ``place_names``: the names of the
+    places the term names, looked for by their keys too.
+    """
+    star = "*" if term.prefix else ""
+    alternatives = ["{body source} : " + _fts_string(term.folded) + star]
+    seen = {""}
+    if keys := search_keys(term.folded):
+        # A key too short for a prefix of its own ("^qq" keys to "k") is matched whole.
+        short = len(keys.rsplit(" ", 1)[-1]) < MIN_PREFIX_CHARS
+        alternatives.append(f"{{body keys}} : {_fts_string(keys)}{'' if short else star}")
+        seen.add(keys)
+    for name in place_names:
+        if (name_keys := search_keys(name)) not in seen:
+            seen.add(name_keys)
+            # Its inflected forms too (Бахмута, Бахмуте), unless so short a prefix would find anything.
+            alternatives.append(f"{{body keys}} : {_fts_string(name_keys)}{'*' if len(name_keys) >= 5 else ''}")
+    return alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")"
 
 
 def fts_match(terms: Sequence[Term]) -> tuple[str | None, str | None]:

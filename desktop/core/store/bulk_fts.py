@@ -1,7 +1,7 @@
 """The full-text index of claims written by a bulk import in one statement (SQLite only).
 
-Migration 0002 keeps ``claim_fts`` in sync with triggers. Its insert trigger runs
-once per claim: ``cc_fold`` (a Python function) on the claim's text, and the
+Migrations 0002 and 0011 keep ``claim_fts`` in sync with triggers. The insert trigger
+runs once per claim: ``cc_fold`` and ``cc_index_keys`` (Python functions) on the claim's text, and the
 folded name and aliases of the claim's source, recomputed for every claim
 (``json_each``, ``group_concat``, ``cc_fold``) although an import has a few
 thousand sources for a hundred thousand claims. Measured at 100k claims: 2.7 s
@@ -11,13 +11,13 @@ for the claims with the trigger, against 0.5 s for the rows alone.
 insert of claims, then fills the index for the new claims with ONE
 ``INSERT … SELECT`` that folds each source's searchable name once, and recreates
 the trigger from the very SQL the workspace stored for it. The index receives
-exactly what the trigger would have written: the same expression (the one
-migration 0002 executed, from ``desktop.core.fts_schema``) and the same ``cc_fold``. SQLite's DDL is
+exactly what the trigger would have written: the same expressions (the ones
+migration 0011 executed, from ``desktop.core.fts_keys_schema``) and the same functions. SQLite's DDL is
 transactional, so if the import fails afterwards the rollback restores the
 trigger with everything else; should anything fail inside the block the trigger
 is recreated on the way out too.
 
-The fast path is taken only when the stored trigger is migration 0002's, word
+The fast path is taken only when the stored trigger is migration 0011's, word
 for word; a workspace whose trigger differs (a later migration) keeps its
 trigger, and the caller inserts claims with it in place.
 
@@ -43,14 +43,15 @@ from typing import Final
 
 from sqlalchemy.engine import Connection
 
-from desktop.core.fts_schema import INSERT_TRIGGER, SOURCE_TEXT, SQLITE_CREATE
+from desktop.core.fts_keys_schema import BODY, KEYS, SQLITE_CREATE
+from desktop.core.fts_schema import INSERT_TRIGGER, SOURCE_TEXT
 
 TRIGGER: Final = INSERT_TRIGGER
 
 
 @functools.cache
 def _known_trigger() -> tuple[str, str] | None:
-    """Migration 0002's insert trigger DDL (as SQLite stores it) and its source-text expression."""
+    """Migration 0011's insert trigger DDL (as SQLite stores it) and its source-text expression."""
     triggers = [s.strip() for s in SQLITE_CREATE if s.strip().startswith(f"CREATE TRIGGER {TRIGGER} ")]
     return (triggers[0], SOURCE_TEXT) if len(triggers) == 1 else None
 
@@ -111,7 +112,7 @@ def insert_trigger_suspended(connection: Connection, *, defer_index: bool = Fals
 
 def _index_claims_after(connection: Connection, after: int, source_text: str, upto: int | None = None) -> None:
     """Index claims with ids above ``after`` (up to ``upto``, if given) as the trigger would: text and source
-    folded by ``cc_fold``."""
+    folded, the text's keys."""
     run = connection.exec_driver_sql
     bounds = "c.id > ?" if upto is None else "c.id > ? AND c.id <= ?"
     values = (after,) if upto is None else (after, upto)
@@ -129,8 +130,8 @@ def _index_claims_after(connection: Connection, after: int, source_text: str, up
         # empty index in 0.5 s instead of 0.9 s at 100k claims, but the merges it saved came due at the
         # 15th claim written afterwards (0.3 s for one edit), and into the 1M-claim index it was slower.
         run(
-            "INSERT OR REPLACE INTO main.claim_fts (rowid, body, source) "
-            "SELECT c.id, cc_fold(c.text), t.folded FROM main.claim AS c "
+            "INSERT OR REPLACE INTO main.claim_fts (rowid, body, source, keys) "
+            f"SELECT c.id, {BODY.format(claim='c')}, t.folded, {KEYS.format(claim='c')} FROM main.claim AS c "
             f"LEFT JOIN temp.bulk_source_text AS t ON t.id = c.source_id WHERE {bounds} ORDER BY c.id",
             values,
         )

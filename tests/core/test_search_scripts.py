@@ -1,0 +1,140 @@
+"""Free words across scripts and spellings: search keys (migration 0011) and words that name a place."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import given
+from hypothesis import strategies as st
+
+from desktop.core import integrity, search
+from desktop.core.search.keys import index_keys, search_keys
+from desktop.core.store.repair import rebuild_search_index
+from desktop.core.workspace import Workspace
+
+TEXTS = {
+    "en": "Wagner units claim a breach of the defences of Bakhmut.",
+    "de": "Die Lage in Bachmut bleibt unklar, sagt das Institut.",
+    "ru": "Штурмовые отряды продвинулись на окраинах Бахмута.",
+    "uk-old": "Бої точилися біля Артемівська, повідомляє джерело.",  # the city's Soviet-era name
+    "tagged": "Artillery struck the city centre overnight.",  # names no place; tagged with Bakhmut
+    "other": "Ukrainian forces repelled assaults near Soledar.",
+}
+
+
+@pytest.fixture
+def scripts(workspace: Workspace) -> Iterator[Workspace]:
+    store = workspace.store
+    source = store.create_source("Monitor", kind="other").value
+    bakhmut = store.create_place("Bakhmut", aliases=["Бахмут", "Artemivsk", "Артемівськ", "Артемовск"]).value
+    soledar = store.create_place("Soledar", aliases=["Соледар"]).value
+    for ext_id, text in TEXTS.items():
+        places = [bakhmut] if ext_id == "tagged" else [soledar] if ext_id == "other" else []
+        store.create_claim(text, source, ext_id=ext_id, places=places)
+    yield workspace
+
+
+def found(workspace: Workspace, query: str) -> set[str]:
+    with workspace.engine.connect() as connection:
+        ids = search.matching_ids(connection, query)
+        claim = search.claim
+        return set(connection.execute(sa.select(claim.c.ext_id).where(claim.c.id.in_(ids))).scalars())
+
+
+@pytest.mark.parametrize(
+    ("word", "key"),
+    [
+        ("bakhmut", "bahmut"),
+        ("Bachmut", "bahmut"),
+        ("Бахмут", "bahmut"),
+        ("Bakhmut's", "bahmut"),  # the possessive is not part of the name
+        ("Zaporizhzhia", "zaporizia"),
+        ("Запоріжжя", "zaporizia"),
+        ("Київ", "kiv"),
+        ("Kyiv", "kiv"),
+        ("Донецьк", "doneck"),
+        ("Donetsk", "doneck"),
+        ("Горлівка", "horlivka"),
+        ("Horlivka", "horlivka"),
+        ("Кам'янське", "kamianzke"),
+        ("Kam’ianske", "kamianzke"),
+        ("2022", ""),
+        ("\ud800", ""),
+    ],
+)
+def test_spellings_of_one_name_share_a_search_key(word: str, key: str) -> None:
+    assert search_keys(word) == key
+
+
+def test_search_keys_of_a_text_are_its_words_keys_in_order() -> None:
+    assert search_keys("Бахмут, 14 December: Bachmut’s — ") == "bahmut december bahmut"
+
+
+def test_the_index_keeps_only_keys_that_differ_from_the_words() -> None:
+    """The folded text holds "the", "of", "december" already; a query looks for keys in both."""
+    assert index_keys("The fate of Bakhmut, 14 December: Бахмут; don't") == "bahmut bahmut dont"
+
+
+@pytest.mark.parametrize("query", ["bakhmut", "bachmut", "Бахмут", "БАХМУТ", "artemivsk", "Артемовск"])
+def test_transliterations_and_historic_names_find_the_same_claims(scripts: Workspace, query: str) -> None:
+    """The spellings meet by key; a name of the place brings all its names and the claims tagged with it."""
+    assert found(scripts, query) == {"en", "de", "ru", "uk-old", "tagged"}
+
+
+def test_a_word_naming_a_place_finds_claims_tagged_with_it(scripts: Workspace) -> None:
+    assert found(scripts, "соледар") == {"other"}
+    assert found(scripts, "artemivsk artillery") == {"tagged"}
+    assert found(scripts, "artillery -bachmut") == set()
+    assert found(scripts, "repelled -bakhmut") == {"other"}
+
+
+def test_a_prefix_being_typed_does_not_name_a_place(scripts: Workspace) -> None:
+    """``artem`` is not yet Artemivsk: only the claims that spell a word so."""
+    assert found(scripts, "artem") == {"uk-old"}
+
+
+def test_cross_script_words_elsewhere_in_a_query(scripts: Workspace) -> None:
+    assert found(scripts, "shturmovye") == {"ru"}  # Latin for штурмовые
+    assert found(scripts, "вагнер") == {"en"}
+    assert found(scripts, '"units claim"') == {"en"}
+
+
+def test_the_index_holds_keys_as_the_trigger_and_the_repair_write_them(scripts: Workspace) -> None:
+    engine = scripts.engine
+    with engine.connect() as connection:
+        sql = "SELECT c.ext_id, f.keys FROM claim_fts f JOIN claim c ON c.id = f.rowid"
+        rows = {str(ext_id): keys for ext_id, keys in connection.exec_driver_sql(sql)}
+    assert rows == {ext_id: index_keys(text) for ext_id, text in TEXTS.items()}
+    with engine.begin() as connection:  # as if an older key function had written one row
+        connection.exec_driver_sql("UPDATE claim_fts SET keys = 'stale' WHERE rowid = 1")
+    assert any(problem.repair == "search-index" for problem in integrity.check(engine))
+    rebuild_search_index(engine)
+    assert found(scripts, "bakhmut") == {"en", "de", "ru", "uk-old", "tagged"}
+    assert not integrity.check(engine)
+
+
+def test_migration_0011_indexes_the_keys_of_existing_claims(scripts: Workspace) -> None:
+    from alembic import command
+
+    from desktop.core import db
+
+    engine = scripts.engine
+    with engine.connect() as connection, connection.begin():
+        command.downgrade(db._alembic_config(connection), "0010")
+    with engine.connect() as connection:
+        columns = [row[1] for row in connection.exec_driver_sql("PRAGMA table_info(claim_fts)")]
+    assert columns == ["body", "source"]
+    db.upgrade(engine, backup_dir=db.sqlite_path(engine).parent / "backups")  # type: ignore[union-attr]
+    assert found(scripts, "bachmut") == {"en", "de", "ru", "uk-old", "tagged"}
+    assert not integrity.check(engine)
+
+
+@given(st.text(alphabet=string.ascii_lowercase, min_size=1, max_size=12))
+def test_the_quick_path_for_plain_words_agrees_with_the_full_computation(word: str) -> None:
+    from desktop.core.search import keys
+
+    unchanged = keys._keys_of_token(word) == word
+    assert (keys._index_keys_of_token(word) == "") == unchanged
