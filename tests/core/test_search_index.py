@@ -57,7 +57,7 @@ def test_while_the_index_is_built_words_miss_the_new_claims_and_nothing_is_repor
     workspace: Workspace,
 ) -> None:
     import_json(workspace.engine, generated_document(), analyst="tester", defer_index=True)
-    assert found(workspace.engine, "бахмут") == []
+    assert found(workspace.engine, "claim") == []  # (a place's name would find the claims tagged with it)
     assert waiting(workspace.engine) == 60
     with workspace.engine.connect() as connection:
         assert _search_index_problems(connection) == []  # waiting is not missing
@@ -73,12 +73,12 @@ def test_claims_written_edited_or_deleted_meanwhile_are_indexed_as_they_now_are(
     with workspace.engine.connect() as connection:
         ids = dict(connection.execute(text("SELECT ext_id, id FROM claim")).all())
         source = connection.execute(text("SELECT id FROM source LIMIT 1")).scalar_one()
-    store.update_claim(ids["c-1"], text="Edited: Soledar salt mine")
+    store.update_claim(ids["c-1"], text="Edited: salt mine flooded")
     store.delete_claim(ids["c-2"])
-    added = store.create_claim("Written meanwhile near Soledar", source).value
-    assert sorted(found(workspace.engine, "soledar")) == sorted([ids["c-1"], added])  # by their triggers
+    added = store.create_claim("Written meanwhile: mine flooded", source).value
+    assert sorted(found(workspace.engine, "flooded")) == sorted([ids["c-1"], added])  # by their triggers
     index_pending(workspace.engine)
-    assert sorted(found(workspace.engine, "soledar")) == sorted([ids["c-1"], added])
+    assert sorted(found(workspace.engine, "flooded")) == sorted([ids["c-1"], added])
     assert ids["c-2"] not in found(workspace.engine, "claim")
     assert len(found(workspace.engine, "claim")) == 58  # 60, less the deleted one and the edited one
     with workspace.engine.connect() as connection:
