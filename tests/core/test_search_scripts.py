@@ -96,6 +96,16 @@ def test_a_prefix_being_typed_does_not_name_a_place(scripts: Workspace) -> None:
     assert found(scripts, "artem") == {"uk-old"}
 
 
+def test_a_word_that_keys_to_much_less_is_not_a_prefix_of_other_keys(scripts: Workspace) -> None:
+    """zzzzqqq keys to "zk", and "square" to "zkuare": a typed nonsense word must not find it."""
+    workspace = scripts
+    source = workspace.store.create_source("Other", kind="other").value
+    workspace.store.create_claim("Positions did not square with each other.", source, ext_id="square")
+    assert found(workspace, "zzzzqqq") == set()
+    assert found(workspace, "™ 🛰 №") == set()  # symbols whose romanisation is letters: no error
+    assert found(workspace, "squ") == {"square"}
+
+
 def test_cross_script_words_elsewhere_in_a_query(scripts: Workspace) -> None:
     assert found(scripts, "shturmovye") == {"ru"}  # Latin for штурмовые
     assert found(scripts, "вагнер") == {"en"}

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
@@ -78,6 +79,9 @@ def _name_condition(column: ColumnElement[str], value: str) -> ColumnElement[boo
     return column == _param(value)
 
 
+_LETTERS: Final = re.compile(r"[^\W\d_]+")
+
+
 def _fts_string(text: str) -> str:
     # FTS5 string syntax: a double-quoted string is a phrase, "" is a literal quote.
     # Nothing the user typed can reach MATCH outside such a string.
@@ -95,8 +99,11 @@ def _fts_phrase(term: Term, place_names: Sequence[str] = ()) -> str:
     alternatives = ["{body source} : " + _fts_string(term.folded) + star]
     seen = {""}
     if keys := search_keys(term.folded):
-        # A key too short for a prefix of its own ("^qq" keys to "k") is matched whole.
-        short = len(keys.rsplit(" ", 1)[-1]) < MIN_PREFIX_CHARS
+        # A key too short for a prefix of its own ("^qq" keys to "k"), or much shorter than the word typed
+        # (zzzzqqq keys to "zk", a prefix of "square"'s key): matched whole.
+        last_key = keys.rsplit(" ", 1)[-1]
+        letters = _LETTERS.findall(term.folded) or [last_key]  # symbols romanise to letters too (™ → tm)
+        short = len(last_key) < MIN_PREFIX_CHARS or 2 * len(last_key) < len(letters[-1])
         alternatives.append(f"{{body keys}} : {_fts_string(keys)}{'' if short else star}")
         seen.add(keys)
     for name in place_names:
