@@ -61,6 +61,21 @@ def _sqlite(path: Path) -> Engine:
     return engine
 
 
+@pytest.fixture(autouse=True)
+def _words_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compare words as written: cross-script keys and place names are SQLite's only, for now.
+
+    SQLite's index also holds each word's cross-script key (migration 0011,
+    ``search.keys``), and a word naming a place finds its claims on both back ends
+    in different ways until PostgreSQL's documents hold the same keys; remove this
+    when they do (``tests/core/test_search_scripts.py`` holds what SQLite finds).
+    """
+    from desktop.core.search import compiler, sql
+
+    monkeypatch.setattr(sql, "search_keys", lambda text: "")
+    monkeypatch.setattr(compiler._Compiler, "places_named", lambda self, terms: [{} for _term in terms])
+
+
 @pytest.fixture(scope="module")
 def engines(tmp_path_factory: pytest.TempPathFactory, postgres_server: str) -> Iterator[tuple[Engine, Engine]]:
     """(SQLite, PostgreSQL) with the same claims, for read-only tests."""

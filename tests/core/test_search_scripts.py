@@ -148,3 +148,21 @@ def test_the_quick_path_for_plain_words_agrees_with_the_full_computation(word: s
 
     unchanged = keys._keys_of_token(word) == word
     assert (keys._index_keys_of_token(word) == "") == unchanged
+
+
+@pytest.mark.postgres
+def test_a_word_naming_a_place_on_postgresql(postgres_url: str) -> None:
+    """PostgreSQL's word index has no keys yet: the place's names as written, and its tagged claims."""
+    from desktop.core.workspace import open_workspace
+
+    opened = open_workspace(postgres_url)
+    try:
+        store = opened.store
+        source = store.create_source("Monitor", kind="other").value
+        bakhmut = store.create_place("Bakhmut", aliases=["Бахмут", "Artemivsk"]).value
+        for ext_id, text in TEXTS.items():
+            store.create_claim(text, source, ext_id=ext_id, places=[bakhmut] if ext_id == "tagged" else [])
+        assert found(opened, "artemivsk") == {"en", "tagged"}
+        assert found(opened, "artillery -artemivsk") == set()
+    finally:
+        opened.close()
