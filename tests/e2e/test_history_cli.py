@@ -80,3 +80,25 @@ def test_history_in_words_and_as_json(tmp_path: Path) -> None:
     later = run(tmp_path, "--db", path, "history", "--since", rows[-1]["at"])
     assert later.returncode == 0 and later.stdout == b""
     assert_user_error(run(tmp_path, "--db", path, "history", "--since", "whenever"), "--since must be a date")
+
+
+def test_a_trail_cut_short_is_replayed_with_a_one_line_warning(tmp_path: Path) -> None:
+    """An older Crosscheck deleted a claim without a snapshot (no id, no places, no recorded time): replay puts
+    back what it can, says so in one line on stderr, and still answers (exit 0)."""
+    path = _import(tmp_path)
+    when = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(seconds=2)
+    opened = open_workspace(path)
+    with opened.engine.begin() as connection:
+        ext = "c-state-2"
+        connection.exec_driver_sql("DELETE FROM claim WHERE ext_id = ?", (ext,))
+        connection.exec_driver_sql(
+            "INSERT INTO audit (at, analyst, entity, entity_id, action, field, old, new) "
+            "VALUES (?, 'old', 'claim', ?, 'delete', 'text', '\"Gone\"', NULL)",
+            ((when + dt.timedelta(seconds=1)).strftime("%Y-%m-%d %H:%M:%S.000000"), ext),
+        )
+    opened.close()
+    result = run(tmp_path, "--db", path, "status", "--json", "--as-of", when.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    assert result.returncode == 0
+    said = result.stderr.decode().strip()
+    assert said.count("\n") == 0 and "warning: the audit trail was cut short by an older version" in said
+    assert "claim c-state-2 deleted" in said and "the rest was replayed" in said
