@@ -128,7 +128,7 @@ def test_reference_scenario_from_the_keyboard(qtbot: QtBot, window: MainWindow, 
     assert window.detail.credibility.value() == 2
     key(qtbot, window, Qt.Key.Key_P)
     assert session.pinned == new
-    assert window.status.pinned.isVisible() and "Armed Forces of Ukraine" in window.status.pinned.text()
+    assert window.status.pinned.isVisible() and "Armed Forces of Ukraine" in window.status.pinned.toolTip()
 
     # Move to the milblogger's Klishchiivka claim and mark it contradicting the pinned one: x.
     go_to(qtbot, window, klishchiivka)

@@ -182,9 +182,10 @@ class ReviewCommands(QObject):
                 return
             rationale = answer
         if self._perform(lambda store: store.set_link(claim, pinned, relation, rationale), f"mark {relation}").ok:
-            self.host.hint(
-                f"{self.summary(claim, 40)} — {relation} → {self.summary(pinned, 40)}   ({undo_keys()} undoes)"
-            )
+            # Both claims are on show (the current row, the pinned one beside this message): quoting them
+            # here pushed the relation and the undo key out of a status bar of ordinary width.
+            marked = "is neutral on" if relation == "neutral" else relation
+            self.host.hint(f"Marked: the current claim {marked} the pinned claim ({undo_keys()} undoes).")
         self.host.back_to_table()
 
     def remove_link(self) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QLabel,
     QLineEdit,
@@ -216,6 +217,9 @@ class DetailPane(QScrollArea, DetailEdits):
         g.full(self.notes)
         self._problem_row("notes")
         g.finish()
+        for button in self.body.findChildren(QPushButton):
+            # Outside a dialog a button takes only Space; in this keyboard-driven pane Enter presses it too.
+            button.setAutoDefault(True)
 
     def _date_field(self, label: str, placeholder: str) -> CommitLineEdit:
         field = CommitLineEdit()
@@ -343,9 +347,6 @@ class DetailPane(QScrollArea, DetailEdits):
         """Fill every field; ``force`` (another claim) overwrites even the field being typed in."""
         if force:
             self._close_pickers()  # a search begun for another claim
-            for editor in (self.text, self.tags, self.claimed, self.event_start, self.event_end, self.notes):
-                editor.set_value("")
-                editor.revert()
         self._detail = d
         self.empty.setVisible(False)
         self.body.setVisible(True)
@@ -353,9 +354,9 @@ class DetailPane(QScrollArea, DetailEdits):
         recorded = d.recorded.strftime("%Y-%m-%d %H:%M UTC") if d.recorded else "unknown"
         self.identity.setText(f"{d.ext_id} · recorded {recorded}")
 
-        self.text.set_value(d.text)
+        self.text.set_value(d.text, replace=force)
         self.kind.set_value(d.kind)
-        self.tags.set_value(", ".join(d.tags))
+        self.tags.set_value(", ".join(d.tags), replace=force)
         self.reviewed.setChecked(d.reviewed)
 
         src = d.source
@@ -370,9 +371,9 @@ class DetailPane(QScrollArea, DetailEdits):
         self.report.setToolTip(plain_tooltip(d.report.label) if d.report else "")
         self._show_url(self.report_url, self.open_report, d.report.url if d.report else None)
 
-        self.claimed.set_value(format_date(d.claimed))
-        self.event_start.set_value(format_date(d.event_start))
-        self.event_end.set_value(format_date(d.event_end))
+        self.claimed.set_value(format_date(d.claimed), replace=force)
+        self.event_start.set_value(format_date(d.event_start), replace=force)
+        self.event_end.set_value(format_date(d.event_end), replace=force)
         self.event_precision.set_value(d.event_precision)
 
         self.places.set_places(d.places)
@@ -395,7 +396,12 @@ class DetailPane(QScrollArea, DetailEdits):
         self.outreach.set_outreach(d.outreach)
         self.outreach.setVisible(bool(d.outreach))
         self.outreach_empty.setVisible(not d.outreach)
-        self.notes.set_value(d.notes)
+        self.notes.set_value(d.notes, replace=force)
+        focus = QApplication.focusWidget()
+        if force and not (focus is not None and self.isAncestorOf(focus)):
+            # Another claim, looked at from the table: its status (at the top) first, wherever an
+            # earlier edit left the pane scrolled.
+            self.verticalScrollBar().setValue(0)
 
     @staticmethod
     def _show_url(label: ElidedLabel, button: QPushButton, url: str | None) -> None:

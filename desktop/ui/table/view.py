@@ -204,7 +204,7 @@ class ClaimTable(QTableView):
 
     def claim_text_floor(self) -> int:
         """The narrowest the claim text gets: below it the table scrolls sideways instead."""
-        return 30 * QFontMetrics(self.font()).averageCharWidth() + 2 * PADDING
+        return 25 * QFontMetrics(self.font()).averageCharWidth() + 2 * PADDING
 
     def _show_column_menu(self, position: QPoint) -> QMenu:
         menu = QMenu(self)

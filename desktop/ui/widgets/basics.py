@@ -57,12 +57,16 @@ def plain_label(text: str = "", parent: QWidget | None = None, *, wrap: bool = F
 
 
 class ElidedLabel(QLabel):
-    """One line of plain text, elided with "…" to the width it gets: never widens the pane (URLs, titles)."""
+    """One line of plain text, elided with "…" to the width it gets: never widens the pane (URLs, titles).
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    ``mode`` is where the "…" goes: in the middle (a URL keeps its host and its end) or at the end.
+    """
+
+    def __init__(self, parent: QWidget | None = None, *, mode: Qt.TextElideMode = Qt.TextElideMode.ElideMiddle) -> None:
         super().__init__(parent)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self._full = ""
+        self._mode = mode
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setMinimumWidth(40)
 
@@ -78,7 +82,7 @@ class ElidedLabel(QLabel):
         self._elide()
 
     def _elide(self) -> None:
-        elided = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle, max(self.width(), 40))
+        elided = self.fontMetrics().elidedText(self._full, self._mode, max(self.width(), 40))
         if elided != self.text():
             self.setText(elided)
 

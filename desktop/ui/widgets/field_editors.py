@@ -108,10 +108,13 @@ class CommitLineEdit(_CommitOnLeave, QLineEdit):
     def value(self) -> str:
         return self.text()
 
-    def set_value(self, value: str) -> None:
-        """Show ``value``; if the analyst is typing in this field, keep their text and only move the baseline."""
+    def set_value(self, value: str, *, replace: bool = False) -> None:
+        """Show ``value``; if the analyst is typing in this field, keep their text and only move the baseline.
+
+        ``replace`` (another claim is shown) shows ``value`` whatever the field holds.
+        """
         self._baseline = value
-        if not (self.hasFocus() and self.isModified()):
+        if replace or not (self.hasFocus() and self.isModified()):
             self.setText(value)
             self.setModified(False)
             self._seen = value
@@ -138,9 +141,13 @@ class CommitTextEdit(_CommitOnLeave, QPlainTextEdit):
     def value(self) -> str:
         return self.toPlainText()
 
-    def set_value(self, value: str) -> None:
+    def set_value(self, value: str, *, replace: bool = False) -> None:
+        """Show ``value``; if the analyst is typing in this field, keep their text and only move the baseline.
+
+        ``replace`` (another claim is shown) shows ``value`` whatever the field holds.
+        """
         self._baseline = value
-        if not (self.hasFocus() and self.is_dirty()):
+        if replace or not (self.hasFocus() and self.is_dirty()):
             fit_wrap(self, value)  # a 400 KB note without a space would freeze the window for minutes
             self.setPlainText(value)
             self._seen = value

@@ -9,13 +9,15 @@ whole linking pass, whatever message comes and goes.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QPalette, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
 
 from desktop.ui.commands.keymap import key_of, link_keys
+from desktop.ui.widgets.basics import ElidedLabel
 from desktop.ui.widgets.plain_text import bounded, plain_tooltip
 
 _SHOWN = 500  # characters of a message laid out in the one-line label (the tooltip shows more)
+_PINNED_MAX = 520  # px the pinned claim may take, and never more than a third of the bar: messages need room
 
 _HINT_MS = 6000
 _ERROR_MS = 12000
@@ -32,12 +34,12 @@ class WindowStatusBar(QStatusBar):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setSizeGripEnabled(False)
-        self.message = _plain()
+        # Elided with "…" at the end when the bar is too narrow (a clipped message hid its last words unseen).
+        self.message = ElidedLabel(mode=Qt.TextElideMode.ElideRight)
         self.message.setObjectName("statusMessage")
-        self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.pinned = _plain()
         self.pinned.setObjectName("statusPinned")
-        self.pinned.setMaximumWidth(520)
+        self.pinned.setMaximumWidth(_PINNED_MAX)
         self.pinned.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
         self.pinned.setContentsMargins(8, 0, 8, 0)
         self.workspace = _plain()
@@ -52,6 +54,7 @@ class WindowStatusBar(QStatusBar):
         self._timer.timeout.connect(self.clear_message)
         self.is_error = False
         self._text = ""
+        self._pinned = ""
 
     def hint(self, text: str, timeout_ms: int = _HINT_MS) -> None:
         self._show(text, error=False, timeout_ms=timeout_ms)
@@ -61,7 +64,7 @@ class WindowStatusBar(QStatusBar):
 
     def clear_message(self) -> None:
         self._timer.stop()
-        self.message.clear()
+        self.message.set_full_text("")
         self._text = ""
         self.message.setToolTip("")
         self.is_error = False
@@ -77,8 +80,8 @@ class WindowStatusBar(QStatusBar):
     def _show(self, text: str, *, error: bool, timeout_ms: int) -> None:
         # Messages quote claims and sources: bounded (a 400 KB note is not laid out) and never rich text.
         self._text = text
-        self.message.setText(text if len(text) <= _SHOWN else text[:_SHOWN] + "…")
-        self.message.setToolTip(plain_tooltip(text))  # the label is elided by the layout; the tooltip has more
+        self.message.set_full_text(text if len(text) <= _SHOWN else text[:_SHOWN] + "…")
+        self.message.setToolTip(plain_tooltip(text))  # the label elides to its width; the tooltip has more
         palette = self.palette()
         if error:
             # Red-ish that reads on light and dark palettes; the ⚠ carries the meaning without colour.
@@ -94,12 +97,24 @@ class WindowStatusBar(QStatusBar):
             self.pinned.clear()
             return
         full = f"⚑ pinned: {bounded(summary, 500)}"  # not an emoji: those need a colour font many systems lack
-        metrics = self.pinned.fontMetrics()
-        self.pinned.setText(metrics.elidedText(full, Qt.TextElideMode.ElideRight, self.pinned.maximumWidth() - 16))
+        self._pinned = full
+        self._elide_pinned()
         self.pinned.setToolTip(
             plain_tooltip(full + f"\n({link_keys()} link the current claim to it; {key_of('claim.pin')} on it unpins)")
         )
         self.pinned.show()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        width = min(_PINNED_MAX, max(event.size().width() // 3, 160))
+        if width != self.pinned.maximumWidth():
+            self.pinned.setMaximumWidth(width)
+            self._elide_pinned()
+
+    def _elide_pinned(self) -> None:
+        metrics = self.pinned.fontMetrics()
+        room = self.pinned.maximumWidth() - 16
+        self.pinned.setText(metrics.elidedText(self._pinned, Qt.TextElideMode.ElideRight, room))
 
     def set_workspace(self, label: str) -> None:
         self.workspace.setText(label)
