@@ -71,3 +71,18 @@ def test_a_links_confirmation_fits_in_the_status_bar_beside_the_pinned_claim(
     assert said == "Marked: the current claim corroborates the pinned claim (u / Ctrl+Z undoes)."
     assert message.fontMetrics().horizontalAdvance(message.text()) <= message.width()
     assert window.status.pinned.width() <= window.status.width() // 3
+
+
+def test_the_cheat_sheet_is_as_wide_as_its_descriptions_and_never_wider_than_the_screen(qtbot: QtBot) -> None:
+    """A keyboard user never sees the tooltip of a cut-off description: the sheet makes room, within the screen."""
+    from desktop.ui.commands.cheatsheet import CheatSheet
+    from desktop.ui.commands.keymap import KEYMAP
+
+    sheet = CheatSheet()
+    qtbot.addWidget(sheet)
+    screen = sheet.screen().availableGeometry().width()
+    assert sheet.width() <= screen
+    tree = sheet.tree
+    longest = max(tree.fontMetrics().horizontalAdvance(entry.description) for entry in KEYMAP)
+    wanted = tree.columnWidth(0) + tree.columnWidth(1) + longest
+    assert sheet.width() >= min(wanted, screen * 9 // 10)

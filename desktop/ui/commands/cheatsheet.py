@@ -95,7 +95,7 @@ class CheatSheet(QDialog):
     def __init__(self, parent: QWidget | None = None, keymap: Iterable[KeyAction] = KEYMAP) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts — Crosscheck")
-        self.resize(1040, 720)
+        keymap = tuple(keymap)
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Search commands and keys…")
         self.search.setClearButtonEnabled(True)
@@ -106,6 +106,7 @@ class CheatSheet(QDialog):
         self.tree.setWordWrap(False)
         self.tree.setAlternatingRowColors(True)
         self._fill(keymap)
+        self.resize(self._width_for(keymap), 720)
 
         help_text = QPlainTextEdit(self)
         help_text.setReadOnly(True)
@@ -134,6 +135,15 @@ class CheatSheet(QDialog):
         layout.addWidget(buttons)
         self.search.textChanged.connect(self.apply_search)
         self.search.setFocus()
+
+    def _width_for(self, keymap: Iterable[KeyAction]) -> int:
+        """Wide enough that no description is cut off (a keyboard user never sees the tooltip), within the screen."""
+        metrics = self.tree.fontMetrics()
+        described = max((metrics.horizontalAdvance(entry.description) for entry in keymap), default=0)
+        wanted = self.tree.columnWidth(0) + self.tree.columnWidth(1) + described + 90  # indent, margins, scroll bar
+        screen = self.screen()
+        room = screen.availableGeometry().width() * 9 // 10 if screen is not None else wanted
+        return max(min(wanted, room), min(1040, room))
 
     def _fill(self, keymap: Iterable[KeyAction]) -> None:
         for category, entries in grouped(keymap):
