@@ -78,7 +78,8 @@ def test_the_reference_report_captured_by_keys(qtbot: QtBot, window: MainWindow,
         qtbot.keyClicks(dialog.published, "2022-12-15")  # type: ignore[attr-defined]
         qtbot.keyClick(dialog.published, Qt.Key.Key_Tab)  # type: ignore[attr-defined]
         qtbot.keyClicks(dialog.publisher, "Newsweek")  # type: ignore[attr-defined]
-        qtbot.keyClick(dialog.publisher, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+        qtbot.keyClick(dialog.publisher, Qt.Key.Key_Return)  # type: ignore[attr-defined]  # takes the match
+        qtbot.keyClick(dialog.publisher, Qt.Key.Key_Return)  # type: ignore[attr-defined]  # accepts the form
 
     problems = answer_modal(qtbot, report_form)
     key(qtbot, window, Qt.Key.Key_V, CTRL | SHIFT)

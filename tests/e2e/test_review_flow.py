@@ -112,6 +112,7 @@ def test_reference_scenario_from_the_keyboard(qtbot: QtBot, window: MainWindow, 
         assert dialog.focusWidget() is dialog.source  # type: ignore[attr-defined]
         qtbot.keyClicks(dialog.source, "Armed")  # type: ignore[attr-defined]  # keyboard search in the combo
         assert dialog.source.currentText().startswith("Armed Forces of Ukraine")  # type: ignore[attr-defined]
+        qtbot.keyClick(dialog.source, Qt.Key.Key_Return)  # type: ignore[attr-defined]  # takes the match
         qtbot.keyClick(dialog.source, Qt.Key.Key_Return)  # type: ignore[attr-defined]  # the default button
 
     problems = answer_modal(qtbot, fill)

@@ -70,8 +70,9 @@ def test_add_claim_from_the_keyboard(qtbot: QtBot, empty_session: WorkspaceSessi
     assert dialog.source.matches() == ["General Staff of Ukraine · ukraine · B"]
     assert dialog.source.currentText() == "General Staff of Ukraine · ukraine · B"
     before = empty_session.undo_stack.count()
-    qtbot.keyClick(dialog.source, Qt.Key.Key_Return)  # Enter takes it, and accepts the dialog
+    qtbot.keyClick(dialog.source, Qt.Key.Key_Return)  # Enter takes it
     assert dialog.source.value() == ids["src:genstaff"] and dialog.source.popup is None
+    qtbot.keyClick(dialog.source, Qt.Key.Key_Return)  # and Enter again accepts the dialog
     assert dialog.result() == QDialog.DialogCode.Accepted
     created = dialog.created_claim_id
     assert created is not None
@@ -115,7 +116,8 @@ def test_add_claim_pickers_search_as_you_type_and_lead_with_the_sources_reports(
         "ISW assessment · Institute for the Study of War · 2022-12-15",
     ]
     qtbot.keyClick(dialog.report, Qt.Key.Key_Down)
-    qtbot.keyClick(dialog.report, Qt.Key.Key_Return)  # takes the report and adds the claim
+    qtbot.keyClick(dialog.report, Qt.Key.Key_Return)  # takes the report
+    qtbot.keyClick(dialog.report, Qt.Key.Key_Return)  # adds the claim
     assert dialog.result() == QDialog.DialogCode.Accepted and dialog.created_claim_id is not None
     claim = row(empty_session, "claim", dialog.created_claim_id)
     assert (claim.source_id, claim.report_id) == (ids["src:rybar"], ids["report:rybar"])

@@ -46,7 +46,8 @@ def paste_report(qtbot: QtBot, window: MainWindow, body: str, publisher: str, pu
         assert dialog.focusWidget() is dialog.publisher  # type: ignore[attr-defined]
         qtbot.keyClicks(dialog.publisher, publisher)  # type: ignore[attr-defined]
         assert dialog.publisher.currentText().startswith(publisher)  # type: ignore[attr-defined]
-        qtbot.keyClick(dialog.publisher, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+        qtbot.keyClick(dialog.publisher, Qt.Key.Key_Return)  # type: ignore[attr-defined]  # takes the match
+        qtbot.keyClick(dialog.publisher, Qt.Key.Key_Return)  # type: ignore[attr-defined]  # accepts the form
 
     problems = answer_modal(qtbot, fill)
     key(qtbot, window, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
@@ -180,7 +181,8 @@ def test_a_request_for_comment_records_who_asked(qtbot: QtBot, window: MainWindo
     qtbot.keyClick(dialog.party, Qt.Key.Key_Tab)
     assert dialog.focusWidget() is dialog.by
     qtbot.keyClicks(dialog.by, "Newsweek")
-    qtbot.keyClick(dialog.by, Qt.Key.Key_Return)
+    qtbot.keyClick(dialog.by, Qt.Key.Key_Return)  # takes the match
+    qtbot.keyClick(dialog.by, Qt.Key.Key_Return)  # accepts the form
     newsweek = one(window, "SELECT id FROM source WHERE ext_id = 'src-newsweek'")[0]
     assert one(window, "SELECT by_source_id FROM outreach WHERE party = 'Russian MoD press office'") == (newsweek,)
 

@@ -113,7 +113,8 @@ class AddClaimDialog(FormDialog):
             self.claimed.setText(format_date(found.published))
 
     def _create_source(self) -> None:
-        dialog = SourceDialog(self.session, self)
+        # The name typed into the picker without a match is the new source's name.
+        dialog = SourceDialog(self.session, self, name=self.source.unmatched)
         if dialog.exec() == FormDialog.DialogCode.Accepted and dialog.source_id is not None:
             self.source.set_value(dialog.source_id)
             self.source.setFocus()

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QWidget
 
 from desktop.core.read.detail import PICK_LIMIT, search_places
 from desktop.ui.dialogs._base import FormDialog
@@ -84,7 +84,9 @@ class PlacePickerDialog(FormDialog):
         dialog = NewPlaceDialog(self.session, self, name=self.search.text().strip())
         if dialog.exec() == FormDialog.DialogCode.Accepted and dialog.created_place_id is not None:
             self.chosen_place_id = dialog.created_place_id
-            super().accept()  # the new place is the choice; no need to find it in the list
+            # The new place is the choice: close as accepted without apply(), which would look for a
+            # highlighted match (none, for a name the gazetteer lacked) and keep the picker open.
+            QDialog.accept(self)
         dialog.deleteLater()
 
 

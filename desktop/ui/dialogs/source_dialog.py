@@ -32,20 +32,23 @@ def _completer(words: list[str], parent: QWidget) -> QCompleter:
 
 
 class SourceDialog(FormDialog):
-    """``SourceDialog(session, parent, source_id=None)``: creates a source, or edits ``source_id``.
+    """``SourceDialog(session, parent, source_id=None, name="")``: creates a source (named ``name`` to start
+    with), or edits ``source_id``.
 
     After ``exec()`` returns Accepted, ``source_id`` is the created (or edited) source.
     Accepting an edit that changes nothing writes nothing.
     """
 
-    def __init__(self, session: WorkspaceSession, parent: QWidget | None = None, source_id: int | None = None) -> None:
+    def __init__(
+        self, session: WorkspaceSession, parent: QWidget | None = None, source_id: int | None = None, name: str = ""
+    ) -> None:
         super().__init__("Edit source" if source_id is not None else "New source", parent)
         self.session = session
         self.source_id = source_id
         with session.engine.connect() as connection:
             self._existing: SourceInfo | None = source_info(connection, source_id) if source_id is not None else None
             sides, groups = side_and_group_labels(connection)
-        self.name = QLineEdit()
+        self.name = QLineEdit(name)
         self.kind = ChoiceCombo(KIND_CHOICES)
         self.side = QLineEdit()
         self.side.setPlaceholderText("e.g. russia, ukraine — empty = unaligned")

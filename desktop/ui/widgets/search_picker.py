@@ -78,7 +78,10 @@ class PickerPopup(QFrame):
     """The open ``SearchPicker``: a search box over the matches.
 
     The highlighted match shows in the picker as a preview; Enter (or a click)
-    takes it, Esc (or a click elsewhere) closes the popup and restores the value.
+    takes it and nothing more — the dialog around stays open for the next field;
+    Tab takes it too when something was typed, and moves on; Esc (or a click
+    elsewhere) closes the popup and restores the value. What was typed without a
+    choice stays readable (``SearchPicker.unmatched``), for "New source…".
     """
 
     def __init__(self, picker: SearchPicker) -> None:
@@ -202,19 +205,21 @@ class PickerPopup(QFrame):
             self._picker.setFocus(Qt.FocusReason.PopupFocusReason)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Tab in the search box leaves the picker as it would a closed one, choosing nothing.
+        # Tab in the search box leaves the picker as it would a closed one; what was typed is not
+        # thrown away: its highlighted match is taken (nothing typed: the value stays).
         if watched is self.search and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             if event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
-                self.cancel()
+                if not (self.search.text().strip() and self.accept()):
+                    self.cancel()
                 self._picker.leave(forward=event.key() == Qt.Key.Key_Tab)
                 return True
         return super().eventFilter(watched, event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        # The search box leaves Enter and Esc to its window: this popup.
+        # The search box leaves Enter and Esc to its window: this popup. Enter chooses, and only that:
+        # the analyst filling in a form goes on to the next field, and a second Enter accepts it.
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            if self.accept():
-                self._picker.pass_on(event)  # and Enter does what it does on a closed picker: a dialog accepts
+            self.accept()
         elif event.key() == Qt.Key.Key_Escape:
             self.cancel()
         else:
@@ -231,6 +236,7 @@ class PickerPopup(QFrame):
         super().hideEvent(event)
         if not self._chosen:  # Esc, Tab or a click elsewhere: the preview goes, the value stays
             self._picker.restore()
+        self._picker.unmatched = "" if self._chosen else self.search.text().strip()
 
 
 class SearchPicker(QComboBox):
@@ -242,8 +248,8 @@ class SearchPicker(QComboBox):
     a search box over at most ``limit`` matches from ``search``; the highlighted
     match shows in the picker as you type. Enter (or a click) takes it and emits
     ``picked(value)`` — only when it differs from the value, so one choice is one
-    write — then goes on as on a closed combo (a dialog accepts); Esc restores
-    the value. Like ``ChoiceCombo``, setting the value never emits.
+    write; Enter on the closed picker goes on as on any combo (a dialog accepts);
+    Esc restores the value. Like ``ChoiceCombo``, setting the value never emits.
     """
 
     picked = Signal(object)
@@ -270,6 +276,8 @@ class SearchPicker(QComboBox):
         self._baseline: Any = None
         self._label = ""
         self._popup: PickerPopup | None = None
+        #: What was last typed into the popup when it closed without a choice ("" after a choice).
+        self.unmatched = ""
         self.set_value(None)
 
     # --- the value ----------------------------------------------------------------------------
@@ -348,10 +356,6 @@ class SearchPicker(QComboBox):
         """Move on from the picker as Tab / Shift+Tab would (from its open popup)."""
         self.setFocus(Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason)
         self.focusNextPrevChild(forward)
-
-    def pass_on(self, event: QKeyEvent) -> None:
-        """Deliver a key the popup has handled to the closed picker too (Enter: the dialog's default button)."""
-        QApplication.sendEvent(self, QKeyEvent(event.type(), event.key(), event.modifiers(), event.text()))
 
     # --- keys ---------------------------------------------------------------------------------
 

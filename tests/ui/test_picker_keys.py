@@ -1,0 +1,122 @@
+"""The trial run's picker complaints, by keys: Enter chooses only, Tab keeps what was typed, names carry over."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog
+from pytestqt.qtbot import QtBot
+
+from desktop.ui.dialogs.add_claim import AddClaimDialog
+from desktop.ui.dialogs.place_picker import NewPlaceDialog, PlacePickerDialog
+from desktop.ui.dialogs.source_dialog import SourceDialog
+from desktop.ui.session import WorkspaceSession
+from tests.core._detail_workspace import build
+from tests.ui.test_dialogs import answer_next_dialog, count, opened, type_text
+from tests.ui.window_fixtures import OFFSCREEN_NOISE
+
+pytestmark = OFFSCREEN_NOISE
+
+
+@pytest.fixture
+def ids(empty_session: WorkspaceSession) -> dict[str, int]:
+    return build(empty_session.store)
+
+
+@pytest.fixture
+def dialog(qtbot: QtBot, empty_session: WorkspaceSession, ids: dict[str, int]) -> AddClaimDialog:
+    opened_dialog = opened(qtbot, AddClaimDialog(empty_session))
+    assert isinstance(opened_dialog, AddClaimDialog)
+    opened_dialog.text.setPlainText("Assaults repelled near Opytne.")
+    opened_dialog.source.setFocus()
+    return opened_dialog
+
+
+def test_enter_in_the_source_picker_chooses_the_match_and_nothing_more(
+    qtbot: QtBot, dialog: AddClaimDialog, ids: dict[str, int]
+) -> None:
+    qtbot.keyClicks(dialog.source, "Gen")
+    popup = dialog.source.popup
+    assert popup is not None
+    qtbot.keyClick(popup.search, Qt.Key.Key_Return)
+    assert dialog.source.value() == ids["src:genstaff"] and dialog.source.popup is None
+    assert dialog.isVisible() and dialog.created_claim_id is None  # the form stays open for the next field
+    assert dialog.source.hasFocus()
+    qtbot.keyClick(dialog.source, Qt.Key.Key_Return)  # Enter on the closed picker: the dialog's default button
+    assert dialog.result() == QDialog.DialogCode.Accepted and dialog.created_claim_id is not None
+
+
+def test_tab_in_a_picker_takes_the_highlighted_match_and_moves_on(
+    qtbot: QtBot, dialog: AddClaimDialog, ids: dict[str, int]
+) -> None:
+    qtbot.keyClicks(dialog.source, "ryb")
+    popup = dialog.source.popup
+    assert popup is not None
+    qtbot.keyClick(popup.search, Qt.Key.Key_Tab)
+    assert dialog.source.value() == ids["src:rybar"] and dialog.source.popup is None
+    assert QApplication.focusWidget() is dialog.new_source
+    dialog.source.setFocus()
+    qtbot.keyClick(dialog.source, Qt.Key.Key_Down)  # opened with nothing typed: Tab keeps the value
+    qtbot.keyClick(dialog.source.popup.search, Qt.Key.Key_Down)  # type: ignore[union-attr]
+    qtbot.keyClick(dialog.source.popup.search, Qt.Key.Key_Tab)  # type: ignore[union-attr]
+    assert dialog.source.value() == ids["src:rybar"]
+
+
+def test_a_name_without_a_match_is_the_new_sources_name(
+    qtbot: QtBot, dialog: AddClaimDialog, empty_session: WorkspaceSession
+) -> None:
+    qtbot.keyClicks(dialog.source, "Grey Zone")
+    popup = dialog.source.popup
+    assert popup is not None and popup.matches() == []
+    qtbot.keyClick(popup.search, Qt.Key.Key_Tab)  # no match: nothing chosen, on to "New source…"
+    assert dialog.source.value() is None and QApplication.focusWidget() is dialog.new_source
+    seen: list[str] = []
+
+    def create(source: Any) -> None:
+        assert isinstance(source, SourceDialog)
+        seen.append(source.name.text())
+        qtbot.keyClick(source.name, Qt.Key.Key_Return)
+
+    answer_next_dialog(qtbot, create)
+    qtbot.keyClick(dialog.new_source, Qt.Key.Key_Return)  # Enter presses the focused button, as Space does
+    assert seen == ["Grey Zone"]
+    assert dialog.source.currentText().startswith("Grey Zone") and dialog.isVisible()
+
+
+def test_enter_on_add_place_opens_the_place_picker(qtbot: QtBot, dialog: AddClaimDialog, ids: dict[str, int]) -> None:
+    def pick(picker: Any) -> None:
+        assert isinstance(picker, PlacePickerDialog)
+        type_text(picker.search, "Бахмут")
+        qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+
+    dialog.add_place.setFocus()
+    answer_next_dialog(qtbot, pick)
+    qtbot.keyClick(dialog.add_place, Qt.Key.Key_Return)
+    assert dialog.place_ids() == [ids["place:bakhmut"]] and dialog.isVisible()
+    assert dialog.focusWidget() is dialog.add_place
+
+
+def test_the_place_picker_closes_with_the_place_new_place_created(
+    qtbot: QtBot, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    picker = opened(qtbot, PlacePickerDialog(empty_session))
+    assert isinstance(picker, PlacePickerDialog)
+    type_text(picker.search, "Pidhorodne")
+    assert picker.matches() == []
+    seen: list[str] = []
+
+    def create(new: Any) -> None:
+        assert isinstance(new, NewPlaceDialog)
+        seen.append(new.name.text())
+        qtbot.keyClick(new.name, Qt.Key.Key_Return)
+
+    places = count(empty_session, "place")
+    qtbot.keyClick(picker.search, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is picker.new_button
+    answer_next_dialog(qtbot, create)
+    qtbot.keyClick(picker.new_button, Qt.Key.Key_Return)
+    assert seen == ["Pidhorodne"] and count(empty_session, "place") == places + 1
+    assert picker.result() == QDialog.DialogCode.Accepted and picker.chosen_place_id is not None
+    assert not picker.isVisible()
