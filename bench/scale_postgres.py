@@ -291,10 +291,13 @@ def run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
             counts = {name: spec["count"] for name, spec in plan["filters"].items()}
             log(f"ready ({time.perf_counter() - t0:.1f} s); matches: {counts}")
             on_pg = _plan_file(plan, "pg")
+            chosen = args.contenders.split(",")
             for contender in ("floor", "peer", "crosscheck"):
-                results[contender] = run_worker(contender, on_pg, not args.no_wait)
-            on_sqlite = _plan_file({**plan, "engine": "sqlite", "db": str(scratch)}, "sqlite")
-            results["crosscheck-sqlite"] = run_worker("crosscheck", on_sqlite, not args.no_wait)
+                if contender in chosen:
+                    results[contender] = run_worker(contender, on_pg, not args.no_wait)
+            if "sqlite" in chosen:
+                on_sqlite = _plan_file({**plan, "engine": "sqlite", "db": str(scratch)}, "sqlite")
+                results["crosscheck-sqlite"] = run_worker("crosscheck", on_sqlite, not args.no_wait)
             scratch.unlink(missing_ok=True)
         else:
             plan = {"size": size, "filters": {}}
@@ -353,6 +356,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--page-downs", type=int, default=20, help="consecutive page downs timed")
     parser.add_argument("--commits", type=int, default=9, help="live refresh: commits timed per back end")
     parser.add_argument("--only", default="browse,live", help="comma-separated: browse, live, load (only load)")
+    parser.add_argument(
+        "--contenders",
+        default="floor,peer,crosscheck,sqlite",
+        help="comma-separated (development): floor, peer, crosscheck, sqlite (Crosscheck on SQLite)",
+    )
     parser.add_argument("--reload", action="store_true", help="load the PostgreSQL workspace again")
     parser.add_argument("--no-write", action="store_true", help="print only; do not write bench/results")
     parser.add_argument("--no-wait", action="store_true", help="development runs: do not wait for a quiet machine")

@@ -300,19 +300,31 @@ def fetch_at(
     """Up to ``limit`` rows from row ``offset`` on: a random jump, by an ids-only OFFSET query.
 
     ``sizes``: the view's ``partition_sizes``, if the caller keeps them (else counted here).
+    With the sizes known, a row in the far half of its partition is reached from the
+    other end (reverse order, the shorter OFFSET): the last row of a million is OFFSET 0
+    backwards, not a million index entries stepped through (SQLite does that in ~5 ms,
+    PostgreSQL's executor in ~100 ms).
     """
     plan = _Plan(view)
     ids: list[int] = []
     skip = offset
     for partition in plan.partitions:
+        size = sizes[partition] if sizes is not None and partition < len(sizes) else None
         if len(plan.partitions) > 1 and not ids:
             # Skip whole partitions by their size instead of OFFSETting through them.
-            size = sizes[partition] if sizes is not None else _count_partition(connection, plan, partition)
+            size = size if size is not None else _count_partition(connection, plan, partition)
             if skip >= size:
                 skip -= size
                 continue
-        query = plan.ordered(plan.base(_claim.c.id, partition=partition)).limit(limit - len(ids))
-        ids.extend(connection.execute(query.offset(skip) if skip else query).scalars())
+        want = limit - len(ids)
+        base = plan.base(_claim.c.id, partition=partition)
+        if size is not None and skip > size // 2:
+            end = min(size, skip + want)
+            query = plan.ordered(base, reverse=True).limit(max(0, end - skip))
+            ids.extend(list(connection.execute(query.offset(size - end) if size > end else query).scalars())[::-1])
+        else:
+            query = plan.ordered(base).limit(want)
+            ids.extend(connection.execute(query.offset(skip) if skip else query).scalars())
         skip = 0
         if len(ids) >= limit:
             break
