@@ -4,11 +4,18 @@ The engine itself is pure; this adapter lets it run inside a write (or read)
 transaction, asking a few indexed queries about the clusters a derivation
 touches instead of loading the workspace. It reads each pair's effective link
 only (DESIGN §2: the judgement the derivation uses; the store keeps the flag).
+
+It is ``Prefetching``: the engine hands it each level of its breadth-first walk,
+and two queries load the sources and the links of the whole level, rather than
+four per claim — on PostgreSQL every query is a round trip to the server, and
+marking one link walked ~40 of them (1M claims: 125 ms against SQLite's 24 on
+the shared machine). The links come in the order the single-claim queries read
+them from their indexes (outgoing by target, incoming by id).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
@@ -20,6 +27,16 @@ _EVIDENCE_SQL = text(
     "UNION ALL SELECT id, from_id, relation, 0 FROM link WHERE to_id = :c AND relation != 'repeats' AND effective"
 )
 
+_SOURCES_SQL = text(
+    "SELECT c.id, c.source_id, s.side, s.group_label FROM claim AS c JOIN source AS s ON s.id = c.source_id "
+    "WHERE c.id IN :ids"
+).bindparams(bindparam("ids", expanding=True))
+# Both directions, effective links only; outgoing ones in (from_id, to_id) order, as their index reads them.
+_LINKS_SQL = text(
+    "SELECT id, from_id, to_id, relation FROM link WHERE effective AND (from_id IN :ids OR to_id IN :ids) "
+    "ORDER BY from_id, to_id, id"
+).bindparams(bindparam("ids", expanding=True))
+
 
 class SqlGraph:
     """``corroboration.Graph`` over the open connection; caches only for its own short life."""
@@ -29,6 +46,32 @@ class SqlGraph:
         # A derivation asks for the same claim's source and the same source's labels many times.
         self._sources: dict[int, int] = {}
         self._labels: dict[int, tuple[str, str]] = {}
+        # Filled by ``prefetch`` for the claims of a level: (repeats_of, repeated_by, evidence links).
+        self._links: dict[int, tuple[list[int], list[int], list[LinkRef]]] = {}
+
+    def prefetch(self, claims: Collection[int]) -> None:
+        wanted = sorted(c for c in claims if c not in self._links)
+        if not wanted:
+            return
+        for claim, source, side, group in self._c.execute(_SOURCES_SQL, {"ids": wanted}):
+            self._sources[claim] = int(source)
+            self._labels.setdefault(int(source), (side or "", group or ""))
+        found: dict[int, tuple[list[int], list[int], list[LinkRef]]] = {c: ([], [], []) for c in wanted}
+        incoming: list[tuple[int, int, int, str]] = []
+        for link, from_id, to_id, relation in self._c.execute(_LINKS_SQL, {"ids": wanted}):
+            if from_id in found:
+                if relation == "repeats":
+                    found[from_id][0].append(to_id)
+                else:
+                    found[from_id][2].append(LinkRef(link=link, other=to_id, relation=relation, outgoing=True))
+            if to_id in found:
+                incoming.append((link, from_id, to_id, relation))
+        for link, from_id, to_id, relation in sorted(incoming):
+            if relation == "repeats":
+                found[to_id][1].append(from_id)
+            else:
+                found[to_id][2].append(LinkRef(link=link, other=from_id, relation=relation, outgoing=False))
+        self._links.update(found)
 
     def source_of(self, claim: int) -> int:
         if claim not in self._sources:
@@ -44,18 +87,24 @@ class SqlGraph:
         return self._labels[source]
 
     def repeats_of(self, claim: int) -> Iterable[int]:
+        if claim in self._links:
+            return self._links[claim][0]
         rows = self._c.execute(
             text("SELECT to_id FROM link WHERE from_id = :c AND relation = 'repeats' AND effective"), {"c": claim}
         )
         return [r[0] for r in rows]
 
     def repeated_by(self, claim: int) -> Iterable[int]:
+        if claim in self._links:
+            return self._links[claim][1]
         rows = self._c.execute(
             text("SELECT from_id FROM link WHERE to_id = :c AND relation = 'repeats' AND effective"), {"c": claim}
         )
         return [r[0] for r in rows]
 
     def evidence_links(self, claim: int) -> Iterable[LinkRef]:
+        if claim in self._links:
+            return self._links[claim][2]
         rows = self._c.execute(_EVIDENCE_SQL, {"c": claim})
         return [LinkRef(link=r[0], other=r[1], relation=r[2], outgoing=bool(r[3])) for r in rows]
 
