@@ -63,9 +63,11 @@ def _fingerprint() -> dict[str, Any]:
     """What a loaded cluster depends on: the data, and how claim words are computed.
 
     Not the schema: a newer schema revision is migrated in place, as any workspace is (``upgrade``)."""
-    from desktop.core.search import documents, fts5_characters
+    from desktop.core import wordkeys
+    from desktop.core.search import documents, fts5_characters, keys
 
-    words_code = Path(documents.__file__).read_bytes() + Path(fts5_characters.__file__).read_bytes()
+    words_code = b"".join(Path(module.__file__ or "").read_bytes() for module in (documents, fts5_characters, keys,
+                                                                                  wordkeys))  # fmt: skip
     return {"generator": generate.GENERATOR, "words": hashlib.sha256(words_code).hexdigest()[:16]}
 
 

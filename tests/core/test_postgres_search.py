@@ -61,21 +61,6 @@ def _sqlite(path: Path) -> Engine:
     return engine
 
 
-@pytest.fixture(autouse=True)
-def _words_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Compare words as written: cross-script keys and place names are SQLite's only, for now.
-
-    SQLite's index also holds each word's cross-script key (migration 0011,
-    ``search.keys``), and a word naming a place finds its claims on both back ends
-    in different ways until PostgreSQL's documents hold the same keys; remove this
-    when they do (``tests/core/test_search_scripts.py`` holds what SQLite finds).
-    """
-    from desktop.core.search import compiler, sql
-
-    monkeypatch.setattr(sql, "search_keys", lambda text: "")
-    monkeypatch.setattr(compiler._Compiler, "places_named", lambda self, terms: [{} for _term in terms])
-
-
 @pytest.fixture(scope="module")
 def engines(tmp_path_factory: pytest.TempPathFactory, postgres_server: str) -> Iterator[tuple[Engine, Engine]]:
     """(SQLite, PostgreSQL) with the same claims, for read-only tests."""
@@ -127,10 +112,11 @@ def test_every_word_prefix_phrase_and_negation_finds_the_same_claims(engines: tu
     ("query", "expected"),
     [
         ("артемовске", ["c4"]),  # ё folded on both sides
-        ("АРТЁМОВСК", ["a5", "c4"]),  # a prefix: Артёмовске
+        # A name of Bakhmut: its tagged claims (c1, c2, c4) and the claims naming it by any name's key.
+        ("АРТЁМОВСК", ["a5", "a8", "a10", "c4", "c1", "c2", "c8"]),
         ("kliscijivka", ["c3"]),
         ("bakhmut repelled", ["c8"]),  # whole words: not "Bakhmutske" (c3) — LIKE matched it
-        ("bakhmut*", ["a8", "c3", "c8"]),
+        ("bakhmut*", ["a5", "a8", "a10", "c4", "c1", "c2", "c3", "c8"]),  # … and Bakhmutske (c3), a prefix
         ('"repelled assaults"', ["c3"]),
         ('"assaults repelled"', []),
         ("pro russian", ["a0"]),
@@ -211,7 +197,8 @@ def test_words_are_split_and_folded_as_fts5_does(text: str) -> None:
 
 
 def test_document_literal_quotes_cuts_and_caps() -> None:
-    assert documents.claim_document("It's a B\\c — IT'S") == "'it':1,6 's':2,7 'a':3 'b':4 'c':5"
+    # "It's" keys to "it" (the possessive dropped), which differs from its words: a key lexeme, numbered apart.
+    assert documents.claim_document("It's a B\\c — IT'S") == "'it':1,6 's':2,7 'a':3 'b':4 'c':5 '~it':1,2"
     literal = documents.document_of(["it", "s", "o'k", "b\\c", "it"])
     assert literal == "'it':1,5 's':2 'o''k':3 'b\\\\c':4"
     long_word = "ж" * 2000  # 4,000 bytes: cut to 1,023 letters (2,046 bytes)
@@ -312,7 +299,8 @@ def test_the_word_index_answers_a_rare_word_in_a_large_workspace(postgres_url: s
                 sa.text(
                     "INSERT INTO claim (ext_id, text, source_id, kind, reviewed, tags, notes, recorded, sort_date, "
                     "status, suggested_credibility, verdict_disputed, link_count) "
-                    "SELECT 'c' || i, 'claim number ' || i || ' about shelling near town' || (i % 500), :s, 'event', "
+                    "SELECT 'c' || i, 'claim number ' || i || ' about shelling near town' "
+                    "|| translate((i % 500)::text, '0123456789', 'bdflmnprtv'), :s, 'event', "
                     "false, '[]', '', now(), DATE '2022-01-01' + (i % 700), 'unverified', 6, false, 0 "
                     "FROM generate_series(1, 20000) AS i"
                 ),
@@ -320,7 +308,7 @@ def test_the_word_index_answers_a_rare_word_in_a_large_workspace(postgres_url: s
             )
         with ws.engine.connect() as connection:
             connection.exec_driver_sql("ANALYZE claim")
-            where = search.compile_filter("town123", "postgresql", connection=connection).where
+            where = search.compile_filter("towndfl", "postgresql", connection=connection).where
             assert where is not None
             statement = sa.select(search.claim.c.id).where(where).order_by(search.claim.c.sort_date.desc()).limit(40)
             compiled = statement.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
@@ -328,8 +316,9 @@ def test_the_word_index_answers_a_rare_word_in_a_large_workspace(postgres_url: s
                 connection.exec_driver_sql("EXPLAIN " + str(compiled), compiled.params).scalars()  # type: ignore[arg-type]
             )
             assert "ix_claim_search" in plan, plan
-            assert len(search.matching_ids(connection, "town123")) == 40
-            assert len(search.matching_ids(connection, '"about shelling" town12*')) == 440
+            assert len(search.matching_ids(connection, "towndfl")) == 40
+            # towndf, towndfb…towndfv, and townddf by its key (doubled letters once): 12 of 500 → 480
+            assert len(search.matching_ids(connection, '"about shelling" towndf*')) == 480
     finally:
         ws.close()
 

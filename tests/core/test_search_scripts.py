@@ -150,19 +150,31 @@ def test_the_quick_path_for_plain_words_agrees_with_the_full_computation(word: s
     assert (keys._index_keys_of_token(word) == "") == unchanged
 
 
+SCRIPT_QUERIES = [
+    "bakhmut", "bachmut", "Бахмут", "БАХМУТ", "artemivsk", "Артемовск", "bakh", "бахм", "соледар",
+    "artemivsk artillery", "artillery -bachmut", "repelled -bakhmut", "artem", "zzzzqqq", "™ 🛰 №", "squ",
+    "shturmovye", "вагнер", '"units claim"', '"bakhmut bleibt"', '"бахмута"', "-бахмут", "institut -lage",
+]  # fmt: skip
+
+
 @pytest.mark.postgres
-def test_a_word_naming_a_place_on_postgresql(postgres_url: str) -> None:
-    """PostgreSQL's word index has no keys yet: the place's names as written, and its tagged claims."""
+def test_postgresql_finds_what_sqlite_finds_across_scripts(scripts: Workspace, postgres_url: str) -> None:
+    """PostgreSQL's word index holds the same keys (migration 0013): the same claims for every query here."""
     from desktop.core.workspace import open_workspace
 
     opened = open_workspace(postgres_url)
     try:
         store = opened.store
         source = store.create_source("Monitor", kind="other").value
-        bakhmut = store.create_place("Bakhmut", aliases=["Бахмут", "Artemivsk"]).value
+        bakhmut = store.create_place("Bakhmut", aliases=["Бахмут", "Artemivsk", "Артемівськ", "Артемовск"]).value
+        soledar = store.create_place("Soledar", aliases=["Соледар"]).value
         for ext_id, text in TEXTS.items():
-            store.create_claim(text, source, ext_id=ext_id, places=[bakhmut] if ext_id == "tagged" else [])
-        assert found(opened, "artemivsk") == {"en", "tagged"}
-        assert found(opened, "artillery -artemivsk") == set()
+            places = [bakhmut] if ext_id == "tagged" else [soledar] if ext_id == "other" else []
+            store.create_claim(text, source, ext_id=ext_id, places=places)
+        store.create_claim("Positions did not square with each other.", source, ext_id="square")
+        scripts.store.create_claim("Positions did not square with each other.", source, ext_id="square")
+        differences = {q: (found(opened, q), found(scripts, q)) for q in SCRIPT_QUERIES}
+        assert {q: pair for q, pair in differences.items() if pair[0] != pair[1]} == {}
+        assert found(opened, "bachmut") == {"en", "de", "ru", "uk-old", "tagged"}
     finally:
         opened.close()

@@ -45,6 +45,7 @@ from desktop.core.search.sql import (
     place_alias,
     report,
     source,
+    term_alternatives,
 )
 from desktop.core.text import fold
 
@@ -226,32 +227,36 @@ class _Compiler:
     def document_words(self, terms: Sequence[Term], named: Sequence[dict[int, list[str]]]) -> list[_Cond]:
         """The free terms against ``claim.search`` (PostgreSQL's word index, ``search.documents``).
 
-        As in FTS5, a term matches a claim whose text holds it, or whose source's name and
-        aliases do (a phrase never spans the two): the sources are found in Python
-        (``_Catalog.with_phrase``) and become ``source_id IN (…)``. The terms no source
-        matches, which is nearly all of them, make ONE tsquery, negated ones included
-        (``a & b & !c``), so the GIN index is read once for the whole filter. A term
-        that names a place (``named``) gets a condition of its own, as on SQLite.
+        Each term asks what it asks of FTS5 (``term_alternatives``): its words in the
+        text, or its keys in the text or among the keys, or its words in its source's
+        name and aliases (a phrase never spans two of these). The sources are found in
+        Python (``_Catalog.with_phrase``) and become ``source_id IN (…)``. The terms no
+        source matches and that name no place, nearly all of them, make ONE tsquery,
+        negated ones included (``a & b & !c``), so the GIN index is read once for the
+        whole filter. A term that names a place also finds the place's names by their
+        keys and the claims tagged with it, in a condition of its own, as on SQLite.
         """
         catalog = self.catalog()
         indexed: list[str] = []
         excluded: list[str] = []
         conditions: list[_Cond] = []
         for term, places in zip(terms, named, strict=True):
-            words = documents.tokens(term.folded)
-            query = documents.phrase_query(words, prefix=term.prefix)
-            sources = catalog.with_phrase(words, prefix=term.prefix)
-            if not sources and not places:
+            names = [name for names in places.values() for name in names]
+            alternatives = term_alternatives(term, names)
+            query = documents.alternatives_query(alternatives)
+            sources = catalog.with_phrase(documents.tokens(alternatives[0].words), prefix=alternatives[0].prefix)
+            if query is not None and not sources and not places:
                 (excluded if term.negated else indexed).append(query)
                 continue
-            alternatives = [documents.matches(query)]
-            if sources:
-                alternatives.append(self.unfitted().in_sources(sources).fetch)
-            if places:
-                names = [documents.tokens(fold(name)) for names in places.values() for name in names]
-                phrases = [documents.phrase_query(words, prefix=False) for words in names if words]
-                alternatives += [documents.matches(documents.any_of(phrases)), claim.c.id.in_(_tagged(places))]
-            either = sa.or_(*alternatives)
+            if query is None and not sources and not places:  # no word FTS5 would keep: it finds nothing
+                if not term.negated:
+                    conditions.append(_Cond.same(sa.false()))
+                continue
+            either = sa.or_(
+                *([documents.matches(query)] if query is not None else []),
+                *([self.unfitted().in_sources(sources).fetch] if sources else []),
+                *([claim.c.id.in_(_tagged(places))] if places else []),
+            )
             conditions.append(_Cond.same(sa.not_(either) if term.negated else either))
         if indexed:
             query = documents.all_of([*indexed, *(f"!{q}" for q in excluded)])

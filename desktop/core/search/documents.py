@@ -7,8 +7,12 @@ call Python, and its own parser splits text differently (hyphenated words,
 e-mail addresses, numbers with dots), so the words are worked out here, on
 write, and stored ready-made: ``claim.search`` is a ``tsvector`` whose lexemes
 are exactly the words FTS5 sees, each with its positions, under a GIN index.
-A filter's words become a ``tsquery`` built the same way (``term_query``), so a
-word, a prefix (``bakh:*``) and a phrase (``'wagner' <-> 'units'``) mean on
+After the words come the claim's cross-script keys where they differ from the
+words (``search.keys.index_keys``: SQLite's ``keys`` column, migration 0011), as
+lexemes marked with ``KEY``. A filter's terms become a ``tsquery`` built from the
+very alternatives the FTS5 query is built from (``search.sql.term_alternatives``,
+``alternatives_query``), so a word, a prefix (``bakh:*``), a phrase
+(``'wagner' <-> 'units'``) and a key (``'bahmut':* | '~bahmut':*``) mean on
 PostgreSQL what they mean to FTS5 on SQLite, and the same filter finds the same
 claims on both. Nothing is ever parsed by PostgreSQL's text-search parser or
 dictionaries: both sides are literals of lexemes.
@@ -41,10 +45,14 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from desktop.core.search import fts5_characters
+from desktop.core.search.keys import index_keys
+from desktop.core.search.sql import Alternative
 from desktop.core.text import fold
 
 #: The claim column holding the document (PostgreSQL only; not part of the SQLModel tables).
 COLUMN: Final = "search"
+#: Marks a key's lexeme (``claim_document``): FTS5 splits words at it, so no word ever holds it.
+KEY: Final = "~"
 MAX_LEXEME_BYTES: Final = 2046
 MAX_POSITIONS: Final = 256
 MAX_POSITION: Final = 16_383
@@ -100,8 +108,40 @@ def document_of(words: Sequence[str]) -> str:
 
 
 def claim_document(text: str) -> str:
-    """What ``claim.search`` holds for a claim with ``text``: FTS5's words of the folded text."""
-    return document_of(tokens(fold(text)))
+    """What ``claim.search`` holds for a claim with ``text``: FTS5's words of the folded text, then its keys.
+
+    SQLite's index has a ``keys`` column beside the text (migration 0011): the words'
+    cross-script keys where they differ from the words (``keys.index_keys``), a stream
+    of words of its own. Here they are lexemes marked with ``KEY`` — a character
+    FTS5 never keeps inside a word, so no word of the text can be one — numbered
+    from 1 again: a phrase of keys lines up among the keys, a phrase of words among
+    the words, and neither spans the two, as in FTS5's separate columns.
+    """
+    words = tokens(fold(text))
+    keys = [KEY + key for key in tokens(index_keys(text))]
+    if not keys:
+        return document_of(words)
+    return document_of(words) + " " + document_of(keys) if words else document_of(keys)
+
+
+def alternatives_query(alternatives: Sequence[Alternative]) -> str | None:
+    """The tsquery of a term's alternatives (``search.sql.term_alternatives``) in the claim's own streams.
+
+    ``body source`` is the words of the text (the source's names are matched apart,
+    in Python); ``body keys`` the words of the text or the keys. None: no words at all
+    (a term FTS5 would find nothing for).
+    """
+    queries: list[str] = []
+    for alternative in alternatives:
+        words = tokens(alternative.words)
+        if not words:
+            continue
+        queries.append(phrase_query(words, prefix=alternative.prefix))
+        if alternative.columns == "body keys":
+            queries.append(phrase_query([KEY + word for word in words], prefix=alternative.prefix))
+    if not queries:
+        return None
+    return queries[0] if len(queries) == 1 else any_of(queries)
 
 
 def phrase_query(words: Sequence[str], *, prefix: bool) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Final
 
 import sqlalchemy as sa
@@ -88,15 +89,29 @@ def _fts_string(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _fts_phrase(term: Term, place_names: Sequence[str] = ()) -> str:
-    """One term as FTS5 query: the words as written (text, source), or their keys (migration 0011).
+@dataclass(frozen=True)
+class Alternative:
+    """One way a term matches: these words (a phrase), in these index columns, the last one a prefix or not.
+
+    ``columns`` is ``"body source"`` (the claim's folded text, its source's names) or
+    ``"body keys"`` (the folded text, or the keys stored where they differ from the
+    words). FTS5 spells it ``{body keys} : "…"*``; PostgreSQL's word index holds the
+    same three streams (``search.documents``).
+    """
+
+    columns: str
+    words: str
+    prefix: bool
+
+
+def term_alternatives(term: Term, place_names: Sequence[str] = ()) -> list[Alternative]:
+    """The ways one term matches: its words as written (text, source), or their keys (migration 0011).
 
     The index stores a key only where it differs from the word (``keys.index_keys``),
     so keys are looked for in the folded text too. ``place_names``: the names of the
     places the term names, looked for by their keys too.
     """
-    star = "*" if term.prefix else ""
-    alternatives = ["{body source} : " + _fts_string(term.folded) + star]
+    alternatives = [Alternative("body source", term.folded, term.prefix)]
     seen = {""}
     if keys := search_keys(term.folded):
         # A key too short for a prefix of its own ("^qq" keys to "k"), or much shorter than the word typed
@@ -104,13 +119,22 @@ def _fts_phrase(term: Term, place_names: Sequence[str] = ()) -> str:
         last_key = keys.rsplit(" ", 1)[-1]
         letters = _LETTERS.findall(term.folded) or [last_key]  # symbols romanise to letters too (™ → tm)
         short = len(last_key) < MIN_PREFIX_CHARS or 2 * len(last_key) < len(letters[-1])
-        alternatives.append(f"{{body keys}} : {_fts_string(keys)}{'' if short else star}")
+        alternatives.append(Alternative("body keys", keys, term.prefix and not short))
         seen.add(keys)
     for name in place_names:
         if (name_keys := search_keys(name)) not in seen:
             seen.add(name_keys)
             # Its inflected forms too (Бахмута, Бахмуте), unless so short a prefix would find anything.
-            alternatives.append(f"{{body keys}} : {_fts_string(name_keys)}{'*' if len(name_keys) >= 5 else ''}")
+            alternatives.append(Alternative("body keys", name_keys, len(name_keys) >= 5))
+    return alternatives
+
+
+def _fts_phrase(term: Term, place_names: Sequence[str] = ()) -> str:
+    """One term as an FTS5 query: its alternatives (``term_alternatives``) ORed."""
+    alternatives = [
+        f"{{{alternative.columns}}} : {_fts_string(alternative.words)}{'*' if alternative.prefix else ''}"
+        for alternative in term_alternatives(term, place_names)
+    ]
     return alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")"
 
 

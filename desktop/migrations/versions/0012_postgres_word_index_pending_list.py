@@ -1,7 +1,7 @@
 """PostgreSQL word index: a small pending list, so a claim's status change does not rewrite its words' entries
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-07 13:50:00
 
 Migration 0009 built ``ix_claim_search`` without GIN's pending list
@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
