@@ -6,16 +6,25 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
+from sqlalchemy import text as sa_text
 
 from desktop.ui.dialogs.add_claim import AddClaimDialog
 from desktop.ui.dialogs.place_picker import NewPlaceDialog, PlacePickerDialog
 from desktop.ui.dialogs.source_dialog import SourceDialog
 from desktop.ui.session import WorkspaceSession
+from desktop.ui.window.main_window import MainWindow
 from tests.core._detail_workspace import build
+from tests.e2e.test_review_flow import answer_modal, key
 from tests.ui.test_dialogs import answer_next_dialog, count, opened, type_text
-from tests.ui.window_fixtures import OFFSCREEN_NOISE
+from tests.ui.window_fixtures import (  # noqa: F401  (fixtures)
+    OFFSCREEN_NOISE,
+    open_window_fixture,
+    review_session_fixture,
+    settings_dir_fixture,
+    window_fixture,
+)
 
 pytestmark = OFFSCREEN_NOISE
 
@@ -120,3 +129,32 @@ def test_the_place_picker_closes_with_the_place_new_place_created(
     assert seen == ["Pidhorodne"] and count(empty_session, "place") == places + 1
     assert picker.result() == QDialog.DialogCode.Accepted and picker.chosen_place_id is not None
     assert not picker.isVisible()
+
+
+def test_shift_s_grades_the_current_claims_source_in_its_form(
+    qtbot: QtBot, window: MainWindow, sample_ids: dict[str, int]
+) -> None:
+    """Every field the pane shows has a key: the source's reliability too (its form, reliability focused)."""
+    from desktop.ui.dialogs.source_dialog import SourceDialog
+
+    assert window.table.select_claim(sample_ids["c-breach"])
+    window.table.setFocus()
+    source = one_value(window, "SELECT source_id FROM claim WHERE id = :c", c=sample_ids["c-breach"])
+    before = one_value(window, "SELECT reliability FROM source WHERE id = :s", s=source)
+
+    def grade(dialog: QWidget) -> None:
+        assert isinstance(dialog, SourceDialog) and dialog.focusWidget() is dialog.reliability
+        qtbot.keyClicks(dialog.reliability, "E")  # E — unreliable, chosen by its letter
+        qtbot.keyClick(dialog.reliability, Qt.Key.Key_Return)
+
+    problems = answer_modal(qtbot, grade)
+    key(qtbot, window, Qt.Key.Key_S, Qt.KeyboardModifier.ShiftModifier)
+    assert problems == []
+    assert before != "E" and one_value(window, "SELECT reliability FROM source WHERE id = :s", s=source) == "E"
+    window.session.undo_stack.undo()
+    assert one_value(window, "SELECT reliability FROM source WHERE id = :s", s=source) == before
+
+
+def one_value(window: MainWindow, sql: str, **params: object) -> object:
+    with window.session.engine.connect() as connection:
+        return connection.execute(sa_text(sql), params).scalar_one()

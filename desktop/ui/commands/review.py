@@ -15,10 +15,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
+import sqlalchemy as sa
 from PySide6.QtCore import QObject
 
 from desktop.core.errors import UserError
 from desktop.core.read.detail import claim_summary
+from desktop.core.search.sql import claim as _claim
 from desktop.core.store import Result, Store
 from desktop.core.text import one_line
 from desktop.core.vocab import CREDIBILITY, RELATIONS, VERDICTS
@@ -83,6 +85,7 @@ class ReviewCommands(QObject):
         for name, field in _FIELD_KEYS.items():
             slots[name] = partial(self.edit, field)
         slots["grade.accept_suggested"] = self.accept_suggested
+        slots["claim.edit_source_reliability"] = self.edit_source_reliability
         for name, slot in slots.items():
             host.bind(name, slot)
 
@@ -265,6 +268,24 @@ class ReviewCommands(QObject):
         try:
             if dialog.exec() == OutreachDialog.DialogCode.Accepted:
                 self.host.hint("Request for comment recorded.")
+        finally:
+            dialog.deleteLater()
+        self.host.after_dialog()
+
+    def edit_source_reliability(self) -> None:
+        """The source form of the current claim's source, its reliability focused (one undo step if changed)."""
+        from desktop.ui.dialogs.source_dialog import SourceDialog
+
+        claim = self.current()
+        with self.session.engine.connect() as connection:
+            source_id = connection.execute(sa.select(_claim.c.source_id).where(_claim.c.id == claim)).scalar()
+        if source_id is None:
+            raise NoClaim("The current claim is gone.")
+        dialog = SourceDialog(self.session, self.host.dialog_parent(), source_id=int(source_id))
+        dialog.reliability.setFocus()
+        try:
+            if dialog.exec() == SourceDialog.DialogCode.Accepted:
+                self.host.hint("Source saved.")
         finally:
             dialog.deleteLater()
         self.host.after_dialog()

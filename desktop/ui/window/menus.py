@@ -47,6 +47,7 @@ MENUS: tuple[tuple[str, Sequence[MenuEntry]], ...] = (
             "claim.edit",
             "claim.edit_text",
             "claim.edit_source",
+            "claim.edit_source_reliability",
             "claim.edit_tags",
             "claim.edit_places",
             "claim.edit_notes",

@@ -96,6 +96,14 @@ KEYMAP: Final[tuple[KeyAction, ...]] = (
     ),
     _a("claim.edit_text", "Edit claim text", "E", "table", "Claim", "Edit the text of the current claim."),
     _a("claim.edit_source", "Edit source", "S", "table", "Claim", "Choose the source of the current claim."),
+    _a(
+        "claim.edit_source_reliability",
+        "Edit the source's reliability",
+        "Shift+S",
+        "table",
+        "Claim",
+        "Grade the current claim's source (Admiralty A–F) in its form; side, group and names are there too.",
+    ),
     _a("claim.edit_tags", "Edit tags", "T", "table", "Claim", "Edit the tags of the current claim."),
     _a("claim.edit_places", "Edit places", "L", "table", "Claim", "Edit the places (locations) of the current claim."),
     _a(
