@@ -156,7 +156,7 @@ def _busy_cpus(interval: float = 1.0) -> float:
     return (1 - (idle1 - idle0) / spent) * (os.cpu_count() or 1)
 
 
-WAIT_QUIET_S = 120.0  # --no-wait: 0 (while developing on a busy machine; the busy CPUs are still recorded)
+WAIT_QUIET_S = 120.0  # --wait / --no-wait (a busy machine; the busy CPUs seen are recorded either way)
 
 
 def wait_quiet(limit_s: float | None = None) -> float:
@@ -626,6 +626,7 @@ def run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global WAIT_QUIET_S
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", type=int, action="append", help="claims in the workspace (repeatable); "
                         "default 100000 then 1000000")  # fmt: skip
@@ -638,11 +639,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="browse,import,startup,capabilities",
                         help="comma-separated: browse, import, startup, capabilities")  # fmt: skip
     parser.add_argument("--no-write", action="store_true", help="print only; do not write bench/results")
-    parser.add_argument("--no-wait", action="store_true", help="do not wait for a quiet machine before each part")
+    parser.add_argument("--wait", type=float, default=WAIT_QUIET_S, metavar="SECONDS",
+                        help="longest wait for a quiet machine before each part (default %(default)s)")  # fmt: skip
+    parser.add_argument("--no-wait", action="store_true", help="do not wait for a quiet machine (--wait 0)")
     args = parser.parse_args(argv)
-    if args.no_wait:
-        global WAIT_QUIET_S
-        WAIT_QUIET_S = 0.0
+    WAIT_QUIET_S = 0.0 if args.no_wait else args.wait
     for size in args.size or [100_000, 1_000_000]:
         run_size(size, args)
     return 0
