@@ -122,9 +122,8 @@ def _migrated(path: Path, meta: dict[str, Any], n: int, head: str) -> Path:
     from desktop.core import db
 
     t0 = time.perf_counter()
-    partial = path.with_name(path.name + ".partial")
-    for stale in (partial, Path(str(partial) + "-wal"), Path(str(partial) + "-shm")):
-        stale.unlink(missing_ok=True)
+    # Named for this process: the cache is shared, and another checkout may be migrating it too.
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
     shutil.copyfile(path, partial)
     engine = db.make_engine(db.resolve_location(str(partial)))
     try:
@@ -137,6 +136,8 @@ def _migrated(path: Path, meta: dict[str, Any], n: int, head: str) -> Path:
     build = {**meta.get("build", {}), "migrated_from": meta.get("schema"), "migrate_s": time.perf_counter() - t0}
     described.update(generator=GENERATOR, schema=head, build=build)
     os.replace(partial, path)
+    for leftover in (Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+        leftover.unlink(missing_ok=True)
     meta_path(n).write_text(json.dumps(described, indent=2, ensure_ascii=False))
     log(f"{path.name}: migrated {meta.get('schema')} → {head} in {time.perf_counter() - t0:.1f} s")
     return path
