@@ -158,3 +158,44 @@ def test_shift_s_grades_the_current_claims_source_in_its_form(
 def one_value(window: MainWindow, sql: str, **params: object) -> object:
     with window.session.engine.connect() as connection:
         return connection.execute(sa_text(sql), params).scalar_one()
+
+
+def test_shift_o_lists_pending_requests_and_enter_goes_to_the_claim(
+    qtbot: QtBot, window: MainWindow, sample_ids: dict[str, int]
+) -> None:
+    """The follow-up list: who was asked, by whom, since when, about which claim; Enter goes there."""
+    from desktop.ui.dialogs.pending_outreach import PendingRequestsDialog
+
+    window.filter_bar.set_text("source:isw")  # hides the claims asked about: going there clears it
+    seen: list[list[str]] = []
+
+    def go(dialog: QWidget) -> None:
+        assert isinstance(dialog, PendingRequestsDialog) and dialog.list.hasFocus()
+        seen.append(dialog.lines())
+        for _ in range(3):
+            qtbot.keyClick(dialog.list, Qt.Key.Key_Down)
+        qtbot.keyClick(dialog.list, Qt.Key.Key_Return)
+
+    window.table.setFocus()
+    problems = answer_modal(qtbot, go)
+    key(qtbot, window, Qt.Key.Key_O, Qt.KeyboardModifier.ShiftModifier)
+    assert problems == []
+    (lines,) = seen
+    assert len(lines) == 4  # two requests, each about two claims
+    assert lines[0].startswith("Ministry of Defence of the Russian Federation — asked by Newsweek, since 2022-12-14")
+    assert lines[3].startswith("Armed Forces of Ukraine — asked by Newsweek")
+    assert window.table.current_claim() == sample_ids["c-genstaff-repelled"]
+    assert window.focusWidget() is window.table
+    assert window.filter_bar.text() == ""
+
+
+def test_an_answered_request_leaves_the_pending_list(empty_session: WorkspaceSession, ids: dict[str, int]) -> None:
+    from desktop.core.read.pending_outreach import pending_requests
+
+    with empty_session.engine.connect() as connection:
+        before = pending_requests(connection)
+    assert before, "the detail workspace has a pending request"
+    ident = before[0].outreach_id
+    assert empty_session.perform(lambda s: s.update_outreach(ident, status="answered"), "answer").ok
+    with empty_session.engine.connect() as connection:
+        assert all(request.outreach_id != ident for request in pending_requests(connection))

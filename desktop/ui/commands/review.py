@@ -86,6 +86,7 @@ class ReviewCommands(QObject):
             slots[name] = partial(self.edit, field)
         slots["grade.accept_suggested"] = self.accept_suggested
         slots["claim.edit_source_reliability"] = self.edit_source_reliability
+        slots["outreach.pending"] = self.pending_requests
         for name, slot in slots.items():
             host.bind(name, slot)
 
@@ -271,6 +272,23 @@ class ReviewCommands(QObject):
         finally:
             dialog.deleteLater()
         self.host.after_dialog()
+
+    def pending_requests(self) -> None:
+        """The list of unanswered requests for comment; Enter there goes to the claim asked about."""
+        from desktop.ui.dialogs.pending_outreach import PendingRequestsDialog
+
+        dialog = PendingRequestsDialog(self.session, self.host.dialog_parent())
+        try:
+            chosen = dialog.chosen_claim if dialog.exec() == PendingRequestsDialog.DialogCode.Accepted else None
+        finally:
+            dialog.deleteLater()
+        self.host.after_dialog()
+        if chosen is not None:
+            if not self.table.select_claim(chosen):
+                self.host.clear_filter()  # the filter hides it: show everything rather than fail
+                self.table.select_claim(chosen)
+                self.host.hint("Filter cleared to show the claim asked about.")
+            self.host.back_to_table()
 
     def edit_source_reliability(self) -> None:
         """The source form of the current claim's source, its reliability focused (one undo step if changed)."""

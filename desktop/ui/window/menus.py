@@ -96,6 +96,7 @@ MENUS: tuple[tuple[str, Sequence[MenuEntry]], ...] = (
             "claim.review",
             "claim.unreview",
             "claim.outreach",
+            "outreach.pending",
         ),
     ),
     (

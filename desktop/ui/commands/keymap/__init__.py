@@ -84,6 +84,14 @@ KEYMAP: Final[tuple[KeyAction, ...]] = (
         "Review",
         "Record that a party was asked to comment on the current claim.",
     ),
+    _a(
+        "outreach.pending",
+        "Pending requests for comment…",
+        "Shift+O",
+        "table",
+        "Review",
+        "List the requests for comment still unanswered (who was asked, by whom, when); Enter goes to the claim.",
+    ),
     # --- Claim ---------------------------------------------------------------------------------
     _a("claim.add", "Add claim…", "A", "table", "Claim", "Add a new claim (a dialog asks for text and source)."),
     _a(
@@ -389,6 +397,7 @@ def keys_text(entry: KeyAction, native: bool = False) -> str:
 
 
 #: The Reports list's own keys (``desktop.ui.reader.reports``), as its footer names them.
+PENDING_REQUESTS_KEYS: Final = "↑ ↓ move · Enter go to the claim · Esc close"
 REPORTS_LIST_KEYS: Final = (
     "Enter open in the reader · Shift+Enter its claims in the table · F2 edit · Delete delete · Ctrl+N new · Esc close"
 )
