@@ -8,9 +8,9 @@
   step needs and nothing else: no Qt model, no painting.
 
 Both run the statements of ``bench.sql`` (the columns the table shows, newest
-first); a free-text filter is the word index's own condition,
-``c.search @@ '…'::tsquery``, with the very tsquery Crosscheck compiles for the
-text (``bench.scale_postgres`` puts it in the plan).
+first); a free-text filter is the very condition Crosscheck compiles for the
+text, ``c.search @@ '…'::tsquery`` (and, for a word naming a place, the claims
+tagged with it), which ``bench.scale_postgres`` puts in the plan.
 
 QPSQL, like QSQLITE, fetches as the view scrolls only when its query is
 forward-only; ``QSqlQueryModel`` needs a scrollable query, so the driver reads
@@ -33,11 +33,6 @@ def last_page(limit: int = FLOOR_PAGE) -> str:
     """``sql.last_page`` with the alias PostgreSQL wants on a subquery in FROM."""
     inner = f"SELECT {sql.COLUMNS}, c.sort_date AS k {sql.FROM} {sql.OLDEST_FIRST} LIMIT {limit}"
     return f"SELECT * FROM ({inner}) AS last_rows ORDER BY k DESC, id DESC"
-
-
-def words(tsquery: str) -> str:
-    """Claims whose words match ``tsquery`` (the condition Crosscheck's filter compiles on PostgreSQL)."""
-    return "c.search @@ '" + tsquery.replace("'", "''") + "'::tsquery"
 
 
 def _restore_sql(saved: list[tuple[Any, ...]]) -> list[str]:

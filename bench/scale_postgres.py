@@ -36,7 +36,6 @@ from typing import Any
 
 from bench import generate, pg_load, pg_server, sql
 from bench.common import FLOOR_PAGE
-from bench.pg_contenders import words
 from bench.scale import PYTHON, RESULTS, ROOT, _env, check_consistency, code_version, log, wait_quiet
 
 STEPS = ("open", "page_down", "last_row", "filter_fields", "fts_rare", "fts_medium", "fts_common", "mark_link",
@@ -59,16 +58,21 @@ LIVE_TARGET_MS = 1000.0
 # --- the cluster ----------------------------------------------------------------------------------
 
 
-def _fingerprint() -> dict[str, Any]:
-    """What a loaded cluster depends on: the data, and how claim words are computed.
+def _fingerprint(sqlite_path: Path) -> dict[str, Any]:
+    """What a loaded cluster depends on: the data, and the words the application computes for claims.
 
-    Not the schema: a newer schema revision is migrated in place, as any workspace is (``upgrade``)."""
-    from desktop.core import wordkeys
-    from desktop.core.search import documents, fts5_characters, keys
+    Not the schema (a newer revision is migrated in place, as any workspace is: ``upgrade``), and
+    not the code's text: the documents of the workspace's first 3,000 claims, so that only a
+    change in what is stored asks for a new load."""
+    from desktop.core.search.documents import claim_document
 
-    words_code = b"".join(Path(module.__file__ or "").read_bytes() for module in (documents, fts5_characters, keys,
-                                                                                  wordkeys))  # fmt: skip
-    return {"generator": generate.GENERATOR, "words": hashlib.sha256(words_code).hexdigest()[:16]}
+    lite = sqlite3.connect(f"file:{sqlite_path}?mode=ro", uri=True)
+    try:
+        texts = [row[0] for row in lite.execute("SELECT text FROM claim ORDER BY id LIMIT 3000")]
+    finally:
+        lite.close()
+    stored = "\n".join(claim_document(text) for text in texts).encode()
+    return {"generator": generate.GENERATOR, "words": hashlib.sha256(stored).hexdigest()[:16]}
 
 
 def upgrade(url: str) -> None:
@@ -86,7 +90,7 @@ def cluster(size: int, sqlite_path: Path, reload: bool) -> Path:
     """The cached cluster holding the workspace of ``size`` claims, loaded now if missing or stale."""
     path = generate.CACHE / f"pg-v{generate.GENERATOR}-{size}"
     marker = path / "loaded.json"
-    wanted = _fingerprint()
+    wanted = _fingerprint(sqlite_path)
     if not reload and marker.exists() and json.loads(marker.read_text()).get("fingerprint") == wanted:
         return path
     log(f"loading {sqlite_path.name} into a new PostgreSQL cluster (once; cached in {path.name})")
@@ -127,11 +131,14 @@ def make_plan(size: int, meta: dict[str, Any], url: str, scratch: Path, args: ar
             for label, term in meta["terms"].items():
                 where = compile_filter(term["term"], "postgresql", connection=connection).where
                 assert where is not None
+                # The very condition Crosscheck compiles (its word query, and the claims tagged with a place
+                # the word names), over the peer's and the floor's alias of the claim table.
                 compiled = str(where.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
-                found = re.fullmatch(r"claim\.search @@ CAST\('(.*)' AS TSQUERY\)", compiled, re.S)
-                assert found is not None, f"{term['term']!r} compiles to more than a word query: {compiled}"
-                query = found.group(1).replace("''", "'")
-                filters[f"fts_{label}"] = {"text": term["term"], "where": words(query), "match": query}
+                found = re.search(r"CAST\('((?:[^']|'')*)' AS TSQUERY\)", compiled)
+                assert found is not None, f"{term['term']!r} asks no word query: {compiled}"
+                condition = re.sub(r"\bclaim\.", "c.", " ".join(compiled.split()))
+                filters[f"fts_{label}"] = {"text": term["term"], "where": condition,
+                                           "match": found.group(1).replace("''", "'")}  # fmt: skip
     finally:
         engine.dispose()
     need = args.repeat + 1
@@ -156,17 +163,34 @@ def make_plan(size: int, meta: dict[str, Any], url: str, scratch: Path, args: ar
 
 
 def migrated_copy(source: Path, target: Path) -> None:
-    """A copy of a SQLite workspace at this code's schema revision (untimed; no backup of a scratch copy)."""
+    """A copy of a SQLite workspace at this code's schema revision (untimed; no backup of a scratch copy).
+
+    The migrated workspace is cached beside the original (migrating a million claims' search
+    index takes minutes), so a run only copies it.
+    """
     from desktop.core import db
 
+    cached = source.with_name(f"{source.stem}-at-{generate.schema_head()}.sqlite")
+    if not cached.exists():
+        log(f"migrating a copy of {source.name} to schema {generate.schema_head()} (once; cached)")
+        partial = cached.with_name(cached.name + ".partial")
+        shutil.copyfile(source, partial)
+        engine = db.make_engine(db.resolve_location(str(partial)))
+        try:
+            db._run_migrations(engine)  # noqa: SLF001 (db.upgrade would first back the copy up: 1 GB)
+            with engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            engine.dispose()
+        for suffix in ("-wal", "-shm"):
+            Path(str(partial) + suffix).unlink(missing_ok=True)
+        partial.replace(cached)
+        for older in source.parent.glob(f"{source.stem}-at-*.sqlite"):
+            if older != cached:
+                older.unlink()  # a gigabyte each
     for suffix in ("", "-wal", "-shm"):
         Path(str(target) + suffix).unlink(missing_ok=True)
-    shutil.copyfile(source, target)
-    engine = db.make_engine(db.resolve_location(str(target)))
-    try:
-        db._run_migrations(engine)  # noqa: SLF001 (db.upgrade would first back the copy up: 1 GB)
-    finally:
-        engine.dispose()
+    shutil.copyfile(cached, target)
 
 
 def _plan_file(plan: dict[str, Any], name: str) -> Path:
@@ -213,7 +237,15 @@ def build_table(results: dict[str, dict[str, Any]], plan: dict[str, Any]) -> lis
             count_ms = value("floor", f"count:{step}")
             notes = f"{spec['count']:,} matches; floor exact count {'—' if count_ms is None else f'{count_ms:.1f} ms'}"
             if "match" in spec:
-                notes += f"; tsquery {spec['match']} (the same for all three)"
+                notes += (
+                    f"; tsquery {spec['match']}"
+                    + ("" if spec["where"].startswith("c.search @@") else " or a place the word names")
+                    + " (the same for all three)"
+                )
+        earlier = [f"{name} from the run of {results[name]['from_earlier_run']}" for name in results
+                   if results[name].get("from_earlier_run")]  # fmt: skip
+        if earlier:
+            notes = "; ".join(x for x in (notes, *earlier) if x)
         rows.append({"step": step, "label": LABELS[step], "unit": "ms", "peer": peer, "floor": floor,
                      "crosscheck": cc, "crosscheck_sqlite": lite,
                      "ratio_to_sqlite": None if cc is None or not lite else cc / lite,
@@ -267,6 +299,25 @@ def render(size: int, rows: list[dict[str, Any]]) -> str:
     return "\n".join(out)
 
 
+def markdown(report: dict[str, Any]) -> str:
+    """The README's table of a written report (``--markdown``)."""
+
+    def fmt(v: float | None, unit: str) -> str:
+        if v is None:
+            return "—"
+        return f"{v:,.1f} {unit}" if v < 1000 or unit != "ms" else f"{v / 1000:,.2f} s"
+
+    lines = ["| step | peer (QPSQL) | floor (psycopg) | Crosscheck PG | Crosscheck SQLite | × SQLite | target | met? |",
+             "|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    for r in report["rows"]:
+        ratio = "—" if r["ratio_to_sqlite"] is None else f"{r['ratio_to_sqlite']:.2f}"
+        met = "—" if r["met"] is None else ("yes" if r["met"] else "NO: " + r["miss"])
+        lines.append(f"| {r['label']} | {fmt(r['peer'], r['unit'])} | {fmt(r['floor'], r['unit'])} | "
+                     f"{fmt(r['crosscheck'], r['unit'])} | {fmt(r['crosscheck_sqlite'], r['unit'])} | {ratio} | "
+                     f"{r['target']} | {met} |")  # fmt: skip
+    return "\n".join(lines)
+
+
 # --- main -----------------------------------------------------------------------------------------
 
 
@@ -294,12 +345,16 @@ def run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
             log(f"ready ({time.perf_counter() - t0:.1f} s); matches: {counts}")
             on_pg = _plan_file(plan, "pg")
             chosen = args.contenders.split(",")
+            # The peer re-reads the whole result on every step (a million rows: seconds), so it runs fewer times.
+            fewer = min(args.repeat, args.peer_repeat)
+            on_peer = _plan_file({**plan, "repeat": fewer, "repeat_last": min(args.repeat_last, fewer)}, "peer")
+            wait = not args.no_wait
             for contender in ("floor", "peer", "crosscheck"):
                 if contender in chosen:
-                    results[contender] = run_worker(contender, on_pg, not args.no_wait)
+                    results[contender] = run_worker(contender, on_peer if contender == "peer" else on_pg, wait)
             if "sqlite" in chosen:
                 on_sqlite = _plan_file({**plan, "engine": "sqlite", "db": str(scratch)}, "sqlite")
-                results["crosscheck-sqlite"] = run_worker("crosscheck", on_sqlite, not args.no_wait)
+                results["crosscheck-sqlite"] = run_worker("crosscheck", on_sqlite, wait)
             scratch.unlink(missing_ok=True)
         else:
             plan = {"size": size, "filters": {}}
@@ -308,6 +363,11 @@ def run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
             from bench import live_refresh
 
             live = live_refresh.measure_both(url, sqlite_path, args.commits)
+    kept = [name for name in args.keep.split(",") if name]
+    if kept:  # contenders measured by an earlier run (the peer takes ~10 min at 1M), said so in the JSON
+        earlier = json.loads((RESULTS / f"scale-postgres-{size}.json").read_text())
+        for name in kept:
+            results[name] = {**earlier["raw"][name], "from_earlier_run": earlier["when"]}
     rows = build_table(results, plan) if results else []
     rows += live_rows(live)
     problems = check_consistency(plan, results) if results else []
@@ -356,6 +416,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=7, help="timed runs per step (median reported)")
     parser.add_argument("--repeat-last", type=int, default=5, help="timed runs of the jump to the last row")
     parser.add_argument("--page-downs", type=int, default=20, help="consecutive page downs timed")
+    parser.add_argument(
+        "--peer-repeat", type=int, default=3, help="timed runs per step for the peer (QPSQL reads every row each time)"
+    )
     parser.add_argument("--commits", type=int, default=9, help="live refresh: commits timed per back end")
     parser.add_argument("--only", default="browse,live", help="comma-separated: browse, live, load (only load)")
     parser.add_argument(
@@ -363,10 +426,21 @@ def main(argv: list[str] | None = None) -> int:
         default="floor,peer,crosscheck,sqlite",
         help="comma-separated (development): floor, peer, crosscheck, sqlite (Crosscheck on SQLite)",
     )
+    parser.add_argument(
+        "--keep",
+        default="",
+        help="comma-separated contenders whose figures to take from the "
+        "written results of an earlier run (e.g. peer), instead of measuring them again",
+    )
     parser.add_argument("--reload", action="store_true", help="load the PostgreSQL workspace again")
     parser.add_argument("--no-write", action="store_true", help="print only; do not write bench/results")
     parser.add_argument("--no-wait", action="store_true", help="development runs: do not wait for a quiet machine")
+    parser.add_argument("--markdown", action="store_true", help="print the README's table of the written results")
     args = parser.parse_args(argv)
+    if args.markdown:
+        for size in args.size or [1_000_000]:
+            print(markdown(json.loads((RESULTS / f"scale-postgres-{size}.json").read_text())))
+        return 0
     for size in args.size or [1_000_000]:
         run_size(size, args)
     return 0

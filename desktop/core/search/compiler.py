@@ -252,11 +252,20 @@ class _Compiler:
                 if not term.negated:
                     conditions.append(_Cond.same(sa.false()))
                 continue
-            either = sa.or_(
-                *([documents.matches(query)] if query is not None else []),
-                *([self.unfitted().in_sources(sources).fetch] if sources else []),
-                *([claim.c.id.in_(_tagged(places))] if places else []),
-            )
+            if places:
+                # One set of claims: those with the words, and those tagged with the place. An OR with the
+                # tagged claims (a subquery) would keep PostgreSQL from reading the word index: it walked the
+                # table in date order and tested each claim (a rare word at 1M claims: 3.7 s, not 5 ms).
+                worded = claim.alias("worded")
+                found = [sa.select(worded.c.id).where(documents.matches(query, "worded"))] if query is not None else []
+                either: ColumnElement[bool] = claim.c.id.in_(sa.union(*found, _tagged(places)))
+                if sources:
+                    either = sa.or_(either, self.unfitted().in_sources(sources).fetch)
+            else:
+                either = sa.or_(
+                    *([documents.matches(query)] if query is not None else []),
+                    self.unfitted().in_sources(sources).fetch,
+                )
             conditions.append(_Cond.same(sa.not_(either) if term.negated else either))
         if indexed:
             query = documents.all_of([*indexed, *(f"!{q}" for q in excluded)])

@@ -139,6 +139,7 @@ def alternatives_query(alternatives: Sequence[Alternative]) -> str | None:
         queries.append(phrase_query(words, prefix=alternative.prefix))
         if alternative.columns == "body keys":
             queries.append(phrase_query([KEY + word for word in words], prefix=alternative.prefix))
+    queries = list(dict.fromkeys(queries))  # a word that is its own key asks the text once
     if not queries:
         return None
     return queries[0] if len(queries) == 1 else any_of(queries)
@@ -160,10 +161,11 @@ def any_of(queries: Iterable[str]) -> str:
     return "(" + " | ".join(queries) + ")"
 
 
-def matches(query: str) -> ColumnElement[bool]:
-    """``claim.search @@ query`` with the query bound, never inlined."""
+def matches(query: str, table: str = "claim") -> ColumnElement[bool]:
+    """``claim.search @@ query`` (``table``: the claim table's name or alias) with the query bound, never inlined."""
     bound = sa.bindparam(None, query, type_=sa.String(), unique=True)
-    return search_column.bool_op("@@")(sa.cast(bound, TSQUERY))
+    column = search_column if table == "claim" else sa.literal_column(f"{table}.{COLUMN}", TSVECTOR)
+    return column.bool_op("@@")(sa.cast(bound, TSQUERY))
 
 
 # --- writing -------------------------------------------------------------------------------------
