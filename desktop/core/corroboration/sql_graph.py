@@ -3,7 +3,9 @@
 The engine itself is pure; this adapter lets it run inside a write (or read)
 transaction, asking a few indexed queries about the clusters a derivation
 touches instead of loading the workspace. It reads each pair's effective link
-only (DESIGN §2: the judgement the derivation uses; the store keeps the flag).
+only (DESIGN §2: the judgement the derivation uses; the store keeps the flag),
+or, "as analyst A", A's own judgements only (A has at most one per pair, so
+they are A's effective links).
 
 It is ``Prefetching``: the engine hands it each level of its breadth-first walk,
 and two queries load the sources and the links of the whole level, rather than
@@ -22,27 +24,50 @@ from sqlalchemy.engine import Connection
 
 from desktop.core.corroboration.records import LinkRef
 
-_EVIDENCE_SQL = text(
-    "SELECT id, to_id, relation, 1 FROM link WHERE from_id = :c AND relation != 'repeats' AND effective "
-    "UNION ALL SELECT id, from_id, relation, 0 FROM link WHERE to_id = :c AND relation != 'repeats' AND effective"
-)
+_EFFECTIVE = "effective"
+_ANALYSTS = "analyst = :a"
+_WHICH = (_EFFECTIVE, _ANALYSTS)
+
+_EVIDENCE_SQL = {
+    which: text(
+        f"SELECT id, to_id, relation, 1 FROM link WHERE from_id = :c AND relation != 'repeats' AND {which} "
+        f"UNION ALL SELECT id, from_id, relation, 0 FROM link WHERE to_id = :c AND relation != 'repeats' AND {which}"
+    )
+    for which in _WHICH
+}
+_REPEATS_OF = {
+    which: text(f"SELECT to_id FROM link WHERE from_id = :c AND relation = 'repeats' AND {which}") for which in _WHICH
+}
+_REPEATED_BY = {
+    which: text(f"SELECT from_id FROM link WHERE to_id = :c AND relation = 'repeats' AND {which}") for which in _WHICH
+}
 
 _SOURCES_SQL = text(
     "SELECT c.id, c.source_id, s.side, s.group_label FROM claim AS c JOIN source AS s ON s.id = c.source_id "
     "WHERE c.id IN :ids"
 ).bindparams(bindparam("ids", expanding=True))
-# Both directions, effective links only; outgoing ones in (from_id, to_id) order, as their index reads them.
-_LINKS_SQL = text(
-    "SELECT id, from_id, to_id, relation FROM link WHERE effective AND (from_id IN :ids OR to_id IN :ids) "
-    "ORDER BY from_id, to_id, id"
-).bindparams(bindparam("ids", expanding=True))
+# Both directions, the links read (effective, or one analyst's); outgoing ones in (from_id, to_id) order,
+# as their index reads them.
+_LINKS_SQL = {
+    which: text(
+        f"SELECT id, from_id, to_id, relation FROM link WHERE {which} AND (from_id IN :ids OR to_id IN :ids) "
+        "ORDER BY from_id, to_id, id"
+    ).bindparams(bindparam("ids", expanding=True))
+    for which in _WHICH
+}
 
 
 class SqlGraph:
-    """``corroboration.Graph`` over the open connection; caches only for its own short life."""
+    """``corroboration.Graph`` over the open connection; caches only for its own short life.
 
-    def __init__(self, connection: Connection) -> None:
+    ``analyst``: read that analyst's judgements alone (the statuses as they see them), not the
+    effective links.
+    """
+
+    def __init__(self, connection: Connection, analyst: str | None = None) -> None:
         self._c = connection
+        self._which = _EFFECTIVE if analyst is None else _ANALYSTS
+        self._params: dict[str, str] = {} if analyst is None else {"a": analyst}
         # A derivation asks for the same claim's source and the same source's labels many times.
         self._sources: dict[int, int] = {}
         self._labels: dict[int, tuple[str, str]] = {}
@@ -58,7 +83,7 @@ class SqlGraph:
             self._labels.setdefault(int(source), (side or "", group or ""))
         found: dict[int, tuple[list[int], list[int], list[LinkRef]]] = {c: ([], [], []) for c in wanted}
         incoming: list[tuple[int, int, int, str]] = []
-        for link, from_id, to_id, relation in self._c.execute(_LINKS_SQL, {"ids": wanted}):
+        for link, from_id, to_id, relation in self._c.execute(_LINKS_SQL[self._which], {"ids": wanted, **self._params}):
             if from_id in found:
                 if relation == "repeats":
                     found[from_id][0].append(to_id)
@@ -89,23 +114,19 @@ class SqlGraph:
     def repeats_of(self, claim: int) -> Iterable[int]:
         if claim in self._links:
             return self._links[claim][0]
-        rows = self._c.execute(
-            text("SELECT to_id FROM link WHERE from_id = :c AND relation = 'repeats' AND effective"), {"c": claim}
-        )
+        rows = self._c.execute(_REPEATS_OF[self._which], {"c": claim, **self._params})
         return [r[0] for r in rows]
 
     def repeated_by(self, claim: int) -> Iterable[int]:
         if claim in self._links:
             return self._links[claim][1]
-        rows = self._c.execute(
-            text("SELECT from_id FROM link WHERE to_id = :c AND relation = 'repeats' AND effective"), {"c": claim}
-        )
+        rows = self._c.execute(_REPEATED_BY[self._which], {"c": claim, **self._params})
         return [r[0] for r in rows]
 
     def evidence_links(self, claim: int) -> Iterable[LinkRef]:
         if claim in self._links:
             return self._links[claim][2]
-        rows = self._c.execute(_EVIDENCE_SQL, {"c": claim})
+        rows = self._c.execute(_EVIDENCE_SQL[self._which], {"c": claim, **self._params})
         return [LinkRef(link=r[0], other=r[1], relation=r[2], outgoing=bool(r[3])) for r in rows]
 
     def existing(self, claims: Iterable[int]) -> set[int]:

@@ -101,6 +101,8 @@ class ClaimDetail:
     outreach: tuple[OutreachInfo, ...]
     derivation: Derivation
     explanation: tuple[str, ...]
+    #: whose judgements alone the derivation reads ("as analyst A"); None: every analyst's effective links
+    as_analyst: str | None = None
 
     @property
     def status(self) -> str:
@@ -146,8 +148,12 @@ def _summary(source: str, claim_text: str, limit: int = 100) -> str:
     return f"[{one_line(source, 60)}] {one_line(claim_text, limit)}"
 
 
-def claim_detail(connection: Connection, claim_id: int) -> ClaimDetail | None:
-    """Everything the detail pane shows about one claim, or None when it does not exist (any more)."""
+def claim_detail(connection: Connection, claim_id: int, analyst: str | None = None) -> ClaimDetail | None:
+    """Everything the detail pane shows about one claim, or None when it does not exist (any more).
+
+    ``analyst``: the status and its explanation as that analyst sees them (their judgements alone); the
+    links listed, and where analysts disagree, are everyone's all the same.
+    """
     row = connection.execute(
         text(
             "SELECT id, ext_id, text, source_id, report_id, kind, claimed, event_start, event_end, event_precision, "
@@ -168,7 +174,7 @@ def claim_detail(connection: Connection, claim_id: int) -> ClaimDetail | None:
     ]
     by_id = {p.id: p for p in read_places(connection, place_ids)}
     links = _links(connection, claim_id)
-    derivation = corroboration.derive(SqlGraph(connection), claim_id)
+    derivation = corroboration.derive(SqlGraph(connection, analyst), claim_id)
     quoted = derivation.cluster | {e.claim for e in (*derivation.supporters, *derivation.contradictors)}
     quoted |= {e.claim for e in derivation.neutrals} | {e.claim for e in derivation.echoes} | set(derivation.addresses)
     disputes = _disputes(connection, derivation.cluster)
@@ -210,6 +216,7 @@ def claim_detail(connection: Connection, claim_id: int) -> ClaimDetail | None:
         outreach=_outreach(connection, claim_id),
         derivation=derivation,
         explanation=tuple(corroboration.explain(derivation, describe_claim, describe_source, disputes)),
+        as_analyst=analyst,
     )
 
 

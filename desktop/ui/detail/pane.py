@@ -84,6 +84,7 @@ class DetailPane(QScrollArea, DetailEdits):
         self.session = session
         self._claim_id: int | None = None
         self._detail: ClaimDetail | None = None
+        self._analyst: str | None = None  # whose judgements alone the status block explains (None: everyone's)
         self.setWidgetResizable(True)
         self.setFrameShape(QScrollArea.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -284,6 +285,11 @@ class DetailPane(QScrollArea, DetailEdits):
         self.ensureWidgetVisible(self.add_place)
         return True
 
+    def set_analyst(self, analyst: str | None) -> None:
+        """Explain statuses as ``analyst`` sees them (their judgements alone), or as everyone's (None)."""
+        self._analyst = analyst
+        self.reload()
+
     def show_claim(self, claim_id: int | None) -> None:
         """Show ``claim_id`` (normally driven by ``session.current_changed``)."""
         self._claim_id = claim_id
@@ -294,7 +300,7 @@ class DetailPane(QScrollArea, DetailEdits):
             self._show_empty(NO_CLAIM)
             return
         with self.session.engine.connect() as connection:
-            detail = claim_detail(connection, self._claim_id)
+            detail = claim_detail(connection, self._claim_id, self._analyst)
         if detail is None:
             self._show_empty(DELETED)
         else:

@@ -4,7 +4,8 @@ The analyst's verdict, when there is one, is the headline and the derived
 status stays beside it (docs/status-rules.md, rule 8); a verdict the evidence disputes carries a
 warning. Below, ``corroboration.explain`` gives the reasons in sentences: who
 supports, who contradicts, who neither confirms nor denies, and which links
-were set aside as echoes and why.
+were set aside as echoes and why, and where analysts disagree. In the "as
+analyst" view a line above the headline says whose judgements alone it reads.
 """
 
 from __future__ import annotations
@@ -50,6 +51,10 @@ class StatusBlock(QWidget):
         self.warning = plain_label(wrap=True)
         self.warning.setStyleSheet(f"color: {PROBLEM_COLOUR}; font-weight: bold;")
         self.reasons: list[QLabel] = []
+        self.viewpoint = plain_label(wrap=True)
+        self.viewpoint.setObjectName("statusViewpoint")
+        self.viewpoint.setStyleSheet("font-style: italic;")
+        self.viewpoint.hide()
 
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
@@ -58,11 +63,15 @@ class StatusBlock(QWidget):
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(4)
+        self._layout.addWidget(self.viewpoint)
         self._layout.addLayout(top)
         self._layout.addWidget(self.warning)
 
     def show_detail(self, detail: ClaimDetail) -> None:
         status = detail.status
+        analyst = detail.as_analyst
+        self.viewpoint.setText(f"As {analyst} sees it — derived from {analyst}'s judgements alone" if analyst else "")
+        self.viewpoint.setVisible(analyst is not None)
         if detail.verdict:
             glyph = VERDICT_GLYPHS.get(detail.verdict, "·")
             self.headline.setText(f"{glyph} {detail.verdict.capitalize()} (verdict)")
@@ -98,7 +107,8 @@ class StatusBlock(QWidget):
 
     def text(self) -> str:
         """Everything the block says, as one string (for tests, and copying)."""
-        parts = [self.headline.text()]
+        parts = [self.viewpoint.text()] if not self.viewpoint.isHidden() else []
+        parts.append(self.headline.text())
         if not self.derived.isHidden():
             parts.append(self.derived.text())
         if not self.warning.isHidden():

@@ -31,12 +31,15 @@ from sqlalchemy.sql import visitors
 from sqlalchemy.sql.elements import ColumnElement, TextClause
 
 from desktop.core.read import paging
+from desktop.core.read.as_analyst import AnalystStatuses
 from desktop.core.read.paging import ClaimRow, View
 from desktop.core.store import Change
 from desktop.core.store.search_index import waiting_claims
 from desktop.ui.session import WorkspaceSession
+from desktop.ui.table.as_seen import SeenRows
 from desktop.ui.table.columns import (
     COL_STATUS,
+    COL_SUGGESTED,
     COLUMN_COUNT,
     HEADER_TIPS,
     HEADERS,
@@ -82,6 +85,7 @@ class ClaimTableModel(QAbstractTableModel):
         self._sizes: list[int] = []
         #: Why the last reset happened: "data", "filter" or "sort" (the table keeps or moves the selection on it).
         self.reset_reason = "data"
+        self._seen = SeenRows()  # the status columns as one analyst sees them, while that view is on
         session.changed.connect(self._on_changed)
         self._reload("data")
 
@@ -102,7 +106,8 @@ class ClaimTableModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < COLUMN_COUNT:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
+            analyst = self._seen.analyst
+            return HEADERS[section] if analyst is None or section != COL_STATUS else f"Status as {analyst}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return HEADER_TIPS[section]
         return None
@@ -151,7 +156,22 @@ class ClaimTableModel(QAbstractTableModel):
             return None
         index, offset = divmod(row, BLOCK_SIZE)
         block = self._block(index, offset)
-        return block[offset] if offset < len(block) else None
+        return self._seen.row(block[offset]) if offset < len(block) else None
+
+    def show_as(self, statuses: AnalystStatuses | None) -> None:
+        """Show the status columns as one analyst sees them (``statuses``), or as stored (None).
+
+        Only what the cells say changes: the filter and the sort still read the stored statuses
+        (everyone's effective links), so rows keep their places.
+        """
+        self._seen.show(statuses)
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, COL_STATUS, COL_STATUS)
+        if self._count:
+            self.dataChanged.emit(self.index(0, COL_STATUS), self.index(self._count - 1, COL_SUGGESTED))
+
+    def seen_by(self) -> str | None:
+        """The analyst whose statuses the table shows, or None (everyone's)."""
+        return self._seen.analyst
 
     def claim_id(self, row: int) -> int | None:
         found = self.claim_row(row)

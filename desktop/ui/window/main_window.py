@@ -21,6 +21,7 @@ from desktop.core.read.detail import claim_summary
 from desktop.core.store import Change
 from desktop.ui import recent
 from desktop.ui.commands.actions import WindowActions
+from desktop.ui.commands.as_analyst import AsAnalystView
 from desktop.ui.commands.cheatsheet import CheatSheet
 from desktop.ui.commands.files import FileCommands
 from desktop.ui.commands.key_hints import TableKeyHints
@@ -71,6 +72,10 @@ class MainWindow(QMainWindow):
         column = QVBoxLayout(left)
         column.setContentsMargins(6, 6, 0, 0)
         column.setSpacing(6)
+        # Says whose statuses the table and the pane show while the "as analyst" view is on.
+        self.analyst_banner = ModeBanner()
+        self.analyst_banner.setObjectName("analystBanner")
+        column.addWidget(self.analyst_banner)
         column.addWidget(self.filter_bar)
         column.addWidget(self.table, 1)
         column.addWidget(self.related)
@@ -129,6 +134,7 @@ class MainWindow(QMainWindow):
         self.selection = SelectionCommands(self, self.table, self)
         self.tools = ToolsCommands(self, self.files.open_path, self)
         self.outputs = OutputCommands(self, self)
+        self.as_analyst = AsAnalystView(self, self.table, self.detail, self.analyst_banner, self)
         self.views = ViewsDock(session, self)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.views)
         self.views.hide()  # opened by Ctrl+G / Ctrl+T / Ctrl+M

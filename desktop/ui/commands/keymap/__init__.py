@@ -281,6 +281,15 @@ KEYMAP: Final[tuple[KeyAction, ...]] = (
         "(while a replay runs: cancel it).",
     ),
     _a(
+        "view.as_analyst",
+        "Statuses as one analyst sees them…",
+        "Ctrl+Shift+A",
+        "window",
+        "View",
+        "Derive every status from one analyst's judgements alone (pick the analyst; the view is read-only); "
+        "pressed again, back to everyone's statuses.",
+    ),
+    _a(
         "view.graph",
         "Evidence graph",
         "Ctrl+G",
