@@ -17,6 +17,7 @@ row it had seen.
 
 from __future__ import annotations
 
+import json
 from typing import Any, Final
 
 from sqlalchemy import bindparam, text
@@ -40,21 +41,38 @@ class AuditFeed:
         self.engine = engine
         with engine.connect() as connection:
             self.last_id = _last_id(connection)
+        # Audit rows this window wrote itself (``Change.audit_span`` of its own writes): it has shown
+        # them already, and telling the table twice that a claim was added would count it twice.
+        self._own: list[tuple[int, int]] = []
+
+    def skip(self, span: tuple[int, int]) -> None:
+        """Leave out the audit rows in ``span`` (after, upto] when catching up: this window wrote them."""
+        if span[1] > self.last_id:
+            self._own.append(span)
 
     def catch_up(self) -> Change | None:
         """What the audit rows written since the last call changed (None: nothing new)."""
         with self.engine.connect() as connection:
             rows = connection.execute(
-                text("SELECT id, entity, entity_id, action FROM audit WHERE id > :i ORDER BY id LIMIT :n"),
+                text("SELECT id, entity, entity_id, action, field, old FROM audit WHERE id > :i ORDER BY id LIMIT :n"),
                 {"i": self.last_id, "n": _MANY + 1},
             ).all()
             if not rows:
                 return None
+            after = self.last_id
             if len(rows) > _MANY:
                 self.last_id = _last_id(connection)
-                return Change(everything=True)
+                self._own.clear()
+                return Change(everything=True, remote=True, audit_span=(after, self.last_id))
             self.last_id = rows[-1][0]
-            return _change_of(connection, [tuple(r) for r in rows])
+            own, self._own = self._own, [span for span in self._own if span[1] > self.last_id]
+            theirs = [tuple(r) for r in rows if not any(low < r[0] <= high for low, high in own)]
+            if not theirs:
+                return None
+            change = _change_of(connection, theirs)
+            change.remote = True
+            change.audit_span = (after, self.last_id)
+            return change
 
 
 def _last_id(connection: Connection) -> int:
@@ -62,27 +80,54 @@ def _last_id(connection: Connection) -> int:
 
 
 def _change_of(connection: Connection, rows: list[tuple[Any, ...]]) -> Change:
+    """The ``Change`` of audit rows (id, entity, entity_id, action, field, old), claims named by internal id.
+
+    Claims created or imported are ``added_claims``, claims deleted ``removed_claims`` (their internal id
+    is kept in the deletion's ``id`` row), so the table can insert and remove just those rows; a claim
+    both made and deleted since the last look never reached any view and is left out. Sources, places
+    and reports just made or imported are new: no row shows them yet, so they repaint nothing.
+    """
     change = Change()
-    claim_ext: set[str] = set()
-    for _id, entity, entity_id, action in rows:
-        if entity == "workspace" or action == "import" or (entity == "claim" and action in ("create", "delete")):
-            change.everything = True  # rows enter or leave the table: recount (the table keeps its place)
+    touched: set[str] = set()  # interchange ids of claims whose row or derived status may have changed
+    created: set[str] = set()
+    deleted: dict[str, int] = {}
+    deletions: set[str] = set()
+    for _id, entity, entity_id, action, field, old in rows:
+        if entity == "workspace":
+            if action != "import":
+                change.everything = True  # a repair or a rebuild: read everything again
         elif entity == "claim":
-            claim_ext.add(entity_id)
+            if action in ("create", "import"):
+                created.add(entity_id)
+                deleted.pop(entity_id, None)
+            elif action == "delete":
+                deletions.add(entity_id)
+                if field == "id" and old is not None:
+                    deleted[entity_id] = int(old if not isinstance(old, str) else json.loads(old))
+            else:
+                touched.add(entity_id)
         elif entity == "link":
             change.links = True
-            claim_ext.update(entity_id.split("->", 1))
-        elif entity in _ENTITY_FLAGS:
+            touched.update(entity_id.split("->", 1))
+        elif entity in _ENTITY_FLAGS and (entity == "outreach" or action not in ("import", "create")):
+            # A new source, place or report is on no row yet; a changed one may be on many.
             setattr(change, _ENTITY_FLAGS[entity], True)
-    if change.everything or not claim_ext:
+    if change.everything or deletions - deleted.keys():
+        change.everything = True  # a deletion whose internal id was not audited: recount
         return change
-    query = text("SELECT id, ext_id FROM claim WHERE ext_id IN :e").bindparams(bindparam("e", expanding=True))
-    found = {ext: ident for ident, ext in connection.execute(query, {"e": sorted(claim_ext)})}
-    gone = {ext for ext in claim_ext if ext not in found}
-    if gone:
-        change.everything = True  # a claim deleted elsewhere: its row must leave every view
-        return change
-    ids = set(found.values())
-    change.claims = corroboration.neighbourhood(SqlGraph(connection), ids) | ids
-    change.status_changed = set(change.claims)
+    for ext_id, ident in deleted.items():
+        if ext_id not in created:  # made and deleted since the last look: never shown anywhere
+            change.removed_claims.add(ident)
+    named = sorted(touched | created)
+    found: dict[str, int] = {}
+    if named:
+        query = text("SELECT id, ext_id FROM claim WHERE ext_id IN :e").bindparams(bindparam("e", expanding=True))
+        found = {ext: ident for ident, ext in connection.execute(query, {"e": named})}
+    change.added_claims = {found[ext] for ext in created if ext in found}
+    # The claims still here whose derived status the change can reach: their clusters and evidence neighbours.
+    ids = {found[ext] for ext in touched if ext in found} | change.added_claims
+    if ids:
+        reach = corroboration.neighbourhood(SqlGraph(connection), ids) | ids
+        change.claims = reach - change.added_claims
+        change.status_changed = set(change.claims)
     return change

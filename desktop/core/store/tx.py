@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel
@@ -45,6 +45,10 @@ class Change:
     outreach: bool = False
     links: bool = False
     everything: bool = False  # a bulk operation: reload all
+    # The audit rows the change covers, (after, upto] by id: a write's own rows (its transaction holds
+    # the write lock, so no one else's come between), or those a live feed read (``desktop.core.live``).
+    audit_span: tuple[int, int] | None = None
+    remote: bool = False  # committed elsewhere (another window, analyst or script), heard by the live feed
     # What the write audited, and when: the history panel marks the steps the window can still undo.
     audited: set[tuple[str, str, str]] = field(default_factory=set)  # (entity, interchange id, field)
     at: dt.datetime | None = None
@@ -66,6 +70,10 @@ class Change:
         self.unchanged &= other.unchanged
         self.audited |= other.audited
         self.at = other.at or self.at
+        spans = sorted(span for span in (self.audit_span, other.audit_span) if span is not None)
+        # Only adjacent spans join: a gap between two writes may hold someone else's rows.
+        joined = len(spans) == 2 and spans[0][1] == spans[1][0]
+        self.audit_span = (spans[0][0], spans[1][1]) if joined else (spans[0] if len(spans) == 1 else None)
         return self
 
 
@@ -111,6 +119,7 @@ class Tx:
         self.change = Change()
         self._audit_rows: list[dict[str, Any]] = []
         self.audited = 0  # audit rows written so far: every real change writes at least one
+        self._audit_after: int | None = None  # the last audit row before this write's own
         self.status_dirty: set[int] = set()  # claims whose derived status must be recomputed
 
     def audit(
@@ -147,9 +156,12 @@ class Tx:
 
     def flush_audit(self) -> None:
         if self._audit_rows:
+            if self._audit_after is None:  # the write lock is held: every row from here on is ours
+                self._audit_after = _last_audit_id(self.connection)
             self.connection.execute(insert(table_of(AuditEntry)), self._audit_rows)
             self.audited += len(self._audit_rows)
             self._audit_rows.clear()
+            self.change.audit_span = (self._audit_after, _last_audit_id(self.connection))
 
     def new_ext_id(self, model: type[SQLModel], prefix: str) -> str:
         """A fresh interchange id such as ``c-3f9a2b1c`` for something made in the window."""
@@ -158,6 +170,10 @@ class Tx:
             candidate = f"{prefix}-{secrets.token_hex(4)}"
             if self.connection.execute(select(column).where(column == candidate)).first() is None:
                 return candidate
+
+
+def _last_audit_id(connection: Connection) -> int:
+    return int(connection.execute(text("SELECT coalesce(max(id), 0) FROM audit")).scalar_one())
 
 
 @contextlib.contextmanager

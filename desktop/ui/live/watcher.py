@@ -24,6 +24,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.core import db
 from desktop.core.live import CHANNEL, AuditFeed
+from desktop.core.store import Change
 from desktop.ui.session import WorkspaceSession
 
 TICK_MS = 250
@@ -45,6 +46,7 @@ class LiveWatcher(QObject):
         self._listener: Any = None
         self._lost = 0  # ticks since the PostgreSQL connection was lost (0: connected)
         session.workspace_replaced.connect(self.start)
+        session.changed.connect(self._on_own_change)
         self.start()
 
     def start(self) -> None:
@@ -70,6 +72,11 @@ class LiveWatcher(QObject):
     def check_now(self) -> None:
         """Look for changes at once (the timer does this every ``TICK_MS``)."""
         self._tick()
+
+    def _on_own_change(self, change: Change) -> None:
+        # This window's own write is on screen already: its audit rows are not news when the feed reads them.
+        if not change.remote and change.audit_span is not None and self._feed is not None:
+            self._feed.skip(change.audit_span)
 
     # --- the tick ------------------------------------------------------------------------------
 

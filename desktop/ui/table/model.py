@@ -12,8 +12,11 @@ must: on opening, on a new filter or sort order (the total is kept), and after a
 bulk change. It refreshes itself from ``WorkspaceSession.changed``: the changed
 claims are fetched through the view, and the count moves by those that entered or
 left it (``_apply_change``). Rows that stay put are repainted (``dataChanged``);
-claims added or removed, or an edit that moves a row in the current order, reset
-the model, and the table puts the selection back on the same claim.
+claims added or removed, or an edit that moves a cached row in the current order,
+become row removals and insertions (``table.row_moves``), so the table keeps its
+place and selection; a move it cannot place resets the model, and the table puts
+the selection back on the same claim. Changes committed elsewhere arrive the same
+way (``ui.live``); one the last count has already seen is only repainted.
 
 The columns and what their cells show are ``desktop.ui.table.columns``.
 """
@@ -24,7 +27,8 @@ import dataclasses
 from collections import OrderedDict
 from typing import Any, Final
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import visitors
@@ -48,14 +52,16 @@ from desktop.ui.table.columns import (
     display_text,
     tooltip,
 )
+from desktop.ui.table.row_moves import BLOCK_SIZE, RowMoves
 from desktop.ui.table.status_style import status_label
 
 ClaimIdRole: Final = Qt.ItemDataRole.UserRole + 1  # int: the claim's id
 ClaimRowRole: Final = Qt.ItemDataRole.UserRole + 2  # paging.ClaimRow: the whole cached row, for the delegate
 
-BLOCK_SIZE: Final = 256
 MAX_BLOCKS: Final = 16  # at most 4,096 rows in memory, whatever the workspace holds
 FIRST_FETCH: Final = 64  # rows fetched first after a reset: a screenful (the rest of block 0 comes on demand)
+_LAST_AUDIT: Final = text("SELECT coalesce(max(id), 0) FROM audit")
+MAX_MOVES: Final = 64  # rows entering, leaving or moving in one change: more than this, reset the model
 KNOWN_LIMIT: Final = 10_000  # claims whose place in or out of the view the model remembers between changes
 
 # The claim columns the status engine derives: the only ones a link write changes (store.links).
@@ -64,7 +70,7 @@ DERIVED_COLUMNS: Final = frozenset({"status", "suggested_credibility", "verdict_
 DERIVED_SORTS: Final = frozenset({"status", "suggested", "links"})
 
 
-class ClaimTableModel(QAbstractTableModel):
+class ClaimTableModel(RowMoves):
     """The claims of the session's workspace under a filter and a sort; see the module docstring."""
 
     counts_changed = Signal(int, int)  # rows shown, claims in the workspace
@@ -86,6 +92,7 @@ class ClaimTableModel(QAbstractTableModel):
         #: Why the last reset happened: "data", "filter" or "sort" (the table keeps or moves the selection on it).
         self.reset_reason = "data"
         self._seen = SeenRows()  # the status columns as one analyst sees them, while that view is on
+        self._counted_at = 0  # the last audit row the last count has seen
         session.changed.connect(self._on_changed)
         self._reload("data")
 
@@ -154,6 +161,9 @@ class ClaimTableModel(QAbstractTableModel):
         """The cached row ``row`` (fetching its block if needed), or None past the end."""
         if not 0 <= row < self._count:
             return None
+        moving = self._moving_row(row)
+        if moving is not None:
+            return self._seen.row(moving)
         index, offset = divmod(row, BLOCK_SIZE)
         block = self._block(index, offset)
         return self._seen.row(block[offset]) if offset < len(block) else None
@@ -264,11 +274,15 @@ class ClaimTableModel(QAbstractTableModel):
         sort, which counts per status) leaves the count as it was too.
         """
         view = view or self._view
-        with self._connect() as connection:
+        with self._connect(snapshot=True) as connection:
             if reason == "sort" and view.sort != "status" and _same(view.where, self._view.where):
                 sizes = [self._count]
             else:
+                # The audit trail's end in the same snapshot as the count: a change heard later that
+                # the count has seen already is not counted twice (``_on_changed``).
+                counted_at = int(connection.execute(_LAST_AUDIT).scalar_one())
                 sizes = paging.partition_sizes(connection, view)
+                self._counted_at = counted_at
             if reason != "data":
                 total = self._total
             elif view.where is None:
@@ -292,6 +306,17 @@ class ClaimTableModel(QAbstractTableModel):
         self.counts_changed.emit(self._count, self._total)
 
     def _on_changed(self, change: Change) -> None:
+        span = change.audit_span
+        if change.remote and span is not None and not change.everything:
+            # A change committed elsewhere, heard after the model counted again: what the count has
+            # seen already must not be added or removed twice, only repainted.
+            if span[1] <= self._counted_at:
+                change = dataclasses.replace(
+                    change, claims=change.claims | change.added_claims, added_claims=set(), removed_claims=set()
+                )
+            elif span[0] < self._counted_at:
+                self._reload("data")  # partly counted already: which part is not known
+                return
         if (
             change.everything
             or change.sources
@@ -314,9 +339,14 @@ class ClaimTableModel(QAbstractTableModel):
         it out). Only when some claim's place before cannot be known that way are
         the view's rows counted again.
 
-        Rows that stay where they were are repainted (``dataChanged``); when a row
-        entered, left or moved, the model resets ("data": the table keeps the
-        selection and the scroll position).
+        Rows that stay where they were are repainted (``dataChanged``). A row that
+        entered the view, or a cached row that left it or moved in it, is removed
+        and inserted where it belongs (``beginRemoveRows``/``beginInsertRows``; its
+        new place read from the cache, or counted), so the table keeps its place
+        and selection and only the rows from the first moved one on are fetched
+        again (``RowMoves``). When a row's place before is not known (it was not
+        cached), or many rows move, the model resets instead ("data": the table keeps the selection
+        and the scroll position).
         """
         view = self._view
         added, removed = change.added_claims, change.removed_claims
@@ -327,7 +357,9 @@ class ClaimTableModel(QAbstractTableModel):
             return
         link_write = change.links and not added and not removed and not self._filter_reads_derived()
         sizes = list(self._sizes)
-        unknown = moved = False
+        unknown = reset = False
+        leaving: list[int] = []  # rows (positions now) of cached claims that leave the view or move in it
+        entering: list[ClaimRow] = []  # claims that come into the view or move in it, as they are now
         with self._connect() as connection:
             fresh = paging.fetch_ids(connection, view, ids) if ids else {}
             for ident in ids | removed:
@@ -349,7 +381,7 @@ class ClaimTableModel(QAbstractTableModel):
                     was_shown = None
                 if was_shown is None:
                     unknown = True
-                    moved = moved or new is not None  # it may have just come into view
+                    reset = reset or new is not None  # it may have just come into view
                     continue
                 if was_shown:
                     if old_key is None and view.sort == "status":
@@ -359,16 +391,24 @@ class ClaimTableModel(QAbstractTableModel):
                 if new is not None:
                     sizes[new.key[0]] += 1
                 if old_key is not None:
-                    moved = moved or new is None or new.key != old_key
+                    if new is None or new.key != old_key:
+                        block_index, offset = cached[ident]
+                        leaving.append(block_index * BLOCK_SIZE + offset)
+                        if new is not None:
+                            entering.append(new)
                 elif new is not None:
-                    moved = (
-                        moved
-                        or not was_shown  # it came into view
-                        or view.sort in DERIVED_SORTS  # its place in the order may have changed
-                        or (not link_write and self._among_cached(new))
-                    )
+                    if not was_shown:
+                        entering.append(new)  # it came into view
+                    elif view.sort in DERIVED_SORTS or (not link_write and self._among_cached(new)):
+                        reset = True  # it may have moved from a place not cached
+                elif was_shown:
+                    reset = True  # it left the view from a place not cached
             if unknown:
                 sizes = paging.partition_sizes(connection, view)
+            reset = reset or len(leaving) + len(entering) > MAX_MOVES
+            places: list[int] | None = []
+            if not reset and entering:
+                places = self._places(connection, leaving, entering, sizes)
         total = self._total + len(added) - len(removed)
         known = self._known
         for ident in removed:
@@ -376,15 +416,21 @@ class ClaimTableModel(QAbstractTableModel):
         if len(known) + len(ids) > KNOWN_LIMIT:
             known.clear()
         known.update((ident, ident in fresh) for ident in ids)
-        if moved or sizes != self._sizes:
+        moves = bool(leaving or entering)
+        if reset or places is None or (not moves and sizes != self._sizes):
             self._reset("data", view, sizes, total, known)
             return
-        last = COLUMN_COUNT - 1
-        for ident, (block_index, offset) in sorted(cached.items(), key=lambda item: item[1]):
+        staying = {i: at for i, at in cached.items() if i in fresh and fresh[i].key == self._row_key(at)}
+        for ident, (block_index, offset) in staying.items():
             self._blocks[block_index][offset] = fresh[ident]
+        if moves:
+            self._move_rows(leaving, list(zip(places or [], entering, strict=True)), sizes)
+            staying = self._positions(set(staying))  # where the rows that stayed are now (the cached ones)
+        last = COLUMN_COUNT - 1
+        for block_index, offset in sorted(staying.values()):
             position = block_index * BLOCK_SIZE + offset
             self.dataChanged.emit(self.index(position, 0), self.index(position, last))
-        if total != self._total:
+        if total != self._total or moves:
             self._total = total
             self.counts_changed.emit(self._count, self._total)
 
@@ -417,8 +463,12 @@ class ClaimTableModel(QAbstractTableModel):
 
     # --- fetching -----------------------------------------------------------------------------
 
-    def _connect(self) -> Connection:
-        return self._session.workspace.engine.connect()
+    def _connect(self, *, snapshot: bool = False) -> Connection:
+        """A connection; ``snapshot``: its reads all see one moment (SQLite's read transaction does anyway)."""
+        connection = self._session.workspace.engine.connect()
+        if snapshot and connection.dialect.name == "postgresql":
+            return connection.execution_options(isolation_level="REPEATABLE READ")
+        return connection
 
     def _block(self, index: int, offset: int = 0) -> list[ClaimRow]:
         """Block ``index``, fetched far enough to hold row ``offset`` of it (when the view has that row)."""

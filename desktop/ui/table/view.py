@@ -100,6 +100,11 @@ class ClaimTable(QTableView):
         self.selectionModel().currentRowChanged.connect(self._on_current_row)
         self._model.modelAboutToBeReset.connect(self._before_reset)
         self._model.modelReset.connect(self._after_reset)
+        # Rows entering, leaving or moving (a claim made or deleted elsewhere, live; an edit that moves a
+        # row) must not move what the analyst is reading, nor lose the current claim.
+        self._model.rows_moving.connect(self._before_rows_move)
+        self._model.rows_moved.connect(self._after_rows_move)
+        self._moving: tuple[int | None, int, int, int] | None = None  # current claim, its row, top row, shift
         session.current_changed.connect(self._on_session_current)
         if session.current is not None:
             self.select_claim(session.current)
@@ -394,6 +399,40 @@ class ClaimTable(QTableView):
     def _on_session_current(self, claim: object) -> None:
         if isinstance(claim, int) and claim != self.current_claim():
             self.select_claim(claim)
+
+    def _before_rows_move(self, leaving: list[int], entering: list[int], claims: list[int]) -> None:
+        top = self.rowAt(0) if self.verticalScrollBar().value() > 0 else -1  # at the very top: new rows show
+        shift = 0
+        if top >= 0:
+            shift = -sum(1 for row in leaving if row < top)
+            for row in entering:  # in order: each one inserted at or above the top row pushes it down
+                if row <= top + shift:
+                    shift += 1
+        self._moving = (self.current_claim(), self.currentIndex().row(), top, shift)
+        self._syncing = True  # Qt moves the current row as rows go; the session hears the outcome once
+
+    def _after_rows_move(self) -> None:
+        if self._moving is None:
+            return
+        claim, row, top, shift = self._moving
+        self._moving = None
+        try:
+            if shift:
+                self._scroll_rows(shift)
+            count = self._model.rowCount()
+            if claim is not None and self.current_claim() != claim:
+                # The current claim moved (it is found where it went) or left (its neighbour takes its place).
+                if not self.select_claim(claim) and count:
+                    self._go_to(min(max(row, 0), count - 1))
+        finally:
+            self._syncing = False
+        self._session.set_current(self.current_claim())
+
+    def _scroll_rows(self, rows: int) -> None:
+        self.updateGeometries()  # the scroll range follows the new row count now, not at the next layout
+        bar = self.verticalScrollBar()
+        per_pixel = self.verticalScrollMode() == QAbstractItemView.ScrollMode.ScrollPerPixel
+        bar.setValue(bar.value() + rows * (self.verticalHeader().defaultSectionSize() if per_pixel else 1))
 
     def _before_reset(self) -> None:
         self._kept = (self.current_claim(), self.currentIndex().row(), self.verticalScrollBar().value())

@@ -132,6 +132,7 @@ MENUS: tuple[tuple[str, Sequence[MenuEntry]], ...] = (
             "view.graph",
             "view.timeline",
             "view.map",
+            "view.as_analyst",
             SEPARATOR,
             "view.palette",
             SEPARATOR,
