@@ -28,6 +28,11 @@ class DatabaseProblem(UserError):
     """The database refused a write for a reason outside the program (locked, full, read-only); nothing changed."""
 
 
+class ConnectionLost(DatabaseProblem):
+    """The connection to a PostgreSQL workspace was lost (or cannot be made): nothing was changed, and the
+    window keeps what was being typed until the connection is back."""
+
+
 # SQLite primary result codes (https://sqlite.org/rescode.html) → what the user is told.
 _LOCKED = "the workspace is busy: another program is writing to it — try again in a moment"
 _FULL = "the disk is full: free some space and try again"
@@ -73,9 +78,20 @@ def known_error(error: BaseException) -> UserError | None:
     reason = _sqlite_reason(cause) or _postgres_reason(cause)
     if reason is None:
         return None
-    known = DatabaseProblem(f"{reason}; nothing was changed")
+    kind = ConnectionLost if _connection_lost(cause) else DatabaseProblem
+    known = kind(f"{reason}; nothing was changed")
     known.__cause__ = error
     return known
+
+
+def _connection_lost(error: BaseException) -> bool:
+    """Whether a PostgreSQL error means the connection is gone or cannot be made (not a refusal)."""
+    if type(error).__module__.split(".")[0] != "psycopg" or type(error).__name__ != "OperationalError":
+        return False
+    state = getattr(error, "sqlstate", None)
+    # No SQLSTATE: the socket failed; 08: connection exceptions; 57P: the server or an administrator
+    # ended the session; 55000 at connect: the database accepts no connections now.
+    return state is None or state.startswith(("08", "57P")) or state == "55000"
 
 
 def _sqlite_reason(error: BaseException) -> str | None:
@@ -95,6 +111,8 @@ def _postgres_reason(error: BaseException) -> str | None:
         return None
     state = getattr(error, "sqlstate", None)
     if isinstance(state, str):
+        if state == "55000" and _connection_lost(error):
+            return _PG_CLASSES["08"]  # the database accepts no connections now: as good as unreachable
         return _PG_STATES.get(state) or _PG_CLASSES.get(state[:2])
     if type(error).__name__ == "OperationalError":  # no SQLSTATE: the connection itself failed
         return _PG_CLASSES["08"]

@@ -38,7 +38,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from sqlalchemy.engine import Engine
 
-from desktop.core.errors import UserError, known_error
+from desktop.core.errors import ConnectionLost, UserError, known_error
 from desktop.core.store import Change, Result, Store
 from desktop.core.workspace import Workspace
 
@@ -113,6 +113,7 @@ class WorkspaceSession(QObject):
     current_changed = Signal(object)  # claim id or None
     pinned_changed = Signal(object)  # claim id or None
     workspace_replaced = Signal()  # another workspace was opened in this window
+    connection_lost = Signal(str)  # a write failed because the connection to the workspace is gone
 
     def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -195,6 +196,8 @@ class WorkspaceSession(QObject):
                 sys.excepthook(type(raised), raised, raised.__traceback__)
                 known = UserError(f"the step failed ({type(raised).__name__}); nothing was changed")
             self.error.emit(str(known))
+            if isinstance(known, ConnectionLost):
+                self.connection_lost.emit(str(known))
             return Outcome(error=known)
         if not result.change.unchanged:
             self.changed.emit(result.change)

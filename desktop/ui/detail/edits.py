@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton, QWidget
 
+from desktop.core.errors import ConnectionLost
 from desktop.core.read.detail import ClaimDetail, LinkInfo, OutreachInfo, PlaceInfo
 from desktop.core.store import Result, Store
 from desktop.core.store.conflicts import Conflict
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from desktop.ui.session import WorkspaceSession
 
 _DATE_NAMES = {"claimed": "claimed date", "event_start": "event start", "event_end": "event end"}
+_TYPED_FIELDS = frozenset({"text", "notes", "tags", *_DATE_NAMES})
 
 
 class DetailEdits:
@@ -123,8 +125,26 @@ class DetailEdits:
             show_problem(self.problems[area], None)
             self.reload()  # keep theirs: show the value as it is now
             return False
+        if isinstance(outcome.error, ConnectionLost):
+            # The text stays in its field, marked, and is saved when the analyst commits it again once
+            # the connection is back — against the value they saw, so the conflict check still holds.
+            typed = [editor for name in changes if (editor := self._typed_editor(name)) is not None]
+            for editor in typed:
+                editor.mark_unsaved("the connection to the workspace was lost")
+            if typed:
+                show_problem(
+                    self.problems[area],
+                    "Not saved: the connection to the workspace is lost. Your text stays in the marked field; "
+                    "commit it again when the connection is back (Esc takes the stored value).",
+                )
+                return False
         show_problem(self.problems[area], outcome.message)
         return outcome.message is None
+
+    def _typed_editor(self, name: str) -> CommitLineEdit | CommitTextEdit | None:
+        """The editor a field's text is typed in (None for the choices, which keep nothing unsaved)."""
+        editor = getattr(self, name, None) if name in _TYPED_FIELDS else None
+        return editor if isinstance(editor, (CommitLineEdit, CommitTextEdit)) else None
 
     def flush(self) -> None:
         """Commit every field with unsaved typing (before another claim is shown)."""

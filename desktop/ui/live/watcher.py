@@ -33,6 +33,7 @@ _RETRY_TICKS = 12  # a lost PostgreSQL connection is retried every 3 s
 
 class LiveWatcher(QObject):
     problem = Signal(str)  # one line for the status bar (connection lost / back)
+    connection = Signal(bool, str)  # whether the workspace is reachable now, and what to say about it
 
     def __init__(self, session: WorkspaceSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -47,6 +48,8 @@ class LiveWatcher(QObject):
         self._lost = 0  # ticks since the PostgreSQL connection was lost (0: connected)
         session.workspace_replaced.connect(self.start)
         session.changed.connect(self._on_own_change)
+        # A write that failed for want of a connection is news too (the listener may not have noticed yet).
+        session.connection_lost.connect(lambda message: self._connection_lost(ConnectionError(message)))
         self.start()
 
     def start(self) -> None:
@@ -129,7 +132,9 @@ class LiveWatcher(QObject):
                 self._listen()
                 if self._listener is not None:
                     self._lost = 0
-                    self.problem.emit("connection to the workspace is back — showing what changed meanwhile")
+                    back = "connection to the workspace is back — showing what changed meanwhile"
+                    self.problem.emit(back)
+                    self.connection.emit(True, back)
                     self._catch_up()
             return
         try:
@@ -145,7 +150,9 @@ class LiveWatcher(QObject):
             self._close_listener()
             self._lost = 1
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            self.problem.emit(f"lost the connection to the workspace ({first}); your edits stay here — reconnecting…")
+            lost = f"lost the connection to the workspace ({first}); your edits stay here — reconnecting…"
+            self.problem.emit(lost)
+            self.connection.emit(False, lost)
 
     def _close_listener(self) -> None:
         if self._listener is not None:

@@ -9,6 +9,11 @@ They share two promises the pane is built on:
 - **Esc belongs to the window**, except to cancel an edit in progress: an editor
   whose text differs from its baseline takes Esc to restore it; otherwise it
   lets Esc through so the main window can return focus to the table.
+
+A text whose save failed because the connection to the workspace was lost is
+**marked unsaved** (``mark_unsaved``): a warning border and tooltip, and the
+text stays even when the pane is refreshed (only the baseline moves), until it
+is saved, or the analyst presses Esc to take the stored value.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.widgets.plain_text import fit_wrap
+
+_UNSAVED_STYLE = "border: 2px solid #d9822b;"  # the warning orange of the status chips, on both themes
 
 # The editors' mixin is typed as the widget it is mixed into; at run time it is a plain class.
 if TYPE_CHECKING:
@@ -54,6 +61,7 @@ class _CommitOnLeave(_EditorBase):
     committed: SignalInstance
     _baseline = ""
     _seen = ""
+    _unsaved = False  # its save failed (connection lost): the text stays through refreshes, marked
 
     def value(self) -> str:
         raise NotImplementedError
@@ -67,6 +75,28 @@ class _CommitOnLeave(_EditorBase):
 
     def is_dirty(self) -> bool:
         return self.value() != self._baseline
+
+    def is_unsaved(self) -> bool:
+        return self._unsaved
+
+    def mark_unsaved(self, why: str) -> None:
+        """Keep this text through refreshes and say why it is not saved yet."""
+        self._unsaved = True
+        self.setStyleSheet(_UNSAVED_STYLE)
+        self.setToolTip(f"Not saved: {why}")
+
+    def clear_unsaved(self) -> None:
+        if self._unsaved:
+            self._unsaved = False
+            self.setStyleSheet("")
+            self.setToolTip("")
+
+    def _keeps_text(self, value: str, typing: bool) -> bool:
+        """Whether showing ``value`` leaves the text as it is: the analyst is typing, or it is unsaved
+        (then only the baseline moves). Once the stored value is the text, it is saved: the mark goes."""
+        if self._unsaved and self.value() == value:
+            self.clear_unsaved()
+        return typing or self._unsaved
 
     def commit(self) -> None:
         if self.is_dirty():
@@ -109,17 +139,21 @@ class CommitLineEdit(_CommitOnLeave, QLineEdit):
         return self.text()
 
     def set_value(self, value: str, *, replace: bool = False) -> None:
-        """Show ``value``; if the analyst is typing in this field, keep their text and only move the baseline.
+        """Show ``value``; if the analyst is typing in this field (or its text is unsaved), keep their text and
+        only move the baseline.
 
         ``replace`` (another claim is shown) shows ``value`` whatever the field holds.
         """
         self._baseline = value
-        if replace or not (self.hasFocus() and self.isModified()):
+        if replace:
+            self.clear_unsaved()
+        if replace or not self._keeps_text(value, self.hasFocus() and self.isModified()):
             self.setText(value)
             self.setModified(False)
             self._seen = value
 
     def revert(self) -> None:
+        self.clear_unsaved()
         self.setText(self._baseline)
         self.setModified(False)
 
@@ -147,12 +181,15 @@ class CommitTextEdit(_CommitOnLeave, QPlainTextEdit):
         ``replace`` (another claim is shown) shows ``value`` whatever the field holds.
         """
         self._baseline = value
-        if replace or not (self.hasFocus() and self.is_dirty()):
+        if replace:
+            self.clear_unsaved()
+        if replace or not self._keeps_text(value, self.hasFocus() and self.is_dirty()):
             fit_wrap(self, value)  # a 400 KB note without a space would freeze the window for minutes
             self.setPlainText(value)
             self._seen = value
 
     def revert(self) -> None:
+        self.clear_unsaved()
         fit_wrap(self, self._baseline)
         self.setPlainText(self._baseline)
 
