@@ -34,6 +34,7 @@ from desktop.ui.commands.tools import ToolsCommands
 from desktop.ui.detail.pane import DetailPane
 from desktop.ui.history.as_of_mode import AsOfMode
 from desktop.ui.history.panel import HistoryPanel
+from desktop.ui.live.banner import ConnectionBanner
 from desktop.ui.live.watcher import LiveWatcher
 from desktop.ui.reader.commands import CaptureCommands
 from desktop.ui.reader.pane import ReaderPane
@@ -72,14 +73,10 @@ class MainWindow(QMainWindow):
         column = QVBoxLayout(left)
         column.setContentsMargins(6, 6, 0, 0)
         column.setSpacing(6)
-        # Says that the workspace cannot be reached (PostgreSQL), for as long as that lasts.
-        self.connection_banner = ModeBanner()
-        self.connection_banner.setObjectName("connectionBanner")
-        column.addWidget(self.connection_banner)
-        # Says whose statuses the table and the pane show while the "as analyst" view is on.
-        self.analyst_banner = ModeBanner()
-        self.analyst_banner.setObjectName("analystBanner")
-        column.addWidget(self.analyst_banner)
+        self.connection_banner = ConnectionBanner()  # while the workspace cannot be reached (PostgreSQL)
+        self.analyst_banner = ModeBanner()  # whose statuses the table and the pane show ("as analyst")
+        for banner in (self.connection_banner, self.analyst_banner):
+            column.addWidget(banner)
         column.addWidget(self.filter_bar)
         column.addWidget(self.table, 1)
         column.addWidget(self.related)
@@ -176,7 +173,7 @@ class MainWindow(QMainWindow):
         # Changes committed elsewhere (another window, analyst or script) arrive through the session.
         self.live = LiveWatcher(session, self)
         self.live.problem.connect(self.status.error)
-        self.live.connection.connect(self._show_connection)
+        self.live.connection.connect(self.connection_banner.show_connection)
         session.pinned_changed.connect(self._show_pinned)
         session.changed.connect(self._on_changed)
         session.current_changed.connect(lambda _claim: self.update_actions())
@@ -449,16 +446,6 @@ class MainWindow(QMainWindow):
 
     def _refilter(self) -> None:
         self.filter_bar.set_message(self.table.claim_model.set_filter(self.table.claim_model.filter_text()))
-
-    def _show_connection(self, connected: bool, message: str) -> None:
-        if connected:
-            self.connection_banner.clear()
-            self.status.hint(message[:1].upper() + message[1:] + ".")
-        else:
-            self.connection_banner.show_mode(
-                "No connection to the workspace — reconnecting every few seconds. Nothing you type is lost: a "
-                "text that could not be saved stays in its field, marked; commit it again once this goes away."
-            )
 
     def _on_workspace_replaced(self) -> None:
         self.indexer.start()

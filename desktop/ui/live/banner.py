@@ -1,0 +1,31 @@
+"""``ConnectionBanner``: says, for as long as it lasts, that the workspace cannot be reached (PostgreSQL).
+
+The status bar tells the moment the connection goes and comes back; this strip
+stays while it is gone, so an analyst who looks up from a field knows why a save
+did not happen and that their text is kept (``widgets.field_editors``: a text
+that could not be saved stays in its field, marked, through every refresh).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from desktop.ui.widgets.banner import ModeBanner
+
+LOST = (
+    "No connection to the workspace — reconnecting every few seconds. Nothing you type is lost: a text that "
+    "could not be saved stays in its field, marked; commit it again once this goes away."
+)
+
+
+class ConnectionBanner(ModeBanner):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("connectionBanner")
+
+    def show_connection(self, connected: bool, _message: str = "") -> None:
+        """Follow ``LiveWatcher.connection``: shown while the workspace cannot be reached."""
+        if connected:
+            self.clear()
+        else:
+            self.show_mode(LOST)
