@@ -47,7 +47,7 @@ READ_ONLY_COMMANDS: Final = frozenset(
     | {"reports.list", "reader.focus", "reader.sentence", "reader.paragraph", "reader.next_span"}
     | {"reader.prev_span", "related.focus", "related.open"}
     | {"view.filter", "view.clear_filter", "view.table", "view.palette", "view.reload", "view.history"}
-    | {"view.graph", "view.timeline", "view.map"}
+    | {"view.graph", "view.timeline", "view.map", "view.as_analyst"}
     | {"file.export", "file.export_brief", "file.preferences", "file.quit", "help.keys", "help.report", "help.about"}
     | {"history.as_of", "history.step_back", "history.step_forward", "history.now"}
 )
