@@ -101,6 +101,7 @@ def test_on_postgresql_a_change_arrives_by_notify_and_a_dropped_connection_recon
     watcher = LiveWatcher(session)
     said: list[str] = []
     watcher.problem.connect(said.append)
+    watcher.connection.connect(lambda _up, message: said.append(message))  # lost, and back
     try:
         edit = {"op": "update", "entity": "claim", "id": "c-ru", "set": {"verdict": "confirmed"}}
         with qtbot.waitSignal(session.changed, timeout=20_000):

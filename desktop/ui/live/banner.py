@@ -8,8 +8,11 @@ that could not be saved stays in its field, marked, through every refresh).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QWidget
 
+from desktop.ui.live.watcher import LiveWatcher
 from desktop.ui.widgets.banner import ModeBanner
 
 LOST = (
@@ -23,9 +26,14 @@ class ConnectionBanner(ModeBanner):
         super().__init__(parent)
         self.setObjectName("connectionBanner")
 
-    def show_connection(self, connected: bool, _message: str = "") -> None:
-        """Follow ``LiveWatcher.connection``: shown while the workspace cannot be reached."""
-        if connected:
-            self.clear()
-        else:
+    def follow(self, watcher: LiveWatcher, hint: Callable[[str], object]) -> None:
+        """Show while ``watcher`` cannot reach the workspace; when it is back, say so with ``hint``."""
+        watcher.connection.connect(lambda connected, message: self.show_connection(connected, message, hint))
+
+    def show_connection(self, connected: bool, message: str = "", hint: Callable[[str], object] | None = None) -> None:
+        if not connected:
             self.show_mode(LOST)
+            return
+        self.clear()
+        if hint is not None and message:
+            hint(message[:1].upper() + message[1:] + ".")

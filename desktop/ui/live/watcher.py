@@ -32,7 +32,7 @@ _RETRY_TICKS = 12  # a lost PostgreSQL connection is retried every 3 s
 
 
 class LiveWatcher(QObject):
-    problem = Signal(str)  # one line for the status bar (connection lost / back)
+    problem = Signal(str)  # one line for the status bar: the connection is lost
     connection = Signal(bool, str)  # whether the workspace is reachable now, and what to say about it
 
     def __init__(self, session: WorkspaceSession, parent: QObject | None = None) -> None:
@@ -132,9 +132,7 @@ class LiveWatcher(QObject):
                 self._listen()
                 if self._listener is not None:
                     self._lost = 0
-                    back = "connection to the workspace is back — showing what changed meanwhile"
-                    self.problem.emit(back)
-                    self.connection.emit(True, back)
+                    self.connection.emit(True, "connection to the workspace is back — showing what changed meanwhile")
                     self._catch_up()
             return
         try:

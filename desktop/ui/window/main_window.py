@@ -173,7 +173,7 @@ class MainWindow(QMainWindow):
         # Changes committed elsewhere (another window, analyst or script) arrive through the session.
         self.live = LiveWatcher(session, self)
         self.live.problem.connect(self.status.error)
-        self.live.connection.connect(self.connection_banner.show_connection)
+        self.connection_banner.follow(self.live, self.status.hint)
         session.pinned_changed.connect(self._show_pinned)
         session.changed.connect(self._on_changed)
         session.current_changed.connect(lambda _claim: self.update_actions())
