@@ -434,16 +434,6 @@ class ClaimTableModel(RowMoves):
             self._total = total
             self.counts_changed.emit(self._count, self._total)
 
-    def _positions(self, ids: set[int]) -> dict[int, tuple[int, int]]:
-        """Where the cached rows of ``ids`` are: claim id → (block index, offset)."""
-        found: dict[int, tuple[int, int]] = {}
-        if ids:
-            for block_index, rows in self._blocks.items():
-                for offset, row in enumerate(rows):
-                    if row.id in ids:
-                        found[row.id] = (block_index, offset)
-        return found
-
     def _filter_reads_derived(self) -> bool:
         """Whether the filter reads a derived column (or SQL text that might), so a link write can move claims."""
         if self._reads_derived is None:
@@ -451,17 +441,6 @@ class ClaimTableModel(RowMoves):
                 _reads_derived(where) for where in (self._view.where, self._view.count_where) if where is not None
             )
         return self._reads_derived
-
-    def _among_cached(self, row: ClaimRow) -> bool:
-        """Whether ``row`` sorts inside the span of some cached block (so it would appear there)."""
-        view = self._view
-        return any(
-            not paging.precedes(view, row.key, rows[0].key) and not paging.precedes(view, rows[-1].key, row.key)
-            for rows in self._blocks.values()
-            if rows
-        )
-
-    # --- fetching -----------------------------------------------------------------------------
 
     def _connect(self, *, snapshot: bool = False) -> Connection:
         """A connection; ``snapshot``: its reads all see one moment (SQLite's read transaction does anyway)."""

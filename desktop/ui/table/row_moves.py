@@ -46,6 +46,27 @@ class RowMoves(QAbstractTableModel):
     _view: View
     _moving_rows: tuple[int, list[ClaimRow]] | None = None  # while rows move: (first position, rows from it)
 
+    def _positions(self, ids: set[int]) -> dict[int, tuple[int, int]]:
+        """Where the cached rows of ``ids`` are: claim id → (block index, offset)."""
+        found: dict[int, tuple[int, int]] = {}
+        if ids:
+            for block_index, rows in self._blocks.items():
+                for offset, row in enumerate(rows):
+                    if row.id in ids:
+                        found[row.id] = (block_index, offset)
+        return found
+
+    def _among_cached(self, row: ClaimRow) -> bool:
+        """Whether ``row`` sorts inside the span of some cached block (so it would appear there)."""
+        view = self._view
+        return any(
+            not paging.precedes(view, row.key, rows[0].key) and not paging.precedes(view, rows[-1].key, row.key)
+            for rows in self._blocks.values()
+            if rows
+        )
+
+    # --- fetching -----------------------------------------------------------------------------
+
     def _row_key(self, at: tuple[int, int]) -> paging.RowKey:
         return self._blocks[at[0]][at[1]].key
 
