@@ -118,3 +118,31 @@ def test_source_names_are_folded_again_only_after_the_source_table_changed(pg_wo
         assert found("source:uncommitted") == [] and len(found("source:other")) == 1
     finally:
         sources._read_catalog = real  # type: ignore[assignment]
+
+
+def test_the_gazetteer_is_read_again_only_after_it_changed(pg_workspace: Workspace) -> None:
+    from desktop.core import search
+    from desktop.core.search.places import PlaceNames
+
+    store = pg_workspace.store
+    source = store.create_source("Monitor").value
+    soledar = store.create_place("Soledar").value
+    store.create_claim("Artillery overnight.", source, ext_id="c-1", places=[soledar])
+
+    def found(query: str) -> list[int]:
+        with pg_workspace.engine.connect() as connection:
+            return search.matching_ids(connection, query)
+
+    assert len(found("soledar")) == 1
+    reads: list[int] = []
+    real = PlaceNames._read
+    PlaceNames._read = classmethod(lambda cls, c: reads.append(1) or real.__func__(cls, c))  # type: ignore[method-assign,assignment,attr-defined]
+    try:
+        assert len(found("soledar")) == 1 and reads == []  # nothing changed: not read again
+        store.update_place(soledar, aliases=["Saltville"])
+        assert len(found("saltville")) == 1 and reads == [1]
+        with pg_workspace.engine.begin() as connection:  # plain SQL is seen too
+            connection.exec_driver_sql("DELETE FROM place_alias")
+        assert found("saltville") == [] and reads == [1, 1]
+    finally:
+        PlaceNames._read = real  # type: ignore[method-assign]

@@ -38,12 +38,21 @@ def sources_version(connection: Connection) -> int | None:
     A transaction that has written (an id assigned) may have changed sources it could
     still roll back, and a version seen then could come back with other contents.
     """
+    return _version(connection, "sources")
+
+
+def places_version(connection: Connection) -> int | None:
+    """The gazetteer's version (places and aliases; migration 0014), as ``sources_version``."""
+    return _version(connection, "places")
+
+
+def _version(connection: Connection, name: str) -> int | None:
     if connection.dialect.name != "postgresql":
         return None
-    version, clean = connection.execute(
-        text(f"SELECT value, pg_current_xact_id_if_assigned() IS NULL FROM {TABLE} WHERE name = 'sources'")
-    ).one()
-    return int(version) if clean else None
+    row = connection.execute(
+        text(f"SELECT value, pg_current_xact_id_if_assigned() IS NULL FROM {TABLE} WHERE name = :n"), {"n": name}
+    ).first()
+    return int(row[0]) if row is not None and row[1] else None
 
 
 def recount(connection: Connection) -> None:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from desktop.core.read import tally
 from desktop.core.search.keys import search_keys
 from desktop.core.search.sql import place, place_alias
 
@@ -36,6 +37,19 @@ class PlaceNames:
 
     @classmethod
     def read(cls, connection: Connection) -> PlaceNames:
+        """The gazetteer's names; on PostgreSQL those read before while its version (``read.tally``) holds."""
+        version = tally.places_version(connection)
+        where = connection.engine.url.render_as_string(hide_password=True)
+        kept = _kept.get(where)
+        if version is not None and kept is not None and kept[0] == version:
+            return kept[1]
+        names = cls._read(connection)
+        if version is not None:
+            _kept[where] = (version, names)
+        return names
+
+    @classmethod
+    def _read(cls, connection: Connection) -> PlaceNames:
         names = sa.union_all(
             sa.select(place.c.id, place.c.name, place.c.folded, sa.literal(-1).label("position")),
             sa.select(place_alias.c.place_id, place_alias.c.alias, place_alias.c.folded, place_alias.c.position),
@@ -49,3 +63,7 @@ class PlaceNames:
         if keys := search_keys(folded):
             found |= self._by_keys.get(keys, set())
         return {place_id: self.names[place_id] for place_id in sorted(found)}
+
+
+# PostgreSQL: the names each database (by URL) had at each version of its gazetteer.
+_kept: dict[str, tuple[int, PlaceNames]] = {}
