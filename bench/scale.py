@@ -442,6 +442,10 @@ def _capability_rows(found: dict[str, Any]) -> list[dict[str, Any]]:
         met, miss = _verdict("similar", None, value, {})
         notes = (f"bench/bench_similar.py: median of {similar['probes']} claims spread over the ids; "
                  f"p95 {similar['p95_ms']} ms, worst {similar['max_ms']} ms")  # fmt: skip
+        if "cpu_median_ms" in similar:
+            notes += f"; CPU median {similar['cpu_median_ms']} ms"
+        if "load_average_1min" in similar:
+            notes += f"; load average {similar['load_average_1min']}"
         rows.append(_row("similar", None, None, value, met, miss, notes))
     if history is not None and "replay_s" in history:
         panel = float(history["history_panel_median_ms"])
@@ -454,12 +458,17 @@ def _capability_rows(found: dict[str, Any]) -> list[dict[str, Any]]:
         notes = (f"bench/bench_history.py: {history.get('audit_rows', '?')} audit rows after T "
                  f"({history.get('claim_edits', '?')} claim edits, {history.get('link_removals', '?')} link "
                  f"removals); replay {history['replay_s']} s + derivation {history['derive_s']} s")  # fmt: skip
+        if "replay_and_derive_cpu_s" in history:
+            notes += f"; CPU {history['replay_and_derive_cpu_s']} s"
+        if "load_average_1m" in history:
+            notes += f"; load average {history['load_average_1m']}"
         rows.append(_row("as_of", None, None, replay, met, miss, notes))
     if reader is not None and "median_ms" in reader:
         value = float(reader["median_ms"])
         met, miss = _verdict("reader", None, value, {})
         notes = (f"bench/bench_reader.py: {reader['report_bytes']:,} bytes, {reader['spans']} quoted spans; "
-                 f"ReaderPane.show_report until the text has painted")  # fmt: skip
+                 f"ReaderPane.show_report until the text has painted; "
+                 f"load average {reader['load_average_1min']}")  # fmt: skip
         rows.append(_row("reader", None, None, value, met, miss, notes))
     for row in rows:
         source = {"similar": similar, "history_panel": history, "as_of": history, "reader": reader}[row["step"]]
