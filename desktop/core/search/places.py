@@ -12,6 +12,8 @@ its keys are computed in Python (``search_keys`` caches each word's key).
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -20,6 +22,10 @@ from sqlalchemy.engine import Connection
 from desktop.core.read import tally
 from desktop.core.search.keys import search_keys
 from desktop.core.search.sql import place, place_alias
+
+# The gazetteer read last, keyed by its full contents (see PlaceNames.read).
+_cache: tuple[object, PlaceNames] | None = None
+_SEEN = "crosscheck.search.places"  # where a pooled SQLite connection keeps the gazetteer it read last
 
 
 class PlaceNames:
@@ -37,25 +43,66 @@ class PlaceNames:
 
     @classmethod
     def read(cls, connection: Connection) -> PlaceNames:
-        """The gazetteer's names; on PostgreSQL those read before while its version (``read.tally``) holds."""
-        version = tally.places_version(connection)
+        """The gazetteer as it is now; kept while its contents are unchanged (its keys cost milliseconds).
+
+        As the source catalog (``sources._source_catalog``): on PostgreSQL not read while its version
+        (``read.tally``) holds, on SQLite while nothing can have changed; else keyed by the contents
+        themselves — one JSON text built by SQLite (a few milliseconds for a few thousand names), or the rows.
+        """
+        version = tally.places_version(connection)  # PostgreSQL: the gazetteer's version (None elsewhere)
         where = connection.engine.url.render_as_string(hide_password=True)
         kept = _kept.get(where)
         if version is not None and kept is not None and kept[0] == version:
             return kept[1]
-        names = cls._read(connection)
+        seen = None
+        if connection.dialect.name == "sqlite":
+            # As the source catalog: skipped when this pooled connection read it before and nothing can have
+            # changed since (no other connection committed, this one changed no row, no transaction open).
+            pooled = connection.connection
+            driver = pooled.driver_connection
+            assert isinstance(driver, sqlite3.Connection)
+            fresh = not driver.in_transaction
+            changes = driver.total_changes
+            data_version = int(connection.exec_driver_sql("PRAGMA data_version").scalar_one())
+            note = pooled.info.pop(_SEEN, None)
+            if fresh and note is not None and note[0] == (data_version, changes):
+                pooled.info[_SEEN] = note
+                return note[1]  # type: ignore[no-any-return]
+            seen = (data_version, changes) if fresh else None
+        found = cls._read(connection)
         if version is not None:
-            _kept[where] = (version, names)
-        return names
+            _kept[where] = (version, found)
+        if seen is not None:
+            connection.connection.info[_SEEN] = (seen, found)
+        return found
 
     @classmethod
     def _read(cls, connection: Connection) -> PlaceNames:
+        global _cache
         names = sa.union_all(
             sa.select(place.c.id, place.c.name, place.c.folded, sa.literal(-1).label("position")),
             sa.select(place_alias.c.place_id, place_alias.c.alias, place_alias.c.folded, place_alias.c.position),
         ).subquery()
-        rows = connection.execute(sa.select(names.c[0], names.c[1], names.c[2]).order_by(names.c[0], names.c[3]))
-        return cls([(int(ident), str(name), str(folded)) for ident, name, folded in rows])
+        rows: list[tuple[int, str, str, int]]
+        contents: object
+        if connection.dialect.name == "sqlite":
+            contents = connection.execute(
+                sa.select(sa.func.json_group_array(sa.func.json_array(*names.c), type_=sa.String))
+            ).scalar_one()
+            cached = _cache
+            if cached is not None and cached[0] == contents:
+                return cached[1]
+            rows = [(int(i), str(n), str(f), int(p)) for i, n, f, p in json.loads(str(contents))]
+        else:
+            rows = [(int(i), str(n), str(f), int(p)) for i, n, f, p in connection.execute(sa.select(*names.c))]
+            contents = rows
+            cached = _cache
+            if cached is not None and cached[0] == contents:
+                return cached[1]
+        rows.sort(key=lambda row: (row[0], row[3]))  # each place's name first, then its aliases in order
+        found = cls([(ident, name, folded) for ident, name, folded, _position in rows])
+        _cache = (contents, found)
+        return found
 
     def named(self, folded: str) -> dict[int, list[str]]:
         """The places ``folded`` (a folded word or phrase) names, each with all its names."""
