@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
     from desktop.core.history import AsOf
+    from desktop.core.history.scratch import Replayed
 
 AS_OF_HELP = (
     "the workspace as it stood at this moment, replayed from the audit trail (later edits, links, unlinks "
@@ -38,6 +39,20 @@ def replay_as_of(engine: Engine, moment: dt.datetime) -> AsOf:
         check_recorded(connection, moment)
     replayed = as_of(engine, moment)
     warning = replayed.warning()
+    if warning:
+        print(f"{PROG}: warning: {warning}", file=sys.stderr)
+    return replayed
+
+
+def copy_as_of(engine: Engine, moment: dt.datetime) -> Replayed:
+    """The workspace as of ``moment`` in a read-only scratch workspace (close it); as ``replay_as_of`` otherwise.
+
+    On SQLite a copy patched back to the moment (``history.patch``): its cost follows the changes since.
+    """
+    from desktop.core.history.scratch import replay_into_scratch
+
+    replayed = replay_into_scratch(engine, moment)
+    warning = replayed.as_of.warning()
     if warning:
         print(f"{PROG}: warning: {warning}", file=sys.stderr)
     return replayed

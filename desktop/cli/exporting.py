@@ -13,13 +13,14 @@ error rather than a guess.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from desktop.cli.as_of import AS_OF_HELP, moment, replay_as_of
+from desktop.cli.as_of import AS_OF_HELP, copy_as_of, moment, replay_as_of
 from desktop.cli.base import workspace
 from desktop.cli.importing import TerminalProgress
 from desktop.core.atomic_write import atomic_file, write_atomically
@@ -82,12 +83,12 @@ def run(args: argparse.Namespace) -> int:
     data: bytes | None = None
     with workspace(args, create=False) as opened:
         options = replace(options, title=args.title or f"Brief: {opened.label}")
-        replayed = replay_as_of(opened.engine, as_of).document if as_of is not None else None
         if fmt in ("json", "csv") and not args.filter.strip():
             # The whole workspace: the canonical export (byte-for-byte stable, and faster); as of a moment,
             # byte for byte what an export taken then wrote.
-            data = _whole(opened.engine, fmt, replayed)
+            data = _whole(opened.engine, fmt, as_of)
         else:
+            replayed = replay_as_of(opened.engine, as_of).document if as_of is not None else None
             selection = gather(opened.engine, args.filter, as_of, progress=progress, replayed=replayed)
             if fmt == "pdf":
                 data = _pdf(build_brief(selection, options.title, progress=progress), args.output, progress)
@@ -109,18 +110,17 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _whole(engine: Any, fmt: str, replayed: dict[str, Any] | None) -> bytes:
+def _whole(engine: Any, fmt: str, as_of: dt.datetime | None) -> bytes:
     from desktop.core.interchange import export_csv, export_json
-    from desktop.core.interchange.json_export import canonical_json
 
-    if replayed is None:
-        return export_csv(engine) if fmt == "csv" else export_json(engine)
-    if fmt == "json":
-        return (canonical_json(replayed) + "\n").encode("utf-8")
-    from desktop.core.history.scratch import scratch_workspace
-
-    with scratch_workspace(replayed) as scratch:
-        return export_csv(scratch)
+    export = export_csv if fmt == "csv" else export_json
+    if as_of is None:
+        return export(engine)
+    replayed = copy_as_of(engine, as_of)  # the workspace as it stood, read as the live one is
+    try:
+        return export(replayed.engine)
+    finally:
+        replayed.close()
 
 
 def _pdf(brief: Any, output: str | None, progress: Any) -> bytes | None:

@@ -18,6 +18,8 @@ from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
 from desktop.core.history import as_of, document_statuses
+from desktop.core.history.replay import AsOf
+from desktop.core.history.scratch import replay_into_scratch
 from desktop.core.interchange import export_json, import_json
 from desktop.core.interchange.json_export import canonical_json
 from desktop.core.interchange.status_report import claim_statuses
@@ -38,6 +40,33 @@ def empty_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _bytes(document: dict[str, Any]) -> bytes:
     return (canonical_json(document) + "\n").encode("utf-8")
+
+
+_STORED = (
+    "SELECT ext_id, status, suggested_credibility, verdict_disputed, link_count FROM claim ORDER BY id",
+    "SELECT id, effective, disputed FROM link ORDER BY id",
+)
+
+
+def _stored(engine: Any) -> list[list[tuple[Any, ...]]]:
+    """The derived columns the store keeps (claims' statuses, judgements' flags), as written."""
+    with engine.connect() as connection:
+        return [[tuple(r) for r in connection.exec_driver_sql(query)] for query in _STORED]
+
+
+def _check_patched_copy(engine: Any, when: dt.datetime, exported: bytes, stored: Any,
+                        views: dict[str | None, list[dict[str, Any]]], done: str) -> None:  # fmt: skip
+    """The window's (and status/export --as-of's) patched copy: the same export, statuses and stored columns."""
+    replayed = replay_into_scratch(engine, when)
+    try:
+        assert not isinstance(replayed.as_of, AsOf), "the copy was not patched (fell back to an import)"
+        assert replayed.as_of.problems == []
+        assert export_json(replayed.engine) == exported, f"patched copy as of {when} (after {done!r})"
+        assert _stored(replayed.engine) == stored, f"stored statuses of the copy as of {when} (after {done!r})"
+        for who, statuses in views.items():
+            assert claim_statuses(replayed.engine, analyst=who) == statuses, f"copy as {who} at {when}"
+    finally:
+        replayed.close()
 
 
 ANALYSTS = ("anna", "boris", "chen")
@@ -136,18 +165,23 @@ def bench_factory(empty_template: Path) -> Iterator[Any]:
 def test_export_as_of_each_earlier_moment_is_the_export_taken_then(bench_factory: Any, document: dict[str, Any],
                                                                     data: st.DataObject) -> None:  # fmt: skip
     opened, bench, clock = bench_factory(document)
-    moments = [(clock(), export_json(opened.engine), claim_statuses(opened.engine), "import")]
+
+    def taken() -> tuple[bytes, list[dict[str, Any]], Any]:
+        return export_json(opened.engine), claim_statuses(opened.engine), _stored(opened.engine)
+
+    moments = [(clock(), *taken(), "import")]
     for _ in range(data.draw(st.integers(1, 14))):
         clock.tick(data.draw(st.sampled_from((1, 60, 3600))))
         done = step(bench, data)
         event(done.split(":")[0] + (" refused" if "refused" in done else ""))
-        moments.append((clock(), export_json(opened.engine), claim_statuses(opened.engine), done))
-    for when, exported, statuses, done in moments:
+        moments.append((clock(), *taken(), done))
+    for when, exported, statuses, stored, done in moments:
         replayed = as_of(opened.engine, when)
         assert replayed.problems == []
         assert replayed.document == json.loads(exported), f"as of {when} (after {done!r})"
         assert _bytes(replayed.document) == exported
         assert document_statuses(replayed.document) == statuses, f"statuses as of {when} (after {done!r})"
+        _check_patched_copy(opened.engine, when, exported, stored, {None: statuses}, done)
 
 
 @settings(
@@ -163,9 +197,9 @@ def test_replay_is_exact_with_several_analysts_judging(bench_factory: Any, docum
     export taken then, and its statuses — overall and as each analyst sees them — to a full derivation of it."""
     opened, bench, clock = bench_factory(document, ANALYSTS)
 
-    def taken() -> tuple[bytes, dict[str | None, list[dict[str, Any]]]]:
+    def taken() -> tuple[bytes, dict[str | None, list[dict[str, Any]]], Any]:
         views = {who: claim_statuses(opened.engine, analyst=who) for who in (None, *ANALYSTS)}
-        return export_json(opened.engine), views
+        return export_json(opened.engine), views, _stored(opened.engine)
 
     moments = [(clock(), *taken(), "import")]
     for _ in range(data.draw(st.integers(1, 14))):
@@ -173,9 +207,10 @@ def test_replay_is_exact_with_several_analysts_judging(bench_factory: Any, docum
         done = step(bench, data)
         event(done.split(":")[0] + (" refused" if "refused" in done else "") + (" idle" if "nothing" in done else ""))
         moments.append((clock(), *taken(), done))
-    for when, exported, views, done in moments:
+    for when, exported, views, stored, done in moments:
         replayed = as_of(opened.engine, when)
         assert replayed.problems == []
         assert _bytes(replayed.document) == exported, f"as of {when} (after {done!r})"
         for who, statuses in views.items():
             assert document_statuses(replayed.document, who) == statuses, f"as {who} at {when} (after {done!r})"
+        _check_patched_copy(opened.engine, when, exported, stored, views, done)

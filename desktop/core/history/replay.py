@@ -69,11 +69,10 @@ _PROGRESS_EVERY = 2000  # changes undone between two progress reports (each may 
 
 
 @dataclass
-class AsOf:
-    """The workspace as it stood at ``when``, as an interchange document."""
+class Replay:
+    """What a replay to ``when`` undid, and what the trail could not say."""
 
     when: dt.datetime
-    document: dict[str, Any]
     undone: int = 0  #: changes undone (one write about one entity is one change)
     problems: list[str] = field(default_factory=list)  #: what the trail could not say
 
@@ -88,6 +87,13 @@ class AsOf:
             f"the audit trail was cut short by an older version of Crosscheck: {count} after "
             f"{stamp(self.when)} could not be undone exactly ({shown}{more}); the rest was replayed"
         )
+
+
+@dataclass
+class AsOf(Replay):
+    """The workspace as it stood at ``when``, as an interchange document."""
+
+    document: dict[str, Any] = field(default_factory=dict)
 
 
 def stamp(moment: dt.datetime) -> str:
@@ -119,24 +125,31 @@ def replay(connection: Connection, when: dt.datetime, progress: Progress | None 
         state.undo(group)
     report("leaving out what was recorded later", 1 - _FINISH_SHARE)
     result = state.finish(when)
-    return AsOf(when, result, len(groups), state.problems)
+    return AsOf(when, len(groups), state.problems, document=result)
 
 
 class _State:
     """The document being rolled back: records per section by key, their internal ids, and what left."""
 
-    def __init__(self, connection: Connection, document: dict[str, Any]) -> None:
+    def __init__(
+        self, connection: Connection, document: dict[str, Any], ids: dict[str, list[int]] | None = None
+    ) -> None:
+        """``ids``: the internal ids of the document's rows per table, when it holds some rows only."""
         self.connection = connection
+        self.partial = ids is not None
         self.head = {"format": document["format"], "version": document["version"]}
         self.records: dict[str, dict[Key, dict[str, Any]]] = {}
         self.order: dict[str, dict[Key, int | None]] = {}
         for section in ORDERED_SECTIONS:
             table = "link" if section == "links" else _TABLES[section]
-            ids = connection.execute(sa.text(f"SELECT id FROM {table} ORDER BY id")).scalars().all()
+            if ids is None:
+                ids_of = connection.execute(sa.text(f"SELECT id FROM {table} ORDER BY id")).scalars().all()
+            else:
+                ids_of = sorted(ids.get(table, ()))
             items = document[section]
             keys = [_key(section, item) for item in items]
             self.records[section] = dict(zip(keys, items, strict=True))
-            self.order[section] = dict(zip(keys, ids, strict=True))
+            self.order[section] = dict(zip(keys, ids_of, strict=True))
         #: taken out by a create/import after T: (record as created, internal id, the group)
         self.late: dict[str, dict[Key, tuple[dict[str, Any], int | None]]] = {s: {} for s in ORDERED_SECTIONS}
         self.problems: list[str] = []
@@ -224,7 +237,10 @@ class _State:
         return self._by_pair
 
     def _claim_ids(self) -> set[str]:
-        return set(self.records["claims"]) | set(self.late["claims"])
+        known = set(self.records["claims"]) | set(self.late["claims"])
+        if self.partial:  # the claims nobody changed are not among the records
+            known |= set(self.connection.execute(sa.text("SELECT ext_id FROM claim")).scalars())
+        return known
 
     # --- one field --------------------------------------------------------------------------------------
 
@@ -397,4 +413,4 @@ def _verb(action: str) -> str:
     return {"update": "changed", "delete": "deleted", "create": "created", "import": "imported"}.get(action, action)
 
 
-__all__ = ["AsOf", "as_of", "replay", "stamp"]
+__all__ = ["AsOf", "Key", "Replay", "as_of", "replay", "stamp"]

@@ -1,14 +1,19 @@
-"""A scratch workspace holding a replayed document: what the views and exports that read a database read.
+"""A scratch workspace holding the workspace as of a moment: what the views and exports that read a database read.
 
-``export --as-of --format csv`` and the window's "as of" mode read the
-workspace as it stood through the same code that reads the live one: the
-replayed document is imported (all derived columns computed by the import)
-into a fresh SQLite file in a temporary folder, which is deleted afterwards.
-Interchange ids, and the order of every list, are the document's.
+``status --as-of``, ``export --as-of`` and the window's "as of" mode read the
+workspace as it stood through the same code that reads the live one, from a
+read-only scratch workspace in a temporary folder, deleted afterwards.
 
-``replay_into_scratch`` does both steps for the window: the workspace as of T,
-replayed and imported into a scratch workspace that refuses every write
-(SQLite's ``query_only``), with one progress report across the two steps.
+``replay_into_scratch`` builds it. On SQLite it copies the workspace file
+(SQLite's online backup API) and patches the copy back to the moment
+(``history.patch``): its cost follows the changes since, not the workspace.
+On PostgreSQL (no file to copy), or when a trail cut short by an older version
+keeps the copy from being patched exactly, the workspace is replayed as a
+document (``history.replay``) and imported into a fresh SQLite file
+(``open_scratch``, which ``export --as-of`` of a filtered selection also uses);
+the import computes every derived column. Either way the scratch workspace
+refuses every write (SQLite's ``query_only``) and one progress report spans
+the steps.
 
 Each scratch folder is named after the process that made it. A process that
 was killed cannot remove its own (a million claims make a gigabyte), so
@@ -31,14 +36,18 @@ from typing import Any, Final
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from desktop.core import db
+from desktop.core.gc_pause import collector_paused
 from desktop.core.history.moments import check_recorded
-from desktop.core.history.replay import AsOf, as_of
+from desktop.core.history.patch import NotPatchable, patch_to
+from desktop.core.history.replay import Replay, as_of
 from desktop.core.progress import Progress, no_progress
 
 _PREFIX: Final = "crosscheck-as-of-"  # + the process id of its owner: a folder whose owner is gone is stale
 _REPLAY_SHARE: Final = 0.55  # of the time to build a replayed workspace (the rest: importing it)
+_COPY_SHARE: Final = 0.3  # of the time to build a patched copy (the rest: patching it)
 
 
 @contextmanager
@@ -79,7 +88,7 @@ class Replayed:
 
     folder: Path
     engine: Engine
-    as_of: AsOf
+    as_of: Replay
 
     def close(self) -> None:
         close_scratch(self.folder, self.engine)
@@ -88,12 +97,18 @@ class Replayed:
 def replay_into_scratch(engine: Engine, when: dt.datetime, progress: Progress | None = None) -> Replayed:
     """The workspace of ``engine`` as of ``when``, in a read-only scratch workspace.
 
-    ``BadMoment`` when nothing was recorded by then; ``progress`` hears of both steps (replay, then the
-    import of its document) as one share of the whole; if it raises (``Cancelled``) nothing is left behind.
+    On SQLite: a copy of the workspace with the changes after ``when`` undone in place
+    (``history.patch``); on PostgreSQL, or when the copy cannot be patched exactly: the replayed document
+    imported into a new workspace. ``BadMoment`` when nothing was recorded by then; ``progress`` hears of
+    every step as one share of the whole; if it raises (``Cancelled``) nothing is left behind.
     """
     report = progress or no_progress
     with engine.connect() as connection:
         check_recorded(connection, when)
+    if engine.dialect.name == "sqlite":
+        patched = _patched_copy(engine, when, report)
+        if patched is not None:
+            return patched
     replayed = as_of(engine, when, lambda step, share: report(step, share * _REPLAY_SHARE))
     folder, scratch = open_scratch(
         replayed.document, lambda step, share: report(step, _REPLAY_SHARE + share * (1 - _REPLAY_SHARE))
@@ -101,6 +116,45 @@ def replay_into_scratch(engine: Engine, when: dt.datetime, progress: Progress | 
     scratch.dispose()  # the import's connections could write; every later one cannot
     event.listen(scratch, "connect", _query_only)
     return Replayed(folder, scratch, replayed)
+
+
+def _patched_copy(engine: Engine, when: dt.datetime, report: Progress) -> Replayed | None:
+    """A backup of the workspace patched back to ``when``; None when it cannot be patched exactly."""
+    folder = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-"))
+    path = folder / "as-of.sqlite"
+    copy: Engine | None = None
+    try:
+        report("copying the workspace", 0.0)
+        with engine.connect() as connection:
+            source = connection.connection.driver_connection
+            target = sqlite3.connect(path)
+            try:
+                source.backup(target)  # type: ignore[union-attr]
+            finally:
+                target.close()
+        copy = db.make_engine(db.resolve_location(str(path)))
+        try:
+            # Foreign keys off (after the engine's own set-up turned them on): the patch does their work.
+            event.listen(copy, "connect", _foreign_keys_off)
+            with collector_paused(), db.write_connection(copy) as connection:
+                replay = patch_to(
+                    connection, when, lambda step, share: report(step, _COPY_SHARE + share * (1 - _COPY_SHARE))
+                )
+        except (NotPatchable, IntegrityError):
+            close_scratch(folder, copy)
+            return None
+    except BaseException:
+        if copy is not None:
+            copy.dispose()
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    copy.dispose()  # the patch's connections could write; every later one cannot
+    event.listen(copy, "connect", _query_only)
+    return Replayed(folder, copy, replay)
+
+
+def _foreign_keys_off(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    dbapi_connection.execute("PRAGMA foreign_keys=OFF")
 
 
 def _query_only(dbapi_connection: sqlite3.Connection, _record: Any) -> None:

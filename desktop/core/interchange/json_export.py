@@ -132,7 +132,13 @@ def _write(value: Any, newline: str, out: list[str]) -> None:
         raise TypeError(f"not JSON: {type(value).__name__}")
 
 
-def read_document(connection: Connection) -> dict[str, Any]:
+def read_document(connection: Connection, only: dict[str, list[int]] | None = None) -> dict[str, Any]:
+    """The workspace as a canonical document; ``only``: just these rows (internal ids per table name).
+
+    With ``only``, references still name any row (their interchange ids are read for the whole table):
+    replay as of a moment reads the few rows its audit trail names this way (``history.patch``).
+    """
+    ids = _Only(connection, only)
     sources = _rows(
         connection,
         Source,
@@ -146,8 +152,9 @@ def read_document(connection: Connection) -> dict[str, Any]:
         "url",
         "aliases",
         "notes",
+        only=ids.of("source"),
     )
-    source_ext = {r.id: r.ext_id for r in sources}
+    source_ext = ids.ext("source", sources)
     reports = _rows(
         connection,
         Report,
@@ -161,11 +168,12 @@ def read_document(connection: Connection) -> dict[str, Any]:
         "text",
         "retrieved",
         "sha256",
+        only=ids.of("report"),
     )
-    report_ext = {r.id: r.ext_id for r in reports}
-    places = _rows(connection, Place, "id", "ext_id", "name", "region", "lat", "lon")
-    place_ext = {r.id: r.ext_id for r in places}
-    aliases = _children(connection, PlaceAlias, "place_id", "alias", lambda v: v)
+    report_ext = ids.ext("report", reports)
+    places = _rows(connection, Place, "id", "ext_id", "name", "region", "lat", "lon", only=ids.of("place"))
+    place_ext = ids.ext("place", places)
+    aliases = _children(connection, PlaceAlias, "place_id", "alias", lambda v: v, only=ids.of("place"))
     claims = _rows(
         connection,
         Claim,
@@ -188,12 +196,30 @@ def read_document(connection: Connection) -> dict[str, Any]:
         "tags",
         "notes",
         "recorded",
+        only=ids.of("claim"),
     )
-    claim_ext = {r[0]: r[1] for r in claims}
-    claim_places = _children(connection, ClaimPlace, "claim_id", "place_id", place_ext.__getitem__)
-    links = _rows(connection, Link, "id", "from_id", "to_id", "relation", "rationale", "analyst", "recorded")
-    outreach = _rows(connection, Outreach, "id", "ext_id", "party", "by_source_id", "contacted", "status", "response")
-    about = _children(connection, OutreachClaim, "outreach_id", "claim_id", claim_ext.__getitem__)
+    claim_ext = ids.ext("claim", claims)
+    claim_places = _children(
+        connection, ClaimPlace, "claim_id", "place_id", place_ext.__getitem__, only=ids.of("claim")
+    )
+    links = _rows(
+        connection, Link, "id", "from_id", "to_id", "relation", "rationale", "analyst", "recorded", only=ids.of("link")
+    )
+    outreach = _rows(
+        connection,
+        Outreach,
+        "id",
+        "ext_id",
+        "party",
+        "by_source_id",
+        "contacted",
+        "status",
+        "response",
+        only=ids.of("outreach"),
+    )
+    about = _children(
+        connection, OutreachClaim, "outreach_id", "claim_id", claim_ext.__getitem__, only=ids.of("outreach")
+    )
 
     # Dict literals in the order of ``format``'s key tuples (a test holds them together): building
     # 100k claims this way takes half the time of zipping the tuples with the values.
@@ -292,19 +318,52 @@ def timestamp(value: dt.datetime) -> str:
     return aware.astimezone(dt.UTC).strftime(fmt.TIMESTAMP_FORMAT)
 
 
-def _rows(connection: Connection, model: Any, *columns: str) -> list[Any]:
+_CHUNK = 500  # ids per IN list when reading some rows only
+
+
+class _Only:
+    """Which rows to read (None: all) and the interchange ids references resolve to."""
+
+    def __init__(self, connection: Connection, only: dict[str, list[int]] | None) -> None:
+        self.connection = connection
+        self.only = only
+
+    def of(self, table: str) -> list[int] | None:
+        return None if self.only is None else sorted(self.only.get(table, ()))
+
+    def ext(self, table: str, rows: list[Any]) -> dict[int, str]:
+        if self.only is None:
+            return {r[0]: r[1] for r in rows}
+        return dict(self.connection.exec_driver_sql(f"SELECT id, ext_id FROM {table}").all())  # noqa: S608
+
+
+def _chunks(ids: list[int] | None) -> list[list[int] | None]:
+    if ids is None:
+        return [None]
+    return [ids[start : start + _CHUNK] for start in range(0, len(ids), _CHUNK)]
+
+
+def _rows(connection: Connection, model: Any, *columns: str, only: list[int] | None = None) -> list[Any]:
     table = model.__table__
     query = sa.select(*(table.c[name] for name in columns)).order_by(table.c.id)
-    return list(connection.execute(query).all())
+    rows: list[Any] = []
+    for chunk in _chunks(only):
+        rows.extend(connection.execute(query if chunk is None else query.where(table.c.id.in_(chunk))).all())
+    return rows
 
 
-def _children(connection: Connection, model: Any, parent: str, child: str, convert: Any) -> dict[int, list[Any]]:
+def _children(
+    connection: Connection, model: Any, parent: str, child: str, convert: Any, *, only: list[int] | None = None
+) -> dict[int, list[Any]]:
     """Ordered child values (aliases, places, claims) per parent id."""
     table = model.__table__
     query = sa.select(table.c[parent], table.c[child]).order_by(table.c[parent], table.c.position)
     grouped: defaultdict[int, list[Any]] = defaultdict(list)
-    for owner, value in connection.execute(query).all():
-        grouped[owner].append(convert(value))
+    for chunk in _chunks(only):
+        for owner, value in connection.execute(
+            query if chunk is None else query.where(table.c[parent].in_(chunk))
+        ).all():
+            grouped[owner].append(convert(value))
     return grouped
 
 

@@ -1,0 +1,466 @@
+"""As of T without reading the whole workspace: a copy of it with the changes after T undone in place.
+
+``history.replay`` rebuilds the workspace of T as a document from all of
+today's rows, so its cost follows the workspace. Here (SQLite only) the cost
+follows the changes after T:
+
+1. the caller copies the workspace file (SQLite's online backup API: one
+   consistent snapshot, taken while the window may keep writing) and hands the
+   copy here, where everything is read and written inside ONE write transaction;
+2. the audit rows after T name the entities they changed; only those rows are
+   read (``read_document(only=…)``) and rolled back by replay's own rules
+   (``replay._State``, the same undo, the same "imported later counts with the
+   values it was imported with");
+3. each of them is written back into the copy with its own internal id, so the
+   copy lists rows in the order an export taken at T did: a row that should not
+   be there is deleted (what it cascades to is what replay leaves out: links of
+   a claim left out, places and reports no longer named), a row that stood at T
+   is updated or put back, with its places, aliases and claims asked about;
+   entities first seen after T that no kept claim needs are deleted last. Rows
+   the trail does not name stood at T as they are, except claims and links
+   recorded after T by an older version (deleted);
+4. only the claims those changes reach are derived again, as a write does
+   (``corroboration.neighbourhood`` of the claims whose links, source or
+   existence changed, and of the claims of a source whose side or group
+   changed; a changed verdict re-derives its claim alone). That is exact
+   because a claim's status depends only on its cluster, its cluster's
+   sources and the clusters linked to it by evidence: if none of those
+   changed after T, its stored status is the status it had at T (today's
+   rules, which every write keeps stored);
+5. audit rows after T are deleted, so the copy's history ends at T.
+
+The property tests hold the copy to replay's document: its export is byte for
+byte the document, its statuses a full derivation of it. Anything the copy
+cannot take (a trail so cut short that a row's references cannot be honoured)
+raises ``NotPatchable``, and the caller falls back to importing the document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from desktop.core import corroboration
+from desktop.core.db import table_of
+from desktop.core.history.replay import Key, Replay, _State, stamp
+from desktop.core.history.trail import REFERENCE_SECTIONS, SECTIONS, grouped, read_rows, split_link_key
+from desktop.core.interchange.fields import parse_timestamp
+from desktop.core.interchange.json_export import read_document
+from desktop.core.progress import Progress, no_progress
+from desktop.core.schema import (
+    AuditEntry,
+    Claim,
+    ClaimPlace,
+    Link,
+    Outreach,
+    OutreachClaim,
+    Place,
+    PlaceAlias,
+    Report,
+    Source,
+)
+from desktop.core.store import status
+from desktop.core.store.bulk_derive import _WorkspaceGraph
+from desktop.core.store.links import refresh_pairs
+from desktop.core.text import fold
+
+_TABLE = {"sources": "source", "reports": "report", "places": "place", "claims": "claim", "links": "link"}
+_TABLE["outreach"] = "outreach"
+_MODELS: dict[str, Any] = {
+    "source": Source,
+    "report": Report,
+    "place": Place,
+    "claim": Claim,
+    "link": Link,
+    "outreach": Outreach,
+}
+_CHUNK = 500
+#: columns a put-back row starts with that the write does not set (derived, then derived again)
+_INSERTED: dict[str, dict[str, Any]] = {
+    "claims": {"status": "unverified", "suggested_credibility": 6, "verdict_disputed": False, "link_count": 0},
+    "links": {"effective": True, "disputed": False},
+}
+_SECOND = dt.timedelta(seconds=1)
+#: what deleting rows of a section does to the rows naming them (``schema``'s ON DELETE clauses; where
+#: the schema restricts, replay's rule: a reference to a row left out is dropped)
+_CASCADES: dict[str, tuple[str, ...]] = {
+    "claims": (
+        "DELETE FROM link WHERE from_id IN :ids OR to_id IN :ids",
+        "DELETE FROM claim_place WHERE claim_id IN :ids",
+        "DELETE FROM outreach_claim WHERE claim_id IN :ids",
+        "DELETE FROM dismissed_suggestion WHERE claim_id IN :ids OR other_id IN :ids",
+    ),
+    "outreach": ("DELETE FROM outreach_claim WHERE outreach_id IN :ids",),
+    "reports": ("UPDATE claim SET report_id = NULL WHERE report_id IN :ids",),
+    "places": ("DELETE FROM claim_place WHERE place_id IN :ids", "DELETE FROM place_alias WHERE place_id IN :ids"),
+    "sources": (
+        "UPDATE report SET source_id = NULL WHERE source_id IN :ids",
+        "UPDATE outreach SET by_source_id = NULL WHERE by_source_id IN :ids",
+    ),
+}
+
+
+class NotPatchable(Exception):  # noqa: N818 — a reason to take the slow path, not an error to show
+    """The copy cannot be patched exactly (the caller replays into a document instead)."""
+
+
+def patch_to(connection: Connection, when: dt.datetime, progress: Progress | None = None) -> Replay:
+    """Turn the workspace on ``connection`` into the workspace as of ``when``.
+
+    ``connection``: on a copy, with SQLite's foreign keys off (``_delete`` does their work, and the
+    check at the end that every reference holds), inside a write transaction.
+    """
+    report = progress or no_progress
+    report("reading the audit trail", 0.05)
+    rows = read_rows(connection, after=when)
+    groups = list(grouped(rows))
+    ids = _named_rows(connection, groups)
+    report("reading what changed", 0.15)
+    document = read_document(connection, only=ids)
+    state = _State(connection, document, ids)
+    present = {section: dict(order) for section, order in state.order.items()}
+    before = {key: (r["source"], r["verdict"]) for key, r in state.records["claims"].items()}
+    sides = {key: (r["side"], r["group"]) for key, r in state.records["sources"].items()}
+    report(f"undoing {len(groups):,} changes", 0.25)
+    for group in reversed(groups):
+        state.undo(group)
+    report("writing the workspace as it stood", 0.4)
+    writer = _Writer(connection, state, when, present)
+    writer.write()
+    report("deriving the statuses those changes reach", 0.6)
+    _derive(connection, writer, before, sides)
+    audit = table_of(AuditEntry)
+    connection.execute(sa.delete(audit).where(audit.c.at > when))
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:  # a row names one the patch took away: only a trail cut short can say so
+        raise NotPatchable(f"{len(broken):,} rows would name rows that are not there")
+    report("the workspace as it stood", 1.0)
+    return Replay(when, len(groups), state.problems)
+
+
+def _named_rows(connection: Connection, groups: list[Any]) -> dict[str, list[int]]:
+    """Internal ids, per table, of the rows the trail after T names (a link: every judgement on its pair)."""
+    ext: dict[str, set[str]] = {}
+    pairs: set[tuple[str, str]] = set()
+    for group in groups:
+        section = SECTIONS.get(group.entity)
+        if section is None:
+            continue
+        if section == "links":
+            pairs.add(split_link_key(group.entity_id, lambda: _all_claim_ids(connection)))
+        else:
+            ext.setdefault(_TABLE[section], set()).add(group.entity_id)
+    ids: dict[str, list[int]] = {}
+    for table, names in ext.items():
+        ids[table] = [i for (i,) in _select_in(connection, f"SELECT id FROM {table} WHERE ext_id IN :ids", names)]
+    ends = {e for pair in pairs for e in pair}
+    claim_ids = dict(_select_in(connection, "SELECT ext_id, id FROM claim WHERE ext_id IN :ids", ends))
+    wanted = {(claim_ids[a], claim_ids[b]) for a, b in pairs if a in claim_ids and b in claim_ids}
+    froms = {a for a, _b in wanted}
+    query = "SELECT id, from_id, to_id FROM link WHERE from_id IN :ids"
+    ids["link"] = [i for i, a, b in _select_in(connection, query, froms) if (a, b) in wanted]
+    return ids
+
+
+def _all_claim_ids(connection: Connection) -> set[str]:
+    return set(connection.execute(sa.text("SELECT ext_id FROM claim")).scalars())
+
+
+def _select_in(connection: Connection, query: str, values: Iterable[Any]) -> list[Any]:
+    found: list[Any] = []
+    items = sorted(values)
+    statement = sa.text(query).bindparams(sa.bindparam("ids", expanding=True))
+    for start in range(0, len(items), _CHUNK):
+        found.extend(tuple(r) for r in connection.execute(statement, {"ids": items[start : start + _CHUNK]}))
+    return found
+
+
+class _Writer:
+    """Writes the rolled-back records into the copy (see the module docstring, step 3)."""
+
+    def __init__(
+        self, connection: Connection, state: _State, when: dt.datetime, present: dict[str, dict[Key, int | None]]
+    ) -> None:
+        self.connection = connection
+        self.state = state
+        self.when = when
+        self.present = present
+        self.cutoff = stamp(when)
+        first_seen = state._first_seen_after(when)
+        #: section → key → (record, internal id) for every named key that stands at T
+        self.final: dict[str, dict[Key, tuple[dict[str, Any], int | None]]] = {}
+        for section in ("claims", "links", "outreach", "reports", "places", "sources"):
+            records = state.records[section]
+            chosen = {key: (record, state.order[section].get(key)) for key, record in records.items()}
+            chosen.update(first_seen[section] if section in ("claims", "links", "outreach") else {})
+            if section in ("claims", "links"):
+                chosen = {k: v for k, v in chosen.items() if self._recorded_by(v[0])}
+            if section == "claims":
+                chosen = {k: v for k, v in chosen.items() if v[0]["source"] is not None}
+            if section in ("reports", "places", "sources"):  # first seen after T: only what a kept claim needs
+                wanted = self._wanted(section)
+                chosen.update({k: v for k, v in first_seen[section].items() if k in wanted})
+            self.final[section] = chosen
+        self.links_changed: set[tuple[int, int]] = set()  # (from, to) internal ids, before and after
+        self.claims_gone: set[int] = set()
+        self.claims_new: set[int] = set()
+
+    def _wanted(self, section: str) -> set[Any]:
+        claims = [record for record, _ident in self.final["claims"].values()]
+        if section == "reports":
+            return {r["report"] for r in claims}
+        if section == "places":
+            return {p for r in claims for p in r["places"]}
+        reports = [record for record, _ident in self.final["reports"].values()]
+        return {r["source"] for r in claims} | {r["source"] for r in reports}
+
+    def _recorded_by(self, record: dict[str, Any]) -> bool:
+        return record.get("recorded") is None or record["recorded"] <= self.cutoff
+
+    # --- deleting what did not stand at T ----------------------------------------------------------------
+
+    def write(self) -> None:
+        self._delete_recorded_later()
+        for section in ("links", "outreach", "claims", "reports", "places", "sources"):
+            self._delete_replaced(section)
+        for section in ("sources", "reports", "places", "claims", "links", "outreach"):
+            self._put(section)
+
+    def _delete_recorded_later(self) -> None:
+        """Claims and links an older version recorded after T without a trail (normally none).
+
+        Rows the trail names are left to ``_put``: their record says what they were at T.
+        """
+        bound = self.when.astimezone(dt.UTC).replace(microsecond=0) + _SECOND
+        link, claim = table_of(Link), table_of(Claim)
+        named_links = {i for i in self.present["links"].values() if i is not None}
+        named_claims = {i for i in self.present["claims"].values() if i is not None}
+        links = [
+            (i, a, b)
+            for i, a, b in self.connection.execute(
+                sa.select(link.c.id, link.c.from_id, link.c.to_id).where(link.c.recorded >= bound)
+            )
+            if i not in named_links
+        ]
+        claims = [
+            i
+            for i in self.connection.execute(sa.select(claim.c.id).where(claim.c.recorded >= bound)).scalars()
+            if i not in named_claims
+        ]
+        self.links_changed.update((a, b) for _i, a, b in links)
+        self._delete("links", [i for i, _a, _b in links])
+        self._delete("claims", claims)
+
+    def _delete_replaced(self, section: str) -> None:
+        """Rows the trail names that did not stand at T, or stood there under another internal id."""
+        doomed = []
+        for key, ident in self.present[section].items():
+            if ident is None:
+                continue
+            kept = self.final[section].get(key)
+            if kept is None or kept[1] != ident:
+                doomed.append(ident)
+        if not doomed:
+            return
+        if section == "links":
+            for a, b in _select_in(self.connection, "SELECT from_id, to_id FROM link WHERE id IN :ids", doomed):
+                self.links_changed.add((a, b))
+        self._delete(section, doomed)
+
+    def _delete(self, section: str, doomed: list[int]) -> None:
+        """Delete rows and do what the schema's ON DELETE clauses would (the patch runs with them off)."""
+        if section == "claims":
+            self.claims_gone |= set(doomed)
+            self._note_links_of(doomed)
+        for statement in _CASCADES.get(section, ()):
+            query = sa.text(statement).bindparams(sa.bindparam("ids", expanding=True))
+            for start in range(0, len(doomed), _CHUNK):
+                self.connection.execute(query, {"ids": doomed[start : start + _CHUNK]})
+        table = table_of(_MODELS[_TABLE[section]])
+        for start in range(0, len(doomed), _CHUNK):
+            self.connection.execute(sa.delete(table).where(table.c.id.in_(doomed[start : start + _CHUNK])))
+
+    def _note_links_of(self, claims: list[int]) -> None:
+        for query in ("SELECT from_id, to_id FROM link WHERE from_id IN :ids",
+                      "SELECT from_id, to_id FROM link WHERE to_id IN :ids"):  # fmt: skip
+            self.links_changed.update(_select_in(self.connection, query, claims))
+
+    # --- writing what stood at T -------------------------------------------------------------------------
+
+    def _put(self, section: str) -> None:
+        records = self.final[section]
+        if not records:
+            return
+        table_name = _TABLE[section]
+        table = table_of(_MODELS[table_name])
+        refs = _References(self.connection)
+        refs.load(section, [record for record, _ident in records.values()])
+        inserts, updates = [], []
+        children: list[tuple[int, list[Any]]] = []
+        for key, (record, ident) in records.items():
+            row = _row(section, record, refs)
+            if row is None:
+                continue
+            existing = self.present[section].get(key)
+            if section == "links" and (row["from_id"], row["to_id"]) not in self.links_changed:
+                self.links_changed.add((row["from_id"], row["to_id"]))
+            kids = row.pop("_children", None)
+            if existing is not None and existing == ident:
+                row["id"] = ident
+                updates.append(row)
+            else:
+                if ident is None:
+                    raise NotPatchable("a row put back without its place in the workspace")
+                row["id"] = ident
+                row.update(_INSERTED.get(section, {}))
+                inserts.append(row)
+                if section == "claims":
+                    self.claims_new.add(ident)
+            if kids is not None and ident is not None:
+                children.append((ident, kids))
+        if inserts:
+            self.connection.execute(sa.insert(table), sorted(inserts, key=lambda r: r["id"]))
+        if updates:  # one executemany: every row of a section sets the same columns
+            for row in updates:
+                row["_id"] = row.pop("id")
+            self.connection.execute(sa.update(table).where(table.c.id == sa.bindparam("_id")), updates)
+        self._children(table_name, children)
+
+    def _children(self, table: str, children: list[tuple[int, list[Any]]]) -> None:
+        if not children or table not in _CHILD:
+            return
+        model, parent, make = _CHILD[table]
+        child = table_of(model)
+        owners = [owner for owner, _kids in children]
+        for start in range(0, len(owners), _CHUNK):
+            self.connection.execute(sa.delete(child).where(child.c[parent].in_(owners[start : start + _CHUNK])))
+        rows = [make(owner, position, kid) for owner, kids in children for position, kid in enumerate(kids)]
+        if rows:
+            self.connection.execute(sa.insert(child), rows)
+
+
+class _References:
+    """Interchange id → internal id in the copy as it is being written (None: not there, so not named)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.known: dict[str, dict[str, int]] = {}
+
+    def load(self, section: str, records: list[dict[str, Any]]) -> None:
+        """Read, in a few queries, the ids of everything ``records`` name."""
+        wanted: dict[str, set[str]] = {}
+        for key, target in (*REFERENCE_SECTIONS.items(), ("from", "claims"), ("to", "claims")):
+            if section != "links" and key in ("from", "to"):
+                continue
+            names = wanted.setdefault(_TABLE[target], set())
+            for record in records:
+                value = record.get(key)
+                if isinstance(value, list):
+                    names.update(value)
+                elif isinstance(value, str):
+                    names.add(value)
+        for table, names in wanted.items():
+            query = f"SELECT ext_id, id FROM {table} WHERE ext_id IN :ids"  # noqa: S608 — a table name of ours
+            self.known.setdefault(table, {}).update(_select_in(self.connection, query, names))
+
+    def id_of(self, table: str, ext: str | None) -> int | None:
+        return None if ext is None else self.known.get(table, {}).get(ext)
+
+
+def _date(value: str | None) -> dt.date | None:
+    return None if value is None else dt.date.fromisoformat(value)
+
+
+def _moment(value: str | None) -> dt.datetime | None:
+    return None if value is None else parse_timestamp(value)
+
+
+def _row(section: str, r: dict[str, Any], refs: _References) -> dict[str, Any] | None:
+    """A record as its table's columns (references resolved, those to rows not in the copy dropped)."""
+    if section == "sources":
+        return {"ext_id": r["id"], "name": r["name"], "kind": r["kind"], "side": r["side"] or "",
+                "group_label": r["group"] or "", "reliability": r["reliability"], "url": r["url"],
+                "aliases": list(r["aliases"]), "notes": r["notes"]}  # fmt: skip
+    if section == "reports":
+        return {"ext_id": r["id"], "title": r["title"], "source_id": refs.id_of("source", r["source"]),
+                "url": r["url"], "published": _date(r["published"]), "language": r["language"], "text": r["text"],
+                "retrieved": _moment(r["retrieved"]), "sha256": r["sha256"]}  # fmt: skip
+    if section == "places":
+        return {"ext_id": r["id"], "name": r["name"], "folded": fold(r["name"]), "region": r["region"],
+                "lat": r["lat"], "lon": r["lon"], "_children": list(r["aliases"])}  # fmt: skip
+    if section == "claims":
+        source = refs.id_of("source", r["source"])
+        if source is None:
+            raise NotPatchable(f"claim {r['id']} names a source not in the workspace")
+        quote, event = r["quote"] or {}, r["event"] or {}
+        claimed, recorded = _date(r["claimed"]), parse_timestamp(r["recorded"])
+        places = [p for p in (refs.id_of("place", name) for name in r["places"]) if p is not None]
+        return {"ext_id": r["id"], "text": r["text"], "source_id": source,
+                "report_id": refs.id_of("report", r["report"]), "quote_start": quote.get("start"),
+                "quote_end": quote.get("end"), "kind": r["kind"], "claimed": claimed,
+                "event_start": _date(event.get("start")), "event_end": _date(event.get("end")),
+                "event_precision": event.get("precision"), "credibility": r["credibility"],
+                "likelihood": r["likelihood"], "verdict": r["verdict"], "reviewed": bool(r["reviewed"]),
+                "tags": list(r["tags"]), "notes": r["notes"], "recorded": recorded,
+                "sort_date": claimed or recorded.date(), "_children": places}  # fmt: skip
+    if section == "links":
+        a, b = refs.id_of("claim", r["from"]), refs.id_of("claim", r["to"])
+        if a is None or b is None:
+            return None  # a judgement on a claim left out is left out
+        return {"from_id": a, "to_id": b, "relation": r["relation"], "rationale": r["rationale"],
+                "analyst": r["analyst"], "recorded": parse_timestamp(r["recorded"])}  # fmt: skip
+    about = [c for c in (refs.id_of("claim", name) for name in r["about"]) if c is not None]
+    return {"ext_id": r["id"], "party": r["party"], "by_source_id": refs.id_of("source", r["by"]),
+            "contacted": _date(r["contacted"]), "status": r["status"], "response": r["response"],
+            "_children": about}  # fmt: skip
+
+
+_CHILD: dict[str, tuple[Any, str, Any]] = {
+    "place": (PlaceAlias, "place_id",
+              lambda owner, i, alias: {"place_id": owner, "position": i, "alias": alias, "folded": fold(alias)}),
+    "claim": (ClaimPlace, "claim_id", lambda owner, i, place: {"claim_id": owner, "place_id": place, "position": i}),
+    "outreach": (OutreachClaim, "outreach_id",
+                 lambda owner, i, claim: {"outreach_id": owner, "claim_id": claim, "position": i}),
+}  # fmt: skip
+
+
+def _derive(
+    connection: Connection,
+    writer: _Writer,
+    before: dict[Key, tuple[Any, Any]],
+    sides: dict[Key, tuple[Any, Any]],
+) -> None:
+    """Derive again what the changes reach (module docstring, step 4)."""
+    refresh_pairs(connection, writer.links_changed)
+    seeds: set[int] = {end for pair in writer.links_changed for end in pair} | writer.claims_new
+    alone: set[int] = set()
+    for key, (record, ident) in writer.final["claims"].items():
+        if ident is None:
+            continue
+        was = before.get(key)
+        if was is None or was[0] != record["source"]:
+            seeds.add(ident)
+        elif was[1] != record["verdict"]:
+            alone.add(ident)
+    changed_sources = [
+        ident
+        for key, (record, ident) in writer.final["sources"].items()
+        if ident is not None and sides.get(key) != (record["side"], record["group"])
+    ]
+    changed_sources += [
+        i for k, i in writer.present["sources"].items() if i is not None and k not in writer.final["sources"]
+    ]
+    seeds |= {c for (c,) in _select_in(connection, "SELECT id FROM claim WHERE source_id IN :ids", changed_sources)}
+    graph = _WorkspaceGraph(connection)
+    seeds = {c for (c,) in _select_in(connection, "SELECT id FROM claim WHERE id IN :ids", seeds)}
+    alone = {c for (c,) in _select_in(connection, "SELECT id FROM claim WHERE id IN :ids", alone)}
+    reached = corroboration.neighbourhood(graph, seeds) if seeds else set()
+    if reached | alone:
+        status.write_derived(connection, corroboration.derive_many(graph, reached | alone))
+
+
+__all__ = ["NotPatchable", "patch_to"]
