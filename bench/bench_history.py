@@ -30,7 +30,15 @@ the panel ≤ 20 ms. Results go to ``bench/results/history-<N>.json``.
 
 Measured (``results/history-100000.json``; 100k claims, 10k changes; the
 shared 2-core machine at load 8–9, so CPU seconds are the steadier figure):
-FIGURES_100K
+the window's as-of mode (copy, patch and re-derivation) 6.0 s CPU, 74 s wall
+at load 6 with two more of this round's runs beside it (copy 2.7 s wall,
+re-derivation 42 s wall of it) — it was 20.3 s CPU, 67.8 s wall, when it
+imported the whole replayed document; the status list over the copy 7.0 s
+CPU; the document path (``--document``: replay + full derivation, what
+``status --as-of`` still does) 7.2 s CPU, 42.6 s wall at load 9; the history
+panel 0.8 ms median. At 1M claims and 100k changes: see
+``results/history-1000000.json`` (before this round: the document path 350.8 s
+wall, 87.4 s CPU under ``nice -n 5`` at load 6).
 
 What is left: the re-derivation. The copy and the patch cost what the changes
 cost, but 3k link removals reach a sixth of a 100k workspace (clusters and

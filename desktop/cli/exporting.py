@@ -112,13 +112,15 @@ def run(args: argparse.Namespace) -> int:
 
 def _whole(engine: Any, fmt: str, as_of: dt.datetime | None) -> bytes:
     from desktop.core.interchange import export_csv, export_json
+    from desktop.core.interchange.json_export import canonical_json
 
-    export = export_csv if fmt == "csv" else export_json
     if as_of is None:
-        return export(engine)
-    replayed = copy_as_of(engine, as_of)  # the workspace as it stood, read as the live one is
+        return export_csv(engine) if fmt == "csv" else export_json(engine)
+    if fmt == "json":  # the replayed document is the export (no derived columns to compute)
+        return (canonical_json(replay_as_of(engine, as_of).document) + "\n").encode("utf-8")
+    replayed = copy_as_of(engine, as_of)  # the workspace as it stood, with its statuses, read as the live one is
     try:
-        return export(replayed.engine)
+        return export_csv(replayed.engine)
     finally:
         replayed.close()
 

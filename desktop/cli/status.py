@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from desktop.cli.as_of import AS_OF_HELP, copy_as_of, moment
+from desktop.cli.as_of import AS_OF_HELP, moment, replay_as_of
 from desktop.cli.base import out, workspace
 
 
@@ -37,11 +37,10 @@ def run(args: argparse.Namespace) -> int:
         if when is None:
             rows = claim_statuses(opened.engine, analyst=args.analyst)
         else:
-            replayed = copy_as_of(opened.engine, when)
-            try:
-                rows = claim_statuses(replayed.engine, analyst=args.analyst)
-            finally:
-                replayed.close()
+            replayed = replay_as_of(opened.engine, when)
+            from desktop.core.history import document_statuses
+
+            rows = document_statuses(replayed.document, args.analyst)
         if args.analyst is not None and args.analyst not in (known := judging_analysts(opened.engine)):
             # Not an error (an analyst with no judgements sees every claim unverified), but likely a typo.
             listed = ", ".join(known) or "none yet"

@@ -1,9 +1,9 @@
 """The workspace's history, read from its audit trail (docs/status-rules.md, rule 9; docs/command-line.md).
 
 - ``replay``: the workspace as it stood at a moment, as an interchange document
-  (``as_of(engine, T)``): the reference the property tests hold the fast path to,
-  what an export of a filtered selection as of T reads, and, imported, the
-  as-of workspace on PostgreSQL; ``statuses`` derives over such a document;
+  (``as_of(engine, T)``), which ``export --as-of`` writes and ``status --as-of``
+  derives over (``statuses``); imported, the as-of workspace on PostgreSQL; the
+  reference the property tests hold ``patch`` to;
 - ``patch``: the same, fast, on a copy of a SQLite workspace: only the rows the
   trail after T names are rolled back and written back, and only the statuses
   they reach derived again (``scratch.replay_into_scratch`` makes the copy);

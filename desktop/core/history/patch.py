@@ -1,5 +1,7 @@
 """As of T without reading the whole workspace: a copy of it with the changes after T undone in place.
 
+What the window's "as of" mode shows (``scratch.replay_into_scratch`` makes the copy).
+
 ``history.replay`` rebuilds the workspace of T as a document from all of
 today's rows, so its cost follows the workspace. Here (SQLite only) the cost
 follows the changes after T:
@@ -30,9 +32,10 @@ follows the changes after T:
 5. audit rows after T are deleted, so the copy's history ends at T.
 
 The property tests hold the copy to replay's document: its export is byte for
-byte the document, its statuses a full derivation of it. Anything the copy
-cannot take (a trail so cut short that a row's references cannot be honoured)
-raises ``NotPatchable``, and the caller falls back to importing the document.
+byte the document, its statuses a full derivation of it. A trail cut short by
+an older version, or a patch that would leave a reference dangling (checked
+before the commit), raises ``NotPatchable``, and the caller falls back to
+importing the replayed document.
 """
 
 from __future__ import annotations
@@ -128,6 +131,8 @@ def patch_to(connection: Connection, when: dt.datetime, progress: Progress | Non
     report(f"undoing {len(groups):,} changes", 0.25)
     for group in reversed(groups):
         state.undo(group)
+    if state.problems:  # a trail cut short: the document path says what it could not undo, and how
+        raise NotPatchable("the audit trail was cut short")
     report("writing the workspace as it stood", 0.4)
     writer = _Writer(connection, state, when, present)
     writer.write()

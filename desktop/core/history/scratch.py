@@ -1,8 +1,10 @@
 """A scratch workspace holding the workspace as of a moment: what the views and exports that read a database read.
 
-``status --as-of``, ``export --as-of`` and the window's "as of" mode read the
-workspace as it stood through the same code that reads the live one, from a
-read-only scratch workspace in a temporary folder, deleted afterwards.
+The window's "as of" mode and ``export --as-of --format csv`` (and of a
+filtered selection) read the workspace as it stood through the same code that
+reads the live one, from a read-only scratch workspace in a temporary folder,
+deleted afterwards. (``status --as-of`` and ``export --as-of`` as JSON need no
+database: they derive over, or write, the replayed document.)
 
 ``replay_into_scratch`` builds it. On SQLite it copies the workspace file
 (SQLite's online backup API) and patches the copy back to the moment
