@@ -36,9 +36,14 @@ re-derivation 42 s wall of it) — it was 20.3 s CPU, 67.8 s wall, when it
 imported the whole replayed document; the status list over the copy 7.0 s
 CPU; the document path (``--document``: replay + full derivation, what
 ``status --as-of`` still does) 7.2 s CPU, 42.6 s wall at load 9; the history
-panel 0.8 ms median. At 1M claims and 100k changes: see
-``results/history-1000000.json`` (before this round: the document path 350.8 s
-wall, 87.4 s CPU under ``nice -n 5`` at load 6).
+panel 0.8 ms median. At 1M claims and 100k changes
+(``results/history-1000000.json``, ``nice -n 10`` beside a full test run):
+the window's as-of mode 54.8 s CPU (500 s wall; copy 21.5 s, re-derivation
+200 s of it), the status list over the copy 51.0 s CPU; the panel 0.8 ms
+median. Before this round the document path took 87.4 s CPU (350.8 s wall)
+for replay and derivation alone, and the window's mode imported the whole
+replayed document on top — still about five times the 10 s target in CPU
+seconds.
 
 What is left: the re-derivation. The copy and the patch cost what the changes
 cost, but 3k link removals reach a sixth of a 100k workspace (clusters and
