@@ -237,11 +237,8 @@ def build_table(results: dict[str, dict[str, Any]], plan: dict[str, Any]) -> lis
             count_ms = value("floor", f"count:{step}")
             notes = f"{spec['count']:,} matches; floor exact count {'—' if count_ms is None else f'{count_ms:.1f} ms'}"
             if "match" in spec:
-                notes += (
-                    f"; tsquery {spec['match']}"
-                    + ("" if spec["where"].startswith("c.search @@") else " or a place the word names")
-                    + " (the same for all three)"
-                )
+                place = " or a place the word names" if "claim_place" in spec["where"] else ""
+                notes += f"; tsquery {spec['match']}{place} (the same condition for all three)"
         earlier = [f"{name} from the run of {results[name]['from_earlier_run']}" for name in results
                    if results[name].get("from_earlier_run")]  # fmt: skip
         if earlier:
