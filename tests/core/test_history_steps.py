@@ -99,7 +99,11 @@ def test_a_moment_replayed_into_scratch_is_that_workspace_read_only(workspace: W
     assert not replayed.folder.exists()
 
 
-def test_a_replay_into_scratch_can_be_cancelled_and_leaves_nothing(workspace: Workspace) -> None:
+def test_a_replay_into_scratch_can_be_cancelled_and_leaves_nothing(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A temp folder of the test's own: other processes' replays in the shared /tmp are not this one's leftovers.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     store, clock, claim = _workspace(workspace)
     clock.tick(60)
     store.update_claim(claim, credibility=3)
@@ -108,10 +112,9 @@ def test_a_replay_into_scratch_can_be_cancelled_and_leaves_nothing(workspace: Wo
         if share > 0.5:
             raise Cancelled("replay cancelled")
 
-    before = set(Path(tempfile.gettempdir()).glob("crosscheck-as-of-*"))
     with pytest.raises(Cancelled):
         replay_into_scratch(workspace.engine, clock(), cancel)
-    assert set(Path(tempfile.gettempdir()).glob("crosscheck-as-of-*")) == before
+    assert not list(tmp_path.glob("crosscheck-as-of-*"))
 
 
 def _export_of(document: dict[str, object]) -> bytes:
