@@ -58,13 +58,12 @@ def table(sizes: list[int]) -> str:
     for size, run in runs.items():
         machine = run["machine"]
         code = run["code"]["before"]["head"][:7]
-        busy = sorted(
-            {round(v.get("busy_cpus_before", 0), 1) for v in run["raw"].values() if isinstance(v, dict)} - {0.0}
-        )
+        seen = [v.get("busy_cpus_before") for v in run["raw"].values() if isinstance(v, dict)]
+        busy = max((b for b in seen if b is not None), default=None)
         notes.append(
             f"- {size:,} claims: {run['when']}, code {code}, CPython {machine['python']}, SQLite "
-            f"{machine['sqlite (python)']}, {machine['cpus']} CPUs; other work before the parts: "
-            f"{', '.join(f'{b}' for b in busy) or 'none'} CPUs busy"
+            f"{machine['sqlite (python)']}, {machine['cpus']} CPUs; other work before each part: "
+            f"{'not recorded' if busy is None else f'at most {busy:.2f} CPU busy'}"
         )
     return "\n".join(lines) + "\n\n" + "\n".join(notes)
 
