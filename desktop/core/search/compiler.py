@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -17,12 +16,12 @@ from desktop.core import (
 )
 from desktop.core import vocab
 from desktop.core.read.paging import CountedWhere
-from desktop.core.search import documents
 from desktop.core.search.changes import changed_claims
 from desktop.core.search.conditions import _SOURCE_FIELDS, _all_of, _any_of, _Cond, _likely, _not
 from desktop.core.search.model import FieldTerm, FilterResult, ParsedFilter, Term
 from desktop.core.search.parsing import _tokens, parse
 from desktop.core.search.places import PlaceNames
+from desktop.core.search.postgres_words import document_words
 from desktop.core.search.sources import _Catalog, _source_catalog
 from desktop.core.search.sql import (
     _alias_values,
@@ -36,6 +35,7 @@ from desktop.core.search.sql import (
     _name_condition,
     _param,
     _source_name_matches,
+    _tagged,
     claim,
     claim_place,
     fts_match,
@@ -46,7 +46,6 @@ from desktop.core.search.sql import (
     place_alias,
     report,
     source,
-    term_alternatives,
 )
 from desktop.core.text import fold
 
@@ -197,7 +196,7 @@ class _Compiler:
         """
         named = self.places_named(terms)
         if self.dialect_name == "postgresql" and self.connection is not None:
-            return self.document_words(terms, named), None
+            return document_words(self, terms, named), None
         if self.dialect_name != "sqlite":
             conditions = []
             for term, places in zip(terms, named, strict=True):
@@ -224,77 +223,6 @@ class _Compiler:
             return [self.member(claim.c.id, _fts_ids(query))], query
         assert negative is not None
         return [_Cond.same(claim.c.id.not_in(_fts_ids(negative)))], negative
-
-    def document_words(self, terms: Sequence[Term], named: Sequence[dict[int, list[str]]]) -> list[_Cond]:
-        """The free terms against ``claim.search`` (PostgreSQL's word index, ``search.documents``).
-
-        Each term asks what it asks of FTS5 (``term_alternatives``): its words in the
-        text, or its keys in the text or among the keys, or its words in its source's
-        name and aliases (a phrase never spans two of these). The sources are found in
-        Python (``_Catalog.with_phrase``) and become ``source_id IN (…)``. The terms no
-        source matches and that name no place, nearly all of them, make ONE tsquery,
-        negated ones included (``a & b & !c``), so the GIN index is read once for the
-        whole filter. A term that names a place also finds the place's names by their
-        keys and the claims tagged with it, in a condition of its own, as on SQLite.
-        """
-        catalog = self.catalog()
-        indexed: list[str] = []
-        excluded: list[str] = []
-        conditions: list[_Cond] = []
-        for term, places in zip(terms, named, strict=True):
-            names = [name for names in places.values() for name in names]
-            alternatives = term_alternatives(term, names)
-            query = documents.alternatives_query(alternatives)
-            sources = catalog.with_phrase(documents.tokens(alternatives[0].words), prefix=alternatives[0].prefix)
-            if query is not None and not sources and not places:
-                (excluded if term.negated else indexed).append(query)
-                continue
-            if query is None and not sources and not places:  # no word FTS5 would keep: it finds nothing
-                if not term.negated:
-                    conditions.append(_Cond.same(sa.false()))
-                continue
-            if places:
-                # One set of claims: those with the words, and those tagged with the place. An OR with the
-                # tagged claims (a subquery) would keep PostgreSQL from reading the word index: it walked the
-                # table in date order and tested each claim (a rare word at 1M claims: 3.7 s, not 5 ms).
-                worded = claim.alias("worded")
-                found = [sa.select(worded.c.id).where(documents.matches(query, "worded"))] if query is not None else []
-                either: ColumnElement[bool] = claim.c.id.in_(sa.union(*found, _tagged(places)))
-                if sources:
-                    either = sa.or_(either, self.unfitted().in_sources(sources).fetch)
-            else:
-                either = sa.or_(
-                    *([documents.matches(query)] if query is not None else []),
-                    self.unfitted().in_sources(sources).fetch,
-                )
-            conditions.append(_Cond.same(sa.not_(either) if term.negated else either))
-        if indexed:
-            query = documents.all_of([*indexed, *(f"!{q}" for q in excluded)])
-            conditions.insert(0, self.document_match(query))
-        elif excluded:
-            conditions.append(_Cond.same(sa.not_(documents.matches(documents.any_of(excluded)))))
-        return conditions
-
-    def document_match(self, query: str) -> _Cond:
-        """``claim.search @@ query``, fitted to how many claims it matches (PostgreSQL).
-
-        PostgreSQL's statistics know the frequent words only; a rare word, a prefix, a key
-        it has no figure for is taken for a few thousand claims, and the first page is then
-        read by walking the table in date order, testing each claim — a million of them
-        for a word in ten (3.6 s). So the match is probed, capped at ``SCAN_THRESHOLD``
-        claims (as SQLite's plans are), and when it is that rare the claims are found in
-        the word index first (``id = ANY(ARRAY(…))``: the planner cannot walk for them).
-        Counting always reads the index directly.
-        """
-        plain = documents.matches(query)
-        worded = claim.alias("worded")
-        probe = sa.select(worded.c.id).where(documents.matches(query, "worded"))
-        if self.connection is None or self._many(probe):
-            return _Cond.same(plain)
-        found = sa.select(sa.func.array_agg(worded.c.id)).where(documents.matches(query, "worded"))
-        # The cast makes it an expression (an array computed once), not ANY's row-by-row subquery form.
-        ids = sa.cast(found.scalar_subquery(), postgresql.ARRAY(sa.Integer()))
-        return _Cond(claim.c.id == sa.any_(ids), plain)
 
     def places_named(self, terms: Sequence[Term]) -> list[dict[int, list[str]]]:
         """For each term, the places it names with all their names (none without a connection)."""
@@ -466,13 +394,6 @@ class _Compiler:
         if status is not None and any(condition.drives for condition in conditions):
             conditions[status_at] = _Cond(_likely(status.fetch), _likely(status.count))
         return _all_of(conditions), fts_query
-
-
-def _tagged(places: dict[int, list[str]]) -> sa.Select[Any]:
-    """The claims tagged with any of ``places``."""
-    return sa.select(claim_place.c.claim_id).where(
-        claim_place.c.place_id.in_([_param(p, sa.Integer()) for p in places])
-    )
 
 
 def compile_parsed(parsed: ParsedFilter, dialect_name: str, *, connection: Connection | None = None) -> FilterResult:

@@ -151,3 +151,10 @@ def _fts_ids(match: str) -> sa.Select[tuple[int]]:
 
 def _fts_count(match: str) -> sa.Select[Any]:
     return sa.select(sa.func.count()).select_from(claim_fts).where(claim_fts.c.claim_fts.op("MATCH")(_param(match)))
+
+
+def _tagged(places: dict[int, list[str]]) -> sa.Select[Any]:
+    """The claims tagged with any of ``places``."""
+    return sa.select(claim_place.c.claim_id).where(
+        claim_place.c.place_id.in_([_param(p, sa.Integer()) for p in places])
+    )
