@@ -269,6 +269,23 @@ def test_import_refuses_a_key_given_twice_in_one_object(workspace: Workspace) ->
     assert "appears twice" in paths(error)["$.claims[0].text"]
 
 
+@pytest.mark.parametrize(
+    ("given", "path"),
+    [
+        ('"id": "c-ru", "text": "a: first", ', "$.claims[0].text"),  # the lost value holds a colon too
+        ('"id": "c-ru", "quote": {"start": 0, "start": 1, "end": 2}, ', "$.claims[0].quote.start"),
+        ('"id": "c-ru", "notes": "x", "note\\u0073": "y", ', "$.claims[0].notes"),  # an escaped key
+        ('"id": "c-ru", "notes": "x", "notes\\u003a": "y", "notes:": "z", ', '$.claims[0]["notes:"]'),
+    ],
+    ids=["value-with-colon", "nested", "escaped-letter", "escaped-colon"],
+)
+def test_import_of_bytes_refuses_a_key_given_twice(workspace: Workspace, given: str, path: str) -> None:
+    # Bytes take the fast decoding (plain dicts, then the count of colons): a lost key must still be found.
+    raw = json.dumps(small_document(), ensure_ascii=False).replace('"id": "c-ru", ', given, 1)
+    error = refused(workspace.engine, raw.encode("utf-8"))
+    assert any(p.path == path and p.message == "appears twice in the same object" for p in error.errors)
+
+
 def test_import_refuses_a_document_over_the_size_limit(workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(json_import, "MAX_DOCUMENT_BYTES", 100)
     error = refused(workspace.engine, json.dumps(small_document()))
