@@ -367,6 +367,35 @@ def test_another_analysts_judgement_on_a_judged_pair_imports_and_becomes_effecti
     assert [tuple(r) for r in flags if r[0] == "boris"] == [("boris", True, True)]
 
 
+def test_judgements_of_several_analysts_on_a_pair_of_one_document_get_their_flags(workspace: Workspace) -> None:
+    doc = generated_document(8)
+    at = "2022-12-17T10:00:00Z"
+    doc["version"] = 2
+    doc["links"] += [
+        # c-1 → c-0 contradicts (ana); boris the same, reversed: symmetric, so no disagreement; his is later.
+        {"from": "c-0", "to": "c-1", "relation": "contradicts", "analyst": "boris", "recorded": at},
+        # c-7 → c-6 repeats (ana); boris says c-6 repeats c-7, at the same time as cleo: direction counts.
+        {"from": "c-6", "to": "c-7", "relation": "repeats", "analyst": "boris", "recorded": at},
+        {"from": "c-7", "to": "c-6", "relation": "repeats", "analyst": "cleo", "recorded": at},
+    ]
+    import_json(workspace.engine, doc, analyst="tester")
+    with workspace.engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT a.ext_id, b.ext_id, l.analyst, l.effective, l.disputed FROM link AS l "
+                "JOIN claim AS a ON a.id = l.from_id JOIN claim AS b ON b.id = l.to_id"
+            )
+        ).all()
+        assert status.stale_claims(connection) == []
+    flags = {(a, b, who): (bool(e), bool(d)) for a, b, who, e, d in rows}
+    assert flags[("c-1", "c-0", "ana")] == (False, False)
+    assert flags[("c-0", "c-1", "boris")] == (True, False)
+    assert flags[("c-7", "c-6", "ana")] == (False, True)
+    assert flags[("c-6", "c-7", "boris")] == (False, True)
+    assert flags[("c-7", "c-6", "cleo")] == (True, True)  # the tie goes to the name that sorts last
+    assert flags[("c-3", "c-2", "ana")] == (True, False)  # judged once
+
+
 # --- what an import writes -------------------------------------------------------------------------
 
 

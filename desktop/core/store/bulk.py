@@ -166,16 +166,28 @@ def _large_cache(connection: Connection) -> Iterator[None]:
 
 
 def _judgement_flags(links: list[dict[str, Any]], ends: dict[str, int]) -> list[tuple[bool, bool]]:
-    """(effective, disputed) of each judgement of the document among the document's judgements on its pair."""
-    found = [
-        judgements.Judgement(i, ends[r["from"]], ends[r["to"]], r["relation"], r["analyst"], r["recorded"])
-        for i, r in enumerate(links)
-    ]
-    flags = [(False, False)] * len(found)
-    for group in judgements.by_pair(found).values():
+    """(effective, disputed) of each judgement of the document among the document's judgements on its pair.
+
+    A pair judged once (nearly every pair of a document) is effective and undisputed; only the
+    judgements of pairs judged more than once are compared (``judgements.flags``).
+    """
+    pairs = [judgements.pair_of(ends[r["from"]], ends[r["to"]]) for r in links]
+    flags = [(True, False)] * len(pairs)
+    if len(set(pairs)) == len(pairs):
+        return flags
+    shared: dict[tuple[int, int], list[int]] = {}
+    for i, pair in enumerate(pairs):
+        shared.setdefault(pair, []).append(i)
+    for indices in shared.values():
+        if len(indices) == 1:
+            continue
+        group = [
+            judgements.Judgement(i, ends[r["from"]], ends[r["to"]], r["relation"], r["analyst"], r["recorded"])
+            for i, r in ((i, links[i]) for i in indices)
+        ]
         chosen, disputed = judgements.flags(group)
-        for j in group:
-            flags[j.id] = (j.id == chosen, disputed)
+        for i in indices:
+            flags[i] = (i == chosen, disputed)
     return flags
 
 
