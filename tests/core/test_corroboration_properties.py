@@ -17,6 +17,7 @@ from desktop.core.corroboration import (
     derive,
     derive_all,
     derive_many,
+    statuses_all,
 )
 from desktop.core.errors import NotFound
 from desktop.core.store import Result
@@ -56,6 +57,12 @@ def test_derive_all_agrees_with_a_literal_transcription_of_the_rules(spec: Spec)
 
 
 @FAST
+@given(specs())
+def test_statuses_alone_are_the_statuses_of_the_full_derivation(spec: Spec) -> None:
+    graph = spec.build()
+    assert statuses_all(graph) == {claim: d.status for claim, d in derive_all(graph).items()}
+
+
 @given(specs())
 def test_partial_derivation_over_the_bare_protocol_equals_full_derivation(spec: Spec) -> None:
     graph = spec.build()

@@ -88,6 +88,7 @@ from desktop.core.corroboration.derivation import (
     derive_all,
     derive_many,
     origins_of,
+    statuses_all,
     verdict_disputed,
 )
 from desktop.core.corroboration.explanation import explain
@@ -129,5 +130,6 @@ __all__ = [
     "derive_many",
     "explain",
     "origins_of",
+    "statuses_all",
     "verdict_disputed",
 ]

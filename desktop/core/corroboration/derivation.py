@@ -3,13 +3,13 @@ graph, of every claim of a :class:`~desktop.core.corroboration.graph.MemoryGraph
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from desktop.core.corroboration.clusters import _Cluster, _label, _origins, _summarise
 from desktop.core.corroboration.graph import _NO_LINKS, Graph, MemoryGraph
-from desktop.core.corroboration.records import Derivation, LinkRef
+from desktop.core.corroboration.records import Derivation, LinkRef, Status
 from desktop.core.corroboration.resolver import _Resolver
-from desktop.core.corroboration.rules import _derive_cluster, _for_member
+from desktop.core.corroboration.rules import _cluster_status, _derive_cluster, _for_member
 from desktop.core.gc_pause import without_gc
 
 # --------------------------------------------------------------------------------------------------
@@ -62,6 +62,32 @@ def derive_all(graph: MemoryGraph) -> dict[int, Derivation]:
 
 
 def _derive_all(graph: MemoryGraph) -> dict[int, Derivation]:
+    clusters, links_of = _clusters(graph)
+    result: dict[int, Derivation] = {}
+    for summary in _each_cluster_once(clusters):
+        shared = _derive_cluster(summary, links_of, clusters.__getitem__)
+        for m in summary.members:
+            result[m] = _for_member(shared, m)
+    return result
+
+
+@without_gc
+def statuses_all(graph: MemoryGraph) -> dict[int, Status]:
+    """Every claim's status alone: what :func:`derive_all` says of it, without the evidence behind it.
+
+    For a bulk import, which stores statuses and needs none of the records that explain them.
+    """
+    clusters, links_of = _clusters(graph)
+    result: dict[int, Status] = {}
+    for summary in _each_cluster_once(clusters):
+        state = _cluster_status(summary, links_of, clusters.__getitem__)
+        for m in summary.members:
+            result[m] = state
+    return result
+
+
+def _clusters(graph: MemoryGraph) -> tuple[dict[int, _Cluster], Callable[[int], Iterable[LinkRef]]]:
+    """Each claim's cluster summary (union-find over the ``repeats`` links), and its evidence links."""
     parent: dict[int, int] = {c: c for c in graph._claim_source}
 
     def find(x: int) -> int:
@@ -107,17 +133,17 @@ def _derive_all(graph: MemoryGraph) -> dict[int, Derivation]:
     def links_of(claim: int) -> Iterable[LinkRef]:
         return evidence.get(claim, _NO_LINKS).values()
 
-    result: dict[int, Derivation] = {}
+    return clusters, links_of
+
+
+def _each_cluster_once(clusters: dict[int, _Cluster]) -> Iterator[_Cluster]:
     done: set[int] = set()
     for summary in clusters.values():
         if len(summary.members) > 1:
             if id(summary) in done:  # one summary object per cluster: derive each cluster once
                 continue
             done.add(id(summary))
-        shared = _derive_cluster(summary, links_of, clusters.__getitem__)
-        for m in summary.members:
-            result[m] = _for_member(shared, m)
-    return result
+        yield summary
 
 
 # --------------------------------------------------------------------------------------------------

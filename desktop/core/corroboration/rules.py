@@ -22,17 +22,54 @@ def _key(item: Evidence | Echo) -> tuple[int, int]:
 
 
 def _status(supporters: Sequence[Evidence], contradictors: Sequence[Evidence], neutrals: Sequence[Evidence]) -> Status:
-    if contradictors and supporters:
+    cross_side = any(e.cross_side for e in supporters)
+    return _status_of(bool(supporters), cross_side, bool(contradictors), bool(neutrals))
+
+
+def _status_of(supported: bool, cross_side: bool, contradicted: bool, neutral: bool) -> Status:
+    """Rule 6: the first that holds."""
+    if contradicted and supported:
         return "contested"
-    if contradictors:
+    if contradicted:
         return "contradicted"
-    if any(e.cross_side for e in supporters):
+    if cross_side:
         return "corroborated"
-    if supporters:
+    if supported:
         return "aligned"
-    if neutrals:
+    if neutral:
         return "unconfirmed"
     return "unverified"
+
+
+def _cluster_status(
+    cluster: _Cluster,
+    links_of: Callable[[int], Iterable[LinkRef]],
+    cluster_at: Callable[[int], _Cluster],
+) -> Status:
+    """The status ``_derive_cluster`` derives for ``cluster``, without the records that explain it.
+
+    The same rules, link for link: a link inside the cluster and a member's own outgoing
+    ``neutral`` are not evidence on it, a link from a dependent cluster is an echo.
+    """
+    members = cluster.members
+    supported = cross_side = contradicted = neutral = False
+    for via in members:
+        for ref in links_of(via):
+            if ref.other in members or (ref.outgoing and ref.relation == "neutral"):
+                continue
+            other = cluster_at(ref.other)
+            if not _independent(cluster, other):
+                continue
+            if ref.relation == "corroborates":
+                supported = True
+                cross_side = cross_side or _cross_side(cluster, other)
+            elif ref.relation == "contradicts":
+                contradicted = True
+            elif ref.relation == "neutral":
+                neutral = True
+            else:
+                raise ValueError(f"link {ref.link}: {ref.relation!r} is not an evidence relation")
+    return _status_of(supported, cross_side, contradicted, neutral)
 
 
 def _derive_cluster(

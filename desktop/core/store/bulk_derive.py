@@ -50,10 +50,11 @@ def _derive_new_claims(
                 counts[-1 - end] += 1
             else:
                 touched.add(end)
-    derivations = corroboration.derive_all(graph)
+    statuses = corroboration.statuses_all(graph)
+    credibility = corroboration.SUGGESTED_CREDIBILITY
     derived: list[tuple[str, int, int]] = [
-        (d.status, d.suggested_credibility, count)
-        for d, count in zip((derivations[-1 - i] for i in range(len(sources))), counts, strict=True)
+        (state, credibility[state], count)
+        for state, count in zip((statuses[-1 - i] for i in range(len(sources))), counts, strict=True)
     ]
     return derived, touched
 
