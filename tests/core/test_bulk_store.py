@@ -155,3 +155,30 @@ def test_restore_refuses_a_file_that_is_not_a_workspace(tmp_path: Path) -> None:
         connection.execute("CREATE TABLE t (x)")
     with pytest.raises(UserError, match="not a Crosscheck workspace"):
         backups.restore(plain, tmp_path / "out.sqlite")
+
+
+def test_bulk_timestamps_are_spelled_as_the_columns_bind_processor_spells_them() -> None:
+    import datetime as dt
+
+    from sqlalchemy.dialects import sqlite
+
+    from desktop.core.db import table_of
+    from desktop.core.schema import Claim
+    from desktop.core.store.bulk_write import _utc_texts
+
+    dialect = sqlite.dialect()
+    column = table_of(Claim).c.recorded.type
+    process = column.dialect_impl(dialect).bind_processor(dialect)
+    assert process is not None
+    kyiv = dt.timezone(dt.timedelta(hours=2))
+    values = [
+        dt.datetime(2022, 12, 15, 9, 0, tzinfo=dt.UTC),
+        dt.datetime(1, 1, 1, tzinfo=dt.UTC),
+        dt.datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=dt.UTC),
+        dt.datetime(2022, 12, 15, 9, 0, 0, 250, tzinfo=dt.UTC),
+        dt.datetime(2022, 12, 15, 1, 30, tzinfo=kyiv),  # not UTC: the processor converts it
+        dt.datetime.fromisoformat("2022-12-15T09:00:00+00:00"),
+    ]
+    assert _utc_texts(process, values) == [process(v) for v in values]
+    with pytest.raises(ValueError, match="timezone"):  # naive: refused as the processor refuses it
+        _utc_texts(process, [dt.datetime(2022, 12, 15)])
