@@ -28,16 +28,9 @@ from typing import Any, Final, overload
 from desktop.core.corroboration import verdict_disputed
 from desktop.core.outputs.selection import Selection
 from desktop.core.progress import Progress
+from desktop.core.status_marks import DISPUTED_GLYPH, STATUS_GLYPHS
 from desktop.core.vocab import STATUSES
 
-STATUS_GLYPHS: Final = {
-    "corroborated": "●",
-    "aligned": "◐",
-    "unconfirmed": "○",
-    "unverified": "◌",
-    "contradicted": "✖",
-    "contested": "⇄",
-}
 STATUS_TITLES: Final = {
     "contested": "Contested — independent sources both support and contradict it",
     "contradicted": "Contradicted — an independent source says it cannot be true",
@@ -285,7 +278,7 @@ def _claim_markdown(claim: BriefClaim) -> list[str]:
         out.append(f"- Found in: {md(claim.report)}{link}")
     if claim.verdict:
         by = f" ({md(claim.verdict_by)})" if claim.verdict_by else ""
-        flag = " — ⚠ the evidence disputes this verdict" if claim.verdict_disputed else ""
+        flag = f" — {DISPUTED_GLYPH} the evidence disputes this verdict" if claim.verdict_disputed else ""
         out.append(f"- Verdict: **{claim.verdict}**{by}{flag}")
     for request in claim.requests:
         out.append(f"- Request for comment: {md(request.sentence())}")

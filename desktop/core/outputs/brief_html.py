@@ -14,17 +14,11 @@ from collections.abc import Iterator
 from html import escape
 from typing import Final
 
-from desktop.core.outputs.brief import STATUS_GLYPHS, STATUS_TITLES, Brief, BriefClaim
+from desktop.core.outputs.brief import STATUS_TITLES, Brief, BriefClaim
+from desktop.core.status_marks import DISPUTED_GLYPH, STATUS_COLOURS, STATUS_GLYPHS
 
-# Status colours of the window (desktop/ui/table/status_style.py, light palette): the brief reads as the table.
-COLOURS: Final = {
-    "corroborated": "#2b8a3e",
-    "aligned": "#1c6fb8",
-    "unconfirmed": "#9a7400",
-    "unverified": "#6b7280",
-    "contradicted": "#c92a2a",
-    "contested": "#c85a00",
-}
+# The light variant of the window's status colours: the brief, printed on white, reads as the table.
+COLOURS: Final = {status: light for status, (light, _dark) in STATUS_COLOURS.items()}
 STYLE: Final = """
 body { font-family: "DejaVu Sans", "Noto Sans", Arial, sans-serif; font-size: 10.5pt; color: #1f2328;
        max-width: 52em; margin: 2em auto; line-height: 1.4; }
@@ -131,7 +125,7 @@ def _claim_html(claim: BriefClaim, colour: str) -> str:
         by = f" ({e(claim.verdict_by)})" if claim.verdict_by else ""
         out.append(f"<br>Verdict: <b>{e(claim.verdict)}</b>{by}")
         if claim.verdict_disputed:
-            out.append(' <span class="flag">⚠ the evidence disputes this verdict</span>')
+            out.append(f' <span class="flag">{DISPUTED_GLYPH} the evidence disputes this verdict</span>')
     for request in claim.requests:
         out.append(f"<br>Request for comment: {e(request.sentence())}")
     out.append("</p>\n")

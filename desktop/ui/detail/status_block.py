@@ -17,7 +17,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop.core.read.detail import ClaimDetail
-from desktop.ui.table.status_style import STATUS_GLYPHS, VERDICT_GLYPHS
+from desktop.core.status_marks import DISPUTED_GLYPH, STATUS_GLYPHS, VERDICT_GLYPHS
 from desktop.ui.widgets.basics import PROBLEM_COLOUR, plain_label
 
 # Mid-tone colours: legible on both light and dark palettes.
@@ -84,7 +84,7 @@ class StatusBlock(QWidget):
             self.derived.setVisible(False)
         if detail.verdict_disputed:
             self.warning.setText(
-                f"⚠ The evidence disputes this verdict: the links make the claim {status}. "
+                f"{DISPUTED_GLYPH} The evidence disputes this verdict: the links make the claim {status}. "
                 "Check the verdict or the links."
             )
         self.warning.setVisible(detail.verdict_disputed)

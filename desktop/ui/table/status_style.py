@@ -1,13 +1,8 @@
 """How a claim's status looks: a glyph of its own shape, its name, a colour, an explanation.
 
-Every status reads without colour (in a greyscale screenshot, to a colour-blind
-analyst). The circles grade agreement — ● corroborated across sides, ◐ aligned on
-one side only, ○ checked but unconfirmed, ◌ unverified — and conflict has shapes of
-its own: ⇄ contested (pulled both ways), ✖ contradicted. The analyst's verdict uses
-✔ ✘ ∼, never a status glyph, so "✔ confirmed · ✖ contradicted ⚠" cannot be misread.
-
-Colours come in a light and a dark variant of the same hue, so a glyph keeps its
-contrast on either palette. The claim table uses all of this; the detail pane can.
+The glyphs and colours themselves are ``desktop.core.status_marks`` (the brief
+writes the same ones); this module adds what the window needs on top: the colour
+for the current palette, the label and the tooltip in words.
 """
 
 from __future__ import annotations
@@ -16,16 +11,12 @@ from typing import Final
 
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
-STATUS_GLYPHS: Final = {
-    "corroborated": "●",
-    "aligned": "◐",
-    "unconfirmed": "○",
-    "unverified": "◌",
-    "contradicted": "✖",
-    "contested": "⇄",
-}
-VERDICT_GLYPHS: Final = {"confirmed": "✔", "refuted": "✘", "inconclusive": "∼"}
-DISPUTED_GLYPH: Final = "⚠"
+# Re-exported: the table's painter reads them through this module.
+from desktop.core.status_marks import DISPUTED_GLYPH as DISPUTED_GLYPH
+from desktop.core.status_marks import STATUS_COLOURS as STATUS_COLOURS
+from desktop.core.status_marks import STATUS_GLYPHS as STATUS_GLYPHS
+from desktop.core.status_marks import VERDICT_GLYPHS as VERDICT_GLYPHS
+
 STATUS_MEANINGS: Final = {
     "corroborated": "supported from an independent origin on another side (or an unaligned one)",
     "aligned": "supported from independent origins, all on its own side",
@@ -33,16 +24,6 @@ STATUS_MEANINGS: Final = {
     "unverified": "a single source: nothing links to it yet",
     "contradicted": "a claim from an independent origin says it cannot be true",
     "contested": "claims from independent origins both support and contradict it",
-}
-# (on a light palette, on a dark one): the same hues, darker or lighter so the glyph
-# keeps its contrast against the row whatever the palette.
-STATUS_COLOURS: Final = {
-    "corroborated": ("#2b8a3e", "#69db7c"),
-    "aligned": ("#1c6fb8", "#74c0fc"),
-    "unconfirmed": ("#9a7400", "#ffd43b"),
-    "unverified": ("#6b7280", "#a0a7b4"),
-    "contradicted": ("#c92a2a", "#ff8787"),
-    "contested": ("#c85a00", "#ffa94d"),
 }
 VERDICT_STATUS: Final = {"confirmed": "corroborated", "refuted": "contradicted", "inconclusive": "unverified"}
 

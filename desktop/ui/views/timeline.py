@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.read.timeline import Timeline, TimelineItem, timeline_items
+from desktop.core.status_marks import STATUS_COLOURS, STATUS_GLYPHS
 from desktop.core.store import Change
 from desktop.ui.session import WorkspaceSession
-from desktop.ui.table.status_style import STATUS_COLOURS, STATUS_GLYPHS
 from desktop.ui.views.zoomable import ZoomableView
 
 RULER: Final = 34.0  # the date ruler's height at the top of the view

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Final
 
 from desktop.core.read.neighbourhood import Edge, Neighbourhood, Opinion
+from desktop.core.status_marks import STATUS_GLYPHS
 from desktop.core.text import one_line
-from desktop.ui.table.status_style import STATUS_GLYPHS
 from desktop.ui.views.graph.scene import DISPUTED_FLAG, ROLE_WORDS
 
 MAX_LINKS: Final = 6  # beyond these, a count: the graph itself shows the rest

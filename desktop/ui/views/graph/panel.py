@@ -17,10 +17,10 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPlainTextEdit, 
 from desktop.core.errors import UserError
 from desktop.core.read.detail import claim_summary
 from desktop.core.read.neighbourhood import neighbourhood
+from desktop.core.status_marks import STATUS_GLYPHS
 from desktop.core.store import Change
 from desktop.ui.commands.keymap import key_of
 from desktop.ui.session import WorkspaceSession
-from desktop.ui.table.status_style import STATUS_GLYPHS
 from desktop.ui.views.graph.details import card_details
 from desktop.ui.views.graph.scene import DISPUTED_FLAG
 from desktop.ui.views.graph.view import EvidenceGraph

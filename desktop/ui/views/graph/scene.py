@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.read.neighbourhood import Edge, Neighbourhood, Node
-from desktop.ui.table.status_style import STATUS_COLOURS, STATUS_GLYPHS, VERDICT_GLYPHS
+from desktop.core.status_marks import STATUS_COLOURS, STATUS_GLYPHS, VERDICT_GLYPHS
 from desktop.ui.views.graph.layout import Box, Layout, lay_out
 
 # A role is coloured as the status it pushes towards: support → corroborated, contradiction → contradicted.

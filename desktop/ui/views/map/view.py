@@ -44,9 +44,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.read.timeline import PlaceCount, PlaceCounts, place_counts
+from desktop.core.status_marks import STATUS_COLOURS, STATUS_GLYPHS
 from desktop.core.store import Change
 from desktop.ui.session import WorkspaceSession
-from desktop.ui.table.status_style import STATUS_COLOURS, STATUS_GLYPHS
 from desktop.ui.views.graph.layout import Box, neighbour_in_direction
 from desktop.ui.views.graph.view import ARROWS
 from desktop.ui.views.map.basemap import Outline, Ring, countries, regions
