@@ -14,10 +14,10 @@ from importlib.resources.abc import Traversable
 APP_ID = "io.github.crosscheck_app.Crosscheck"
 """The reverse-DNS application id: the desktop entry's, the icon's and the AppStream component's name.
 
-It names no web address on purpose, and neither do the metainfo and the package metadata: the
-project has no public home yet, and an id or URL pointing at a host nobody owns would send a
-software centre or a user to the wrong place. The id stays as it is (installed entries and
-icons are named by it); give the metainfo its ``<url>`` and screenshot entries when there is a home."""
+The metainfo and the package metadata name no web address on purpose: the project has no
+public home yet, and a URL pointing at a host nobody runs would send a software centre or a
+user to the wrong place. The id keeps its name (installed entries and icons are named by it);
+give the metainfo its ``<url>`` and screenshot entries once the project has a home."""
 
 
 def files() -> Traversable:
