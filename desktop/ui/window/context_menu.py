@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QAbstractItemView, QMenu, QWidget
 
 from desktop.core.vocab import CREDIBILITY, RELATIONS, VERDICTS
 from desktop.ui.window.menus import SEPARATOR, MenuEntry, fill_menu
+from desktop.ui.window.mnemonics import install_menu_keys
 
 # What both menus offer on a claim: copy it, pin it, link, grade, judge and review it.
 _ON_A_CLAIM: tuple[MenuEntry, ...] = (
@@ -45,6 +46,7 @@ DETAIL_MENU: tuple[MenuEntry, ...] = (
 def context_menu(parent: QWidget, entries: Sequence[MenuEntry], actions: Mapping[str, QAction]) -> QMenu:
     menu = QMenu(parent)
     fill_menu(menu, entries, actions)
+    install_menu_keys(menu)  # its letters pick its entries, not the table's commands behind it
     return menu
 
 

@@ -52,6 +52,7 @@ from desktop.ui.window.context_menu import install_detail_menu, install_table_me
 from desktop.ui.window.drops import dropped_json_files
 from desktop.ui.window.layout_settings import restore_layout, save_layout
 from desktop.ui.window.menus import COLUMNS, RECENT, build_menus
+from desktop.ui.window.mnemonics import retitle
 from desktop.ui.window.status_bar import WindowStatusBar
 
 
@@ -315,8 +316,8 @@ class MainWindow(QMainWindow):
             tip = BY_NAME[name].description
             action.setStatusTip(tip if why is None else f"{tip} — unavailable: {why}")
         stack = self.session.undo_stack
-        self.named_actions["edit.undo"].setText(f"Undo {stack.undoText()}".strip())
-        self.named_actions["edit.redo"].setText(f"Redo {stack.redoText()}".strip())
+        retitle(self.named_actions["edit.undo"], f"Undo {stack.undoText()}".strip())
+        retitle(self.named_actions["edit.redo"], f"Redo {stack.redoText()}".strip())
 
     # --- window commands ------------------------------------------------------------------------
 

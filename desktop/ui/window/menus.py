@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 from desktop.core.vocab import CREDIBILITY, RELATIONS, VERDICTS
+from desktop.ui.window.mnemonics import install_menu_keys
 
 SEPARATOR = "-"
 RECENT = "@recent"  # where File → Open Recent goes (a submenu filled when it opens, not a keymap action)
@@ -166,11 +167,16 @@ def fill_menu(menu: QMenu, entries: Sequence[MenuEntry], actions: Mapping[str, Q
 
 
 def build_menus(window: QMainWindow, actions: Mapping[str, QAction]) -> dict[str, QMenu]:
-    """Add the menus to ``window``'s menu bar; returns them by title (without the ``&``)."""
+    """Add the menus to ``window``'s menu bar; returns them by title (without the ``&``).
+
+    Every entry gets a letter of its own (``mnemonics``): with a menu open, the letter picks it
+    (and not the table's single-letter command behind the menu).
+    """
     menus: dict[str, QMenu] = {}
     for title, entries in MENUS:
         menu = window.menuBar().addMenu(title)
         fill_menu(menu, entries, actions)
+        install_menu_keys(menu)
         menus[title.replace("&", "")] = menu
     return menus
 
