@@ -38,21 +38,11 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement, Grouping
 from sqlalchemy.sql.visitors import InternalTraversal
-from sqlmodel import SQLModel
 
-from desktop.core import schema as _schema  # noqa: F401  (registers the tables in the metadata)
 from desktop.core.read import tally
-from desktop.core.vocab import LIKELIHOOD, STATUSES
-
-_claim: Final = SQLModel.metadata.tables["claim"]
-_source: Final = SQLModel.metadata.tables["source"]
-_place: Final = SQLModel.metadata.tables["place"]
-_claim_place: Final = SQLModel.metadata.tables["claim_place"]
-_link: Final = SQLModel.metadata.tables["link"]
-_report: Final = SQLModel.metadata.tables["report"]
-
-# A credibility not graded yet sorts after 6 ("cannot be judged") going up.
-_UNGRADED: Final = 7
+from desktop.core.read.claim_columns import _NEEDS_SOURCE, _ROW_COLUMNS, _SORT_EXPRESSIONS, _claim, _source
+from desktop.core.read.claim_columns import SORTS as SORTS  # every sort a View may name (part of this API)
+from desktop.core.vocab import STATUSES
 
 RowKey = tuple[Any, ...]  # (partition, *sort values, claim id): where a row stands in its View's order
 
@@ -138,62 +128,6 @@ class ClaimRow:
     def grade(self) -> str:
         """The Admiralty grade in its compact form: source reliability and information credibility (``B2``)."""
         return f"{self.source_reliability}{self.credibility if self.credibility is not None else '–'}"
-
-
-# --- sorts ---------------------------------------------------------------------------------------
-
-_first_place: Final = (
-    sa.select(_place.c.name)
-    .select_from(_claim_place.join(_place, _place.c.id == _claim_place.c.place_id))
-    .where(_claim_place.c.claim_id == _claim.c.id)
-    .order_by(_claim_place.c.position)
-    .limit(1)
-    .correlate(_claim)
-    .scalar_subquery()
-)
-_place_count: Final = (
-    sa.select(sa.func.count())
-    .select_from(_claim_place)
-    .where(_claim_place.c.claim_id == _claim.c.id)
-    .correlate(_claim)
-    .scalar_subquery()
-)
-# Two EXISTS rather than one with OR: each is answered from an index on link (from_id, to_id).
-_disputed: Final = sa.or_(
-    sa.exists(sa.select(1).where(_link.c.from_id == _claim.c.id, _link.c.disputed.is_(sa.true())).correlate(_claim)),
-    sa.exists(sa.select(1).where(_link.c.to_id == _claim.c.id, _link.c.disputed.is_(sa.true())).correlate(_claim)),
-)
-
-_report_title: Final = (
-    sa.select(_report.c.title).where(_report.c.id == _claim.c.report_id).correlate(_claim).scalar_subquery()
-)
-# ICD 203 order, weakest first; none last.
-_likelihood_rank: Final = sa.case(
-    *((_claim.c.likelihood == term, rank) for rank, term in enumerate(LIKELIHOOD, start=1)), else_=len(LIKELIHOOD) + 1
-)
-
-# Every sort expression is NOT NULL: a row-value comparison with a NULL in it is
-# neither true nor false, and the keyset would silently skip those rows.
-# The sorts are named and ordered as the window's claim table shows them as columns (one per
-# column; the table takes its columns from ``SORTS``). A new one goes at the end: the table's
-# saved column widths and order are by position.
-_SORT_EXPRESSIONS: Final[dict[str, tuple[ColumnElement[Any], ...]]] = {
-    "text": (sa.func.lower(_claim.c.text, type_=sa.String()),),
-    "source": (sa.func.lower(_source.c.name, type_=sa.String()),),
-    "side": (_source.c.side, _claim.c.sort_date),
-    "date": (_claim.c.sort_date,),
-    "place": (sa.func.coalesce(sa.func.lower(_first_place, type_=sa.String()), "", type_=sa.String()),),
-    "status": (_claim.c.sort_date,),  # inside each status partition
-    "credibility": (sa.func.coalesce(_claim.c.credibility, _UNGRADED, type_=sa.Integer()),),
-    "suggested": (_claim.c.suggested_credibility,),
-    "links": (_claim.c.link_count,),
-    "report": (sa.func.coalesce(sa.func.lower(_report_title, type_=sa.String()), "", type_=sa.String()),),
-    "grade": (_source.c.reliability, sa.func.coalesce(_claim.c.credibility, _UNGRADED, type_=sa.Integer())),
-    "likelihood": (_likelihood_rank,),
-}
-#: Every sort a ``View`` may name.
-SORTS: Final = tuple(_SORT_EXPRESSIONS)
-_NEEDS_SOURCE: Final = frozenset({"source", "side", "grade"})
 
 
 class _Plan:
@@ -420,32 +354,6 @@ def _ids_after(
         if len(ids) >= limit:
             break
     return ids
-
-
-_ROW_COLUMNS: Final = (
-    _claim.c.id,
-    _claim.c.ext_id,
-    _claim.c.text,
-    _claim.c.kind,
-    _claim.c.source_id,
-    _source.c.name,
-    _source.c.side,
-    _source.c.reliability,
-    _claim.c.claimed,
-    _claim.c.sort_date,
-    _first_place,
-    _place_count,
-    _claim.c.status,
-    _claim.c.verdict,
-    _claim.c.verdict_disputed,
-    _claim.c.credibility,
-    _claim.c.suggested_credibility,
-    _claim.c.link_count,
-    _claim.c.reviewed,
-    _disputed,
-    _report_title,
-    _claim.c.likelihood,
-)
 
 
 def _rows(connection: Connection, plan: _Plan, ids: Sequence[int]) -> list[ClaimRow]:
