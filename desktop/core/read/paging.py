@@ -27,13 +27,14 @@ whenever the count needs no partition (every sort but the status sort).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Final
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement, Grouping
@@ -42,6 +43,7 @@ from sqlalchemy.sql.visitors import InternalTraversal
 from desktop.core.read import tally
 from desktop.core.read.claim_columns import _NEEDS_SOURCE, _ROW_COLUMNS, _SORT_EXPRESSIONS, _claim, _source
 from desktop.core.read.claim_columns import SORTS as SORTS  # every sort a View may name (part of this API)
+from desktop.core.read.prepared import Prepared, driver
 from desktop.core.vocab import STATUSES
 
 RowKey = tuple[Any, ...]  # (partition, *sort values, claim id): where a row stands in its View's order
@@ -166,10 +168,16 @@ class _Plan:
         descending = self.inner_descending != reverse
         return query.order_by(*(e.desc() if descending else e.asc() for e in self.exprs))
 
-    def beyond(self, key: RowKey, *, before: bool = False) -> ColumnElement[bool]:
-        """Rows strictly after ``key`` inside its partition (``before``: strictly before)."""
+    def beyond(self, key: RowKey | None, *, before: bool = False) -> ColumnElement[bool]:
+        """Rows strictly after ``key`` inside its partition (``before``: strictly before).
+
+        ``key`` None: the key's values are the parameters ``row_key_0``… given when it runs (``Prepared``).
+        """
         row = sa.tuple_(*self.exprs)
-        values = sa.tuple_(*(sa.literal(v, type_=e.type) for v, e in zip(key[1:], self.exprs, strict=True)))
+        if key is None:
+            values = sa.tuple_(*(sa.bindparam(f"row_key_{i}", None, type_=e.type) for i, e in enumerate(self.exprs)))
+        else:
+            values = sa.tuple_(*(sa.literal(v, type_=e.type) for v, e in zip(key[1:], self.exprs, strict=True)))
         greater_is_later = not self.inner_descending
         return row > values if greater_is_later != before else row < values
 
@@ -343,33 +351,86 @@ def _count_partition(connection: Connection, plan: _Plan, partition: int) -> int
 def _ids_after(
     connection: Connection, plan: _Plan, key: RowKey | None, limit: int, extra: ColumnElement[bool] | None = None
 ) -> list[int]:
+    # Scrolling runs the keyset statement of one view block after block: on SQLite it is prepared once
+    # (``read.prepared``). A statement run once per view (the top of a new filter) stays with SQLAlchemy,
+    # whose compiled cache makes it cheaper than compiling it afresh.
+    raw = driver(connection) if key is not None and extra is None else None
     ids: list[int] = []
     for partition in range(0 if key is None else key[0], len(plan.partitions)):
-        query = plan.base(_claim.c.id, partition=partition)
-        if key is not None and partition == key[0]:
-            query = query.where(plan.beyond(key))
-        if extra is not None:
-            query = query.where(extra)
-        ids.extend(connection.execute(plan.ordered(query).limit(limit - len(ids))).scalars())
+        keyed = key is not None and partition == key[0]
+        if raw is not None and keyed and key is not None:
+            values = {f"row_key_{i}": value for i, value in enumerate(key[1:])}
+            ids.extend(
+                _prepared_keyset(connection, plan, partition).scalars(raw, page_limit=limit - len(ids), **values)
+            )
+        else:
+            query = plan.base(_claim.c.id, partition=partition)
+            if keyed and key is not None:
+                query = query.where(plan.beyond(key))
+            if extra is not None:
+                query = query.where(extra)
+            ids.extend(connection.execute(plan.ordered(query).limit(limit - len(ids))).scalars())
         if len(ids) >= limit:
             break
     return ids
+
+
+def _prepared_keyset(connection: Connection, plan: _Plan, partition: int) -> Prepared:
+    """The ids of a partition in order after a row key, the key and the limit given when it runs."""
+    statements = _PREPARED.get(plan.view)
+    if statements is None:
+        statements = _PREPARED[plan.view] = {}
+    found = statements.get(partition)
+    if found is None:
+        query = plan.base(_claim.c.id, partition=partition).where(plan.beyond(None))
+        statement = plan.ordered(query).limit(sa.bindparam("page_limit", 0, type_=sa.Integer()))
+        late = ["page_limit", *(f"row_key_{i}" for i in range(len(plan.exprs)))]
+        found = statements[partition] = Prepared(statement, connection.dialect, late)
+    return found
+
+
+# The keyset statements each view has run as raw SQL on SQLite, by partition, while the view is in use.
+_PREPARED: Final[weakref.WeakKeyDictionary[View, dict[int, Prepared]]] = weakref.WeakKeyDictionary()
+
+
+def _rows_statement(sort: str, ids: Sequence[int] | sa.BindParameter[Any]) -> sa.Select[Any]:
+    """The row columns and the sort's key values of the claims ``ids``."""
+    exprs = _SORT_EXPRESSIONS[sort]
+    keys = [e.label(f"k{i}") for i, e in enumerate(exprs)]
+    return (
+        sa.select(*_ROW_COLUMNS, *keys)
+        .select_from(_claim.join(_source, _source.c.id == _claim.c.source_id))
+        .where(_claim.c.id.in_(ids))
+    )
+
+
+# The row statement of each sort, prepared once per SQLite dialect (an engine's): see ``read.prepared``.
+_ROWS_PREPARED: Final[weakref.WeakKeyDictionary[Dialect, dict[str, Prepared]]] = weakref.WeakKeyDictionary()
+
+
+def _prepared_rows(dialect: Dialect, sort: str) -> Prepared:
+    statements = _ROWS_PREPARED.get(dialect)
+    if statements is None:
+        statements = _ROWS_PREPARED[dialect] = {}
+    found = statements.get(sort)
+    if found is None:
+        ids = sa.bindparam("ids", [0], type_=sa.Integer(), expanding=True)
+        found = statements[sort] = Prepared(_rows_statement(sort, ids), dialect, late=["ids"])
+    return found
 
 
 def _rows(connection: Connection, plan: _Plan, ids: Sequence[int]) -> list[ClaimRow]:
     """The full rows of ``ids``, in the order given, each with its row key."""
     if not ids:
         return []
-    keys = [e.label(f"k{i}") for i, e in enumerate(plan.exprs[:-1])]
-    query = (
-        sa.select(*_ROW_COLUMNS, *keys)
-        .select_from(_claim.join(_source, _source.c.id == _claim.c.source_id))
-        .where(_claim.c.id.in_(ids))
-    )
+    raw = driver(connection)
+    if raw is not None:
+        found = _prepared_rows(connection.dialect, plan.view.sort).rows(raw, ids=list(ids))
+    else:
+        found = [tuple(r) for r in connection.execute(_rows_statement(plan.view.sort, ids))]
     width = len(_ROW_COLUMNS)
     by_id: dict[int, ClaimRow] = {}
-    for r in connection.execute(query):
-        v = tuple(r)
+    for v in found:
         by_id[v[0]] = ClaimRow(
             id=v[0],
             ext_id=v[1],
