@@ -45,7 +45,7 @@ READ_ONLY_COMMANDS: Final = frozenset(
     {"claim.next", "claim.prev", "claim.first", "claim.last", "claim.next_unreviewed", "claim.goto_pinned"}
     | {"claim.pin", "claim.copy_citation", "claim.copy_id", "claim.select_all", "claim.open_report"}
     | {"reports.list", "reader.focus", "reader.sentence", "reader.paragraph", "reader.next_span"}
-    | {"reader.prev_span", "related.focus", "related.open"}
+    | {"reader.prev_span", "reader.close", "related.focus", "related.open"}
     | {"view.filter", "view.clear_filter", "view.table", "view.palette", "view.reload", "view.history"}
     | {"view.graph", "view.timeline", "view.map", "view.as_analyst"}
     | {"file.export", "file.export_brief", "file.preferences", "file.quit", "help.keys", "help.report", "help.about"}

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QSplitter
 
 from desktop.core.capture import CaptureError, draft_from_paste, segments
 from desktop.core.errors import UserError
@@ -51,6 +52,7 @@ class CaptureCommands(QObject):
             "reports.list": self.list_reports,
             "reports.paste": self.paste_report,
             "reader.focus": self.focus_reader,
+            "reader.close": self.close_reader,
             "claim.open_report": self.open_claims_report,
             "reader.sentence": lambda: self._select("sentence"),
             "reader.paragraph": lambda: self._select("paragraph"),
@@ -124,6 +126,22 @@ class CaptureCommands(QObject):
             return
         self.reveal_reader()
         self.reader.text.setFocus()
+
+    def close_reader(self) -> None:
+        """Hide the reader: the table takes its width back, and the keyboard returns to it."""
+        if not self.reader.isVisible():
+            self.host.hint(f"The reader is closed; {key_of('reader.focus')} opens it again.")
+            return
+        splitter = self.reader.parentWidget()
+        if isinstance(splitter, QSplitter) and (at := splitter.indexOf(self.reader)) > 0:
+            sizes = splitter.sizes()
+            sizes[at - 1], sizes[at] = sizes[at - 1] + sizes[at], 0  # the table, left of it, takes its width
+            self.reader.hide()
+            splitter.setSizes(sizes)
+        else:
+            self.reader.hide()
+        self.host.back_to_table()
+        self.host.hint(f"Reader closed; {key_of('reader.focus')} opens it again on the same report.")
 
     def open_claims_report(self) -> None:
         claim = self.host.current_claim()

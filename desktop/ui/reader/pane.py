@@ -100,6 +100,9 @@ class ReaderPane(QWidget):
         layout.addWidget(self.text, 1)
         layout.addWidget(self.hint)
         self.report: ReportText | None = None
+        # The report asked for last: it stays wanted while it is missing (deleted, or not yet recorded
+        # at the moment an as-of view shows) and comes back when the workspace has it again.
+        self.wanted: int | None = None
         self.spans: list[Span] = []
         self.offsets = Offsets("")
         self.current_claim: int | None = None
@@ -115,15 +118,19 @@ class ReaderPane(QWidget):
         # The spans' cursors go before the text: every cursor kept on the document is moved by each
         # change of it (and opening one report after another got slower each time).
         self.text.setExtraSelections([])
+        self.wanted = report_id
         if report_id is not None:
             with self.session.engine.connect() as connection:
                 report = read_report(connection, report_id)
         self.report = report
         if report is None:
-            self.title.setText("No report open")
-            self.meta.setText(
-                f"{key_of('reports.list')} lists the reports; {key_of('reports.paste')} pastes text as a new report."
-            )
+            keys = f"{key_of('reports.list')} lists the reports; {key_of('reports.paste')} pastes text as a new report."
+            if report_id is None:
+                self.title.setText("No report open")
+                self.meta.setText(keys)
+            else:
+                self.title.setText("This report is not in the workspace as shown")
+                self.meta.setText(f"Deleted, or not yet recorded at the moment shown; it comes back with it. {keys}")
             self.text.setPlainText("")
             self.spans = []
             self.offsets = Offsets("")
@@ -247,13 +254,11 @@ class ReaderPane(QWidget):
     # --- following the session ------------------------------------------------------------------
 
     def _on_changed(self, change: Change) -> None:
-        if self.report is None:
+        if self.wanted is None:
             return
         if change.everything or change.reports:
-            keep = self.selection()
-            if not self.show_report(self.report.id, keep):
-                return
-        elif change.claims or change.removed_claims or change.added_claims:
+            self.show_report(self.wanted, self.selection())
+        elif self.report is not None and (change.claims or change.removed_claims or change.added_claims):
             self._load_spans()
 
     def _on_current(self, claim: object) -> None:

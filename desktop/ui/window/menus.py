@@ -106,6 +106,7 @@ MENUS: tuple[tuple[str, Sequence[MenuEntry]], ...] = (
             "reports.list",
             "reports.paste",
             "reader.focus",
+            "reader.close",
             "claim.open_report",
             SEPARATOR,
             "reader.sentence",

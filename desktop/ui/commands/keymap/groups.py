@@ -116,6 +116,14 @@ def capture_actions() -> list[KeyAction]:
             "reader.focus", "Go to the reader", "F4", "window", "Capture", "Move the focus to the report in the reader."
         ),
         _a(
+            "reader.close",
+            "Close the reader",
+            "Ctrl+W",
+            "window",
+            "Capture",
+            "Hide the reader and give its width back to the claim table (Go to the reader opens it again).",
+        ),
+        _a(
             "claim.open_report",
             "Open the claim's report at its quote",
             "Q",

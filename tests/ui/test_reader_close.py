@@ -1,0 +1,52 @@
+"""The reader can be closed from the keyboard, and keeps its report through an as-of view."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from desktop.ui.window.main_window import MainWindow
+from tests.e2e.test_review_flow import key
+from tests.ui.test_reader import REPORT, paste_report
+from tests.ui.window_fixtures import (  # noqa: F401  (fixtures)
+    OFFSCREEN_NOISE,
+    open_window_fixture,
+    review_session_fixture,
+    settings_dir_fixture,
+    window_fixture,
+)
+
+pytestmark = OFFSCREEN_NOISE
+REPLAY_MS = 20_000  # the replay runs on a worker thread: wait for it, never for a fixed time
+
+
+def test_ctrl_w_closes_the_reader_and_f4_opens_it_again_on_the_same_report(qtbot: QtBot, window: MainWindow) -> None:
+    paste_report(qtbot, window, REPORT, "Newsweek", "2022-12-15")
+    report = window.reader.report
+    assert report is not None and window.reader.isVisible()
+    table_width = window.table.width()
+    key(qtbot, window, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
+    assert not window.reader.isVisible()
+    assert window.table.hasFocus()
+    assert window.table.width() > table_width  # the reader's width went back to the table
+    assert "Reader closed" in window.status.message_text()
+    key(qtbot, window, Qt.Key.Key_F4)
+    assert window.reader.isVisible() and window.reader.text.hasFocus()
+    assert window.reader.report is not None and window.reader.report.id == report.id
+
+
+def test_the_reader_keeps_its_report_through_an_as_of_view(qtbot: QtBot, window: MainWindow) -> None:
+    paste_report(qtbot, window, REPORT, "Newsweek", "2022-12-15")
+    report = window.reader.report
+    assert report is not None
+    before_it = dt.datetime(2022, 12, 15, 23, 59, 59, tzinfo=dt.UTC)  # the sample's day: the paste is today's
+    with qtbot.waitSignal(window.as_of.changed, timeout=REPLAY_MS):
+        window.as_of.show(before_it, "")
+    assert window.reader.report is None
+    assert window.reader.title.text() == "This report is not in the workspace as shown"
+    with qtbot.waitSignal(window.as_of.changed, timeout=REPLAY_MS):
+        window.as_of.now()
+    assert window.reader.report is not None and window.reader.report.id == report.id
+    assert window.reader.text.toPlainText() == REPORT.strip()
