@@ -92,6 +92,14 @@ def write(tmp_path: Path, name: str, data: bytes | str) -> Path:
     return path
 
 
+def test_a_paste_that_starts_with_its_address_takes_its_title_from_the_first_line_of_words() -> None:
+    draft = draft_from_paste("https://example.org/story/42\n\nShelling reported overnight. More later.\n")
+    assert draft.url == "https://example.org/story/42"
+    assert draft.title == "Shelling reported overnight. More later."
+    assert draft.text.startswith("https://example.org/story/42\n")  # the text itself is kept verbatim
+    assert draft_from_paste("https://example.org/only").title == "https://example.org/only"  # nothing else
+
+
 def test_pasted_text_becomes_a_report_with_the_url_it_mentions(workspace: Workspace) -> None:
     draft = draft_from_paste("Shelling reported overnight.\r\nSource: https://example.org/story?id=3).\n")
     assert draft.url == "https://example.org/story?id=3"

@@ -48,12 +48,14 @@ def normalise(text: str) -> str:
 
 
 def title_from(text: str) -> str:
-    """The first non-empty line, shortened: a title for text that came without one."""
-    for line in text.split("\n"):
-        cleaned = line.strip().lstrip("#").strip()
-        if cleaned:
-            return one_line(cleaned, TITLE_LIMIT)
-    return "Untitled report"
+    """The first line with words in it, shortened: a title for text that came without one.
+
+    A line that is only a web address (copied with the page, as a paste often starts) is the
+    report's url, not its title, unless the text has nothing else.
+    """
+    lines = [cleaned for line in text.split("\n") if (cleaned := line.strip().lstrip("#").strip())]
+    worded = [line for line in lines if not _URL.fullmatch(line.rstrip(_TRAILING))]
+    return one_line((worded or lines)[0], TITLE_LIMIT) if lines else "Untitled report"
 
 
 def first_url(text: str) -> str | None:
