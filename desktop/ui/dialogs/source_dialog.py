@@ -88,6 +88,8 @@ class SourceDialog(FormDialog):
         self.group.setText(source.group_label)
         self.url.setText(source.url or "")
         self.aliases.setText(", ".join(source.aliases))
+        for field in (self.name, self.side, self.group, self.url, self.aliases):
+            field.setCursorPosition(0)  # a long value shows its start (the first aliases), not its end
         fit_wrap(self.notes, source.notes)
         self.notes.setPlainText(source.notes)
 

@@ -10,6 +10,7 @@ claims never freeze the window.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -43,6 +44,12 @@ FORMATS: Final = (
 ORGANISATION_URL: Final = "export/organisation_url"
 REVIEW_URL: Final = "export/review_url"
 LAST_FORMAT: Final = "export/format"
+_NOT_IN_A_NAME = re.compile(r"[^\w-]+")
+
+
+def file_stem(title: str) -> str:
+    """The file name a brief's title suggests: words joined by single hyphens ("Brief: workspace" → Brief-workspace)."""
+    return _NOT_IN_A_NAME.sub("-", title.strip()).strip("-_")[:60].rstrip("-_") or "brief"
 
 
 @dataclass(frozen=True)
@@ -188,7 +195,7 @@ class ExportRunner(QObject):
         dialog = ExportDialog(filter_text, title, self.parent_widget)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
-        stem = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in dialog.title.text().strip())[:60] or "brief"
+        stem = file_stem(dialog.title.text())
         suffix = dialog.suffix()
         path, _ = QFileDialog.getSaveFileName(
             self.parent_widget, "Export to", str(Path(folder) / f"{stem}{suffix}"), f"{suffix[1:].upper()} (*{suffix})"

@@ -71,7 +71,7 @@ class OriginatorDialog(FormDialog):
         with self.session.engine.connect() as connection:
             for source in search_sources(connection, typed, 12):
                 if source.id not in seen:
-                    self._add(source.id, source.short_label())
+                    self._add(source.id, source.label)  # the list is wide: names in full
                     seen.add(source.id)
         self._add(_NEW, f"New source “{typed}”…" if typed else "New source…")
         self.choices.setCurrentRow(0)
