@@ -22,9 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import os
-import re
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -37,11 +35,11 @@ from sqlalchemy.engine import Connection, Engine
 
 from desktop.core import sqlfunctions
 from desktop.core.errors import UserError
+from desktop.core.revisions import MIGRATIONS_DIR, known_revisions
 
 if TYPE_CHECKING:
     from sqlmodel import SQLModel
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -172,30 +170,6 @@ def _alembic_config(connection: Connection | None = None) -> Any:
     if connection is not None:
         config.attributes["connection"] = connection
     return config
-
-
-_REVISION_LINE = re.compile(r"^(down_revision|revision)\s*=\s*['\"]?([^'\"\s]+)['\"]?\s*$", re.MULTILINE)
-
-
-@functools.cache
-def known_revisions() -> tuple[frozenset[str], str]:
-    """All revisions this code knows, and the newest.
-
-    Read from the migration files' ``revision``/``down_revision`` lines rather than
-    through Alembic, which costs ~170 ms and ~16 MB on every open for nothing
-    when the workspace is already current (a test checks both readings agree).
-    Our history is linear: the head is the revision nothing revises.
-    """
-    revisions: dict[str, str | None] = {}
-    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
-        found = dict(_REVISION_LINE.findall(path.read_text(encoding="utf-8")))
-        if "revision" in found:
-            down = found.get("down_revision")
-            revisions[found["revision"]] = None if down in (None, "None") else down
-    heads = set(revisions) - {down for down in revisions.values() if down is not None}
-    if len(heads) != 1:
-        raise RuntimeError(f"the migrations must form one line of history; heads: {sorted(heads)}")
-    return frozenset(revisions), heads.pop()
 
 
 def current_revision(connection: Connection) -> str | None:

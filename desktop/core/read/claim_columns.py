@@ -12,6 +12,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import SQLModel
 
 from desktop.core import schema as _schema  # noqa: F401  (registers the tables in the metadata)
+from desktop.core.read.rows import SORTS
 from desktop.core.vocab import LIKELIHOOD
 
 _claim: Final = SQLModel.metadata.tables["claim"]
@@ -74,7 +75,8 @@ _SORT_EXPRESSIONS: Final[dict[str, tuple[ColumnElement[Any], ...]]] = {
     "likelihood": (_likelihood_rank,),
 }
 #: Every sort a ``View`` may name.
-SORTS: Final = tuple(_SORT_EXPRESSIONS)
+if tuple(_SORT_EXPRESSIONS) != SORTS:  # the table's columns are named by ``rows.SORTS``, read without SQLAlchemy
+    raise RuntimeError(f"sort expressions {tuple(_SORT_EXPRESSIONS)} differ from the sorts {SORTS}")
 _NEEDS_SOURCE: Final = frozenset({"source", "side", "grade"})
 
 

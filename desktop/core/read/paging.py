@@ -29,8 +29,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import replace
 from typing import Any, Final
 
 import sqlalchemy as sa
@@ -42,11 +41,12 @@ from sqlalchemy.sql.visitors import InternalTraversal
 
 from desktop.core.read import tally
 from desktop.core.read.claim_columns import _NEEDS_SOURCE, _ROW_COLUMNS, _SORT_EXPRESSIONS, _claim, _source
-from desktop.core.read.claim_columns import SORTS as SORTS  # every sort a View may name (part of this API)
 from desktop.core.read.prepared import Prepared, driver
+from desktop.core.read.rows import SORTS as SORTS  # re-exported: callers read these from paging
+from desktop.core.read.rows import ClaimRow as ClaimRow
+from desktop.core.read.rows import RowKey as RowKey
+from desktop.core.read.rows import View as View
 from desktop.core.vocab import STATUSES
-
-RowKey = tuple[Any, ...]  # (partition, *sort values, claim id): where a row stands in its View's order
 
 
 class CountedWhere(ColumnElement[bool]):
@@ -79,57 +79,6 @@ class CountedWhere(ColumnElement[bool]):
 @compiles(CountedWhere)
 def _compile_counted_where(element: CountedWhere, compiler: SQLCompiler, **kw: Any) -> str:
     return compiler.process(element.condition, **kw)
-
-
-@dataclass(frozen=True)
-class View:
-    """A filter and a sort. ``descending`` on the date sort (the default) means newest first."""
-
-    where: ColumnElement[bool] | None = None
-    sort: str = "date"
-    descending: bool = True
-    # The same rows as ``where`` in the shape SQLite counts fastest (search's ``count_where``):
-    # a plan fitted for fetching the first page in order is not the best one for a full count.
-    # A ``CountedWhere`` here (or as ``where``) is counted by its own statement when it can be.
-    count_where: ColumnElement[bool] | None = None
-
-    def __post_init__(self) -> None:
-        if self.sort not in SORTS:
-            raise ValueError(f"unknown sort {self.sort!r}; one of {', '.join(SORTS)}")
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimRow:
-    """One row of the claim table, as plain values."""
-
-    id: int
-    ext_id: str
-    text: str
-    kind: str
-    source_id: int
-    source_name: str
-    source_side: str  # "" = unaligned
-    source_reliability: str
-    claimed: date | None
-    sort_date: date
-    place: str | None  # the first place, if any
-    place_count: int
-    status: str
-    verdict: str | None
-    verdict_disputed: bool
-    credibility: int | None
-    suggested_credibility: int
-    link_count: int
-    reviewed: bool
-    key: RowKey
-    disputed: bool = False  # analysts' judgements disagree on one of its links (DESIGN §2)
-    report: str | None = None  # the title of the report it was captured from
-    likelihood: str | None = None  # ICD 203 term (assessments)
-
-    @property
-    def grade(self) -> str:
-        """The Admiralty grade in its compact form: source reliability and information credibility (``B2``)."""
-        return f"{self.source_reliability}{self.credibility if self.credibility is not None else '–'}"
 
 
 class _Plan:

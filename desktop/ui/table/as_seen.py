@@ -15,7 +15,7 @@ from typing import Final
 
 from desktop.core.corroboration import verdict_disputed
 from desktop.core.read.as_analyst import AnalystStatuses
-from desktop.core.read.paging import ClaimRow
+from desktop.core.read.rows import ClaimRow
 
 _REMEMBERED: Final = 8192  # rows rewritten and kept (a few screens and the cache's blocks)
 

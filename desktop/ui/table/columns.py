@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from desktop.core import vocab
-from desktop.core.read import paging
-from desktop.core.read.paging import ClaimRow
+from desktop.core.read.rows import SORTS, ClaimRow
 from desktop.ui.table.status_style import status_label, status_tooltip
 from desktop.ui.widgets.plain_text import plain_tooltip
 
@@ -25,7 +24,7 @@ class Column:
 
 
 # What each column is called, by the sort it offers. The columns and their order are the core's
-# sorts (``paging.SORTS``: one per column, new ones at the end), so the two cannot drift apart.
+# sorts (``rows.SORTS``: one per column, new ones at the end), so the two cannot drift apart.
 _COLUMNS: Final = {
     "text": Column("Claim", "Claim", "What the source asserts"),
     "source": Column("Source", "Source", "Who asserts it (the originator, not the outlet that relayed it)"),
@@ -52,10 +51,10 @@ _COLUMNS: Final = {
     ),
     "likelihood": Column("Likelihood", "Likelihood", "ICD 203 likelihood (assessments)"),
 }
-if set(_COLUMNS) != set(paging.SORTS):
-    raise RuntimeError(f"claim table columns {sorted(_COLUMNS)} differ from the sorts {sorted(paging.SORTS)}")
+if set(_COLUMNS) != set(SORTS):
+    raise RuntimeError(f"claim table columns {sorted(_COLUMNS)} differ from the sorts {sorted(SORTS)}")
 
-SORT_OF_COLUMN: Final = paging.SORTS
+SORT_OF_COLUMN: Final = SORTS
 COLUMN_COUNT: Final = len(SORT_OF_COLUMN)
 HEADERS: Final = tuple(_COLUMNS[key].header for key in SORT_OF_COLUMN)
 HEADER_TIPS: Final = tuple(_COLUMNS[key].tip for key in SORT_OF_COLUMN)

@@ -16,7 +16,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from desktop.core.read.paging import ClaimRow
+from desktop.core.read.rows import ClaimRow
 from desktop.ui.table import columns as cols
 from desktop.ui.table import model as cm
 from desktop.ui.table import status_style as st
