@@ -46,6 +46,7 @@ from desktop.core.read.rows import SORTS as SORTS  # re-exported: callers read t
 from desktop.core.read.rows import ClaimRow as ClaimRow
 from desktop.core.read.rows import RowKey as RowKey
 from desktop.core.read.rows import View as View
+from desktop.core.read.rows import precedes as precedes
 from desktop.core.vocab import STATUSES
 
 
@@ -280,14 +281,6 @@ def next_unreviewed(connection: Connection, view: View, after: RowKey | None) ->
     if not found and after is not None:
         found = _ids_after(connection, plan, None, 1, unreviewed)  # wrap round to the top
     return found[0] if found else None
-
-
-def precedes(view: View, a: RowKey, b: RowKey) -> bool:
-    """Whether key ``a`` sorts before key ``b``: in Python, for cache bookkeeping (approximate for text)."""
-    if a[0] != b[0]:
-        return bool(a[0] < b[0])
-    inner_descending = True if view.sort == "status" else view.descending
-    return bool(a[1:] > b[1:]) if inner_descending else bool(a[1:] < b[1:])
 
 
 # --- helpers -------------------------------------------------------------------------------------

@@ -75,3 +75,11 @@ class ClaimRow:
     def grade(self) -> str:
         """The Admiralty grade in its compact form: source reliability and information credibility (``B2``)."""
         return f"{self.source_reliability}{self.credibility if self.credibility is not None else '–'}"
+
+
+def precedes(view: View, a: RowKey, b: RowKey) -> bool:
+    """Whether key ``a`` sorts before key ``b``: in Python, for cache bookkeeping (approximate for text)."""
+    if a[0] != b[0]:
+        return bool(a[0] < b[0])
+    inner_descending = True if view.sort == "status" else view.descending
+    return bool(a[1:] > b[1:]) if inner_descending else bool(a[1:] < b[1:])

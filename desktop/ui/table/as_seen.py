@@ -11,11 +11,12 @@ stays the same object, so painting a screen costs a few dictionary lookups.
 from __future__ import annotations
 
 import dataclasses
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from desktop.core.corroboration import verdict_disputed
-from desktop.core.read.as_analyst import AnalystStatuses
 from desktop.core.read.rows import ClaimRow
+
+if TYPE_CHECKING:  # loaded with the "as analyst" view, never before the table's first paint
+    from desktop.core.read.as_analyst import AnalystStatuses
 
 _REMEMBERED: Final = 8192  # rows rewritten and kept (a few screens and the cache's blocks)
 
@@ -42,6 +43,8 @@ class SeenRows:
         found = self._rewritten.get(stored.id)
         if found is not None and found[0] is stored:
             return found[1]
+        from desktop.core.corroboration import verdict_disputed
+
         status = seen.status_of(stored.id)
         shown = dataclasses.replace(
             stored,

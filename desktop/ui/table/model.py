@@ -25,21 +25,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections import OrderedDict
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.sql import visitors
-from sqlalchemy.sql.elements import ColumnElement, TextClause
 
-from desktop.core.read import paging
-from desktop.core.read.as_analyst import AnalystStatuses
-from desktop.core.read.paging import ClaimRow, View
-from desktop.core.store import Change
-from desktop.core.store.search_index import waiting_claims
-from desktop.ui.session import WorkspaceSession
+from desktop.core.read.rows import ClaimRow, RowKey, View
 from desktop.ui.table.as_seen import SeenRows
 from desktop.ui.table.columns import (
     COL_STATUS,
@@ -55,12 +45,21 @@ from desktop.ui.table.columns import (
 from desktop.ui.table.row_moves import BLOCK_SIZE, RowMoves
 from desktop.ui.table.status_style import status_label
 
+if TYPE_CHECKING:  # the rest is imported once the workspace is open (the first paint needs none of it)
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.sql.elements import ColumnElement
+
+    from desktop.core.read.as_analyst import AnalystStatuses
+    from desktop.core.read.first_screen import FirstScreen
+    from desktop.core.store import Change
+    from desktop.ui.session import WorkspaceSession
+
 ClaimIdRole: Final = Qt.ItemDataRole.UserRole + 1  # int: the claim's id
 ClaimRowRole: Final = Qt.ItemDataRole.UserRole + 2  # paging.ClaimRow: the whole cached row, for the delegate
 
 MAX_BLOCKS: Final = 16  # at most 4,096 rows in memory, whatever the workspace holds
 FIRST_FETCH: Final = 64  # rows fetched first after a reset: a screenful (the rest of block 0 comes on demand)
-_LAST_AUDIT: Final = text("SELECT coalesce(max(id), 0) FROM audit")
+_LAST_AUDIT: Final = "SELECT coalesce(max(id), 0) FROM audit"
 MAX_MOVES: Final = 64  # rows entering, leaving or moving in one change: more than this, reset the model
 KNOWN_LIMIT: Final = 10_000  # claims whose place in or out of the view the model remembers between changes
 
@@ -75,7 +74,10 @@ class ClaimTableModel(RowMoves):
 
     counts_changed = Signal(int, int)  # rows shown, claims in the workspace
 
-    def __init__(self, session: WorkspaceSession, parent: QObject | None = None) -> None:
+    def __init__(
+        self, session: WorkspaceSession | None, parent: QObject | None = None, *, first: FirstScreen | None = None
+    ) -> None:
+        """The model of ``session``'s workspace; or, at start-up, of ``first`` until ``attach`` gives the session."""
         super().__init__(parent)
         self._session = session
         self._view = View()
@@ -93,8 +95,31 @@ class ClaimTableModel(RowMoves):
         self.reset_reason = "data"
         self._seen = SeenRows()  # the status columns as one analyst sees them, while that view is on
         self._counted_at = 0  # the last audit row the last count has seen
+        if session is not None:
+            session.changed.connect(self._on_changed)
+            self._reload("data")
+        elif first is not None:
+            # The window's fast start: the first screenful and the count read with sqlite3 (the default
+            # view), shown before the workspace is open; the rest of block 0 comes once it is.
+            self._count = self._total = first.count
+            self._sizes = [first.count]
+            self._counted_at = first.counted_at
+            if first.rows:
+                self._blocks[0] = list(first.rows)
+                self._short.add(0)
+        else:
+            raise ValueError("a claim table model needs a session or a first screen")
+
+    def attach(self, session: WorkspaceSession) -> None:
+        """Follow ``session`` from now on (after a fast start); counts again only if the workspace moved on."""
+        if self._session is not None:
+            raise RuntimeError("the model already follows a session")
+        self._session = session
         session.changed.connect(self._on_changed)
-        self._reload("data")
+        with self._connect() as connection:
+            now = int(connection.exec_driver_sql(_LAST_AUDIT).scalar_one())
+        if now != self._counted_at:
+            self._reload("data")  # written to between the first screen and the open: read it again
 
     # --- Qt model API -------------------------------------------------------------------------
 
@@ -189,6 +214,8 @@ class ClaimTableModel(RowMoves):
 
     def row_of(self, claim_id: int) -> int | None:
         """The row showing ``claim_id`` in the current filter and sort, or None."""
+        from desktop.core.read import paging
+
         for block_index, rows in self._blocks.items():
             for offset, row in enumerate(rows):
                 if row.id == claim_id:
@@ -212,6 +239,8 @@ class ClaimTableModel(RowMoves):
 
     def next_unreviewed(self, after_claim: int | None) -> int | None:
         """The next unreviewed claim after ``after_claim`` in the current order, wrapping; None if none."""
+        from desktop.core.read import paging
+
         with self._connect() as connection:
             key = None if after_claim is None else paging.key_of(connection, self._view, after_claim)
             return paging.next_unreviewed(connection, self._view, key)
@@ -236,9 +265,12 @@ class ClaimTableModel(RowMoves):
 
     def set_filter(self, text: str) -> str | None:
         """Show only the claims ``text`` matches (docs/keyboard-and-filter.md); the filter bar's message, if any."""
-        from desktop.core import search
+        from sqlalchemy.exc import DBAPIError
 
-        engine = self._session.workspace.engine
+        from desktop.core import search
+        from desktop.core.store.search_index import waiting_claims
+
+        engine = self._attached().workspace.engine
         with engine.connect() as connection:  # lets search fit its plan to how many claims match
             result = search.compile_filter(text, engine.dialect.name, connection=connection)
             waiting = 0 if result.fts_query is None else waiting_claims(connection)
@@ -273,6 +305,8 @@ class ClaimTableModel(RowMoves):
         total as it was, and a new sort of the same filter (other than the status
         sort, which counts per status) leaves the count as it was too.
         """
+        from desktop.core.read import paging
+
         view = view or self._view
         with self._connect(snapshot=True) as connection:
             if reason == "sort" and view.sort != "status" and _same(view.where, self._view.where):
@@ -280,7 +314,7 @@ class ClaimTableModel(RowMoves):
             else:
                 # The audit trail's end in the same snapshot as the count: a change heard later that
                 # the count has seen already is not counted twice (``_on_changed``).
-                counted_at = int(connection.execute(_LAST_AUDIT).scalar_one())
+                counted_at = int(connection.exec_driver_sql(_LAST_AUDIT).scalar_one())
                 sizes = paging.partition_sizes(connection, view)
                 self._counted_at = counted_at
             if reason != "data":
@@ -348,6 +382,8 @@ class ClaimTableModel(RowMoves):
         cached), or many rows move, the model resets instead ("data": the table keeps the selection
         and the scroll position).
         """
+        from desktop.core.read import paging
+
         view = self._view
         added, removed = change.added_claims, change.removed_claims
         ids = (change.claims | change.status_changed | added) - removed
@@ -364,7 +400,7 @@ class ClaimTableModel(RowMoves):
             fresh = paging.fetch_ids(connection, view, ids) if ids else {}
             for ident in ids | removed:
                 new = fresh.get(ident)
-                old_key: paging.RowKey | None = None
+                old_key: RowKey | None = None
                 if ident in cached:
                     block_index, offset = cached[ident]
                     old_key = self._blocks[block_index][offset].key
@@ -444,14 +480,23 @@ class ClaimTableModel(RowMoves):
 
     def _connect(self, *, snapshot: bool = False) -> Connection:
         """A connection; ``snapshot``: its reads all see one moment (SQLite's read transaction does anyway)."""
-        connection = self._session.workspace.engine.connect()
+        connection = self._attached().workspace.engine.connect()
         if snapshot and connection.dialect.name == "postgresql":
             return connection.execution_options(isolation_level="REPEATABLE READ")
         return connection
 
+    def _attached(self) -> WorkspaceSession:
+        if self._session is None:
+            raise RuntimeError("the claim table is not attached to a workspace yet")
+        return self._session
+
     def _block(self, index: int, offset: int = 0) -> list[ClaimRow]:
         """Block ``index``, fetched far enough to hold row ``offset`` of it (when the view has that row)."""
         rows = self._blocks.get(index)
+        if self._session is None:  # a fast start's first screen, before the workspace is open
+            return rows or []
+        from desktop.core.read import paging
+
         if rows is not None:
             self._blocks.move_to_end(index)
             if offset >= len(rows) and index in self._short:
@@ -479,6 +524,9 @@ class ClaimTableModel(RowMoves):
 
 
 def _reads_derived(where: ColumnElement[bool]) -> bool:
+    from sqlalchemy.sql import visitors
+    from sqlalchemy.sql.elements import TextClause
+
     for element in visitors.iterate(where):
         if isinstance(element, TextClause):
             return True  # raw SQL: it might read anything

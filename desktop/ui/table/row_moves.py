@@ -21,13 +21,14 @@ from __future__ import annotations
 import bisect
 import functools
 from collections import OrderedDict
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Signal
-from sqlalchemy.engine import Connection
 
-from desktop.core.read import paging
-from desktop.core.read.paging import ClaimRow, View
+from desktop.core.read.rows import ClaimRow, RowKey, View, precedes
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 BLOCK_SIZE: Final = 256
 
@@ -60,14 +61,14 @@ class RowMoves(QAbstractTableModel):
         """Whether ``row`` sorts inside the span of some cached block (so it would appear there)."""
         view = self._view
         return any(
-            not paging.precedes(view, row.key, rows[0].key) and not paging.precedes(view, rows[-1].key, row.key)
+            not precedes(view, row.key, rows[0].key) and not precedes(view, rows[-1].key, row.key)
             for rows in self._blocks.values()
             if rows
         )
 
     # --- fetching -----------------------------------------------------------------------------
 
-    def _row_key(self, at: tuple[int, int]) -> paging.RowKey:
+    def _row_key(self, at: tuple[int, int]) -> RowKey:
         return self._blocks[at[0]][at[1]].key
 
     def _places(
@@ -76,6 +77,8 @@ class RowMoves(QAbstractTableModel):
         """Where each of ``entering`` belongs once the rows at ``leaving`` are gone (None: not found)."""
         slots = [self._slot(row.key) for row in entering]
         if None in slots:
+            from desktop.core.read import paging  # (imported once the workspace is open: not before the first paint)
+
             found = [paging.position_of(connection, self._view, row.id, sizes) for row in entering]
             return None if None in found else [p for p in found if p is not None]
         gone = sorted(leaving)
@@ -88,29 +91,29 @@ class RowMoves(QAbstractTableModel):
         }
         return [places[row.id] for row in entering]
 
-    def _compare(self, a: paging.RowKey, b: paging.RowKey) -> int:
-        return -1 if paging.precedes(self._view, a, b) else (1 if paging.precedes(self._view, b, a) else 0)
+    def _compare(self, a: RowKey, b: RowKey) -> int:
+        return -1 if precedes(self._view, a, b) else (1 if precedes(self._view, b, a) else 0)
 
-    def _slot(self, key: paging.RowKey) -> int | None:
+    def _slot(self, key: RowKey) -> int | None:
         """How many rows (now) sort before ``key``, when the cache shows it; None when it does not."""
         view = self._view
         for index, rows in self._blocks.items():
             if not rows:
                 continue
             start = index * BLOCK_SIZE
-            if paging.precedes(view, key, rows[0].key):
+            if precedes(view, key, rows[0].key):
                 if index == 0:
                     return 0
                 before = self._blocks.get(index - 1)
                 if before and len(before) == BLOCK_SIZE and index - 1 not in self._short:
-                    if paging.precedes(view, before[-1].key, key):
+                    if precedes(view, before[-1].key, key):
                         return start
                 continue
             ends_here = start + len(rows) == self._count  # the last block: nothing after it
-            if paging.precedes(view, rows[-1].key, key) and not ends_here:
+            if precedes(view, rows[-1].key, key) and not ends_here:
                 continue
             keys = [row.key for row in rows]
-            return start + sum(1 for k in keys if paging.precedes(view, k, key))
+            return start + sum(1 for k in keys if precedes(view, k, key))
         return None
 
     def _move_rows(self, leaving: list[int], entering: list[tuple[int, ClaimRow]], sizes: list[int]) -> None:

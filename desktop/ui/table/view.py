@@ -20,6 +20,8 @@ position query for a filter the analyst may still be typing).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QByteArray, QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QPoint, QRect, Qt
 from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
@@ -34,11 +36,13 @@ from PySide6.QtWidgets import (
 
 from desktop.core.errors import UserError
 from desktop.ui.commands.keymap import key_of
-from desktop.ui.session import WorkspaceSession
 from desktop.ui.table import columns as cols
 from desktop.ui.table.column_menu import fill_column_menu
 from desktop.ui.table.model import ClaimTableModel
 from desktop.ui.table.paint import CHIP_PAD, PADDING, CellPainter, ClaimDelegate
+
+if TYPE_CHECKING:
+    from desktop.ui.session import WorkspaceSession
 
 MAX_SELECTED = 10_000  # claims one bulk action may take (each is read, written and audited)
 _KEEP_SELECTED = 1_000  # a selection up to this size is restored after an edit reloads the rows
@@ -50,14 +54,19 @@ _ITEM_PANEL = QStyle.PrimitiveElement.PE_PanelItemViewItem
 
 
 class ClaimTable(QTableView):
-    """The claim table; see the module docstring. Create it with a session (the model is made if not given)."""
+    """The claim table; see the module docstring. Create it with a session (the model is made if not given),
+    or, at a fast start, with no session and a model of the first screen, then ``attach`` the session."""
 
     def __init__(
-        self, session: WorkspaceSession, model: ClaimTableModel | None = None, parent: QWidget | None = None
+        self, session: WorkspaceSession | None, model: ClaimTableModel | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self._session = session
-        self._model = model or ClaimTableModel(session, self)
+        self._session: WorkspaceSession | None = None
+        if model is None:
+            if session is None:
+                raise ValueError("a claim table needs a session or a model")
+            model = ClaimTableModel(session, self)
+        self._model = model
         self._syncing = False
         self._kept: tuple[int | None, int, int] = (None, -1, 0)
         self._kept_selection: list[int] = []
@@ -105,9 +114,17 @@ class ClaimTable(QTableView):
         self._model.rows_moving.connect(self._before_rows_move)
         self._model.rows_moved.connect(self._after_rows_move)
         self._moving: tuple[int | None, int, int, int] | None = None  # current claim, its row, top row, shift
+        if session is not None:
+            self.attach(session)
+
+    def attach(self, session: WorkspaceSession) -> None:
+        """Follow ``session``'s current claim (and it the table's) from now on; the model must follow it too."""
+        self._session = session
         session.current_changed.connect(self._on_session_current)
         if session.current is not None:
             self.select_claim(session.current)
+        else:
+            self._tell_session()
 
     @property
     def claim_model(self) -> ClaimTableModel:
@@ -393,7 +410,7 @@ class ClaimTable(QTableView):
         return self.current_claim()
 
     def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if not self._syncing and current.isValid():
+        if not self._syncing and current.isValid() and self._session is not None:
             self._session.set_current(self._model.claim_id(current.row()))
 
     def _on_session_current(self, claim: object) -> None:
@@ -426,7 +443,11 @@ class ClaimTable(QTableView):
                     self._go_to(min(max(row, 0), count - 1))
         finally:
             self._syncing = False
-        self._session.set_current(self.current_claim())
+        self._tell_session()
+
+    def _tell_session(self) -> None:
+        if self._session is not None:
+            self._session.set_current(self.current_claim())
 
     def _scroll_rows(self, rows: int) -> None:
         self.updateGeometries()  # the scroll range follows the new row count now, not at the next layout
@@ -467,7 +488,7 @@ class ClaimTable(QTableView):
                 self._reselect(self._kept_selection)
         finally:
             self._syncing = False
-        self._session.set_current(self.current_claim())
+        self._tell_session()
 
     def _reselect(self, claims: list[int]) -> None:
         chosen = QItemSelection()
