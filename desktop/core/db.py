@@ -35,6 +35,8 @@ from sqlalchemy.engine import Connection, Engine
 
 from desktop.core import sqlfunctions
 from desktop.core.errors import UserError
+from desktop.core.locations import default_workspace_path as default_workspace_path  # re-exported
+from desktop.core.locations import resolve_location as resolve_location
 from desktop.core.revisions import MIGRATIONS_DIR, known_revisions
 
 if TYPE_CHECKING:
@@ -45,26 +47,6 @@ BUSY_TIMEOUT_MS = 10_000
 
 class NewerWorkspaceError(UserError):
     """The database was written by a newer Crosscheck than this one."""
-
-
-def default_workspace_path() -> Path:
-    """The default workspace: a SQLite file in the platform's user data folder."""
-    from platformdirs import user_data_path
-
-    return user_data_path("crosscheck", appauthor=False) / "workspace.sqlite"
-
-
-def resolve_location(location: str | os.PathLike[str] | None) -> str:
-    """``--db`` argument, else ``CROSSCHECK_DB``, else the default workspace, as a SQLAlchemy URL."""
-    if location is None or str(location) == "":
-        location = os.environ.get("CROSSCHECK_DB") or default_workspace_path()
-    text = str(location)
-    if text.startswith(("postgresql://", "postgres://")):
-        return "postgresql+psycopg://" + text.split("://", 1)[1]
-    if text.startswith(("postgresql+", "sqlite:")):
-        return text
-    path = Path(text).expanduser()
-    return "sqlite:///" + str(path.resolve())
 
 
 def table_of(model: type[SQLModel]) -> sa.Table:

@@ -111,39 +111,21 @@ def run(location: str | None) -> int:
         apply_theme(app, theme)
     install_excepthook(None)  # from here on, a failure is a dialog (and a log entry), never a silent exit
 
-    from desktop.core.workspace import Workspace
-    from desktop.ui.dialogs.open_failed import IntegrityWatch, open_window
-    from desktop.ui.session import WorkspaceSession
-    from desktop.ui.window.main_window import MainWindow
-
-    def build(opened: Workspace) -> MainWindow:
-        session = WorkspaceSession(opened)
-        session.error.connect(lambda message: logs.LOGGER.warning("a change was refused: %s", message))
-        return MainWindow(session)
+    from desktop.ui.start import launch
 
     try:
         # A workspace that cannot be opened or read: one clear message and a way on (another workspace,
-        # a backup), never a traceback.
-        result = open_window(
-            location, build, report=lambda error: logs.LOGGER.warning("cannot open the workspace: %s", error)
-        )
+        # a backup), never a traceback. Where it can, the window is painted before the workspace is
+        # fully open and completed right after (``desktop.ui.start``).
+        started = launch(location, report=lambda error: logs.LOGGER.warning("cannot open the workspace: %s", error))
     except Exception as bug:  # a bug while opening or seeding: the same dialog as any bug, then stop
         sys.excepthook(type(bug), bug, bug.__traceback__)
         return 1
-    if result is None:
+    if started is None:
         return 1
-    workspace, window = result
-    session = window.session
-    install_excepthook(window)
-    if workspace.upgrade.backup is not None:
-        window.status.hint(f"Workspace upgraded; a backup of the old version is at {workspace.upgrade.backup}", 20000)
-    window.show()
-    # Damage deep in the file (late pages) is found by reading all of it: in the background, after the first paint.
-    watch = IntegrityWatch(workspace, window)
-    watch.start()
+    install_excepthook(started.window)
+    started.on_failure.append(lambda: app.exit(1))
     try:
         return app.exec()
     finally:
-        watch.cancel()
-        session.undo_stack.clear()
-        session.close()
+        started.close()

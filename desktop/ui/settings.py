@@ -30,6 +30,10 @@ SPLITTER = "window/splitter"
 # the claim text to a few characters; the new key starts once from the default columns.
 TABLE = "window/columns"
 FILTER = "window/filter"
+# The table's sort in words ("date descending"), beside the columns' opaque state: the fast start reads
+# it to know whether the first screen (the default order) is what the table will show.
+SORT = "window/sort"
+DEFAULT_SORT = "date descending"
 FOLDER = "files/folder"
 
 

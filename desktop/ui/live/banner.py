@@ -9,11 +9,14 @@ that could not be saved stays in its field, marked, through every refresh).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
-from desktop.ui.live.watcher import LiveWatcher
 from desktop.ui.widgets.banner import ModeBanner
+
+if TYPE_CHECKING:  # the banner is part of the window's first paint; the watcher comes after it
+    from desktop.ui.live.watcher import LiveWatcher
 
 LOST = (
     "No connection to the workspace — reconnecting every few seconds. Nothing you type is lost: a text that "

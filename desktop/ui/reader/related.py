@@ -9,15 +9,18 @@ it for good (both undoable); the list then moves on to the next suggestion.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from desktop.core.search.similar import Suggestion, similar_to
-from desktop.core.store import Change
-from desktop.core.text import one_line
 from desktop.ui.commands.keymap import key_of
-from desktop.ui.session import WorkspaceSession
 from desktop.ui.widgets.basics import plain_label
+
+if TYPE_CHECKING:  # the list is part of the window's first paint; what fills it comes after (``attach``)
+    from desktop.core.search.similar import Suggestion
+    from desktop.core.store import Change
+    from desktop.ui.session import WorkspaceSession
 
 LIMIT = 6
 _KEYS = (
@@ -28,9 +31,8 @@ _KEYS = (
 
 
 class RelatedList(QWidget):
-    def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
+    def __init__(self, session: WorkspaceSession | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.session = session
         self.setObjectName("relatedClaims")
         self.heading = plain_label("Related claims")
         self.list = QListWidget()
@@ -46,6 +48,12 @@ class RelatedList(QWidget):
         self.suggestions: list[Suggestion] = []
         self._claim: int | None = None
         self._shown_for: int | None = None
+        if session is not None:
+            self.attach(session)
+
+    def attach(self, session: WorkspaceSession) -> None:
+        """Suggest for ``session``'s current claim from now on (a fast start builds the list before it opens)."""
+        self.session = session
         session.current_changed.connect(self.show_for)
         session.changed.connect(self._on_changed)
 
@@ -62,6 +70,9 @@ class RelatedList(QWidget):
             self.suggestions = []
             self.heading.setText("Related claims — no claim selected")
             return
+        from desktop.core.search.similar import similar_to
+        from desktop.core.text import one_line
+
         with self.session.engine.connect() as connection:
             self.suggestions = similar_to(connection, self._claim, limit=LIMIT)
         for suggestion in self.suggestions:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 
 from desktop.ui import settings as ws
+from desktop.ui.table.columns import SORT_OF_COLUMN
 
 if TYPE_CHECKING:
     from desktop.ui.window.main_window import MainWindow
@@ -46,7 +47,29 @@ def save_layout(window: MainWindow) -> None:
     settings.setValue(ws.SPLITTER, window.splitter.saveState())
     settings.setValue(ws.TABLE, window.table.save_state())
     settings.setValue(ws.FILTER, window.filter_bar.text())
+    settings.setValue(
+        ws.SORT, sort_words(window.table.claim_model.sort_column(), window.table.claim_model.sort_order())
+    )
     settings.sync()
+
+
+def sort_words(column: int, order: Qt.SortOrder) -> str:
+    """The table's sort as ``ws.SORT`` keeps it: the sort's name and its direction."""
+    direction = "descending" if order == Qt.SortOrder.DescendingOrder else "ascending"
+    return f"{SORT_OF_COLUMN[column]} {direction}"
+
+
+def shows_default_order() -> bool:
+    """Whether the table will start unfiltered in its default order (newest first), by the saved settings.
+
+    A table state saved by an older version, without its sort in words, counts as not known: no.
+    """
+    settings = ws.app_settings()
+    if ws.read_text(settings, ws.FILTER):
+        return False
+    if ws.read_bytes(settings, ws.TABLE) is None:
+        return True
+    return ws.read_text(settings, ws.SORT) == ws.DEFAULT_SORT
 
 
 def first_size(available: QSize | None) -> tuple[int, int]:

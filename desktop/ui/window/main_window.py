@@ -10,64 +10,107 @@ status bar, and remembers its layout and last filter in QSettings.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from desktop.core.errors import UserError
-from desktop.core.read.detail import claim_summary
-from desktop.core.store import Change
 from desktop.ui import recent
-from desktop.ui.commands.actions import WindowActions
-from desktop.ui.commands.as_analyst import AsAnalystView
-from desktop.ui.commands.cheatsheet import CheatSheet
-from desktop.ui.commands.files import FileCommands
-from desktop.ui.commands.key_hints import TableKeyHints
 from desktop.ui.commands.keymap import BY_NAME, KEYMAP
-from desktop.ui.commands.outputs import OutputCommands
-from desktop.ui.commands.palette import Command, CommandPalette
-from desktop.ui.commands.review import ReviewCommands
-from desktop.ui.commands.selection import SelectionCommands
-from desktop.ui.commands.tools import ToolsCommands
-from desktop.ui.detail.pane import DetailPane
-from desktop.ui.history.as_of_mode import AsOfMode
-from desktop.ui.history.panel import HistoryPanel
 from desktop.ui.live.banner import ConnectionBanner
-from desktop.ui.live.watcher import LiveWatcher
-from desktop.ui.reader.commands import CaptureCommands
-from desktop.ui.reader.pane import ReaderPane
 from desktop.ui.reader.related import RelatedList
-from desktop.ui.search_indexer import SearchIndexer, attach
-from desktop.ui.session import WorkspaceSession
-from desktop.ui.table.column_menu import install_column_menu
 from desktop.ui.table.filter_bar import FilterBar
+from desktop.ui.table.model import ClaimTableModel
 from desktop.ui.table.view import ClaimTable
-from desktop.ui.views.dock import ViewsDock
 from desktop.ui.widgets.banner import ModeBanner
 from desktop.ui.widgets.plain_text import install_guard
 from desktop.ui.window.availability import unavailable_reason
-from desktop.ui.window.context_menu import install_detail_menu, install_table_menu
 from desktop.ui.window.drops import dropped_json_files
+from desktop.ui.window.early_keys import EarlyKeys
 from desktop.ui.window.layout_settings import restore_layout, save_layout
-from desktop.ui.window.menus import COLUMNS, RECENT, build_menus
+from desktop.ui.window.menus import add_menu_titles
 from desktop.ui.window.mnemonics import retitle
 from desktop.ui.window.status_bar import WindowStatusBar
 
+if TYPE_CHECKING:  # built after the first paint (``complete``, ``window.parts``): not imported before it
+    from PySide6.QtGui import QAction
+
+    from desktop.core.read.first_screen import FirstScreen
+    from desktop.core.store import Change
+    from desktop.ui.commands.actions import WindowActions
+    from desktop.ui.commands.as_analyst import AsAnalystView
+    from desktop.ui.commands.cheatsheet import CheatSheet
+    from desktop.ui.commands.files import FileCommands
+    from desktop.ui.commands.key_hints import TableKeyHints
+    from desktop.ui.commands.outputs import OutputCommands
+    from desktop.ui.commands.palette import CommandPalette
+    from desktop.ui.commands.review import ReviewCommands
+    from desktop.ui.commands.selection import SelectionCommands
+    from desktop.ui.commands.tools import ToolsCommands
+    from desktop.ui.detail.pane import DetailPane
+    from desktop.ui.history.as_of_mode import AsOfMode
+    from desktop.ui.history.panel import HistoryPanel
+    from desktop.ui.live.watcher import LiveWatcher
+    from desktop.ui.reader.commands import CaptureCommands
+    from desktop.ui.reader.pane import ReaderPane
+    from desktop.ui.search_indexer import SearchIndexer
+    from desktop.ui.session import WorkspaceSession
+    from desktop.ui.views.dock import ViewsDock
+
 
 class MainWindow(QMainWindow):
-    def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
+    """The window; ``MainWindow(session)`` builds all of it. A fast start (``desktop.ui.start``) builds it in
+    two steps: ``MainWindow(None, first=…)`` — the frame, the filter bar, the claim table on the first screen
+    read with sqlite3, the status bar — shown and painted, then ``complete(session)`` builds the rest
+    (``window.parts``) and replays the keys typed meanwhile. ``ready`` is emitted once it is whole."""
+
+    ready = Signal()
+
+    # Built by ``complete`` (``window.parts``) once the workspace is open.
+    session: WorkspaceSession
+    detail: DetailPane
+    reader: ReaderPane
+    right: QSplitter
+    history: HistoryPanel
+    history_box: QWidget
+    as_of: AsOfMode
+    commands: WindowActions
+    named_actions: dict[str, QAction]
+    review: ReviewCommands
+    files: FileCommands
+    selection: SelectionCommands
+    tools: ToolsCommands
+    outputs: OutputCommands
+    as_analyst: AsAnalystView
+    views: ViewsDock
+    capture: CaptureCommands
+    indexer: SearchIndexer
+    recent: recent.RecentMenu
+    table_menu: Callable[[QPoint], QMenu]
+    detail_menu: Callable[[QPoint], QMenu]
+    key_hints: TableKeyHints
+    live: LiveWatcher
+
+    def __init__(
+        self, session: WorkspaceSession | None, parent: QWidget | None = None, *, first: FirstScreen | None = None
+    ) -> None:
         super().__init__(parent)
         install_guard()  # untrusted text is never rendered as rich text, in any widget (widgets/plain_text)
-        self.session = session
         self.setObjectName("mainWindow")
+        self.is_ready = False
+        self._early_keys: EarlyKeys | None = None
+        self.palette_popup: CommandPalette | None = None
+        self.cheatsheet: CheatSheet | None = None
 
         self.filter_bar = FilterBar()
-        self.table = ClaimTable(session)
+        model = None if session is not None else ClaimTableModel(None, first=first)
+        self.table = ClaimTable(session, model)
         self.table.setObjectName("claimTable")
-        self.detail = DetailPane(session)
-        self.reader = ReaderPane(session)
+        # The right-hand panes are built after the first paint (they need the open workspace): until
+        # then their places in the splitter hold empty widgets of the same role.
+        reader_place, right_place = QWidget(), QWidget()
         self.related = RelatedList(session)
         self.related.setMaximumHeight(190)
         left = QWidget()
@@ -83,36 +126,14 @@ class MainWindow(QMainWindow):
         column.addWidget(self.related)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
-        self.history = HistoryPanel(session)
-        self.history_box = QWidget()
-        box = QVBoxLayout(self.history_box)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(2)
-        # Plain text like every label (the plain-text guard forces it): the heading is bold by its font.
-        heading = QLabel("History — newest first; ↶ this window can undo it")
-        bold = heading.font()
-        bold.setBold(True)
-        heading.setFont(bold)
-        box.addWidget(heading)
-        box.addWidget(self.history, 1)
-        # The claim's history under its detail pane: the pane keeps the room, the history what it needs.
-        self.right = QSplitter(Qt.Orientation.Vertical)
-        self.right.setObjectName("detailSplitter")
-        self.right.addWidget(self.detail)
-        self.right.addWidget(self.history_box)
-        self.right.setStretchFactor(0, 3)
-        self.right.setStretchFactor(1, 1)
-        self.right.setSizes([750, 250])
-        self.right.setChildrenCollapsible(False)
         self.splitter.addWidget(left)
-        self.splitter.addWidget(self.reader)
-        self.splitter.addWidget(self.right)
+        self.splitter.addWidget(reader_place)
+        self.splitter.addWidget(right_place)
         self.splitter.setStretchFactor(0, 1)  # a wider window widens the table, not the form
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
-        self.reader.hide()  # until a report is opened (F3, Ctrl+Shift+V, Q on a captured claim)
+        reader_place.hide()  # the reader's: hidden until a report is opened (F3, Ctrl+Shift+V, Q on a captured claim)
         self.splitter.setChildrenCollapsible(False)
-        self.detail.setContentsMargins(0, 6, 0, 0)
         # The banner above everything says when the window shows something other than the live workspace.
         self.banner = ModeBanner()
         central = QWidget()
@@ -124,78 +145,46 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.status = WindowStatusBar(self)
         self.setStatusBar(self.status)
-        self.as_of = AsOfMode(
-            session, self.banner, hint=self.status.hint, error=self.status.error,
-            select_claim=self.table.select_claim, parent=self,
-        )  # fmt: skip
+        self.menus = add_menu_titles(self)  # filled with their commands by ``complete``
+        if session is not None:
+            self.complete(session)
+            return
+        assert first is not None
+        self.setWindowTitle(f"Crosscheck — {first.path.name}")
+        self.status.set_workspace(first.path.name)
+        restore_layout(self)  # the fast start is taken only with no filter saved and the default sort
+        self.filter_bar.set_counts(self.table.claim_model.rowCount(), self.table.claim_model.total_count())
+        self.table.first()
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        # Keys typed before the rest is built are kept and replayed, in order, once it is (``complete``).
+        self._early_keys = EarlyKeys(self)
+        self.status.hint("Opening the workspace… keys typed now act once it is open.", 0)
 
-        self.commands = WindowActions(self, self.table, panels={"reader": self.reader, "related": self.related})
-        self.named_actions = self.commands.actions
-        self.review = ReviewCommands(self, self.table, self)
-        self.files = FileCommands(self, self)
-        self.selection = SelectionCommands(self, self.table, self)
-        self.tools = ToolsCommands(self, self.files.open_path, self)
-        self.outputs = OutputCommands(self, self)
-        self.as_analyst = AsAnalystView(self, self.table, self.detail, self.analyst_banner, self)
-        self.views = ViewsDock(session, self)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.views)
-        self.views.hide()  # opened by Ctrl+G / Ctrl+T / Ctrl+M
-        self.views.select_claim.connect(self._select_from_view)
-        self.views.go_to_claim.connect(self._go_to_claim)
-        self.views.filter_requested.connect(self.filter_bar.set_text)
-        self.views.message.connect(self.status.hint)
-        self.capture = CaptureCommands(
-            self, self.table, self.reader, self.related, self.show_filter, self.reveal_reader, self
-        )
-        self.files.reports_imported.connect(self._open_imported)
-        # An import leaves its claims' search index for after it: built in the background.
-        self.indexer = SearchIndexer(session, self)
-        attach(self.indexer, self.status.hint, self.status.error, self._refilter)
-        self.files.import_finished.connect(lambda imported: imported and self.indexer.start())
-        self._connect_window_commands()
-        self.menus = build_menus(self, self.named_actions)
-        recent_menu = self.menus["File"].findChild(QMenu, RECENT)
-        assert recent_menu is not None
-        self.recent = recent.RecentMenu(recent_menu, self.files.open_path)
-        columns_menu = self.menus["View"].findChild(QMenu, COLUMNS)
-        assert columns_menu is not None
-        install_column_menu(columns_menu, self.table)
-        self.table_menu = install_table_menu(self.table, self.named_actions, self.update_actions)
-        self.detail_menu = install_detail_menu(self.detail, self.named_actions, self.update_actions)
-        self.setAcceptDrops(True)  # a JSON file dropped anywhere on the window is imported
-        self.key_hints = TableKeyHints(
-            self, self.reason, lambda name: BY_NAME[name].label, self.status.hint, self.status.clear_if
-        )
-        self.table.installEventFilter(self.key_hints)
-        self.palette_popup: CommandPalette | None = None
-        self.cheatsheet: CheatSheet | None = None
+    def complete(self, session: WorkspaceSession) -> None:
+        """Build what needs the open workspace (``window.parts``), then replay early keys; emits ``ready``."""
+        from desktop.ui.window.parts import build_parts
 
-        session.error.connect(self.status.error)
-        # Changes committed elsewhere (another window, analyst or script) arrive through the session.
-        self.live = LiveWatcher(session, self)
-        self.live.problem.connect(self.status.error)
-        self.connection_banner.follow(self.live, self.status.hint)
-        session.pinned_changed.connect(self._show_pinned)
-        session.changed.connect(self._on_changed)
-        session.current_changed.connect(lambda _claim: self.update_actions())
-        session.workspace_replaced.connect(self._on_workspace_replaced)
-        stack = session.undo_stack
-        for signal in (stack.canUndoChanged, stack.canRedoChanged, stack.undoTextChanged, stack.redoTextChanged):
-            signal.connect(lambda *_: self.update_actions())
-        self.table.claim_model.modelReset.connect(self.update_actions)
-        self.filter_bar.filter_changed.connect(self.apply_filter)
-        self.filter_bar.submitted.connect(self.back_to_table)
-        self.filter_bar.escape_pressed.connect(self.back_to_table)
-        model = self.table.claim_model
-        model.counts_changed.connect(self.filter_bar.set_counts)
-        self.filter_bar.set_counts(model.rowCount(), model.total_count())
-
+        fast = self._early_keys is not None
+        self.session = session
+        if fast:
+            self.table.claim_model.attach(session)
+            self.table.attach(session)
+            self.related.attach(session)
+        build_parts(self, session)
         self._show_title()
         self._remember_workspace()
-        restore_layout(self)
+        if fast:
+            self.status.clear_if("Opening the workspace… keys typed now act once it is open.")
+        else:
+            restore_layout(self)
         self.update_actions()
         self.back_to_table()
         QTimer.singleShot(0, self.indexer.start)  # after the first paint: claims an earlier import left waiting
+        self.is_ready = True
+        if self._early_keys is not None:
+            self._early_keys.replay()
+            self._early_keys = None
+        self.ready.emit()
 
     # --- the CommandHost the command modules act through ---------------------------------------
 
@@ -383,6 +372,8 @@ class MainWindow(QMainWindow):
         self.back_to_table()
 
     def open_palette(self) -> None:
+        from desktop.ui.commands.palette import Command, CommandPalette
+
         self.update_actions()
         commands = [Command(entry, self.named_actions[entry.name]) for entry in KEYMAP]
         if self.palette_popup is not None:
@@ -392,6 +383,8 @@ class MainWindow(QMainWindow):
 
     def open_cheatsheet(self) -> None:
         if self.cheatsheet is None:
+            from desktop.ui.commands.cheatsheet import CheatSheet
+
             self.cheatsheet = CheatSheet(self)
             self.cheatsheet.finished.connect(lambda _result: self.after_dialog())
         self.cheatsheet.search.clear()
@@ -435,6 +428,8 @@ class MainWindow(QMainWindow):
         if pinned is None:
             self.status.set_pinned(None)
         else:
+            from desktop.core.read.detail import claim_summary
+
             with self.session.engine.connect() as connection:
                 self.status.set_pinned(claim_summary(connection, pinned, 90))
         self.update_actions()
@@ -481,6 +476,9 @@ class MainWindow(QMainWindow):
         self.files.import_path(str(files[0]))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.is_ready:  # closed during a fast start: nothing typed, nothing running, no layout to keep
+            super().closeEvent(event)
+            return
         self.detail.flush()  # a field being typed in is saved, as leaving it would
         self.files.pool.waitForDone()  # an import in flight finishes (one transaction) before we go
         self.outputs.wait()  # and so does an export (its file is written whole or not at all)

@@ -167,18 +167,24 @@ def fill_menu(menu: QMenu, entries: Sequence[MenuEntry], actions: Mapping[str, Q
             menu.addAction(actions[entry])
 
 
-def build_menus(window: QMainWindow, actions: Mapping[str, QAction]) -> dict[str, QMenu]:
-    """Add the menus to ``window``'s menu bar; returns them by title (without the ``&``).
+def add_menu_titles(window: QMainWindow) -> dict[str, QMenu]:
+    """The menu bar's menus, empty, by title (without the ``&``): part of the window's first paint."""
+    return {title.replace("&", ""): window.menuBar().addMenu(title) for title, _entries in MENUS}
+
+
+def build_menus(
+    window: QMainWindow, actions: Mapping[str, QAction], menus: dict[str, QMenu] | None = None
+) -> dict[str, QMenu]:
+    """Fill the menus ``add_menu_titles`` made (made here if not given); returns them by title.
 
     Every entry gets a letter of its own (``mnemonics``): with a menu open, the letter picks it
     (and not the table's single-letter command behind the menu).
     """
-    menus: dict[str, QMenu] = {}
+    menus = add_menu_titles(window) if menus is None else menus
     for title, entries in MENUS:
-        menu = window.menuBar().addMenu(title)
+        menu = menus[title.replace("&", "")]
         fill_menu(menu, entries, actions)
         install_menu_keys(menu)
-        menus[title.replace("&", "")] = menu
     return menus
 
 
