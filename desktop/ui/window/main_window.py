@@ -60,6 +60,9 @@ if TYPE_CHECKING:  # built after the first paint (``complete``, ``window.parts``
     from desktop.ui.views.dock import ViewsDock
 
 
+OPENING = "Opening the workspace… keys typed now act once it is open."
+
+
 class MainWindow(QMainWindow):
     """The window; ``MainWindow(session)`` builds all of it. A fast start (``desktop.ui.start``) builds it in
     two steps: ``MainWindow(None, first=…)`` — the frame, the filter bar, the claim table on the first screen
@@ -158,7 +161,7 @@ class MainWindow(QMainWindow):
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
         # Keys typed before the rest is built are kept and replayed, in order, once it is (``complete``).
         self._early_keys = EarlyKeys(self)
-        self.status.hint("Opening the workspace… keys typed now act once it is open.", 0)
+        self.status.hint(OPENING, 60_000)  # cleared by ``complete``
 
     def complete(self, session: WorkspaceSession) -> None:
         """Build what needs the open workspace (``window.parts``), then replay early keys; emits ``ready``."""
@@ -174,7 +177,7 @@ class MainWindow(QMainWindow):
         self._show_title()
         self._remember_workspace()
         if fast:
-            self.status.clear_if("Opening the workspace… keys typed now act once it is open.")
+            self.status.clear_if(OPENING)
         else:
             restore_layout(self)
         self.update_actions()

@@ -1,0 +1,174 @@
+"""The fast start (desktop.ui.start): the first screen read with sqlite3 is the full model's first screen,
+the window is completed in place, and keys typed before it is whole act once it is, in order."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from desktop.core.read.first_screen import read_first_screen
+from desktop.core.workspace import Workspace
+from desktop.ui import settings as ws
+from desktop.ui.session import WorkspaceSession
+from desktop.ui.start import first_screen, launch
+from desktop.ui.table.model import FIRST_FETCH, ClaimTableModel
+from desktop.ui.window.main_window import MainWindow
+from tests.ui.window_fixtures import OFFSCREEN_NOISE, settings_dir_fixture  # noqa: F401 (fixture)
+
+pytestmark = OFFSCREEN_NOISE
+
+
+def _path(workspace: Workspace) -> Path:
+    assert workspace.path is not None
+    return workspace.path
+
+
+def test_the_first_screen_is_the_models_first_screen(qapp: object, sample_workspace: Workspace) -> None:
+    session = WorkspaceSession(sample_workspace)
+    model = ClaimTableModel(session)
+    first = read_first_screen(_path(sample_workspace), FIRST_FETCH)
+    assert first is not None
+    assert first.count == model.rowCount() == model.total_count() > 0
+    shown = min(model.rowCount(), FIRST_FETCH)
+    assert first.rows == [model.claim_row(row) for row in range(shown)]
+    # The sample has what the joined columns read: places, reports, links.
+    assert any(row.place is not None for row in first.rows)
+    assert any(row.link_count for row in first.rows)
+
+
+def test_only_a_current_crosscheck_file_is_read_fast(tmp_path: Path, sample_workspace: Workspace) -> None:
+    older = tmp_path / "older.sqlite"
+    shutil.copyfile(_path(sample_workspace), older)
+    with sqlite3.connect(older) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0001'")
+    foreign = tmp_path / "foreign.sqlite"
+    with sqlite3.connect(foreign) as connection:
+        connection.execute("CREATE TABLE notes (body TEXT)")
+    for path in (older, foreign, tmp_path / "missing.sqlite", tmp_path):
+        assert read_first_screen(path, FIRST_FETCH) is None, path
+    assert first_screen("postgresql://somewhere/db") is None
+
+
+def test_a_saved_filter_or_sort_takes_the_full_path(
+    settings_dir: Path, qapp: object, sample_workspace: Workspace
+) -> None:
+    location = str(_path(sample_workspace))
+    assert first_screen(location) is not None
+    settings = ws.app_settings()
+    settings.setValue(ws.FILTER, "status:contested")
+    settings.sync()
+    assert first_screen(location) is None
+    settings.setValue(ws.FILTER, "")
+    settings.setValue(ws.TABLE, b"saved columns")
+    settings.setValue(ws.SORT, "source ascending")
+    settings.sync()
+    assert first_screen(location) is None
+    settings.setValue(ws.SORT, ws.DEFAULT_SORT)
+    settings.sync()
+    assert first_screen(location) is not None
+
+
+def _shell(qtbot: QtBot, workspace: Workspace) -> MainWindow:
+    first = read_first_screen(_path(workspace), FIRST_FETCH)
+    assert first is not None
+    window = MainWindow(None, first=first)
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window
+
+
+def test_keys_typed_before_the_window_is_whole_act_once_it_is(
+    qtbot: QtBot, settings_dir: Path, sample_workspace: Workspace
+) -> None:
+    window = _shell(qtbot, sample_workspace)
+    table = window.table
+    assert not window.is_ready and table.currentIndex().row() == 0
+    for _ in range(3):
+        qtbot.keyClick(table, Qt.Key.Key_J)
+    qtbot.keyClick(table, Qt.Key.Key_Down)  # the table's own key: held too, not acted on out of order
+    assert table.currentIndex().row() == 0  # held, not lost: nothing acted yet
+    assert "keys typed now act once it is open" in window.status.message_text()
+
+    session = WorkspaceSession(sample_workspace)
+    with qtbot.waitSignal(window.ready):
+        window.complete(session)
+    assert window.is_ready
+    assert table.currentIndex().row() == 4  # j j j Down, in order
+    assert session.current == table.current_claim()
+    assert "keys typed now" not in window.status.message_text()
+    session.undo_stack.clear()
+
+
+def test_a_filter_typed_before_the_window_is_whole_is_applied(
+    qtbot: QtBot, settings_dir: Path, sample_workspace: Workspace
+) -> None:
+    window = _shell(qtbot, sample_workspace)
+    everything = window.table.claim_model.rowCount()
+    qtbot.keyClick(window.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)  # to the filter bar
+    qtbot.keyClicks(window.table, "status:contested")
+    session = WorkspaceSession(sample_workspace)
+    window.complete(session)
+    assert window.filter_bar.text() == "status:contested"
+    qtbot.waitUntil(lambda: 0 < window.table.claim_model.rowCount() < everything)  # the bar's typing pause
+    session.undo_stack.clear()
+
+
+def test_a_change_made_before_the_workspace_opened_is_read_again(
+    qtbot: QtBot, settings_dir: Path, sample_workspace: Workspace
+) -> None:
+    window = _shell(qtbot, sample_workspace)
+    before = window.table.claim_model.rowCount()
+    session = WorkspaceSession(sample_workspace)
+    claim = window.table.claim_model.claim_id(0)
+    assert claim is not None
+    assert sample_workspace.store.delete_claim(claim).change.removed_claims == {claim}  # written after the first screen
+    window.complete(session)
+    assert window.table.claim_model.rowCount() == before - 1
+    assert window.table.claim_model.claim_id(0) != claim
+    session.undo_stack.clear()
+
+
+def test_launch_paints_first_and_completes_the_same_window(
+    qtbot: QtBot, settings_dir: Path, sample_workspace: Workspace
+) -> None:
+    path = _path(sample_workspace)
+    sample_workspace.close()
+    started = launch(str(path))
+    assert started is not None
+    window = started.window
+    qtbot.addWidget(window)
+    assert not window.is_ready  # painted first, completed from the event loop
+    qtbot.waitUntil(lambda: window.is_ready, timeout=20000)
+    assert started.window is window and started.workspace is not None
+    assert started.workspace.path == path
+    assert window.detail.isVisible() and not window.reader.isVisible()
+    assert window.findChild(type(window.reader)) is window.reader
+    started.close()
+    started.workspace.close()
+
+
+@pytest.mark.parametrize("saved_filter", ["status:contested"])
+def test_launch_with_a_saved_filter_builds_the_whole_window_first(
+    qtbot: QtBot, settings_dir: Path, sample_workspace: Workspace, saved_filter: str
+) -> None:
+    settings = ws.app_settings()
+    settings.setValue(ws.FILTER, saved_filter)
+    settings.sync()
+    path = _path(sample_workspace)
+    sample_workspace.close()
+    started = launch(str(path))
+    assert started is not None
+    qtbot.addWidget(started.window)
+    assert started.window.is_ready
+    assert started.window.filter_bar.text() == saved_filter
+    started.close()
+    assert started.workspace is not None
+    started.workspace.close()
