@@ -170,9 +170,9 @@ class MainWindow(QMainWindow):
         fast = self._early_keys is not None
         self.session = session
         if fast:
+            self.related.attach(session)  # before the table tells the session its current claim
             self.table.claim_model.attach(session)
             self.table.attach(session)
-            self.related.attach(session)
         build_parts(self, session)
         self._show_title()
         self._remember_workspace()
