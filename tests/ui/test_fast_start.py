@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from desktop.core.read import paging
 from desktop.core.read.first_screen import read_first_screen
 from desktop.core.workspace import Workspace
 from desktop.ui import settings as ws
@@ -33,12 +34,30 @@ def test_the_first_screen_is_the_models_first_screen(qapp: object, sample_worksp
     model = ClaimTableModel(session)
     first = read_first_screen(_path(sample_workspace), FIRST_FETCH)
     assert first is not None
-    assert first.count == model.rowCount() == model.total_count() > 0
+    # The raw statements (which the model also uses on SQLite for this view) against paging's own.
+    with sample_workspace.engine.connect() as connection:
+        assert first.count == paging.count(connection, paging.View()) == model.rowCount() > 0
+        assert first.rows == paging.fetch_after(connection, paging.View(), None, FIRST_FETCH)
+    assert model.total_count() == first.count
     shown = min(model.rowCount(), FIRST_FETCH)
     assert first.rows == [model.claim_row(row) for row in range(shown)]
     # The sample has what the joined columns read: places, reports, links.
     assert any(row.place is not None for row in first.rows)
     assert any(row.link_count for row in first.rows)
+
+
+def test_the_raw_first_screen_holds_past_a_screenful(qapp: object, sample_workspace: Workspace) -> None:
+    """More claims than a screenful: the model's raw first screen, then the rest by keyset from its last row."""
+    with sample_workspace.engine.connect() as connection:
+        source = int(connection.exec_driver_sql("SELECT id FROM source ORDER BY id LIMIT 1").scalar_one())
+    for number in range(FIRST_FETCH + 10):
+        sample_workspace.store.create_claim(f"Claim number {number} of a long day", source)
+    session = WorkspaceSession(sample_workspace)
+    model = ClaimTableModel(session)
+    assert model.rowCount() > FIRST_FETCH + 10
+    with sample_workspace.engine.connect() as connection:
+        expected = paging.fetch_after(connection, paging.View(), None, model.rowCount())
+    assert [model.claim_row(row) for row in range(model.rowCount())] == expected
 
 
 def test_only_a_current_crosscheck_file_is_read_fast(tmp_path: Path, sample_workspace: Workspace) -> None:

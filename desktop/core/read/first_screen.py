@@ -71,15 +71,29 @@ def read_first_screen(path: Path, limit: int) -> FirstScreen | None:
         revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
         if revision is None or revision[0] != known_revisions()[1]:
             return None
-        count = int(connection.execute("SELECT count(*) FROM claim").fetchone()[0])
+        count = count_claims(connection)
         counted_at = int(connection.execute("SELECT coalesce(max(id), 0) FROM audit").fetchone()[0])
-        rows = [_claim_row(values) for values in connection.execute(_FIRST_ROWS, (limit,))]
+        rows = first_rows(connection, limit)
         connection.execute("COMMIT")
     except sqlite3.Error:  # not ours (no such table), locked, damaged: the normal path says why
         return None
     finally:
         connection.close()
     return FirstScreen(path, count, rows, counted_at)
+
+
+def count_claims(connection: sqlite3.Connection) -> int:
+    """Every claim in the workspace (the table's count when it shows them all)."""
+    return int(connection.execute("SELECT count(*) FROM claim").fetchone()[0])
+
+
+def first_rows(connection: sqlite3.Connection, limit: int) -> list[ClaimRow]:
+    """The first ``limit`` rows of the table's default view, straight from ``sqlite3`` (one prepared statement).
+
+    The claim table's model reads its first screen (and its count) this way too, on SQLite, when it
+    shows every claim newest first (what a workspace opens on): no statement to build, no rows to wrap.
+    """
+    return [_claim_row(values) for values in connection.execute(_FIRST_ROWS, (limit,))]
 
 
 def _claim_row(v: tuple[Any, ...]) -> ClaimRow:

@@ -24,6 +24,7 @@ The columns and what their cells show are ``desktop.ui.table.columns``.
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, Final
 
@@ -315,7 +316,13 @@ class ClaimTableModel(RowMoves):
                 # The audit trail's end in the same snapshot as the count: a change heard later that
                 # the count has seen already is not counted twice (``_on_changed``).
                 counted_at = int(connection.exec_driver_sql(_LAST_AUDIT).scalar_one())
-                sizes = paging.partition_sizes(connection, view)
+                raw = _raw_sqlite(connection, view)
+                if raw is not None:
+                    from desktop.core.read.first_screen import count_claims
+
+                    sizes = [count_claims(raw)]
+                else:
+                    sizes = paging.partition_sizes(connection, view)
                 self._counted_at = counted_at
             if reason != "data":
                 total = self._total
@@ -512,7 +519,7 @@ class ClaimTableModel(RowMoves):
             elif after:  # scrolling up: keyset back from the block below
                 rows = paging.fetch_before(connection, self._view, after[0].key, BLOCK_SIZE)
             elif index == 0 and offset < FIRST_FETCH < self._count:  # the top after a reset: a screenful first
-                rows = paging.fetch_after(connection, self._view, None, FIRST_FETCH)
+                rows = _first_screenful(connection, self._view)
                 self._short.add(index)
             else:  # a jump
                 rows = paging.fetch_at(connection, self._view, index * BLOCK_SIZE, BLOCK_SIZE, self._sizes)
@@ -521,6 +528,31 @@ class ClaimTableModel(RowMoves):
             dropped, _rows = self._blocks.popitem(last=False)
             self._short.discard(dropped)
         return rows
+
+
+def _raw_sqlite(connection: Connection, view: View) -> sqlite3.Connection | None:
+    """The driver's connection when ``view`` is what a SQLite workspace opens on (every claim, newest first).
+
+    That view's count and first screen are two fixed statements (``core.read.first_screen``), run
+    straight through ``sqlite3``: on every open, no statement is built and no result rows wrapped.
+    """
+    opening = view.where is None and view.count_where is None and view.sort == "date" and view.descending
+    if not opening or connection.dialect.name != "sqlite":
+        return None
+    driver = connection.connection.driver_connection
+    return driver if isinstance(driver, sqlite3.Connection) else None
+
+
+def _first_screenful(connection: Connection, view: View) -> list[ClaimRow]:
+    """The first ``FIRST_FETCH`` rows of ``view``."""
+    raw = _raw_sqlite(connection, view)
+    if raw is not None:
+        from desktop.core.read.first_screen import first_rows
+
+        return first_rows(raw, FIRST_FETCH)
+    from desktop.core.read import paging
+
+    return paging.fetch_after(connection, view, None, FIRST_FETCH)
 
 
 def _reads_derived(where: ColumnElement[bool]) -> bool:
