@@ -191,3 +191,17 @@ def test_launch_with_a_saved_filter_builds_the_whole_window_first(
     started.close()
     assert started.workspace is not None
     started.workspace.close()
+
+
+def test_what_the_first_paint_needs_imports_no_database_library() -> None:
+    """The point of the fast start: its modules load neither SQLAlchemy nor SQLModel (in a fresh interpreter)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "import desktop.ui.start, desktop.ui.app\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'sqlmodel', 'alembic')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120)
+    assert done.stdout.strip() == "[]"
