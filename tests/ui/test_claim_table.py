@@ -624,3 +624,22 @@ def test_model_index_outside_rows_is_empty(session: WorkspaceSession) -> None:
     assert model.claim_row(20) is None and model.claim_id(-1) is None
     assert model.data(QModelIndex()) is None
     assert model.headerData(0, Qt.Orientation.Vertical) is None
+
+
+def test_texts_laid_out_once_paint_what_drawtext_paints(
+    table: ClaimTable, session: WorkspaceSession, sample_ids: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Short texts are drawn from a ``QStaticText`` laid out once: pixel for pixel what ``drawText`` paints."""
+    from desktop.ui.table import paint
+
+    undated, disputed = ids_of(sample_ids, "isw-strategic-gains", "breach")
+    assert session.perform(lambda s: s.update_claim(undated, claimed=None), "no date").ok  # italic
+    assert session.perform(lambda s: s.update_claim(disputed, verdict="confirmed"), "dispute").ok  # verdict + chip
+    table.show()
+    table.horizontalHeader().resizeSection(cols.COL_PLACE, 40)  # elided places
+    table.select_claim(undated)
+    laid_out = table.viewport().grab().toImage()
+    laid_out_again = table.viewport().grab().toImage()  # from the cache
+    monkeypatch.setattr(paint, "_STATIC_CHARS", -1)  # every text through drawText
+    drawn = table.viewport().grab().toImage()
+    assert laid_out == laid_out_again == drawn

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Final, TypeVar
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF, QPainter, QPalette, QStaticText
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop.core.read.rows import ClaimRow
@@ -37,6 +37,13 @@ _V = TypeVar("_V")
 _CACHE_LIMIT: Final = 20_000
 _elided: dict[str, dict[tuple[str, int], str]] = {}
 _layouts: dict[str, dict[tuple[str | None, str, bool, int], tuple[list[_Piece], tuple[int, int] | None]]] = {}
+# Short texts laid out once (``QStaticText``): drawing a laid-out text costs a quarter of ``drawText``, which
+# shapes the string again at every call. The same few thousand sources, places, dates, numbers and status words
+# fill every screen; a claim's own text (longer) is seen on one row and drawn as it is. Each entry holds its
+# glyphs (1–2 kB): the cache is bounded, and cleared when full.
+_STATIC_CHARS: Final = 48
+_STATIC_LIMIT: Final = 2_000
+_statics: dict[str, dict[str, QStaticText]] = {}
 
 
 def _font_cache(caches: dict[str, dict[_K, _V]], font: QFont) -> dict[_K, _V]:
@@ -77,6 +84,9 @@ class CellPainter:
         self._chips: dict[tuple[str, bool], QColor] = {}
         self._layouts = _font_cache(_layouts, self.font)
         self._elided = (_font_cache(_elided, self.font), _font_cache(_elided, self.italic))
+        self._statics = (_font_cache(_statics, self.font), _font_cache(_statics, self.italic))
+        # Where a line of text starts inside a cell of height h: (h - line height) / 2, as drawText centres it.
+        self._line_height = (QFontMetricsF(self.font).height(), QFontMetricsF(self.italic).height())
         self._italic_set = False
 
     def begin(self, painter: QPainter) -> None:
@@ -120,7 +130,27 @@ class CellPainter:
                     cache.clear()
                 shown = cache[(text, room)] = metrics.elidedText(text, _ELIDE, room)
             text = shown
-        painter.drawText(x + PADDING, y, room, height, _CENTRE if column in cols.NUMERIC_COLUMNS else _LEFT, text)
+        if len(text) > _STATIC_CHARS:
+            painter.drawText(x + PADDING, y, room, height, _CENTRE if column in cols.NUMERIC_COLUMNS else _LEFT, text)
+            return
+        static = self._static(text, undated)
+        top = y + (height - self._line_height[undated]) / 2
+        if column in cols.NUMERIC_COLUMNS:
+            painter.drawStaticText(QPointF(x + PADDING + (room - static.size().width()) / 2, top), static)
+        else:
+            painter.drawStaticText(QPointF(x + PADDING, top), static)
+
+    def _static(self, text: str, italic: bool) -> QStaticText:
+        """``text`` laid out once in the upright or italic font (see ``_STATIC_CHARS``)."""
+        cache = self._statics[italic]
+        found = cache.get(text)
+        if found is None:
+            if len(cache) >= _STATIC_LIMIT:
+                cache.clear()
+            found = cache[text] = QStaticText(text)
+            found.setTextFormat(Qt.TextFormat.PlainText)
+            found.prepare(font=self.italic if italic else self.font)
+        return found
 
     def status_colour(self, status: str) -> QColor:
         found = self._status.get(status)
@@ -154,9 +184,13 @@ class CellPainter:
             radius = (height - 6) / 2
             painter.drawRoundedRect(QRect(left + chip_x, top + 3, chip_width, height - 6), radius, radius)
         text_colour = self.text[selected]
+        line_top = top + (height - self._line_height[False]) / 2
         for dx, room, text, status in pieces:
             painter.setPen(text_colour if selected or status is None else self.status_colour(status))
-            painter.drawText(left + dx, top, room, height, _VCENTRE, text)
+            if len(text) > _STATIC_CHARS:
+                painter.drawText(left + dx, top, room, height, _VCENTRE, text)
+            else:
+                painter.drawStaticText(QPointF(left + dx, line_top), self._static(text, False))
 
     def _status_layout(self, row: ClaimRow, width: int) -> tuple[list[_Piece], tuple[int, int] | None]:
         """Where the status cell's pieces go, from the cell's left (elided to fit ``width``), and its chip."""
