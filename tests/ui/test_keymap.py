@@ -155,6 +155,26 @@ def test_cheat_sheet_search_narrows_the_list(qtbot: QtBot) -> None:
     assert len(sheet.listed_names(visible_only=True)) == len(KEYMAP)
 
 
+def test_a_cheat_sheet_narrower_than_a_description_wraps_it_rather_than_cutting_it(qtbot: QtBot) -> None:
+    sheet = CheatSheet()
+    qtbot.addWidget(sheet)
+    sheet.resize(760, 600)
+    with qtbot.waitExposed(sheet):
+        sheet.show()
+    longest = max(KEYMAP, key=lambda entry: len(entry.description))
+    item = next(
+        child
+        for i in range(sheet.tree.topLevelItemCount())
+        for group in [sheet.tree.topLevelItem(i)]
+        if group is not None
+        for j in range(group.childCount())
+        if (child := group.child(j)) is not None and child.data(0, Qt.ItemDataRole.UserRole) == longest.name
+    )
+    line = sheet.tree.fontMetrics().height()
+    # wrapped onto a second line, all of it readable (the rows are laid out again after the resize)
+    qtbot.waitUntil(lambda: sheet.tree.visualItemRect(item).height() >= 2 * line)
+
+
 def test_filter_help_names_every_filter_field() -> None:
     from desktop.core.search import FIELDS
 

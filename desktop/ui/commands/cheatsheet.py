@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
@@ -102,8 +102,15 @@ class CheatSheet(QDialog):
         self.tree = QTreeWidget(self)
         self.tree.setColumnCount(3)
         self.tree.setHeaderLabels(["Keys", "Command", "What it does"])
-        self.tree.setUniformRowHeights(True)
-        self.tree.setWordWrap(False)
+        # A description wider than the window wraps onto a second line: a keyboard user never sees the
+        # tooltip, and on a laptop screen the longest ones were cut off after "…".
+        self.tree.setUniformRowHeights(False)
+        self.tree.setWordWrap(True)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.tree.header().setStretchLastSection(True)
+        # Qt sizes a tree's rows before it knows the columns' widths, so wrapped rows are measured here,
+        # again whenever the description column's width changes.
+        self.tree.viewport().installEventFilter(self)
         self.tree.setAlternatingRowColors(True)
         self._fill(keymap)
         self.resize(self._width_for(keymap), 720)
@@ -137,7 +144,7 @@ class CheatSheet(QDialog):
         self.search.setFocus()
 
     def _width_for(self, keymap: Iterable[KeyAction]) -> int:
-        """Wide enough that no description is cut off (a keyboard user never sees the tooltip), within the screen."""
+        """Wide enough that no description wraps, within the screen (narrower, the longest ones wrap)."""
         metrics = self.tree.fontMetrics()
         described = max((metrics.horizontalAdvance(entry.description) for entry in keymap), default=0)
         wanted = self.tree.columnWidth(0) + self.tree.columnWidth(1) + described + 90  # indent, margins, scroll bar
@@ -161,6 +168,25 @@ class CheatSheet(QDialog):
         self.tree.expandAll()
         self.tree.resizeColumnToContents(0)
         self.tree.resizeColumnToContents(1)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.tree.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_rows()
+        return super().eventFilter(watched, event)
+
+    def _fit_rows(self) -> None:
+        """Each row as tall as its description, wrapped at the description column's width.
+
+        The last column stretches to the viewport's edge, so its width is known from the viewport
+        at once (the header settles its sections' sizes later).
+        """
+        metrics = self.tree.fontMetrics()
+        width = max(self.tree.viewport().width() - self.tree.header().sectionViewportPosition(2) - 12, 80)
+        for group in self._groups():
+            for item in self._entries(group):
+                box = metrics.boundingRect(QRect(0, 0, width, 100_000), Qt.TextFlag.TextWordWrap, item.text(2))
+                item.setSizeHint(2, QSize(width, box.height() + 4))
+        self.tree.scheduleDelayedItemsLayout()  # the rows' heights are read again at the next layout
 
     def _groups(self) -> Iterator[QTreeWidgetItem]:
         for i in range(self.tree.topLevelItemCount()):
