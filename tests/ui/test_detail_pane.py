@@ -18,6 +18,7 @@ from desktop.core.read.pickers import read_reports
 from desktop.ui.detail.pane import DELETED, NO_CLAIM, DetailPane
 from desktop.ui.detail.status_block import status_text
 from desktop.ui.session import WorkspaceSession
+from desktop.ui.table.status_style import status_colour
 from desktop.ui.widgets.basics import open_web_url
 from tests.core._detail_workspace import HOSTILE_TEXT, build
 from tests.ui.window_fixtures import OFFSCREEN_NOISE
@@ -526,3 +527,14 @@ def test_building_the_pane_reads_no_list_however_many_reports_there_are(
         pane.report.hidePopup()
     finally:
         counter.close()
+
+
+def test_the_headline_has_the_tables_colour_for_its_status_and_verdict(
+    pane: DetailPane, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    empty_session.set_current(ids["breach"])
+    colour = status_colour("contradicted", pane.status.palette()).name()
+    assert pane.status.headline.styleSheet() == f"color: {colour};"  # as the table paints ✖ contradicted
+    empty_session.perform(lambda s: s.update_claim(ids["breach"], verdict="confirmed"), "set verdict")
+    colour = status_colour("confirmed", pane.status.palette()).name()
+    assert pane.status.headline.styleSheet() == f"color: {colour};"

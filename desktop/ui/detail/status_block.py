@@ -10,26 +10,14 @@ analyst" view a line above the headline says whose judgements alone it reads.
 
 from __future__ import annotations
 
-from typing import Final
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop.core.read.detail import ClaimDetail
 from desktop.core.status_marks import DISPUTED_GLYPH, STATUS_GLYPHS, VERDICT_GLYPHS
+from desktop.ui.table.status_style import status_colour
 from desktop.ui.widgets.basics import PROBLEM_COLOUR, plain_label
-
-# Mid-tone colours: legible on both light and dark palettes.
-STATUS_COLOURS: Final = {
-    "corroborated": "#3c9d4e",
-    "aligned": "#5b8fd6",
-    "unconfirmed": "#c49a1a",
-    "unverified": "#8a8a8a",
-    "contradicted": "#d9534f",
-    "contested": "#d9822b",
-}
-VERDICT_COLOURS: Final = {"confirmed": "#3c9d4e", "refuted": "#d9534f", "inconclusive": "#8a8a8a"}
 
 
 def status_text(status: str) -> str:
@@ -75,12 +63,12 @@ class StatusBlock(QWidget):
         if detail.verdict:
             glyph = VERDICT_GLYPHS.get(detail.verdict, "·")
             self.headline.setText(f"{glyph} {detail.verdict.capitalize()} (verdict)")
-            self._colour(self.headline, VERDICT_COLOURS.get(detail.verdict))
+            self._colour(self.headline, detail.verdict)
             self.derived.setText(f"derived: {status_text(status).lower()}")
             self.derived.setVisible(True)
         else:
             self.headline.setText(status_text(status))
-            self._colour(self.headline, STATUS_COLOURS.get(status))
+            self._colour(self.headline, status)
             self.derived.setVisible(False)
         if detail.verdict_disputed:
             self.warning.setText(
@@ -116,6 +104,6 @@ class StatusBlock(QWidget):
         parts += [label.text() for label in self.reasons if not label.isHidden()]
         return "\n".join(p for p in parts if p)
 
-    @staticmethod
-    def _colour(label: QLabel, colour: str | None) -> None:
-        label.setStyleSheet(f"color: {colour};" if colour else "")
+    def _colour(self, label: QLabel, status: str) -> None:
+        """The status's (or verdict's) colour, the table's, for this pane's palette."""
+        label.setStyleSheet(f"color: {status_colour(status, self.palette()).name()};")
