@@ -213,16 +213,25 @@ class ReaderPane(QWidget):
         return self.offsets.to_text(self.text.textCursor().position())
 
     def select_unit(self, unit: str) -> bool:
-        """Select the sentence (``unit`` "sentence") or paragraph at the cursor, or extend the selection by one."""
+        """Select the sentence (``unit`` "sentence") or paragraph at the cursor, or extend the selection by one.
+
+        A selection that is exactly a captured span is not extended: the key selects the unit after it.
+        """
         if self.report is None:
             return False
         body = self.report.text
         spans = segments.sentences(body) if unit == "sentence" else segments.paragraphs(body)
         cursor = self.text.textCursor()
         current = None
+        position = self.cursor_index()
         if cursor.hasSelection():
             current = (self.offsets.to_text(cursor.selectionStart()), self.offsets.to_text(cursor.selectionEnd()))
-        found = segments.extend(spans, current, self.cursor_index())
+            if self.selection() in {(span.start, span.end) for span in self.spans}:
+                # Just captured (or stepped to with N): the next key press starts the next claim's
+                # selection after it, rather than growing a span that already is a claim.
+                position = current[1]
+                current = None
+        found = segments.extend(spans, current, position)
         if found is None:
             return False
         self.select(*found)

@@ -1,4 +1,4 @@
-"""The reader can be closed from the keyboard, and keeps its report through an as-of view."""
+"""The reader: closed from the keyboard, keeping its report through an as-of view, one claim after another."""
 
 from __future__ import annotations
 
@@ -50,3 +50,16 @@ def test_the_reader_keeps_its_report_through_an_as_of_view(qtbot: QtBot, window:
         window.as_of.now()
     assert window.reader.report is not None and window.reader.report.id == report.id
     assert window.reader.text.toPlainText() == REPORT.strip()
+
+
+def test_after_a_claim_is_made_the_sentence_key_selects_the_next_sentence(qtbot: QtBot, window: MainWindow) -> None:
+    paste_report(qtbot, window, REPORT, "Newsweek", "2022-12-15")
+    key(qtbot, window, Qt.Key.Key_S)
+    key(qtbot, window, Qt.Key.Key_C)  # the first sentence is now a claim
+    assert len(window.reader.spans) == 1
+    key(qtbot, window, Qt.Key.Key_S)  # the next claim's sentence, not the captured one grown by it
+    start, end = window.reader.selection() or (0, 0)
+    assert REPORT[start:end] == "Nobody confirmed it."
+    key(qtbot, window, Qt.Key.Key_S)  # a selection not yet captured still grows
+    start, end = window.reader.selection() or (0, 0)
+    assert REPORT[start:end].startswith("Nobody confirmed it.\n\nThe claim was first posted")
