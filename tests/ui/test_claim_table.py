@@ -643,3 +643,36 @@ def test_texts_laid_out_once_paint_what_drawtext_paints(
     monkeypatch.setattr(paint, "_STATIC_CHARS", -1)  # every text through drawText
     drawn = table.viewport().grab().toImage()
     assert laid_out == laid_out_again == drawn
+
+
+def test_header_keeps_its_size_hint_across_resets_and_forgets_it_when_its_looks_change(
+    table: ClaimTable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The header's hint is worked out once, not at every new filter; its titles, sections or font renew it."""
+    from PySide6.QtWidgets import QHeaderView
+
+    header = table.horizontalHeader()
+    worked_out: list[int] = []
+    plain = QHeaderView.sizeHint
+
+    def counted(self: QHeaderView) -> Any:
+        worked_out.append(1)
+        return plain(self)
+
+    monkeypatch.setattr(QHeaderView, "sizeHint", counted)
+    header.forget_hint()  # type: ignore[attr-defined]
+    first = header.sizeHint()
+    for text in ("status:contested", "bakh", ""):
+        table.claim_model.set_filter(text)
+        table.updateGeometries()
+    assert len(worked_out) == 1 and header.sizeHint() == first
+    table.show_column(cols.COL_REPORT, True)
+    assert header.sizeHint() == plain(header) and len(worked_out) == 2
+    table.claim_model.show_as(None)  # the status title is announced again
+    header.sizeHint()
+    assert len(worked_out) == 3
+    bigger = table.font()
+    bigger.setPointSizeF(bigger.pointSizeF() * 2)
+    header.setFont(bigger)
+    assert header.sizeHint() == plain(header) and header.sizeHint().height() > first.height()
+    assert len(worked_out) == 4

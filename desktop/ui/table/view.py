@@ -38,6 +38,7 @@ from desktop.core.errors import UserError
 from desktop.ui.commands.keymap import key_of
 from desktop.ui.table import columns as cols
 from desktop.ui.table.column_menu import fill_column_menu
+from desktop.ui.table.header import ClaimHeader
 from desktop.ui.table.model import ClaimTableModel
 from desktop.ui.table.paint import CHIP_PAD, PADDING, CellPainter, ClaimDelegate
 
@@ -75,6 +76,7 @@ class ClaimTable(QTableView):
             f"No claim matches this filter — {key_of('view.clear_filter')} clears it",
         )
 
+        self.setHorizontalHeader(ClaimHeader(self))
         self.setModel(self._model)
         self.setItemDelegate(ClaimDelegate(self))
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
