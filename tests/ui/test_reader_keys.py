@@ -7,6 +7,7 @@ import datetime as dt
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from desktop.ui.commands.keymap import undo_keys
 from desktop.ui.window.main_window import MainWindow
 from tests.e2e.test_review_flow import key
 from tests.ui.test_reader import REPORT, paste_report
@@ -63,3 +64,14 @@ def test_after_a_claim_is_made_the_sentence_key_selects_the_next_sentence(qtbot:
     key(qtbot, window, Qt.Key.Key_S)  # a selection not yet captured still grows
     start, end = window.reader.selection() or (0, 0)
     assert REPORT[start:end].startswith("Nobody confirmed it.\n\nThe claim was first posted")
+
+
+def test_linking_a_suggestion_says_what_was_marked_and_how_to_undo_it(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.waitUntil(lambda: bool(window.related.suggestions))
+    key(qtbot, window, Qt.Key.Key_F)
+    suggestion = window.related.current()
+    assert suggestion is not None
+    key(qtbot, window, Qt.Key.Key_N)
+    assert window.status.message_text() == (
+        f"Marked: the current claim is neutral on {suggestion.ext_id} ({undo_keys()} undoes)."
+    )

@@ -18,7 +18,7 @@ from desktop.core.errors import UserError
 from desktop.core.read.reports import claim_quote
 from desktop.core.text import one_line
 from desktop.ui.commands.host import CommandHost
-from desktop.ui.commands.keymap import key_of
+from desktop.ui.commands.keymap import key_of, undo_keys
 from desktop.ui.dialogs._base import FormDialog
 from desktop.ui.reader.originator import OriginatorDialog
 from desktop.ui.reader.pane import ReaderPane
@@ -251,7 +251,8 @@ class CaptureCommands(QObject):
             lambda store: store.set_link(claim, other, relation), f"mark {relation} (suggested)"
         )
         if outcome.ok:
-            self.host.hint(f"Marked: current claim {relation} {suggestion.ext_id}.")
+            marked = "is neutral on" if relation == "neutral" else relation  # as marking against the pinned claim says
+            self.host.hint(f"Marked: the current claim {marked} {suggestion.ext_id} ({undo_keys()} undoes).")
             self._stay_in_related()
 
     def dismiss_suggestion(self) -> None:
