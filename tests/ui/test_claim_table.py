@@ -676,3 +676,34 @@ def test_header_keeps_its_size_hint_across_resets_and_forgets_it_when_its_looks_
     header.setFont(bigger)
     assert header.sizeHint() == plain(header) and header.sizeHint().height() > first.height()
     assert len(worked_out) == 4
+
+
+def test_a_long_text_drawn_at_its_baseline_paints_what_drawtext_in_its_cell_paints(table: ClaimTable) -> None:
+    """The claim's text is drawn at its baseline (no layout box): the pixels of drawText centred in the cell."""
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    from desktop.ui.table.paint import PADDING, CellPainter
+
+    rows = [table.claim_model.claim_row(r) for r in range(table.claim_model.rowCount())]
+    cells = CellPainter(table.font(), table.palette())
+    for row in [r for r in rows if r is not None][:12]:
+        for italic_date in (False, True):
+            images = []
+            for reference in (False, True):
+                image = QImage(520, 40, QImage.Format.Format_ARGB32_Premultiplied)
+                image.fill(QColor("white"))
+                painter = QPainter(image)
+                cells.begin(painter)
+                if italic_date:
+                    cells.paint_at(painter, 0, 0, 100, 27, row, cols.COL_DATE, False)  # leaves the font italic
+                if reference:
+                    painter.setFont(cells.font)
+                    painter.setPen(cells.text[False])
+                    shown = cells.metrics.elidedText(row.text, Qt.TextElideMode.ElideRight, 400 - 2 * PADDING)
+                    flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+                    painter.drawText(110 + PADDING, 3, 400 - 2 * PADDING, 27, flags, shown)
+                else:
+                    cells.paint_at(painter, 110, 3, 400, 27, row, cols.COL_TEXT, False)
+                painter.end()
+                images.append(image.copy(110, 0, 410, 40))
+            assert images[0] == images[1], row.text

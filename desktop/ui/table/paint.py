@@ -87,6 +87,7 @@ class CellPainter:
         self._statics = (_font_cache(_statics, self.font), _font_cache(_statics, self.italic))
         # Where a line of text starts inside a cell of height h: (h - line height) / 2, as drawText centres it.
         self._line_height = (QFontMetricsF(self.font).height(), QFontMetricsF(self.italic).height())
+        self._ascent = (QFontMetricsF(self.font).ascent(), QFontMetricsF(self.italic).ascent())
         self._italic_set = False
 
     def begin(self, painter: QPainter) -> None:
@@ -131,7 +132,11 @@ class CellPainter:
                 shown = cache[(text, room)] = metrics.elidedText(text, _ELIDE, room)
             text = shown
         if len(text) > _STATIC_CHARS:
-            painter.drawText(x + PADDING, y, room, height, _CENTRE if column in cols.NUMERIC_COLUMNS else _LEFT, text)
+            if column in cols.NUMERIC_COLUMNS:
+                painter.drawText(x + PADDING, y, room, height, _CENTRE, text)
+            else:  # at its baseline: no layout box to fit it in, the same pixels
+                baseline = y + (height - self._line_height[undated]) / 2 + self._ascent[undated]
+                painter.drawText(QPointF(x + PADDING, baseline), text)
             return
         static = self._static(text, undated)
         top = y + (height - self._line_height[undated]) / 2
