@@ -16,6 +16,13 @@ def _counts(workspace: Workspace) -> dict[str, int]:
         return {t: connection.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar_one() for t in TABLES}
 
 
+def _indexes(workspace: Workspace) -> list[tuple[str, str]]:
+    # An import into empty tables builds their indexes after the rows (store.bulk_indexes): they must all be back.
+    with workspace.engine.connect() as connection:
+        query = "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+        return [(r[0], r[1]) for r in connection.exec_driver_sql(query)]
+
+
 def test_progress_moves_forward_through_every_step_to_done(workspace: Workspace) -> None:
     heard: list[tuple[str, float]] = []
     document = SAMPLE_WORKSPACE.read_bytes()
@@ -28,7 +35,8 @@ def test_progress_moves_forward_through_every_step_to_done(workspace: Workspace)
 
 @pytest.mark.parametrize("step", ["checking the document", "writing claims", "writing the audit trail", "saving"])
 def test_cancelling_at_any_step_writes_nothing(workspace: Workspace, step: str) -> None:
-    before = _counts(workspace)
+    before, indexes = _counts(workspace), _indexes(workspace)
+    assert before["claim"] == 0 and any(name == "ix_claim_sort" for name, _ in indexes)
 
     def cancel_at(current: str, fraction: float) -> None:
         if current == step:
@@ -37,5 +45,9 @@ def test_cancelling_at_any_step_writes_nothing(workspace: Workspace, step: str) 
     with pytest.raises(Cancelled, match="nothing was written"):
         import_json(workspace.engine, SAMPLE_WORKSPACE.read_bytes(), analyst="t", progress=cancel_at)
     assert _counts(workspace) == before
+    assert _indexes(workspace) == indexes
     import_json(workspace.engine, SAMPLE_WORKSPACE.read_bytes(), analyst="t")  # and the workspace still works
     assert _counts(workspace)["claim"] == 20
+    assert _indexes(workspace) == indexes
+    with workspace.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA integrity_check").scalar_one() == "ok"
