@@ -35,7 +35,7 @@ from desktop.core.errors import UserError
 from desktop.core.interchange import specs
 from desktop.core.interchange.fields import json_type
 from desktop.core.interchange.json_import import ImportErrors, decode
-from desktop.core.interchange.json_validate import Problem, _Table, _Walker, member
+from desktop.core.interchange.json_validate import DocumentErrors, _Table, _Walker, member
 from desktop.core.store import Store, status
 from desktop.core.store.bulk_keys import WorkspaceKeys
 from desktop.core.store.conflicts import last_change
@@ -43,7 +43,6 @@ from desktop.core.store.tx import jsonable
 
 FORMAT: Final = "crosscheck-changes"
 VERSION: Final = 1
-_SHOWN: Final = 3
 _OPS: Final = ("link", "unlink", "update", "delete")
 _KEYS: Final = {
     "link": ("op", "from", "to", "relation", "rationale"),
@@ -74,16 +73,11 @@ _FIXED: Final = {
 }
 
 
-class ChangeErrors(UserError):
+class ChangeErrors(DocumentErrors):
     """The changes document was refused; ``errors`` lists every problem as (JSON path, message)."""
 
-    def __init__(self, errors: list[Problem]) -> None:
-        self.errors = errors
-        shown = "; ".join(str(p) for p in errors[:_SHOWN])
-        more = f"; … and {len(errors) - _SHOWN:,} more" if len(errors) > _SHOWN else ""
-        conflicts = sum(1 for p in errors if p.message.startswith("conflict:"))
-        kind = "a conflict" if conflicts == len(errors) == 1 else f"{len(errors):,} problem{'s' * (len(errors) != 1)}"
-        super().__init__(f"nothing changed, the changes document has {kind}: {shown}{more}")
+    refused = "nothing changed"
+    document = "the changes document"
 
 
 @dataclass

@@ -19,10 +19,16 @@ from typing import Any, Final
 import orjson
 from sqlalchemy.engine import Engine
 
-from desktop.core.errors import UserError
 from desktop.core.gc_pause import collector_paused
 from desktop.core.interchange import untrusted
-from desktop.core.interchange.json_validate import DuplicateKeys, Problem, member, referenced_ids, validate_document
+from desktop.core.interchange.json_validate import (
+    DocumentErrors,
+    DuplicateKeys,
+    Problem,
+    member,
+    referenced_ids,
+    validate_document,
+)
 from desktop.core.progress import IMPORT_STEPS, Progress, no_progress
 from desktop.core.store.bulk import BulkCounts, BulkRows, WorkspaceKeys, bulk_import
 
@@ -30,18 +36,12 @@ from desktop.core.store.bulk import BulkCounts, BulkRows, WorkspaceKeys, bulk_im
 # back; an import needs about ten times the document's size in memory, so anything larger is refused
 # at once with a message rather than left to exhaust the machine.
 MAX_DOCUMENT_BYTES: Final = 1024**3
-_SHOWN: Final = 3  # problems quoted in the one-line message
 
 
-class ImportErrors(UserError):
+class ImportErrors(DocumentErrors):
     """The document was refused; ``errors`` lists every problem as (JSON path, message)."""
 
-    def __init__(self, errors: list[Problem]) -> None:
-        self.errors = errors
-        shown = "; ".join(str(p) for p in errors[:_SHOWN])
-        more = f"; … and {len(errors) - _SHOWN:,} more" if len(errors) > _SHOWN else ""
-        count = f"{len(errors):,} problem{'s' if len(errors) != 1 else ''}"
-        super().__init__(f"nothing imported, the document has {count}: {shown}{more}")
+    refused = "nothing imported"
 
 
 @dataclass(frozen=True)

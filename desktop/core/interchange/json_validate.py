@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from desktop.core import validate
+from desktop.core.errors import UserError
 from desktop.core.interchange import fields, specs, untrusted
 from desktop.core.interchange import format as fmt
 from desktop.core.interchange.fields import Invalid, json_type
@@ -43,6 +44,26 @@ class Problem(NamedTuple):
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
+
+
+class DocumentErrors(UserError):
+    """A document was refused; ``errors`` lists every problem as (JSON path, message).
+
+    The one-line message quotes the first few: "nothing imported, the document has 2 problems: …".
+    ``ImportErrors`` and ``ChangeErrors`` say what was refused.
+    """
+
+    refused = "nothing written"
+    document = "the document"
+    _SHOWN: Final = 3  # problems quoted in the one-line message
+
+    def __init__(self, errors: list[Problem]) -> None:
+        self.errors = errors
+        shown = "; ".join(str(p) for p in errors[: self._SHOWN])
+        more = f"; … and {len(errors) - self._SHOWN:,} more" if len(errors) > self._SHOWN else ""
+        conflict = len(errors) == 1 and errors[0].message.startswith("conflict:")
+        kind = "a conflict" if conflict else f"{len(errors):,} problem{'s' * (len(errors) != 1)}"
+        super().__init__(f"{self.refused}, {self.document} has {kind}: {shown}{more}")
 
 
 class DuplicateKeys(dict[str, Any]):
