@@ -27,6 +27,8 @@ def fold(text: str) -> str:
 
 def forbidden_character(text: str) -> str | None:
     """The first control or bidi-override character in ``text``, described, or None."""
+    if text.isprintable():  # no control, format (bidi) or surrogate character at all: the common case, in C
+        return None
     match = _FORBIDDEN.search(text)
     if match is None:
         return None

@@ -917,3 +917,13 @@ def test_an_import_failing_after_the_trigger_was_dropped_leaves_the_workspace_as
     import_json(workspace.engine, second, analyst="tester")  # and the import goes through afterwards
     with workspace.engine.connect() as connection:
         assert status.stale_claims(connection) == []
+
+
+def test_every_forbidden_character_is_found_inside_otherwise_printable_text() -> None:
+    # forbidden_character answers "none" for printable text without its regex: nothing forbidden is printable.
+    from desktop.core.text import _FORBIDDEN, forbidden_character
+
+    forbidden = [chr(c) for c in range(0x110000) if _FORBIDDEN.match(chr(c))]
+    assert len(forbidden) == 9 + 2 + 18 + 33 + 5 + 4 + 2048
+    assert all(forbidden_character(f"Bakhmut{c}Бахмут") for c in forbidden)
+    assert forbidden_character("Bakhmut Бахмут — «fine» 🛰") is None
