@@ -13,6 +13,11 @@ index at the end of every statement its trigger runs in — a plain executemany
 of 100k claims runs the trigger in 100k statements and is about 4× slower.
 ``staged=False`` is that plain executemany, kept for comparison.
 
+Tables that are empty before the import (the empty workspace) get their indexes
+built after their rows, in the same transaction, as the application's bulk path
+does (``desktop.core.store.bulk_indexes``): the floor writes no more cleverly than
+Crosscheck does.
+
 ``index=False`` (what the scale benchmark runs, as Crosscheck's window imports):
 the claims' full-text index is left for after the commit — the insert trigger is
 dropped for the claims' insert and recreated in the same transaction, so the
@@ -40,6 +45,7 @@ def import_document(con: sqlite3.Connection, data: bytes, *, staged: bool = True
     try:
         base = {t: con.execute(f"SELECT coalesce(max(id), 0) FROM {t}").fetchone()[0]
                 for t in ("source", "report", "place", "claim", "outreach")}  # fmt: skip
+        rebuilt = _drop_indexes_of_empty(con, ("claim", "claim_place", "link", "report"))
         src = {s["id"]: base["source"] + i + 1 for i, s in enumerate(doc["sources"])}
         con.executemany(
             "INSERT INTO source (id, ext_id, name, aliases, kind, side, group_label, reliability, url, notes) "
@@ -114,8 +120,23 @@ def import_document(con: sqlite3.Connection, data: bytes, *, staged: bool = True
             "INSERT INTO outreach_claim (outreach_id, claim_id, position) VALUES (?,?,?)",
             [(out[o["id"]], cl[c], k) for o in doc.get("outreach") or [] for k, c in enumerate(o.get("about") or [])],
         )
+        for sql in rebuilt:
+            con.execute(sql)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     return len(doc["claims"])
+
+
+def _drop_indexes_of_empty(con: sqlite3.Connection, tables: tuple[str, ...]) -> list[str]:
+    """Drop the droppable indexes of those ``tables`` that hold no row; returns their SQL, to create them again."""
+    dropped = []
+    for table in tables:
+        if con.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None:
+            continue
+        query = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL"
+        for name, sql in con.execute(query, (table,)).fetchall():
+            con.execute(f'DROP INDEX "{name}"')
+            dropped.append(sql)
+    return dropped
