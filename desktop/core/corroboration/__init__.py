@@ -48,7 +48,8 @@ the change — the sets above, a little wider for a source change (the neighbour
 A property test drives the real store with random writes and checks every stored status against
 :func:`derive_all`.
 
-Performance: :func:`derive_all` is linear in claims + links (about 1 s per 100k claims here); a change
+Performance: :func:`derive_all` is linear in claims + links (about 1 s per 100k claims here;
+:func:`statuses_all`, the statuses alone for a bulk import, about half of that); a change
 costs the clusters it touches (see ``bench/bench_engine.py``). The engine pauses the cyclic garbage
 collector while it builds results (``desktop.core.gc_pause`` says why: it halves a full derivation).
 

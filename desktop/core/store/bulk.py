@@ -12,14 +12,18 @@ hundred thousand claims cannot. Here, inside ONE write transaction
 2. the caller's ``build`` turns its document into ``BulkRows`` or raises, which
    rolls the transaction back: nothing is written;
 3. the derived columns of the new claims (status, suggested credibility, …) are
-   computed BEFORE they are written, by a full derivation over the imported
-   claims and links alone (``_derive_new_claims``), so each claim is written
-   once, already derived;
+   computed BEFORE they are written, by a full derivation of the statuses alone
+   (``corroboration.statuses_all``) over the imported claims and links
+   (``_derive_new_claims``), so each claim is written once, already derived;
+   a judgement's effective and disputed flags are compared only on the pairs
+   the document judges more than once (``_judgement_flags``);
 4. each table gets one executemany INSERT in document order, so internal ids
    follow document order (exports list rows by internal id, hence the stable
    round trip); references are resolved through dicts, never a query per row.
    On SQLite the full-text insert trigger is suspended while the claims go in
-   and the index filled in one statement (``bulk_fts``);
+   and the index filled in one statement (``bulk_fts``) or after the commit;
+   a table that was empty gets its indexes built after its rows
+   (``bulk_indexes``);
 5. audit: one ``import`` row per entity (field ``""``, ``new`` = its interchange
    id; a link is ``FROM->TO`` as in the store) plus one ``workspace`` row for
    the whole import (counts and, when known, the document's SHA-256), rather
@@ -35,16 +39,23 @@ hundred thousand claims cannot. Here, inside ONE write transaction
    whole workspace again costs, which is what any import paid before.
 
 Speed: SQLAlchemy's per-row parameter handling was the largest cost once, so
-on SQLite each column is converted once by its type's own bind processor and
-handed to the driver's executemany (``bulk_insert_columns``). The bench document
-(100k claims, 95k links) into an empty workspace, 2-core machine: about 7 s,
-of which decoding 0.45, validation 1.05, derivation 0.9 (graph 0.3, engine
-0.6), claims 1.0 and their full-text index 1.15, links 0.35, claim places 0.15,
-audit 0.5 and the commit 0.4; SQLite's own work is about 2.7 s of it.
+on SQLite each column is converted once by its type's own bind processor (UTC
+timestamps spelled directly) and handed to the driver's executemany
+(``bulk_insert_columns``); new ids are checked, not read back. The bench
+document (100k claims, 95k links, 20k reports), CPU time on the shared 2-core
+machine while it was busy (wall time was twice that), the search index left for
+after the commit: 7.4 s into an empty workspace
+(was 9.8 s), 8.7 s into the 1M-claim one (was 10.6 s). Into the empty one:
+decoding 0.7, validation 1.7, derivation 1.2 (the claims' rows, the graph and
+the statuses), claims and their places 1.4, links 0.65, audit 1.15 (with the
+indexes built after the rows), commit 0.4. SQLite's own work is about 2.5 s of
+it, and its share grows into the 1M workspace, where seven indexes of a
+million claims take the new rows one by one (claims 2.5 s, commit 0.65 s).
 
 Layout: this module is the entry point (``bulk_import``, ``write_rows``); the id
 lookups are in ``bulk_keys``, the derivation in ``bulk_derive``, the inserts and
-audit rows in ``bulk_write`` and the full-text index in ``bulk_fts``.
+audit rows in ``bulk_write``, the full-text index in ``bulk_fts`` and the
+indexes of empty tables in ``bulk_indexes``.
 """
 
 from __future__ import annotations
