@@ -53,7 +53,8 @@ def parse_moment(text: str, now: dt.datetime | None = None, *, option: str = "--
             moment = parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed.astimezone(dt.UTC)
     except ValueError:
         raise BadMoment(
-            f"{option} must be a date (YYYY-MM-DD) or a timestamp (YYYY-MM-DDTHH:MM:SSZ), not {text!r}"
+            f"{option} must be a date (YYYY-MM-DD) or a timestamp (YYYY-MM-DD HH:MM in UTC, or with an offset "
+            f"such as 2022-12-15T10:02+02:00), not {text!r}"
         ) from None
     if moment > now:
         raise BadMoment(f"{option} {_shown(moment)} is in the future (it is now {_shown(now)})")
