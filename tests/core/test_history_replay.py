@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
-from desktop.core.history import as_of, document_statuses
+from desktop.core.history import as_of, document_statuses, patch
 from desktop.core.history.replay import AsOf
 from desktop.core.history.scratch import replay_into_scratch
 from desktop.core.interchange import export_json, import_json
@@ -56,17 +56,25 @@ def _stored(engine: Any) -> list[list[tuple[Any, ...]]]:
 
 def _check_patched_copy(engine: Any, when: dt.datetime, exported: bytes, stored: Any,
                         views: dict[str | None, list[dict[str, Any]]], done: str) -> None:  # fmt: skip
-    """The window's (and status/export --as-of's) patched copy: the same export, statuses and stored columns."""
-    replayed = replay_into_scratch(engine, when)
-    try:
-        assert not isinstance(replayed.as_of, AsOf), "the copy was not patched (fell back to an import)"
-        assert replayed.as_of.problems == []
-        assert export_json(replayed.engine) == exported, f"patched copy as of {when} (after {done!r})"
-        assert _stored(replayed.engine) == stored, f"stored statuses of the copy as of {when} (after {done!r})"
-        for who, statuses in views.items():
-            assert claim_statuses(replayed.engine, analyst=who) == statuses, f"copy as {who} at {when}"
-    finally:
-        replayed.close()
+    """The window's (and status/export --as-of's) patched copy: the same export, statuses and stored columns.
+
+    Twice: deriving what the changes reach over the graph read whole (``LoadedGraph``, what a large replay
+    does; in these small workspaces any change is a large share) and a batch of claims at a time (SQL).
+    """
+    for load_share in (patch._LOAD_SHARE, float("inf")):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(patch, "_LOAD_SHARE", load_share)
+            replayed = replay_into_scratch(engine, when)
+        try:
+            how = f"as of {when} (after {done!r}; {'read whole' if load_share < 1 else 'read in batches'})"
+            assert not isinstance(replayed.as_of, AsOf), "the copy was not patched (fell back to an import)"
+            assert replayed.as_of.problems == []
+            assert export_json(replayed.engine) == exported, f"patched copy {how}"
+            assert _stored(replayed.engine) == stored, f"stored statuses of the copy {how}"
+            for who, statuses in views.items():
+                assert claim_statuses(replayed.engine, analyst=who) == statuses, f"copy as {who} {how}"
+        finally:
+            replayed.close()
 
 
 ANALYSTS = ("anna", "boris", "chen")

@@ -84,7 +84,8 @@ class _Resolver:
             for m in members:
                 self.clusters[m] = summary
 
-    def derive(self, claims: Iterable[int]) -> dict[int, Derivation]:
+    def derive(self, claims: Iterable[int], per_member: bool = True) -> dict[int, Derivation]:
+        """Derivations of ``claims``; ``per_member=False``: each claim's cluster's shared one (no copy each)."""
         wanted = list(dict.fromkeys(claims))
         self.resolve(wanted)
         todo: dict[int, _Cluster] = {}
@@ -98,6 +99,8 @@ class _Resolver:
         self.resolve(ref.other for m in members for ref in self.links_of(m))
         # Summaries are shared by all members of a cluster, so their identity names the cluster.
         shared = {id(s): _derive_cluster(s, self.links_of, self.clusters.__getitem__) for s in todo.values()}
+        if not per_member:
+            return {c: shared[id(self.clusters[c])] for c in wanted}
         return {c: _for_member(shared[id(self.clusters[c])], c) for c in wanted}
 
     def linked(self, claims: Collection[int]) -> set[int]:

@@ -21,14 +21,22 @@ follows the changes after T:
    entities first seen after T that no kept claim needs are deleted last. Rows
    the trail does not name stood at T as they are, except claims and links
    recorded after T by an older version (deleted);
-4. only the claims those changes reach are derived again, as a write does
-   (``corroboration.neighbourhood`` of the claims whose links, source or
-   existence changed, and of the claims of a source whose side or group
-   changed; a changed verdict re-derives its claim alone). That is exact
-   because a claim's status depends only on its cluster, its cluster's
-   sources and the clusters linked to it by evidence: if none of those
-   changed after T, its stored status is the status it had at T (today's
-   rules, which every write keeps stored);
+4. only the claims those changes reach are derived again, as a write does:
+   the clusters of the two claims of a pair whose judgements changed, when
+   none of them (before or after) is ``repeats``; the neighbourhood
+   (``corroboration.neighbourhood``) of the claims of a pair with a
+   ``repeats`` judgement, of claims put back, left out or moved to another
+   source, and of the claims of a source whose side or group changed; a
+   changed verdict re-derives its claim alone. That is exact because a
+   claim's status depends only on its cluster, its cluster's sources and the
+   clusters linked to it by evidence: if none of those changed after T, its
+   stored status is the status it had at T (today's rules, which every write
+   keeps stored). When the changes name more than a small share of the
+   workspace's claims, the graph is read whole in a few scans
+   (``store.loaded_graph``) and the derived columns written back in one
+   statement; otherwise it is read a batch of claims at a time. Only the
+   columns a row changed after T are written back, and rows deleted are
+   checked for rows still naming them;
 5. audit rows after T are deleted, so the copy's history ends at T.
 
 The property tests hold the copy to replay's document: its export is byte for
@@ -48,6 +56,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from desktop.core import corroboration
+from desktop.core.corroboration import Graph, judgements
 from desktop.core.db import table_of
 from desktop.core.history.replay import Key, Replay, _State, stamp
 from desktop.core.history.trail import REFERENCE_SECTIONS, SECTIONS, grouped, read_rows, split_link_key
@@ -69,6 +78,7 @@ from desktop.core.schema import (
 from desktop.core.store import status
 from desktop.core.store.bulk_derive import _WorkspaceGraph
 from desktop.core.store.links import refresh_pairs
+from desktop.core.store.loaded_graph import LoadedGraph, write_in_bulk
 from desktop.core.text import fold
 
 _TABLE = {"sources": "source", "reports": "report", "places": "place", "claims": "claim", "links": "link"}
@@ -82,6 +92,9 @@ _MODELS: dict[str, Any] = {
     "outreach": Outreach,
 }
 _CHUNK = 500
+#: past this share of the workspace's claims named by the changes (the claims they reach are several times
+#: more), the graph is read whole in a few scans (``LoadedGraph``) rather than a batch of claims at a time
+_LOAD_SHARE = 0.005
 #: columns a put-back row starts with that the write does not set (derived, then derived again)
 _INSERTED: dict[str, dict[str, Any]] = {
     "claims": {"status": "unverified", "suggested_credibility": 6, "verdict_disputed": False, "link_count": 0},
@@ -126,6 +139,7 @@ def patch_to(connection: Connection, when: dt.datetime, progress: Progress | Non
     document = read_document(connection, only=ids)
     state = _State(connection, document, ids)
     present = {section: dict(order) for section, order in state.order.items()}
+    current = {section: dict(records) for section, records in state.records.items()}  # undo replaces records
     before = {key: (r["source"], r["verdict"]) for key, r in state.records["claims"].items()}
     sides = {key: (r["side"], r["group"]) for key, r in state.records["sources"].items()}
     report(f"undoing {len(groups):,} changes", 0.25)
@@ -134,17 +148,39 @@ def patch_to(connection: Connection, when: dt.datetime, progress: Progress | Non
     if state.problems:  # a trail cut short: the document path says what it could not undo, and how
         raise NotPatchable("the audit trail was cut short")
     report("writing the workspace as it stood", 0.4)
-    writer = _Writer(connection, state, when, present)
+    writer = _Writer(connection, state, when, present, current)
+    repeats_before = _repeats_pairs(connection)
     writer.write()
     report("deriving the statuses those changes reach", 0.6)
-    _derive(connection, writer, before, sides)
+    _derive(connection, writer, before, sides, repeats_before)
     audit = table_of(AuditEntry)
     connection.execute(sa.delete(audit).where(audit.c.at > when))
-    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    broken = _dangling(connection, writer.deleted)
     if broken:  # a row names one the patch took away: only a trail cut short can say so
-        raise NotPatchable(f"{len(broken):,} rows would name rows that are not there")
+        raise NotPatchable(f"{broken:,} rows would name rows that are not there")
     report("the workspace as it stood", 1.0)
     return Replay(when, len(groups), state.problems)
+
+
+def _dangling(connection: Connection, deleted: dict[str, list[int]]) -> int:
+    """How many rows name a row the patch deleted and did not put back (what SQLite's foreign key check
+    would find, asked of those rows only: the copy's other rows named nothing the patch took away, and the
+    rows it wrote named rows that were there — every deletion comes before them)."""
+    if not deleted:
+        return 0
+    tables = [name for (name,) in connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    found = 0
+    for child in tables:
+        keys = connection.exec_driver_sql(f'SELECT "table", "from" FROM pragma_foreign_key_list(\'{child}\')')
+        for parent, column in keys.all():
+            ids = deleted.get(parent)
+            if ids:
+                query = (  # an id deleted may have been put back (another row's, at T)
+                    f'SELECT count(*) FROM "{child}" WHERE "{column}" IN :ids '  # noqa: S608 — names from SQLite
+                    f'AND "{column}" NOT IN (SELECT id FROM "{parent}")'
+                )
+                found += sum(n for (n,) in _select_in(connection, query, ids))
+    return found
 
 
 def _named_rows(connection: Connection, groups: list[Any]) -> dict[str, list[int]]:
@@ -188,12 +224,19 @@ class _Writer:
     """Writes the rolled-back records into the copy (see the module docstring, step 3)."""
 
     def __init__(
-        self, connection: Connection, state: _State, when: dt.datetime, present: dict[str, dict[Key, int | None]]
+        self,
+        connection: Connection,
+        state: _State,
+        when: dt.datetime,
+        present: dict[str, dict[Key, int | None]],
+        current: dict[str, dict[Key, dict[str, Any]]],
     ) -> None:
         self.connection = connection
         self.state = state
         self.when = when
         self.present = present
+        #: section → key → the record as it is in the workspace today (before the undo), to write only what differs
+        self.current = current
         self.cutoff = stamp(when)
         first_seen = state._first_seen_after(when)
         #: section → key → (record, internal id) for every named key that stands at T
@@ -212,6 +255,7 @@ class _Writer:
             self.final[section] = chosen
         self.links_changed: set[tuple[int, int]] = set()  # (from, to) internal ids, before and after
         self.claims_gone: set[int] = set()
+        self.deleted: dict[str, list[int]] = {}  # table → the ids deleted from it
         self.claims_new: set[int] = set()
 
     def _wanted(self, section: str) -> set[Any]:
@@ -278,6 +322,7 @@ class _Writer:
 
     def _delete(self, section: str, doomed: list[int]) -> None:
         """Delete rows and do what the schema's ON DELETE clauses would (the patch runs with them off)."""
+        self.deleted.setdefault(_TABLE[section], []).extend(doomed)
         if section == "claims":
             self.claims_gone |= set(doomed)
             self._note_links_of(doomed)
@@ -302,9 +347,11 @@ class _Writer:
             return
         table_name = _TABLE[section]
         table = table_of(_MODELS[table_name])
+        current = self.current[section]
         refs = _References(self.connection)
-        refs.load(section, [record for record, _ident in records.values()])
-        inserts, updates = [], []
+        refs.load(section, [record for record, _ident in records.values()] + list(current.values()))
+        inserts = []
+        updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}  # by the columns they set
         children: list[tuple[int, list[Any]]] = []
         for key, (record, ident) in records.items():
             row = _row(section, record, refs)
@@ -315,8 +362,14 @@ class _Writer:
                 self.links_changed.add((row["from_id"], row["to_id"]))
             kids = row.pop("_children", None)
             if existing is not None and existing == ident:
-                row["id"] = ident
-                updates.append(row)
+                # Only what differs from the row as it is: most changes are one field, and a column left
+                # alone costs no index or trigger work.
+                was = _row_as_it_is(section, current.get(key), refs)
+                if was is not None and kids == was.pop("_children", None):
+                    kids = None
+                columns = tuple(k for k, v in row.items() if was is None or was.get(k) != v)
+                if columns:
+                    updates.setdefault(columns, []).append({**{k: row[k] for k in columns}, "_id": ident})
             else:
                 if ident is None:
                     raise NotPatchable("a row put back without its place in the workspace")
@@ -329,10 +382,8 @@ class _Writer:
                 children.append((ident, kids))
         if inserts:
             self.connection.execute(sa.insert(table), sorted(inserts, key=lambda r: r["id"]))
-        if updates:  # one executemany: every row of a section sets the same columns
-            for row in updates:
-                row["_id"] = row.pop("id")
-            self.connection.execute(sa.update(table).where(table.c.id == sa.bindparam("_id")), updates)
+        for rows in updates.values():  # one executemany per set of columns
+            self.connection.execute(sa.update(table).where(table.c.id == sa.bindparam("_id")), rows)
         self._children(table_name, children)
 
     def _children(self, table: str, children: list[tuple[int, list[Any]]]) -> None:
@@ -382,6 +433,20 @@ def _date(value: str | None) -> dt.date | None:
 
 def _moment(value: str | None) -> dt.datetime | None:
     return None if value is None else parse_timestamp(value)
+
+
+def _row_as_it_is(section: str, record: dict[str, Any] | None, refs: _References) -> dict[str, Any] | None:
+    """The row a record read before the patch makes, to compare with (None: unknown, write every column).
+
+    Its references resolve as the put row's do, in the copy as the deletions left it (a reference to a row
+    deleted reads None, as the cascade left the column).
+    """
+    if record is None:
+        return None
+    try:
+        return _row(section, record, refs)
+    except NotPatchable:  # its source is gone: write the row whole
+        return None
 
 
 def _row(section: str, r: dict[str, Any], refs: _References) -> dict[str, Any] | None:
@@ -438,10 +503,17 @@ def _derive(
     writer: _Writer,
     before: dict[Key, tuple[Any, Any]],
     sides: dict[Key, tuple[Any, Any]],
+    repeats_before: set[tuple[int, int]],
 ) -> None:
     """Derive again what the changes reach (module docstring, step 4)."""
     refresh_pairs(connection, writer.links_changed)
-    seeds: set[int] = {end for pair in writer.links_changed for end in pair} | writer.claims_new
+    # A pair with a ``repeats`` judgement on it, before or after (whoever's, effective or not), can move
+    # clusters and origins: the neighbourhood of its ends. Any other pair is evidence between the two
+    # clusters of its ends, and reaches them alone (as a write's own re-derivation does).
+    repeats = repeats_before | _repeats_pairs(connection)
+    ends = {end for pair in writer.links_changed for end in pair}
+    seeds = {end for pair in writer.links_changed if judgements.pair_of(*pair) in repeats for end in pair}
+    seeds |= writer.claims_new
     alone: set[int] = set()
     for key, (record, ident) in writer.final["claims"].items():
         if ident is None:
@@ -460,12 +532,36 @@ def _derive(
         i for k, i in writer.present["sources"].items() if i is not None and k not in writer.final["sources"]
     ]
     seeds |= {c for (c,) in _select_in(connection, "SELECT id FROM claim WHERE source_id IN :ids", changed_sources)}
+    evidence = ends - seeds
+    if len(seeds) + len(evidence) + len(alone) > _claim_count(connection) * _LOAD_SHARE:
+        loaded = LoadedGraph(connection)
+        reached = _reached(loaded, seeds, evidence, alone, {c for c in seeds | evidence | alone if loaded.has_claim(c)})
+        write_in_bulk(connection, loaded, corroboration.derive_shared(loaded, reached))
+        return
     graph = _WorkspaceGraph(connection)
-    seeds = {c for (c,) in _select_in(connection, "SELECT id FROM claim WHERE id IN :ids", seeds)}
-    alone = {c for (c,) in _select_in(connection, "SELECT id FROM claim WHERE id IN :ids", alone)}
+    existing = {c for (c,) in _select_in(connection, "SELECT id FROM claim WHERE id IN :ids", seeds | evidence | alone)}
+    reached = _reached(graph, seeds, evidence, alone, existing)
+    if reached:
+        status.write_derived(connection, corroboration.derive_many(graph, reached))
+
+
+def _reached(graph: Graph, seeds: set[int], evidence: set[int], alone: set[int], existing: set[int]) -> set[int]:
+    """The claims to derive again: the neighbourhood of ``seeds``, the clusters of ``evidence``, ``alone``."""
+    seeds, evidence, alone = seeds & existing, evidence & existing, alone & existing
     reached = corroboration.neighbourhood(graph, seeds) if seeds else set()
-    if reached | alone:
-        status.write_derived(connection, corroboration.derive_many(graph, reached | alone))
+    if evidence - reached:
+        reached |= corroboration.clusters(graph, evidence - reached)
+    return reached | alone
+
+
+def _claim_count(connection: Connection) -> int:
+    return int(connection.exec_driver_sql("SELECT count(*) FROM claim").scalar_one())
+
+
+def _repeats_pairs(connection: Connection) -> set[tuple[int, int]]:
+    """Every pair with a ``repeats`` judgement on it (whoever judged it), as ``judgements.pair_of`` names it."""
+    rows = connection.exec_driver_sql("SELECT from_id, to_id FROM link WHERE relation = 'repeats'")
+    return {judgements.pair_of(a, b) for a, b in rows}
 
 
 __all__ = ["NotPatchable", "patch_to"]

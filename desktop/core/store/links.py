@@ -15,11 +15,11 @@ reverts a later change.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import partial
 from typing import Any
 
-from sqlalchemy import insert, text
+from sqlalchemy import bindparam, insert, text
 from sqlalchemy.engine import Connection
 
 from desktop.core import corroboration, validate
@@ -38,6 +38,11 @@ _PAIR_SQL = text(
     "SELECT " + ", ".join(_LINK_COLUMNS) + ", effective, disputed FROM link "
     "WHERE (from_id = :a AND to_id = :b) OR (from_id = :b AND to_id = :a) ORDER BY id"
 )
+_FROM_SQL = text(
+    "SELECT " + ", ".join(_LINK_COLUMNS) + ", effective, disputed FROM link WHERE from_id IN :ids"
+).bindparams(bindparam("ids", expanding=True))
+_FEW_PAIRS = 20  # up to this many pairs to refresh, a query each
+_CHUNK = 500
 _SAME = object()  # ``expect`` default: no check
 
 
@@ -138,10 +143,7 @@ def _id_taken(connection: Connection, ident: int) -> bool:
 def refresh_pairs(connection: Connection, pairs: Iterable[tuple[int, int]]) -> None:
     """Set the ``effective`` and ``disputed`` flags of every judgement on ``pairs`` by the rules of §2."""
     updates = []
-    for a, b in {judgements.pair_of(x, y) for x, y in pairs}:
-        rows = _pair_judgements(connection, a, b)
-        if not rows:
-            continue
+    for rows in _judgements_of_pairs(connection, {judgements.pair_of(x, y) for x, y in pairs}):
         chosen, disputed = judgements.flags([_judgement(r) for r in rows])
         for r in rows:
             flags = (r["id"] == chosen, disputed)
@@ -149,6 +151,32 @@ def refresh_pairs(connection: Connection, pairs: Iterable[tuple[int, int]]) -> N
                 updates.append({"i": r["id"], "e": flags[0], "d": flags[1]})
     if updates:
         connection.execute(text("UPDATE link SET effective = :e, disputed = :d WHERE id = :i"), updates)
+
+
+def _judgements_of_pairs(connection: Connection, pairs: set[tuple[int, int]]) -> Iterator[list[dict[str, Any]]]:
+    """Each pair's judgements (as ``_pair_judgements`` reads them), pairs without any left out.
+
+    A handful of pairs (a write's): a query each. Many (the as-of replay's tens of thousands): every link
+    from one of their claims, a chunk of claims per query, sorted into pairs here.
+    """
+    if len(pairs) <= _FEW_PAIRS:
+        for a, b in pairs:
+            rows = _pair_judgements(connection, a, b)
+            if rows:
+                yield rows
+        return
+    found: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    ends = sorted({end for pair in pairs for end in pair})
+    for start in range(0, len(ends), _CHUNK):
+        for row in connection.execute(_FROM_SQL, {"ids": ends[start : start + _CHUNK]}):
+            pair = judgements.pair_of(row.from_id, row.to_id)
+            if pair in pairs:
+                values = dict(row._mapping)
+                values["recorded"] = status._aware(values["recorded"])
+                found.setdefault(pair, []).append(values)
+    for rows in found.values():
+        rows.sort(key=lambda r: r["id"])
+        yield rows
 
 
 def stale_pairs(connection: Connection) -> list[tuple[int, int]]:
