@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
-from desktop.core.history import as_of, document_statuses, patch
+from desktop.core.history import as_of, document_statuses, patch_derive
 from desktop.core.history.replay import AsOf
 from desktop.core.history.scratch import replay_into_scratch
 from desktop.core.interchange import export_json, import_json
@@ -61,9 +61,9 @@ def _check_patched_copy(engine: Any, when: dt.datetime, exported: bytes, stored:
     Twice: deriving what the changes reach over the graph read whole (``LoadedGraph``, what a large replay
     does; in these small workspaces any change is a large share) and a batch of claims at a time (SQL).
     """
-    for load_share in (patch._LOAD_SHARE, float("inf")):
+    for load_share in (patch_derive._LOAD_SHARE, float("inf")):
         with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(patch, "_LOAD_SHARE", load_share)
+            mp.setattr(patch_derive, "_LOAD_SHARE", load_share)
             replayed = replay_into_scratch(engine, when)
         try:
             how = f"as of {when} (after {done!r}; {'read whole' if load_share < 1 else 'read in batches'})"

@@ -88,10 +88,13 @@ def test_the_graph_read_whole_answers_and_derives_as_the_batched_one(tmp_path: P
         derived = corroboration.derive_many(loaded, claims)
         assert derived == corroboration.derive_many(_WorkspaceGraph(connection), claims)
         assert derived == corroboration.derive_all(status.load_memory_graph(connection))
-        shared = corroboration.derive_shared(loaded, claims)
-        assert {c: (d.status, d.suggested_credibility) for c, d in shared.items()} == {
+        around = corroboration.derive_around(loaded, neighbourhood_of=some, clusters_of=claims - some)
+        assert {c: (d.status, d.suggested_credibility) for c, d in around.items()} == {
             c: (d.status, d.suggested_credibility) for c, d in derived.items()
-        }
+        }  # every claim is in the clusters of one of them
+        batched_around = corroboration.derive_around(_WorkspaceGraph(connection), neighbourhood_of=some, clusters_of=())
+        assert set(batched_around) == corroboration.neighbourhood(loaded, some)
+        assert batched_around == corroboration.derive_around(loaded, neighbourhood_of=some, clusters_of=())
         assert corroboration.neighbourhood(loaded, some) == corroboration.neighbourhood(
             _WorkspaceGraph(connection), some
         )
@@ -106,7 +109,9 @@ def test_writing_in_bulk_writes_what_the_row_by_row_write_does(tmp_path: Path, s
     some = set(rng.sample(range(1, CLAIMS + 1), 60))  # some claims only: the others keep their scrambled columns
     with db.write_connection(engines[0]) as connection:
         loaded = LoadedGraph(connection)
-        changed = write_in_bulk(connection, loaded, corroboration.derive_shared(loaded, some))
+        changed = write_in_bulk(
+            connection, loaded, corroboration.derive_around(loaded, neighbourhood_of=(), clusters_of=(), alone=some)
+        )
     with db.write_connection(engines[1]) as connection:
         expected = status.write_derived(connection, corroboration.derive_many(_WorkspaceGraph(connection), some))
     assert changed == len(expected) > 0

@@ -81,6 +81,7 @@ from __future__ import annotations
 
 from desktop.core.corroboration.affected import (
     clusters,
+    derive_around,
     neighbourhood,
 )
 from desktop.core.corroboration.derivation import (
@@ -88,7 +89,6 @@ from desktop.core.corroboration.derivation import (
     derive,
     derive_all,
     derive_many,
-    derive_shared,
     origins_of,
     statuses_all,
     verdict_disputed,
@@ -130,7 +130,7 @@ __all__ = [
     "derive",
     "derive_all",
     "derive_many",
-    "derive_shared",
+    "derive_around",
     "explain",
     "origins_of",
     "statuses_all",

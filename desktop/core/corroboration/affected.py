@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from desktop.core.corroboration.graph import Graph
+from desktop.core.corroboration.records import Derivation
 from desktop.core.corroboration.resolver import _Resolver
 from desktop.core.gc_pause import without_gc
 
@@ -39,3 +40,26 @@ def neighbourhood(graph: Graph, claims: Iterable[int]) -> set[int]:
     batched level by level when ``graph`` supports ``prefetch``.
     """
     return _Resolver(graph).neighbourhood(claims)
+
+
+@without_gc
+def derive_around(
+    graph: Graph, *, neighbourhood_of: Iterable[int], clusters_of: Iterable[int], alone: Iterable[int] = ()
+) -> dict[int, Derivation]:
+    """The derivations of what many changes at once reach (the as-of replay undoing a day's work).
+
+    The :func:`neighbourhood` of ``neighbourhood_of`` (claims a ``repeats`` link, a source or an existence
+    changed for), the :func:`clusters` of ``clusters_of`` (the ends of changed evidence links) and the
+    claims ``alone`` (a changed verdict): every cluster is found and summarised once for all three. Each
+    claim maps to its cluster's derivation, shared by every member (``claim`` is the cluster's lowest
+    member): status, suggested credibility and evidence are what a cluster shares.
+    """
+    resolver = _Resolver(graph)
+    reached = resolver.neighbourhood(neighbourhood_of)
+    rest = [c for c in clusters_of if c not in reached]
+    resolver.resolve(rest)
+    for claim in rest:
+        if claim not in reached:
+            reached |= resolver.clusters[claim].members
+    reached.update(alone)
+    return resolver.derive(reached, per_member=False)

@@ -50,17 +50,6 @@ def derive_many(graph: Graph, claims: Iterable[int]) -> dict[int, Derivation]:
     return _Resolver(graph).derive(claims)
 
 
-@without_gc
-def derive_shared(graph: Graph, claims: Iterable[int]) -> dict[int, Derivation]:
-    """Like :func:`derive_many`, but each claim maps to its cluster's derivation, shared by all its members.
-
-    Its ``claim`` is the cluster's lowest member, not necessarily the claim; everything else (status,
-    suggested credibility, evidence) is the same for every member. For callers that read only that and
-    derive many claims at once (the as-of replay): no copy per member.
-    """
-    return _Resolver(graph).derive(claims, per_member=False)
-
-
 # --------------------------------------------------------------------------------------------------
 # Full derivation
 # --------------------------------------------------------------------------------------------------

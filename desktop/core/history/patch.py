@@ -21,7 +21,7 @@ follows the changes after T:
    entities first seen after T that no kept claim needs are deleted last. Rows
    the trail does not name stood at T as they are, except claims and links
    recorded after T by an older version (deleted);
-4. only the claims those changes reach are derived again, as a write does:
+4. only the claims those changes reach are derived again (``patch_derive``), as a write does:
    the clusters of the two claims of a pair whose judgements changed, when
    none of them (before or after) is ``repeats``; the neighbourhood
    (``corroboration.neighbourhood``) of the claims of a pair with a
@@ -55,9 +55,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from desktop.core import corroboration
-from desktop.core.corroboration import Graph, judgements
 from desktop.core.db import table_of
+from desktop.core.history.patch_derive import derive_reached, repeats_pairs
 from desktop.core.history.replay import Key, Replay, _State, stamp
 from desktop.core.history.trail import REFERENCE_SECTIONS, SECTIONS, grouped, read_rows, split_link_key
 from desktop.core.interchange.fields import parse_timestamp
@@ -75,10 +74,6 @@ from desktop.core.schema import (
     Report,
     Source,
 )
-from desktop.core.store import status
-from desktop.core.store.bulk_derive import _WorkspaceGraph
-from desktop.core.store.links import refresh_pairs
-from desktop.core.store.loaded_graph import LoadedGraph, write_in_bulk
 from desktop.core.text import fold
 
 _TABLE = {"sources": "source", "reports": "report", "places": "place", "claims": "claim", "links": "link"}
@@ -92,9 +87,6 @@ _MODELS: dict[str, Any] = {
     "outreach": Outreach,
 }
 _CHUNK = 500
-#: past this share of the workspace's claims named by the changes (the claims they reach are several times
-#: more), the graph is read whole in a few scans (``LoadedGraph``) rather than a batch of claims at a time
-_LOAD_SHARE = 0.005
 #: columns a put-back row starts with that the write does not set (derived, then derived again)
 _INSERTED: dict[str, dict[str, Any]] = {
     "claims": {"status": "unverified", "suggested_credibility": 6, "verdict_disputed": False, "link_count": 0},
@@ -149,10 +141,10 @@ def patch_to(connection: Connection, when: dt.datetime, progress: Progress | Non
         raise NotPatchable("the audit trail was cut short")
     report("writing the workspace as it stood", 0.4)
     writer = _Writer(connection, state, when, present, current)
-    repeats_before = _repeats_pairs(connection)
+    repeats_before = repeats_pairs(connection)
     writer.write()
     report("deriving the statuses those changes reach", 0.6)
-    _derive(connection, writer, before, sides, repeats_before)
+    derive_reached(connection, writer, before, sides, repeats_before)
     audit = table_of(AuditEntry)
     connection.execute(sa.delete(audit).where(audit.c.at > when))
     broken = _dangling(connection, writer.deleted)
@@ -496,72 +488,6 @@ _CHILD: dict[str, tuple[Any, str, Any]] = {
     "outreach": (OutreachClaim, "outreach_id",
                  lambda owner, i, claim: {"outreach_id": owner, "claim_id": claim, "position": i}),
 }  # fmt: skip
-
-
-def _derive(
-    connection: Connection,
-    writer: _Writer,
-    before: dict[Key, tuple[Any, Any]],
-    sides: dict[Key, tuple[Any, Any]],
-    repeats_before: set[tuple[int, int]],
-) -> None:
-    """Derive again what the changes reach (module docstring, step 4)."""
-    refresh_pairs(connection, writer.links_changed)
-    # A pair with a ``repeats`` judgement on it, before or after (whoever's, effective or not), can move
-    # clusters and origins: the neighbourhood of its ends. Any other pair is evidence between the two
-    # clusters of its ends, and reaches them alone (as a write's own re-derivation does).
-    repeats = repeats_before | _repeats_pairs(connection)
-    ends = {end for pair in writer.links_changed for end in pair}
-    seeds = {end for pair in writer.links_changed if judgements.pair_of(*pair) in repeats for end in pair}
-    seeds |= writer.claims_new
-    alone: set[int] = set()
-    for key, (record, ident) in writer.final["claims"].items():
-        if ident is None:
-            continue
-        was = before.get(key)
-        if was is None or was[0] != record["source"]:
-            seeds.add(ident)
-        elif was[1] != record["verdict"]:
-            alone.add(ident)
-    changed_sources = [
-        ident
-        for key, (record, ident) in writer.final["sources"].items()
-        if ident is not None and sides.get(key) != (record["side"], record["group"])
-    ]
-    changed_sources += [
-        i for k, i in writer.present["sources"].items() if i is not None and k not in writer.final["sources"]
-    ]
-    seeds |= {c for (c,) in _select_in(connection, "SELECT id FROM claim WHERE source_id IN :ids", changed_sources)}
-    evidence = ends - seeds
-    if len(seeds) + len(evidence) + len(alone) > _claim_count(connection) * _LOAD_SHARE:
-        loaded = LoadedGraph(connection)
-        reached = _reached(loaded, seeds, evidence, alone, {c for c in seeds | evidence | alone if loaded.has_claim(c)})
-        write_in_bulk(connection, loaded, corroboration.derive_shared(loaded, reached))
-        return
-    graph = _WorkspaceGraph(connection)
-    existing = {c for (c,) in _select_in(connection, "SELECT id FROM claim WHERE id IN :ids", seeds | evidence | alone)}
-    reached = _reached(graph, seeds, evidence, alone, existing)
-    if reached:
-        status.write_derived(connection, corroboration.derive_many(graph, reached))
-
-
-def _reached(graph: Graph, seeds: set[int], evidence: set[int], alone: set[int], existing: set[int]) -> set[int]:
-    """The claims to derive again: the neighbourhood of ``seeds``, the clusters of ``evidence``, ``alone``."""
-    seeds, evidence, alone = seeds & existing, evidence & existing, alone & existing
-    reached = corroboration.neighbourhood(graph, seeds) if seeds else set()
-    if evidence - reached:
-        reached |= corroboration.clusters(graph, evidence - reached)
-    return reached | alone
-
-
-def _claim_count(connection: Connection) -> int:
-    return int(connection.exec_driver_sql("SELECT count(*) FROM claim").scalar_one())
-
-
-def _repeats_pairs(connection: Connection) -> set[tuple[int, int]]:
-    """Every pair with a ``repeats`` judgement on it (whoever judged it), as ``judgements.pair_of`` names it."""
-    rows = connection.exec_driver_sql("SELECT from_id, to_id FROM link WHERE relation = 'repeats'")
-    return {judgements.pair_of(a, b) for a, b in rows}
 
 
 __all__ = ["NotPatchable", "patch_to"]

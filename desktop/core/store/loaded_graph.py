@@ -51,7 +51,8 @@ class LoadedGraph:
                 evidence[a].append(row)
                 evidence[b].append(row)
         cursor.close()
-        self._repeats, self._repeated_by, self._evidence = dict(repeats), dict(repeated_by), dict(evidence)
+        # Kept as they are: ``get`` on a defaultdict adds nothing.
+        self._repeats, self._repeated_by, self._evidence = repeats, repeated_by, evidence
 
     def has_claim(self, claim: int) -> bool:
         return claim in self._source

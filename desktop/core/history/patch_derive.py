@@ -1,0 +1,92 @@
+"""Step 4 of the as-of patch (``history.patch``): deriving again the statuses the undone changes reach."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.engine import Connection
+
+from desktop.core import corroboration
+from desktop.core.corroboration import Derivation, Graph, judgements
+from desktop.core.history.replay import Key
+from desktop.core.store import status
+from desktop.core.store.bulk_derive import _WorkspaceGraph
+from desktop.core.store.bulk_keys import _select_in
+from desktop.core.store.links import refresh_pairs
+from desktop.core.store.loaded_graph import LoadedGraph, write_in_bulk
+
+if TYPE_CHECKING:
+    from desktop.core.history.patch import _Writer
+
+#: past this share of the workspace's claims named by the changes (the claims they reach are several times
+#: more), the graph is read whole in a few scans (``LoadedGraph``) rather than a batch of claims at a time
+_LOAD_SHARE = 0.005
+
+
+def derive_reached(
+    connection: Connection,
+    writer: _Writer,
+    before: dict[Key, tuple[Any, Any]],
+    sides: dict[Key, tuple[Any, Any]],
+    repeats_before: set[tuple[int, int]],
+) -> None:
+    """Derive again what the changes reach (module docstring, step 4)."""
+    refresh_pairs(connection, writer.links_changed)
+    # A pair with a ``repeats`` judgement on it, before or after (whoever's, effective or not), can move
+    # clusters and origins: the neighbourhood of its ends. Any other pair is evidence between the two
+    # clusters of its ends, and reaches them alone (as a write's own re-derivation does).
+    repeats = repeats_before | repeats_pairs(connection)
+    ends = {end for pair in writer.links_changed for end in pair}
+    seeds = {end for pair in writer.links_changed if judgements.pair_of(*pair) in repeats for end in pair}
+    seeds |= writer.claims_new
+    alone: set[int] = set()
+    for key, (record, ident) in writer.final["claims"].items():
+        if ident is None:
+            continue
+        was = before.get(key)
+        if was is None or was[0] != record["source"]:
+            seeds.add(ident)
+        elif was[1] != record["verdict"]:
+            alone.add(ident)
+    changed_sources = [
+        ident
+        for key, (record, ident) in writer.final["sources"].items()
+        if ident is not None and sides.get(key) != (record["side"], record["group"])
+    ]
+    changed_sources += [
+        i for k, i in writer.present["sources"].items() if i is not None and k not in writer.final["sources"]
+    ]
+    seeds |= {c for (c,) in _select_in(connection, "SELECT id FROM claim WHERE source_id IN :ids", changed_sources)}
+    evidence = ends - seeds
+    if len(seeds) + len(evidence) + len(alone) > _claim_count(connection) * _LOAD_SHARE:
+        loaded = LoadedGraph(connection)
+        write_in_bulk(connection, loaded, _derive(loaded, seeds, evidence, alone, loaded.has_claim))
+        return
+    graph = _WorkspaceGraph(connection)
+    existing = {c for (c,) in _select_in(connection, "SELECT id FROM claim WHERE id IN :ids", seeds | evidence | alone)}
+    derived = _derive(graph, seeds, evidence, alone, existing.__contains__)
+    if derived:
+        status.write_derived(connection, derived)
+
+
+def _derive(
+    graph: Graph, seeds: set[int], evidence: set[int], alone: set[int], exists: Callable[[int], bool]
+) -> dict[int, Derivation]:
+    """The neighbourhood of ``seeds``, the clusters of ``evidence`` and ``alone``, those still there, derived."""
+    return corroboration.derive_around(
+        graph,
+        neighbourhood_of=[c for c in seeds if exists(c)],
+        clusters_of=[c for c in evidence if exists(c)],
+        alone=[c for c in alone if exists(c)],
+    )
+
+
+def _claim_count(connection: Connection) -> int:
+    return int(connection.exec_driver_sql("SELECT count(*) FROM claim").scalar_one())
+
+
+def repeats_pairs(connection: Connection) -> set[tuple[int, int]]:
+    """Every pair with a ``repeats`` judgement on it (whoever judged it), as ``judgements.pair_of`` names it."""
+    query = "SELECT min(from_id, to_id), max(from_id, to_id) FROM link WHERE relation = 'repeats'"
+    return set(connection.connection.dbapi_connection.execute(query))  # type: ignore[union-attr]
