@@ -44,6 +44,17 @@ def replay_as_of(engine: Engine, moment: dt.datetime) -> AsOf:
     return replayed
 
 
+def patched_as_of(engine: Engine, moment: dt.datetime) -> Replayed | None:
+    """On SQLite, the workspace as of ``moment`` in a read-only copy patched back to it (close it).
+
+    None on PostgreSQL or where a trail cut short keeps the copy from being patched exactly: the caller
+    then replays the document (``replay_as_of``, which tells what the trail could not say).
+    """
+    from desktop.core.history.scratch import patched_copy
+
+    return patched_copy(engine, moment)
+
+
 def copy_as_of(engine: Engine, moment: dt.datetime) -> Replayed:
     """The workspace as of ``moment`` in a read-only scratch workspace (close it); as ``replay_as_of`` otherwise.
 

@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from desktop.cli.as_of import AS_OF_HELP, copy_as_of, moment, replay_as_of
+from desktop.cli.as_of import AS_OF_HELP, copy_as_of, moment, patched_as_of, replay_as_of
 from desktop.cli.base import workspace
 from desktop.cli.importing import TerminalProgress
 from desktop.core.atomic_write import atomic_file, write_atomically
@@ -116,8 +116,14 @@ def _whole(engine: Any, fmt: str, as_of: dt.datetime | None) -> bytes:
 
     if as_of is None:
         return export_csv(engine) if fmt == "csv" else export_json(engine)
-    if fmt == "json":  # the replayed document is the export (no derived columns to compute)
-        return (canonical_json(replay_as_of(engine, as_of).document) + "\n").encode("utf-8")
+    if fmt == "json":
+        patched = patched_as_of(engine, as_of)  # SQLite: the copy's export is the document, byte for byte
+        if patched is None:  # the replayed document is the export (no derived columns to compute)
+            return (canonical_json(replay_as_of(engine, as_of).document) + "\n").encode("utf-8")
+        try:
+            return export_json(patched.engine)
+        finally:
+            patched.close()
     replayed = copy_as_of(engine, as_of)  # the workspace as it stood, with its statuses, read as the live one is
     try:
         return export_csv(replayed.engine)

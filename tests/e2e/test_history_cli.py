@@ -102,3 +102,37 @@ def test_a_trail_cut_short_is_replayed_with_a_one_line_warning(tmp_path: Path) -
     said = result.stderr.decode().strip()
     assert said.count("\n") == 0 and "warning: the audit trail was cut short by an older version" in said
     assert "claim c-state-2 deleted" in said and "the rest was replayed" in said
+
+
+def test_status_as_of_over_the_patched_copy_is_the_document_paths_answer(tmp_path: Path) -> None:
+    """On SQLite ``status --as-of`` reads a copy patched back to the moment; it prints what the derivation
+    over the replayed document (the path PostgreSQL and cut-short trails take) gives, row for row, as each
+    analyst too."""
+    import json
+
+    from desktop.core.history import as_of, document_statuses
+    from desktop.core.history.scratch import patched_copy
+
+    path = _import(tmp_path)
+    when = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    opened = open_workspace(path)
+    with opened.engine.connect() as connection:
+        ids = dict(connection.exec_driver_sql("SELECT ext_id, id FROM claim").all())
+    later = when + dt.timedelta(seconds=1)
+    Store(opened.engine, "ana", clock=lambda: later).remove_link(ids["c-ru"], ids["c-ua"])
+    boris = Store(opened.engine, "boris", clock=lambda: later)
+    boris.set_link(ids["c-late"], ids["c-ru"], "contradicts")
+    boris.update_claim(ids["c-ru"], verdict="confirmed")
+    boris.delete_claim(ids["c-state-2"])
+    copy = patched_copy(opened.engine, when)
+    assert copy is not None  # the route the command takes here
+    copy.close()
+    replayed = as_of(opened.engine, when).document
+    opened.close()
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    for analyst in (None, "ana", "boris"):  # ana's judgement was withdrawn after T, boris's made after it
+        extra = () if analyst is None else ("--analyst", analyst)
+        result = run(tmp_path, "--db", path, "status", "--json", "--as-of", stamp, *extra)
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout) == document_statuses(replayed, analyst)
+    assert statuses(tmp_path, path, "--as-of", stamp)["c-ru"]["status"] == "corroborated"

@@ -3,8 +3,10 @@
 The window's "as of" mode and ``export --as-of --format csv`` (and of a
 filtered selection) read the workspace as it stood through the same code that
 reads the live one, from a read-only scratch workspace in a temporary folder,
-deleted afterwards. (``status --as-of`` and ``export --as-of`` as JSON need no
-database: they derive over, or write, the replayed document.)
+deleted afterwards. ``status --as-of`` and ``export --as-of`` as JSON read the
+patched copy too, on SQLite (``patched_copy``); where there is none
+(PostgreSQL, a trail cut short) they need no database: they derive over, or
+write, the replayed document, without importing it.
 
 ``replay_into_scratch`` builds it. On SQLite it copies the workspace file
 (SQLite's online backup API) and patches the copy back to the moment
@@ -105,12 +107,9 @@ def replay_into_scratch(engine: Engine, when: dt.datetime, progress: Progress | 
     every step as one share of the whole; if it raises (``Cancelled``) nothing is left behind.
     """
     report = progress or no_progress
-    with engine.connect() as connection:
-        check_recorded(connection, when)
-    if engine.dialect.name == "sqlite":
-        patched = _patched_copy(engine, when, report)
-        if patched is not None:
-            return patched
+    patched = patched_copy(engine, when, report)
+    if patched is not None:
+        return patched
     replayed = as_of(engine, when, lambda step, share: report(step, share * _REPLAY_SHARE))
     folder, scratch = open_scratch(
         replayed.document, lambda step, share: report(step, _REPLAY_SHARE + share * (1 - _REPLAY_SHARE))
@@ -120,8 +119,18 @@ def replay_into_scratch(engine: Engine, when: dt.datetime, progress: Progress | 
     return Replayed(folder, scratch, replayed)
 
 
-def _patched_copy(engine: Engine, when: dt.datetime, report: Progress) -> Replayed | None:
-    """A backup of the workspace patched back to ``when``; None when it cannot be patched exactly."""
+def patched_copy(engine: Engine, when: dt.datetime, progress: Progress | None = None) -> Replayed | None:
+    """On SQLite, a backup of the workspace patched back to ``when`` (``history.patch``), read-only.
+
+    None on PostgreSQL, or when a trail cut short keeps the copy from being patched exactly: the caller
+    replays the workspace as a document (``history.as_of``), which also says what it could not undo.
+    ``BadMoment`` when nothing was recorded by then.
+    """
+    report = progress or no_progress
+    with engine.connect() as connection:
+        check_recorded(connection, when)
+    if engine.dialect.name != "sqlite":
+        return None
     folder = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-"))
     path = folder / "as-of.sqlite"
     copy: Engine | None = None
