@@ -213,3 +213,38 @@ def test_opening_another_workspace_leaves_the_moment(qtbot: QtBot, window: MainW
     assert not shown.replayed.folder.exists()  # the moment's scratch workspace is gone with it
     window.session.perform(lambda store: store.create_source("Another"), "add source")
     assert window.session.undo_stack.canUndo()  # writable: the new workspace is live
+
+
+def test_the_detail_pane_takes_no_typing_while_a_moment_is_shown(
+    qtbot: QtBot, window: MainWindow, clock: Clock
+) -> None:
+    """Its fields show the claim as it stood and refuse typing and choices (rather than taking an edit the
+    session then refuses); back to now, they are editable again."""
+    pane = window.detail
+    window.table.select_claim(_id(window, "c-breach"))
+    clock.tick()
+    _press(qtbot, window, "2")
+    typed = (pane.text, pane.tags, pane.claimed, pane.event_start, pane.event_end, pane.notes)
+    chosen = (pane.kind, pane.reviewed, pane.source, pane.report, pane.credibility, pane.verdict, pane.add_place)
+    assert not any(field.isReadOnly() for field in typed) and all(field.isEnabled() for field in chosen)
+    _replayed(qtbot, window, lambda: _press(qtbot, window, "["))
+    assert pane.detail is not None and pane.detail.ext_id == "c-breach"
+    assert all(field.isReadOnly() for field in typed)
+    assert not any(field.isEnabled() for field in (*chosen, pane.likelihood, pane.use_suggested))
+    text, notes = pane.text.toPlainText(), pane.notes.toPlainText()
+    assert pane.focus_field("text")
+    qtbot.keyClicks(pane.text, "typed over")
+    qtbot.keyClick(pane.text, Qt.Key.Key_Return)  # Enter saves the text, when it can be edited
+    assert pane.focus_field("notes")
+    qtbot.keyClicks(pane.notes, "more")
+    assert (pane.text.toPlainText(), pane.notes.toPlainText()) == (text, notes)
+    assert not window.status.message_text().startswith("⚠")  # nothing was typed, so nothing was refused
+    window.table.setFocus()
+    with qtbot.waitSignal(window.as_of.changed, timeout=REPLAY_MS):
+        _press(qtbot, window, key_of("history.now"))
+    assert pane.detail is not None and pane.detail.ext_id == "c-breach"
+    assert not any(field.isReadOnly() for field in typed) and all(field.isEnabled() for field in chosen)
+    assert pane.focus_field("notes")
+    qtbot.keyClicks(pane.notes, " checked")
+    pane.flush()
+    assert str(_value(window, "c-breach", "notes")).endswith(" checked")  # editable again, and saved

@@ -95,6 +95,7 @@ class DetailPane(QScrollArea, DetailEdits):
         session.changed.connect(self._on_changed)
         session.current_changed.connect(self._on_current_changed)
         session.workspace_replaced.connect(self._close_pickers)
+        session.workspace_replaced.connect(self._follow_read_only)
         self.show_claim(session.current)
 
     # --- building -----------------------------------------------------------------------------
@@ -403,11 +404,26 @@ class DetailPane(QScrollArea, DetailEdits):
         self.outreach.setVisible(bool(d.outreach))
         self.outreach_empty.setVisible(not d.outreach)
         self.notes.set_value(d.notes, replace=force)
+        self._follow_read_only()
         focus = QApplication.focusWidget()
         if force and not (focus is not None and self.isAncestorOf(focus)):
             # Another claim, looked at from the table: its status (at the top) first, wherever an
             # earlier edit left the pane scrolled.
             self.verticalScrollBar().setValue(0)
+
+    def _follow_read_only(self) -> None:
+        """While the window shows a read-only workspace (an earlier moment, the statuses as one analyst sees
+        them), the fields show their values and take no typing or choice: the edit would only be refused.
+        Text can still be selected and copied; the Open buttons still open. Editable again when it is over."""
+        locked = self.session.read_only is not None
+        for typed in (self.text, self.tags, self.claimed, self.event_start, self.event_end, self.notes):
+            typed.setReadOnly(locked)
+        for chosen in (self.kind, self.reviewed, self.source, self.edit_source, self.report, self.event_precision,
+                       self.add_place, self.credibility, self.verdict, self.request_comment):  # fmt: skip
+            chosen.setEnabled(not locked)
+        if locked:  # when editable, ``_show`` enables these by the claim's values
+            self.use_suggested.setEnabled(False)
+            self.likelihood.setEnabled(False)
 
     @staticmethod
     def _show_url(label: ElidedLabel, button: QPushButton, url: str | None) -> None:
