@@ -18,6 +18,7 @@ can speak the format's names.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -189,6 +190,8 @@ def read_rows(
 ) -> list[Row]:
     """Audit rows in the order they were written: all, or after / until a moment, or about some entities."""
     audit = table_of(AuditEntry)
+    if entities is None and connection.dialect.name == "sqlite":
+        return _read_sqlite_rows(connection, after, until)
     query = sa.select(*(audit.c[name] for name in _COLUMNS)).order_by(audit.c.id)
     if after is not None:
         query = query.where(audit.c.at > after)
@@ -209,11 +212,47 @@ def read_rows(
     return rows
 
 
+def _read_sqlite_rows(connection: Connection, after: dt.datetime | None, until: dt.datetime | None) -> list[Row]:
+    """``read_rows`` on SQLite through the DB-API cursor: the as-of replay reads a hundred thousand rows and
+    more, and SQLAlchemy's work per row and per value was half of it. The same rows and values: the moments
+    bound as the column stores them, times read as UTC, JSON values decoded (a number stays one)."""
+    dialect = connection.dialect
+    stored = table_of(AuditEntry).c.at.type.dialect_impl(dialect).bind_processor(dialect)
+    bind: Callable[[Any], Any] = stored if stored is not None else (lambda value: value)
+    query = "SELECT " + ", ".join(_COLUMNS) + " FROM audit"
+    bounds = [(">", after), ("<=", until)]
+    params = [bind(moment) for _op, moment in bounds if moment is not None]
+    conditions = [f"at {op} ?" for op, moment in bounds if moment is not None]
+    if conditions:
+        query += " WHERE " + " AND ".join(conditions)
+    parsed: dict[str, dt.datetime] = {}  # the rows of one write share their time
+    rows = []
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for ident, at, analyst, entity, entity_id, action, name, old, new in cursor.execute(
+            query + " ORDER BY id", params
+        ):
+            moment = parsed.get(at)
+            if moment is None:
+                moment = parsed[at] = _utc(dt.datetime.fromisoformat(str(at)))
+            rows.append(Row(ident, moment, analyst, entity, entity_id, action, name, _json(old), _json(new)))
+    finally:
+        cursor.close()
+    return rows
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value  # SQLite may keep a number as one
+
+
+def _utc(at: dt.datetime) -> dt.datetime:
+    return at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at.astimezone(dt.UTC)
+
+
 def to_row(r: Any) -> Row:
     """A fetched audit row (all columns of ``AuditEntry``) as a ``Row``."""
     at = r.at if isinstance(r.at, dt.datetime) else dt.datetime.fromisoformat(str(r.at))
-    at = at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at.astimezone(dt.UTC)
-    return Row(r.id, at, r.analyst, r.entity, r.entity_id, r.action, r.field, r.old, r.new)
+    return Row(r.id, _utc(at), r.analyst, r.entity, r.entity_id, r.action, r.field, r.old, r.new)
 
 
 def grouped(rows: Iterable[Row]) -> Iterator[Group]:
