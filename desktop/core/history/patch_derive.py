@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 from desktop.core import corroboration
 from desktop.core.corroboration import Derivation, Graph, judgements
 from desktop.core.history.replay import Key
+from desktop.core.progress import Progress
 from desktop.core.store import status
 from desktop.core.store.bulk_derive import _WorkspaceGraph
 from desktop.core.store.bulk_keys import _select_in
@@ -19,6 +20,8 @@ from desktop.core.store.loaded_graph import LoadedGraph, write_in_bulk
 if TYPE_CHECKING:
     from desktop.core.history.patch import _Writer
 
+_WRITING = "writing the statuses back"
+_WRITING_SHARE = 0.9  # of the whole patch (``patch_to`` reports the steps before)
 #: past this share of the workspace's claims named by the changes (the claims they reach are several times
 #: more), the graph is read whole in a few scans (``LoadedGraph``) rather than a batch of claims at a time
 _LOAD_SHARE = 0.005
@@ -30,6 +33,7 @@ def derive_reached(
     before: dict[Key, tuple[Any, Any]],
     sides: dict[Key, tuple[Any, Any]],
     repeats_before: set[tuple[int, int]],
+    progress: Progress,
 ) -> None:
     """Derive again what the changes reach (module docstring, step 4)."""
     refresh_pairs(connection, writer.links_changed)
@@ -61,11 +65,14 @@ def derive_reached(
     evidence = ends - seeds
     if len(seeds) + len(evidence) + len(alone) > _claim_count(connection) * _LOAD_SHARE:
         loaded = LoadedGraph(connection)
-        write_in_bulk(connection, loaded, _derive(loaded, seeds, evidence, alone, loaded.has_claim))
+        derived = _derive(loaded, seeds, evidence, alone, loaded.has_claim)
+        progress(_WRITING, _WRITING_SHARE)
+        write_in_bulk(connection, loaded, derived)
         return
     graph = _WorkspaceGraph(connection)
     existing = {c for (c,) in _select_in(connection, "SELECT id FROM claim WHERE id IN :ids", seeds | evidence | alone)}
     derived = _derive(graph, seeds, evidence, alone, existing.__contains__)
+    progress(_WRITING, _WRITING_SHARE)
     if derived:
         status.write_derived(connection, derived)
 
