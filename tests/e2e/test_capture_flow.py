@@ -159,11 +159,12 @@ def test_the_reference_report_captured_by_keys(qtbot: QtBot, window: MainWindow,
         qtbot.waitUntil(window.isActiveWindow)
         key(qtbot, window, Qt.Key.Key_Escape)
 
-    place("breached", "bakhmut")
-    place("General Staff", "artemivsk")  # the historic name finds the same place
+    # The places a sentence names came with its claim; a place it does not name is added by keys.
     bakhmut = one(window, "SELECT id FROM place WHERE ext_id = 'pl-bakhmut'")[0]
     for word in ("breached", "General Staff"):
         assert one(window, "SELECT place_id FROM claim_place WHERE claim_id = :c", c=made[word]) == (bakhmut,)
+    place("contacted", "artemivsk")  # the historic name finds the same place
+    assert one(window, "SELECT place_id FROM claim_place WHERE claim_id = :c", c=made["contacted"]) == (bakhmut,)
 
     # 5. Links from the suggestions: F, Down to the suggestion, r (repeats: the report relays it).
     def link_suggested(word: str, target: str, relation_key: Qt.Key) -> None:

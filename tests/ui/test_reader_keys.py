@@ -6,6 +6,7 @@ import datetime as dt
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from sqlalchemy import text
 
 from desktop.ui.commands.keymap import undo_keys
 from desktop.ui.window.main_window import MainWindow
@@ -75,3 +76,17 @@ def test_linking_a_suggestion_says_what_was_marked_and_how_to_undo_it(qtbot: QtB
     assert window.status.message_text() == (
         f"Marked: the current claim is neutral on {suggestion.ext_id} ({undo_keys()} undoes)."
     )
+
+
+def test_a_claim_made_from_a_sentence_carries_the_places_it_names(qtbot: QtBot, window: MainWindow) -> None:
+    paste_report(qtbot, window, REPORT, "Newsweek", "2022-12-15")
+    key(qtbot, window, Qt.Key.Key_S)  # "… troops crossed the river near Bakhmut."
+    key(qtbot, window, Qt.Key.Key_C)
+    claim = window.table.current_claim()
+    with window.session.engine.connect() as connection:
+        names = connection.execute(
+            text("SELECT p.name FROM claim_place AS cp JOIN place AS p ON p.id = cp.place_id WHERE cp.claim_id = :c"),
+            {"c": claim},
+        ).scalars()
+        assert list(names) == ["Bakhmut"]
+    assert "Places named in it: Bakhmut." in window.status.message_text()

@@ -7,6 +7,7 @@ stored; the reader converts them to its widget's positions.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -124,19 +125,52 @@ def sources_named_in(connection: Connection, passage: str, exclude: int | None =
     Who the report quotes: "… reported by pro-Russian news source Rybar …" names
     Rybar, the claim's originator. ``exclude`` (the publisher) is left out.
     """
-    folded = f" {' '.join(_words(fold(passage)))} "
-    found: dict[int, tuple[int, str]] = {}
-    for ident, name, aliases in connection.execute(text("SELECT id, name, aliases FROM source")):
-        if ident == exclude:
+    rows = connection.execute(text("SELECT id, name, aliases FROM source"))
+    named = _named_in(passage, ((i, n, [n, *_aliases(a)]) for i, n, a in rows if i != exclude))
+    return [(ident, name) for ident, name, _key in named]
+
+
+def places_named_in(connection: Connection, passage: str) -> list[tuple[int, str]]:
+    """Gazetteer places whose name or an alias occurs in ``passage`` (folded, whole words), longest first.
+
+    A claim captured from "… fighting in the industrial zone of Bakhmut" is about
+    Bakhmut (or Бахмут, or Artemivsk). A name inside a longer one found there
+    ("Donetsk" in "Donetsk Oblast") does not count again, and a word several places
+    answer to counts only for the one it is the own name of (else for none).
+    """
+    aliases: dict[int, list[str]] = {}
+    for place, alias in connection.execute(text("SELECT place_id, alias FROM place_alias")):
+        aliases.setdefault(place, []).append(alias)
+    rows = connection.execute(text("SELECT id, name FROM place"))
+    named = _named_in(passage, ((i, n, [n, *aliases.get(i, [])]) for i, n in rows))
+    keys = [key for _ident, _name, key in named]
+    by_own_name = [ident for ident, name, key in named if _key(name) == key]
+    found = []
+    for ident, name, key in named:
+        if any(key != longer and f" {key} " in f" {longer} " for longer in keys):
             continue
-        names = [name, *(_aliases(aliases))]
+        alike = [other for other, _n, other_key in named if other_key == key]
+        if len(alike) > 1 and [other for other in alike if other in by_own_name] != [ident]:
+            continue  # two places answer to this word (Opytne, Opytne (Avdiivka)): the analyst picks
+        found.append((ident, name))
+    return found
+
+
+def _named_in(passage: str, candidates: Iterable[tuple[int, str, list[str]]]) -> list[tuple[int, str, str]]:
+    """(id, name, the longest of its names found) for each candidate named in ``passage``, longest first."""
+    folded = f" {_key(passage)} "
+    found: dict[int, tuple[str, str]] = {}
+    for ident, name, names in candidates:
         for candidate in names:
-            key = " ".join(_words(fold(candidate)))
-            if len(key) >= 3 and f" {key} " in folded:
-                best = found.get(ident)
-                if best is None or len(key) > best[0]:
-                    found[ident] = (len(key), name)
-    return [(ident, name) for ident, (_length, name) in sorted(found.items(), key=lambda item: -item[1][0])]
+            key = _key(candidate)
+            if len(key) >= 3 and f" {key} " in folded and len(key) > len(found.get(ident, ("", ""))[1]):
+                found[ident] = (name, key)
+    return [(ident, name, key) for ident, (name, key) in sorted(found.items(), key=lambda item: -len(item[1][1]))]
+
+
+def _key(value: str) -> str:
+    """``value`` folded to its words, one space apart: what a name is matched by."""
+    return " ".join(_words(fold(value)))
 
 
 def _words(value: str) -> list[str]:

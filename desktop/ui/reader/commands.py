@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QSplitter
 
 from desktop.core.capture import CaptureError, draft_from_paste, segments
 from desktop.core.errors import UserError
-from desktop.core.read.reports import claim_quote
+from desktop.core.read.reports import claim_quote, places_named_in
 from desktop.core.text import one_line
 from desktop.ui.commands.host import CommandHost
 from desktop.ui.commands.keymap import key_of, undo_keys
@@ -178,7 +178,15 @@ class CaptureCommands(QObject):
             source = self._ask_originator(report.text[start:end], None)
             if source is None:
                 return
-        fields = {"report_id": report.id, "quote_start": start, "quote_end": end, "claimed": report.published}
+        with self.session.engine.connect() as connection:
+            places = places_named_in(connection, report.text[start:end])  # for the map and place: filters
+        fields = {
+            "report_id": report.id,
+            "quote_start": start,
+            "quote_end": end,
+            "claimed": report.published,
+            "places": [ident for ident, _name in places],
+        }
         outcome = self.session.perform(
             lambda store: store.create_claim(words, source, **fields), f"add claim “{one_line(words, 40)}”"
         )
@@ -190,9 +198,10 @@ class CaptureCommands(QObject):
             self.session.set_current(claim)  # hidden by the filter: still the current claim
         self.reader.current_claim = claim
         self.reader.text.setFocus()
+        named = f" Places named in it: {', '.join(name for _ident, name in places)}." if places else ""
         self.host.hint(
-            f"Claim made from the selection. {key_of('reader.originator')}: its source is whom the report quotes · "
-            f"{key_of('related.focus')} (in the table): related claims."
+            f"Claim made from the selection.{named} {key_of('reader.originator')}: its source is whom the report "
+            f"quotes · {key_of('related.focus')} (in the table): related claims."
         )
 
     def _ask_originator(self, passage: str, publisher: int | None) -> int | None:
