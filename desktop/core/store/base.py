@@ -65,7 +65,7 @@ class StoreBase:
     def _finish(tx: Tx) -> None:
         if tx.status_dirty:
             tx.session.flush()
-            changed = status.refresh(tx.connection, tx.status_dirty)
+            changed = status.refresh(tx.connection, tx.status_dirty, tx.kept_graph())
             tx.change.claims |= changed
             tx.change.status_changed |= changed
 

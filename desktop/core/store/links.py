@@ -104,7 +104,8 @@ class LinkWrites(StoreBase):
             # A repeats link moves origins, which every evidence neighbour judges independence by; the
             # claims reached are measured on the graph before and after the change (clusters may move).
             reach = corroboration.neighbourhood if "repeats" in relations else corroboration.clusters
-            before = reach(SqlGraph(tx.connection), {a, b})
+            graph = SqlGraph(tx.connection)
+            before = reach(graph, {a, b})
             if previous is not None:
                 tx.connection.execute(text("DELETE FROM link WHERE id = :i"), {"i": previous["id"]})
                 # With its id: replay puts a removed link back in its place (exports list links by id).
@@ -121,13 +122,14 @@ class LinkWrites(StoreBase):
                         del row["id"]
                 tx.connection.execute(insert(table_of(Link)).values(row))
                 tx.audit_fields("link", _key(ext, row), "create", {k: row[k] for k in _LINK_COLUMNS[3:] if k in row})
-            refresh_pairs(tx.connection, [(a, b)])
-            after = _pair_judgements(tx.connection, a, b)
+            after = refresh_pairs(tx.connection, [(a, b)]).get(judgements.pair_of(a, b), [])
             written = _own(after, analyst)
+            graph.forget({a, b})  # only the pair's links changed: the rest of what it read holds
             if _stance(effective_before) != _stance(_effective(after)):
-                tx.status_dirty |= before | reach(SqlGraph(tx.connection), {a, b})
+                tx.status_dirty |= before | reach(graph, {a, b})
             else:  # the derivation reads the same effective link; only the pair's link counts may move
                 tx.status_dirty |= {a, b}
+            tx.keep_graph(graph)
             tx.change.links = True
             tx.change.claims |= {a, b}
         undo = partial(
@@ -140,17 +142,27 @@ def _id_taken(connection: Connection, ident: int) -> bool:
     return connection.execute(text("SELECT 1 FROM link WHERE id = :i"), {"i": ident}).first() is not None
 
 
-def refresh_pairs(connection: Connection, pairs: Iterable[tuple[int, int]]) -> None:
-    """Set the ``effective`` and ``disputed`` flags of every judgement on ``pairs`` by the rules of §2."""
+def refresh_pairs(
+    connection: Connection, pairs: Iterable[tuple[int, int]]
+) -> dict[tuple[int, int], list[dict[str, Any]]]:
+    """Set the ``effective`` and ``disputed`` flags of every judgement on ``pairs`` by the rules of §2.
+
+    Returns each pair's judgements as they now stand, flags included, by ``pair_of`` (a pair left
+    without any judgement is not in it).
+    """
     updates = []
+    found: dict[tuple[int, int], list[dict[str, Any]]] = {}
     for rows in _judgements_of_pairs(connection, {judgements.pair_of(x, y) for x, y in pairs}):
+        found[judgements.pair_of(rows[0]["from_id"], rows[0]["to_id"])] = rows
         chosen, disputed = judgements.flags([_judgement(r) for r in rows])
         for r in rows:
             flags = (r["id"] == chosen, disputed)
             if flags != (bool(r["effective"]), bool(r["disputed"])):
                 updates.append({"i": r["id"], "e": flags[0], "d": flags[1]})
+            r["effective"], r["disputed"] = flags
     if updates:
         connection.execute(text("UPDATE link SET effective = :e, disputed = :d WHERE id = :i"), updates)
+    return found
 
 
 def _judgements_of_pairs(connection: Connection, pairs: set[tuple[int, int]]) -> Iterator[list[dict[str, Any]]]:

@@ -26,9 +26,12 @@ from desktop.core.corroboration import Derivation, MemoryGraph, judgements
 from desktop.core.corroboration.sql_graph import SqlGraph
 
 
-def refresh(connection: Connection, claims: set[int]) -> set[int]:
-    """Re-derive ``claims`` and write the derived columns that differ; returns the claims whose row changed."""
-    graph = SqlGraph(connection)
+def refresh(connection: Connection, claims: set[int], graph: SqlGraph | None = None) -> set[int]:
+    """Re-derive ``claims`` and write the derived columns that differ; returns the claims whose row changed.
+
+    ``graph``: one read earlier in this transaction and still true (``Tx.kept_graph``), else a new one.
+    """
+    graph = graph or SqlGraph(connection)
     alive = graph.existing(claims)
     if not alive:
         return set()

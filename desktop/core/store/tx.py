@@ -25,6 +25,7 @@ from desktop.core.errors import Refused
 from desktop.core.schema import AuditEntry
 
 if TYPE_CHECKING:
+    from desktop.core.corroboration.sql_graph import SqlGraph
     from desktop.core.store.api import Store
 
 
@@ -121,6 +122,19 @@ class Tx:
         self.audited = 0  # audit rows written so far: every real change writes at least one
         self._audit_after: int | None = None  # the last audit row before this write's own
         self.status_dirty: set[int] = set()  # claims whose derived status must be recomputed
+        # A graph a write read and kept true after its change (links: ``SqlGraph.forget``), with the number of
+        # audit rows at that moment: the status refresh reuses it only if no write came after (each is audited).
+        self.graph: tuple[SqlGraph, int] | None = None
+
+    def keep_graph(self, graph: SqlGraph) -> None:
+        """Let the status refresh read through ``graph`` (true for the workspace as this write left it)."""
+        self.graph = (graph, self.audited + len(self._audit_rows))
+
+    def kept_graph(self) -> SqlGraph | None:
+        """The graph ``keep_graph`` kept, if no write came after it."""
+        if self.graph is None or self.graph[1] != self.audited + len(self._audit_rows):
+            return None
+        return self.graph[0]
 
     def audit(
         self,
@@ -155,13 +169,23 @@ class Tx:
                 self.audit(entity, entity_id, action, name, value, None)
 
     def flush_audit(self) -> None:
-        if self._audit_rows:
+        if not self._audit_rows:
+            return
+        audit = table_of(AuditEntry)
+        if self.connection.dialect.name == "postgresql":
+            # One round trip, not three: the write lock is held, so the rows' ids follow every earlier row's.
+            ids = self.connection.execute(insert(audit).returning(audit.c.id), self._audit_rows).scalars().all()
+            if self._audit_after is None:
+                self._audit_after = min(ids) - 1
+            last = max(ids)
+        else:
             if self._audit_after is None:  # the write lock is held: every row from here on is ours
                 self._audit_after = _last_audit_id(self.connection)
-            self.connection.execute(insert(table_of(AuditEntry)), self._audit_rows)
-            self.audited += len(self._audit_rows)
-            self._audit_rows.clear()
-            self.change.audit_span = (self._audit_after, _last_audit_id(self.connection))
+            self.connection.execute(insert(audit), self._audit_rows)
+            last = _last_audit_id(self.connection)
+        self.audited += len(self._audit_rows)
+        self._audit_rows.clear()
+        self.change.audit_span = (self._audit_after, last)
 
     def new_ext_id(self, model: type[SQLModel], prefix: str) -> str:
         """A fresh interchange id such as ``c-3f9a2b1c`` for something made in the window."""
