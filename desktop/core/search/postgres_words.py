@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.elements import ColumnElement
 
+from desktop.core.read.estimate import matches_at_least
 from desktop.core.search import documents
 from desktop.core.search.conditions import _Cond
 from desktop.core.search.model import Term
@@ -75,15 +76,19 @@ def document_match(compiler: _Compiler, query: str) -> _Cond:
     PostgreSQL's statistics know the frequent words only; a rare word, a prefix, a key
     it has no figure for is taken for a few thousand claims, and the first page is then
     read by walking the table in date order, testing each claim — a million of them
-    for a word in ten (3.6 s). So the match is probed, capped at ``SCAN_THRESHOLD``
-    claims (as SQLite's plans are), and when it is that rare the claims are found in
-    the word index first (``id = ANY(ARRAY(…))``: the planner cannot walk for them).
-    Counting always reads the index directly.
+    for a word in ten (3.6 s). So whether it matches ``SCAN_THRESHOLD`` claims or more
+    is asked cheaply (``read.estimate.matches_at_least``: a capped count where the
+    planner expects few, a sample of the table's pages where it expects many), and
+    when it matches fewer the claims are found in the word index first
+    (``id = ANY(ARRAY(…))``: the planner cannot walk for them). Near the threshold
+    either plan reads a first page in a few milliseconds, so the sample's error there
+    costs little. Counting always reads the index directly.
     """
+    from desktop.core import search as package  # the threshold is read at call time (tests patch it there)
+
     plain = documents.matches(query)
     worded = claim.alias("worded")
-    probe = sa.select(worded.c.id).where(documents.matches(query, "worded"))
-    if compiler.connection is None or compiler._many(probe):
+    if compiler.connection is None or matches_at_least(compiler.connection, plain, package.SCAN_THRESHOLD):
         return _Cond.same(plain)
     found = sa.select(sa.func.array_agg(worded.c.id)).where(documents.matches(query, "worded"))
     # The cast makes it an expression (an array computed once), not ANY's row-by-row subquery form.
