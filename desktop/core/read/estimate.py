@@ -32,6 +32,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.util import ClauseAdapter
 from sqlmodel import SQLModel
 
+from desktop.core import schema as _schema  # noqa: F401  (registers the tables in the metadata)
 from desktop.core.read import tally
 from desktop.core.read.rows import View
 
