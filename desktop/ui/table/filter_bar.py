@@ -43,6 +43,14 @@ SYNTAX_HELP: Final = "\n".join(
     )
 )
 
+ESTIMATE_TIP: Final = "An estimate from a sample of the claims: the exact number is being counted and replaces it."
+
+
+def about(count: int) -> str:
+    """An estimated number as the bar says it: two significant figures ("about 220,000")."""
+    rounded = count if count < 100 else round(count, 2 - len(str(count)))
+    return f"about {rounded:,}"
+
 
 class _ElidedLabel(QLabel):
     """One line of plain text cut with "…" to the room it is given: a long message must not squeeze the edit."""
@@ -115,11 +123,17 @@ class FilterBar(QWidget):
         self.message.setToolTip(plain_tooltip(message) if message else "")
         self.message.setVisible(bool(message))
 
-    def set_counts(self, shown: int, total: int) -> None:
-        if shown == total:
+    def set_counts(self, shown: int, total: int, exact: bool = True) -> None:
+        """ "N claims", "N of M claims"; ``exact`` False: N is an estimate, "about N of M claims"."""
+        if not exact:
+            self.count.setText(f"{about(shown)} of {total:,} claims")
+            self.count.setToolTip(ESTIMATE_TIP)
+        elif shown == total:
             self.count.setText(f"{total:,} claim{'s' if total != 1 else ''}")
+            self.count.setToolTip("")
         else:
             self.count.setText(f"{shown:,} of {total:,} claims")
+            self.count.setToolTip("")
 
     def pending(self) -> bool:
         """True while typed text waits for the debounce."""

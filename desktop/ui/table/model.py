@@ -9,14 +9,16 @@ the rest of the block follows when a row past it is asked for.
 
 Counting a filter can cost a scan of the table, so the model counts only when it
 must: on opening, on a new filter or sort order (the total is kept), and after a
-bulk change. It refreshes itself from ``WorkspaceSession.changed``: the changed
-claims are fetched through the view, and the count moves by those that entered or
-left it (``_apply_change``). Rows that stay put are repainted (``dataChanged``);
-claims added or removed, or an edit that moves a cached row in the current order,
-become row removals and insertions (``table.row_moves``), so the table keeps its
-place and selection; a move it cannot place resets the model, and the table puts
-the selection back on the same claim. Changes committed elsewhere arrive the same
-way (``ui.live``); one the last count has already seen is only repainted.
+bulk change; where that count is slow (a common word on PostgreSQL) it starts with
+an estimate and the exact count follows from the background (``table.exact_count``).
+It refreshes itself from ``WorkspaceSession.changed``: the changed claims are
+fetched through the view, and the count moves by those that entered or left it
+(``_apply_change``). Rows that stay put are repainted (``dataChanged``); claims
+added or removed, or an edit that moves a cached row in the current order, become
+row removals and insertions (``table.row_moves``), so the table keeps its place and
+selection; a move it cannot place resets the model, and the table puts the selection
+back on the same claim. Changes committed elsewhere arrive the same way
+(``ui.live``); one the last count has already seen is only repainted.
 
 The columns and what their cells show are ``desktop.ui.table.columns``.
 """
@@ -43,7 +45,8 @@ from desktop.ui.table.columns import (
     display_text,
     tooltip,
 )
-from desktop.ui.table.row_moves import BLOCK_SIZE, RowMoves
+from desktop.ui.table.exact_count import EstimatedRows
+from desktop.ui.table.row_moves import BLOCK_SIZE
 from desktop.ui.table.status_style import status_label
 
 if TYPE_CHECKING:  # the rest is imported once the workspace is open (the first paint needs none of it)
@@ -70,7 +73,7 @@ DERIVED_COLUMNS: Final = frozenset({"status", "suggested_credibility", "verdict_
 DERIVED_SORTS: Final = frozenset({"status", "suggested", "links"})
 
 
-class ClaimTableModel(RowMoves):
+class ClaimTableModel(EstimatedRows):
     """The claims of the session's workspace under a filter and a sort; see the module docstring."""
 
     counts_changed = Signal(int, int)  # rows shown, claims in the workspace
@@ -96,6 +99,7 @@ class ClaimTableModel(RowMoves):
         self.reset_reason = "data"
         self._seen = SeenRows()  # the status columns as one analyst sees them, while that view is on
         self._counted_at = 0  # the last audit row the last count has seen
+        self._init_counting()
         if session is not None:
             session.changed.connect(self._on_changed)
             self._reload("data")
@@ -307,11 +311,13 @@ class ClaimTableModel(RowMoves):
         sort, which counts per status) leaves the count as it was too.
         """
         from desktop.core.read import paging
+        from desktop.core.read.estimate import estimated_count
 
         view = view or self._view
+        recounted, estimate = False, None
         with self._connect(snapshot=True) as connection:
             if reason == "sort" and view.sort != "status" and _same(view.where, self._view.where):
-                sizes = [self._count]
+                sizes = [self._count]  # (an estimate stays one: its exact count is still on its way)
             else:
                 # The audit trail's end in the same snapshot as the count: a change heard later that
                 # the count has seen already is not counted twice (``_on_changed``).
@@ -322,14 +328,19 @@ class ClaimTableModel(RowMoves):
 
                     sizes = [count_claims(raw)]
                 else:
-                    sizes = paging.partition_sizes(connection, view)
+                    # A count that would be slow (PostgreSQL) is estimated, and counted in the background.
+                    estimate = estimated_count(connection, view)
+                    sizes = paging.partition_sizes(connection, view) if estimate is None else [estimate]
                 self._counted_at = counted_at
+                recounted = True
             if reason != "data":
                 total = self._total
             elif view.where is None:
                 total = sum(sizes)
             else:
                 total = paging.count(connection, View())
+        if recounted:  # before the reset, so that what it says of the count says "about" when it is
+            self._count_later(self._attached().workspace.engine, None if estimate is None else view)
         self._reset(reason, view, sizes, total)
 
     def _reset(
@@ -340,6 +351,7 @@ class ClaimTableModel(RowMoves):
         self._view, self._sizes, self._count, self._total = view, sizes, sum(sizes), total
         self._blocks.clear()
         self._short.clear()
+        self._far.clear()
         self._known = {} if known is None else known
         if known is None:
             self._reads_derived = None
@@ -367,6 +379,8 @@ class ClaimTableModel(RowMoves):
             self._reload("data")
         elif change.claims or change.status_changed or change.added_claims or change.removed_claims:
             self._apply_change(change)
+            if not self.count_is_exact():  # the count on its way has not seen this change: count again
+                self._count_later(self._attached().workspace.engine, self._view)
 
     def _apply_change(self, change: Change) -> None:
         """Bring the count and the cached rows up to date with ``change``, querying only the claims it names.
@@ -516,17 +530,23 @@ class ClaimTableModel(RowMoves):
         with self._connect() as connection:
             if before is not None and len(before) == BLOCK_SIZE:  # scrolling down: keyset from the block above
                 rows = paging.fetch_after(connection, self._view, before[-1].key, BLOCK_SIZE)
+                far = index - 1 in self._far
             elif after:  # scrolling up: keyset back from the block below
                 rows = paging.fetch_before(connection, self._view, after[0].key, BLOCK_SIZE)
+                far = index + 1 in self._far
             elif index == 0 and offset < FIRST_FETCH < self._count:  # the top after a reset: a screenful first
                 rows = _first_screenful(connection, self._view)
                 self._short.add(index)
-            else:  # a jump
+                far = False
+            else:  # a jump (in the far half of one partition, read from its end: paging.fetch_at)
                 rows = paging.fetch_at(connection, self._view, index * BLOCK_SIZE, BLOCK_SIZE, self._sizes)
+                far = len(self._sizes) == 1 and index * BLOCK_SIZE > self._sizes[0] // 2
         self._blocks[index] = rows
+        self._read_from_end(index, far)
         while len(self._blocks) > MAX_BLOCKS:
             dropped, _rows = self._blocks.popitem(last=False)
             self._short.discard(dropped)
+            self._far.discard(dropped)
         return rows
 
 

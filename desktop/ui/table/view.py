@@ -109,13 +109,18 @@ class ClaimTable(QTableView):
         self.setSortingEnabled(True)
 
         self.selectionModel().currentRowChanged.connect(self._on_current_row)
+        # While the rows are an estimate (table.exact_count) the scroll bar says so when pointed at.
+        self._model.count_exact_changed.connect(
+            lambda exact: self.verticalScrollBar().setToolTip("" if exact else "About this many claims: counting…")
+        )
         self._model.modelAboutToBeReset.connect(self._before_reset)
         self._model.modelReset.connect(self._after_reset)
         # Rows entering, leaving or moving (a claim made or deleted elsewhere, live; an edit that moves a
         # row) must not move what the analyst is reading, nor lose the current claim.
         self._model.rows_moving.connect(self._before_rows_move)
         self._model.rows_moved.connect(self._after_rows_move)
-        self._moving: tuple[int | None, int, int, int] | None = None  # current claim, its row, top row, shift
+        # While rows move: the current claim, its row, the scroll bar's value and the rows the top row moves by.
+        self._moving: tuple[int | None, int, int, int] | None = None
         if session is not None:
             self.attach(session)
 
@@ -427,17 +432,18 @@ class ClaimTable(QTableView):
             for row in entering:  # in order: each one inserted at or above the top row pushes it down
                 if row <= top + shift:
                     shift += 1
-        self._moving = (self.current_claim(), self.currentIndex().row(), top, shift)
+        self._moving = (self.current_claim(), self.currentIndex().row(), self.verticalScrollBar().value(), shift)
         self._syncing = True  # Qt moves the current row as rows go; the session hears the outcome once
 
     def _after_rows_move(self) -> None:
         if self._moving is None:
             return
-        claim, row, top, shift = self._moving
+        claim, row, scrolled, shift = self._moving
         self._moving = None
         try:
             if shift:
-                self._scroll_rows(shift)
+                # From where the bar was: Qt may have moved it already (rows gone at the end shrink its range).
+                self._scroll_rows(shift, scrolled)
             count = self._model.rowCount()
             if claim is not None and self.current_claim() != claim:
                 # The current claim moved (it is found where it went) or left (its neighbour takes its place).
@@ -451,11 +457,11 @@ class ClaimTable(QTableView):
         if self._session is not None:
             self._session.set_current(self.current_claim())
 
-    def _scroll_rows(self, rows: int) -> None:
+    def _scroll_rows(self, rows: int, start: int) -> None:
         self.updateGeometries()  # the scroll range follows the new row count now, not at the next layout
-        bar = self.verticalScrollBar()
         per_pixel = self.verticalScrollMode() == QAbstractItemView.ScrollMode.ScrollPerPixel
-        bar.setValue(bar.value() + rows * (self.verticalHeader().defaultSectionSize() if per_pixel else 1))
+        step = self.verticalHeader().defaultSectionSize() if per_pixel else 1
+        self.verticalScrollBar().setValue(start + rows * step)
 
     def _before_reset(self) -> None:
         self._kept = (self.current_claim(), self.currentIndex().row(), self.verticalScrollBar().value())

@@ -107,8 +107,9 @@ def build_parts(window: MainWindow, session: WorkspaceSession) -> None:
     window.filter_bar.submitted.connect(window.back_to_table)
     window.filter_bar.escape_pressed.connect(window.back_to_table)
     model = window.table.claim_model
-    model.counts_changed.connect(window.filter_bar.set_counts)
-    window.filter_bar.set_counts(model.rowCount(), model.total_count())
+    bar = window.filter_bar
+    model.counts_changed.connect(lambda shown, total: bar.set_counts(shown, total, model.count_is_exact()))
+    window.filter_bar.set_counts(model.rowCount(), model.total_count(), model.count_is_exact())
 
 
 def _build_panes(window: MainWindow, session: WorkspaceSession) -> None:
