@@ -107,6 +107,17 @@ def postgres_url(postgres_server: str) -> str:
 
 
 @pytest.fixture
+def pg_sample(postgres_url: str) -> Iterator[Workspace]:
+    """The sample workspace imported into a fresh PostgreSQL database (analyst "ana")."""
+    from desktop.core.interchange import import_json
+
+    opened = open_workspace(postgres_url, analyst="ana")
+    import_json(opened.engine, SAMPLE_WORKSPACE.read_bytes(), analyst="sample")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
 def sample_ids(sample_workspace: Workspace) -> dict[str, int]:
     """Interchange id → internal id of every sample claim (tests speak in the sample's ids)."""
     with sample_workspace.engine.connect() as connection:

@@ -7,14 +7,11 @@ no level of the graph twice.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import event, text
 
-from desktop.core.interchange import import_json
 from desktop.core.store.status import stale_claims
-from desktop.core.workspace import SAMPLE_WORKSPACE, Workspace, open_workspace
+from desktop.core.workspace import Workspace
 
 STEPS = [
     ("set", 0, 1, "corroborates"),
@@ -55,14 +52,6 @@ def _run(workspace: Workspace) -> list[dict[str, tuple[object, ...]]]:
             assert stale_claims(connection) == [], step
         seen.append(_statuses(workspace))
     return seen
-
-
-@pytest.fixture
-def pg_sample(postgres_url: str) -> Iterator[Workspace]:
-    opened = open_workspace(postgres_url, analyst="ana")
-    import_json(opened.engine, SAMPLE_WORKSPACE.read_bytes(), analyst="sample")
-    yield opened
-    opened.close()
 
 
 @pytest.mark.postgres

@@ -6,27 +6,16 @@ one it finds in many walks the claims in the table's order. Either plan shows th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy.dialects import postgresql
 
 from desktop.core import search
-from desktop.core.interchange import import_json
 from desktop.core.read import estimate
-from desktop.core.workspace import SAMPLE_WORKSPACE, Workspace, open_workspace
+from desktop.core.workspace import Workspace
 
 pytestmark = pytest.mark.postgres
 
 QUERIES = ["wagner", "bakhmut", "shell", "wagner -bakhmut", "brea", "бахмут"]
-
-
-@pytest.fixture
-def pg_sample(postgres_url: str) -> Iterator[Workspace]:
-    opened = open_workspace(postgres_url, analyst="ana")
-    import_json(opened.engine, SAMPLE_WORKSPACE.read_bytes(), analyst="ana")
-    yield opened
-    opened.close()
 
 
 def _plan(workspace: Workspace, query: str) -> str:
