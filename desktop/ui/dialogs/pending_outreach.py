@@ -45,10 +45,15 @@ class PendingRequestsDialog(QDialog):
         layout.addWidget(self.empty)
         layout.addWidget(plain_label(PENDING_REQUESTS_KEYS))
         self.list.installEventFilter(self)
-        session.changed.connect(lambda _change: self.refresh())
+        # A bound method, not a lambda: Qt drops the connection with the dialog (a lambda outlived
+        # it, and the next change anywhere refreshed a deleted list: an error dialog).
+        session.changed.connect(self._on_changed)
         self.resize(760, 420)
         self.refresh()
         self.list.setFocus()
+
+    def _on_changed(self, _change: object) -> None:
+        self.refresh()
 
     def refresh(self) -> None:
         keep = self.list.currentRow()

@@ -161,10 +161,15 @@ class ReportsDialog(QDialog):
         self.search.textChanged.connect(lambda _text: self.refresh())
         self.search.installEventFilter(self)
         self.list.installEventFilter(self)
-        session.changed.connect(lambda _change: self.refresh())
+        # A bound method, not a lambda: Qt drops the connection with the dialog (a lambda outlived
+        # it, and the next change anywhere refreshed a deleted list: an error dialog).
+        session.changed.connect(self._on_changed)
         self.resize(760, 520)
         self.refresh()
         self.search.setFocus()
+
+    def _on_changed(self, _change: object) -> None:
+        self.refresh()
 
     def refresh(self) -> None:
         keep = self.current()
