@@ -90,3 +90,13 @@ def test_a_claim_made_from_a_sentence_carries_the_places_it_names(qtbot: QtBot, 
         ).scalars()
         assert list(names) == ["Bakhmut"]
     assert "Places named in it: Bakhmut." in window.status.message_text()
+
+
+def test_the_same_span_is_not_made_a_claim_twice(qtbot: QtBot, window: MainWindow) -> None:
+    paste_report(qtbot, window, REPORT, "Newsweek", "2022-12-15")
+    key(qtbot, window, Qt.Key.Key_S)
+    key(qtbot, window, Qt.Key.Key_C)
+    claims = window.table.claim_model.rowCount()
+    key(qtbot, window, Qt.Key.Key_C)  # again, by accident
+    assert len(window.reader.spans) == 1 and window.table.claim_model.rowCount() == claims
+    assert "this selection is already claim c-" in window.status.message_text()

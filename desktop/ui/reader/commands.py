@@ -170,6 +170,12 @@ class CaptureCommands(QObject):
                 f"{key_of('reader.paragraph')} paragraph, or Shift and the arrows)"
             )
         start, end = span
+        twin = next((s for s in self.reader.spans if (s.start, s.end) == span), None)
+        if twin is not None:  # C pressed twice, or the same sentence selected again: not a second claim
+            raise UserError(
+                f"this selection is already claim {twin.ext_id} ({twin.source_name}); "
+                f"{key_of('reader.sentence')} selects the next sentence"
+            )
         words = " ".join(report.text[start:end].split())
         if len(words) > MAX_CLAIM_FROM_SPAN:
             raise UserError("the selection is too long for one claim; select a sentence or two")
