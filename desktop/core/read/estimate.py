@@ -22,6 +22,7 @@ never shown as "about".
 from __future__ import annotations
 
 import json
+import time
 from typing import Final
 
 import sqlalchemy as sa
@@ -39,6 +40,8 @@ from desktop.core.read.rows import View
 _claim: Final = SQLModel.metadata.tables["claim"]
 
 ESTIMATE_ABOVE: Final = 5_000  # matches below which an exact count costs a few milliseconds: count it
+PLANNED_KEPT_S: Final = 300.0  # how long a planner's estimate is kept (``planned_rows``)
+_PLANNED: dict[tuple[str, str, str], tuple[float, float]] = {}  # statement → (rows, when); the oldest go first
 SAMPLE_ROWS: Final = 2_000  # claims the sample reads (their pages), whatever the workspace's size
 
 
@@ -94,9 +97,23 @@ def matches_at_least(connection: Connection, where: ColumnElement[bool], thresho
 
 
 def planned_rows(connection: Connection, statement: sa.Select[tuple[int]]) -> float:
-    """The planner's estimate of the rows ``statement`` returns (a plan, nothing run)."""
+    """The planner's estimate of the rows ``statement`` returns (a plan, nothing run).
+
+    Kept a few minutes per statement and workspace: a filter asks it when it is compiled and
+    again when the table counts it (one round trip each), and the planner's figures change
+    only when PostgreSQL analyses the table again.
+    """
     compiled = statement.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    key = (str(connection.engine.url), str(compiled), repr(sorted(compiled.params.items())))
+    kept = _PLANNED.get(key)
+    now = time.monotonic()
+    if kept is not None and now - kept[1] < PLANNED_KEPT_S:
+        return kept[0]
     plan = connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar_one()
     if isinstance(plan, str):
         plan = json.loads(plan)
-    return float(plan[0]["Plan"]["Plan Rows"])
+    rows = float(plan[0]["Plan"]["Plan Rows"])
+    _PLANNED[key] = (rows, now)
+    while len(_PLANNED) > 64:
+        _PLANNED.pop(next(iter(_PLANNED)))
+    return rows
