@@ -3,63 +3,26 @@ SQL graph does, and ``write_in_bulk`` writes what ``status.write_derived`` write
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
 from desktop.core import corroboration, db
 from desktop.core.store import status
 from desktop.core.store.bulk_derive import _WorkspaceGraph
-from desktop.core.store.links import refresh_all_pairs
 from desktop.core.store.loaded_graph import LoadedGraph, write_in_bulk
+from tests.core._sql_workspaces import random_workspace
 
-RELATIONS = ("repeats", "repeats", "corroborates", "contradicts", "neutral")
-STATUSES = ("unverified", "corroborated", "contested")
 CLAIMS = 150
 
 
 def _workspace(path: Path, rng: random.Random) -> Any:
     """Sources with sides and groups, claims with and without verdicts, pairs judged by one to three analysts
     (so some judgements are not the effective one), stored statuses scrambled."""
-    engine = db.make_engine("sqlite:///" + str(path))
-    db.upgrade(engine)
-    recorded = dt.datetime(2022, 12, 1, tzinfo=dt.UTC)
-    with db.write_connection(engine) as connection:
-        for s in range(10):
-            connection.execute(
-                sa.text("INSERT INTO source (ext_id, name, aliases, kind, side, group_label, reliability, notes) "
-                        "VALUES (:e, :e, '[]', 'other', :side, :g, 'F', '')"),
-                {"e": f"s{s}", "side": rng.choice(["russia", "ukraine", "", "Russia "]), "g": rng.choice(["", "g1"])},
-            )  # fmt: skip
-        for c in range(CLAIMS):
-            connection.execute(
-                sa.text("INSERT INTO claim (ext_id, text, source_id, kind, reviewed, tags, notes, recorded, verdict, "
-                        "sort_date, status, suggested_credibility, verdict_disputed, link_count) VALUES "
-                        "(:e, 'x', :s, 'event', 0, '[]', '', :r, :v, '2022-12-01', :st, 6, :d, :n)"),
-                {"e": f"c{c}", "s": rng.randint(1, 10), "r": recorded, "st": rng.choice(STATUSES),
-                 "v": rng.choice([None, None, "confirmed", "refuted", "inconclusive"]), "d": rng.randint(0, 1),
-                 "n": rng.randint(0, 3)},
-            )  # fmt: skip
-        pairs: set[tuple[int, int]] = set()
-        while len(pairs) < 200:
-            a, b = rng.sample(range(1, CLAIMS + 1), 2)
-            if (b, a) not in pairs:
-                pairs.add((a, b))
-        for a, b in sorted(pairs):
-            for analyst in rng.sample(["anna", "boris", "chen"], rng.randint(1, 3)):
-                ends = (a, b) if rng.random() < 0.7 else (b, a)
-                connection.execute(
-                    sa.text("INSERT INTO link (from_id, to_id, relation, rationale, analyst, recorded, effective, "
-                            "disputed) VALUES (:a, :b, :r, '', :who, :t, 1, 0)"),
-                    {"a": ends[0], "b": ends[1], "r": rng.choice(RELATIONS), "who": analyst,
-                     "t": recorded + dt.timedelta(hours=rng.randint(0, 3))},
-                )  # fmt: skip
-        refresh_all_pairs(connection)
-    return engine
+    return random_workspace(path, rng, sources=10, claims=CLAIMS, pairs=200, analysts=("anna", "boris", "chen"),
+                            sides=("russia", "ukraine", "", "Russia "), groups=("", "g1"), scrambled=True)  # fmt: skip
 
 
 def _refs(links: Any) -> list[tuple[int, int, str, bool]]:
