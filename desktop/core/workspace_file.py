@@ -37,8 +37,10 @@ from desktop.core.errors import UserError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 _HEADER = 100
-# Every Crosscheck schema has these from the first migration on; a database with an unknown
-# alembic_version is then refused by ``db.upgrade`` as newer than this program, still untouched.
+# Every Crosscheck schema has both from the first migration on (created in one transaction), so a
+# database lacking either is another program's: one with a table named claim, or another Alembic
+# user's. A database with both and an unknown alembic_version is refused by ``db.upgrade`` as newer
+# than this program, still untouched.
 _OURS = {"alembic_version", "claim"}
 
 
@@ -80,7 +82,7 @@ def vet(path: Path) -> FileState:
     _require_writable(path)
     if not tables:
         return FileState.EMPTY
-    if not tables & _OURS:
+    if not _OURS <= tables:
         shown = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
         raise NotAWorkspace(
             f"{path} is a SQLite database of another program (tables: {shown}), not a Crosscheck workspace; "
