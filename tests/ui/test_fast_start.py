@@ -17,6 +17,7 @@ from desktop.core.workspace import Workspace
 from desktop.ui import settings as ws
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.start import first_screen, launch
+from desktop.ui.table.columns import SORT_OF_COLUMN
 from desktop.ui.table.model import FIRST_FETCH, ClaimTableModel
 from desktop.ui.window.main_window import MainWindow
 from tests.ui.window_fixtures import OFFSCREEN_NOISE, settings_dir_fixture  # noqa: F401 (fixture)
@@ -205,3 +206,19 @@ def test_what_the_first_paint_needs_imports_no_database_library() -> None:
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_sort_asked_for_before_the_workspace_opened_is_applied_once_it_is(
+    qtbot: QtBot, settings_dir: Path, sample_workspace: Workspace
+) -> None:
+    window = _shell(qtbot, sample_workspace)
+    model = window.table.claim_model
+    source = SORT_OF_COLUMN.index("source")
+    model.sort(source, Qt.SortOrder.AscendingOrder)  # nothing to query yet: kept for the open
+    assert model.sort_column() == SORT_OF_COLUMN.index("date")
+    session = WorkspaceSession(sample_workspace)
+    window.complete(session)
+    assert (model.sort_column(), model.sort_order()) == (source, Qt.SortOrder.AscendingOrder)
+    names = [row.source_name.lower() for row in (model.claim_row(r) for r in range(model.rowCount())) if row]
+    assert names == sorted(names)
+    session.undo_stack.clear()

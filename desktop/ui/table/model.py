@@ -90,6 +90,7 @@ class ClaimTableModel(FollowChanges):
         self._seen = SeenRows()  # the status columns as one analyst sees them, while that view is on
         self._counted_at = 0  # the last audit row the last count has seen
         self._init_counting()
+        self._sort_later: View | None = None  # a sort asked for before ``attach`` (a fast start)
         if session is not None:
             session.changed.connect(self._on_changed)
             self._reload("data")
@@ -113,8 +114,11 @@ class ClaimTableModel(FollowChanges):
         session.changed.connect(self._on_changed)
         with self._connect() as connection:
             now = int(connection.exec_driver_sql(_LAST_AUDIT).scalar_one())
+        later, self._sort_later = self._sort_later, None
         if now != self._counted_at:
-            self._reload("data")  # written to between the first screen and the open: read it again
+            self._reload("data", later)  # written to between the first screen and the open: read it again
+        elif later is not None:
+            self._reload("sort", later)
 
     # --- Qt model API -------------------------------------------------------------------------
 
@@ -172,8 +176,12 @@ class ClaimTableModel(FollowChanges):
         view = dataclasses.replace(
             self._view, sort=SORT_OF_COLUMN[column], descending=order == Qt.SortOrder.DescendingOrder
         )
-        if view != self._view:
-            self._reload("sort", view)
+        if view == self._view:
+            return
+        if self._session is None:  # before a fast start's open: sorted once the workspace is (``attach``)
+            self._sort_later = view
+            return
+        self._reload("sort", view)
 
     # --- rows and claims ----------------------------------------------------------------------
 

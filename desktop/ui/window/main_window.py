@@ -173,6 +173,7 @@ class MainWindow(QMainWindow):
             self.related.attach(session)  # before the table tells the session its current claim
             self.table.claim_model.attach(session)
             self.table.attach(session)
+            self.table.viewport().update()  # rows scrolled to before the open were blank: fetched now
         build_parts(self, session)
         self._show_title()
         self._remember_workspace()
