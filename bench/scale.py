@@ -417,8 +417,8 @@ def build_table(size: int, plan: dict[str, Any], results: dict[str, dict[str, An
         other = _other_memory(size, "memory_window")
         extra = {"size": size, **other}
         met, miss = _verdict("memory", win["peer"], win["crosscheck"], extra)
-        notes = (f"whole process at the first paint (Crosscheck: MainWindow; peer: its textbook app) minus a process "
-                 f"with a bare QApplication ({bare / 1024:.0f} MB)")  # fmt: skip
+        notes = (f"whole process once its window is whole (Crosscheck: MainWindow, ready; peer: its app) minus "
+                 f"a process with a bare QApplication ({bare / 1024:.0f} MB)")  # fmt: skip
         if other.get("other_size_mb") is not None:
             notes += f"; crosscheck at {other['other_size']:,} claims: +{other['other_size_mb']:.0f} MB"
         rows.append(_row("memory_window", win["peer"], None, win["crosscheck"], met, miss, notes, "MB"))
