@@ -37,11 +37,11 @@ from desktop.core.errors import UserError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 _HEADER = 100
-# Every Crosscheck schema has both from the first migration on (created in one transaction), so a
-# database lacking either is another program's: one with a table named claim, or another Alembic
-# user's. A database with both and an unknown alembic_version is refused by ``db.upgrade`` as newer
-# than this program, still untouched.
-_OURS = {"alembic_version", "claim"}
+# Every Crosscheck schema has its Alembic revision from the first migration on (created in the same
+# transaction as its tables), so a database without one is another program's, even with a table named
+# claim (migrating it failed half-way as "damaged"). One with an unknown revision is refused by
+# ``db.upgrade`` as newer than this program, still untouched: a later schema may rename any table.
+_REVISION_TABLE = "alembic_version"
 
 
 class NotAWorkspace(UserError):
@@ -82,7 +82,7 @@ def vet(path: Path) -> FileState:
     _require_writable(path)
     if not tables:
         return FileState.EMPTY
-    if not _OURS <= tables:
+    if _REVISION_TABLE not in tables:
         shown = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
         raise NotAWorkspace(
             f"{path} is a SQLite database of another program (tables: {shown}), not a Crosscheck workspace; "

@@ -51,16 +51,6 @@ def _claims_of_another_program(path: Path) -> None:
     connection.close()
 
 
-def _another_alembic_program(path: Path) -> None:
-    """Another program whose schema Alembic also versions (its own revision, its own tables)."""
-    connection = sqlite3.connect(path)
-    connection.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)")
-    connection.execute("INSERT INTO alembic_version VALUES ('ae1027a6acf')")
-    connection.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)")
-    connection.commit()
-    connection.close()
-
-
 def _closed_sample(template: Path, path: Path) -> None:
     shutil.copyfile(template, path)
 
@@ -79,7 +69,6 @@ def _zeroed_header(template: Path, path: Path) -> None:
 FOREIGN: dict[str, Callable[[Path], None]] = {
     "another program's database": _contacts,
     "another program's database with a claim table": _claims_of_another_program,
-    "another Alembic program's database": _another_alembic_program,
     "a text file": lambda p: p.write_text("Notes about Bakhmut\nnothing more\n", encoding="utf-8"),
     "a JSON document": lambda p: p.write_text('{"format": "crosscheck-workspace", "version": 1}', encoding="utf-8"),
     "a PNG image": lambda p: p.write_bytes(PNG),
