@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
@@ -90,9 +91,40 @@ def workspace(args: argparse.Namespace, *, create: bool) -> Iterator[Workspace]:
     from desktop.core.store.search_index import index_pending
     from desktop.core.workspace import open_workspace
 
-    opened = open_workspace(args.db, create=create)
+    created = _file_it_would_create(args.db) if create else None
     try:
-        index_pending(opened.engine)
-        yield opened
-    finally:
-        opened.close()
+        opened = open_workspace(args.db, create=create)
+        try:
+            index_pending(opened.engine)
+            yield opened
+        finally:
+            opened.close()
+    except BaseException:
+        if created is not None:
+            _discard(created)
+        raise
+
+
+def _file_it_would_create(location: str | None) -> Path | None:
+    """The SQLite file a creating command would make at ``location`` (None: it exists, or is not a named file).
+
+    A command that fails must leave nothing behind, and an import refused after its workspace was
+    created would leave a new, empty workspace at what may be a mistyped path. The default workspace
+    is not counted: it is created with the sample on first use whatever the command does next."""
+    from sqlalchemy.engine import make_url
+
+    from desktop.core import db
+
+    url = make_url(db.resolve_location(location))
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    path = Path(url.database)
+    if path.exists() or path.resolve() == db.default_workspace_path().resolve():
+        return None
+    return path
+
+
+def _discard(path: Path) -> None:
+    """Remove the workspace file this command created, with SQLite's side files."""
+    for leftover in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal"))):
+        leftover.unlink(missing_ok=True)

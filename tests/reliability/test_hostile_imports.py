@@ -115,3 +115,17 @@ def test_the_command_line_refuses_a_hostile_document_with_paths_and_exit_1(
     lines = done.stdout.decode("utf-8").splitlines()
     assert lines and all(line.startswith("$") for line in lines), lines
     assert _counts(sample_workspace) == before
+
+
+def test_a_refused_import_to_a_new_path_leaves_no_workspace_there(tmp_path: Path) -> None:
+    """Nothing imported, nothing made: a mistyped --db path does not become an empty workspace."""
+    document = tmp_path / "hostile.json"
+    document.write_text(_sample_with("enum-array"), encoding="ascii")
+    target = tmp_path / "new.sqlite"
+    done = subprocess.run(
+        [sys.executable, "main.py", "--db", str(target), "import", str(document)],
+        cwd=ROOT,
+        capture_output=True,
+    )
+    assert done.returncode == 1, done.stderr.decode("utf-8", "replace")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hostile.json"]
