@@ -139,6 +139,26 @@ def test_a_refused_import_lists_every_problem(
     assert window.table.claim_model.rowCount() == 20
 
 
+def test_an_import_that_ends_is_not_said_to_be_cancelled(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Closing the progress dialog at the end emits its canceled signal: no "Cancelling…" hint for it."""
+    hints: list[str] = []
+    real_hint = window.status.hint
+    monkeypatch.setattr(window.status, "hint", lambda text, *a: (hints.append(text), real_hint(text, *a)))
+    for name, data in (
+        ("bad.json", _document().replace(b'"src-imported"}]', b'"src-missing"}]')),
+        ("ok.json", _document()),
+    ):
+        path = tmp_path / name
+        path.write_bytes(data)
+        _open_as(monkeypatch, path)
+        _no_message_boxes(monkeypatch)
+        with qtbot.waitSignal(window.files.import_finished, timeout=10000):
+            qtbot.keyClick(window.table, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    assert not [hint for hint in hints if "ancel" in hint], hints
+
+
 def test_open_and_new_workspace_switch_the_window(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

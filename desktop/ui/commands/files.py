@@ -258,12 +258,12 @@ class FileCommands(QObject):
         return self._job is not None
 
     def _end_import(self) -> None:
+        self._job = None  # first: closing the progress dialog emits its canceled signal, a job ended is not cancelled
         if self.progress is not None:
             self.progress.close()  # before the focus moves: a visible modal dialog would keep it
             self.progress.deleteLater()
             self.progress = None
             self.host.dialog_parent().activateWindow()  # not every window system hands activation back
-        self._job = None
 
     def _import_done(self, report: Any) -> None:
         self._end_import()
