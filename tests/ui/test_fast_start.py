@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from pytestqt.qtbot import QtBot
 
 from desktop.core.read import paging
@@ -121,7 +121,7 @@ def test_keys_typed_before_the_window_is_whole_act_once_it_is(
     with qtbot.waitSignal(window.ready):
         window.complete(session)
     assert window.is_ready
-    assert table.currentIndex().row() == 4  # j j j Down, in order
+    qtbot.waitUntil(lambda: table.currentIndex().row() == 4)  # j j j Down, in order (a key each event turn)
     assert session.current == table.current_claim()
     assert "keys typed now" not in window.status.message_text()
     session.undo_stack.clear()
@@ -136,7 +136,7 @@ def test_a_filter_typed_before_the_window_is_whole_is_applied(
     qtbot.keyClicks(window.table, "status:contested")
     session = WorkspaceSession(sample_workspace)
     window.complete(session)
-    assert window.filter_bar.text() == "status:contested"
+    qtbot.waitUntil(lambda: window.filter_bar.text() == "status:contested")
     qtbot.waitUntil(lambda: 0 < window.table.claim_model.rowCount() < everything)  # the bar's typing pause
     session.undo_stack.clear()
 
@@ -222,3 +222,38 @@ def test_a_sort_asked_for_before_the_workspace_opened_is_applied_once_it_is(
     names = [row.source_name.lower() for row in (model.claim_row(r) for r in range(model.rowCount())) if row]
     assert names == sorted(names)
     session.undo_stack.clear()
+
+
+def test_keys_typed_after_one_that_opens_a_dialog_go_into_the_dialog(qtbot: QtBot) -> None:
+    """A kept key that opens a modal dialog: the keys after it are typed into that dialog, not after it closes."""
+    from PySide6.QtGui import QAction, QKeySequence
+    from PySide6.QtWidgets import QDialog, QLineEdit, QWidget
+
+    from desktop.ui.window.early_keys import EarlyKeys
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    typed_in_dialog: list[str] = []
+
+    def open_dialog() -> None:
+        dialog = QDialog(window)
+        field = QLineEdit(dialog)
+        field.setFocus()
+        dialog.rejected.connect(lambda: typed_in_dialog.append(field.text()))
+        QTimer.singleShot(10_000, dialog.reject)  # only so that a failure cannot hang the suite
+        dialog.exec()
+
+    add = QAction("Add", window)
+    add.setShortcut(QKeySequence("A"))
+    add.triggered.connect(open_dialog)
+    window.addAction(add)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    early = EarlyKeys(window)
+    qtbot.keyClick(window, Qt.Key.Key_A)
+    qtbot.keyClicks(window, "xy")
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert typed_in_dialog == []  # held: no dialog yet
+    early.replay()
+    qtbot.waitUntil(lambda: typed_in_dialog == ["xy"])
