@@ -7,7 +7,8 @@ changed, its audit rows) but in bulk, since a hundred thousand interactive
 writes would take an hour — then it times:
 
 - as of T (``history.scratch.replay_into_scratch``: what the window's "as
-  of" mode, ``status --as-of`` and ``export --as-of`` build on SQLite): a copy
+  of" mode and ``export --as-of --format csv`` build on SQLite, and
+  ``status``/``export --as-of`` when the changes since are few): a copy
   of the workspace with SQLite's backup API, patched back to T
   (``history.patch``, ``history.patch_derive``) — ``as_of_s`` and
   ``as_of_cpu_s`` for the whole, and its parts from the replay's own progress
@@ -42,7 +43,11 @@ the as-of replay 21.6 s CPU (111.9 s wall) — copy 2.0, rollback 7.7,
 derivation 8.2, write-back 1.3, close 2.1. It was 54.8 s CPU at the start of
 this round (and 87.4 s for the document path before the copy existed). The
 status list over the copy adds 53.0 s CPU (``status --as-of`` is the full
-derivation of a million claims either way), the JSON export 26.4 s. The panel:
+derivation of a million claims either way), the JSON export 26.4 s: at this
+many changes the document path is the cheaper one for those two commands
+(measured in one run: status 55.6 s CPU by the document, 66.6 s by the copy;
+export 36.8 s against 46.4 s), so ``cli.as_of`` takes it past one audit row
+per twenty claims. The panel:
 0.6 ms median. At 100k claims and 10k changes (``results/history-100000.json``)
 the replay takes 1.9 s CPU, 3.3 s wall (it was 6.0 s CPU).
 

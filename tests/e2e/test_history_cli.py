@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from desktop.core.store import Store
 from desktop.core.workspace import open_workspace
 from tests.e2e.test_cli import FIXTURE, assert_user_error, run, statuses
@@ -110,8 +112,9 @@ def test_status_as_of_over_the_patched_copy_is_the_document_paths_answer(tmp_pat
     analyst too."""
     import json
 
+    from desktop.cli import as_of as as_of_cli
+    from desktop.cli.as_of import patched_as_of
     from desktop.core.history import as_of, document_statuses
-    from desktop.core.history.scratch import patched_copy
 
     path = _import(tmp_path)
     when = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -124,9 +127,13 @@ def test_status_as_of_over_the_patched_copy_is_the_document_paths_answer(tmp_pat
     boris.set_link(ids["c-late"], ids["c-ru"], "contradicts")
     boris.update_claim(ids["c-ru"], verdict="confirmed")
     boris.delete_claim(ids["c-state-2"])
-    copy = patched_copy(opened.engine, when)
+    copy = patched_as_of(opened.engine, when)
     assert copy is not None  # the route the command takes here
     copy.close()
+    with pytest.MonkeyPatch.context() as mp:  # past as many changes as that, the document is replayed instead
+        mp.setattr(as_of_cli, "_COPY_UP_TO_ROWS_AT_LEAST", 0)
+        mp.setattr(as_of_cli, "_COPY_UP_TO_ROWS_PER_CLAIM", 0.5)
+        assert patched_as_of(opened.engine, when) is None
     replayed = as_of(opened.engine, when).document
     opened.close()
     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")

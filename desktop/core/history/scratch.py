@@ -4,9 +4,11 @@ The window's "as of" mode and ``export --as-of --format csv`` (and of a
 filtered selection) read the workspace as it stood through the same code that
 reads the live one, from a read-only scratch workspace in a temporary folder,
 deleted afterwards. ``status --as-of`` and ``export --as-of`` as JSON read the
-patched copy too, on SQLite (``patched_copy``); where there is none
-(PostgreSQL, a trail cut short) they need no database: they derive over, or
-write, the replayed document, without importing it.
+patched copy too, on SQLite (``patched_copy``), when the changes since are few
+(``cli.as_of``: past about one audit row per twenty claims the document is
+cheaper for a command that reads every claim anyway); otherwise, and where
+there is no copy (PostgreSQL, a trail cut short), they need no database: they
+derive over, or write, the replayed document, without importing it.
 
 ``replay_into_scratch`` builds it. On SQLite it copies the workspace file
 (SQLite's online backup API) and patches the copy back to the moment

@@ -54,8 +54,10 @@ def claim_statuses(
 
         return document_statuses(replay_to(engine, as_of).document, analyst)
     with engine.connect() as connection, connection.begin():
-        graph = status.load_memory_graph(connection, analyst=analyst)
-        disagreements = judgements.disagreements(status.load_judgements(connection))
+        every = status.load_judgements(connection)  # read once: the derivation's and the disagreements'
+        chosen = every if analyst is None else [j for j in every if j.analyst == analyst]
+        graph = status.load_memory_graph(connection, loaded=chosen)
+        disagreements = judgements.disagreements(every)
         rows = connection.execute(sa.text("SELECT id, ext_id, verdict FROM claim ORDER BY id")).all()
     claims = [(ident, ext_id, verdict) for ident, ext_id, verdict in rows]
     return status_rows(corroboration.derive_all(graph), claims, disagreements)
