@@ -68,7 +68,8 @@ def test_marking_a_link_reads_each_claims_links_once(pg_sample: Workspace) -> No
     reads: list[tuple[int, ...]] = []
 
     def note(conn: object, cursor: object, statement: str, params: object, context: object, many: bool) -> None:
-        if statement.startswith("SELECT id, from_id, to_id, relation FROM link") and isinstance(params, dict):
+        # A level's read: on PostgreSQL its sources and links in one statement (``_LEVEL_SQL``).
+        if "SELECT 1, from_id, to_id, id, relation, NULL FROM link" in statement and isinstance(params, dict):
             reads.append(tuple(sorted(v for k, v in params.items() if k.startswith("ids"))))
 
     event.listen(pg_sample.engine, "before_cursor_execute", note)
@@ -77,5 +78,6 @@ def test_marking_a_link_reads_each_claims_links_once(pg_sample: Workspace) -> No
     finally:
         event.remove(pg_sample.engine, "before_cursor_execute", note)
     claims = [claim for level in reads for claim in level]
+    assert a in claims and b in claims
     # The pair is read again after the write (its links changed); no other claim's links are read twice.
     assert [c for c in set(claims) if claims.count(c) > 1 and c not in (a, b)] == []
