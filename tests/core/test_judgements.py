@@ -204,3 +204,43 @@ def test_undoing_a_removal_after_a_new_link_took_its_id_restores_it_with_another
     assert store.link_between(a, b) is not None and store.link_between(a, b)["relation"] == "corroborates"
     assert store.link_between(c, a) is not None and store.link_between(c, a)["relation"] == "contradicts"
     opened.close()
+
+
+def test_undoing_a_claims_deletion_after_a_new_link_took_one_of_its_links_ids(tmp_path: Path) -> None:
+    """The claim's links come back, the one whose id was taken under another; the audit names that id.
+
+    Found by the replay property test: the undo failed on SQLite's unique constraint (an import had made a
+    link with the highest id, which a deleted claim's link had had).
+    """
+    opened = open_workspace(str(tmp_path / "w.sqlite"))
+    store = Store(opened.engine, "anna")
+    source = store.create_source("S").value
+    a, b, c, d = (store.create_claim(text, source).value for text in ("a", "b", "c", "d"))
+    store.set_link(b, a, "corroborates")
+    store.set_link(c, a, "contradicts")
+    deletion = store.delete_claim(a)
+    with opened.engine.connect() as connection:
+        gone = connection.execute(text("SELECT max(id) FROM link")).scalar()
+    assert gone is None  # both links went with the claim
+    store.set_link(d, b, "corroborates")  # takes the first removed link's id
+    deletion.undo(store)
+    assert store.link_between(b, a)["relation"] == "corroborates"
+    assert store.link_between(c, a)["relation"] == "contradicts"
+    assert store.link_between(d, b)["relation"] == "corroborates"
+    with opened.engine.connect() as connection:
+        ids = set(connection.execute(text("SELECT id FROM link")).scalars())
+        restored = (
+            connection.execute(
+                text(
+                    "SELECT new FROM audit WHERE entity = 'link' AND action = 'create' AND field = 'id' "
+                    "ORDER BY id DESC"
+                )
+            )
+            .scalars()
+            .all()[:2]
+        )  # the undo's two rows, the newest
+    assert len(ids) == 3
+    assert {int(value) for value in restored} <= ids  # the audit names the ids the links now have
+    with opened.engine.connect() as connection:
+        assert status.stale_claims(connection) == []
+    opened.close()

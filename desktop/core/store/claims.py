@@ -186,18 +186,18 @@ class ClaimWrites(StoreBase):
             assert ident is not None
             tables: tuple[tuple[type[SQLModel], str], ...] = (
                 (ClaimPlace, "places"),
-                (Link, "links"),
                 (OutreachClaim, "outreach"),
                 (DismissedSuggestion, "dismissed"),
             )
             about_before = self._about_lists(tx, [o["outreach_id"] for o in snapshot["outreach"]])
+            links = _put_back_links(tx, links)
             for model, key in tables:
                 if snapshot[key]:
                     tx.connection.execute(insert(table_of(model)), snapshot[key])
-            refresh_pairs(tx.connection, [(link["from_id"], link["to_id"]) for link in snapshot["links"]])
+            refresh_pairs(tx.connection, [(link["from_id"], link["to_id"]) for link in links])
             places = [p["place_id"] for p in sorted(snapshot["places"], key=lambda p: p["position"])]
             tx.audit_fields("claim", row.ext_id, "create", self._deleted_values(tx, row, places=places))
-            self._audit_links(tx, snapshot["links"], "create")
+            self._audit_links(tx, links, "create")
             about_after = self._about_lists(tx, list(about_before))
             for outreach, (ext_id, claims) in about_after.items():
                 before = about_before[outreach][1]
@@ -298,3 +298,32 @@ def _describe_edit(old: dict[str, Any]) -> str:
         return "no change"
     names = ", ".join(sorted(old))
     return f"edit claim {names}"
+
+
+def _put_back_links(tx: Tx, links: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Insert the links a claim's deletion removed; returns them with the ids they now have.
+
+    Each comes back under its own id, except where a link made after the deletion (by hand or by an
+    import: SQLite hands out the highest id again) holds it. A link's id is nobody's reference, so that one
+    takes a new id from the database (SQLite's next, PostgreSQL's sequence) rather than the undo being
+    refused. The audit rows name the ids the links now have, which is what replay removes when it rolls
+    the undo back.
+    """
+    if not links:
+        return []
+    table = table_of(Link)
+    query = text("SELECT id FROM link WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
+    taken = {r[0] for r in tx.connection.execute(query, {"ids": [link["id"] for link in links]})}
+    free = [link for link in links if link["id"] not in taken]
+    if free:
+        tx.connection.execute(insert(table), free)
+    result = []
+    for link in links:
+        if link["id"] in taken:
+            values = {k: v for k, v in link.items() if k != "id"}
+            link = {
+                **link,
+                "id": tx.connection.execute(insert(table).values(values).returning(table.c.id)).scalar_one(),
+            }
+        result.append(link)
+    return result
