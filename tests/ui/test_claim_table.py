@@ -707,3 +707,51 @@ def test_a_long_text_drawn_at_its_baseline_paints_what_drawtext_in_its_cell_pain
                 painter.end()
                 images.append(image.copy(110, 0, 410, 40))
             assert images[0] == images[1], row.text
+
+
+def test_a_narrow_place_cell_elides_the_name_and_keeps_the_count_of_other_places(table: ClaimTable) -> None:
+    """ "Bakh… +1", not "Bakhmut …": the count of other places stays whole; too narrow for any of the name: "+1"."""
+    import dataclasses
+
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    from desktop.ui.table import paint
+    from desktop.ui.table.paint import PADDING, CellPainter
+
+    first = table.claim_model.claim_row(0)
+    assert first is not None
+    row = dataclasses.replace(first, place="Bakhmut", place_count=2)
+    cells = CellPainter(table.font(), table.palette())
+    metrics = cells.metrics
+    assert cols.display_text(row, cols.COL_PLACE) == "Bakhmut +1"
+
+    def painted(width: int, text: str | None) -> QImage:
+        """The place cell as the table paints it (text None), or ``text`` drawn plainly where the cell's goes."""
+        image = QImage(width, 30, QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        cells.begin(painter)
+        if text is None:
+            cells.paint_at(painter, 0, 0, width, 30, row, cols.COL_PLACE, False)
+        else:
+            painter.setPen(cells.text[False])
+            flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+            painter.drawText(PADDING, 0, width - 2 * PADDING, 30, flags, text)
+        painter.end()
+        return image
+
+    count_room = metrics.horizontalAdvance(" +1")
+    room = count_room + metrics.horizontalAdvance("Bakh…")
+    expected = metrics.elidedText("Bakhmut", Qt.TextElideMode.ElideRight, room - count_room) + " +1"
+    assert expected.endswith("… +1") and len(expected) < len("Bakhmut +1")
+    assert painted(room + 2 * PADDING, None) == painted(room + 2 * PADDING, expected)
+    tight = metrics.horizontalAdvance("+1")
+    assert painted(tight + 2 * PADDING, None) == painted(tight + 2 * PADDING, "+1")
+    for width in range(metrics.horizontalAdvance("Bakhmut +1") + 4, tight - 1, -1):  # every width down to "+1"
+        shown = paint.elide_keeping(metrics, "Bakhmut +1", " +1", width)
+        assert metrics.horizontalAdvance(shown) <= width and shown.endswith("+1"), (width, shown)
+        assert shown in ("Bakhmut +1", "+1") or shown.endswith("… +1"), (width, shown)
+    assert paint.elide_keeping(metrics, "Bakhmut", "", 20) == metrics.elidedText(
+        "Bakhmut", Qt.TextElideMode.ElideRight, 20
+    )
+    assert cols.kept_whole(row, cols.COL_PLACE) == " +1" and cols.kept_whole(row, cols.COL_LINKS) == ""

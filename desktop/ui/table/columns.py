@@ -80,10 +80,13 @@ NUMERIC_COLUMNS: Final = frozenset({COL_CREDIBILITY, COL_SUGGESTED, COL_LINKS})
 HIDDEN_BY_DEFAULT: Final = frozenset({COL_SUGGESTED, COL_REPORT, COL_GRADE, COL_LIKELIHOOD})
 
 
+def _more_places(row: ClaimRow) -> str:
+    """What follows a claim's first place: " +N" for its N other places ("" when it has none)."""
+    return f" +{row.place_count - 1}" if row.place is not None and row.place_count > 1 else ""
+
+
 def _place_text(row: ClaimRow) -> str:
-    if row.place is None:
-        return ""
-    return row.place if row.place_count <= 1 else f"{row.place} +{row.place_count - 1}"
+    return "" if row.place is None else row.place + _more_places(row)
 
 
 # What each cell shows, by column (the delegate paints exactly this); tooltips have the rest.
@@ -107,6 +110,12 @@ _DISPLAY: Final = tuple(_CELL_TEXT[key] for key in SORT_OF_COLUMN)
 def display_text(row: ClaimRow, column: int) -> str:
     """What cell ``column`` of ``row`` shows (the delegate paints exactly this)."""
     return _DISPLAY[column](row) if 0 <= column < COLUMN_COUNT else ""
+
+
+def kept_whole(row: ClaimRow, column: int) -> str:
+    """The end of cell ``column``'s text that eliding keeps whole: the place's " +N" (the count tells more than
+    the rest of the name, which the tooltip gives). The links' count comes first in its cell and needs none."""
+    return _more_places(row) if column == COL_PLACE else ""
 
 
 def tooltip(row: ClaimRow, column: int) -> str | None:

@@ -53,6 +53,17 @@ def _font_cache(caches: dict[str, dict[_K, _V]], font: QFont) -> dict[_K, _V]:
     return found
 
 
+def elide_keeping(metrics: QFontMetrics, text: str, tail: str, room: int) -> str:
+    """``text`` elided to ``room`` px with its ``tail`` kept whole ("Bakh… +1", not "Bakhmut …"); when no part of
+    the rest fits beside it, the tail alone ("+1"); only when that does not fit either, ``text`` elided as usual."""
+    if tail and text.endswith(tail) and metrics.horizontalAdvance(text) > room:
+        head = metrics.elidedText(text[: -len(tail)], _ELIDE, room - metrics.horizontalAdvance(tail))
+        for shown in (head + tail, tail.lstrip()) if head else (tail.lstrip(),):
+            if metrics.horizontalAdvance(shown) <= room:  # the whole string's width: no kerning surprise
+                return shown
+    return metrics.elidedText(text, _ELIDE, room)
+
+
 def muted(colour: QColor, palette: QPalette, selected: bool) -> QColor:
     """Secondary text: halfway between the text and the row background."""
     if selected:
@@ -129,7 +140,7 @@ class CellPainter:
             if shown is None:
                 if len(cache) > _CACHE_LIMIT:
                     cache.clear()
-                shown = cache[(text, room)] = metrics.elidedText(text, _ELIDE, room)
+                shown = cache[(text, room)] = elide_keeping(metrics, text, cols.kept_whole(row, column), room)
             text = shown
         if len(text) > _STATIC_CHARS:
             if column in cols.NUMERIC_COLUMNS:
