@@ -17,7 +17,7 @@ from desktop.core.workspace import open_workspace
 from desktop.ui.commands.keymap import key_of
 from desktop.ui.history.as_of_mode import AsOfWorkspace
 from desktop.ui.history.moment_dialog import MomentDialog
-from desktop.ui.history.panel import UNDOABLE
+from desktop.ui.history.panel import HEADING, HEADING_LIVE, UNDOABLE
 from desktop.ui.window.main_window import MainWindow
 from tests.ui.window_fixtures import (  # noqa: F401  (fixtures)
     OFFSCREEN_NOISE,
@@ -248,3 +248,21 @@ def test_the_detail_pane_takes_no_typing_while_a_moment_is_shown(
     qtbot.keyClicks(pane.notes, " checked")
     pane.flush()
     assert str(_value(window, "c-breach", "notes")).endswith(" checked")  # editable again, and saved
+
+
+def test_the_history_heading_names_the_undo_mark_only_when_this_window_can_undo(
+    qtbot: QtBot, window: MainWindow, clock: Clock
+) -> None:
+    """As of a moment nothing can be undone, so the heading does not explain the ↶ mark; back to now it does."""
+    heading = window.history_heading
+    window.table.select_claim(_id(window, "c-breach"))
+    clock.tick()
+    _press(qtbot, window, "2")
+    assert heading.text() == HEADING_LIVE and UNDOABLE in heading.text()
+    _replayed(qtbot, window, lambda: _press(qtbot, window, "["))
+    assert heading.text() == HEADING and UNDOABLE.strip() not in heading.text()
+    assert not any(line.startswith(UNDOABLE) for line in window.history.lines())
+    with qtbot.waitSignal(window.as_of.changed, timeout=REPLAY_MS):
+        _press(qtbot, window, key_of("history.now"))
+    assert heading.text() == HEADING_LIVE
+    assert window.history.lines()[0].startswith(UNDOABLE)  # the grade, undoable again

@@ -11,7 +11,10 @@ instant. Texts are shown as plain text.
 
 While the window shows the workspace as of an earlier moment (``as_of_mode``),
 the panel reads the live workspace's trail up to that moment: the claim's
-history as it was known then, nothing marked undoable.
+history as it was known then, nothing marked undoable. ``HistoryHeading``,
+the line above the panel, explains the mark only while the window shows the
+live workspace: in a read-only view (as of a moment, one analyst's statuses)
+nothing can be undone, so the legend would mislead.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QWidget
 from sqlalchemy import text
 
 from desktop.core.history.trail import Group, grouped
@@ -31,6 +34,25 @@ from desktop.ui.session import WorkspaceSession
 
 UNDOABLE = "↶ "
 EMPTY = "No changes recorded for this claim"
+HEADING = "History — newest first"
+HEADING_LIVE = f"{HEADING}; {UNDOABLE}this window can undo it"
+
+
+class HistoryHeading(QLabel):
+    """The panel's bold heading; it names the undo mark only while the shown workspace can be written."""
+
+    def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        # Plain text like every label (the plain-text guard forces it): the heading is bold by its font.
+        bold = self.font()
+        bold.setBold(True)
+        self.setFont(bold)
+        session.workspace_replaced.connect(self._follow_read_only)
+        self._follow_read_only()
+
+    def _follow_read_only(self) -> None:
+        self.setText(HEADING if self.session.read_only is not None else HEADING_LIVE)
 
 
 class HistoryPanel(QListWidget):

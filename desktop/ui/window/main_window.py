@@ -51,7 +51,7 @@ if TYPE_CHECKING:  # built after the first paint (``complete``, ``window.parts``
     from desktop.ui.commands.tools import ToolsCommands
     from desktop.ui.detail.pane import DetailPane
     from desktop.ui.history.as_of_mode import AsOfMode
-    from desktop.ui.history.panel import HistoryPanel
+    from desktop.ui.history.panel import HistoryHeading, HistoryPanel
     from desktop.ui.live.watcher import LiveWatcher
     from desktop.ui.reader.commands import CaptureCommands
     from desktop.ui.reader.pane import ReaderPane
@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
     right: QSplitter
     history: HistoryPanel
     history_box: QWidget
+    history_heading: HistoryHeading
     as_of: AsOfMode
     commands: WindowActions
     named_actions: dict[str, QAction]

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMenu, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMenu, QSplitter, QVBoxLayout, QWidget
 
 from desktop.ui import recent
 from desktop.ui.commands.actions import WindowActions
@@ -28,7 +28,7 @@ from desktop.ui.commands.selection import SelectionCommands
 from desktop.ui.commands.tools import ToolsCommands
 from desktop.ui.detail.pane import DetailPane
 from desktop.ui.history.as_of_mode import AsOfMode
-from desktop.ui.history.panel import HistoryPanel
+from desktop.ui.history.panel import HistoryHeading, HistoryPanel
 from desktop.ui.live.watcher import LiveWatcher
 from desktop.ui.reader.commands import CaptureCommands
 from desktop.ui.reader.pane import ReaderPane
@@ -122,12 +122,8 @@ def _build_panes(window: MainWindow, session: WorkspaceSession) -> None:
     box = QVBoxLayout(window.history_box)
     box.setContentsMargins(0, 0, 0, 0)
     box.setSpacing(2)
-    # Plain text like every label (the plain-text guard forces it): the heading is bold by its font.
-    heading = QLabel("History — newest first; ↶ this window can undo it")
-    bold = heading.font()
-    bold.setBold(True)
-    heading.setFont(bold)
-    box.addWidget(heading)
+    window.history_heading = HistoryHeading(session)
+    box.addWidget(window.history_heading)
     box.addWidget(window.history, 1)
     # The claim's history under its detail pane: the pane keeps the room, the history what it needs.
     right = QSplitter(Qt.Orientation.Vertical)
