@@ -271,7 +271,11 @@ class DetailPane(QScrollArea, DetailEdits):
         # Not a Tab/shortcut focus reason: those make a line edit select all, and the next key would
         # replace the field. Jumping to a field means "edit it", so the cursor goes to the end instead.
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
-        if isinstance(widget, QLineEdit):
+        if widget is self.tags:
+            # Editing the tags is nearly always adding one: typing starts a new tag after the separator the
+            # field shows them with (``parse_labels`` splits on the comma).
+            self.tags.open_for_next_item(", ")
+        elif isinstance(widget, QLineEdit):
             widget.end(False)
         elif isinstance(widget, QPlainTextEdit):
             widget.moveCursor(QTextCursor.MoveOperation.End)

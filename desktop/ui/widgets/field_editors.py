@@ -130,6 +130,7 @@ class CommitLineEdit(_CommitOnLeave, QLineEdit):
     """A one-line editor that emits ``committed(text)`` on Enter / focus-out when the text changed."""
 
     committed = Signal(str)
+    _offered = ""  # the text with a separator put after it for the next item, nothing typed yet
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -137,6 +138,37 @@ class CommitLineEdit(_CommitOnLeave, QLineEdit):
 
     def value(self) -> str:
         return self.text()
+
+    def open_for_next_item(self, separator: str) -> None:
+        """Put the cursor after the text and ``separator`` (a list field: what is typed next is a new item).
+
+        Until something is typed the separator is no change: Enter, leaving or Esc shows the text as it was,
+        and nothing is committed. Only on the stored value (unsaved typing is left as it is) and when the
+        text does not already end with the separator.
+        """
+        text = self.text()
+        if (
+            text.strip()
+            and not self.isReadOnly()
+            and not self.is_dirty()
+            and not text.rstrip().endswith(separator.strip())
+        ):
+            self._offered = text + separator
+            self.setText(self._offered)
+            self.setModified(False)
+        self.end(False)
+
+    def _only_offered(self) -> bool:
+        return bool(self._offered) and self.text() == self._offered
+
+    def is_dirty(self) -> bool:
+        return super().is_dirty() and not self._only_offered()
+
+    def commit(self) -> None:
+        if self._only_offered():
+            self.revert()  # nothing typed after the separator: the text as it was
+            return
+        super().commit()
 
     def set_value(self, value: str, *, replace: bool = False) -> None:
         """Show ``value``; if the analyst is typing in this field (or its text is unsaved), keep their text and
@@ -148,12 +180,14 @@ class CommitLineEdit(_CommitOnLeave, QLineEdit):
         if replace:
             self.clear_unsaved()
         if replace or not self._keeps_text(value, self.hasFocus() and self.isModified()):
+            self._offered = ""
             self.setText(value)
             self.setModified(False)
             self._seen = value
 
     def revert(self) -> None:
         self.clear_unsaved()
+        self._offered = ""
         self.setText(self._baseline)
         self.setModified(False)
 
