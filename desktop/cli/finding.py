@@ -20,6 +20,12 @@ def positive(value: str) -> int:
     return number
 
 
+def add_json_and_limit(parser: argparse.ArgumentParser, *, json_help: str, default_limit: int) -> None:
+    """The two options every command that lists claims takes: ``--json`` and ``--limit N``."""
+    parser.add_argument("--json", action="store_true", help=json_help)
+    parser.add_argument("--limit", type=positive, default=default_limit, metavar="N", help=f"default: {default_limit}")
+
+
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
     find = commands.add_parser(
         "find",
@@ -29,8 +35,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         'free words in any script, "phrases", -word, and fields such as status:, source:, place:, report:.',
     )
     find.add_argument("filter", metavar="FILTER", help='e.g. "bakhmut status:contested"')
-    find.add_argument("--json", action="store_true", help="a JSON array of objects (id, text, source, status, …)")
-    find.add_argument("--limit", type=positive, default=50, metavar="N", help="default: 50")
+    add_json_and_limit(find, json_help="a JSON array of objects (id, text, source, status, …)", default_limit=50)
     find.set_defaults(run=run)
 
 

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from desktop.cli.base import out, workspace
-from desktop.cli.finding import line, positive
+from desktop.cli.finding import add_json_and_limit, line
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -20,8 +20,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         "Claims already linked to it and dismissed suggestions are left out.",
     )
     similar.add_argument("claim", metavar="CLAIM", help="the claim's id, e.g. c-breach")
-    similar.add_argument("--json", action="store_true", help="a JSON array of objects (id, score, why, …)")
-    similar.add_argument("--limit", type=positive, default=8, metavar="N", help="default: 8")
+    add_json_and_limit(similar, json_help="a JSON array of objects (id, score, why, …)", default_limit=8)
     similar.set_defaults(run=run)
 
 
