@@ -223,3 +223,8 @@ class AuditEntry(SQLModel, table=True):
     field: str  # "" for a whole-entity create/delete
     old: Any = Field(default=None, sa_column=Column(JSON))
     new: Any = Field(default=None, sa_column=Column(JSON))
+
+
+#: Every table above as a Core table, by its name: for statements that bypass the ORM (bulk inserts,
+#: the "as of" patch) and name a table by a string.
+WORKSPACE_TABLES = SQLModel.metadata.tables

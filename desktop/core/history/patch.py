@@ -55,37 +55,17 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from desktop.core.db import table_of
 from desktop.core.history.patch_derive import derive_reached, repeats_pairs
 from desktop.core.history.replay import Key, Replay, _State, stamp
 from desktop.core.history.trail import REFERENCE_SECTIONS, SECTIONS, grouped, read_rows, split_link_key
 from desktop.core.interchange.fields import parse_timestamp
 from desktop.core.interchange.json_export import read_document
 from desktop.core.progress import Progress, no_progress
-from desktop.core.schema import (
-    AuditEntry,
-    Claim,
-    ClaimPlace,
-    Link,
-    Outreach,
-    OutreachClaim,
-    Place,
-    PlaceAlias,
-    Report,
-    Source,
-)
+from desktop.core.schema import WORKSPACE_TABLES
 from desktop.core.text import fold
 
 _TABLE = {"sources": "source", "reports": "report", "places": "place", "claims": "claim", "links": "link"}
 _TABLE["outreach"] = "outreach"
-_MODELS: dict[str, Any] = {
-    "source": Source,
-    "report": Report,
-    "place": Place,
-    "claim": Claim,
-    "link": Link,
-    "outreach": Outreach,
-}
 _CHUNK = 500
 #: columns a put-back row starts with that the write does not set (derived, then derived again)
 _INSERTED: dict[str, dict[str, Any]] = {
@@ -146,7 +126,7 @@ def patch_to(connection: Connection, when: dt.datetime, progress: Progress | Non
     report("deriving the statuses those changes reach", 0.6)
     derive_reached(connection, writer, before, sides, repeats_before, report)
     report("ending the history at the moment", 0.95)
-    audit = table_of(AuditEntry)
+    audit = WORKSPACE_TABLES["audit"]
     connection.execute(sa.delete(audit).where(audit.c.at > when))
     broken = _dangling(connection, writer.deleted)
     if broken:  # a row names one the patch took away: only a trail cut short can say so
@@ -288,7 +268,7 @@ class _Writer:
         Rows the trail names are left to ``_put``: their record says what they were at T.
         """
         bound = self.when.astimezone(dt.UTC).replace(microsecond=0) + _SECOND
-        link, claim = table_of(Link), table_of(Claim)
+        link, claim = WORKSPACE_TABLES["link"], WORKSPACE_TABLES["claim"]
         named_links = {i for i in self.present["links"].values() if i is not None}
         named_claims = {i for i in self.present["claims"].values() if i is not None}
         links = [
@@ -333,7 +313,7 @@ class _Writer:
             query = sa.text(statement).bindparams(sa.bindparam("ids", expanding=True))
             for start in range(0, len(doomed), _CHUNK):
                 self.connection.execute(query, {"ids": doomed[start : start + _CHUNK]})
-        table = table_of(_MODELS[_TABLE[section]])
+        table = WORKSPACE_TABLES[_TABLE[section]]
         for start in range(0, len(doomed), _CHUNK):
             self.connection.execute(sa.delete(table).where(table.c.id.in_(doomed[start : start + _CHUNK])))
 
@@ -349,7 +329,7 @@ class _Writer:
         if not records:
             return
         table_name = _TABLE[section]
-        table = table_of(_MODELS[table_name])
+        table = WORKSPACE_TABLES[table_name]
         current = self.current[section]
         refs = _References(self.connection)
         refs.load(section, [record for record, _ident in records.values()] + list(current.values()))
@@ -392,8 +372,8 @@ class _Writer:
     def _children(self, table: str, children: list[tuple[int, list[Any]]]) -> None:
         if not children or table not in _CHILD:
             return
-        model, parent, make = _CHILD[table]
-        child = table_of(model)
+        child_table, parent, make = _CHILD[table]
+        child = WORKSPACE_TABLES[child_table]
         owners = [owner for owner, _kids in children]
         for start in range(0, len(owners), _CHUNK):
             self.connection.execute(sa.delete(child).where(child.c[parent].in_(owners[start : start + _CHUNK])))
@@ -492,11 +472,11 @@ def _row(section: str, r: dict[str, Any], refs: _References) -> dict[str, Any] |
             "_children": about}  # fmt: skip
 
 
-_CHILD: dict[str, tuple[Any, str, Any]] = {
-    "place": (PlaceAlias, "place_id",
+_CHILD: dict[str, tuple[str, str, Any]] = {
+    "place": ("place_alias", "place_id",
               lambda owner, i, alias: {"place_id": owner, "position": i, "alias": alias, "folded": fold(alias)}),
-    "claim": (ClaimPlace, "claim_id", lambda owner, i, place: {"claim_id": owner, "place_id": place, "position": i}),
-    "outreach": (OutreachClaim, "outreach_id",
+    "claim": ("claim_place", "claim_id", lambda owner, i, place: {"claim_id": owner, "place_id": place, "position": i}),
+    "outreach": ("outreach_claim", "outreach_id",
                  lambda owner, i, claim: {"outreach_id": owner, "claim_id": claim, "position": i}),
 }  # fmt: skip
 

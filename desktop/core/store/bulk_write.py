@@ -16,24 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlmodel.sql.sqltypes import UTCDateTime
 
-from desktop.core.db import table_of
-from desktop.core.schema import (
-    AuditEntry,
-    Claim,
-    ClaimPlace,
-    Link,
-    Outreach,
-    OutreachClaim,
-    Place,
-    PlaceAlias,
-    Report,
-    Source,
-)
+from desktop.core.schema import WORKSPACE_TABLES
 
-_TABLES: dict[str, sa.Table] = {
-    str(model.__tablename__): table_of(model)
-    for model in (Source, Report, Place, PlaceAlias, Claim, ClaimPlace, Link, Outreach, OutreachClaim, AuditEntry)
-}
 _SAMPLE = 1000  # values looked at to tell whether a column repeats (see ``_convert``)
 
 
@@ -47,7 +31,7 @@ def _insert_audit(
 ) -> None:
     """One ``import`` audit row per entity (``new`` = its interchange id) and one for the document."""
     now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
-    table = _TABLES["audit"]
+    table = WORKSPACE_TABLES["audit"]
     columns: dict[str, Any] = {
         "at": Same(now),
         "analyst": Same(analyst),
@@ -108,7 +92,7 @@ def _insert_entities(
     if one_statement and connection.dialect.name == "sqlite":
         _insert_claims(connection, columns)
     else:
-        bulk_insert_columns(connection, _TABLES[table], columns)
+        bulk_insert_columns(connection, WORKSPACE_TABLES[table], columns)
     ext_ids = columns["ext_id"]
     if connection.dialect.name == "sqlite":
         # SQLite gives a row without an id the largest id + 1; inside the write transaction nothing else
@@ -129,7 +113,7 @@ def _insert_claims(connection: Connection, columns: dict[str, list[Any]]) -> Non
     row, an executemany of 100k claims took 5.4 s; through one statement, 1.4 s.
     Only for a workspace whose trigger ``bulk_fts`` does not know (see there).
     """
-    claim = _TABLES["claim"]
+    claim = WORKSPACE_TABLES["claim"]
     names = ", ".join(columns)
     connection.exec_driver_sql(f"CREATE TEMP TABLE bulk_claim AS SELECT {names} FROM main.claim WHERE 0")
     try:
@@ -143,7 +127,7 @@ def _insert_claims(connection: Connection, columns: dict[str, list[Any]]) -> Non
 def bulk_insert(connection: Connection, table: str, names: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
     """Insert row tuples (values in the order of ``names``) into ``table``."""
     if rows:
-        bulk_insert_columns(connection, _TABLES[table], dict(zip(names, zip(*rows, strict=True), strict=True)))
+        bulk_insert_columns(connection, WORKSPACE_TABLES[table], dict(zip(names, zip(*rows, strict=True), strict=True)))
 
 
 def bulk_insert_columns(connection: Connection, table: sa.Table, columns: dict[str, Any]) -> None:
