@@ -143,15 +143,7 @@ def read_document(connection: Connection, only: dict[str, list[int]] | None = No
         connection,
         Source,
         "id",
-        "ext_id",
-        "name",
-        "kind",
-        "side",
-        "group_label",
-        "reliability",
-        "url",
-        "aliases",
-        "notes",
+        *_columns_holding(fmt.SOURCE_KEYS, id=("ext_id",), group=("group_label",)),
         only=ids.of("source"),
     )
     source_ext = ids.ext("source", sources)
@@ -159,43 +151,28 @@ def read_document(connection: Connection, only: dict[str, list[int]] | None = No
         connection,
         Report,
         "id",
-        "ext_id",
-        "title",
-        "source_id",
-        "url",
-        "published",
-        "language",
-        "text",
-        "retrieved",
-        "sha256",
+        *_columns_holding(fmt.REPORT_KEYS, id=("ext_id",), source=("source_id",)),
         only=ids.of("report"),
     )
     report_ext = ids.ext("report", reports)
-    places = _rows(connection, Place, "id", "ext_id", "name", "region", "lat", "lon", only=ids.of("place"))
+    places = _rows(
+        connection, Place, "id", *_columns_holding(fmt.PLACE_KEYS, id=("ext_id",), aliases=()), only=ids.of("place")
+    )
     place_ext = ids.ext("place", places)
     aliases = _children(connection, PlaceAlias, "place_id", "alias", lambda v: v, only=ids.of("place"))
     claims = _rows(
         connection,
         Claim,
         "id",
-        "ext_id",
-        "text",
-        "source_id",
-        "report_id",
-        "quote_start",
-        "quote_end",
-        "kind",
-        "claimed",
-        "event_start",
-        "event_end",
-        "event_precision",
-        "credibility",
-        "likelihood",
-        "verdict",
-        "reviewed",
-        "tags",
-        "notes",
-        "recorded",
+        *_columns_holding(
+            fmt.CLAIM_KEYS,
+            id=("ext_id",),
+            source=("source_id",),
+            report=("report_id",),
+            quote=("quote_start", "quote_end"),
+            event=("event_start", "event_end", "event_precision"),
+            places=(),
+        ),
         only=ids.of("claim"),
     )
     claim_ext = ids.ext("claim", claims)
@@ -203,18 +180,17 @@ def read_document(connection: Connection, only: dict[str, list[int]] | None = No
         connection, ClaimPlace, "claim_id", "place_id", place_ext.__getitem__, only=ids.of("claim")
     )
     links = _rows(
-        connection, Link, "id", "from_id", "to_id", "relation", "rationale", "analyst", "recorded", only=ids.of("link")
+        connection,
+        Link,
+        "id",
+        *_columns_holding(fmt.LINK_KEYS, **{"from": ("from_id",), "to": ("to_id",)}),
+        only=ids.of("link"),
     )
     outreach = _rows(
         connection,
         Outreach,
         "id",
-        "ext_id",
-        "party",
-        "by_source_id",
-        "contacted",
-        "status",
-        "response",
+        *_columns_holding(fmt.OUTREACH_KEYS, id=("ext_id",), by=("by_source_id",), about=()),
         only=ids.of("outreach"),
     )
     about = _children(
@@ -341,6 +317,16 @@ def _chunks(ids: list[int] | None) -> list[list[int] | None]:
     if ids is None:
         return [None]
     return [ids[start : start + _CHUNK] for start in range(0, len(ids), _CHUNK)]
+
+
+def _columns_holding(keys: tuple[str, ...], **stored_as: tuple[str, ...]) -> tuple[str, ...]:
+    """The columns an entity's interchange ``keys`` are read from, in the keys' order.
+
+    A key is read from the column of its name unless ``stored_as`` names its columns (none: the key's
+    values are rows of another table, read by ``_children``). Reading in ``format``'s order keeps
+    the columns and the document's keys from drifting apart.
+    """
+    return tuple(column for key in keys for column in stored_as.get(key, (key,)))
 
 
 def _rows(connection: Connection, model: Any, *columns: str, only: list[int] | None = None) -> list[Any]:
