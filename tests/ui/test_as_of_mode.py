@@ -143,10 +143,6 @@ def test_step_forward_and_back_to_now(qtbot: QtBot, window: MainWindow, clock: C
     assert window.status.message_text().startswith("Stepped forward over: ")
     _replayed(qtbot, window, lambda: _press(qtbot, window, "]"))
     assert window.as_of.moment == second
-    window.status.clear_message()
-    _press(qtbot, window, "]")  # nothing later: said, and nothing starts
-    assert window.status.message_text() == "⚠ There is no later change: this is the workspace as it is now."
-    assert not window.as_of.busy
     with qtbot.waitSignal(window.as_of.changed, timeout=REPLAY_MS):
         _press(qtbot, window, key_of("history.now"))
     assert window.session.read_only is None and not isinstance(window.session.workspace, AsOfWorkspace)
@@ -155,6 +151,44 @@ def test_step_forward_and_back_to_now(qtbot: QtBot, window: MainWindow, clock: C
     clock.tick()
     _press(qtbot, window, "1")  # editable again
     assert _value(window, "c-breach", "credibility") == 1
+
+
+def test_step_forward_from_the_newest_change_arrives_at_now(qtbot: QtBot, window: MainWindow, clock: Clock) -> None:
+    breach = _id(window, "c-breach")
+    window.table.select_claim(breach)
+    clock.tick()
+    _press(qtbot, window, "5")
+    _replayed(qtbot, window, lambda: _press(qtbot, window, "["))  # before the 5
+    _replayed(qtbot, window, lambda: _press(qtbot, window, "]"))  # after the 5: the newest change, read-only
+    assert window.as_of.moment == clock.now and window.session.read_only is not None
+    with qtbot.waitSignal(window.as_of.changed, timeout=REPLAY_MS):
+        _press(qtbot, window, "]")  # nothing later: now, no replay
+    assert window.status.message_text() == "No later change: back to now, the live workspace, editable again."
+    assert window.session.read_only is None and not isinstance(window.session.workspace, AsOfWorkspace)
+    assert window.banner.isHidden() and not window.as_of.busy
+    assert window.session.current == breach  # live ids again, the same claim
+    window.status.clear_message()
+    _press(qtbot, window, "]")  # already at now: said, and nothing starts
+    assert window.status.message_text() == (
+        "⚠ The window shows the workspace as it is now: there is no later change to step to."
+    )
+    assert not window.as_of.busy and window.banner.isHidden()
+    clock.tick()
+    _press(qtbot, window, "6")  # editable
+    assert _value(window, "c-breach", "credibility") == 6
+
+
+def test_step_forward_while_stepping_away_from_now_cancels_and_stays_at_now(
+    qtbot: QtBot, window: MainWindow, clock: Clock
+) -> None:
+    window.table.select_claim(_id(window, "c-breach"))
+    clock.tick()
+    _press(qtbot, window, "5")
+    window.as_of.show(clock.now, "")  # a replay of the newest change in flight, from now
+    _press(qtbot, window, "]")  # forward past it: the replay is cancelled, the window stays on now
+    window.as_of.pool.waitForDone()
+    assert not window.as_of.busy and window.banner.isHidden() and window.session.read_only is None
+    assert window.status.message_text() == "No later change: back to now, the live workspace, editable again."
 
 
 def test_statuses_are_the_ones_derived_as_of_then(qtbot: QtBot, window: MainWindow, clock: Clock) -> None:

@@ -2,7 +2,8 @@
 
 The analyst picks a moment (History ▸ Show as of…, a date-time field) or steps
 through the audit trail a change at a time, back and forward
-(``core/history/steps.py``); each step says which change it crossed. The
+(``core/history/steps.py``); each step says which change it crossed, and a
+step forward from the newest change arrives at now. The
 workspace as of that moment is replayed from the audit trail into a read-only
 scratch workspace (``core/history/scratch.py``) on a worker thread — the
 window stays responsive, the banner shows the progress, and the "back to now"
@@ -188,10 +189,17 @@ class AsOfMode(QObject):
             return
         try:
             with self.session.live_workspace.engine.connect() as connection:
-                shown = shown or latest_change(connection) or dt.datetime.now(dt.UTC)  # from now: the newest
-                found: Step = step_back(connection, shown) if back else step_forward(connection, shown)
+                newest = latest_change(connection)
+                found: Step | None = None  # None: forward from the newest change, which leads to now
+                if back:
+                    found = step_back(connection, shown or newest or dt.datetime.now(dt.UTC))  # from now: the newest
+                elif shown is not None and newest is not None and shown < newest:
+                    found = step_forward(connection, shown)
         except BadMoment as refused:
             self._error(_sentence(str(refused)))
+            return
+        if found is None:
+            self._forward_to_now()
             return
         crossed = "Stepped back over" if back else "Stepped forward over"
         self.show(found.moment, f"{crossed}: {found.words}")
@@ -221,11 +229,27 @@ class AsOfMode(QObject):
         if self.moment is None:
             self._hint("The window already shows the workspace as it is now.")
             return
+        self._leave("Back to now: the live workspace, editable again.")
+
+    def _forward_to_now(self) -> None:
+        """A step forward from the newest change: nothing later is recorded, so the step arrives at now."""
+        said = "No later change: back to now, the live workspace, editable again."
+        if self._job is not None:
+            self._job.cancel()  # a replay on its way to a moment this step has passed
+            self._job = None
+        if self.moment is None:  # the replay was stepping away from now: cancelled, now it stays
+            self.banner.clear()
+            self._hint(said)
+            return
+        self._leave(said)
+
+    def _leave(self, said: str) -> None:
+        """Show the live workspace again, the current claim kept current, and say ``said``."""
         keep = self._current_ext_id()
         self.session.back_to_live()
         self.banner.clear()
         self._select_ext_id(keep)
-        self._hint("Back to now: the live workspace, editable again.")
+        self._hint(said)
         self.changed.emit()
 
     def close(self) -> None:
