@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from bench import generate
-from bench.scale import wait_quiet
+from bench.scale_run import wait_quiet
 from desktop.core.workspace import open_workspace
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -36,7 +36,8 @@ from typing import Any
 
 from bench import generate, pg_load, pg_server, sql
 from bench.common import FLOOR_PAGE
-from bench.scale import PYTHON, RESULTS, ROOT, _env, check_consistency, code_version, log, wait_quiet
+from bench.scale_run import PYTHON, RESULTS, ROOT, _env, code_version, log, wait_quiet
+from bench.scale_table import check_consistency
 
 STEPS = ("open", "page_down", "last_row", "filter_fields", "fts_rare", "fts_medium", "fts_common", "mark_link",
          "mark_link_filtered")  # fmt: skip
