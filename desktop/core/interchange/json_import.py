@@ -20,7 +20,7 @@ import orjson
 from sqlalchemy.engine import Engine
 
 from desktop.core.gc_pause import collector_paused
-from desktop.core.interchange import untrusted
+from desktop.core.interchange import json_fast, untrusted
 from desktop.core.interchange.json_validate import (
     DocumentErrors,
     DuplicateKeys,
@@ -77,13 +77,20 @@ def import_json(
     with collector_paused():
         report("reading the document", IMPORT_STEPS["reading the document"])
         digest = None if isinstance(data, dict) else hashlib.sha256(_as_bytes(data)).hexdigest()
+        now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+        fast = _decode_fast(data)
         # Held only until it is checked: the decoded document takes several times the memory of its
         # text, and the rows built from it are all the write needs.
-        pending = [data if isinstance(data, dict) else decode(data)]
-        now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+        pending = [] if fast is not None else [data if isinstance(data, dict) else decode(data)]
 
         def build(existing: WorkspaceKeys) -> BulkRows:
             report("checking the document", IMPORT_STEPS["checking the document"])
+            if fast is not None:
+                rows = fast.rows(existing, now=now, analyst=analyst)
+                if rows is not None:
+                    return rows
+                # Something is wrong (or unsure): the careful walk finds and words every problem.
+                pending.append(decode(_as_bytes(data)) if not isinstance(data, dict) else data)
             rows, problems = validate_document(pending.pop(), existing, now=now, analyst=analyst)
             if problems:
                 raise ImportErrors(problems)
@@ -94,13 +101,22 @@ def import_json(
             build,
             analyst=analyst,
             document={"sha256": digest} if digest else None,
-            wanted=lambda: referenced_ids(pending[0]),  # only these are looked up in the workspace
+            # Only these are looked up in the workspace.
+            wanted=fast.wanted if fast is not None else lambda: referenced_ids(pending[0]),
             progress=report,
             now=now,
             defer_index=defer_index,
         )
     report("done", 1.0)
     return ImportReport(**counts.as_dict())
+
+
+def _decode_fast(data: bytes | str | dict[str, Any]) -> json_fast.FastDocument | None:
+    """The document decoded by ``json_fast`` when it is plainly valid (not a dict, not too large)."""
+    if isinstance(data, dict) or (isinstance(data, str) and data.startswith("\ufeff")):
+        return None  # a byte-order mark is tolerated in bytes only (``decode``)
+    raw = _as_bytes(data)
+    return json_fast.decode_fast(raw) if len(raw) <= MAX_DOCUMENT_BYTES else None
 
 
 def decode(data: bytes | str) -> Any:
