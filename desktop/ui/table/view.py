@@ -3,8 +3,9 @@
 It is built to stay fast at a million claims (docs/architecture.md): rows have one fixed
 height, columns explicit widths (nothing is ever sized to contents, which would
 read every row), and the table paints its rows itself, one row at a time from the
-model's cached row (``paintEvent``; the cells through ``claim_paint.CellPainter``):
-a delegate call, ``data()`` and ``flags()`` per cell cost three times as much.
+model's cached row (``paintEvent``, by ``table.paint_rows``; the cells through
+``table.paint.CellPainter``): a delegate call, ``data()`` and ``flags()`` per cell
+cost three times as much.
 
 It binds no keys itself: the window's keymap binds actions to ``move``, ``first``,
 ``last`` and ``select_claim``. It only makes sure it swallows none of the keys
@@ -22,14 +23,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QPoint, QRect, Qt
+from PySide6.QtCore import QByteArray, QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt
 from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QMenu,
-    QStyle,
-    QStyleOptionViewItem,
     QTableView,
     QWidget,
 )
@@ -40,18 +39,14 @@ from desktop.ui.table import columns as cols
 from desktop.ui.table.column_menu import fill_column_menu
 from desktop.ui.table.header import ClaimHeader
 from desktop.ui.table.model import ClaimTableModel
-from desktop.ui.table.paint import CHIP_PAD, PADDING, CellPainter, ClaimDelegate
+from desktop.ui.table.paint import CHIP_PAD, PADDING, ClaimDelegate
+from desktop.ui.table.paint_rows import paint_rows
 
 if TYPE_CHECKING:
     from desktop.ui.session import WorkspaceSession
 
 MAX_SELECTED = 10_000  # claims one bulk action may take (each is read, written and audited)
 _KEEP_SELECTED = 1_000  # a selection up to this size is restored after an edit reloads the rows
-_SELECTED = QStyle.StateFlag.State_Selected
-_HAS_FOCUS = QStyle.StateFlag.State_HasFocus
-_ALTERNATE = QStyleOptionViewItem.ViewItemFeature.Alternate
-_ROW_PANEL = QStyle.PrimitiveElement.PE_PanelItemViewRow
-_ITEM_PANEL = QStyle.PrimitiveElement.PE_PanelItemViewItem
 
 
 class ClaimTable(QTableView):
@@ -287,18 +282,11 @@ class ClaimTable(QTableView):
         return self._hints[1] if self._model.filter_text().strip() else self._hints[0]
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        """Paint the rows in the dirty area, one row at a time; the hint when there are none.
-
-        What ``QTableView`` does per cell (the style's row and item backgrounds, the
-        selection, the focus frame of the current cell, then the delegate) is done
-        here per row: the backgrounds with the same style calls over the row's
-        selected and unselected runs of cells, the focus frame for the one current
-        cell, and the contents of every cell by one ``CellPainter``.
-        """
+        """Paint the rows in the dirty area, one row at a time (``table.paint_rows``); the hint when there are none."""
         painter = QPainter(self.viewport())
         count = self._model.rowCount()
         if count:
-            self._paint_rows(painter, event.rect(), count)
+            paint_rows(self, painter, event.rect(), count)
         else:
             hint = self.empty_hint()
             if hint is not None:
@@ -306,71 +294,6 @@ class ClaimTable(QTableView):
                 flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
                 painter.drawText(self.viewport().rect().adjusted(12, 12, -12, -12), flags, hint)
         painter.end()
-
-    def _paint_rows(self, painter: QPainter, dirty: QRect, count: int) -> None:
-        rows = self.verticalHeader()
-        top = rows.visualIndexAt(dirty.top())
-        if top < 0:
-            return
-        bottom = rows.visualIndexAt(dirty.bottom())
-        if bottom < 0:
-            bottom = count - 1
-        header = self.horizontalHeader()
-        columns: list[tuple[int, int, int]] = []  # (logical column, x, width) in visual order
-        for visual in range(header.count()):
-            column = header.logicalIndex(visual)
-            if header.isSectionHidden(column):
-                continue
-            x, width = header.sectionViewportPosition(column), header.sectionSize(column)
-            if x + width > dirty.left() and x <= dirty.right():
-                columns.append((column, x, width))
-        if not columns:
-            return
-        option = QStyleOptionViewItem()
-        self.initViewItemOption(option)
-        if option.state & QStyle.StateFlag.State_Enabled:
-            option.palette.setCurrentColorGroup(QPalette.ColorGroup.Normal)  # as QTableView paints enabled cells
-        base_state = option.state
-        style = self.style()
-        cells = CellPainter(option.font, option.palette)
-        cells.begin(painter)
-        chosen = self.selectionModel().selection()
-        selection = [(r.top(), r.bottom(), r.left(), r.right()) for r in (chosen.at(i) for i in range(chosen.size()))]
-        current = self.currentIndex()
-        focus_row = current.row() if current.isValid() and (self.hasFocus() or self.viewport().hasFocus()) else -1
-        model = self._model
-        plain = option.features & ~_ALTERNATE
-        striped = plain | _ALTERNATE if self.alternatingRowColors() else plain
-        for row in range(top, bottom + 1):
-            y, height = self.rowViewportPosition(row), self.rowHeight(row)
-            spans = [(left, right) for first, last, left, right in selection if first <= row <= last]
-            selected = [any(left <= column <= right for left, right in spans) for column, _x, _w in columns]
-            option.features = striped if row & 1 else plain
-            start = 0
-            while start < len(columns):  # each run of cells alike in selection gets one background
-                end = start
-                while end + 1 < len(columns) and selected[end + 1] == selected[start]:
-                    end += 1
-                left = min(x for _c, x, _w in columns[start : end + 1])  # (right to left: x falls)
-                right = max(x + width for _c, x, width in columns[start : end + 1])
-                option.rect = QRect(left, y, right - left, height)
-                option.state = base_state | _SELECTED if selected[start] else base_state
-                style.drawPrimitive(_ROW_PANEL, option, painter, self)
-                style.drawPrimitive(_ITEM_PANEL, option, painter, self)
-                start = end + 1
-            if row == focus_row:
-                for (column, x, width), is_selected in zip(columns, selected, strict=True):
-                    if column == current.column():
-                        option.rect = QRect(x, y, width, height)
-                        option.state = (base_state | _SELECTED if is_selected else base_state) | _HAS_FOCUS
-                        option.text = ""
-                        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, self)
-                        option.state = base_state
-            claim = model.claim_row(row)
-            if claim is None:
-                continue
-            for (column, x, width), is_selected in zip(columns, selected, strict=True):
-                cells.paint_at(painter, x, y, width, height, claim, column, is_selected)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

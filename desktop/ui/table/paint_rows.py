@@ -1,0 +1,95 @@
+"""How the claim table paints its rows: one row at a time, from the model's cached row.
+
+What ``QTableView`` does per cell (the style's row and item backgrounds, the
+selection, the focus frame of the current cell, then the delegate) is done here
+per row: the backgrounds with the same style calls over the row's selected and
+unselected runs of cells, the focus frame for the one current cell, and the
+contents of every cell by one ``CellPainter`` (a delegate call, ``data()`` and
+``flags()`` per cell cost three times as much). ``ClaimTable.paintEvent`` calls it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QPainter, QPalette
+from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
+from desktop.ui.table.paint import CellPainter
+
+if TYPE_CHECKING:
+    from desktop.ui.table.view import ClaimTable
+
+_SELECTED = QStyle.StateFlag.State_Selected
+_HAS_FOCUS = QStyle.StateFlag.State_HasFocus
+_ALTERNATE = QStyleOptionViewItem.ViewItemFeature.Alternate
+_ROW_PANEL = QStyle.PrimitiveElement.PE_PanelItemViewRow
+_ITEM_PANEL = QStyle.PrimitiveElement.PE_PanelItemViewItem
+
+
+def paint_rows(table: ClaimTable, painter: QPainter, dirty: QRect, count: int) -> None:
+    """Paint rows of ``table`` in ``dirty`` (``count``: the model's rows, at least one); see the module docstring."""
+    rows = table.verticalHeader()
+    top = rows.visualIndexAt(dirty.top())
+    if top < 0:
+        return
+    bottom = rows.visualIndexAt(dirty.bottom())
+    if bottom < 0:
+        bottom = count - 1
+    header = table.horizontalHeader()
+    columns: list[tuple[int, int, int]] = []  # (logical column, x, width) in visual order
+    for visual in range(header.count()):
+        column = header.logicalIndex(visual)
+        if header.isSectionHidden(column):
+            continue
+        x, width = header.sectionViewportPosition(column), header.sectionSize(column)
+        if x + width > dirty.left() and x <= dirty.right():
+            columns.append((column, x, width))
+    if not columns:
+        return
+    option = QStyleOptionViewItem()
+    table.initViewItemOption(option)
+    if option.state & QStyle.StateFlag.State_Enabled:
+        option.palette.setCurrentColorGroup(QPalette.ColorGroup.Normal)  # as QTableView paints enabled cells
+    base_state = option.state
+    style = table.style()
+    cells = CellPainter(option.font, option.palette)
+    cells.begin(painter)
+    chosen = table.selectionModel().selection()
+    selection = [(r.top(), r.bottom(), r.left(), r.right()) for r in (chosen.at(i) for i in range(chosen.size()))]
+    current = table.currentIndex()
+    focus_row = current.row() if current.isValid() and (table.hasFocus() or table.viewport().hasFocus()) else -1
+    model = table.claim_model
+    plain = option.features & ~_ALTERNATE
+    striped = plain | _ALTERNATE if table.alternatingRowColors() else plain
+    for row in range(top, bottom + 1):
+        y, height = table.rowViewportPosition(row), table.rowHeight(row)
+        spans = [(left, right) for first, last, left, right in selection if first <= row <= last]
+        selected = [any(left <= column <= right for left, right in spans) for column, _x, _w in columns]
+        option.features = striped if row & 1 else plain
+        start = 0
+        while start < len(columns):  # each run of cells alike in selection gets one background
+            end = start
+            while end + 1 < len(columns) and selected[end + 1] == selected[start]:
+                end += 1
+            left = min(x for _c, x, _w in columns[start : end + 1])  # (right to left: x falls)
+            right = max(x + width for _c, x, width in columns[start : end + 1])
+            option.rect = QRect(left, y, right - left, height)
+            option.state = base_state | _SELECTED if selected[start] else base_state
+            style.drawPrimitive(_ROW_PANEL, option, painter, table)
+            style.drawPrimitive(_ITEM_PANEL, option, painter, table)
+            start = end + 1
+        if row == focus_row:
+            for (column, x, width), is_selected in zip(columns, selected, strict=True):
+                if column == current.column():
+                    option.rect = QRect(x, y, width, height)
+                    option.state = (base_state | _SELECTED if is_selected else base_state) | _HAS_FOCUS
+                    option.text = ""
+                    style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, table)
+                    option.state = base_state
+        claim = model.claim_row(row)
+        if claim is None:
+            continue
+        for (column, x, width), is_selected in zip(columns, selected, strict=True):
+            cells.paint_at(painter, x, y, width, height, claim, column, is_selected)
