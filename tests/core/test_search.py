@@ -1143,3 +1143,59 @@ def test_postgres_cc_fold_agrees_with_python_fold(pg_shared: Engine) -> None:
     expected = [fold(sample) for sample in samples]
     expected[-1] = "straße"  # lower() keeps ß where casefold() gives "ss": a known, harmless gap
     assert folded == expected
+
+
+# Every query of PLAN_QUERIES and more: words alone (one FTS5 MATCH), a status with one source field (the
+# probe reads both), a field alone, and combinations that no single probe counts.
+COUNTED_QUERIES = [
+    *PLAN_QUERIES,
+    "wagner",
+    "wag",
+    "wagner -east",
+    "status:contested",
+    "status:contested side:russia",
+    "status:contested,unverified source:rybar",
+    "kind:source:telegram-channel",
+    "side:russia -wagner",
+    "nothingmatchesthis",
+]
+
+
+@pytest.mark.parametrize("query", COUNTED_QUERIES)
+@pytest.mark.parametrize("cap", [None, 2])
+def test_a_count_the_compile_gives_is_the_filters_count(
+    shared: Engine, query: str, cap: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``FilterResult.count``, when given, is exactly how many claims the filter matches; None when unsure."""
+    if cap is not None:  # probes that reach their cap count nothing whole
+        monkeypatch.setattr(search, "SCAN_THRESHOLD", cap)
+        monkeypatch.setattr(search, "SOURCE_SCAN_THRESHOLD", cap)
+    with shared.connect() as connection:
+        result = search.compile_filter(query, "sqlite", connection=connection)
+        counted = result.count
+        if result.where is not None:
+            statement = sa.select(sa.func.count()).select_from(search.claim).where(result.where)
+            true = connection.execute(statement).scalar_one()
+            assert counted is None or counted == true
+            if cap is not None and true >= cap:
+                assert counted is None
+    assert search.compile_filter(query, "sqlite").count is None  # nothing probed without a connection
+
+
+@pytest.mark.parametrize(
+    ("query", "counted"),
+    [
+        ("wagner", True),  # one MATCH
+        ("wagner -east", True),  # FTS5 subtracts the negated word in the same MATCH
+        ("status:contested side:russia", True),  # the source ids probed with the status
+        ("reviewed:no", True),
+        ("side:russia", True),
+        ("status:contested", False),  # a status alone is never probed
+        ("side:russia wagner", False),  # two probed conditions: neither counts both
+        ("side:russia -wagner", False),
+        ("bakhmut", False),  # a word naming a place: its claims and those naming it, not one probe
+    ],
+)
+def test_which_filters_the_compile_counts(shared: Engine, query: str, counted: bool) -> None:
+    with shared.connect() as connection:
+        assert (search.compile_filter(query, "sqlite", connection=connection).count is not None) is counted

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any
@@ -108,20 +109,27 @@ class _Compiler:
         column: ColumnElement[int],
         subquery: sa.Select[Any],
         probe: sa.Select[Any] | None = None,
+        *,
+        claims_once: bool = False,
     ) -> _Cond:
-        """``column IN (subquery)``; ``probe`` selects one row per matching claim (default: ``subquery``)."""
+        """``column IN (subquery)``; ``probe`` selects one row per matching claim (default: ``subquery``).
+
+        ``claims_once``: the probe's rows are claims, each once, so under its cap it counted the condition.
+        """
         plain = column.in_(subquery)
         if not self.fits:
             return _Cond.same(plain)
-        if self._many(probe if probe is not None else subquery):
+        found = self._capped(probe if probe is not None else subquery)
+        if found >= _package.SCAN_THRESHOLD:
             return _Cond((column + sa.literal_column("0", sa.Integer)).in_(subquery), plain)
-        return _Cond(plain, plain, drives=True)
+        return _Cond(plain, plain, drives=True, counted=found if claims_once else None)
 
-    def _many(self, probe: sa.Select[Any], threshold: int | None = None) -> bool:
+    def _capped(self, probe: sa.Select[Any], threshold: int | None = None) -> int:
+        """The rows of ``probe``, counted up to ``threshold`` (default ``SCAN_THRESHOLD``)."""
         assert self.connection is not None
         threshold = _package.SCAN_THRESHOLD if threshold is None else threshold
         capped = sa.select(sa.func.count()).select_from(probe.limit(threshold).subquery())
-        return int(self.connection.execute(capped).scalar_one()) >= threshold
+        return int(self.connection.execute(capped).scalar_one())
 
     def reviewed(self, value: bool) -> _Cond:
         # ix_claim_reviewed is for "next unreviewed claim"; as a filter it helps only
@@ -129,9 +137,10 @@ class _Compiler:
         indexed = claim.c.reviewed.is_(value)
         if not self.fits:
             return _Cond.same(indexed)
-        if self._many(sa.select(claim.c.id).where(indexed)):
+        found = self._capped(sa.select(claim.c.id).where(indexed))
+        if found >= _package.SCAN_THRESHOLD:
             return _Cond(sa.func.coalesce(claim.c.reviewed, sa.false(), type_=sa.Boolean).is_(value), indexed)
-        return _Cond(indexed, indexed, drives=True)
+        return _Cond(indexed, indexed, drives=True, counted=found)
 
     # --- sources ---
 
@@ -152,9 +161,11 @@ class _Compiler:
         if not self.fits:
             return _Cond.same(plain)
         probe = sa.select(claim.c.id).where(plain)
-        if self._many(probe if status is None else probe.where(status), _package.SOURCE_SCAN_THRESHOLD):
+        threshold = _package.SOURCE_SCAN_THRESHOLD
+        found = self._capped(probe if status is None else probe.where(status), threshold)
+        if found >= threshold:
             return _Cond((claim.c.source_id + sa.literal_column("0", sa.Integer)).in_(listed), plain)
-        return _Cond(plain, plain, drives=True)
+        return _Cond(plain, plain, drives=True, counted=found, with_status=status is not None)
 
     def source_field(self, field_terms: Sequence[FieldTerm], status: ColumnElement[bool] | None) -> _Cond:
         """``source:``, ``side:`` or ``group:`` terms of one field, their values ORed together."""
@@ -220,7 +231,8 @@ class _Compiler:
         if positive is not None:
             # One MATCH does it all: FTS5 subtracts the negated terms itself.
             query = positive if negative is None else f"({positive}) NOT ({negative})"
-            return [self.member(claim.c.id, _fts_ids(query))], query
+            # (FTS5 gives each claim's rowid once: under its cap, the probe counted the words.)
+            return [self.member(claim.c.id, _fts_ids(query), claims_once=True)], query
         assert negative is not None
         return [_Cond.same(claim.c.id.not_in(_fts_ids(negative)))], negative
 
@@ -391,9 +403,22 @@ class _Compiler:
                 )
         if not conditions:
             return None, fts_query
+        counted = _counted_whole(conditions, status_at)
         if status is not None and any(condition.drives for condition in conditions):
             conditions[status_at] = _Cond(_likely(status.fetch), _likely(status.count))
-        return _all_of(conditions), fts_query
+        return dataclasses.replace(_all_of(conditions), counted=counted, with_status=False), fts_query
+
+
+def _counted_whole(conditions: Sequence[_Cond], status_at: int) -> int | None:
+    """How many claims all of ``conditions`` match, when a probe counted exactly that; else None.
+
+    That is one condition whose probe counted it, beside at most the status condition
+    (``status_at``; -1: none), which the probe must then have read too.
+    """
+    others = [condition for at, condition in enumerate(conditions) if at != status_at]
+    if len(others) != 1 or others[0].counted is None or others[0].with_status != (status_at >= 0):
+        return None
+    return others[0].counted
 
 
 def compile_parsed(parsed: ParsedFilter, dialect_name: str, *, connection: Connection | None = None) -> FilterResult:
@@ -418,6 +443,7 @@ def compile_parsed(parsed: ParsedFilter, dialect_name: str, *, connection: Conne
         parsed=parsed,
         fts_query=fts_query,
         count_where=count_where,
+        count=condition.counted,
     )
 
 

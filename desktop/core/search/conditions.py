@@ -32,6 +32,10 @@ class _Cond:
     fetch: ColumnElement[bool]  # for fetching rows in table order: fitted to the data when probed
     count: ColumnElement[bool]  # the same rows, in the form that counts fastest
     drives: bool = False  # probed and matching few claims: SQLite should start from its index
+    # How many claims match, as the probe counted them (under its cap; None: not counted); when
+    # ``with_status``, the claims that also have the filter's status (the probe read both at once).
+    counted: int | None = None
+    with_status: bool = False
 
     @staticmethod
     def same(condition: ColumnElement[bool]) -> _Cond:

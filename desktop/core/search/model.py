@@ -119,3 +119,7 @@ class FilterResult:
     # when ``where`` is. With a connection, source fields are resolved to the source ids
     # of that moment: compile again after sources change (a new or renamed source).
     count_where: ColumnElement[bool] | None = None
+    # How many claims ``where`` matches, when fitting the plan counted them all (SQLite: the
+    # filter is one probed condition, or a status and one probed source field, and the capped
+    # probe found fewer than its cap); as of the compiling connection's snapshot. None: not known.
+    count: int | None = None

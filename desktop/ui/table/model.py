@@ -5,7 +5,8 @@ the claims themselves, so memory stays flat from fifty claims to a million. A
 block is fetched by keyset from its cached neighbour when scrolling, or by an
 ids-only OFFSET jump when the scroll bar is dragged (``desktop.core.read.paging``).
 After a reset only the first screenful of block 0 is fetched (``FIRST_FETCH``);
-the rest of the block follows when a row past it is asked for.
+the rest of the block follows when a row past it is asked for. A new filter reads
+that screenful before its reset, in the snapshot it was compiled and counted in.
 
 Counting a filter can cost a scan of the table, so the model counts only when it
 must: on opening, on a new filter or sort order (the total is kept), and after a
@@ -274,25 +275,32 @@ class ClaimTableModel(FollowChanges):
         from desktop.core.store.search_index import waiting_claims
 
         engine = self._attached().workspace.engine
-        with engine.connect() as connection:  # lets search fit its plan to how many claims match
+        fresh: _Fresh | None = None
+        # One read for the whole new filter: fitting its plan (SQLite: search probes how many claims
+        # match, and a count it finished is the count), the claims still waiting for the index, the
+        # count and the first page all see one moment, and nothing is read twice.
+        with self._connect(snapshot=True) as connection:
             result = search.compile_filter(text, engine.dialect.name, connection=connection)
             waiting = 0 if result.fts_query is None else waiting_claims(connection)
-        message = result.message
-        if waiting:  # an import's claims not in the search index yet (built in the background)
-            claims = f"{waiting:,} imported claim{'s' if waiting != 1 else ''}"
-            building = f"index building… {claims} not searched yet"
-            message = f"{message}; {building}" if message else building
-        if text == self._filter_text:
-            return message
-        self._filter_text = text
-        if _same(self._view.where, result.where):
-            return message  # the same claims (an extra space, a repeated term): no reset, the selection stays put
-        view = dataclasses.replace(self._view, where=result.where, count_where=result.count_where)
-        try:
-            self._reload("filter", view)
-        except DBAPIError as error:  # the parser promises valid SQL; a slip must not crash the window
-            message = f"this filter could not be run ({error.orig}); showing every claim"
+            message = result.message
+            if waiting:  # an import's claims not in the search index yet (built in the background)
+                claims = f"{waiting:,} imported claim{'s' if waiting != 1 else ''}"
+                building = f"index building… {claims} not searched yet"
+                message = f"{message}; {building}" if message else building
+            if text == self._filter_text:
+                return message
+            self._filter_text = text
+            if _same(self._view.where, result.where):
+                return message  # the same claims (an extra space, a repeated term): no reset, the selection stays put
+            view = dataclasses.replace(self._view, where=result.where, count_where=result.count_where)
+            try:
+                fresh = self._read("filter", view, connection, counted=result.count)
+            except DBAPIError as error:  # the parser promises valid SQL; a slip must not crash the window
+                message = f"this filter could not be run ({error.orig}); showing every claim"
+        if fresh is None:  # (outside the failed read: on PostgreSQL its transaction can run nothing more)
             self._reload("filter", dataclasses.replace(view, where=None, count_where=None))
+        else:
+            self._show(fresh)
         return message
 
     # --- refreshing ---------------------------------------------------------------------------
@@ -302,54 +310,78 @@ class ClaimTableModel(FollowChanges):
         self._reload("data")
 
     def _reload(self, reason: str, view: View | None = None) -> None:
-        """Reset to ``view`` (default: the current one); it counts first, so a failing query changes nothing.
+        """Reset to ``view`` (default: the current one); it counts first, so a failing query changes nothing."""
+        with self._connect(snapshot=True) as connection:
+            fresh = self._read(reason, view or self._view, connection)
+        self._show(fresh)
+
+    def _read(self, reason: str, view: View, connection: Connection, *, counted: int | None = None) -> _Fresh:
+        """What showing ``view`` needs, read in ``connection``'s snapshot; nothing changes yet (``_show``).
 
         Only "data" counts the whole workspace again: a new filter or sort leaves the
         total as it was, and a new sort of the same filter (other than the status
-        sort, which counts per status) leaves the count as it was too.
+        sort, which counts per status) leaves the count as it was too. ``counted``: the
+        view's count, when its filter's compile counted it in this snapshot. A new
+        filter's first screenful is read here too: the table shows the top next.
         """
         from desktop.core.read import paging
         from desktop.core.read.estimate import estimated_count
 
-        view = view or self._view
-        recounted, estimate = False, None
-        with self._connect(snapshot=True) as connection:
-            if reason == "sort" and view.sort != "status" and _same(view.where, self._view.where):
-                sizes = [self._count]  # (an estimate stays one: its exact count is still on its way)
-            else:
-                # The audit trail's end in the same snapshot as the count: a change heard later that
-                # the count has seen already is not counted twice (``_on_changed``).
-                counted_at = int(connection.exec_driver_sql(_LAST_AUDIT).scalar_one())
-                raw = _raw_sqlite(connection, view)
-                if raw is not None:
-                    from desktop.core.read.first_screen import count_claims
+        counted_at, estimate = None, None
+        if reason == "sort" and view.sort != "status" and _same(view.where, self._view.where):
+            sizes = [self._count]  # (an estimate stays one: its exact count is still on its way)
+        else:
+            # The audit trail's end in the same snapshot as the count: a change heard later that
+            # the count has seen already is not counted twice (``_on_changed``).
+            counted_at = int(connection.exec_driver_sql(_LAST_AUDIT).scalar_one())
+            raw = _raw_sqlite(connection, view)
+            if counted is not None and view.sort != "status":
+                sizes = [counted]
+            elif raw is not None:
+                from desktop.core.read.first_screen import count_claims
 
-                    sizes = [count_claims(raw)]
-                else:
-                    # A count that would be slow (PostgreSQL) is estimated, and counted in the background.
-                    estimate = estimated_count(connection, view)
-                    sizes = paging.partition_sizes(connection, view) if estimate is None else [estimate]
-                self._counted_at = counted_at
-                recounted = True
-            if reason != "data":
-                total = self._total
-            elif view.where is None:
-                total = sum(sizes)
+                sizes = [count_claims(raw)]
             else:
-                total = paging.count(connection, View())
-        if recounted:  # before the reset, so that what it says of the count says "about" when it is
-            self._count_later(self._attached().workspace.engine, None if estimate is None else view)
-        self._reset(reason, view, sizes, total)
+                # A count that would be slow (PostgreSQL) is estimated, and counted in the background.
+                estimate = estimated_count(connection, view)
+                sizes = paging.partition_sizes(connection, view) if estimate is None else [estimate]
+        if reason != "data":
+            total = self._total
+        elif view.where is None:
+            total = sum(sizes)
+        else:
+            total = paging.count(connection, View())
+        first = _first_screenful(connection, view) if reason == "filter" and sum(sizes) > 0 else None
+        return _Fresh(reason, view, sizes, total, counted_at, estimate is not None, first)
+
+    def _show(self, fresh: _Fresh) -> None:
+        """Reset to what ``_read`` read."""
+        if fresh.counted_at is not None:  # before the reset, so that what it says of the count says "about"
+            self._counted_at = fresh.counted_at
+            self._count_later(self._attached().workspace.engine, fresh.view if fresh.estimated else None)
+        self._reset(fresh.reason, fresh.view, fresh.sizes, fresh.total, first=fresh.first)
 
     def _reset(
-        self, reason: str, view: View, sizes: list[int], total: int, known: dict[int, bool] | None = None
+        self,
+        reason: str,
+        view: View,
+        sizes: list[int],
+        total: int,
+        known: dict[int, bool] | None = None,
+        *,
+        first: list[ClaimRow] | None = None,
     ) -> None:
+        """Show ``view`` from now on; ``first``: its first ``FIRST_FETCH`` rows, read already."""
         self.reset_reason = reason
         self.beginResetModel()
         self._view, self._sizes, self._count, self._total = view, sizes, sum(sizes), total
         self._blocks.clear()
         self._short.clear()
         self._far.clear()
+        if first is not None:
+            self._blocks[0] = first
+            if len(first) < min(self._count, BLOCK_SIZE):
+                self._short.add(0)  # the rest of the block by keyset from its last row, when asked for
         self._known = {} if known is None else known
         if known is None:
             self._reads_derived = None
@@ -405,6 +437,19 @@ class ClaimTableModel(FollowChanges):
             self._short.discard(dropped)
             self._far.discard(dropped)
         return rows
+
+
+@dataclasses.dataclass(frozen=True)
+class _Fresh:
+    """A view read and about to be shown (``ClaimTableModel._read``)."""
+
+    reason: str
+    view: View
+    sizes: list[int]
+    total: int
+    counted_at: int | None  # the audit row the count has seen (None: the count was kept)
+    estimated: bool  # the count is an estimate: the exact one follows from the background
+    first: list[ClaimRow] | None  # the first screenful, read with the count (a new filter)
 
 
 def _raw_sqlite(connection: Connection, view: View) -> sqlite3.Connection | None:
