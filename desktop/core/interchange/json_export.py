@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 import orjson
@@ -135,8 +136,8 @@ def _write(value: Any, newline: str, out: list[str]) -> None:
 def read_document(connection: Connection, only: dict[str, list[int]] | None = None) -> dict[str, Any]:
     """The workspace as a canonical document; ``only``: just these rows (internal ids per table name).
 
-    With ``only``, references still name any row (their interchange ids are read for the whole table):
-    replay as of a moment reads the few rows its audit trail names this way (``history.patch``).
+    With ``only``, references still name any row (the interchange ids of the rows referenced are read
+    too): replay as of a moment reads the few rows its audit trail names this way (``history.patch``).
     """
     ids = _Only(connection, only)
     sources = _rows(
@@ -146,7 +147,6 @@ def read_document(connection: Connection, only: dict[str, list[int]] | None = No
         *_columns_holding(fmt.SOURCE_KEYS, id=("ext_id",), group=("group_label",)),
         only=ids.of("source"),
     )
-    source_ext = ids.ext("source", sources)
     reports = _rows(
         connection,
         Report,
@@ -154,7 +154,6 @@ def read_document(connection: Connection, only: dict[str, list[int]] | None = No
         *_columns_holding(fmt.REPORT_KEYS, id=("ext_id",), source=("source_id",)),
         only=ids.of("report"),
     )
-    report_ext = ids.ext("report", reports)
     places = _rows(
         connection, Place, "id", *_columns_holding(fmt.PLACE_KEYS, id=("ext_id",), aliases=()), only=ids.of("place")
     )
@@ -175,7 +174,6 @@ def read_document(connection: Connection, only: dict[str, list[int]] | None = No
         ),
         only=ids.of("claim"),
     )
-    claim_ext = ids.ext("claim", claims)
     claim_places = _children(
         connection, ClaimPlace, "claim_id", "place_id", place_ext.__getitem__, only=ids.of("claim")
     )
@@ -193,9 +191,13 @@ def read_document(connection: Connection, only: dict[str, list[int]] | None = No
         *_columns_holding(fmt.OUTREACH_KEYS, id=("ext_id",), by=("by_source_id",), about=()),
         only=ids.of("outreach"),
     )
-    about = _children(
-        connection, OutreachClaim, "outreach_id", "claim_id", claim_ext.__getitem__, only=ids.of("outreach")
+    about_ids = _children(connection, OutreachClaim, "outreach_id", "claim_id", int, only=ids.of("outreach"))
+    source_ext = ids.ext("source", sources)
+    report_ext = ids.ext("report", reports, [r[4] for r in claims])
+    claim_ext = ids.ext(
+        "claim", claims, [c for link in links for c in link[1:3]] + [c for kids in about_ids.values() for c in kids]
     )
+    about = {owner: [claim_ext[c] for c in kids] for owner, kids in about_ids.items()}
 
     # Dict literals in the order of ``format``'s key tuples (a test holds them together): building
     # 100k claims this way takes half the time of zipping the tuples with the values.
@@ -307,10 +309,26 @@ class _Only:
     def of(self, table: str) -> list[int] | None:
         return None if self.only is None else sorted(self.only.get(table, ()))
 
-    def ext(self, table: str, rows: list[Any]) -> dict[int, str]:
+    def ext(self, table: str, rows: list[Any], named: Iterable[int | None] | None = None) -> dict[int, str]:
+        """Internal id → interchange id of ``rows`` (each starting with both) and of the rows ``named``.
+
+        With ``only`` and nothing ``named``: of the whole table (sources and places, a few thousand rows).
+        """
+        found = {r[0]: r[1] for r in rows}
         if self.only is None:
-            return {r[0]: r[1] for r in rows}
-        return dict(self.connection.exec_driver_sql(f"SELECT id, ext_id FROM {table}").all())  # noqa: S608
+            return found
+        if named is None:
+            return dict(self.connection.exec_driver_sql(f"SELECT id, ext_id FROM {table}").all())  # noqa: S608
+        missing = sorted({i for i in named if i is not None and i not in found})
+        query = f"SELECT id, ext_id FROM {table} WHERE id IN "  # noqa: S608 — a table name of ours
+        cursor = self.connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            for chunk in _chunks(missing):
+                assert chunk is not None
+                found.update(cursor.execute(query + "(" + ", ".join("?" * len(chunk)) + ")", chunk).fetchall())
+        finally:
+            cursor.close()
+        return found
 
 
 def _chunks(ids: list[int] | None) -> list[list[int] | None]:
