@@ -55,6 +55,9 @@ def test_the_graph_read_whole_answers_and_derives_as_the_batched_one(tmp_path: P
         assert {c: (d.status, d.suggested_credibility) for c, d in around.items()} == {
             c: (d.status, d.suggested_credibility) for c, d in derived.items()
         }  # every claim is in the clusters of one of them
+        assert corroboration.statuses_around(loaded, neighbourhood_of=some, clusters_of=claims - some) == {
+            c: d.status for c, d in around.items()
+        }
         batched_around = corroboration.derive_around(_WorkspaceGraph(connection), neighbourhood_of=some, clusters_of=())
         assert set(batched_around) == corroboration.neighbourhood(loaded, some)
         assert batched_around == corroboration.derive_around(loaded, neighbourhood_of=some, clusters_of=())
@@ -73,7 +76,7 @@ def test_writing_in_bulk_writes_what_the_row_by_row_write_does(tmp_path: Path, s
     with db.write_connection(engines[0]) as connection:
         loaded = LoadedGraph(connection)
         changed = write_in_bulk(
-            connection, loaded, corroboration.derive_around(loaded, neighbourhood_of=(), clusters_of=(), alone=some)
+            connection, loaded, corroboration.statuses_around(loaded, neighbourhood_of=(), clusters_of=(), alone=some)
         )
     with db.write_connection(engines[1]) as connection:
         expected = status.write_derived(connection, corroboration.derive_many(_WorkspaceGraph(connection), some))

@@ -83,6 +83,7 @@ from desktop.core.corroboration.affected import (
     clusters,
     derive_around,
     neighbourhood,
+    statuses_around,
 )
 from desktop.core.corroboration.derivation import (
     cluster_of,
@@ -134,5 +135,6 @@ __all__ = [
     "explain",
     "origins_of",
     "statuses_all",
+    "statuses_around",
     "verdict_disputed",
 ]

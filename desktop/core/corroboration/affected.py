@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from desktop.core.corroboration.graph import Graph
-from desktop.core.corroboration.records import Derivation
+from desktop.core.corroboration.records import Derivation, Status
 from desktop.core.corroboration.resolver import _Resolver
 from desktop.core.gc_pause import without_gc
 
@@ -55,6 +55,22 @@ def derive_around(
     member): status, suggested credibility and evidence are what a cluster shares.
     """
     resolver = _Resolver(graph)
+    return resolver.derive(_around(resolver, neighbourhood_of, clusters_of, alone), per_member=False)
+
+
+@without_gc
+def statuses_around(
+    graph: Graph, *, neighbourhood_of: Iterable[int], clusters_of: Iterable[int], alone: Iterable[int] = ()
+) -> dict[int, Status]:
+    """The statuses :func:`derive_around` derives, without the records that explain them (what a store
+    writes back: the suggested credibility and a verdict's dispute follow from the status)."""
+    resolver = _Resolver(graph)
+    return resolver.statuses(_around(resolver, neighbourhood_of, clusters_of, alone))
+
+
+def _around(
+    resolver: _Resolver, neighbourhood_of: Iterable[int], clusters_of: Iterable[int], alone: Iterable[int]
+) -> set[int]:
     reached = resolver.neighbourhood(neighbourhood_of)
     rest = [c for c in clusters_of if c not in reached]
     resolver.resolve(rest)
@@ -62,4 +78,4 @@ def derive_around(
         if claim not in reached:
             reached |= resolver.clusters[claim].members
     reached.update(alone)
-    return resolver.derive(reached, per_member=False)
+    return reached

@@ -8,8 +8,8 @@ from itertools import chain
 
 from desktop.core.corroboration.clusters import _Cluster, _label, _summarise
 from desktop.core.corroboration.graph import Graph, Prefetching
-from desktop.core.corroboration.records import Derivation, LinkRef
-from desktop.core.corroboration.rules import _derive_cluster, _for_member
+from desktop.core.corroboration.records import Derivation, LinkRef, Status
+from desktop.core.corroboration.rules import _cluster_status, _derive_cluster, _for_member
 
 # --------------------------------------------------------------------------------------------------
 # Partial derivation over any Graph
@@ -27,6 +27,7 @@ class _Resolver:
         self.clusters: dict[int, _Cluster] = {}
         self._side_group: dict[int, tuple[str, str]] = {}
         self._links: dict[int, tuple[LinkRef, ...]] = {}
+        self._alone_parts: dict[int, tuple[frozenset[int], frozenset[str], frozenset[str]]] = {}
 
     def prefetch(self, claims: Collection[int]) -> None:
         if self._prefetch is not None and claims:
@@ -61,13 +62,21 @@ class _Resolver:
 
         succ: dict[int, list[int]] = {}
         frontier = start
+        alone = True  # the first level: claims asked about, some of them in no ``repeats`` link at all
         while frontier:
             self.prefetch(frontier)
             following: list[int] = []
             for v in frontier:
                 targets = list(graph.repeats_of(v))
+                repeaters = graph.repeated_by(v)
+                if alone and not targets and not repeaters:
+                    # Most claims repeat nothing and nobody repeats them: their cluster is themselves (what
+                    # ``_summarise`` makes of it, without the search).
+                    del parent[v]
+                    self.clusters[v] = self._alone(v)
+                    continue
                 succ[v] = targets
-                for w in chain(targets, graph.repeated_by(v)):
+                for w in chain(targets, repeaters):
                     if w in parent:
                         rv, rw = find(v), find(w)
                         if rv != rw:
@@ -76,6 +85,7 @@ class _Resolver:
                         parent[w] = find(v)
                         following.append(w)
             frontier = following
+            alone = False
         components: dict[int, list[int]] = {}
         for c in parent:
             components.setdefault(find(c), []).append(c)
@@ -84,8 +94,37 @@ class _Resolver:
             for m in members:
                 self.clusters[m] = summary
 
+    def _alone(self, claim: int) -> _Cluster:
+        """The summary of a cluster of one claim; the parts its source decides are made once per source."""
+        source = self.graph.source_of(claim)
+        parts = self._alone_parts.get(source)
+        if parts is None:
+            side, group = self.side_group(source)
+            parts = self._alone_parts[source] = (
+                frozenset((source,)),
+                frozenset((side,)),
+                frozenset((group,)) if group else frozenset(),
+            )
+        members = frozenset((claim,))
+        return _Cluster(members, members, *parts)
+
     def derive(self, claims: Iterable[int], per_member: bool = True) -> dict[int, Derivation]:
         """Derivations of ``claims``; ``per_member=False``: each claim's cluster's shared one (no copy each)."""
+        wanted, todo = self._with_far_ends(claims)
+        shared = {key: _derive_cluster(s, self.links_of, self.clusters.__getitem__) for key, s in todo.items()}
+        if not per_member:
+            return {c: shared[id(self.clusters[c])] for c in wanted}
+        return {c: _for_member(shared[id(self.clusters[c])], c) for c in wanted}
+
+    def statuses(self, claims: Iterable[int]) -> dict[int, Status]:
+        """The statuses ``derive`` would give ``claims``, without the records that explain them."""
+        wanted, todo = self._with_far_ends(claims)
+        shared = {key: _cluster_status(s, self.links_of, self.clusters.__getitem__) for key, s in todo.items()}
+        return {c: shared[id(self.clusters[c])] for c in wanted}
+
+    def _with_far_ends(self, claims: Iterable[int]) -> tuple[list[int], dict[int, _Cluster]]:
+        """``claims`` (once each) and their clusters by identity, every cluster at the far end of an evidence
+        link of a member summarised too (summaries are shared by all members: their identity names a cluster)."""
         wanted = list(dict.fromkeys(claims))
         self.resolve(wanted)
         todo: dict[int, _Cluster] = {}
@@ -97,11 +136,7 @@ class _Resolver:
         members = [m for summary in todo.values() for m in summary.members]
         self.prefetch(members)
         self.resolve(ref.other for m in members for ref in self.links_of(m))
-        # Summaries are shared by all members of a cluster, so their identity names the cluster.
-        shared = {id(s): _derive_cluster(s, self.links_of, self.clusters.__getitem__) for s in todo.values()}
-        if not per_member:
-            return {c: shared[id(self.clusters[c])] for c in wanted}
-        return {c: _for_member(shared[id(self.clusters[c])], c) for c in wanted}
+        return wanted, todo
 
     def linked(self, claims: Collection[int]) -> set[int]:
         """The clusters of the claims linked by evidence to one of ``claims`` (not to the rest of theirs)."""

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Connection
 
 from desktop.core import corroboration
-from desktop.core.corroboration import Derivation, Graph, judgements
+from desktop.core.corroboration import judgements
 from desktop.core.history.replay import Key
 from desktop.core.progress import Progress
 from desktop.core.store import status
@@ -65,28 +64,24 @@ def derive_reached(
     evidence = ends - seeds
     if len(seeds) + len(evidence) + len(alone) > _claim_count(connection) * _LOAD_SHARE:
         loaded = LoadedGraph(connection)
-        derived = _derive(loaded, seeds, evidence, alone, loaded.has_claim)
+        exists = loaded.has_claim
+        statuses = corroboration.statuses_around(  # the status is all the stored columns need of a derivation
+            loaded,
+            neighbourhood_of=[c for c in seeds if exists(c)],
+            clusters_of=[c for c in evidence if exists(c)],
+            alone=[c for c in alone if exists(c)],
+        )
         progress(_WRITING, _WRITING_SHARE)
-        write_in_bulk(connection, loaded, derived)
+        write_in_bulk(connection, loaded, statuses)
         return
     graph = _WorkspaceGraph(connection)
     existing = {c for (c,) in _select_in(connection, "SELECT id FROM claim WHERE id IN :ids", seeds | evidence | alone)}
-    derived = _derive(graph, seeds, evidence, alone, existing.__contains__)
+    derived = corroboration.derive_around(
+        graph, neighbourhood_of=seeds & existing, clusters_of=evidence & existing, alone=alone & existing
+    )
     progress(_WRITING, _WRITING_SHARE)
     if derived:
         status.write_derived(connection, derived)
-
-
-def _derive(
-    graph: Graph, seeds: set[int], evidence: set[int], alone: set[int], exists: Callable[[int], bool]
-) -> dict[int, Derivation]:
-    """The neighbourhood of ``seeds``, the clusters of ``evidence`` and ``alone``, those still there, derived."""
-    return corroboration.derive_around(
-        graph,
-        neighbourhood_of=[c for c in seeds if exists(c)],
-        clusters_of=[c for c in evidence if exists(c)],
-        alone=[c for c in alone if exists(c)],
-    )
 
 
 def _claim_count(connection: Connection) -> int:

@@ -22,7 +22,7 @@ from typing import Any, Final
 
 from sqlalchemy.engine import Connection
 
-from desktop.core.corroboration import Derivation, LinkRef, verdict_disputed
+from desktop.core.corroboration import SUGGESTED_CREDIBILITY, LinkRef, Status, verdict_disputed
 
 _NONE: Final[tuple[Any, ...]] = ()
 _DERIVED: Final = "cc_derived_now"  # a temporary table, dropped before ``write_in_bulk`` returns
@@ -95,11 +95,12 @@ class LoadedGraph:
         return self._verdict.get(claim)
 
 
-def write_in_bulk(connection: Connection, graph: LoadedGraph, derivations: dict[int, Derivation]) -> int:
-    """Write the derived columns of the claims in ``derivations`` where they differ; how many rows changed.
+def write_in_bulk(connection: Connection, graph: LoadedGraph, statuses: dict[int, Status]) -> int:
+    """Write the derived columns of the claims in ``statuses`` where they differ; how many rows changed.
 
-    What ``status.write_derived`` writes (status, suggested credibility, whether the evidence disputes the
-    verdict, the effective link count), in three statements whatever the number of claims.
+    What ``status.write_derived`` writes of their derivations (status, suggested credibility, whether the
+    evidence disputes the verdict, the effective link count), in three statements whatever the number of
+    claims.
     """
     cursor = _cursor(connection)
     try:
@@ -109,7 +110,7 @@ def write_in_bulk(connection: Connection, graph: LoadedGraph, derivations: dict[
         )
         cursor.executemany(
             f"INSERT INTO temp.{_DERIVED} VALUES (?, ?, ?, ?, ?)",  # noqa: S608 — a table name of ours
-            _derived_rows(graph, derivations),
+            _derived_rows(graph, statuses),
         )
         cursor.execute(
             f"UPDATE claim SET status = d.status, suggested_credibility = d.suggested, "  # noqa: S608
@@ -123,10 +124,10 @@ def write_in_bulk(connection: Connection, graph: LoadedGraph, derivations: dict[
         cursor.close()
 
 
-def _derived_rows(graph: LoadedGraph, derivations: dict[int, Derivation]) -> Iterable[tuple[int, str, int, int, int]]:
-    for claim, d in derivations.items():
-        disputed = verdict_disputed(graph.verdict(claim), d.status)
-        yield claim, d.status, d.suggested_credibility, int(disputed), graph.link_count(claim)
+def _derived_rows(graph: LoadedGraph, statuses: dict[int, Status]) -> Iterable[tuple[int, str, int, int, int]]:
+    for claim, status in statuses.items():
+        disputed = verdict_disputed(graph.verdict(claim), status)
+        yield claim, status, SUGGESTED_CREDIBILITY[status], int(disputed), graph.link_count(claim)
 
 
 def _cursor(connection: Connection) -> Any:
