@@ -76,10 +76,19 @@ def make_engine(url: str) -> Engine:
         engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
         _install_sqlite_hooks(engine)
         return engine
+    # No JIT compilation of statements: the window's are index reads of a few milliseconds, and a plan the
+    # planner overestimates (a walk of the link graph) was compiled for 0.7 s before it ran in 0.6 ms.
+    # Given as a connection option, it costs no round trip; a URL's own ``options`` are kept.
+    parsed = sa.make_url(url)
+    options = " ".join(x for x in (parsed.query.get("options"), "-c jit=off") if isinstance(x, str) and x)
     try:
-        return sa.create_engine(url, pool_pre_ping=True)
+        engine = sa.create_engine(parsed.difference_update_query(["options"]), connect_args={"options": options})
     except ModuleNotFoundError as exc:  # psycopg missing
         raise UserError(f"cannot open {url.split('@')[-1]}: {exc.name} is not installed (pip install psycopg)") from exc
+    from desktop.core.pg_round_trips import ping_when_idle
+
+    ping_when_idle(engine)  # what pool_pre_ping does, but not for a connection used a moment ago
+    return engine
 
 
 def _install_sqlite_hooks(engine: Engine) -> None:

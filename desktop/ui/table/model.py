@@ -389,11 +389,17 @@ class ClaimTableModel(FollowChanges):
         self.counts_changed.emit(self._count, self._total)
 
     def _connect(self, *, snapshot: bool = False) -> Connection:
-        """A connection; ``snapshot``: its reads all see one moment (SQLite's read transaction does anyway)."""
-        connection = self._attached().workspace.engine.connect()
-        if snapshot and connection.dialect.name == "postgresql":
-            return connection.execution_options(isolation_level="REPEATABLE READ")
-        return connection
+        """A connection; ``snapshot``: its reads all see one moment (SQLite's read transaction does anyway).
+
+        Without ``snapshot``, PostgreSQL's reads run in autocommit (``core.pg_round_trips``): each sees what
+        was committed when it began, as under READ COMMITTED, without BEGIN and ROLLBACK round trips.
+        """
+        from desktop.core.pg_round_trips import read_connection
+
+        engine = self._attached().workspace.engine
+        if snapshot and engine.dialect.name == "postgresql":
+            return engine.connect().execution_options(isolation_level="REPEATABLE READ")
+        return read_connection(engine)
 
     def _attached(self) -> WorkspaceSession:
         if self._session is None:
