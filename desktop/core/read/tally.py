@@ -47,12 +47,24 @@ def places_version(connection: Connection) -> int | None:
 
 
 def _version(connection: Connection, name: str) -> int | None:
+    return versions(connection).get(name)
+
+
+VERSIONED = ("sources", "places")
+
+
+def versions(connection: Connection) -> dict[str, int | None]:
+    """Both versions (``sources_version``, ``places_version``) in one read: a filter asks for both.
+
+    Empty on SQLite; a name maps to None when this transaction wrote (see ``sources_version``).
+    """
     if connection.dialect.name != "postgresql":
-        return None
-    row = connection.execute(
-        text(f"SELECT value, pg_current_xact_id_if_assigned() IS NULL FROM {TABLE} WHERE name = :n"), {"n": name}
-    ).first()
-    return int(row[0]) if row is not None and row[1] else None
+        return {}
+    names = ", ".join(f"'{name}'" for name in VERSIONED)
+    rows = connection.execute(
+        text(f"SELECT name, value, pg_current_xact_id_if_assigned() IS NULL FROM {TABLE} WHERE name IN ({names})")
+    )
+    return {name: int(value) if committed else None for name, value, committed in rows}
 
 
 def recount(connection: Connection) -> None:

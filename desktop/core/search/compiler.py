@@ -16,6 +16,7 @@ from desktop.core import (
     search as _package,  # the thresholds are read from the package at call time (tests patch them there)
 )
 from desktop.core import vocab
+from desktop.core.read import tally
 from desktop.core.read.paging import CountedWhere
 from desktop.core.search.changes import changed_claims
 from desktop.core.search.conditions import _SOURCE_FIELDS, _all_of, _any_of, _Cond, _likely, _not
@@ -89,6 +90,7 @@ class _Compiler:
         self.connection = connection  # reads the source table (any dialect)
         self.fits = connection is not None and dialect_name == "sqlite"  # probes, for SQLite's planner
         self._catalog: list[_Catalog] = []  # filled on first use, shared with unfitted()
+        self._versions: list[dict[str, int | None]] = []  # PostgreSQL: ``tally.versions``, read once, shared
 
     def unfitted(self) -> _Compiler:
         """The same compiler without probes: for conditions that can never drive a query (negated ones)."""
@@ -99,8 +101,17 @@ class _Compiler:
     def catalog(self) -> _Catalog:
         assert self.connection is not None
         if not self._catalog:
-            self._catalog.append(_source_catalog(self.connection))
+            self._catalog.append(_source_catalog(self.connection, self.versions().get("sources")))
         return self._catalog[0]
+
+    def versions(self) -> dict[str, int | None]:
+        """The versions of the sources and the gazetteer (PostgreSQL), one read for the whole filter."""
+        assert self.connection is not None
+        if self.dialect_name != "postgresql":
+            return {}
+        if not self._versions:
+            self._versions.append(tally.versions(self.connection))
+        return self._versions[0]
 
     # --- planning ---
 
@@ -240,7 +251,7 @@ class _Compiler:
         """For each term, the places it names with all their names (none without a connection)."""
         if self.connection is None or not terms:
             return [{} for _term in terms]
-        names = PlaceNames.read(self.connection)
+        names = PlaceNames.read(self.connection, self.versions() if self.dialect_name == "postgresql" else None)
         return [names.named(term.folded) for term in terms]
 
     def like_term(self, term: Term, places: dict[int, list[str]] | None = None) -> _Cond:

@@ -42,14 +42,16 @@ class PlaceNames:
                 self._by_keys.setdefault(keys, set()).add(place_id)
 
     @classmethod
-    def read(cls, connection: Connection) -> PlaceNames:
+    def read(cls, connection: Connection, versions: dict[str, int | None] | None = None) -> PlaceNames:
         """The gazetteer as it is now; kept while its contents are unchanged (its keys cost milliseconds).
 
         As the source catalog (``sources._source_catalog``): on PostgreSQL not read while its version
         (``read.tally``) holds, on SQLite while nothing can have changed; else keyed by the contents
         themselves — one JSON text built by SQLite (a few milliseconds for a few thousand names), or the rows.
+        ``versions``: ``tally.versions`` as the caller read them in this transaction (else read here).
         """
-        version = tally.places_version(connection)  # PostgreSQL: the gazetteer's version (None elsewhere)
+        # PostgreSQL: the gazetteer's version (None elsewhere)
+        version = tally.places_version(connection) if versions is None else versions.get("places")
         where = connection.engine.url.render_as_string(hide_password=True)
         kept = _kept.get(where)
         if version is not None and kept is not None and kept[0] == version:

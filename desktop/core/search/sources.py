@@ -161,9 +161,10 @@ _SOURCE_COLUMNS: Final = ("id", "name", "ext_id", "side", "group_label", "kind",
 # PostgreSQL: the catalog each database (by URL) had at each version of its source table.
 _versions: dict[str, tuple[int, _Catalog]] = {}
 _SEEN: Final = "crosscheck.search.sources"
+UNREAD: Final = object()  # a version argument not given: read it
 
 
-def _source_catalog(connection: Connection) -> _Catalog:
+def _source_catalog(connection: Connection, version: int | None | object = UNREAD) -> _Catalog:
     """The source table, folded, for resolving source fields to ids.
 
     Folding a few thousand names costs milliseconds, so the catalog is kept and
@@ -179,17 +180,20 @@ def _source_catalog(connection: Connection) -> _Catalog:
     (``PRAGMA data_version``), this one changed no row (``total_changes``), and
     both reads began outside a transaction, so neither saw uncommitted writes of
     its own. The pool keeps that note with the DB-API connection (``info``).
+
+    ``version``: the source table's version read by the caller in this transaction (``tally.versions``).
     """
     seen: tuple[int, int] | None = None
     if connection.dialect.name == "postgresql":
-        version = tally.sources_version(connection)
+        known = tally.sources_version(connection) if version is UNREAD else version
+        assert known is None or isinstance(known, int)
         where = connection.engine.url.render_as_string(hide_password=True)
         kept = _versions.get(where)
-        if version is not None and kept is not None and kept[0] == version:
+        if known is not None and kept is not None and kept[0] == known:
             return kept[1]
         catalog = _read_catalog(connection)
-        if version is not None:
-            _versions[where] = (version, catalog)
+        if known is not None:
+            _versions[where] = (known, catalog)
         return catalog
     if connection.dialect.name == "sqlite":
         pooled = connection.connection
