@@ -68,9 +68,10 @@ def test_marking_a_link_reads_each_claims_links_once(pg_sample: Workspace) -> No
     reads: list[tuple[int, ...]] = []
 
     def note(conn: object, cursor: object, statement: str, params: object, context: object, many: bool) -> None:
-        # A level's read: on PostgreSQL its sources and links in one statement (``_LEVEL_SQL``).
-        if "SELECT 1, from_id, to_id, id, relation, NULL FROM link" in statement and isinstance(params, dict):
-            reads.append(tuple(sorted(v for k, v in params.items() if k.startswith("ids"))))
+        # A walk's read: on PostgreSQL the clusters of the claims asked for, their sources and links in one
+        # statement (``_WALK_SQL``); the claims asked for are its one array parameter.
+        if statement.startswith("WITH RECURSIVE reached") and isinstance(params, dict):
+            reads.append(tuple(sorted(params["ids"])))
 
     event.listen(pg_sample.engine, "before_cursor_execute", note)
     try:

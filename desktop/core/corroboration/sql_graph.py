@@ -13,8 +13,11 @@ four per claim — on PostgreSQL every query is a round trip to the server, and
 marking one link walked ~40 of them (1M claims: 125 ms against SQLite's 24 on
 the shared machine). The links come in the order the single-claim queries read
 them from their indexes (outgoing by target, incoming by id). On PostgreSQL the
-two are one statement (``_LEVEL_SQL``): a level is one round trip; SQLite's
-in-process calls keep the two plain queries.
+two are one statement (``_WALK_SQL``), which also walks in the server what the
+derivation goes on to read — the claims' clusters, the claims their evidence
+reaches and those claims' clusters — so marking a link reads the graph in two
+round trips, before and after the write; SQLite's in-process calls keep the two
+plain queries, a level at a time.
 """
 
 from __future__ import annotations
@@ -59,15 +62,35 @@ _LINKS_SQL = {
     for which in _WHICH
 }
 
-# PostgreSQL: a level's sources and links in one round trip. A claim's row is (0, claim, source, side, group);
-# a link's (1, from_id, to_id, id, relation), ordered as ``_LINKS_SQL`` orders them.
-_LEVEL_SQL = {
+# The derived columns the status refresh compares with a new derivation (``store.status``), read with the claims.
+STORED = ("verdict", "status", "suggested_credibility", "verdict_disputed", "link_count")
+
+# PostgreSQL: in one round trip, what a derivation of the claims given reads — their ``repeats`` clusters, the
+# claims their members' evidence links reach, and those claims' clusters (a walk in the server: a reached claim
+# is ``far`` once an evidence link led to it; only near ones follow evidence) — with the sources and links of
+# them all. A claim's row is (0, claim, source, NULL, side, group, then its ``STORED`` columns); a link's
+# (1, from_id, to_id, id, relation), ordered as ``_LINKS_SQL`` orders them. (One recursive walk with a flag,
+# not two walks: the planner's estimate of a walk that starts from another came out large enough for
+# PostgreSQL to compile the statement first, ~0.7 s.)
+_WALK_SQL = {
     which: text(
-        "SELECT 0 AS kind, c.id AS a, c.source_id AS b, NULL::integer AS c, s.side AS d, s.group_label AS e "
-        "FROM claim AS c JOIN source AS s ON s.id = c.source_id WHERE c.id IN :ids "
-        "UNION ALL SELECT 1, from_id, to_id, id, relation, NULL FROM link "
-        f"WHERE {which} AND (from_id IN :ids OR to_id IN :ids) ORDER BY 1, 2, 3, 4"
-    ).bindparams(bindparam("ids", expanding=True))
+        "WITH RECURSIVE reached(id, far) AS (SELECT unnest(CAST(:ids AS integer[])), false "
+        "UNION SELECT step.id, step.far FROM reached CROSS JOIN LATERAL ("
+        f"SELECT to_id, reached.far FROM link WHERE from_id = reached.id AND relation = 'repeats' AND {which} "
+        f"UNION ALL SELECT from_id, reached.far FROM link WHERE to_id = reached.id AND relation = 'repeats' "
+        f"AND {which} UNION ALL SELECT to_id, true FROM link WHERE NOT reached.far AND from_id = reached.id "
+        f"AND relation != 'repeats' AND {which} UNION ALL SELECT from_id, true FROM link WHERE NOT reached.far "
+        f"AND to_id = reached.id AND relation != 'repeats' AND {which}) AS step(id, far)), "
+        "members AS MATERIALIZED (SELECT ARRAY(SELECT DISTINCT id FROM reached) AS ids) "
+        "SELECT 0 AS kind, c.id AS a, c.source_id AS b, NULL::integer AS c, s.side AS d, s.group_label AS e, "
+        + ", ".join(f"c.{column}" for column in STORED)
+        + " FROM claim AS c JOIN source AS s ON s.id = c.source_id "
+        "WHERE c.id = ANY(CAST((SELECT ids FROM members) AS integer[])) "
+        "UNION ALL SELECT 1, from_id, to_id, id, relation, NULL, "
+        + ", ".join("NULL" for _column in STORED)
+        + f" FROM link WHERE {which} AND (from_id = ANY(CAST((SELECT ids FROM members) AS integer[])) "
+        "OR to_id = ANY(CAST((SELECT ids FROM members) AS integer[]))) ORDER BY 1, 2, 3, 4"
+    )
     for which in _WHICH
 }
 
@@ -93,6 +116,8 @@ class SqlGraph:
         self._labels: dict[int, tuple[str, str]] = {}
         # Filled by ``prefetch`` for the claims of a level: (repeats_of, repeated_by, evidence links).
         self._links: dict[int, tuple[list[int], list[int], list[LinkRef]]] = {}
+        # PostgreSQL: the claims' stored derived columns (``STORED``), as read with their sources.
+        self._stored: dict[int, tuple[Any, ...]] = {}
 
     def prefetch(self, claims: Collection[int]) -> None:
         wanted = sorted(c for c in claims if c not in self._links)
@@ -100,9 +125,13 @@ class SqlGraph:
             return
         links: Iterable[tuple[int, int, int, str]]
         if self._c.dialect.name == "postgresql":
-            rows = self._c.execute(_LEVEL_SQL[self._which], {"ids": wanted, **self._params}).all()
-            self._note_sources((a, b, d, e) for kind, a, b, _, d, e in rows if kind == 0)
-            links = [(link, a, b, d) for kind, a, b, link, d, _ in rows if kind == 1]
+            rows = self._c.execute(_WALK_SQL[self._which], {"ids": wanted, **self._params}).all()
+            claims_read = [(row[1], row[2], row[4], row[5]) for row in rows if row[0] == 0]
+            self._note_sources(claims_read)
+            self._stored.update((row[1], row[6:]) for row in rows if row[0] == 0)
+            links = [(row[3], row[1], row[2], row[4]) for row in rows if row[0] == 1]
+            # The walk's next levels are read already: their links are kept, none asked for again.
+            wanted = sorted({claim for claim, *_ in claims_read} | set(wanted))
         else:
             self._note_sources(self._c.execute(_SOURCES_SQL, {"ids": wanted}))
             links = self._c.execute(_LINKS_SQL[self._which], {"ids": wanted, **self._params})
@@ -165,6 +194,16 @@ class SqlGraph:
         if self._which != _EFFECTIVE or any(claim not in self._links for claim in claims):
             return None
         return {claim: sum(len(part) for part in self._links[claim]) for claim in claims}
+
+    def stored(self, claims: Collection[int]) -> dict[int, tuple[Any, ...]] | None:
+        """The stored derived columns (``STORED``) of ``claims`` as this graph read them, if it read them all.
+
+        True while the transaction wrote no claim row since (a link write writes none before the status
+        refresh that asks); else None: ask the table.
+        """
+        if any(claim not in self._stored for claim in claims):
+            return None
+        return {claim: self._stored[claim] for claim in claims}
 
     def forget(self, claims: Iterable[int]) -> None:
         """Drop what was read of the links of ``claims`` (a write in this transaction changed them)."""

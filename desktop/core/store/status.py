@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection, Row
@@ -36,8 +36,22 @@ def refresh(connection: Connection, claims: set[int], graph: SqlGraph | None = N
     if not alive:
         return set()
     derivations = corroboration.derive_many(graph, alive)
-    # The derivation read the claims' links (one round trip fewer on PostgreSQL than counting them again).
-    return _write_derived(connection, alive, derivations, graph.link_counts(alive))
+    # The derivation read the claims' links, and on PostgreSQL their stored columns with them: two round
+    # trips fewer than counting the links and reading the rows again.
+    stored = graph.stored(alive)
+    rows = None if stored is None else [_StoredRow(claim, *values) for claim, values in stored.items()]
+    return _write_derived(connection, alive, derivations, graph.link_counts(alive), rows)
+
+
+class _StoredRow(NamedTuple):
+    """A claim's stored derived columns, as ``_STORED`` reads them (``SqlGraph.stored``'s order after the id)."""
+
+    id: int
+    verdict: str | None
+    status: str
+    suggested_credibility: int
+    verdict_disputed: bool
+    link_count: int
 
 
 _STORED = "SELECT id, verdict, status, suggested_credibility, verdict_disputed, link_count FROM claim"
@@ -55,7 +69,7 @@ def _stored_rows(connection: Connection, claims: set[int] | None) -> Iterator[Ro
 
 
 def _differences(
-    rows: Iterable[Row[Any]], derivations: dict[int, Derivation], counts: dict[int, int]
+    rows: Iterable[Any], derivations: dict[int, Derivation], counts: dict[int, int]
 ) -> list[dict[str, Any]]:
     """Update parameters for every row whose stored derived columns differ from the derivation."""
     updates = []
@@ -87,10 +101,12 @@ def _write_derived(
     claims: set[int] | None,
     derivations: dict[int, Derivation],
     counts: dict[int, int] | None = None,
+    rows: Iterable[Any] | None = None,
 ) -> set[int]:
+    """``rows``: the claims' stored derived columns when the caller has them (else read here)."""
     if counts is None:
         counts = _all_link_counts(connection) if claims is None else _link_counts(connection, claims)
-    updates = _differences(_stored_rows(connection, claims), derivations, counts)
+    updates = _differences(_stored_rows(connection, claims) if rows is None else rows, derivations, counts)
     if updates:
         connection.execute(
             text(
