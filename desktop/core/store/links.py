@@ -44,6 +44,7 @@ _FROM_SQL = text(
 _FEW_PAIRS = 20  # up to this many pairs to refresh, a query each
 _CHUNK = 500
 _SAME = object()  # ``expect`` default: no check
+_PROVISIONAL = 2**62  # the id of a judgement about to be inserted, for its flags (ids come after every other)
 
 
 class LinkWrites(StoreBase):
@@ -120,9 +121,22 @@ class LinkWrites(StoreBase):
                         # A link made since took its id (SQLite reuses the highest): a new one will do, a
                         # judgement's id is nobody's reference; it then sorts as the newest link.
                         del row["id"]
-                tx.connection.execute(insert(table_of(Link)).values(row))
+                # Stored with the flags it will have (``_set_flags`` puts them right if the id, unknown yet, decides).
+                others = [r for r in pair if previous is None or r["id"] != previous["id"]]
+                chosen, disputed = judgements.flags([_judgement(r) for r in [*others, {"id": _PROVISIONAL, **row}]])
+                row = {**row, "effective": chosen == row.get("id", _PROVISIONAL), "disputed": disputed}
+                link = table_of(Link)
+                inserted = tx.connection.execute(
+                    insert(link).values(row).returning(*(link.c[k] for k in (*_LINK_COLUMNS, "effective", "disputed")))
+                ).one()
                 tx.audit_fields("link", _key(ext, row), "create", {k: row[k] for k in _LINK_COLUMNS[3:] if k in row})
-            after = refresh_pairs(tx.connection, [(a, b)]).get(judgements.pair_of(a, b), [])
+            # The pair as it now stands, without reading it again: the lock taken first kept other writers out.
+            now = [dict(r) for r in pair if previous is None or r["id"] != previous["id"]]
+            if new is not None:
+                values = dict(inserted._mapping)
+                values["recorded"] = status._aware(values["recorded"])
+                now.append(values)
+            after = _set_flags(tx.connection, [now] if now else []).get(judgements.pair_of(a, b), [])
             written = _own(after, analyst)
             graph.forget({a, b})  # only the pair's links changed: the rest of what it read holds
             if _stance(effective_before) != _stance(_effective(after)):
@@ -150,9 +164,17 @@ def refresh_pairs(
     Returns each pair's judgements as they now stand, flags included, by ``pair_of`` (a pair left
     without any judgement is not in it).
     """
+    return _set_flags(connection, _judgements_of_pairs(connection, {judgements.pair_of(x, y) for x, y in pairs}))
+
+
+def _set_flags(
+    connection: Connection, pairs: Iterable[list[dict[str, Any]]]
+) -> dict[tuple[int, int], list[dict[str, Any]]]:
+    """``refresh_pairs`` for pairs whose judgements the caller holds (each pair's rows, flags as stored, by id)."""
     updates = []
     found: dict[tuple[int, int], list[dict[str, Any]]] = {}
-    for rows in _judgements_of_pairs(connection, {judgements.pair_of(x, y) for x, y in pairs}):
+    for rows in pairs:
+        rows.sort(key=lambda r: r["id"])
         found[judgements.pair_of(rows[0]["from_id"], rows[0]["to_id"])] = rows
         chosen, disputed = judgements.flags([_judgement(r) for r in rows])
         for r in rows:
