@@ -229,6 +229,10 @@ def fetch_ids(connection: Connection, view: View, ids: Iterable[int]) -> dict[in
     if not wanted:
         return {}
     plan = _Plan(view)
+    if view.where is None and not plan.statuses:
+        # Every claim is shown: reading the rows says which exist (one statement, not two — on PostgreSQL a
+        # round trip fewer for every change the table repaints).
+        return {row.id: row for row in _rows(connection, plan, wanted)}
     shown = connection.execute(plan.base(_claim.c.id, partition=None).where(_claim.c.id.in_(wanted))).scalars()
     return {row.id: row for row in _rows(connection, plan, list(shown))}
 
