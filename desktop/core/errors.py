@@ -86,7 +86,10 @@ def known_error(error: BaseException) -> UserError | None:
 
 def _connection_lost(error: BaseException) -> bool:
     """Whether a PostgreSQL error means the connection is gone or cannot be made (not a refusal)."""
-    if type(error).__module__.split(".")[0] != "psycopg" or type(error).__name__ != "OperationalError":
+    if type(error).__module__.split(".")[0] != "psycopg":
+        return False
+    # psycopg raises a subclass for most states (AdminShutdown for 57P01: the session was ended).
+    if not any(kind.__name__ == "OperationalError" for kind in type(error).__mro__):
         return False
     state = getattr(error, "sqlstate", None)
     # No SQLSTATE: the socket failed; 08: connection exceptions; 57P: the server or an administrator

@@ -9,7 +9,7 @@ import psycopg.errors
 import pytest
 import sqlalchemy as sa
 
-from desktop.core.errors import DatabaseProblem, NotFound, known_error
+from desktop.core.errors import ConnectionLost, DatabaseProblem, NotFound, known_error
 
 
 def _raised(path: Path, *statements: str, **connect: object) -> sqlite3.Error:
@@ -63,6 +63,14 @@ def test_postgres_states_the_user_can_act_on() -> None:
     assert str(known_error(psycopg.errors.LockNotAvailable())).startswith("the workspace is busy")
     assert "role does not allow" in str(known_error(psycopg.errors.InsufficientPrivilege()))
     assert "cannot be reached" in str(known_error(psycopg.OperationalError("server closed the connection")))
+
+
+def test_a_session_the_server_ended_is_a_lost_connection() -> None:
+    # What the next statement on a pooled connection meets once the server has ended its session (an
+    # administrator, a restart): psycopg's own subclass of OperationalError, SQLSTATE 57P01.
+    ended = known_error(psycopg.errors.AdminShutdown("terminating connection due to administrator command"))
+    assert isinstance(ended, ConnectionLost)
+    assert not isinstance(known_error(psycopg.errors.LockNotAvailable()), ConnectionLost)
 
 
 def test_user_errors_pass_and_bugs_are_not_known(database: Path) -> None:

@@ -281,6 +281,7 @@ def test_partition_sizes_kept_by_the_caller_give_the_same_answers(conn: Connecti
 
 def test_missing_claim_has_no_position(conn: Connection) -> None:
     assert paging.position_of(conn, View(), 10_000) is None
+    assert paging.fetch_ids(conn, View(), [10_000]) == {}  # unfiltered: the rows alone say which exist
 
 
 def test_row_carries_source_first_place_and_place_count(conn: Connection, data: list[Raw]) -> None:
@@ -384,5 +385,9 @@ def test_every_view_pages_the_same_on_postgresql(pg_workspace: Workspace) -> Non
             assert [r.id for r in paging.fetch_before(connection, view, key, 5)] == want[36:41]  # type: ignore[arg-type]
         view = View(where=claim_table.c.status == "contested", sort="status")
         assert walk(connection, view, 4) == expected(data, view, lambda r: r.status == "contested")
+        # A new filter's count and the audit trail's end, in one statement (the table's reset, PostgreSQL).
+        dated = View(where=claim_table.c.status == "contested")
+        last = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM audit").scalar_one()
+        assert paging.count_and_last_audit(connection, dated) == (paging.count(connection, dated), last)
         unreviewed = [i for i in expected(data, View()) if not next(r for r in data if r.id == i).reviewed]
         assert paging.next_unreviewed(connection, View(), None) == unreviewed[0]
