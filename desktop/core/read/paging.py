@@ -188,12 +188,18 @@ def _for_counting(view: View) -> View:
 def fetch_after(connection: Connection, view: View, key: RowKey | None, limit: int) -> list[ClaimRow]:
     """Up to ``limit`` rows strictly after ``key`` in sort order (``key`` None: from the first row)."""
     plan = _Plan(view)
+    if _one_trip(connection, plan):
+        page = plan.base(_claim.c.id, partition=0)
+        return _page_rows(connection, plan, plan.ordered(page if key is None else page.where(plan.beyond(key))), limit)
     return _rows(connection, plan, _ids_after(connection, plan, key, limit))
 
 
 def fetch_before(connection: Connection, view: View, key: RowKey, limit: int) -> list[ClaimRow]:
     """Up to ``limit`` rows strictly before ``key``, in sort order (scrolling up from a cached window)."""
     plan = _Plan(view)
+    if _one_trip(connection, plan):
+        page = plan.base(_claim.c.id, partition=0).where(plan.beyond(key, before=True))
+        return _page_rows(connection, plan, plan.ordered(page, reverse=True), limit)
     ids: list[int] = []
     for partition in range(key[0], -1, -1):
         query = plan.base(_claim.c.id, partition=partition)
@@ -231,10 +237,16 @@ def fetch_at(
         base = plan.base(_claim.c.id, partition=partition)
         if size is not None and skip > size // 2:
             end = min(size, skip + want)
-            query = plan.ordered(base, reverse=True).limit(max(0, end - skip))
+            query = plan.ordered(base, reverse=True)
+            if _one_trip(connection, plan):
+                return _page_rows(connection, plan, query.offset(size - end) if size > end else query, end - skip)
+            query = query.limit(max(0, end - skip))
             ids.extend(list(connection.execute(query.offset(size - end) if size > end else query).scalars())[::-1])
         else:
-            query = plan.ordered(base).limit(want)
+            query = plan.ordered(base)
+            if _one_trip(connection, plan):
+                return _page_rows(connection, plan, query.offset(skip) if skip else query, want)
+            query = query.limit(want)
             ids.extend(connection.execute(query.offset(skip) if skip else query).scalars())
         skip = 0
         if len(ids) >= limit:
@@ -358,7 +370,7 @@ def _prepared_keyset(connection: Connection, plan: _Plan, partition: int) -> Pre
 _PREPARED: Final[weakref.WeakKeyDictionary[View, dict[int, Prepared]]] = weakref.WeakKeyDictionary()
 
 
-def _rows_statement(sort: str, ids: Sequence[int] | sa.BindParameter[Any]) -> sa.Select[Any]:
+def _rows_statement(sort: str, ids: Sequence[int] | sa.BindParameter[Any] | sa.Select[Any]) -> sa.Select[Any]:
     """The row columns and the sort's key values of the claims ``ids``."""
     exprs = _SORT_EXPRESSIONS[sort]
     keys = [e.label(f"k{i}") for i, e in enumerate(exprs)]
@@ -384,6 +396,26 @@ def _prepared_rows(dialect: Dialect, sort: str) -> Prepared:
     return found
 
 
+def _one_trip(connection: Connection, plan: _Plan) -> bool:
+    """Whether a page of ``plan`` is read as one statement, its ids and rows together (``_page_rows``).
+
+    On PostgreSQL, where each statement is a round trip; for views of one partition (not the status sort).
+    """
+    return connection.dialect.name == "postgresql" and len(plan.partitions) == 1
+
+
+def _page_rows(connection: Connection, plan: _Plan, page: sa.Select[Any], limit: int) -> list[ClaimRow]:
+    """The full rows of the first ``limit`` ids ``page`` selects (in any order, offset included), in sort order.
+
+    One statement: the ids' query as a subquery (LIMIT/OFFSET kept: PostgreSQL runs it once), its rows
+    joined and put in the view's order again — the same sort expressions, so the same order.
+    """
+    if limit <= 0:
+        return []
+    ids = page.limit(limit).correlate(None)
+    return _claim_rows(plan, [tuple(r) for r in connection.execute(plan.ordered(_rows_statement(plan.view.sort, ids)))])
+
+
 def _rows(connection: Connection, plan: _Plan, ids: Sequence[int]) -> list[ClaimRow]:
     """The full rows of ``ids``, in the order given, each with its row key."""
     if not ids:
@@ -393,32 +425,40 @@ def _rows(connection: Connection, plan: _Plan, ids: Sequence[int]) -> list[Claim
         found = _prepared_rows(connection.dialect, plan.view.sort).rows(raw, ids=list(ids))
     else:
         found = [tuple(r) for r in connection.execute(_rows_statement(plan.view.sort, ids))]
-    width = len(_ROW_COLUMNS)
-    by_id: dict[int, ClaimRow] = {}
-    for v in found:
-        by_id[v[0]] = ClaimRow(
-            id=v[0],
-            ext_id=v[1],
-            text=v[2],
-            kind=v[3],
-            source_id=v[4],
-            source_name=v[5],
-            source_side=v[6] or "",
-            source_reliability=v[7],
-            claimed=v[8],
-            sort_date=v[9],
-            place=v[10],
-            place_count=int(v[11] or 0),
-            status=v[12],
-            verdict=v[13],
-            verdict_disputed=bool(v[14]),
-            credibility=v[15],
-            suggested_credibility=v[16],
-            link_count=v[17],
-            reviewed=bool(v[18]),
-            disputed=bool(v[19]),
-            key=(plan.partition_of(v[12]), *v[width:], v[0]),
-            report=v[20],
-            likelihood=v[21],
-        )
+    by_id = {row.id: row for row in _claim_rows(plan, found)}
     return [by_id[i] for i in ids if i in by_id]
+
+
+def _claim_rows(plan: _Plan, found: Sequence[tuple[Any, ...]]) -> list[ClaimRow]:
+    """``ClaimRow`` of each row of ``_rows_statement``, in the order given."""
+    width = len(_ROW_COLUMNS)
+    rows: list[ClaimRow] = []
+    for v in found:
+        rows.append(
+            ClaimRow(
+                id=v[0],
+                ext_id=v[1],
+                text=v[2],
+                kind=v[3],
+                source_id=v[4],
+                source_name=v[5],
+                source_side=v[6] or "",
+                source_reliability=v[7],
+                claimed=v[8],
+                sort_date=v[9],
+                place=v[10],
+                place_count=int(v[11] or 0),
+                status=v[12],
+                verdict=v[13],
+                verdict_disputed=bool(v[14]),
+                credibility=v[15],
+                suggested_credibility=v[16],
+                link_count=v[17],
+                reviewed=bool(v[18]),
+                disputed=bool(v[19]),
+                key=(plan.partition_of(v[12]), *v[width:], v[0]),
+                report=v[20],
+                likelihood=v[21],
+            )
+        )
+    return rows
