@@ -76,19 +76,33 @@ def make_engine(url: str) -> Engine:
         engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
         _install_sqlite_hooks(engine)
         return engine
-    # No JIT compilation of statements: the window's are index reads of a few milliseconds, and a plan the
-    # planner overestimates (a walk of the link graph) was compiled for 0.7 s before it ran in 0.6 ms.
-    # Given as a connection option, it costs no round trip; a URL's own ``options`` are kept.
-    parsed = sa.make_url(url)
-    options = " ".join(x for x in (parsed.query.get("options"), "-c jit=off") if isinstance(x, str) and x)
     try:
-        engine = sa.create_engine(parsed.difference_update_query(["options"]), connect_args={"options": options})
+        engine = sa.create_engine(url)
     except ModuleNotFoundError as exc:  # psycopg missing
         raise UserError(f"cannot open {url.split('@')[-1]}: {exc.name} is not installed (pip install psycopg)") from exc
+    _install_postgres_hooks(engine)
+    return engine
+
+
+def _install_postgres_hooks(engine: Engine) -> None:
     from desktop.core.pg_round_trips import ping_when_idle
 
     ping_when_idle(engine)  # what pool_pre_ping does, but not for a connection used a moment ago
-    return engine
+
+    @event.listens_for(engine, "connect")
+    def _no_jit(dbapi_connection: Any, _record: Any) -> None:
+        # No JIT compilation of statements: the window's are index reads of a few milliseconds, and a plan
+        # the planner overestimates (a walk of the link graph) was compiled for 0.7 s before it ran in 0.6 ms.
+        # Once per connection, outside any transaction; a server without JIT (or a pooler that refuses the
+        # setting) keeps its own.
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True
+        try:
+            dbapi_connection.execute("SET jit = off")
+        except engine.dialect.loaded_dbapi.Error:
+            pass
+        finally:
+            dbapi_connection.autocommit = autocommit
 
 
 def _install_sqlite_hooks(engine: Engine) -> None:
