@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Final
+from typing import Any, Final
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import TSVECTOR
@@ -41,7 +41,7 @@ _claim: Final = SQLModel.metadata.tables["claim"]
 
 ESTIMATE_ABOVE: Final = 5_000  # matches below which an exact count costs a few milliseconds: count it
 PLANNED_KEPT_S: Final = 300.0  # how long a planner's estimate is kept (``planned_rows``)
-_PLANNED: dict[tuple[str, str, str], tuple[float, float]] = {}  # statement → (rows, when); the oldest go first
+_PLANNED: dict[tuple[object, ...], tuple[float, float]] = {}  # statement → (rows, when); the oldest go first
 SAMPLE_ROWS: Final = 2_000  # claims the sample reads (their pages), whatever the workspace's size
 
 
@@ -103,12 +103,19 @@ def planned_rows(connection: Connection, statement: sa.Select[tuple[int]]) -> fl
     again when the table counts it (one round trip each), and the planner's figures change
     only when PostgreSQL analyses the table again.
     """
-    compiled = statement.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
-    key = (str(connection.engine.url), str(compiled), repr(sorted(compiled.params.items())))
+    # Keyed by SQLAlchemy's cache key (the statement's shape) and its values: compiling the statement
+    # only to look it up cost more than the lookup saves (a filter asks twice).
+    cache_key = statement._generate_cache_key()
+    if cache_key is None:
+        compiled_key: tuple[object, ...] = (None, str(_compile(connection, statement)))
+    else:
+        compiled_key = (cache_key.key, tuple(repr(b.effective_value) for b in cache_key.bindparams))
+    key = (str(connection.engine.url), *compiled_key)
     kept = _PLANNED.get(key)
     now = time.monotonic()
     if kept is not None and now - kept[1] < PLANNED_KEPT_S:
         return kept[0]
+    compiled = _compile(connection, statement)
     plan = connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar_one()
     if isinstance(plan, str):
         plan = json.loads(plan)
@@ -117,3 +124,7 @@ def planned_rows(connection: Connection, statement: sa.Select[tuple[int]]) -> fl
     while len(_PLANNED) > 64:
         _PLANNED.pop(next(iter(_PLANNED)))
     return rows
+
+
+def _compile(connection: Connection, statement: sa.Select[tuple[int]]) -> Any:
+    return statement.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
