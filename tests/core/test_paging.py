@@ -380,6 +380,8 @@ def test_every_view_pages_the_same_on_postgresql(pg_workspace: Workspace) -> Non
             want = expected(data, view)
             assert walk(connection, view, 7) == want, view
             assert [r.id for r in paging.fetch_at(connection, view, 25, 7)] == want[25:32]
+            sizes = paging.partition_sizes(connection, view)  # the far half, read from the other end
+            assert [r.id for r in paging.fetch_at(connection, view, len(want) - 5, 7, sizes)] == want[-5:]
             assert paging.position_of(connection, view, want[41]) == 41
             key = paging.key_of(connection, view, want[41])
             assert [r.id for r in paging.fetch_before(connection, view, key, 5)] == want[36:41]  # type: ignore[arg-type]
