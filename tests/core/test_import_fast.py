@@ -40,6 +40,9 @@ def assert_same_rows(data: bytes, keys: WorkspaceKeys | None = None) -> None:
     quick = fast(data, keys)
     assert quick is not None, "a plainly valid document should take the fast path"
     assert quick == rows
+    for name in ("sources", "reports", "places", "claims", "links", "outreach"):  # 48.0 == 48: types too
+        kinds = [{key: type(value) for key, value in row.items()} for row in getattr(quick, name)]
+        assert kinds == [{key: type(value) for key, value in row.items()} for row in getattr(rows, name)], name
 
 
 def assert_left_to_the_careful_walk(data: bytes, keys: WorkspaceKeys | None = None) -> None:
@@ -61,6 +64,8 @@ def assert_left_to_the_careful_walk(data: bytes, keys: WorkspaceKeys | None = No
 @pytest.mark.parametrize("make", [small_document, generated_document], ids=["small", "generated"])
 def test_fast_and_careful_paths_give_the_same_rows(make: Any, encode: Any) -> None:
     assert_same_rows(encode(make()))
+    document = json_fast.decode_fast(encode(make()))
+    assert document is not None and document.wanted() == referenced_ids(make())
 
 
 def test_fast_path_gives_the_rows_of_an_exported_workspace(sample_workspace: Workspace) -> None:

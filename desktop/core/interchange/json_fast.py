@@ -236,7 +236,11 @@ class FastDocument:
         return wanted
 
     def rows(self, existing: WorkspaceKeys, *, now: dt.datetime, analyst: str) -> BulkRows | None:
-        """The rows ``validate_document`` would give, or None if anything is wrong or unsure."""
+        """The rows ``validate_document`` would give, or None if anything is wrong or unsure.
+
+        Consumes the document: the Structs are let go as their rows are made (the rows are all the
+        write needs, and a careful second look decodes the bytes again).
+        """
         late = {_NOW: now, _ANALYST: analyst}
         walker = _Walker(existing)
         rows = BulkRows()
@@ -260,12 +264,14 @@ class FastDocument:
             rows.outreach = self._section(walker, "outreach", late)
         except Invalid:
             return None
+        finally:
+            self._sections.clear()
         return None if walker.problems else rows
 
     def _section(self, walker: _Walker, name: str, late: dict[object, Any]) -> list[dict[str, Any]]:
         """One section's rows, column by column; ``Invalid`` (never worded: the careful walk words it)
         at the first thing wrong: an id given twice or already in the workspace, an unknown reference."""
-        entries = self._sections[name]
+        entries = self._sections.pop(name, [])
         layout = _LAYOUTS[name]
         if not entries:
             walker.ids[name] = {}
