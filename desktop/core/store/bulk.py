@@ -43,14 +43,14 @@ on SQLite each column is converted once by its type's own bind processor (UTC
 timestamps spelled directly) and handed to the driver's executemany
 (``bulk_insert_columns``); new ids are checked, not read back. The bench
 document (100k claims, 95k links, 20k reports), CPU time on the shared 2-core
-machine while it was busy (wall time was twice that), the search index left for
-after the commit: 7.4 s into an empty workspace
-(was 9.8 s), 8.7 s into the 1M-claim one (was 10.6 s). Into the empty one:
-decoding 0.7, validation 1.7, derivation 1.2 (the claims' rows, the graph and
-the statuses), claims and their places 1.4, links 0.65, audit 1.15 (with the
-indexes built after the rows), commit 0.4. SQLite's own work is about 2.5 s of
-it, and its share grows into the 1M workspace, where seven indexes of a
-million claims take the new rows one by one (claims 2.5 s, commit 0.65 s).
+machine while it was busy, the search index left for after the commit: 6.35 s
+into an empty workspace (was 9.8, then 7.4 before the fast decoder of
+``interchange.json_fast``), 8.6 s into the 100k-claim one. Into the empty one:
+decoding and checking 1.5 (was 2.2), derivation 1.0 (the claims' rows, the
+graph and the statuses), claims and their places 1.3, links 0.6, audit 1.2
+(with the indexes built after the rows), commit 0.4. SQLite's own work is about
+2.7 s of it, and its share grows into the 1M workspace, where seven indexes of
+a million claims take the new rows one by one (claims 2.5 s, commit 0.65 s).
 
 Layout: this module is the entry point (``bulk_import``, ``write_rows``); the id
 lookups are in ``bulk_keys``, the derivation in ``bulk_derive``, the inserts and
