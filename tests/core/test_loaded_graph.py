@@ -12,6 +12,7 @@ import pytest
 from desktop.core import corroboration, db
 from desktop.core.store import status
 from desktop.core.store.bulk_derive import _WorkspaceGraph
+from desktop.core.store.links import refresh_pairs
 from desktop.core.store.loaded_graph import LoadedGraph, write_in_bulk
 from tests.core._sql_workspaces import random_workspace
 
@@ -88,3 +89,81 @@ def test_writing_in_bulk_writes_what_the_row_by_row_write_does(tmp_path: Path, s
             assert connection.exec_driver_sql("SELECT name FROM temp.sqlite_master").all() == []
         engine.dispose()
     assert stored[0] == stored[1]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_graph_brought_up_to_date_answers_as_one_read_afresh(tmp_path: Path, seed: int) -> None:
+    """What the as-of patch does with the graph it read before writing: the pairs and claims its writes
+    touched read again and applied; the rest of the graph is as it was."""
+    rng = random.Random(seed)
+    engine = _workspace(tmp_path / "w.sqlite", rng)
+    with db.write_connection(engine) as connection:
+        loaded = LoadedGraph(connection)
+        links = connection.exec_driver_sql("SELECT id, from_id, to_id FROM link").all()
+        pairs = set()
+        for link, a, b in rng.sample(links, 25):
+            pairs.add((a, b))
+            if rng.random() < 0.5:
+                connection.exec_driver_sql("DELETE FROM link WHERE id = ?", (link,))
+            else:
+                relation = rng.choice(("repeats", "corroborates", "contradicts", "neutral"))
+                connection.exec_driver_sql("UPDATE link SET relation = ? WHERE id = ?", (relation, link))
+        a, b = rng.sample(range(1, CLAIMS + 1), 2)  # a judgement on a pair that had none
+        connection.exec_driver_sql(
+            "INSERT INTO link (from_id, to_id, relation, rationale, analyst, recorded, effective, disputed) "
+            "VALUES (?, ?, 'repeats', '', 'anna', '2022-12-01 00:00:00.000000', 1, 0)",
+            (a, b),
+        )
+        pairs.add((b, a))
+        refresh_pairs(connection, pairs)
+        claims = set(rng.sample(range(1, CLAIMS + 1), 20))
+        for claim in claims:
+            connection.exec_driver_sql(
+                "UPDATE claim SET source_id = ?, verdict = ? WHERE id = ?",
+                (rng.randint(1, 10), rng.choice([None, "confirmed", "refuted"]), claim),
+            )
+        gone = rng.choice(sorted(claims))
+        pairs |= set(connection.exec_driver_sql("SELECT from_id, to_id FROM link WHERE ? IN (from_id, to_id)", (gone,)))
+        connection.exec_driver_sql("DELETE FROM link WHERE ? IN (from_id, to_id)", (gone,))
+        connection.exec_driver_sql("DELETE FROM claim WHERE id = ?", (gone,))
+        connection.exec_driver_sql("UPDATE source SET side = 'other side', group_label = 'g9' WHERE id = 3")
+        loaded.apply(loaded.read_changes(connection, pairs, claims))
+        fresh = LoadedGraph(connection)
+    for c in range(1, CLAIMS + 1):
+        assert loaded.has_claim(c) == fresh.has_claim(c)
+        if fresh.has_claim(c):
+            assert loaded.source_of(c) == fresh.source_of(c)
+            assert loaded.verdict(c) == fresh.verdict(c)
+            assert loaded.link_count(c) == fresh.link_count(c)
+        assert sorted(loaded.repeats_of(c)) == sorted(fresh.repeats_of(c))
+        assert sorted(loaded.repeated_by(c)) == sorted(fresh.repeated_by(c))
+        assert _refs(loaded.evidence_links(c)) == _refs(fresh.evidence_links(c))
+    assert [loaded.source_side_group(s) for s in range(1, 11)] == [fresh.source_side_group(s) for s in range(1, 11)]
+    engine.dispose()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_statuses_after_changes_are_those_of_the_wider_neighbourhood(tmp_path: Path, seed: int) -> None:
+    """``statuses_after`` leaves out the evidence neighbours of a moved cluster whose summary stands: the
+    statuses it derives are those ``statuses_around`` derives, and every status it leaves out stands as
+    it was before the changes."""
+    rng = random.Random(seed)
+    engine = _workspace(tmp_path / "w.sqlite", rng)
+    with db.write_connection(engine) as connection:
+        before = LoadedGraph(connection)
+        then = corroboration.statuses_around(before, neighbourhood_of=(), clusters_of=(), alone=range(1, CLAIMS + 1))
+        repeats = connection.exec_driver_sql("SELECT id, from_id, to_id FROM link WHERE relation = 'repeats'").all()
+        moved = set()
+        for link, a, b in rng.sample(repeats, min(6, len(repeats))):
+            connection.exec_driver_sql("DELETE FROM link WHERE id = ?", (link,))
+            moved |= {a, b}
+        refresh_pairs(connection, {(a, b) for _link, a, b in repeats})
+        summaries = corroboration.cluster_summaries(before, moved)
+        after = LoadedGraph(connection)
+        narrow = corroboration.statuses_after(after, moved=moved, before=summaries, clusters_of=())
+        wide = corroboration.statuses_around(after, neighbourhood_of=moved, clusters_of=())
+        now = corroboration.statuses_around(after, neighbourhood_of=(), clusters_of=(), alone=range(1, CLAIMS + 1))
+    assert set(narrow) <= set(wide)
+    assert all(narrow[c] == wide[c] for c in narrow)
+    assert all(now[c] == then[c] for c in now if c not in narrow)
+    engine.dispose()

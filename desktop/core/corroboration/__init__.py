@@ -80,9 +80,12 @@ Readings of the contract (where docs/status-rules.md leaves room)
 from __future__ import annotations
 
 from desktop.core.corroboration.affected import (
+    Summary,
+    cluster_summaries,
     clusters,
     derive_around,
     neighbourhood,
+    statuses_after,
     statuses_around,
 )
 from desktop.core.corroboration.derivation import (
@@ -125,6 +128,8 @@ __all__ = [
     "Prefetching",
     "Relation",
     "Status",
+    "Summary",
+    "cluster_summaries",
     "clusters",
     "neighbourhood",
     "cluster_of",
@@ -134,6 +139,7 @@ __all__ = [
     "derive_around",
     "explain",
     "origins_of",
+    "statuses_after",
     "statuses_all",
     "statuses_around",
     "verdict_disputed",

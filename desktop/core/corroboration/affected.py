@@ -68,10 +68,71 @@ def statuses_around(
     return resolver.statuses(_around(resolver, neighbourhood_of, clusters_of, alone))
 
 
+#: what a claim reads of the cluster of a claim it is linked to by evidence: its origin sources, sides, groups
+Summary = tuple[frozenset[int], frozenset[str], frozenset[str]]
+
+
+@without_gc
+def cluster_summaries(graph: Graph, claims: Iterable[int]) -> dict[int, Summary]:
+    """Every member of the clusters of ``claims`` → its cluster's :data:`Summary` (before changes, for
+    :func:`statuses_after`)."""
+    resolver = _Resolver(graph)
+    claims = list(claims)
+    resolver.resolve(claims)
+    found: dict[int, Summary] = {}
+    for claim in claims:
+        if claim not in found:
+            cluster = resolver.clusters[claim]
+            summary = (cluster.origin_sources, cluster.sides, cluster.groups)
+            found.update(dict.fromkeys(cluster.members, summary))
+    return found
+
+
+@without_gc
+def statuses_after(
+    graph: Graph,
+    *,
+    moved: Iterable[int],
+    before: dict[int, Summary],
+    clusters_of: Iterable[int],
+    alone: Iterable[int] = (),
+) -> dict[int, Status]:
+    """The statuses many changes at once can have changed, over ``graph`` after them: :func:`statuses_around`
+    with a narrower neighbourhood.
+
+    ``moved``: claims a ``repeats`` link, a source or an existence changed for; ``before``: the
+    :func:`cluster_summaries` of the same claims before the changes. Their clusters are derived, and a
+    cluster linked by evidence to one of their members only when that member's summary differs from
+    before: it is all such a cluster reads of theirs, so with the same summary its status stands (most
+    relays added to or taken from a cluster leave its origins as they were).
+    """
+    resolver = _Resolver(graph)
+    moved = list(moved)
+    resolver.resolve(moved)
+    core: set[int] = set()
+    for claim in moved:
+        if claim not in core:
+            core |= resolver.clusters[claim].members
+    differ = []
+    for member in core:
+        cluster = resolver.clusters[member]
+        if before.get(member) != (cluster.origin_sources, cluster.sides, cluster.groups):
+            differ.append(member)
+    resolver.prefetch(differ)
+    others = {ref.other for m in differ for ref in resolver.links_of(m)} - core
+    return resolver.statuses(_with_clusters(resolver, core, others | set(clusters_of), alone))
+
+
 def _around(
     resolver: _Resolver, neighbourhood_of: Iterable[int], clusters_of: Iterable[int], alone: Iterable[int]
 ) -> set[int]:
-    reached = resolver.neighbourhood(neighbourhood_of)
+    return _with_clusters(resolver, resolver.neighbourhood(neighbourhood_of), clusters_of, alone)
+
+
+def _with_clusters(
+    resolver: _Resolver, reached: set[int], clusters_of: Iterable[int], alone: Iterable[int]
+) -> set[int]:
+    """``reached``, the clusters of ``clusters_of`` and the claims ``alone``."""
     rest = [c for c in clusters_of if c not in reached]
     resolver.resolve(rest)
     for claim in rest:

@@ -31,12 +31,17 @@ follows the changes after T:
    claim's status depends only on its cluster, its cluster's sources and the
    clusters linked to it by evidence: if none of those changed after T, its
    stored status is the status it had at T (today's rules, which every write
-   keeps stored). When the changes name more than a small share of the
+   keeps stored). When the changes are more than a small share of the
    workspace's claims, the graph is read whole in a few scans
-   (``store.loaded_graph``) and the derived columns written back in one
-   statement; otherwise it is read a batch of claims at a time. Only the
-   columns a row changed after T are written back, and rows deleted are
-   checked for rows still naming them;
+   (``store.loaded_graph``) before step 3 writes and brought up to date after
+   it (only the pairs and claims written are read again); the evidence
+   neighbours of a moved cluster are then derived only when a member's
+   cluster summary (origin sources, sides, groups: all a neighbour reads of
+   it) differs between now and T, statuses alone, and the derived columns are
+   written back in one statement. Otherwise the graph is read a batch of claims
+   at a time. Only the columns a row changed after T are written back (a row
+   whose differences are all plain columns, as it is from its record), and
+   rows deleted are checked for rows still naming them;
 5. audit rows after T are deleted, so the copy's history ends at T.
 
 The property tests hold the copy to replay's document: its export is byte for
@@ -55,7 +60,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from desktop.core.history.patch_derive import derive_reached, repeats_pairs
+from desktop.core.history.patch_derive import derive_reached, read_prior
 from desktop.core.history.replay import Key, Replay, _State, stamp
 from desktop.core.history.trail import REFERENCE_SECTIONS, SECTIONS, grouped, read_rows, split_link_key
 from desktop.core.interchange.fields import parse_timestamp
@@ -121,10 +126,10 @@ def patch_to(connection: Connection, when: dt.datetime, progress: Progress | Non
         raise NotPatchable("the audit trail was cut short")
     report("writing the workspace as it stood", 0.4)
     writer = _Writer(connection, state, when, present, current)
-    repeats_before = repeats_pairs(connection)
+    prior = read_prior(connection, len(groups))
     writer.write()
     report("deriving the statuses those changes reach", 0.6)
-    derive_reached(connection, writer, before, sides, repeats_before, report)
+    derive_reached(connection, writer, before, sides, prior, report)
     report("ending the history at the moment", 0.95)
     audit = WORKSPACE_TABLES["audit"]
     connection.execute(sa.delete(audit).where(audit.c.at > when))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Connection
@@ -26,22 +28,83 @@ _WRITING_SHARE = 0.9  # of the whole patch (``patch_to`` reports the steps befor
 _LOAD_SHARE = 0.005
 
 
+@dataclass(frozen=True)
+class Prior:
+    """What the derivation needs of the copy before the patch writes: with many changes, the whole graph
+    (``LoadedGraph``, brought up to date after the writes); with few, the pairs judged ``repeats``."""
+
+    graph: LoadedGraph | None
+    repeats: set[tuple[int, int]]
+
+
+def read_prior(connection: Connection, changes: int) -> Prior:
+    """``Prior`` for ``changes`` audited changes (groups) to undo."""
+    if changes > _claim_count(connection) * _LOAD_SHARE:
+        return Prior(LoadedGraph(connection), set())
+    return Prior(None, repeats_pairs(connection))
+
+
 def derive_reached(
     connection: Connection,
     writer: _Writer,
     before: dict[Key, tuple[Any, Any]],
     sides: dict[Key, tuple[Any, Any]],
-    repeats_before: set[tuple[int, int]],
+    prior: Prior,
     progress: Progress,
 ) -> None:
     """Derive again what the changes reach (module docstring, step 4)."""
     refresh_pairs(connection, writer.links_changed)
-    # A pair with a ``repeats`` judgement on it, before or after (whoever's, effective or not), can move
-    # clusters and origins: the neighbourhood of its ends. Any other pair is evidence between the two
-    # clusters of its ends, and reaches them alone (as a write's own re-derivation does).
-    repeats = repeats_before | repeats_pairs(connection)
+    graph = prior.graph
+    if graph is None:
+        repeats = prior.repeats | repeats_pairs(connection)
+        seeds, evidence, alone = _reached(connection, writer, before, sides, repeats.__contains__)
+        small = _WorkspaceGraph(connection)
+        there = {
+            c for (c,) in _select_in(connection, "SELECT id FROM claim WHERE id IN :ids", seeds | evidence | alone)
+        }
+        derived = corroboration.derive_around(
+            small, neighbourhood_of=seeds & there, clusters_of=evidence & there, alone=alone & there
+        )
+        progress(_WRITING, _WRITING_SHARE)
+        if derived:
+            status.write_derived(connection, derived)
+        return
+    touched = {i for _record, i in writer.final["claims"].values() if i is not None} | writer.claims_new
+    changes = graph.read_changes(connection, writer.links_changed, touched | set(writer.deleted.get("claim", ())))
+    repeats_now = {judgements.pair_of(a, b) for _link, a, b, relation in changes.links if relation == "repeats"}
+    seeds, evidence, alone = _reached(
+        connection, writer, before, sides, lambda pair: pair in repeats_now or graph.repeats_between(*pair)
+    )
+    summaries = corroboration.cluster_summaries(graph, [c for c in seeds if graph.has_claim(c)])
+    graph.apply(changes)
+    exists = graph.has_claim
+    statuses = corroboration.statuses_after(  # the status is all the stored columns need of a derivation
+        graph,
+        moved=[c for c in seeds if exists(c)],
+        before=summaries,
+        clusters_of=[c for c in evidence if exists(c)],
+        alone=[c for c in alone if exists(c)],
+    )
+    progress(_WRITING, _WRITING_SHARE)
+    write_in_bulk(connection, graph, statuses)
+
+
+def _reached(
+    connection: Connection,
+    writer: _Writer,
+    before: dict[Key, tuple[Any, Any]],
+    sides: dict[Key, tuple[Any, Any]],
+    repeats: Callable[[tuple[int, int]], bool],
+) -> tuple[set[int], set[int], set[int]]:
+    """The claims whose clusters may have moved (seeds), the ends of other changed pairs (their clusters
+    alone), and claims whose verdict alone changed.
+
+    A pair whose effective judgement is ``repeats`` (``repeats``: before or after) can move clusters and
+    origins: the neighbourhood of its ends. Any other pair is evidence between the two clusters of its
+    ends, and reaches them alone (as a write's own re-derivation does).
+    """
     ends = {end for pair in writer.links_changed for end in pair}
-    seeds = {end for pair in writer.links_changed if judgements.pair_of(*pair) in repeats for end in pair}
+    seeds = {end for pair in writer.links_changed if repeats(judgements.pair_of(*pair)) for end in pair}
     seeds |= writer.claims_new
     alone: set[int] = set()
     for key, (record, ident) in writer.final["claims"].items():
@@ -61,27 +124,7 @@ def derive_reached(
         i for k, i in writer.present["sources"].items() if i is not None and k not in writer.final["sources"]
     ]
     seeds |= {c for (c,) in _select_in(connection, "SELECT id FROM claim WHERE source_id IN :ids", changed_sources)}
-    evidence = ends - seeds
-    if len(seeds) + len(evidence) + len(alone) > _claim_count(connection) * _LOAD_SHARE:
-        loaded = LoadedGraph(connection)
-        exists = loaded.has_claim
-        statuses = corroboration.statuses_around(  # the status is all the stored columns need of a derivation
-            loaded,
-            neighbourhood_of=[c for c in seeds if exists(c)],
-            clusters_of=[c for c in evidence if exists(c)],
-            alone=[c for c in alone if exists(c)],
-        )
-        progress(_WRITING, _WRITING_SHARE)
-        write_in_bulk(connection, loaded, statuses)
-        return
-    graph = _WorkspaceGraph(connection)
-    existing = {c for (c,) in _select_in(connection, "SELECT id FROM claim WHERE id IN :ids", seeds | evidence | alone)}
-    derived = corroboration.derive_around(
-        graph, neighbourhood_of=seeds & existing, clusters_of=evidence & existing, alone=alone & existing
-    )
-    progress(_WRITING, _WRITING_SHARE)
-    if derived:
-        status.write_derived(connection, derived)
+    return seeds, ends - seeds, alone
 
 
 def _claim_count(connection: Connection) -> int:

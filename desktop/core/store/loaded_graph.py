@@ -9,15 +9,18 @@ they return, cost several times the derivation. ``LoadedGraph`` reads the
 claims' sources, the sources' labels and every effective link in one scan each,
 through the DB-API cursor (plain tuples, no per-row objects), and answers the
 engine from memory as ``_WorkspaceGraph`` does, link for link (a property test
-holds the two to the same derivations). ``write_in_bulk`` writes the derived
-columns back through a temporary table: one set-based UPDATE of the rows that
-differ.
+holds the two to the same derivations). The patch reads it before it writes
+and brings it up to date afterwards (``read_changes``, ``apply``: the pairs and
+claims it wrote, read again), so it has the graph both as it was and as it is
+for one scan. ``write_in_bulk`` writes the derived columns back through a
+temporary table: one set-based UPDATE of the rows that differ.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, Final
 
 from sqlalchemy.engine import Connection
@@ -25,6 +28,7 @@ from sqlalchemy.engine import Connection
 from desktop.core.corroboration import SUGGESTED_CREDIBILITY, LinkRef, Status, verdict_disputed
 
 _NONE: Final[tuple[Any, ...]] = ()
+_CHUNK: Final = 500  # ids per IN list
 _DERIVED: Final = "cc_derived_now"  # a temporary table, dropped before ``write_in_bulk`` returns
 
 
@@ -33,16 +37,19 @@ class LoadedGraph:
 
     def __init__(self, connection: Connection) -> None:
         cursor = _cursor(connection)
-        self._sides: dict[int, tuple[str, str]] = {
-            source: (side or "", group or "")
-            for source, side, group in cursor.execute("SELECT id, side, group_label FROM source")
-        }
+        self._sides = _sides(cursor)
         self._source: dict[int, int] = dict(cursor.execute("SELECT id, source_id FROM claim"))
         self._verdict: dict[int, str] = dict(cursor.execute("SELECT id, verdict FROM claim WHERE verdict IS NOT NULL"))
-        repeats: defaultdict[int, list[int]] = defaultdict(list)
-        repeated_by: defaultdict[int, list[int]] = defaultdict(list)
-        evidence: defaultdict[int, list[tuple[int, int, int, str]]] = defaultdict(list)
-        for row in cursor.execute("SELECT id, from_id, to_id, relation FROM link WHERE effective"):
+        # Kept as they are: ``get`` on a defaultdict adds nothing.
+        self._repeats: defaultdict[int, list[int]] = defaultdict(list)
+        self._repeated_by: defaultdict[int, list[int]] = defaultdict(list)
+        self._evidence: defaultdict[int, list[tuple[int, int, int, str]]] = defaultdict(list)
+        self._add_links(cursor.execute("SELECT id, from_id, to_id, relation FROM link WHERE effective"))
+        cursor.close()
+
+    def _add_links(self, rows: Iterable[tuple[int, int, int, str]]) -> None:
+        repeats, repeated_by, evidence = self._repeats, self._repeated_by, self._evidence
+        for row in rows:
             _link, a, b, relation = row
             if relation == "repeats":
                 repeats[a].append(b)
@@ -50,9 +57,60 @@ class LoadedGraph:
             else:  # kept as read; ``evidence_links`` turns it into the claim's view of it
                 evidence[a].append(row)
                 evidence[b].append(row)
-        cursor.close()
-        # Kept as they are: ``get`` on a defaultdict adds nothing.
-        self._repeats, self._repeated_by, self._evidence = repeats, repeated_by, evidence
+
+    # --- after writes: the rows some changes touched, read again ------------------------------------------
+
+    def read_changes(
+        self, connection: Connection, pairs: Iterable[tuple[int, int]], claims: Iterable[int]
+    ) -> GraphChanges:
+        """The effective links of ``pairs`` (either order), the rows of ``claims`` and every source, as they
+        stand now: what ``apply`` brings the graph up to date with after writes that touched nothing else."""
+        unordered = {(min(a, b), max(a, b)) for a, b in pairs}
+        ends = sorted({end for pair in unordered for end in pair})
+        ids = sorted(set(claims))
+        cursor = _cursor(connection)
+        try:
+            links = [
+                row
+                for row in _rows_in(
+                    cursor, "SELECT id, from_id, to_id, relation FROM link WHERE effective AND from_id IN", ends
+                )
+                if (min(row[1], row[2]), max(row[1], row[2])) in unordered
+            ]
+            rows = {
+                c: (source, verdict)
+                for c, source, verdict in _rows_in(cursor, "SELECT id, source_id, verdict FROM claim WHERE id IN", ids)
+            }
+            return GraphChanges(unordered, links, {c: rows.get(c) for c in ids}, _sides(cursor))
+        finally:
+            cursor.close()
+
+    def apply(self, changes: GraphChanges) -> None:
+        """Bring the graph up to date (``read_changes``): the changed pairs' links replaced, the claims' sources
+        and verdicts set (a claim no longer there taken out), the sources' sides and groups replaced."""
+        pairs = changes.pairs
+        for a in {end for pair in pairs for end in pair}:
+            for adjacency in (self._repeats, self._repeated_by):
+                others = adjacency.get(a)
+                if others:
+                    adjacency[a] = [b for b in others if (min(a, b), max(a, b)) not in pairs]
+            rows = self._evidence.get(a)
+            if rows:
+                self._evidence[a] = [r for r in rows if (min(r[1], r[2]), max(r[1], r[2])) not in pairs]
+        self._add_links(changes.links)
+        for claim, row in changes.claims.items():
+            self._verdict.pop(claim, None)
+            if row is None:
+                self._source.pop(claim, None)
+                continue
+            self._source[claim] = row[0]
+            if row[1] is not None:
+                self._verdict[claim] = row[1]
+        self._sides = changes.sides
+
+    def repeats_between(self, a: int, b: int) -> bool:
+        """Whether the effective link of the pair is a ``repeats`` (either way)."""
+        return b in self._repeats.get(a, _NONE) or a in self._repeats.get(b, _NONE)
 
     def has_claim(self, claim: int) -> bool:
         return claim in self._source
@@ -93,6 +151,30 @@ class LoadedGraph:
 
     def verdict(self, claim: int) -> str | None:
         return self._verdict.get(claim)
+
+
+@dataclass(frozen=True)
+class GraphChanges:
+    """Rows as they stand after writes (``LoadedGraph.read_changes``, ``apply``)."""
+
+    pairs: set[tuple[int, int]]  # (lower, higher) claim ids: every effective link between them is in ``links``
+    links: list[tuple[int, int, int, str]]  # id, from, to, relation
+    claims: dict[int, tuple[int, str | None] | None]  # claim → (source, verdict); None: no longer there
+    sides: dict[int, tuple[str, str]]  # every source's side and group
+
+
+def _sides(cursor: Any) -> dict[int, tuple[str, str]]:
+    return {
+        source: (side or "", group or "")
+        for source, side, group in cursor.execute("SELECT id, side, group_label FROM source")
+    }
+
+
+def _rows_in(cursor: Any, query: str, ids: list[int]) -> Iterable[Any]:
+    """Rows of ``query`` ending in ``IN`` for ``ids``, a chunk at a time."""
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        yield from cursor.execute(f"{query} ({', '.join('?' * len(chunk))})", chunk).fetchall()
 
 
 def write_in_bulk(connection: Connection, graph: LoadedGraph, statuses: dict[int, Status]) -> int:
