@@ -36,36 +36,28 @@ measures the neighbours as much as the code.
 Targets (the issue): replay + derivation ≤ 10 s at 1M claims and 100k changes;
 the panel ≤ 20 ms. Results go to ``bench/results/history-<N>.json``.
 
-Measured at 1M claims and 100k changes (``results/history-1000000.json``;
-70,065 claim edits and 29,935 link removals, 219,740 audit rows; ``nice -n 5``
-on the shared 2-core machine at load 5.5–9, so the CPU seconds are the figure):
-the as-of replay 21.6 s CPU (111.9 s wall) — copy 2.0, rollback 7.7,
-derivation 8.2, write-back 1.3, close 2.1. It was 54.8 s CPU at the start of
-this round (and 87.4 s for the document path before the copy existed). The
-status list over the copy adds 53.0 s CPU (``status --as-of`` is the full
-derivation of a million claims either way), the JSON export 26.4 s: at this
-many changes the document path is the cheaper one for those two commands
-(measured in one run: status 55.6 s CPU by the document, 66.6 s by the copy;
-export 36.8 s against 46.4 s), so ``cli.as_of`` takes it past one audit row
-per twenty claims. The panel:
-0.6 ms median. At 100k claims and 10k changes (``results/history-100000.json``)
-the replay takes 1.9 s CPU, 3.3 s wall (it was 6.0 s CPU).
+Measured at 1M claims and 100k changes (70,065 claim edits and 29,935 link
+removals, 219,740 audit rows): 21.1 s wall, 19.9 s CPU on the quiet machine at
+the start of the last round (87.4 s CPU for the document path before the copy
+existed). In one run of each side by side on the shared machine at load 7–8 the
+round's changes took it from 26.9 and 25.1 s CPU to 19.0 and 19.6: copy 2.4,
+rollback 8.3 (with the graph read whole before the patch writes, ~2), derive 5.7,
+write-back 0.9, close 1.4. The status list over the copy adds ~53 s CPU
+(``status --as-of`` is the full derivation of a million claims either way), the
+JSON export ~26 s: at this many changes the document path is the cheaper one for
+those two commands, so ``cli.as_of`` takes it past one audit row per twenty
+claims. The panel: 0.6 ms median. At 100k claims and 10k changes
+(``results/history-100000.json``) the replay takes 1.9 s CPU.
 
 Where the time goes, and why it is still over 10 s: the 30k link removals name
-58k claims, 16k of them through pairs with a ``repeats`` judgement, whose
-neighbourhood — their clusters and every cluster linked to them by evidence —
-holds 148k claims (the generated workspace has large relay clusters); with the
-clusters of the evidence pairs, 213k claims are derived again, a fifth of the
-workspace, at the engine's ~25 µs a claim (5.2 s), after reading the graph
-whole (1.8 s: a million claims and 920k links into dicts). Rolling back 100k
-changes is Python work per change (reading 220k audit rows, the 70k claims and
-30k links they name, undoing, writing back): 7.7 s. The copy is 2 s of a
-1.3 GB file. What would close most of the rest: re-deriving the evidence
-neighbours of a changed cluster only when its summary (origin sources, sides,
-groups) differs between today and T — most relays added to a large cluster
-leave its origins as they were — which needs the summaries before the patch
-too; a status-only pass per cluster (no evidence records); and the writes of
-the rollback through the DB-API cursor as its reads now are.
+58k claims; 16k of them through pairs with a ``repeats`` judgement, whose
+clusters hold 41k claims; the evidence neighbours of the 12.8k of those whose
+cluster's origins, sides or groups differ between now and T, and the clusters
+of the evidence pairs, make 155k claims derived (status only), and their far
+ends 230k more summarised, at ~20 µs a claim; reading the graph whole costs ~2 s
+(a million claims' sources, 950k links). Reading the trail and the rows it
+names, undoing and writing back 100k changes is ~5 s; the backup copy of
+1.3 GB ~2.4 s.
 """
 
 from __future__ import annotations
