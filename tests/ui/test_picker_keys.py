@@ -65,12 +65,27 @@ def test_tab_in_a_picker_takes_the_highlighted_match_and_moves_on(
     assert popup is not None
     qtbot.keyClick(popup.search, Qt.Key.Key_Tab)
     assert dialog.source.value() == ids["src:rybar"] and dialog.source.popup is None
-    assert QApplication.focusWidget() is dialog.new_source
+    assert QApplication.focusWidget() is dialog.report  # the next field, not "New source…"
     dialog.source.setFocus()
     qtbot.keyClick(dialog.source, Qt.Key.Key_Down)  # opened with nothing typed: Tab keeps the value
     qtbot.keyClick(dialog.source.popup.search, Qt.Key.Key_Down)  # type: ignore[union-attr]
     qtbot.keyClick(dialog.source.popup.search, Qt.Key.Key_Tab)  # type: ignore[union-attr]
     assert dialog.source.value() == ids["src:rybar"]
+
+
+def test_tab_goes_field_to_field_in_the_order_the_form_reads(
+    qtbot: QtBot, dialog: AddClaimDialog, ids: dict[str, int]
+) -> None:
+    """Source chosen, Tab: Report, Kind, Claimed, Add place, Credibility; "New source…" only after them."""
+    qtbot.keyClicks(dialog.source, "Gen")
+    qtbot.keyClick(dialog.source.popup.search, Qt.Key.Key_Return)  # type: ignore[union-attr]
+    seen = []
+    for _ in range(6):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+    assert seen == [dialog.report, dialog.kind, dialog.claimed, dialog.add_place, dialog.credibility, dialog.new_source]
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is dialog.credibility
 
 
 def test_a_name_without_a_match_is_the_new_sources_name(

@@ -47,8 +47,9 @@ class AddClaimDialog(FormDialog):
         self.text.setPlaceholderText("What does the source assert? (Shift+Enter: new line)")
         self.source = source_picker(session)
         self.source.setPlaceholderText("choose who asserts it — type a name…")
-        self.new_source = QPushButton("New source…")
+        self.new_source = QPushButton("&New source…")
         self.new_source.clicked.connect(self._create_source)
+        self.source.unmatched_next = self.new_source  # a name without a match: creating it is the next step
         self.report = report_picker(session, self.source.value)  # the chosen source's reports first
         self.kind = ChoiceCombo(KIND_CHOICES)
         self.kind.set_value("event")
@@ -95,6 +96,12 @@ class AddClaimDialog(FormDialog):
             ("Credibility", self.credibility),
         ):
             widget.setAccessibleName(name)
+        # Tab goes field to field as the form reads; "New source…" (Alt+N) comes last, after the fields,
+        # and straight after the source only when the name typed there matched nobody.
+        chain = (self.text, self.source, self.report, self.kind, self.claimed, self.places, self.add_place,
+                 self.credibility, self.new_source)  # fmt: skip
+        for before, after in zip(chain, chain[1:], strict=False):
+            self.setTabOrder(before, after)
         self._place_ids: list[int] = []
         self._place_info: dict[int, PlaceInfo] = {}
         self._show_places()

@@ -278,6 +278,8 @@ class SearchPicker(QComboBox):
         self._popup: PickerPopup | None = None
         #: What was last typed into the popup when it closed without a choice ("" after a choice).
         self.unmatched = ""
+        # Where Tab goes when it leaves a name without a match ("New source…"); otherwise the next field.
+        self.unmatched_next: QWidget | None = None
         self.set_value(None)
 
     # --- the value ----------------------------------------------------------------------------
@@ -353,8 +355,16 @@ class SearchPicker(QComboBox):
         return popup.matches() if popup is not None else []
 
     def leave(self, *, forward: bool) -> None:
-        """Move on from the picker as Tab / Shift+Tab would (from its open popup)."""
-        self.setFocus(Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason)
+        """Move on from the picker as Tab / Shift+Tab would (from its open popup).
+
+        A name typed without a match goes on to ``unmatched_next`` (creating it is the next step).
+        """
+        reason = Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason
+        after = self.unmatched_next
+        if forward and self.unmatched and after is not None and after.isVisibleTo(self.window()):
+            after.setFocus(reason)
+            return
+        self.setFocus(reason)
         self.focusNextPrevChild(forward)
 
     # --- keys ---------------------------------------------------------------------------------
