@@ -8,6 +8,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
+from desktop.ui.table import columns as cols
 from desktop.ui.window.main_window import MainWindow
 from desktop.ui.window.menus import COLUMNS
 from desktop.ui.window.mnemonics import marked_letter, with_mnemonic
@@ -74,6 +75,20 @@ def test_a_menu_filled_as_it_opens_gets_letters_too(qtbot: QtBot, window: MainWi
     qtbot.waitUntil(columns.isVisible)
     assert None not in _letters(columns)
     columns.close()
+
+
+def test_a_letter_in_the_headers_menu_shows_a_column_not_a_table_command(qtbot: QtBot, window: MainWindow) -> None:
+    """The header's right-click menu has a letter per entry, and a letter goes to it, not to the table behind."""
+    ran: list[str] = []
+    window.commands.ran.connect(ran.append)
+    window.table.setFocus()
+    menu = window.table._show_column_menu(QPoint(5, 5))
+    qtbot.waitUntil(menu.isVisible)
+    assert None not in _letters(menu)
+    letters = {marked_letter(a.text()): a.text().replace("&", "") for a in menu.actions() if a.text()}
+    assert letters["r"] == "Report"
+    qtbot.keyClick(menu, Qt.Key.Key_R)  # "&Report", not the table's r behind the menu
+    assert ran == [] and not window.table.horizontalHeader().isSectionHidden(cols.COL_REPORT)
 
 
 def test_undo_keeps_its_letter_when_its_text_follows_the_stack(qtbot: QtBot, window: MainWindow) -> None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt
+from PySide6.QtCore import QByteArray, QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -52,6 +52,8 @@ _KEEP_SELECTED = 1_000  # a selection up to this size is restored after an edit 
 class ClaimTable(QTableView):
     """The claim table; see the module docstring. Create it with a session (the model is made if not given),
     or, at a fast start, with no session and a model of the first screen, then ``attach`` the session."""
+
+    column_menu_made = Signal(QMenu)  # the header's right-click menu, filled, just before it shows
 
     def __init__(
         self, session: WorkspaceSession | None, model: ClaimTableModel | None = None, parent: QWidget | None = None
@@ -234,6 +236,7 @@ class ClaimTable(QTableView):
         menu = QMenu(self)
         menu.setObjectName("columnMenu")
         fill_column_menu(menu, self)
+        self.column_menu_made.emit(menu)  # the window gives it its letters and the keys while it is open
         menu.popup(self.horizontalHeader().mapToGlobal(position))
         return menu
 

@@ -38,6 +38,7 @@ from desktop.ui.table.column_menu import install_column_menu
 from desktop.ui.views.dock import ViewsDock
 from desktop.ui.window.context_menu import install_detail_menu, install_table_menu
 from desktop.ui.window.menus import COLUMNS, RECENT, build_menus
+from desktop.ui.window.mnemonics import install_menu_keys
 
 if TYPE_CHECKING:
     from desktop.ui.window.main_window import MainWindow
@@ -82,6 +83,7 @@ def build_parts(window: MainWindow, session: WorkspaceSession) -> None:
     columns_menu = window.menus["View"].findChild(QMenu, COLUMNS)
     assert columns_menu is not None
     install_column_menu(columns_menu, window.table)
+    window.table.column_menu_made.connect(install_menu_keys)  # the header's menu: letters, as every menu has
     window.table_menu = install_table_menu(window.table, window.named_actions, window.update_actions)
     window.detail_menu = install_detail_menu(window.detail, window.named_actions, window.update_actions)
     window.setAcceptDrops(True)  # a JSON file dropped anywhere on the window is imported
