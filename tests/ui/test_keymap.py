@@ -126,7 +126,8 @@ def test_the_proposed_keys_are_bound() -> None:
 
 
 def test_only_movement_auto_repeats() -> None:
-    assert {e.name for e in KEYMAP if e.repeat} == {"claim.next", "claim.prev"}
+    movement = {"claim.next", "claim.prev", "reader.next_paragraph", "reader.prev_paragraph"}
+    assert {e.name for e in KEYMAP if e.repeat} == movement
 
 
 def test_every_command_is_in_a_menu() -> None:

@@ -100,3 +100,28 @@ def test_the_same_span_is_not_made_a_claim_twice(qtbot: QtBot, window: MainWindo
     key(qtbot, window, Qt.Key.Key_C)  # again, by accident
     assert len(window.reader.spans) == 1 and window.table.claim_model.rowCount() == claims
     assert "this selection is already claim c-" in window.status.message_text()
+
+
+def test_j_and_k_move_through_the_paragraphs_and_ctrl_arrows_too(qtbot: QtBot, window: MainWindow) -> None:
+    """Reading down a report: J (Ctrl+Down) to the next paragraph's start, K (Ctrl+Up) back; S then selects there."""
+    body = "First paragraph. Its second sentence.\n\nSecond one here.\n\nThird and last.\n"
+    paste_report(qtbot, window, body, "Newsweek", "2022-12-15")
+    reader = window.reader
+    assert reader.cursor_index() == 0
+    key(qtbot, window, Qt.Key.Key_J)
+    assert body[reader.cursor_index() :].startswith("Second one here.")
+    key(qtbot, window, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    assert body[reader.cursor_index() :].startswith("Third and last.")
+    key(qtbot, window, Qt.Key.Key_J)  # no paragraph after the last: said, and the cursor stays
+    assert body[reader.cursor_index() :].startswith("Third and last.")
+    assert "last paragraph" in window.status.message_text() and reader.text.hasFocus()
+    key(qtbot, window, Qt.Key.Key_K)
+    assert body[reader.cursor_index() :].startswith("Second one here.")
+    key(qtbot, window, Qt.Key.Key_S)  # the sentence where the cursor now is
+    start, end = reader.selection() or (0, 0)
+    assert body[start:end] == "Second one here."
+    key(qtbot, window, Qt.Key.Key_J)  # from a selection: on past it, the selection gone
+    assert body[reader.cursor_index() :].startswith("Third and last.") and reader.selection() is None
+    key(qtbot, window, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
+    key(qtbot, window, Qt.Key.Key_K)
+    assert reader.cursor_index() == 0 and reader.text.hasFocus()

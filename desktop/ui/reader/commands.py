@@ -56,6 +56,8 @@ class CaptureCommands(QObject):
             "claim.open_report": self.open_claims_report,
             "reader.sentence": lambda: self._select("sentence"),
             "reader.paragraph": lambda: self._select("paragraph"),
+            "reader.next_paragraph": lambda: self.move_paragraph(forward=True),
+            "reader.prev_paragraph": lambda: self.move_paragraph(forward=False),
             "reader.claim": self.claim_from_selection,
             "reader.originator": self.switch_to_originator,
             "reader.next_span": lambda: self.move_span(forward=True),
@@ -158,6 +160,12 @@ class CaptureCommands(QObject):
     def _select(self, unit: str) -> None:
         if not self.reader.select_unit(unit):
             raise UserError(f"no report open ({key_of('reports.list')} lists them)")
+
+    def move_paragraph(self, *, forward: bool) -> None:
+        if self.reader.report is None:
+            raise UserError(f"no report open ({key_of('reports.list')} lists them)")
+        if not self.reader.move_paragraph(forward):  # a hint, not an error: the reader keeps the keyboard
+            self.host.hint("This is the last paragraph." if forward else "This is the first paragraph.")
 
     def claim_from_selection(self) -> None:
         report = self.reader.report

@@ -7,8 +7,9 @@ characters beyond the Basic Multilingual Plane still quotes exactly.
 
 Keys (named commands, see ``commands``): a sentence or paragraph key selects
 the one at the cursor and, pressed again, extends the selection by the next
-one; Shift+arrows extend as in any text; the next/previous-span keys move
-through the spans already captured, selecting each.
+one; Shift+arrows extend as in any text; the next/previous-paragraph keys put
+the cursor at a paragraph's start; the next/previous-span keys move through the
+spans already captured, selecting each.
 """
 
 from __future__ import annotations
@@ -235,6 +236,25 @@ class ReaderPane(QWidget):
         if found is None:
             return False
         self.select(*found)
+        return True
+
+    def move_paragraph(self, forward: bool) -> bool:
+        """Put the cursor at the start of the next (previous) paragraph; False when there is none.
+
+        From a selection it moves on from the selection's end (back: its start), so reading down a report
+        and claiming as it goes never loses the place. Back from inside a paragraph goes to its own start.
+        """
+        if self.report is None:
+            return False
+        cursor = self.text.textCursor()
+        here = self.offsets.to_text(cursor.selectionEnd() if forward else cursor.selectionStart())
+        starts = [start for start, _end in segments.paragraphs(self.report.text)]
+        found = [s for s in starts if s > here] if forward else [s for s in starts if s < here]
+        if not found:
+            return False
+        cursor.setPosition(self.offsets.to_widget(found[0] if forward else found[-1]))
+        self.text.setTextCursor(cursor)
+        self.text.ensureCursorVisible()
         return True
 
     def move_to_span(self, forward: bool) -> Span | None:

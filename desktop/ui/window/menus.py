@@ -109,6 +109,8 @@ MENUS: tuple[tuple[str, Sequence[MenuEntry]], ...] = (
             "reader.close",
             "claim.open_report",
             SEPARATOR,
+            "reader.next_paragraph",
+            "reader.prev_paragraph",
             "reader.sentence",
             "reader.paragraph",
             "reader.claim",
