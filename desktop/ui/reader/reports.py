@@ -13,8 +13,17 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QDialog, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtGui import QGuiApplication, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHeaderView,
+    QLineEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.core.capture.drafts import ReportDraft
 from desktop.core.read.reports import ReportRow, list_reports, read_report, report_spans
@@ -148,12 +157,24 @@ class ReportsDialog(QDialog):
         self.search = QLineEdit()
         self.search.setPlaceholderText("search titles and publishers, any script")
         self.search.setAccessibleName("Search reports")
-        self.list = QListWidget()
+        self.list = QTreeWidget()  # a list with columns: the title, its publisher, date and claims each readable
         self.list.setAccessibleName("Reports")
+        self.list.setColumnCount(len(_COLUMNS))
+        self.list.setHeaderLabels(list(_COLUMNS))
+        self.list.setRootIsDecorated(False)
+        self.list.setUniformRowHeights(True)
+        self.list.setAllColumnsShowFocus(True)
+        self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        header = self.list.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the title takes what the others leave
+        for column in range(1, len(_COLUMNS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.problem = problem_label(self)
         keys = plain_label(REPORTS_LIST_KEYS)
         keys.setWordWrap(True)
-        layout = QVBoxLayout(self)
+        layout = self._layout = QVBoxLayout(self)
         layout.addWidget(self.search)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.problem)
@@ -164,9 +185,23 @@ class ReportsDialog(QDialog):
         # A bound method, not a lambda: Qt drops the connection with the dialog (a lambda outlived
         # it, and the next change anywhere refreshed a deleted list: an error dialog).
         session.changed.connect(self._on_changed)
-        self.resize(760, 520)
         self.refresh()
+        self._fit(parent)
         self.search.setFocus()
+
+    def _fit(self, parent: QWidget | None) -> None:
+        """As wide as the rows need (each title whole), within nine tenths of the window; never cramped."""
+        frame = parent.window().geometry() if parent is not None else None
+        screen = (parent.screen() if parent is not None else QGuiApplication.primaryScreen()).availableGeometry()
+        room_w = int(0.9 * (frame.width() if frame is not None else screen.width()))
+        room_h = int(0.8 * (frame.height() if frame is not None else screen.height()))
+        header = self.list.header()
+        columns = sum(max(self.list.sizeHintForColumn(c), header.sectionSizeHint(c)) for c in range(len(_COLUMNS)))
+        scroll = self.list.verticalScrollBar().sizeHint().width()
+        margins = self._layout.contentsMargins()
+        wanted = columns + scroll + 2 * self.list.frameWidth() + margins.left() + margins.right() + 16
+        height = max(min(room_h, 720), min(520, screen.height()))
+        self.resize(max(min(wanted, room_w), min(760, screen.width())), height)
 
     def _on_changed(self, _change: object) -> None:
         self.refresh()
@@ -176,18 +211,30 @@ class ReportsDialog(QDialog):
         with self.session.engine.connect() as connection:
             rows = list_reports(connection, self.search.text())
         self.list.clear()
+        items = []
         for row in rows:
-            item = QListWidgetItem(_label(row))
-            item.setData(Qt.ItemDataRole.UserRole, row.id)
-            self.list.addItem(item)
+            item = QTreeWidgetItem(_cells(row))
+            item.setData(0, Qt.ItemDataRole.UserRole, row.id)
+            item.setToolTip(0, row.title)
+            item.setTextAlignment(3, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            items.append(item)
+        self.list.addTopLevelItems(items)
         ids = [row.id for row in rows]
-        self.list.setCurrentRow(ids.index(keep) if keep in ids else 0)
+        self._select_row(ids.index(keep) if keep in ids else 0)
+
+    def _select_row(self, row: int) -> None:
+        item = self.list.topLevelItem(row)
+        if item is not None:
+            self.list.setCurrentItem(item)
 
     def current(self) -> int | None:
         item = self.list.currentItem()
-        return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
+        return None if item is None else int(item.data(0, Qt.ItemDataRole.UserRole))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) and _ours(event):
+            event.accept()  # the list's own keys: no shortcut of the window behind may take them
+            return True
         if event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             if self._key(event):
@@ -197,9 +244,12 @@ class ReportsDialog(QDialog):
     def _key(self, event: QKeyEvent) -> bool:
         key, modifiers = Qt.Key(event.key()), event.modifiers()
         control = bool(modifiers & Qt.KeyboardModifier.ControlModifier)
-        if key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and self.list.count():
+        count = self.list.topLevelItemCount()
+        if key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and count:
             step = 1 if key == Qt.Key.Key_Down else -1
-            self.list.setCurrentRow(max(0, min(self.list.count() - 1, self.list.currentRow() + step)))
+            current = self.list.currentItem()
+            at = -1 if current is None else self.list.indexOfTopLevelItem(current)
+            self._select_row(max(0, min(count - 1, at + step)))
             return True
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if self.current() is not None:
@@ -232,9 +282,24 @@ class ReportsDialog(QDialog):
         show_problem(self.problem, outcome.message)
 
 
-def _label(row: ReportRow) -> str:
-    parts = [one_line(row.title, 90), row.source_name or "no publisher"]
-    if row.published:
-        parts.append(format_date(row.published))
-    parts.append(f"{row.claims} claim{'s' if row.claims != 1 else ''}")
-    return " · ".join(parts)
+_OWN_KEYS = frozenset(
+    {Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_F2, Qt.Key.Key_Delete}
+)
+
+
+def _ours(event: QKeyEvent) -> bool:
+    """A key ``ReportsDialog._key`` answers."""
+    control = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+    return Qt.Key(event.key()) in _OWN_KEYS or (control and event.key() == Qt.Key.Key_N)
+
+
+_COLUMNS = ("Title", "Publisher", "Published", "Claims")
+
+
+def _cells(row: ReportRow) -> list[str]:
+    return [
+        one_line(row.title, 160),
+        one_line(row.source_name, 60) if row.source_name else "no publisher",
+        format_date(row.published) if row.published else "",
+        str(row.claims),
+    ]
