@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from desktop.core.interchange import import_json
 from desktop.core.read.neighbourhood import neighbourhood
-from desktop.core.read.timeline import place_counts, span, timeline_items
+from desktop.core.read.timeline import Timeline, TimelineItem, place_counts, span, timeline_items
 from desktop.core.workspace import Workspace
 
 
@@ -146,3 +146,24 @@ def test_a_pair_two_analysts_disagree_on_is_one_edge_with_both_judgements(sample
     ]
     assert edge.opinions[0].rationale == "read it as a partial advance" and edge.opinions[1].recorded is not None
     assert not any(e.disputed for e in hood.edges if e is not edge)
+
+
+def _on(*days: str) -> Timeline:
+    """A timeline of claims, one a day given (the same day given twice: two claims)."""
+    return Timeline(
+        items=[
+            TimelineItem(n, f"c-{n}", "S", "t", "unverified", None, dt.date.fromisoformat(d), None, "day", None)
+            for n, d in enumerate(days)
+        ]
+    )
+
+
+def test_busiest_sets_a_stray_claim_aside_but_keeps_the_ones_days_away() -> None:
+    """The first view: the half-year-old claim is left for 0 to show; one four days earlier is not."""
+    december = ["2022-12-14"] * 13 + ["2022-12-15"] * 5
+    assert _on("2022-05-31", "2022-12-07", *december).busiest() == (dt.date(2022, 12, 7), dt.date(2022, 12, 15))
+    assert _on(*december, "2023-09-01").busiest() == (dt.date(2022, 12, 14), dt.date(2022, 12, 15))
+    spread = [f"2022-12-{d:02}" for d in range(1, 31, 3)]  # evenly spread: nothing is a stray
+    assert _on(*spread).busiest() == (dt.date(2022, 12, 1), dt.date(2022, 12, 28))
+    assert _on("2020-01-01", "2022-12-14").busiest() == (dt.date(2020, 1, 1), dt.date(2022, 12, 14))  # too few
+    assert Timeline().busiest() is None

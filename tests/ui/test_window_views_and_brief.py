@@ -14,6 +14,7 @@ from desktop.core.progress import Cancelled
 from desktop.ui.outputs.export_dialog import ExportDialog, ExportJob, ExportRequest
 from desktop.ui.views.graph.panel import GraphPanel
 from desktop.ui.views.map.view import MapPanel
+from desktop.ui.views.timeline import TimelinePanel
 from desktop.ui.window.main_window import MainWindow
 from tests.ui.window_fixtures import (  # noqa: F401  (fixtures)
     OFFSCREEN_NOISE,
@@ -121,3 +122,39 @@ def test_claimreview_without_an_organisation_is_a_message_not_a_file(
     job.failed.connect(failures.append)
     job.run()
     assert "organisation" in str(failures[0]) and not (tmp_path / "r.jsonld").exists()
+
+
+def test_ctrl_t_opens_the_timeline_on_the_days_most_claims_sit_on_and_0_fits_every_claim(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """One claim about half a year must not pack the other nineteen into a sliver at the right edge."""
+    window.resize(1400, 880)
+    window.table.select_claim(_id(window, "c-breach"))
+    qtbot.keyClick(window.table, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    panel = window.views.panel("timeline")
+    assert isinstance(panel, TimelinePanel) and panel.view.hasFocus()
+    view = panel.view
+    qtbot.waitUntil(lambda: view.viewport().width() > 600)
+    width = view.viewport().width()
+
+    def seen(ext_ids: list[str]) -> tuple[float, float]:
+        bars = [b for b in view.bars if b.item.ext_id in ext_ids]
+        return (
+            min(view.mapFromScene(b.x0, b.y()).x() for b in bars),
+            max(view.mapFromScene(b.x1, b.y()).x() for b in bars),
+        )
+
+    december = [b.item.ext_id for b in view.bars if b.item.ext_id != "c-isw-cost-benefit"]
+    left, right = seen(december)
+    assert left >= 0 and right <= width  # every December claim in sight
+    assert right - left >= 0.4 * width  # spread over the view, not packed at one edge
+    assert view.px_per_day >= 40  # days apart, readable
+    current = view.current()
+    assert current is not None and current.item.ext_id == "c-breach"
+    qtbot.keyClick(view, Qt.Key.Key_0)  # every claim: back to May
+    left, right = seen([b.item.ext_id for b in view.bars])
+    assert left >= 0 and right <= width
+    assert view.px_per_day < 10
+    qtbot.keyClick(view, Qt.Key.Key_Home)  # the half-year claim is still there to step to
+    first = view.current()
+    assert first is not None and first.item.ext_id == "c-isw-cost-benefit"

@@ -50,6 +50,9 @@ class TimelineItem:
         return self.start or self.claimed
 
 
+BUSIEST_MIN_DAYS: Final = 7  # a week: the narrowest span the timeline first shows
+
+
 @dataclass
 class Timeline:
     items: list[TimelineItem] = field(default_factory=list)
@@ -66,6 +69,27 @@ class Timeline:
     def last(self) -> dt.date | None:
         days = [d for i in self.items for d in (i.end, i.claimed) if d]
         return max(days) if days else None
+
+    def busiest(self) -> tuple[dt.date, dt.date] | None:
+        """The days most claims sit on: what the timeline first shows.
+
+        From five claims on, the middle of them (the earliest and the latest tenth set aside, at least one
+        each way) and every claim within that span again of it, or a week: so one claim about half a year,
+        or a stray old one, does not pack the rest into a sliver at one edge, while claims a few days from
+        the others still show.
+        """
+        days = sorted(d for i in self.items if (d := i.anchor) is not None)
+        if not days:
+            return None
+        if len(days) < 5:
+            return days[0], days[-1]
+        trim = max(1, len(days) // 10)
+        core = days[trim : len(days) - trim]
+        reach = dt.timedelta(days=max((core[-1] - core[0]).days, BUSIEST_MIN_DAYS))
+        return (
+            next(d for d in days if d >= core[0] - reach),
+            next(d for d in reversed(days) if d <= core[-1] + reach),
+        )
 
 
 def span(start: dt.date | None, end: dt.date | None, precision: str | None) -> tuple[dt.date, dt.date] | None:

@@ -8,7 +8,8 @@ packed into lanes so none overlaps its label.
 
 Keys while it has the focus: ↑/↓ (or k/j) select the previous/next claim in time
 — and the table follows; ←/→ scroll (Shift: a screen), + / − zoom around the
-selection, 0 fits every claim, Home/End the first/last claim, Enter goes to the
+selection, 0 fits every claim (the first view fits the days most claims sit on:
+``Timeline.busiest``), Home/End the first/last claim, Enter goes to the
 table on the selected claim, Esc back to the table.
 """
 
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.read.timeline import Timeline, TimelineItem, timeline_items
+from desktop.core.read.timeline import BUSIEST_MIN_DAYS, Timeline, TimelineItem, timeline_items
 from desktop.core.status_marks import STATUS_COLOURS, STATUS_GLYPHS
 from desktop.core.store import Change
 from desktop.ui.session import WorkspaceSession
@@ -146,6 +147,7 @@ class TimelineView(ZoomableView):
         self.font_.setPointSizeF(8.5)
         self.scene().selectionChanged.connect(self._on_selection)
         self._quiet = False
+        self.whole = False  # fitting every claim (0), not only the days most claims sit on
 
     # --- content ------------------------------------------------------------------------------------
 
@@ -153,7 +155,10 @@ class TimelineView(ZoomableView):
         self.timeline = timeline
         first = timeline.first
         self.origin = (first or dt.date.today()) - dt.timedelta(days=2)
-        self._build(keep)
+        if self.auto_fit:  # not zoomed by hand: a new filter's claims are fitted as the first ones were
+            self._fit(keep)
+        else:
+            self._build(keep)
 
     def x_of(self, day: dt.date) -> float:
         return (day - self.origin).days * self.px_per_day
@@ -237,14 +242,35 @@ class TimelineView(ZoomableView):
             self.centerOn(self.x_of(centre_day), self.mapToScene(self.viewport().rect().center()).y())
 
     def fit(self) -> None:
-        first, last = self.timeline.first, self.timeline.last
+        """Spread the days most claims sit on over the view (``Timeline.busiest``); after 0, every claim's.
+
+        Room is left at the right for the labels, which run on past their bars. The current claim stays in
+        sight: a claim outside those days (the one about half a year) is scrolled to.
+        """
+        kept = self.current()
+        self._fit(kept.item.id if kept else None)
+
+    def _fit(self, keep: int | None) -> None:
+        whole = (self.timeline.first, self.timeline.last)
+        first, last = whole if self.whole else (self.timeline.busiest() or whole)
         if first is None or last is None:
+            self._build(keep)  # nothing dated: an empty axis
             return
-        days = max((last - first).days + 6, 1)
-        self.px_per_day = min(240.0, max(0.3, (self.viewport().width() - 380) / days))
-        keep = self.current()
-        self._build(keep.item.id if keep else None)
-        self.horizontalScrollBar().setValue(0)
+        days = max((last - first).days + 1, BUSIEST_MIN_DAYS) + 4  # two days' margin either side
+        start = first + dt.timedelta(days=((last - first).days + 1 - days) // 2)
+        room = max(self.viewport().width() - 380, self.viewport().width() // 2)
+        self.px_per_day = min(240.0, max(0.3, room / days))
+        self._build(keep)
+        self.horizontalScrollBar().setValue(int(self.x_of(start)))
+        if keep is not None and (again := self.by_claim.get(keep)) is not None:
+            shown = self.mapToScene(self.viewport().rect()).boundingRect()
+            if not shown.left() <= again.x0 <= shown.right():
+                self.ensureVisible(QRectF(again.x0, again.y(), 10, LANE), 60, 20)
+
+    def refit(self) -> None:
+        """0: every claim in view (the first view shows the days most claims sit on)."""
+        self.whole = True
+        super().refit()
 
     # --- keys -------------------------------------------------------------------------------------------
 
