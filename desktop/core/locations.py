@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Final
 
 
 def default_workspace_path() -> Path:
@@ -15,6 +16,9 @@ def default_workspace_path() -> Path:
     from platformdirs import user_data_path
 
     return user_data_path("crosscheck", appauthor=False) / "workspace.sqlite"
+
+
+SQLITE_URL: Final = "sqlite:///"  # before a SQLite workspace's absolute path
 
 
 def resolve_location(location: str | os.PathLike[str] | None) -> str:
@@ -27,4 +31,4 @@ def resolve_location(location: str | os.PathLike[str] | None) -> str:
     if text.startswith(("postgresql+", "sqlite:")):
         return text
     path = Path(text).expanduser()
-    return "sqlite:///" + str(path.resolve())
+    return SQLITE_URL + str(path.resolve())

@@ -29,10 +29,8 @@ SPLITTER = "window/splitter"
 # The claim table's columns. Not "window/table": what that saved showed every column, which squeezed
 # the claim text to a few characters; the new key starts once from the default columns.
 TABLE = "window/columns"
-FILTER = "window/filter"
-# The table's sort in words ("date descending"), beside the columns' opaque state: the fast start reads
-# it to know whether the first screen (the default order) is what the table will show.
-SORT = "window/sort"
+# Each workspace's filter and sort are its own (``window.workspace_view``); "window/filter" and
+# "window/sort", one pair for every workspace, are no longer read. The default sort, in words:
 DEFAULT_SORT = "date descending"
 FOLDER = "files/folder"
 

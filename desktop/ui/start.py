@@ -21,7 +21,7 @@ workspace moved on in between.
 
 **The full path** — any other case: a first start (the sample is built), a
 workspace to migrate or a foreign or newer database (the messages and the
-backup come from the normal open), PostgreSQL, a saved filter or sort — opens
+backup come from the normal open), PostgreSQL, a filter or sort saved for this workspace — opens
 the workspace, builds the whole window, then shows it, as before.
 """
 
@@ -36,10 +36,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, QTimer
 
 from desktop import logs
-from desktop.core.locations import resolve_location
+from desktop.core.locations import SQLITE_URL, resolve_location
 from desktop.ui.table.model import FIRST_FETCH
-from desktop.ui.window.layout_settings import shows_default_order
 from desktop.ui.window.main_window import MainWindow
+from desktop.ui.window.workspace_view import shows_default_order
 
 if TYPE_CHECKING:
     from desktop.core.read.first_screen import FirstScreen
@@ -47,7 +47,6 @@ if TYPE_CHECKING:
     from desktop.ui.dialogs.open_failed import IntegrityWatch
     from desktop.ui.session import WorkspaceSession
 
-_SQLITE_URL = "sqlite:///"
 _NO_PAINT_MS = 1000  # a window that is never painted (shown minimised): open the workspace anyway
 
 
@@ -72,11 +71,11 @@ class Launch:
 def first_screen(location: str | None) -> FirstScreen | None:
     """The first screen for a fast start at ``location``, or None when the full path must run."""
     url = resolve_location(location)
-    if not url.startswith(_SQLITE_URL) or not shows_default_order():
+    if not url.startswith(SQLITE_URL) or not shows_default_order(url):
         return None
     from desktop.core.read.first_screen import read_first_screen
 
-    return read_first_screen(Path(url[len(_SQLITE_URL) :]), FIRST_FETCH)
+    return read_first_screen(Path(url[len(SQLITE_URL) :]), FIRST_FETCH)
 
 
 def launch(location: str | None, report: Callable[[BaseException], None] | None = None) -> Launch | None:

@@ -11,14 +11,17 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from pytestqt.qtbot import QtBot
 
+from desktop.core.locations import resolve_location
 from desktop.core.read import paging
 from desktop.core.read.first_screen import read_first_screen
 from desktop.core.workspace import Workspace
 from desktop.ui import settings as ws
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.start import first_screen, launch
+from desktop.ui.table import columns as cols
 from desktop.ui.table.columns import SORT_OF_COLUMN
 from desktop.ui.table.model import FIRST_FETCH, ClaimTableModel
+from desktop.ui.window import workspace_view
 from desktop.ui.window.main_window import MainWindow
 from tests.ui.window_fixtures import OFFSCREEN_NOISE, settings_dir_fixture  # noqa: F401 (fixture)
 
@@ -74,23 +77,71 @@ def test_only_a_current_crosscheck_file_is_read_fast(tmp_path: Path, sample_work
     assert first_screen("postgresql://somewhere/db") is None
 
 
-def test_a_saved_filter_or_sort_takes_the_full_path(
-    settings_dir: Path, qapp: object, sample_workspace: Workspace
+def test_a_filter_or_sort_saved_for_this_workspace_takes_the_full_path(
+    settings_dir: Path, qapp: object, sample_workspace: Workspace, tmp_path: Path
 ) -> None:
     location = str(_path(sample_workspace))
+    url = resolve_location(location)
     assert first_screen(location) is not None
     settings = ws.app_settings()
-    settings.setValue(ws.FILTER, "status:contested")
+    settings.setValue(f"{workspace_view.group(url)}/filter", "status:contested")
     settings.sync()
     assert first_screen(location) is None
-    settings.setValue(ws.FILTER, "")
+    other = tmp_path / "other.sqlite"
+    shutil.copyfile(_path(sample_workspace), other)
+    assert first_screen(str(other)) is not None  # another workspace's filter is not this one's
+    settings.setValue(f"{workspace_view.group(url)}/filter", "")
     settings.setValue(ws.TABLE, b"saved columns")
-    settings.setValue(ws.SORT, "source ascending")
+    settings.setValue(f"{workspace_view.group(url)}/sort", "source ascending")
     settings.sync()
     assert first_screen(location) is None
-    settings.setValue(ws.SORT, ws.DEFAULT_SORT)
+    settings.setValue(f"{workspace_view.group(url)}/sort", ws.DEFAULT_SORT)
+    settings.setValue("window/filter", "status:contested")  # the old key, one for every workspace: not read
     settings.sync()
     assert first_screen(location) is not None
+
+
+def test_each_workspace_keeps_its_own_filter_and_sort(
+    qtbot: QtBot, settings_dir: Path, sample_workspace: Workspace, tmp_path: Path
+) -> None:
+    """Filtered and sorted on one workspace, closed; another opens unfiltered, newest first, and fast."""
+    path = _path(sample_workspace)
+    other = tmp_path / "other.sqlite"
+    shutil.copyfile(path, other)
+    sample_workspace.close()
+    started = launch(str(path))
+    assert started is not None
+    window = started.window
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.is_ready)
+    window.filter_bar.set_text("status:contested")
+    window.table.sortByColumn(cols.SORT_OF_COLUMN.index("source"), Qt.SortOrder.AscendingOrder)
+    window.close()
+    started.close()
+    assert first_screen(str(other)) is not None  # the other workspace: still the fast start
+    again = launch(str(other))
+    assert again is not None
+    qtbot.addWidget(again.window)
+    qtbot.waitUntil(lambda: again.window.is_ready)
+    assert again.window.filter_bar.text() == ""
+    model = again.window.table.claim_model
+    assert (model.sort_column(), model.sort_order()) == (cols.COL_DATE, Qt.SortOrder.DescendingOrder)
+    again.window.close()
+    again.close()
+    back = launch(str(path))  # the first workspace: its filter and sort come back (by the full path)
+    assert back is not None
+    qtbot.addWidget(back.window)
+    assert back.window.is_ready and back.window.filter_bar.text() == "status:contested"
+    model = back.window.table.claim_model
+    assert (model.sort_column(), model.sort_order()) == (
+        cols.SORT_OF_COLUMN.index("source"),
+        Qt.SortOrder.AscendingOrder,
+    )
+    back.window.close()
+    back.close()
+    for each in (started, again, back):
+        if each.workspace is not None:
+            each.workspace.close()
 
 
 def _shell(qtbot: QtBot, workspace: Workspace) -> MainWindow:
@@ -179,10 +230,10 @@ def test_launch_paints_first_and_completes_the_same_window(
 def test_launch_with_a_saved_filter_builds_the_whole_window_first(
     qtbot: QtBot, settings_dir: Path, sample_workspace: Workspace, saved_filter: str
 ) -> None:
-    settings = ws.app_settings()
-    settings.setValue(ws.FILTER, saved_filter)
-    settings.sync()
     path = _path(sample_workspace)
+    settings = ws.app_settings()
+    settings.setValue(f"{workspace_view.group(resolve_location(str(path)))}/filter", saved_filter)
+    settings.sync()
     sample_workspace.close()
     started = launch(str(path))
     assert started is not None

@@ -103,12 +103,12 @@ def test_the_shown_columns_survive_a_restart(
 ) -> None:
     window.table.show_column(cols.COL_GRADE, True)
     window.table.show_column(cols.COL_SIDE, False)
-    layout_settings.save_layout(window)
+    layout_settings.save_layout(window, window.view_location)
     other = MainWindow(review_session)
     qtbot.addWidget(other)
     assert "Grade" in _shown(other.table) and "Side" not in _shown(other.table)
     other.table.show_column(cols.COL_TEXT, False)  # the claim text cannot be hidden
-    layout_settings.restore_layout(other)
+    layout_settings.restore_layout(other, other.view_location)
     assert "Claim" in _shown(other.table)
 
 
@@ -117,7 +117,7 @@ def test_the_first_start_gives_the_detail_pane_its_width(
 ) -> None:
     """The reader between the table and the pane is hidden at first; the pane's form still gets its 440 px."""
     monkeypatch.setattr(layout_settings, "first_size", lambda _available: (1400, 860))  # a large screen
-    layout_settings.restore_layout(window)  # nothing saved yet: the first start's layout
+    layout_settings.restore_layout(window, window.view_location)  # nothing saved yet: the first start's layout
     qtbot.waitUntil(lambda: window.width() == 1400)
     table, reader, pane = window.splitter.sizes()
     assert reader == 0 and abs(pane - 440) <= 10

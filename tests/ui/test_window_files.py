@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.core.workspace import open_workspace
 from desktop.ui import app as app_module
+from desktop.ui.table.columns import SORT_OF_COLUMN
 from desktop.ui.window.main_window import MainWindow
 from tests.ui.window_fixtures import (  # noqa: F401  (fixtures)
     OFFSCREEN_NOISE,
@@ -177,6 +178,29 @@ def test_open_and_new_workspace_switch_the_window(
     qtbot.keyClick(window.table, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
     assert "is not a Crosscheck workspace" in shown[-1]
     assert window.windowTitle() == "Crosscheck — fresh.sqlite"
+
+
+def test_opening_another_workspace_in_the_window_shows_its_own_filter_and_sort(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl+O: the filter typed on one workspace stays with it; the other opens as it was left."""
+    first = window.session.workspace.path
+    assert first is not None
+    window.filter_bar.set_text("status:contested")
+    window.table.sortByColumn(SORT_OF_COLUMN.index("source"), Qt.SortOrder.AscendingOrder)
+    fresh = tmp_path / "fresh.sqlite"
+    _save_as(monkeypatch, fresh)
+    qtbot.keyClick(window.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    model = window.table.claim_model
+    assert window.filter_bar.text() == "" and model.sort_column() == SORT_OF_COLUMN.index("date")
+    window.filter_bar.set_text("bakhmut")
+    _open_as(monkeypatch, first)
+    qtbot.keyClick(window.table, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    assert window.filter_bar.text() == "status:contested"
+    assert (model.sort_column(), model.sort_order()) == (SORT_OF_COLUMN.index("source"), Qt.SortOrder.AscendingOrder)
+    _open_as(monkeypatch, fresh)
+    qtbot.keyClick(window.table, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    assert window.filter_bar.text() == "bakhmut"
 
 
 # --- start-up and errors --------------------------------------------------------------------------

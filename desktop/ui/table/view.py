@@ -200,10 +200,18 @@ class ClaimTable(QTableView):
         """Column widths, order, which are shown and the sort, for QSettings."""
         return self.horizontalHeader().saveState()
 
-    def restore_state(self, state: QByteArray | bytes) -> bool:
-        """Restore what ``save_state`` saved (and sort the model accordingly); False if it is unusable."""
+    def restore_state(self, state: QByteArray | bytes, sort: tuple[int, Qt.SortOrder] | None = None) -> bool:
+        """Restore what ``save_state`` saved and sort the model by ``sort`` (default: the sort saved with it,
+        ``sort`` being the workspace's own); False if the state is unusable."""
         header = self.horizontalHeader()
-        if not header.restoreState(QByteArray(state)) or header.count() != cols.COLUMN_COUNT:
+        # Its saved sort indicator would sort the model at once (at a fast start, a sort kept for later
+        # that a second sort back to the default does not undo): the model is sorted once, below.
+        was = header.blockSignals(sort is not None)
+        try:
+            restored = header.restoreState(QByteArray(state))
+        finally:
+            header.blockSignals(was)
+        if not restored or header.count() != cols.COLUMN_COUNT:
             self._apply_metrics()
             self.default_columns()
             return False
@@ -211,7 +219,7 @@ class ClaimTable(QTableView):
         header.setSectionHidden(cols.COL_TEXT, False)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self._fit_claim_text()
-        self.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self.sortByColumn(*(sort or (header.sortIndicatorSection(), header.sortIndicatorOrder())))
         return True
 
     # --- which columns are shown -----------------------------------------------------------------

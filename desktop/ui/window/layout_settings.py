@@ -1,4 +1,5 @@
-"""The window's layout between runs: its size, splitter, table columns and last filter (QSettings).
+"""The window's layout between runs: its size, splitter and table columns (QSettings), and the workspace's
+own filter and sort (``workspace_view``).
 
 The first start, with nothing saved, gets a roomy size that still fits the screen.
 """
@@ -7,10 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize
 
 from desktop.ui import settings as ws
-from desktop.ui.table.columns import SORT_OF_COLUMN
+from desktop.ui.window import workspace_view
 
 if TYPE_CHECKING:
     from desktop.ui.window.main_window import MainWindow
@@ -18,8 +19,9 @@ if TYPE_CHECKING:
 _FIRST_SIZE = (1400, 860)  # the first start's size, at most; later starts restore the last geometry
 
 
-def restore_layout(window: MainWindow) -> None:
-    """Put back the window's size, splitter, table columns and last filter (or the first start's layout)."""
+def restore_layout(window: MainWindow, location: str) -> None:
+    """Put back the window's size, splitter, table columns (or the first start's layout), and the filter and
+    sort the workspace at ``location`` was left with."""
     settings = ws.app_settings()
     geometry = ws.read_bytes(settings, ws.GEOMETRY)
     if geometry is None or not window.restoreGeometry(geometry):
@@ -33,43 +35,20 @@ def restore_layout(window: MainWindow) -> None:
         # The table, the reader (hidden until a report is opened), the detail pane.
         window.splitter.setSizes([width - pane, 0, pane])
     table = ws.read_bytes(settings, ws.TABLE)
-    if table is not None:
-        window.table.restore_state(table)
-    text = ws.read_text(settings, ws.FILTER)
-    if text:
-        window.filter_bar.set_text(text)  # applies it (filter_changed → apply_filter)
+    sort = workspace_view.saved_sort(settings, location)
+    if table is None or not window.table.restore_state(table, sort):
+        window.table.sortByColumn(*sort)
+    workspace_view.restore_view(window, location)
 
 
-def save_layout(window: MainWindow) -> None:
-    """Remember what ``restore_layout`` puts back."""
+def save_layout(window: MainWindow, location: str) -> None:
+    """Remember what ``restore_layout`` puts back (the filter and sort as the workspace at ``location``'s)."""
     settings = ws.app_settings()
     settings.setValue(ws.GEOMETRY, window.saveGeometry())
     settings.setValue(ws.SPLITTER, window.splitter.saveState())
     settings.setValue(ws.TABLE, window.table.save_state())
-    settings.setValue(ws.FILTER, window.filter_bar.text())
-    settings.setValue(
-        ws.SORT, sort_words(window.table.claim_model.sort_column(), window.table.claim_model.sort_order())
-    )
+    workspace_view.save_view(window, location, settings)
     settings.sync()
-
-
-def sort_words(column: int, order: Qt.SortOrder) -> str:
-    """The table's sort as ``ws.SORT`` keeps it: the sort's name and its direction."""
-    direction = "descending" if order == Qt.SortOrder.DescendingOrder else "ascending"
-    return f"{SORT_OF_COLUMN[column]} {direction}"
-
-
-def shows_default_order() -> bool:
-    """Whether the table will start unfiltered in its default order (newest first), by the saved settings.
-
-    A table state saved by an older version, without its sort in words, counts as not known: no.
-    """
-    settings = ws.app_settings()
-    if ws.read_text(settings, ws.FILTER):
-        return False
-    if ws.read_bytes(settings, ws.TABLE) is None:
-        return True
-    return ws.read_text(settings, ws.SORT) == ws.DEFAULT_SORT
 
 
 def first_size(available: QSize | None) -> tuple[int, int]:

@@ -17,6 +17,7 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from desktop.core.errors import UserError
+from desktop.core.locations import SQLITE_URL
 from desktop.ui import recent
 from desktop.ui.commands.keymap import BY_NAME, KEYMAP
 from desktop.ui.live.banner import ConnectionBanner
@@ -26,6 +27,7 @@ from desktop.ui.table.model import ClaimTableModel
 from desktop.ui.table.view import ClaimTable
 from desktop.ui.widgets.banner import ModeBanner
 from desktop.ui.widgets.plain_text import install_guard
+from desktop.ui.window import workspace_view
 from desktop.ui.window.availability import unavailable_reason
 from desktop.ui.window.drops import dropped_json_files
 from desktop.ui.window.early_keys import EarlyKeys
@@ -96,6 +98,7 @@ class MainWindow(QMainWindow):
     detail_menu: Callable[[QPoint], QMenu]
     key_hints: TableKeyHints
     live: LiveWatcher
+    view_location: str  # the workspace whose filter and sort the table shows (``workspace_view``)
 
     def __init__(
         self, session: WorkspaceSession | None, parent: QWidget | None = None, *, first: FirstScreen | None = None
@@ -156,7 +159,8 @@ class MainWindow(QMainWindow):
         assert first is not None
         self.setWindowTitle(f"Crosscheck — {first.path.name}")
         self.status.set_workspace(first.path.name)
-        restore_layout(self)  # the fast start is taken only with no filter saved and the default sort
+        self.view_location = SQLITE_URL + str(first.path)  # as ``resolve_location`` gave it
+        restore_layout(self, self.view_location)  # the fast start: this workspace has no filter, the default sort
         self.filter_bar.set_counts(self.table.claim_model.rowCount(), self.table.claim_model.total_count())
         self.table.first()
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -181,7 +185,8 @@ class MainWindow(QMainWindow):
         if fast:
             self.status.clear_if(OPENING)
         else:
-            restore_layout(self)
+            self.view_location = session.live_workspace.location
+            restore_layout(self, self.view_location)
         self.update_actions()
         self.back_to_table()
         QTimer.singleShot(0, self.indexer.start)  # after the first paint: claims an earlier import left waiting
@@ -449,6 +454,11 @@ class MainWindow(QMainWindow):
         self.filter_bar.set_message(self.table.claim_model.set_filter(self.table.claim_model.filter_text()))
 
     def _on_workspace_replaced(self) -> None:
+        location = self.session.live_workspace.location
+        if location != self.view_location:  # another workspace, not an earlier moment of this one
+            workspace_view.save_view(self, self.view_location)
+            self.view_location = location
+            workspace_view.restore_view(self, location)
         self.indexer.start()
         self.connection_banner.clear()  # another workspace: the watcher starts over on it
         self._show_title()
@@ -488,7 +498,7 @@ class MainWindow(QMainWindow):
         self.files.pool.waitForDone()  # an import in flight finishes (one transaction) before we go
         self.outputs.wait()  # and so does an export (its file is written whole or not at all)
         self.as_of.close()  # a replay in flight is cancelled; an earlier moment's scratch workspace removed
-        save_layout(self)
+        save_layout(self, self.view_location)
         self.live.stop()
         super().closeEvent(event)
 
