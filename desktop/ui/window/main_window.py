@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QSplitter, QVBoxLayout, QWidget
 
 from desktop.core.errors import UserError
 from desktop.core.locations import SQLITE_URL
 from desktop.ui import recent
-from desktop.ui.commands.keymap import BY_NAME, KEYMAP
+from desktop.ui.commands.keymap import BY_NAME
 from desktop.ui.live.banner import ConnectionBanner
 from desktop.ui.reader.related import RelatedList
 from desktop.ui.table.filter_bar import FilterBar
@@ -27,7 +27,7 @@ from desktop.ui.table.model import ClaimTableModel
 from desktop.ui.table.view import ClaimTable
 from desktop.ui.widgets.banner import ModeBanner
 from desktop.ui.widgets.plain_text import install_guard
-from desktop.ui.window import workspace_view
+from desktop.ui.window import help_menu, workspace_view
 from desktop.ui.window.availability import unavailable_reason
 from desktop.ui.window.drops import dropped_json_files
 from desktop.ui.window.early_keys import EarlyKeys
@@ -327,7 +327,7 @@ class MainWindow(QMainWindow):
             "view.filter": self.focus_filter,
             "view.clear_filter": self.show_all,
             "view.table": self.back_to_table,
-            "view.palette": self.open_palette,
+            "view.palette": lambda: help_menu.open_palette(self),
             "view.reload": self.reload,
             "view.history": self.toggle_history,
             "history.as_of": _then(self.as_of.pick, self.after_dialog),
@@ -337,9 +337,9 @@ class MainWindow(QMainWindow):
             "view.graph": lambda: self.views.show_view("graph"),
             "view.timeline": lambda: self.views.show_view("timeline"),
             "view.map": lambda: self.views.show_view("map"),
-            "help.keys": self.open_cheatsheet,
-            "help.report": self.report_problem,
-            "help.about": self.about,
+            "help.keys": lambda: help_menu.open_cheatsheet(self),
+            "help.report": lambda: help_menu.report_problem(self),
+            "help.about": lambda: help_menu.about(self),
             "file.quit": self.close,
         }
         for name, slot in slots.items():
@@ -380,51 +380,6 @@ class MainWindow(QMainWindow):
         self.session.refresh_all()
         self.status.hint("Reloaded.")
         self.back_to_table()
-
-    def open_palette(self) -> None:
-        from desktop.ui.commands.palette import Command, CommandPalette
-
-        self.update_actions()
-        commands = [Command(entry, self.named_actions[entry.name]) for entry in KEYMAP]
-        if self.palette_popup is not None:
-            self.palette_popup.deleteLater()
-        self.palette_popup = CommandPalette(commands, self)
-        self.palette_popup.open_over(self)
-
-    def open_cheatsheet(self) -> None:
-        if self.cheatsheet is None:
-            from desktop.ui.commands.cheatsheet import CheatSheet
-
-            self.cheatsheet = CheatSheet(self)
-            self.cheatsheet.finished.connect(lambda _result: self.after_dialog())
-        self.cheatsheet.search.clear()
-        self.cheatsheet.open()
-        self.cheatsheet.search.setFocus()
-
-    def report_problem(self) -> None:
-        from desktop.ui.dialogs.report_problem import ReportProblemDialog
-
-        dialog = ReportProblemDialog(self)
-        try:
-            dialog.exec()
-        finally:
-            dialog.deleteLater()
-        self.after_dialog()
-
-    def about(self) -> None:
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            number = version("crosscheck")
-        except PackageNotFoundError:
-            number = "development"
-        QMessageBox.about(
-            self,
-            "About Crosscheck",
-            f"Crosscheck {number}\n\nTrack claims from many sources, link them, and see each claim's "
-            "verification status derived from the links — with its reasons.\n\nLicence: LGPL-3.0-or-later.",
-        )
-        self.after_dialog()
 
     # --- following the session ------------------------------------------------------------------
 
