@@ -4,7 +4,8 @@ The window composes; it owns no data. The table and the detail pane follow the
 session by themselves; the window turns keys into commands (``keymap`` →
 ``commands.actions`` → ``commands.review`` / ``commands.files``), keeps the focus on the
 table after every command, shows the pinned claim and every message in the
-status bar, and remembers its layout and last filter in QSettings.
+status bar, and remembers its layout (``layout_settings``) and each workspace's own filter and sort
+(``workspace_view``) in QSettings.
 """
 
 from __future__ import annotations
