@@ -125,3 +125,22 @@ def test_j_and_k_move_through_the_paragraphs_and_ctrl_arrows_too(qtbot: QtBot, w
     key(qtbot, window, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
     key(qtbot, window, Qt.Key.Key_K)
     assert reader.cursor_index() == 0 and reader.text.hasFocus()
+
+
+def test_a_claim_from_a_sentence_saying_on_wednesday_is_dated_the_wednesday_before_the_report(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Claimed on the report's day (Thursday 15 December); the event on the Wednesday the text names."""
+    body = "Ukrainian units repelled an assault near Opytne on Wednesday. The report came a day later.\n"
+    paste_report(qtbot, window, body, "Newsweek", "2022-12-15")
+    key(qtbot, window, Qt.Key.Key_S)
+    key(qtbot, window, Qt.Key.Key_C)
+    claim = window.table.current_claim()
+    assert claim is not None
+    with window.session.engine.connect() as connection:
+        claimed, start, precision = connection.execute(
+            text("SELECT claimed, event_start, event_precision FROM claim WHERE id = :c"), {"c": claim}
+        ).one()
+    assert (str(claimed), str(start), precision) == ("2022-12-15", "2022-12-14", "day")
+    assert "Event date 2022-12-14 from “Wednesday”" in window.status.message_text()
+    assert window.detail.event_start.text() == "2022-12-14"  # shown in the pane, to be corrected there

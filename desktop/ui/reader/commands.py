@@ -14,6 +14,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QSplitter
 
 from desktop.core.capture import CaptureError, draft_from_paste, segments
+from desktop.core.capture.dates import event_day
 from desktop.core.errors import UserError
 from desktop.core.read.reports import claim_quote, places_named_in
 from desktop.core.text import one_line
@@ -194,13 +195,18 @@ class CaptureCommands(QObject):
                 return
         with self.session.engine.connect() as connection:
             places = places_named_in(connection, report.text[start:end])  # for the map and place: filters
-        fields = {
+        # "On Wednesday", "вчора", "3 March": the event's day, read against the report's (which is when it
+        # was claimed); the pane shows it and the hint says where it came from, to be corrected if wrong.
+        dated = event_day(report.text[start:end], report.published)
+        fields: dict[str, object] = {
             "report_id": report.id,
             "quote_start": start,
             "quote_end": end,
             "claimed": report.published,
             "places": [ident for ident, _name in places],
         }
+        if dated is not None:
+            fields |= {"event_start": dated.day, "event_precision": "day"}
         outcome = self.session.perform(
             lambda store: store.create_claim(words, source, **fields), f"add claim “{one_line(words, 40)}”"
         )
@@ -213,9 +219,15 @@ class CaptureCommands(QObject):
         self.reader.current_claim = claim
         self.reader.text.setFocus()
         named = f" Places named in it: {', '.join(name for _ident, name in places)}." if places else ""
+        when = (
+            f" Event date {dated.day.isoformat()} from “{one_line(dated.phrase, 30)}” "
+            f"({key_of('claim.edit_event_start')} in the table corrects it)."
+            if dated is not None
+            else ""
+        )
         self.host.hint(
-            f"Claim made from the selection.{named} {key_of('reader.originator')}: its source is whom the report "
-            f"quotes · {key_of('related.focus')} (in the table): related claims."
+            f"Claim made from the selection.{when}{named} {key_of('reader.originator')}: its source is whom the "
+            f"report quotes · {key_of('related.focus')} (in the table): related claims."
         )
 
     def _ask_originator(self, passage: str, publisher: int | None) -> int | None:

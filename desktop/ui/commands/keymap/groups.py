@@ -171,7 +171,8 @@ def capture_actions() -> list[KeyAction]:
             ("C", "Return", "Enter"),
             "reader",
             "Capture",
-            "Make a claim of the selected text: its report, quote, the publisher as source and the report's date.",
+            "Make a claim of the selected text: its report, quote, the publisher as source, the report's date; "
+            "the event's day when the text names one (on Wednesday, yesterday, 3 March).",
         ),
         _a(
             "reader.originator",
