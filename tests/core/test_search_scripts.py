@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from desktop.core import integrity, search
+from desktop.core.search.inflection import stem
 from desktop.core.search.keys import index_keys, search_keys
 from desktop.core.store.repair import rebuild_search_index
 from desktop.core.workspace import Workspace
@@ -67,6 +68,35 @@ def found(workspace: Workspace, query: str) -> set[str]:
 )
 def test_spellings_of_one_name_share_a_search_key(word: str, key: str) -> None:
     assert search_keys(word) == key
+
+
+def test_an_inflected_cyrillic_word_finds_the_names_other_forms(scripts: Workspace) -> None:
+    """бахмута finds Бахмут, Bakhmut and Bachmut; the quoted form stays exact."""
+    assert found(scripts, "бахмута") == {"en", "de", "ru"}  # (бахмут, a place name, finds its aliases too)
+    assert found(scripts, "Бахмуте") == {"en", "de", "ru"}
+    assert found(scripts, "штурмовых") == {"ru"}  # штурмовые, by its stem
+    assert found(scripts, '"бахмута"') == {"ru"}
+    assert found(scripts, "-бахмуте") == {"uk-old", "tagged", "other"}
+
+
+@pytest.mark.parametrize(
+    ("word", "stemmed"),
+    [
+        ("бахмута", "бахмут"),
+        ("бахмуте", "бахмут"),
+        ("авдіівки", "авдіівк"),
+        ("донецкои", "донецк"),  # донецкой, folded
+        ("донецька", "донецьк"),
+        ("штурмовые", "штурмов"),
+        ("києва", "києв"),
+        ("бахмут", None),  # no ending to take off
+        ("соледар", None),
+        ("киев", None),  # too short for a stem
+        ("bakhmuta", None),  # Latin: keys and prefixes already
+    ],
+)
+def test_the_stem_takes_one_case_ending_off(word: str, stemmed: str | None) -> None:
+    assert stem(word) == stemmed
 
 
 def test_search_keys_of_a_text_are_its_words_keys_in_order() -> None:
@@ -154,6 +184,7 @@ SCRIPT_QUERIES = [
     "bakhmut", "bachmut", "Бахмут", "БАХМУТ", "artemivsk", "Артемовск", "bakh", "бахм", "соледар",
     "artemivsk artillery", "artillery -bachmut", "repelled -bakhmut", "artem", "zzzzqqq", "™ 🛰 №", "squ",
     "shturmovye", "вагнер", '"units claim"', '"bakhmut bleibt"', '"бахмута"', "-бахмут", "institut -lage",
+    "бахмута", "Бахмуте", "штурмовых", "-бахмуте",
 ]  # fmt: skip
 
 
