@@ -151,6 +151,11 @@ def test_ctrl_t_opens_the_timeline_on_the_days_most_claims_sit_on_and_0_fits_eve
     assert view.px_per_day >= 40  # days apart, readable
     current = view.current()
     assert current is not None and current.item.ext_id == "c-breach"
+    qtbot.keyClick(view, Qt.Key.Key_Right)  # scrolled on a little, then a claim is edited: the view stays put
+    left, scale = view.day_at(view.mapToScene(0, 0).x()), view.px_per_day
+    claim = _id(window, "c-breach")
+    assert window.session.perform(lambda store: store.update_claim(claim, credibility=2), "credibility 2").ok
+    assert (view.day_at(view.mapToScene(0, 0).x()), view.px_per_day) == (left, scale)
     qtbot.keyClick(view, Qt.Key.Key_0)  # every claim: back to May
     left, right = seen([b.item.ext_id for b in view.bars])
     assert left >= 0 and right <= width

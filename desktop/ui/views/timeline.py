@@ -151,14 +151,19 @@ class TimelineView(ZoomableView):
 
     # --- content ------------------------------------------------------------------------------------
 
-    def set_timeline(self, timeline: Timeline, keep: int | None = None) -> None:
+    def set_timeline(self, timeline: Timeline, keep: int | None = None, *, refit: bool = True) -> None:
+        """Show ``timeline``; ``refit``: fitted again if not zoomed by hand (a new filter), else (a change to
+        the claims shown) at the same zoom and the same day at the left edge."""
+        left = self.day_at(self.mapToScene(0, 0).x())
         self.timeline = timeline
         first = timeline.first
         self.origin = (first or dt.date.today()) - dt.timedelta(days=2)
-        if self.auto_fit:  # not zoomed by hand: a new filter's claims are fitted as the first ones were
+        if self.auto_fit and refit:  # a new filter's claims are fitted as the first ones were
             self._fit(keep)
-        else:
-            self._build(keep)
+            return
+        self._build(keep)
+        if not refit:
+            self._scroll_to(left, keep)
 
     def x_of(self, day: dt.date) -> float:
         return (day - self.origin).days * self.px_per_day
@@ -261,7 +266,11 @@ class TimelineView(ZoomableView):
         room = max(self.viewport().width() - 380, self.viewport().width() // 2)
         self.px_per_day = min(240.0, max(0.3, room / days))
         self._build(keep)
-        self.horizontalScrollBar().setValue(int(self.x_of(start)))
+        self._scroll_to(start, keep)
+
+    def _scroll_to(self, left: dt.date, keep: int | None) -> None:
+        """``left`` at the left edge, unless the claim ``keep`` would then be out of sight."""
+        self.horizontalScrollBar().setValue(int(self.x_of(left)))
         if keep is not None and (again := self.by_claim.get(keep)) is not None:
             shown = self.mapToScene(self.viewport().rect()).boundingRect()
             if not shown.left() <= again.x0 <= shown.right():
@@ -388,15 +397,16 @@ class TimelinePanel(QWidget):
 
     def _on_changed(self, change: Change) -> None:
         if change.everything or change.claims or change.added_claims or change.removed_claims or change.sources:
-            self.reload()
+            # An edit: the analyst keeps the stretch of time being looked at (another workspace: fitted).
+            self.reload(refit=change.everything)
 
-    def reload(self) -> None:
+    def reload(self, *, refit: bool = True) -> None:
         kept = self.view.current()
         with self.session.engine.connect() as connection:
             timeline = timeline_items(connection, self.filter_text)
         # The table's current claim first: a new filter may have moved it (and the bar selected before with it).
         keep = self.session.current if self.session.current is not None else (kept.item.id if kept else None)
-        self.view.set_timeline(timeline, keep)
+        self.view.set_timeline(timeline, keep, refit=refit)
         parts = [f"{len(timeline.items)} claim{'s' if len(timeline.items) != 1 else ''} by event date"]
         if timeline.undated:
             parts.append(f"{timeline.undated} without any date (not shown)")
