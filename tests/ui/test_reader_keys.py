@@ -144,3 +144,9 @@ def test_a_claim_from_a_sentence_saying_on_wednesday_is_dated_the_wednesday_befo
     assert (str(claimed), str(start), precision) == ("2022-12-15", "2022-12-14", "day")
     assert "Event date 2022-12-14 from “Wednesday”" in window.status.message_text()
     assert window.detail.event_start.text() == "2022-12-14"  # shown in the pane, to be corrected there
+
+
+def test_the_readers_hint_names_the_paragraph_keys(qtbot: QtBot, window: MainWindow) -> None:
+    paste_report(qtbot, window, "One.\n\nTwo.\n", "Newsweek", "2022-12-15")
+    hint = window.reader.hint.text()
+    assert "j/k next/previous paragraph" in hint.casefold() and "sentence" in hint

@@ -304,6 +304,7 @@ class ReaderPane(QWidget):
             self.hint.setText(f"{captured} · here: {span.ext_id} ({span.source_name})")
         else:
             keys = (
+                f"{key_of('reader.next_paragraph')}/{key_of('reader.prev_paragraph')} next/previous paragraph · "
                 f"{key_of('reader.sentence')} sentence · {key_of('reader.paragraph')} paragraph · "
                 f"{key_of('reader.claim')} claim from selection · {key_of('reader.next_span')} next captured"
             )
