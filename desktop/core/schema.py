@@ -99,6 +99,8 @@ class Claim(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     ext_id: str = Field(unique=True, index=True)
     text: str
+    # Its own index although ix_claim_source_status_sort begins with it: a source's claims in id order
+    # (migration 0015 says what dropping it would cost).
     source_id: int = _fk("source.id", "RESTRICT")
     report_id: int | None = _fk("report.id", "SET NULL", nullable=True)
     # The span of the report's text the claim was taken from: code points, end exclusive.
@@ -130,11 +132,12 @@ DERIVED_CLAIM_COLUMNS = ("status", "suggested_credibility", "verdict_disputed", 
 
 class ClaimPlace(SQLModel, table=True):
     __tablename__ = "claim_place"
-    # The newest claims of a place without sorting all of them (related-claim suggestions).
+    # The newest claims of a place without sorting all of them (related-claim suggestions), and a place's
+    # claims for anything else too (so place_id has no index of its own: migration 0015).
     __table_args__ = (Index("ix_claim_place_place_claim", "place_id", "claim_id"),)
 
     claim_id: int = Field(sa_column_args=[ForeignKey("claim.id", ondelete="CASCADE")], primary_key=True)
-    place_id: int = Field(sa_column_args=[ForeignKey("place.id", ondelete="CASCADE")], primary_key=True, index=True)
+    place_id: int = Field(sa_column_args=[ForeignKey("place.id", ondelete="CASCADE")], primary_key=True)
     position: int = 0
 
 

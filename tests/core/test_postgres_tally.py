@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
-from desktop.core import db, integrity, team
+from desktop.core import integrity, team
 from desktop.core.read import paging, tally
 from desktop.core.read.paging import View
 from desktop.core.store import repair
@@ -79,13 +79,6 @@ def test_check_reports_a_wrong_tally_and_the_repair_recounts(pg_workspace: Works
     repair.repair(pg_workspace.engine, integrity.repairs(problems))
     assert integrity.check(pg_workspace.engine) == []
     assert kept_and_counted(pg_workspace) == (1, 1)
-
-
-def test_sqlite_counts_its_claims(workspace: Workspace) -> None:
-    with workspace.engine.connect() as connection:
-        assert tally.claims(connection) is None
-        assert paging.count(connection, View()) == 0
-    assert db.is_sqlite(workspace.engine)
 
 
 def test_source_names_are_folded_again_only_after_the_source_table_changed(pg_workspace: Workspace) -> None:

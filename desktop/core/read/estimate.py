@@ -67,7 +67,7 @@ def sampled_count(connection: Connection, where: ColumnElement[bool]) -> int:
 
     The same pages each time (a fixed seed): one filter gets one estimate, and its pages stay cached.
     """
-    claims = tally.claims(connection) or 0
+    claims = tally.claims(connection)
     percent = min(100.0, 100.0 * SAMPLE_ROWS / max(1, claims))
     # Named as the table itself: the filter's word condition names ``claim`` in SQL text.
     sample = _claim.tablesample(sa.func.system(percent), name="claim", seed=sa.literal(1))

@@ -27,6 +27,10 @@ from typing import Any
 from desktop.core.read.rows import ClaimRow
 from desktop.core.revisions import known_revisions
 
+# The number of claims the triggers keep (``read.tally``, which reads it with this statement too; this
+# module imports no SQLAlchemy, so the statement lives here).
+KEPT_CLAIMS = "SELECT value FROM crosscheck_tally WHERE name = 'claims'"
+
 # The table's default view (``paging.View()``: the date sort, newest first), as one statement:
 # the ids from the ``ix_claim_sort`` index first, then the joined rows of just those.
 _FIRST_ROWS = """
@@ -83,8 +87,8 @@ def read_first_screen(path: Path, limit: int) -> FirstScreen | None:
 
 
 def count_claims(connection: sqlite3.Connection) -> int:
-    """Every claim in the workspace (the table's count when it shows them all)."""
-    return int(connection.execute("SELECT count(*) FROM claim").fetchone()[0])
+    """Every claim in the workspace (the table's count when it shows them all), as kept (``read.tally``)."""
+    return int(connection.execute(KEPT_CLAIMS).fetchone()[0])
 
 
 def first_rows(connection: sqlite3.Connection, limit: int) -> list[ClaimRow]:

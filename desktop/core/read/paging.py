@@ -142,9 +142,7 @@ def count(connection: Connection, view: View) -> int:
     """How many claims the view shows."""
     counting = _for_counting(view)
     if counting.where is None and counting.sort != "status":
-        kept = tally.claims(connection)  # PostgreSQL keeps the number of claims (read.tally)
-        if kept is not None:
-            return kept
+        return tally.claims(connection)  # kept by triggers (read.tally)
     if isinstance(counting.where, CountedWhere) and counting.sort != "status":
         return int(connection.execute(counting.where.count_statement).scalar_one())
     return int(connection.execute(_Plan(counting).base(sa.func.count(), partition=None)).scalar_one())
@@ -310,7 +308,9 @@ def next_unreviewed(connection: Connection, view: View, after: RowKey | None) ->
     waiting = int(connection.execute(everything.where(column == sa.false())).scalar_one())
     if waiting == 0:
         return None
-    sparse = waiting < _SPARSE_UNREVIEWED * int(connection.execute(everything).scalar_one())
+    # Every claim: the kept number (read.tally), not a count of them all.
+    total = tally.claims(connection) if counting is None else int(connection.execute(everything).scalar_one())
+    sparse = waiting < _SPARSE_UNREVIEWED * total
     unreviewed = column == sa.false() if sparse else sa.func.coalesce(column, sa.true()) == sa.false()
     found = _ids_after(connection, plan, after, 1, unreviewed)
     if not found and after is not None:

@@ -1,20 +1,28 @@
-"""How many claims a PostgreSQL workspace holds, and whether its sources changed, kept by triggers (migration 0010).
+"""How many claims a workspace holds, kept by triggers (migrations 0010 and 0015), and whether its sources changed.
 
 The table counts every claim when it opens and after a bulk change ("N claims").
-SQLite counts a million index entries in a few milliseconds; PostgreSQL has to
-visit them (an index-only scan: ~100 ms at a million claims, a fifth of a
-second on a busy machine), on every open. So on PostgreSQL statement-level
-triggers keep the number in ``crosscheck_tally`` as claims are inserted and
-deleted, in the same transaction (a reader sees the count of its own snapshot),
-and counting all claims reads one row. The triggers run with the owner's rights
-(``SECURITY DEFINER``), so a team member needs no right on the table but to
-read it. ``recount`` sets it from the claims themselves (a load that bypassed
-the triggers; ``crosscheck check``'s repair).
+Counting is not free: SQLite reads a million index entries in about 4 ms (a
+quarter of the first paint at that size); PostgreSQL has to visit them (an
+index-only scan: ~100 ms at a million claims, a fifth of a second on a busy
+machine). So triggers keep the number in ``crosscheck_tally`` (row ``claims``)
+as claims are inserted and deleted, in the same transaction (a reader sees the
+count of its own snapshot; a rollback takes the change back with the claims),
+and counting all claims reads one row.
 
-The same table holds a version of the source table, which grows with every
-statement that changes it: the filter compiler keeps the sources folded while
-it stays the same (``search.sources``), as it does on SQLite while ``PRAGMA
-data_version`` does.
+- PostgreSQL (0010): statement-level triggers (one update per statement). They
+  run with the owner's rights (``SECURITY DEFINER``), so a team member needs no
+  right on the table but to read it.
+- SQLite (0015): row triggers (+1, −1), SQLite having no others. The bulk
+  import suspends the insert trigger and adds its claims in one statement
+  (``store.bulk_tally``).
+
+``recount`` sets it from the claims themselves (a load that bypassed the
+triggers; ``crosscheck check``'s repair), ``stale`` tells ``check`` it is wrong.
+
+On PostgreSQL the same table holds a version of the source table, which grows
+with every statement that changes it: the filter compiler keeps the sources
+folded while it stays the same (``search.sources``), as it does on SQLite while
+``PRAGMA data_version`` does.
 """
 
 from __future__ import annotations
@@ -22,14 +30,14 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from desktop.core.read.first_screen import KEPT_CLAIMS
+
 TABLE = "crosscheck_tally"
 
 
-def claims(connection: Connection) -> int | None:
-    """The number of claims, or None where the database does not keep it (SQLite)."""
-    if connection.dialect.name != "postgresql":
-        return None
-    return int(connection.execute(text(f"SELECT value FROM {TABLE} WHERE name = 'claims'")).scalar_one())
+def claims(connection: Connection) -> int:
+    """The number of claims, as kept."""
+    return int(connection.execute(text(KEPT_CLAIMS)).scalar_one())
 
 
 def sources_version(connection: Connection) -> int | None:
@@ -68,15 +76,12 @@ def versions(connection: Connection) -> dict[str, int | None]:
 
 
 def recount(connection: Connection) -> None:
-    """Set the kept number from the claims themselves (PostgreSQL; nothing elsewhere)."""
-    if connection.dialect.name == "postgresql":
-        connection.execute(text(f"UPDATE {TABLE} SET value = (SELECT count(*) FROM claim) WHERE name = 'claims'"))
+    """Set the kept number from the claims themselves."""
+    connection.execute(text(f"UPDATE {TABLE} SET value = (SELECT count(*) FROM claim) WHERE name = 'claims'"))
 
 
 def stale(connection: Connection) -> tuple[int, int] | None:
     """(kept, counted) when the kept number is wrong (``crosscheck check``), else None."""
     kept = claims(connection)
-    if kept is None:
-        return None
     counted = int(connection.execute(text("SELECT count(*) FROM claim")).scalar_one())
     return None if kept == counted else (kept, counted)

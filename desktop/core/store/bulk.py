@@ -73,7 +73,7 @@ from desktop.core import corroboration
 from desktop.core.corroboration import judgements
 from desktop.core.db import write_connection
 from desktop.core.progress import IMPORT_STEPS, Progress
-from desktop.core.store import status
+from desktop.core.store import bulk_tally, status
 from desktop.core.store.bulk_derive import _derive_new_claims, _WorkspaceGraph
 from desktop.core.store.bulk_fts import insert_trigger_suspended
 from desktop.core.store.bulk_indexes import indexes_built_after
@@ -275,7 +275,10 @@ def write_rows(
         row["verdict_disputed"] = verdict_disputed(row["verdict"], state)
         row["link_count"] = count
     _step(progress, "writing claims")
-    with insert_trigger_suspended(connection, defer_index=defer_index) as suspended:
+    with (
+        insert_trigger_suspended(connection, defer_index=defer_index) as suspended,
+        bulk_tally.insert_trigger_suspended(connection),  # the kept number of claims: added once
+    ):
         new_claims = _insert_entities(connection, "claim", rows.claims, one_statement=not suspended)
     claims = {**keys.claims, **new_claims}
     claim_places = [

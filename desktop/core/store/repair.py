@@ -41,7 +41,7 @@ def rebuild_search_index(engine: Engine) -> None:
 
 
 def rederive_statuses(engine: Engine) -> int:
-    """Recompute every claim's derived columns (and PostgreSQL's kept count of claims); how many claims changed."""
+    """Recompute every claim's derived columns (and the kept count of claims); how many claims changed."""
     with write_connection(engine) as connection:
         tally.recount(connection)
         return len(status.rederive_all(connection))
