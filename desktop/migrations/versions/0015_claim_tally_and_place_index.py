@@ -7,8 +7,8 @@ Create Date: 2026-12-07 18:30:00
 SQLite: ``crosscheck_tally`` (name, value), as PostgreSQL has had since 0010,
 with one row ``claims``, set here from the claims and kept by two row triggers
 (insert: +1, delete: −1), so the table opens on the number without counting a
-million index entries (about 4 ms at 1M claims, a quarter of the first paint).
-A row trigger costs about 1.5 µs per claim written; the bulk import, which
+million index entries (2.5–4 ms of CPU at 1M claims, a sixth to a quarter of
+the first paint). A row trigger costs about 1.35 µs per claim written; the bulk import, which
 writes a hundred thousand at once, suspends the insert trigger and adds its
 claims in one statement (``desktop.core.store.bulk_tally``). SQLite has no
 statement triggers and fires no delete trigger for a row ``INSERT OR REPLACE``
