@@ -67,7 +67,7 @@ def test_a_claim_being_written_gets_suggestions_from_its_place_and_date(
     with workspace.engine.connect() as connection:
         found = suggest(connection, probe)
     assert ids(found)[:1] == [claims["placed"]]
-    assert found[0].why == ("same place: Bakhmut", "1 days apart")
+    assert found[0].why == ("same place: Bakhmut", "1 day apart")
 
 
 def test_linked_and_dismissed_claims_are_not_suggested(workspace: Workspace, claims: dict[str, int]) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from desktop.core.read.reports import list_reports
 from desktop.ui.reader.reports import ReportsDialog
 from desktop.ui.window.main_window import MainWindow
 from tests.e2e.test_review_flow import key
@@ -95,3 +96,42 @@ def test_up_and_down_move_through_the_reports_and_shift_enter_lists_the_claims(
     assert row == 1 and again == first
     assert window.filter_bar.edit.text().startswith("report:")
     assert title  # the second report's claims are what the table shows now
+
+
+def test_delete_inside_the_typed_search_edits_it_and_at_its_end_deletes_the_report(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    outcome = window.session.perform(lambda store: store.create_report("Kupiansk update", text="Body."), "add report")
+    assert outcome.ok
+    seen: dict[str, Any] = {}
+
+    def look(dialog: Any) -> None:
+        try:
+            steps(dialog)
+        finally:
+            dialog.reject()
+
+    def steps(dialog: Any) -> None:
+        assert isinstance(dialog, ReportsDialog)
+        dialog.search.setFocus()
+        qtbot.keyClicks(dialog.search, "Kupianskx")
+        seen["listed"] = dialog.list.topLevelItemCount()
+        qtbot.keyClick(dialog.search, Qt.Key.Key_Left)
+        qtbot.keyClick(dialog.search, Qt.Key.Key_Delete)  # the stray x goes, no report does
+        seen["text"] = dialog.search.text()
+        seen["after edit"] = dialog.list.topLevelItemCount()
+        qtbot.keyClick(dialog.search, Qt.Key.Key_Delete)  # at the end: the highlighted report goes
+        seen["after delete"] = dialog.list.topLevelItemCount()
+
+    before = _report_count(window)
+    answer_next_dialog(qtbot, look)
+    key(qtbot, window, Qt.Key.Key_F3)
+    assert seen["text"] == "Kupiansk"
+    assert seen["after edit"] >= 1
+    assert seen["after delete"] == seen["after edit"] - 1
+    assert _report_count(window) == before - 1
+
+
+def _report_count(window: MainWindow) -> int:
+    with window.session.engine.connect() as connection:
+        return len(list_reports(connection, ""))

@@ -252,7 +252,7 @@ def _ranked(probe: Probe, rows: list[_Row], limit: int, common: set[str]) -> lis
             bonus = 0.15 if gap == 0 else 0.1 if gap <= 3 else 0.05 if gap <= 7 else 0.0
             if bonus:
                 score += bonus
-                why.append("same day" if gap == 0 else f"{gap} days apart")
+                why.append("same day" if gap == 0 else "1 day apart" if gap == 1 else f"{gap} days apart")
         if probe.report_id is not None and row.report_id == probe.report_id:
             score += 0.05
             why.append("same report")

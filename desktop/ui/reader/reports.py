@@ -232,7 +232,12 @@ class ReportsDialog(QDialog):
         return None if item is None else int(item.data(0, Qt.ItemDataRole.UserRole))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) and _ours(event):
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and _ours(event)
+            and not (event.key() == Qt.Key.Key_Delete and self._search_has_text_after_cursor())
+        ):
             event.accept()  # the list's own keys: no shortcut of the window behind may take them
             return True
         if event.type() == QEvent.Type.KeyPress:
@@ -263,10 +268,16 @@ class ReportsDialog(QDialog):
         if key == Qt.Key.Key_N and control:
             self._edit(None)
             return True
-        if key == Qt.Key.Key_Delete and self.current() is not None:
+        if key == Qt.Key.Key_Delete and self.current() is not None and not self._search_has_text_after_cursor():
             self._delete(self.current())
             return True
         return False
+
+    def _search_has_text_after_cursor(self) -> bool:
+        # Delete inside the typed search edits it, as in any text field; at its end (or with it
+        # empty) there is nothing to edit, and Delete deletes the highlighted report (undoable).
+        # (The field, having focus, claims the key from any shortcut itself.)
+        return self.search.hasFocus() and self.search.cursorPosition() < len(self.search.text())
 
     def _edit(self, report_id: int | None) -> None:
         form = ReportForm(self.session, self, report_id=report_id)
