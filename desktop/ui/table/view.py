@@ -23,7 +23,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -66,6 +76,7 @@ class ClaimTable(QTableView):
             model = ClaimTableModel(session, self)
         self._model = model
         self._syncing = False
+        self._going = False  # ``_go_to`` is moving the current row (``selectionCommand``)
         self._kept: tuple[int | None, int, int] = (None, -1, 0)
         self._kept_selection: list[int] = []
         self._hints = (
@@ -344,9 +355,24 @@ class ClaimTable(QTableView):
             header.resizeSection(column, width)
         self._fit_claim_text()
 
+    def selectionCommand(  # noqa: N802  (Qt's name)
+        self, index: QModelIndex | QPersistentModelIndex, /, event: QEvent | None = None
+    ) -> QItemSelectionModel.SelectionFlag:
+        """How a move selects. A move the program makes (``_go_to``: a navigation key, a row gone) has no
+        event, and Qt would then read the keys held down: Shift (as in Shift+G, Shift+J) would add the row
+        to what was selected before (the rows Qt had set aside at an insertion or removal), and the next
+        key would act on both claims. Such a move selects its row alone; keys and clicks are Qt's."""
+        if event is None and self._going:
+            return QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        return super().selectionCommand(index, event)
+
     def _go_to(self, row: int) -> int | None:
         index = self._model.index(row, max(self.currentIndex().column(), 0))
-        self.setCurrentIndex(index)
+        self._going = True  # (``selectionCommand``)
+        try:
+            self.setCurrentIndex(index)
+        finally:
+            self._going = False
         self.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
         return self.current_claim()
 
