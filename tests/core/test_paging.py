@@ -393,3 +393,17 @@ def test_every_view_pages_the_same_on_postgresql(pg_workspace: Workspace) -> Non
         assert paging.count_and_last_audit(connection, dated) == (paging.count(connection, dated), last)
         unreviewed = [i for i in expected(data, View()) if not next(r for r in data if r.id == i).reviewed]
         assert paging.next_unreviewed(connection, View(), None) == unreviewed[0]
+
+
+def test_the_source_sorts_join_sources_without_the_claims_source_index(conn: Connection, data: list[Raw]) -> None:
+    """Joined through ``ix_claim_source_id``, a sort by side read every claim's row: 2–3 s at 1M (0.13 s without)."""
+    for sort in ("side", "source"):  # (grade reads every claim row for its credibility either way)
+        plan = paging._Plan(View(sort=sort))
+        page = plan.ordered(plan.base(paging._claim.c.id, partition=None)).limit(256)
+        found = _plan_of(conn, _sql(page))
+        assert "USING INDEX ix_claim_source_id" not in found, (sort, found)  # a covering scan of it is fine
+        assert [r.id for r in paging.fetch_at(conn, View(sort=sort), 0, 60)] == expected(data, View(sort=sort))
+    joined = str(
+        paging._Plan(View(sort="side")).base(paging._claim.c.id, partition=None).compile(dialect=postgresql.dialect())
+    )
+    assert "+claim.source_id" not in joined  # only SQLite is told so

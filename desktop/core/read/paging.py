@@ -82,6 +82,36 @@ def _compile_counted_where(element: CountedWhere, compiler: SQLCompiler, **kw: A
     return compiler.process(element.condition, **kw)
 
 
+class NotIndexedOnSqlite(ColumnElement[Any]):
+    """A column SQLite must not look up through an index: written ``+column`` there (SQLite's own
+    way to disqualify a term from index use), as it is elsewhere.
+
+    The side sort joins each claim to its source. Left to itself SQLite walks the claims through
+    ``ix_claim_source_id`` for that join and reads every claim's row for its date: 1.9–3.0 s of CPU
+    to sort a million claims by side. Kept off that index it scans the covering
+    ``ix_claim_source_status_sort`` instead: 0.13 s. A filter's own terms (a source, a word, a
+    status) still pick their index; PostgreSQL plans the join by hash either way.
+    """
+
+    __visit_name__ = "not_indexed_on_sqlite"
+    inherit_cache = True
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column: ColumnElement[Any]) -> None:
+        self.column = column
+        self.type = column.type
+
+
+@compiles(NotIndexedOnSqlite)
+def _compile_not_indexed(element: NotIndexedOnSqlite, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.column, **kw)
+
+
+@compiles(NotIndexedOnSqlite, "sqlite")
+def _compile_not_indexed_sqlite(element: NotIndexedOnSqlite, compiler: SQLCompiler, **kw: Any) -> str:
+    return "+" + compiler.process(element.column, **kw)
+
+
 class _Plan:
     """The SQL pieces of one View: its partitions, sort expressions and direction."""
 
@@ -103,7 +133,7 @@ class _Plan:
         """``SELECT columns`` over the filtered claims, in one partition (None: all of them)."""
         table: sa.FromClause = _claim
         if self.view.sort in _NEEDS_SOURCE:
-            table = _claim.join(_source, _source.c.id == _claim.c.source_id)
+            table = _claim.join(_source, _source.c.id == NotIndexedOnSqlite(_claim.c.source_id))
         query = sa.select(*columns).select_from(table)
         if self.view.where is not None:
             query = query.where(self.view.where)
