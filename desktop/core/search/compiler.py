@@ -252,7 +252,7 @@ class _Compiler:
         if self.connection is None or not terms:
             return [{} for _term in terms]
         names = PlaceNames.read(self.connection, self.versions() if self.dialect_name == "postgresql" else None)
-        return [names.named(term.folded) for term in terms]
+        return [names.named(term.folded, inflected=not term.phrase) for term in terms]
 
     def like_term(self, term: Term, places: dict[int, list[str]] | None = None) -> _Cond:
         """A free term without FTS: its words in order inside the folded text or source name.

@@ -90,3 +90,9 @@ def stem(folded: str) -> str | None:
         if folded.endswith(ending) and len(folded) - len(ending) >= MIN_STEM:
             return folded[: -len(ending)]
     return None
+
+
+def stem_or_word(folded: str) -> str | None:
+    """``folded`` (one folded Cyrillic word) less its case ending, or whole when it has none; None when it
+    is not Cyrillic: what a name is filed under, so that any form of a word finds it (``places``)."""
+    return stem(folded) or (folded if _CYRILLIC_WORD.fullmatch(folded) else None)

@@ -4,7 +4,9 @@
 search key is Bakhmut's). A search for such a word then finds the claims tagged
 with that place and the claims whose text names it by any of its names
 (``Артемовск``, ``Bakhmut``…): ``PlaceNames.named`` gives those names. A word
-must name the place whole; a prefix being typed (``bakh``) does not.
+must name the place whole; a prefix being typed (``bakh``) does not. An unquoted
+Russian or Ukrainian word in a case form (``бахмута``, ``Артемовска``) names the
+place as its plain form does: names are filed by their stem too (``inflection``).
 
 The gazetteer is small (tens to a few thousand names) and read at each compile;
 its keys are computed in Python (``search_keys`` caches each word's key).
@@ -20,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from desktop.core.read import tally
+from desktop.core.search.inflection import stem, stem_or_word
 from desktop.core.search.keys import search_keys
 from desktop.core.search.sql import place, place_alias
 
@@ -35,11 +38,14 @@ class PlaceNames:
         self.names: dict[int, list[str]] = {}
         self._by_folded: dict[str, set[int]] = {}
         self._by_keys: dict[str, set[int]] = {}
+        self._by_stem: dict[str, set[int]] = {}  # a one-word Cyrillic name by its stem (``inflection``)
         for place_id, name, folded in rows:
             self.names.setdefault(place_id, []).append(name)
             self._by_folded.setdefault(folded, set()).add(place_id)
             if keys := search_keys(name):
                 self._by_keys.setdefault(keys, set()).add(place_id)
+            if stemmed := stem_or_word(folded):
+                self._by_stem.setdefault(stemmed, set()).add(place_id)
 
     @classmethod
     def read(cls, connection: Connection, versions: dict[str, int | None] | None = None) -> PlaceNames:
@@ -106,11 +112,14 @@ class PlaceNames:
         _cache = (contents, found)
         return found
 
-    def named(self, folded: str) -> dict[int, list[str]]:
-        """The places ``folded`` (a folded word or phrase) names, each with all its names."""
+    def named(self, folded: str, *, inflected: bool = False) -> dict[int, list[str]]:
+        """The places ``folded`` (a folded word or phrase) names, each with all its names; ``inflected``:
+        a word typed unquoted, which names a place in a case form too (``inflection``)."""
         found = set(self._by_folded.get(folded, ()))
         if keys := search_keys(folded):
             found |= self._by_keys.get(keys, set())
+        if inflected and (stemmed := stem(folded)):  # бахмута, Бахмуте: a case form names it as Бахмут does
+            found |= self._by_stem.get(stemmed, set())
         return {place_id: self.names[place_id] for place_id in sorted(found)}
 
 
