@@ -37,7 +37,7 @@ from typing import Any
 from bench import generate, pg_load, pg_server, sql
 from bench.common import FLOOR_PAGE
 from bench.scale_run import PYTHON, RESULTS, ROOT, _env, code_version, log, wait_quiet
-from bench.scale_table import check_consistency
+from bench.scale_table import check_consistency, measure, text_table, verdict
 
 STEPS = ("open", "page_down", "last_row", "filter_fields", "fts_rare", "fts_medium", "fts_common", "mark_link",
          "mark_link_filtered")  # fmt: skip
@@ -277,42 +277,23 @@ def live_rows(live: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def render(size: int, rows: list[dict[str, Any]]) -> str:
-    def fmt(v: float | None, unit: str) -> str:
-        if v is None:
-            return "—"
-        return f"{v:,.1f} {unit}" if v < 1000 or unit != "ms" else f"{v / 1000:,.2f} s"
-
     header = ("step", "peer (QPSQL)", "floor (psycopg)", "Crosscheck PG", "Crosscheck SQLite", "× SQLite", "met?")
-    lines = [[r["label"], fmt(r["peer"], r["unit"]), fmt(r["floor"], r["unit"]), fmt(r["crosscheck"], r["unit"]),
-              fmt(r["crosscheck_sqlite"], r["unit"]),
-              "—" if r["ratio_to_sqlite"] is None else f"{r['ratio_to_sqlite']:.2f}",
-              "—" if r["met"] is None else ("yes" if r["met"] else "NO: " + r["miss"])] for r in rows]  # fmt: skip
-    widths = [max(len(str(x)) for x in col) for col in zip(header, *lines, strict=False)]
-    out = [f"Scale benchmark on PostgreSQL, {size:,} claims", ""]
-    out.append(" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=False)))
-    out.append("-|-".join("-" * w for w in widths))
-    out += [" | ".join(str(x).ljust(w) for x, w in zip(line, widths, strict=False)) for line in lines]
-    out.append("")
-    out += [f"- {r['label']}: {r['notes']}" for r in rows if r["notes"]]
-    return "\n".join(out)
+    lines = [[r["label"], measure(r["peer"], r["unit"]), measure(r["floor"], r["unit"]),
+              measure(r["crosscheck"], r["unit"]), measure(r["crosscheck_sqlite"], r["unit"]),
+              "—" if r["ratio_to_sqlite"] is None else f"{r['ratio_to_sqlite']:.2f}", verdict(r)]
+             for r in rows]  # fmt: skip
+    return text_table(f"Scale benchmark on PostgreSQL, {size:,} claims", header, lines, rows)
 
 
 def markdown(report: dict[str, Any]) -> str:
     """The README's table of a written report (``--markdown``)."""
-
-    def fmt(v: float | None, unit: str) -> str:
-        if v is None:
-            return "—"
-        return f"{v:,.1f} {unit}" if v < 1000 or unit != "ms" else f"{v / 1000:,.2f} s"
-
     lines = ["| step | peer (QPSQL) | floor (psycopg) | Crosscheck PG | Crosscheck SQLite | × SQLite | target | met? |",
              "|---|---|---|---|---|---|---|---|"]  # fmt: skip
     for r in report["rows"]:
         ratio = "—" if r["ratio_to_sqlite"] is None else f"{r['ratio_to_sqlite']:.2f}"
-        met = "—" if r["met"] is None else ("yes" if r["met"] else "NO: " + r["miss"])
-        lines.append(f"| {r['label']} | {fmt(r['peer'], r['unit'])} | {fmt(r['floor'], r['unit'])} | "
-                     f"{fmt(r['crosscheck'], r['unit'])} | {fmt(r['crosscheck_sqlite'], r['unit'])} | {ratio} | "
-                     f"{r['target']} | {met} |")  # fmt: skip
+        cells = (r["label"], *(measure(r[k], r["unit"]) for k in ("peer", "floor", "crosscheck", "crosscheck_sqlite")),
+                 ratio, r["target"], verdict(r))  # fmt: skip
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 

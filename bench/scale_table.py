@@ -237,27 +237,37 @@ def _other_memory(size: int, step: str = "memory") -> dict[str, Any]:
     return {}
 
 
-def render(size: int, rows: list[dict[str, Any]]) -> str:
-    def fmt(v: float | None, unit: str) -> str:
-        if v is None:
-            return "—"
-        return f"{v:,.1f} {unit}" if v < 1000 or unit != "ms" else f"{v / 1000:,.2f} s"
+def measure(v: float | None, unit: str) -> str:
+    """A table cell for a figure: "—" for none, milliseconds past a second as seconds."""
+    if v is None:
+        return "—"
+    return f"{v:,.1f} {unit}" if v < 1000 or unit != "ms" else f"{v / 1000:,.2f} s"
 
-    header = ("step", "peer", "floor", "Crosscheck", "× peer", "target", "met?")
-    lines = [[r["label"], fmt(r["peer"], r["unit"]), fmt(r["floor"], r["unit"]), fmt(r["crosscheck"], r["unit"]),
-              "—" if r["ratio_to_peer"] is None else f"{r['ratio_to_peer']:.2f}", r["target"],
-              "—" if r["met"] is None else ("yes" if r["met"] else "NO: " + r["miss"])] for r in rows]  # fmt: skip
+
+def verdict(row: dict[str, Any]) -> str:
+    """A row's "met?" cell."""
+    return "—" if row["met"] is None else ("yes" if row["met"] else "NO: " + row["miss"])
+
+
+def text_table(title: str, header: tuple[str, ...], lines: list[list[str]], rows: list[dict[str, Any]]) -> str:
+    """The terminal's table: columns padded to their widest cell, then each row's notes."""
     widths = [max(len(str(x)) for x in col) for col in zip(header, *lines, strict=False)]
-    out = [f"Scale benchmark, {size:,} claims", ""]
+    out = [title, ""]
     out.append(" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=False)))
     out.append("-|-".join("-" * w for w in widths))
-    for line in lines:
-        out.append(" | ".join(str(x).ljust(w) for x, w in zip(line, widths, strict=False)))
+    out += [" | ".join(str(x).ljust(w) for x, w in zip(line, widths, strict=False)) for line in lines]
     out.append("")
-    for r in rows:
-        if r["notes"]:
-            out.append(f"- {r['label']}: {r['notes']}")
+    out += [f"- {r['label']}: {r['notes']}" for r in rows if r["notes"]]
     return "\n".join(out)
+
+
+def render(size: int, rows: list[dict[str, Any]]) -> str:
+    header = ("step", "peer", "floor", "Crosscheck", "× peer", "target", "met?")
+    lines = [[r["label"], measure(r["peer"], r["unit"]), measure(r["floor"], r["unit"]),
+              measure(r["crosscheck"], r["unit"]),
+              "—" if r["ratio_to_peer"] is None else f"{r['ratio_to_peer']:.2f}", r["target"], verdict(r)]
+             for r in rows]  # fmt: skip
+    return text_table(f"Scale benchmark, {size:,} claims", header, lines, rows)
 
 
 def check_consistency(plan: dict[str, Any], results: dict[str, dict[str, Any]]) -> list[str]:
