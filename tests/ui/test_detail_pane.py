@@ -538,3 +538,17 @@ def test_the_headline_has_the_tables_colour_for_its_status_and_verdict(
     empty_session.perform(lambda s: s.update_claim(ids["breach"], verdict="confirmed"), "set verdict")
     colour = status_colour("confirmed", pane.status.palette()).name()
     assert pane.status.headline.styleSheet() == f"color: {colour};"
+
+
+@pytest.mark.parametrize("verdict", [None, "inconclusive", "confirmed"])
+def test_a_narrow_pane_shows_the_whole_status_block_without_cutting_it(
+    qtbot: QtBot, host: Host, empty_session: WorkspaceSession, ids: dict[str, int], verdict: str | None
+) -> None:
+    """The pane never scrolls sideways: a verdict's headline with the derived status beside it must fit its width."""
+    empty_session.set_current(ids["breach"])
+    empty_session.perform(lambda s: s.update_claim(ids["breach"], verdict=verdict), "set verdict")
+    host.resize(330, 900)
+    qtbot.waitUntil(lambda: host.pane.viewport().width() <= 330)
+    content = host.pane.widget()
+    assert content.minimumSizeHint().width() <= host.pane.viewport().width()
+    assert content.width() <= host.pane.viewport().width()

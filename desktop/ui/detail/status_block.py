@@ -29,7 +29,9 @@ class StatusBlock(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.headline = plain_label()
+        # The headline wraps: a verdict's headline with the derived status beside it is wider than a narrow
+        # pane, which never scrolls sideways (it would cut the headline and every field below it).
+        self.headline = plain_label(wrap=True)
         font = QFont(self.headline.font())
         font.setPointSizeF(font.pointSizeF() * 1.35)
         font.setBold(True)
