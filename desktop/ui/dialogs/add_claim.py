@@ -17,7 +17,7 @@ from desktop.core.read.detail import PlaceInfo, read_places, report_info
 from desktop.core.text import one_line
 from desktop.ui.dialogs._base import DialogTextEdit, FormDialog
 from desktop.ui.dialogs.place_picker import PlacePickerDialog
-from desktop.ui.dialogs.source_dialog import SourceDialog
+from desktop.ui.dialogs.source_dialog import create_source_into
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.widgets.basics import (
     CREDIBILITY_CHOICES,
@@ -120,12 +120,7 @@ class AddClaimDialog(FormDialog):
             self.claimed.setText(format_date(found.published))
 
     def _create_source(self) -> None:
-        # The name typed into the picker without a match is the new source's name.
-        dialog = SourceDialog(self.session, self, name=self.source.unmatched)
-        if dialog.exec() == FormDialog.DialogCode.Accepted and dialog.source_id is not None:
-            self.source.set_value(dialog.source_id)
-            self.source.setFocus()
-        dialog.deleteLater()
+        create_source_into(self.source, self.session, self)
 
     def _pick_place(self) -> None:
         dialog = PlacePickerDialog(self.session, self, exclude=self._place_ids)

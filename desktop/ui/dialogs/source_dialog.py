@@ -19,6 +19,7 @@ from desktop.ui.session import WorkspaceSession
 from desktop.ui.widgets.basics import parse_labels, plain_label
 from desktop.ui.widgets.field_editors import ChoiceCombo
 from desktop.ui.widgets.plain_text import fit_wrap
+from desktop.ui.widgets.search_picker import SearchPicker
 
 RELIABILITY_CHOICES = [(f"{code} — {label}", code) for code, label in vocab.RELIABILITY.items()]
 KIND_CHOICES = [(kind, kind) for kind in vocab.SOURCE_KINDS]
@@ -142,3 +143,13 @@ class SourceDialog(FormDialog):
             lambda store, changes: store.update_source(ident, **changes),
             f"edit source {values['name']}",
         )
+
+
+def create_source_into(picker: SearchPicker, session: WorkspaceSession, parent: QWidget) -> None:
+    """ "New source…" beside a source picker: the form, named what was typed there without a match;
+    once created, the picker holds the new source and has the focus (so Enter goes on to accept the form)."""
+    dialog = SourceDialog(session, parent, name=picker.unmatched)
+    if dialog.exec() == FormDialog.DialogCode.Accepted and dialog.source_id is not None:
+        picker.set_value(dialog.source_id)
+        picker.setFocus()
+    dialog.deleteLater()

@@ -17,8 +17,10 @@ from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -30,6 +32,7 @@ from desktop.core.read.reports import ReportRow, list_reports, read_report, repo
 from desktop.core.text import one_line
 from desktop.ui.commands.keymap import REPORTS_LIST_KEYS
 from desktop.ui.dialogs._base import DialogTextEdit, FormDialog
+from desktop.ui.dialogs.source_dialog import create_source_into
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.widgets.basics import format_date, parse_date, plain_label, problem_label, show_problem
 from desktop.ui.widgets.workspace_pickers import source_picker
@@ -52,6 +55,14 @@ class ReportForm(FormDialog):
         self.title = QLineEdit()
         self.publisher = source_picker(session)
         self.publisher.setPlaceholderText("who published it — type a name…")
+        # A first report often comes from a publisher the workspace does not hold yet: its name typed
+        # without a match goes on to "New source…" (Alt+N from anywhere in the form), which creates it.
+        self.new_source = QPushButton("&New source…")
+        self.new_source.clicked.connect(lambda: create_source_into(self.publisher, session, self))
+        self.publisher.unmatched_next = self.new_source
+        publisher_row = QHBoxLayout()
+        publisher_row.addWidget(self.publisher, 1)
+        publisher_row.addWidget(self.new_source)
         self.url = QLineEdit()
         self.url.setPlaceholderText("https://…")
         self.published = QLineEdit()
@@ -70,8 +81,13 @@ class ReportForm(FormDialog):
             ("Language", self.language),
             ("Text", self.text),
         ):
-            self.form.addRow(plain_label(label), widget)
+            self.form.addRow(plain_label(label), publisher_row if widget is self.publisher else widget)
             widget.setAccessibleName(label)
+        # Tab goes field to field as the form reads; "New source…" comes last, and straight after the
+        # publisher only when the name typed there matched nobody.
+        chain = (self.title, self.published, self.publisher, self.url, self.language, self.text, self.new_source)
+        for before, after in zip(chain, chain[1:], strict=False):
+            self.setTabOrder(before, after)
         self._original: dict[str, Any] = {}
         if report_id is not None:
             with session.engine.connect() as connection:
@@ -92,9 +108,11 @@ class ReportForm(FormDialog):
         self, title: str, source: int | None, url: str | None, published: Any, language: str | None, text: str
     ) -> None:
         self.title.setText(title)
+        self.title.setCursorPosition(0)  # a long title reads from its start
         if source is not None:
             self.publisher.set_value(source)
         self.url.setText(url or "")
+        self.url.setCursorPosition(0)
         self.published.setText(format_date(published))
         self.language.setText(language or "")
         self.text.setPlainText(text)

@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QApplication,
     QComboBox,
     QFrame,
@@ -167,7 +168,9 @@ class PickerPopup(QFrame):
         self.results.setCurrentRow(row if picks else -1)
         self._highlighted(self.results.currentRow())
         limit = self._picker.limit
-        if not picks:
+        if not picks and typed.strip() and self._picker.unmatched_next is not None:
+            self.note.setText(f"No match — Enter or Tab: {self._picker.unmatched_next_name()} to create it.")
+        elif not picks:
             self.note.setText("No match — try another spelling or another name.")
         elif found >= limit:
             self.note.setText(f"The first {limit} matches — type more to narrow them.")
@@ -219,7 +222,10 @@ class PickerPopup(QFrame):
         # The search box leaves Enter and Esc to its window: this popup. Enter chooses, and only that:
         # the analyst filling in a form goes on to the next field, and a second Enter accepts it.
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.accept()
+            if not self.accept() and self.search.text().strip() and self._picker.unmatched_next is not None:
+                # A name nobody holds: on to creating it ("New source…"), as Tab would; a second Enter opens it.
+                self.cancel()
+                self._picker.leave(forward=True)
         elif event.key() == Qt.Key.Key_Escape:
             self.cancel()
         else:
@@ -366,6 +372,12 @@ class SearchPicker(QComboBox):
             return
         self.setFocus(reason)
         self.focusNextPrevChild(forward)
+
+    def unmatched_next_name(self) -> str:
+        """What ``unmatched_next`` is called on screen ("New source…"), without its mnemonic."""
+        after = self.unmatched_next
+        label = after.text() if isinstance(after, QAbstractButton) else ""
+        return label.replace("&", "") or "the next field"
 
     # --- keys ---------------------------------------------------------------------------------
 
