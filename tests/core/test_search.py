@@ -534,6 +534,13 @@ def test_very_long_queries_are_cut_and_bounded() -> None:
     assert [len(field.values) for field in many_values.fields] == [1, search.MAX_TERMS - 1]
 
 
+def test_a_mistake_made_several_times_is_explained_once() -> None:
+    """A pasted filter repeating a bad term says so once, not once per copy (the bar's message stays readable)."""
+    parsed = search.parse("after:zz bakhmut after:zz status: after:zz status: zork:1 zork:1")
+    assert len(parsed.errors) == len(set(parsed.errors)) == 3
+    assert parsed.errors[0].startswith('after: "zz" is not a date')
+
+
 # --- source fields resolved to source ids ---------------------------------------------------
 
 

@@ -175,7 +175,8 @@ def parse(query: str) -> ParsedFilter:
     terms = _mark_prefix(terms)
     if not terms and not fields and text.strip() and not errors:
         errors.append("nothing to search for — type words, or fields such as status:contested")
-    return ParsedFilter(query=query, terms=tuple(terms), fields=tuple(fields), errors=tuple(errors))
+    # Each mistake once, in the order first made: a pasted filter repeating a bad term says so once.
+    return ParsedFilter(query=query, terms=tuple(terms), fields=tuple(fields), errors=tuple(dict.fromkeys(errors)))
 
 
 def _mark_prefix(terms: list[Term]) -> list[Term]:
