@@ -39,12 +39,19 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from desktop.core.errors import NotFound
     from desktop.core.history.moments import parse_since
-    from desktop.core.history.words import entry, history_rows, lines
+    from desktop.core.history.words import entries_about, entry, history_rows, lines
 
     since = parse_since(args.since) if args.since is not None else None
     with workspace(args, create=False) as opened, opened.engine.connect() as connection:
         rows = history_rows(connection, since=since, about=args.entity)
+        # Everything ever made is audited: an id the trail never names is a typo, not a quiet entity.
+        if args.entity is not None and not rows and (since is None or not entries_about(connection, args.entity)):
+            raise NotFound(
+                f"the audit trail names nothing with the id {args.entity!r} "
+                "(no claim, source, report, place or request for comment has it, nor ever had)"
+            )
     if args.json:
         out(json.dumps([entry(row).as_json() for row in rows], ensure_ascii=False, indent=2))
     elif rows:

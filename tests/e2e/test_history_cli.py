@@ -84,6 +84,15 @@ def test_history_in_words_and_as_json(tmp_path: Path) -> None:
     assert_user_error(run(tmp_path, "--db", path, "history", "--since", "whenever"), "--since must be a date")
 
 
+def test_history_of_an_id_nothing_has_is_a_one_line_error(tmp_path: Path) -> None:
+    """A mistyped --entity says so (exit 1), never an empty answer that reads as "nothing ever changed"."""
+    path = _import(tmp_path)
+    assert_user_error(run(tmp_path, "--db", path, "history", "--entity", "c-nope"), "'c-nope'")
+    assert_user_error(run(tmp_path, "--db", path, "history", "--entity", "c-nope", "--json"), "'c-nope'")
+    quiet = run(tmp_path, "--db", path, "history", "--entity", "c-ru", "--since", "2999-01-01")
+    assert quiet.returncode == 0 and quiet.stdout == b""  # a real id with nothing since: nothing to say
+
+
 def test_a_trail_cut_short_is_replayed_with_a_one_line_warning(tmp_path: Path) -> None:
     """An older Crosscheck deleted a claim without a snapshot (no id, no places, no recorded time): replay puts
     back what it can, says so in one line on stderr, and still answers (exit 0)."""
