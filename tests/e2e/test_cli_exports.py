@@ -68,6 +68,17 @@ def test_pdf_brief_is_written_by_qt_without_a_display(tmp_path: Path, sample_db:
     assert piped.returncode == 0 and piped.stdout.startswith(b"%PDF-")
 
 
+@pytest.mark.parametrize("name", ["brief.pdf", "brief.md", "out.json"])
+def test_an_export_into_a_missing_folder_is_one_line_naming_the_file(tmp_path: Path, sample_db: str, name: str) -> None:
+    """The file asked for is named (not its scratch ``.partial``), and nothing of Qt's leaks onto stderr."""
+    target = tmp_path / "no-such-folder" / name
+    env = {"QT_QPA_PLATFORM": "", "DISPLAY": "", "WAYLAND_DISPLAY": ""}
+    result = run(tmp_path, "--db", sample_db, "export", "--filter", "rybar", "-o", str(target), env=env)
+    assert_user_error(result, f"cannot write {target}: ")
+    assert b".partial" not in result.stderr and b"QPainter" not in result.stderr
+    assert not target.parent.exists()
+
+
 def test_bad_filter_and_unknown_extension_are_one_line_errors(tmp_path: Path, sample_db: str) -> None:
     assert_user_error(run(tmp_path, "--db", sample_db, "export", "--filter", "cred:9"), "--filter")
     out = tmp_path / "brief.docx"

@@ -24,6 +24,7 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
+from desktop.core.errors import UserError
 from desktop.core.outputs import STYLE, Brief
 from desktop.core.outputs.brief_html import iter_body_parts
 from desktop.core.progress import Progress
@@ -62,6 +63,12 @@ def write_pdf(brief: Brief, path: Path, progress: Progress | None = None) -> Non
     """Write the brief as a PDF at ``path`` (atomically: a failure leaves no half-written file)."""
     document = brief_document(brief, progress)
     partial = path.with_name(path.name + ".partial")
+    try:
+        # Opened here first: a folder that is missing or not writable is one line naming the file asked
+        # for, where QPdfWriter would only print "QPainter::begin(): Returned false" and write nothing.
+        partial.touch()
+    except OSError as error:
+        raise UserError(f"cannot write {path}: {error.strerror or error}") from error
     try:
         writer = QPdfWriter(str(partial))
         writer.setTitle(brief.title)
