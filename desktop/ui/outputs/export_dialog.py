@@ -33,6 +33,7 @@ from desktop.core.errors import UserError
 from desktop.core.preferences import ORGANISATION
 from desktop.core.progress import Cancelled
 from desktop.ui.settings import app_settings, read_text
+from desktop.ui.widgets.basics import problem_label, show_problem
 
 FORMATS: Final = (
     ("pdf", "Brief — PDF", ".pdf"),
@@ -98,10 +99,46 @@ class ExportDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.problem = problem_label(self)
         column = QVBoxLayout(self)
         column.addLayout(form)
+        column.addWidget(self.problem)
         column.addWidget(buttons)
         self.resize(640, self.sizeHint().height())
+
+    def accept(self) -> None:
+        # What would only fail once a file was chosen and the job ran (then as a status-bar line, with
+        # everything typed here gone) is said here, on the field to correct.
+        field, message = self._refusal()
+        show_problem(self.problem, message)
+        if field is not None:
+            field.setFocus()
+            return
+        super().accept()
+
+    def _refusal(self) -> tuple[QLineEdit | None, str | None]:
+        """The field that cannot be exported as typed, and why; ``(None, None)`` when all can."""
+        from desktop.core import search
+        from desktop.core.history import BadMoment, parse_moment
+
+        if self.filter.text().strip() and (errors := search.parse(self.filter.text()).errors):
+            return self.filter, "Claims: " + " · ".join(errors)
+        if self.as_of.text().strip():
+            try:
+                parse_moment(self.as_of.text(), option="As of")
+            except BadMoment as error:
+                return self.as_of, str(error)
+        if self.chosen_format() == "claimreview":
+            if not self.organisation.text().strip():
+                return self.organisation, "ClaimReview names the organisation that publishes the reviews: type it"
+            template = self.review_url.text().strip()
+            if template and "{id}" not in template:
+                return self.review_url, "Review page URL must contain {id}, e.g. https://example.org/checks/{id}"
+            if not template and not self.organisation_url.text().strip():
+                return self.review_url, (
+                    "ClaimReview needs a page for each review: a Review page URL with {id}, or the Organisation URL"
+                )
+        return None, None
 
     def chosen_format(self) -> str:
         return str(self.format.currentData())
