@@ -7,6 +7,9 @@ import json
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QFocusEvent
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
@@ -70,3 +73,28 @@ def test_undo_of_a_step_whose_field_someone_changed_since_is_refused(
     assert not outcome.ok and "credibility is now 5, last changed by bob" in (outcome.message or "")
     with session.engine.connect() as connection:
         assert connection.execute(text("SELECT credibility FROM claim WHERE id = :c"), {"c": claim}).scalar() == 5
+
+
+def test_a_conflict_is_asked_once_though_its_dialog_takes_the_focus_from_the_field(
+    qtbot: QtBot, window: MainWindow, sample_ids: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Enter commits the text; the conflict dialog taking the focus must not commit it a second time (the
+    analyst was asked twice, the second time about text the first answer had already replaced)."""
+    claim = sample_ids["c-genstaff-repelled"]
+    assert window.table.select_claim(claim)
+    field = window.detail.text
+    asked: list[Any] = []
+
+    def answer(_parent: object, conflict: Any, yours: Any) -> bool:
+        asked.append(yours)
+        # What the real modal dialog does as it opens: the field loses the focus to another window.
+        QApplication.sendEvent(field, QFocusEvent(QEvent.Type.FocusOut, Qt.FocusReason.ActiveWindowFocusReason))
+        return False  # keep theirs
+
+    monkeypatch.setattr(edits, "ask_conflict", answer)
+    field.setFocus()
+    field.setPlainText("alice's wording")
+    Store(window.session.engine, "bob").update_claim(claim, text="bob's wording")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert asked == ["alice's wording"]
+    assert field.toPlainText() == "bob's wording"

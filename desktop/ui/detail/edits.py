@@ -124,6 +124,9 @@ class DetailEdits:
                 )
             show_problem(self.problems[area], None)
             self.reload()  # keep theirs: show the value as it is now
+            for name in changes:  # …in the fields typed into too, which a reload leaves as typed
+                if (editor := self._typed_editor(name)) is not None:
+                    editor.revert()
             return False
         if isinstance(outcome.error, ConnectionLost):
             # The text stays in its field, marked, and is saved when the analyst commits it again once

@@ -98,9 +98,18 @@ class _CommitOnLeave(_EditorBase):
             self.clear_unsaved()
         return typing or self._unsaved
 
+    _committing = False  # a commit is being written (or answered: a conflict's dialog is open)
+
     def commit(self) -> None:
-        if self.is_dirty():
+        # Once per edit: a dialog the commit opens (a conflict: theirs or yours) takes the focus from this
+        # field, and that focus-out must not commit the same text again (the analyst was asked twice).
+        if self._committing or not self.is_dirty():
+            return
+        self._committing = True
+        try:
             self.committed.emit(self.value())
+        finally:
+            self._committing = False
 
     def event(self, event: QEvent) -> bool:
         # A window-level Esc shortcut would otherwise steal the key before keyPressEvent sees it.
