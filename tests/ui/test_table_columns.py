@@ -4,7 +4,7 @@ for (View > Columns, or a right click on the header), and what is shown survives
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
@@ -13,7 +13,8 @@ from desktop.ui.table import columns as cols
 from desktop.ui.table.view import ClaimTable
 from desktop.ui.window import layout_settings
 from desktop.ui.window.main_window import MainWindow
-from desktop.ui.window.menus import COLUMNS
+from desktop.ui.window.menus import COLUMNS, SORT
+from desktop.ui.window.mnemonics import marked_letter
 from tests.ui.window_fixtures import (  # noqa: F401  (fixtures)
     OFFSCREEN_NOISE,
     open_window_fixture,
@@ -121,3 +122,29 @@ def test_the_first_start_gives_the_detail_pane_its_width(
     qtbot.waitUntil(lambda: window.width() == 1400)
     table, reader, pane = window.splitter.sizes()
     assert reader == 0 and abs(pane - 440) <= 10
+
+
+def test_view_sort_by_sorts_from_the_keyboard_and_again_reverses(qtbot: QtBot, window: MainWindow) -> None:
+    """The header takes no focus: View > Sort by is how a keyboard-only analyst sorts (a letter per column)."""
+    menu = window.menus["View"].findChild(QMenu, SORT)
+    assert menu is not None
+    model = window.table.model()
+
+    def press(name: str) -> None:
+        menu.popup(window.mapToGlobal(QPoint(20, 20)))
+        qtbot.waitUntil(menu.isVisible)
+        letters = {a.text().replace("&", "").split(" (")[0]: marked_letter(a.text()) for a in menu.actions()}
+        assert None not in letters.values()
+        qtbot.keyClick(menu, letters[name])  # the entry's underlined letter
+        assert not menu.isVisible()
+
+    press("Source")
+    assert (model.sort_column(), model.sort_order()) == (cols.COL_SOURCE, Qt.SortOrder.AscendingOrder)
+    menu.aboutToShow.emit()
+    checked = [a.text().replace("&", "") for a in menu.actions() if a.isChecked()]
+    assert checked == ["Source (ascending; again: reverse)"]
+    press("Source")
+    assert (model.sort_column(), model.sort_order()) == (cols.COL_SOURCE, Qt.SortOrder.DescendingOrder)
+    press("Status")
+    assert (model.sort_column(), model.sort_order()) == (cols.COL_STATUS, Qt.SortOrder.AscendingOrder)
+    assert window.table.horizontalHeader().sortIndicatorSection() == cols.COL_STATUS  # as a header click would

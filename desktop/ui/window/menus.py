@@ -17,6 +17,7 @@ from desktop.ui.window.mnemonics import install_menu_keys
 SEPARATOR = "-"
 RECENT = "@recent"  # where File → Open Recent goes (a submenu filled when it opens, not a keymap action)
 COLUMNS = "@columns"  # where View → Columns goes (the table's columns, filled when it opens)
+SORT = "@sort"  # where View → Sort by goes (the table's columns again, filled when it opens)
 
 # (menu title, entries): an entry is an action name, SEPARATOR, or (submenu title, [names]).
 MenuEntry = str | tuple[str, Sequence[str]]
@@ -132,6 +133,7 @@ MENUS: tuple[tuple[str, Sequence[MenuEntry]], ...] = (
             "view.clear_filter",
             "view.table",
             COLUMNS,
+            SORT,
             SEPARATOR,
             "view.graph",
             "view.timeline",
@@ -163,6 +165,8 @@ def fill_menu(menu: QMenu, entries: Sequence[MenuEntry], actions: Mapping[str, Q
             menu.addMenu("Open &Recent").setObjectName(RECENT)
         elif entry == COLUMNS:
             menu.addMenu("&Columns").setObjectName(COLUMNS)
+        elif entry == SORT:
+            menu.addMenu("&Sort by").setObjectName(SORT)
         elif isinstance(entry, tuple):
             fill_menu(menu.addMenu(entry[0]), entry[1], actions)
         else:
@@ -196,6 +200,6 @@ def menu_names(entries: Sequence[MenuEntry] | None = None) -> list[str]:
     for entry in entries if entries is not None else [e for _, group in MENUS for e in group]:
         if isinstance(entry, tuple):
             found += menu_names(entry[1])
-        elif entry not in (SEPARATOR, RECENT, COLUMNS):
+        elif entry not in (SEPARATOR, RECENT, COLUMNS, SORT):
             found.append(entry)
     return found

@@ -35,9 +35,10 @@ from desktop.ui.reader.pane import ReaderPane
 from desktop.ui.search_indexer import SearchIndexer, attach
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.table.column_menu import install_column_menu
+from desktop.ui.table.sort_menu import install_sort_menu
 from desktop.ui.views.dock import ViewsDock
 from desktop.ui.window.context_menu import install_detail_menu, install_table_menu
-from desktop.ui.window.menus import COLUMNS, RECENT, build_menus
+from desktop.ui.window.menus import COLUMNS, RECENT, SORT, build_menus
 from desktop.ui.window.mnemonics import install_menu_keys
 
 if TYPE_CHECKING:
@@ -83,6 +84,9 @@ def build_parts(window: MainWindow, session: WorkspaceSession) -> None:
     columns_menu = window.menus["View"].findChild(QMenu, COLUMNS)
     assert columns_menu is not None
     install_column_menu(columns_menu, window.table)
+    sort_menu = window.menus["View"].findChild(QMenu, SORT)
+    assert sort_menu is not None
+    install_sort_menu(sort_menu, window.table)
     window.table.column_menu_made.connect(install_menu_keys)  # the header's menu: letters, as every menu has
     window.table_menu = install_table_menu(window.table, window.named_actions, window.update_actions)
     window.detail_menu = install_detail_menu(window.detail, window.named_actions, window.update_actions)
