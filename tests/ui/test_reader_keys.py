@@ -100,6 +100,12 @@ def test_the_same_span_is_not_made_a_claim_twice(qtbot: QtBot, window: MainWindo
     key(qtbot, window, Qt.Key.Key_C)  # again, by accident
     assert len(window.reader.spans) == 1 and window.table.claim_model.rowCount() == claims
     assert "this selection is already claim c-" in window.status.message_text()
+    # The message names the reader's next key: the keyboard stays in the reader for it (in the table,
+    # S would have edited the claim's source instead).
+    assert window.reader.text.hasFocus()
+    key(qtbot, window, Qt.Key.Key_S)
+    start, end = window.reader.selection() or (0, 0)
+    assert REPORT[start:end] == "Nobody confirmed it."
 
 
 def test_j_and_k_move_through_the_paragraphs_and_ctrl_arrows_too(qtbot: QtBot, window: MainWindow) -> None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QMainWindow, QMenu, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QSplitter, QVBoxLayout, QWidget
 
 from desktop.core.errors import UserError
 from desktop.core.locations import SQLITE_URL
@@ -203,16 +203,17 @@ class MainWindow(QMainWindow):
         """Run ``slot`` when command ``name`` triggers; a ``UserError`` becomes a status-bar message."""
 
         def run(*_args: object) -> None:
+            before = QApplication.focusWidget()
             refused = self.as_of.refusal(name)  # a write while the window shows an earlier moment
             if refused is not None:
                 self.status.error(refused)
-                self.back_to_table()
+                self._after_refusal(name, before)
                 return
             try:
                 slot()
             except UserError as error:
                 self.status.error(str(error))
-                self.back_to_table()
+                self._after_refusal(name, before)
 
         self.named_actions[name].triggered.connect(run)
 
@@ -246,6 +247,17 @@ class MainWindow(QMainWindow):
             self.table.first()
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
         self.update_actions()
+
+    def _after_refusal(self, name: str, before: QWidget | None) -> None:
+        """Where the keyboard goes when command ``name`` was refused: back to the table, unless the key was
+        one of the reader's or the related list's, pressed there — then it stays, so the next key the message
+        names ("S selects the next sentence") reaches them and not the table's command of the same letter."""
+        stays = BY_NAME[name].context in ("reader", "related")
+        if stays and before is not None and before.isVisible() and before.window() is self:
+            before.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.update_actions()
+            return
+        self.back_to_table()
 
     def after_dialog(self) -> None:
         """Back to the table after a modal dialog of ours closed (some window systems leave nothing active)."""
