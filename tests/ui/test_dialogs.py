@@ -341,6 +341,37 @@ def test_outreach_records_a_request_and_its_answer(
     assert row(empty_session, "outreach", created).status == "pending"
 
 
+def test_outreach_asked_by_a_newsroom_not_yet_a_source_creates_it_by_keys(
+    qtbot: QtBot, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    """ "Newsweek asked both ministries": the newsroom, not yet a source, is made one from the form."""
+    dialog = opened(qtbot, OutreachDialog(empty_session, [ids["breach"]]))
+    assert isinstance(dialog, OutreachDialog)
+    qtbot.keyClicks(dialog.party, "Ministry of Defence")
+    dialog.by.setFocus()
+    qtbot.keyClicks(dialog.by, "Grey Desk")
+    popup = dialog.by.popup
+    assert popup is not None and popup.matches() == []
+    qtbot.keyClick(popup.search, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is dialog.new_source and dialog.isVisible()
+
+    def create(source: Any) -> None:
+        assert isinstance(source, SourceDialog) and source.name.text() == "Grey Desk"
+        qtbot.keyClick(source.name, Qt.Key.Key_Return)
+
+    answer_next_dialog(qtbot, create)
+    qtbot.keyClick(dialog.new_source, Qt.Key.Key_Return)
+    assert dialog.by.currentText().startswith("Grey Desk")
+    qtbot.keyClick(dialog.by, Qt.Key.Key_Return)  # the form's default button: record it
+    assert dialog.outreach_id is not None
+    with empty_session.engine.connect() as connection:
+        asked_by = connection.execute(
+            text("SELECT s.name FROM outreach o JOIN source s ON s.id = o.by_source_id WHERE o.id = :o"),
+            {"o": dialog.outreach_id},
+        ).scalar()
+    assert asked_by == "Grey Desk"
+
+
 def test_dialog_labels_never_render_workspace_text_as_html(
     qtbot: QtBot, empty_session: WorkspaceSession, ids: dict[str, int]
 ) -> None:

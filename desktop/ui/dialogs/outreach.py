@@ -11,12 +11,13 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QWidget
 
 from desktop.core import vocab
 from desktop.core.read.detail import OutreachInfo, claim_summary, outreach_info, search_sources, source_info
 from desktop.core.text import one_line
 from desktop.ui.dialogs._base import DialogTextEdit, FormDialog
+from desktop.ui.dialogs.source_dialog import create_source_into
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.widgets.basics import format_date, parse_date, plain_label
 from desktop.ui.widgets.field_editors import ChoiceCombo
@@ -57,6 +58,14 @@ class OutreachDialog(FormDialog):
         self.by = SearchPicker(
             self._search_sources, self._describe_source, none_label="— this team", prompt="who asked"
         )
+        # A newsroom that says it asked may not be a source here yet: its name typed without a match goes
+        # on to "New source…" (Alt+N), as the other source pickers do.
+        self.new_source = QPushButton("&New source…")
+        self.new_source.clicked.connect(lambda: create_source_into(self.by, session, self))
+        self.by.unmatched_next = self.new_source
+        by_row = QHBoxLayout()
+        by_row.addWidget(self.by, 1)
+        by_row.addWidget(self.new_source)
         self.contacted = QLineEdit(format_date(dt.date.today()))
         self.contacted.setPlaceholderText("YYYY-MM-DD (empty = not yet)")
         self.status = ChoiceCombo(STATUS_CHOICES)
@@ -72,7 +81,10 @@ class OutreachDialog(FormDialog):
             ("Response", self.response),
         ):
             widget.setAccessibleName(label)
-            self.form.addRow(plain_label(label), widget)
+            self.form.addRow(plain_label(label), by_row if widget is self.by else widget)
+        chain = (self.party, self.by, self.contacted, self.status, self.response, self.new_source)
+        for before, after in zip(chain, chain[1:], strict=False):
+            self.setTabOrder(before, after)
         if self._existing is not None:
             self.party.setText(self._existing.party)
             self.contacted.setText(format_date(self._existing.contacted))
