@@ -41,7 +41,13 @@ def prepare(session: object, model: object) -> None:
 
     ids = [model.claim_id(r) for r in range(14)]  # type: ignore[attr-defined]
     edits: list[dict[str, object]] = [{"text": t} for t in TEXTS]
-    edits += [{"claimed": None}, {"verdict": "confirmed"}, {"verdict": "refuted"}, {"verdict": "inconclusive"}]
+    # An undated claim without a place whose status cell looks like no other's: drawn first right after
+    # an italic date (the painter's font must be upright again for the cells after it).
+    edits += [
+        {"claimed": None, "places": [], "verdict": "inconclusive"},
+        {"verdict": "confirmed"},
+        {"verdict": "refuted"},
+    ]
     for claim, changes in zip(ids, edits, strict=False):
         outcome = session.perform(lambda s, c=claim, ch=changes: s.update_claim(c, **ch), "snapshot")  # type: ignore[attr-defined]
         if not outcome.ok:
@@ -70,6 +76,7 @@ def shoot(out: Path, db: str) -> None:
     def grab(name: str) -> None:
         app.processEvents()
         table.grab().save(str(out / f"{name}.png"))
+        table.grab().save(str(out / f"{name}-again.png"))  # what painting keeps between paints, in use
 
     for theme in ("light", "dark"):
         apply_theme(app, theme)  # type: ignore[arg-type]
@@ -80,7 +87,8 @@ def shoot(out: Path, db: str) -> None:
         table.setFocus()
         table.select_row(2)
         table.selectionModel().select(
-            table.model().index(5, 0), table.selectionModel().SelectionFlag.Select | table.selectionModel().SelectionFlag.Rows
+            table.model().index(5, 0),
+            table.selectionModel().SelectionFlag.Select | table.selectionModel().SelectionFlag.Rows,
         )
         grab(f"{theme}-selected-focused")
         table.setCurrentIndex(table.model().index(7, cols.COL_STATUS))

@@ -1,11 +1,16 @@
 """How the claim table paints its cells: one elided line each; the status as a glyph chip plus words.
 
-``CellPainter`` works out what painting needs once per paint (fonts, metrics,
-colours, the status chips' fills) and then paints cells straight from the cached
-``ClaimRow``: no ``data()`` call, no style call, no font object per cell. The table
-(``ClaimTable.paintEvent``) paints its rows with it, one row after another;
-``ClaimDelegate`` paints single cells with it for anything that still asks the
-delegate (so both look the same by construction).
+``CellPainter`` works out what painting needs once per font and palette (fonts,
+metrics, colours, the status chips' fills) and then paints cells straight from the
+cached ``ClaimRow``: no ``data()`` call, no style call, no font object per cell. The
+table keeps one between paints (``paint_rows.RowPainter``) and paints its rows with
+it, one row after another; ``ClaimDelegate`` paints single cells with a fresh one
+for anything that still asks the delegate (so both look the same by construction).
+
+A status cell on a plain background is drawn from a picture of the whole cell
+(chip, glyphs, words, background) made once per look (``paint_status_at``): a
+handful of statuses fill every screen, and the chip's antialiased rounded rectangle
+and its two to four texts cost several times what copying their picture costs.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 from typing import Final, TypeVar
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF, QPainter, QPalette, QStaticText
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF, QPainter, QPalette, QPixmap, QStaticText
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop.core.read.rows import ClaimRow
@@ -44,6 +49,15 @@ _layouts: dict[str, dict[tuple[str | None, str, bool, int], tuple[list[_Piece], 
 _STATIC_CHARS: Final = 48
 _STATIC_LIMIT: Final = 2_000
 _statics: dict[str, dict[str, QStaticText]] = {}
+# Longer texts (a claim's) are laid out the second time they are painted: a row seen once while paging
+# through is drawn as it is (laying out and drawing costs a little more than drawText), one painted again
+# (the cursor moving over it, a selection, a repaint after a change, coming back to a page) costs half.
+# Kept apart so they do not push the short ones out; ~2 kB each. None: painted once, not laid out yet.
+_LONG_LIMIT: Final = 1_000
+_long_statics: dict[str, dict[str, QStaticText | None]] = {}
+# Pictures of status cells (see the module docstring), by font; ~20 kB each, a few dozen in use.
+_PICTURE_LIMIT: Final = 300
+_pictures: dict[str, dict[tuple[object, ...], QPixmap]] = {}
 
 
 def _font_cache(caches: dict[str, dict[_K, _V]], font: QFont) -> dict[_K, _V]:
@@ -85,7 +99,7 @@ class CellPainter:
         self.italic_metrics = QFontMetrics(self.italic)
         # The widest glyph of each font (upright, italic): text no wider than this per character needs no eliding.
         self._widest = (self.metrics.maxWidth(), self.italic_metrics.maxWidth())
-        self.palette = palette
+        self.palette = QPalette(palette)  # its own copy: the one given may be an option's, gone after the paint
         text = palette.color(QPalette.ColorRole.Text)
         highlighted = palette.color(QPalette.ColorRole.HighlightedText)
         self.text = (text, highlighted)  # by selected
@@ -96,6 +110,10 @@ class CellPainter:
         self._layouts = _font_cache(_layouts, self.font)
         self._elided = (_font_cache(_elided, self.font), _font_cache(_elided, self.italic))
         self._statics = (_font_cache(_statics, self.font), _font_cache(_statics, self.italic))
+        self._long_statics = (_font_cache(_long_statics, self.font), _font_cache(_long_statics, self.italic))
+        # Pictures depend on the colours too: the palette's key is part of each picture's key.
+        self._pictures = _font_cache(_pictures, self.font)
+        self._palette_key = palette.cacheKey(), palette.currentColorGroup()
         # Where a line of text starts inside a cell of height h: (h - line height) / 2, as drawText centres it.
         self._line_height = (QFontMetricsF(self.font).height(), QFontMetricsF(self.italic).height())
         self._ascent = (QFontMetricsF(self.font).ascent(), QFontMetricsF(self.italic).ascent())
@@ -142,15 +160,17 @@ class CellPainter:
                     cache.clear()
                 shown = cache[(text, room)] = elide_keeping(metrics, text, cols.kept_whole(row, column), room)
             text = shown
+        top = y + (height - self._line_height[undated]) / 2
         if len(text) > _STATIC_CHARS:
-            if column in cols.NUMERIC_COLUMNS:
+            laid_out = self._long_static(text, undated)
+            if laid_out is not None and column not in cols.NUMERIC_COLUMNS:
+                painter.drawStaticText(QPointF(x + PADDING, top), laid_out)
+            elif column in cols.NUMERIC_COLUMNS:
                 painter.drawText(x + PADDING, y, room, height, _CENTRE, text)
             else:  # at its baseline: no layout box to fit it in, the same pixels
-                baseline = y + (height - self._line_height[undated]) / 2 + self._ascent[undated]
-                painter.drawText(QPointF(x + PADDING, baseline), text)
+                painter.drawText(QPointF(x + PADDING, top + self._ascent[undated]), text)
             return
         static = self._static(text, undated)
-        top = y + (height - self._line_height[undated]) / 2
         if column in cols.NUMERIC_COLUMNS:
             painter.drawStaticText(QPointF(x + PADDING + (room - static.size().width()) / 2, top), static)
         else:
@@ -167,6 +187,61 @@ class CellPainter:
             found.setTextFormat(Qt.TextFormat.PlainText)
             found.prepare(font=self.italic if italic else self.font)
         return found
+
+    def _long_static(self, text: str, italic: bool) -> QStaticText | None:
+        """``text`` laid out, from its second paint on (see ``_LONG_LIMIT``); None the first time."""
+        cache = self._long_statics[italic]
+        if text not in cache:
+            if len(cache) >= _LONG_LIMIT:
+                cache.clear()
+            cache[text] = None
+            return None
+        found = cache[text]
+        if found is None:
+            found = cache[text] = QStaticText(text)
+            found.setTextFormat(Qt.TextFormat.PlainText)
+            found.prepare(font=self.italic if italic else self.font)
+        return found
+
+    def paint_status_at(
+        self,
+        painter: QPainter,
+        x: int,
+        y: int,
+        width: int,
+        height: int,
+        row: ClaimRow,
+        selected: bool,
+        background: QColor,
+        ratio: float,
+    ) -> None:
+        """The status cell over a solid ``background`` (what the row's backgrounds painted there), from its
+        picture: the same pixels as ``paint_at`` paints over that colour. ``ratio``: the device pixel ratio
+        (whole numbers only: at a fractional one a picture would land between device pixels)."""
+        key = (
+            row.verdict, row.status, row.verdict_disputed, width, height, selected,
+            background.rgba(), ratio, self._palette_key,
+        )  # fmt: skip
+        picture = self._pictures.get(key)
+        if picture is None:
+            if len(self._pictures) >= _PICTURE_LIMIT:
+                self._pictures.clear()
+            picture = self._pictures[key] = self._status_picture(row, width, height, selected, background, ratio)
+        painter.drawPixmap(x, y, picture)
+
+    def _status_picture(
+        self, row: ClaimRow, width: int, height: int, selected: bool, background: QColor, ratio: float
+    ) -> QPixmap:
+        picture = QPixmap(round(width * ratio), round(height * ratio))
+        picture.setDevicePixelRatio(ratio)
+        picture.fill(background)
+        painter = QPainter(picture)
+        italic_set = self._italic_set  # the font of the painter the picture is for, which stays as it is
+        self.begin(painter)
+        self.paint_at(painter, 0, 0, width, height, row, cols.COL_STATUS, selected)
+        painter.end()
+        self._italic_set = italic_set
+        return picture
 
     def status_colour(self, status: str) -> QColor:
         found = self._status.get(status)

@@ -5,17 +5,22 @@ selection, the focus frame of the current cell, then the delegate) is done here
 per row: the backgrounds with the same style calls over the row's selected and
 unselected runs of cells, the focus frame for the one current cell, and the
 contents of every cell by one ``CellPainter`` (a delegate call, ``data()`` and
-``flags()`` per cell cost three times as much). ``ClaimTable.paintEvent`` calls it.
+``flags()`` per cell cost three times as much). ``ClaimTable.paintEvent`` calls it
+through its ``RowPainter``, which keeps the ``CellPainter`` from paint to paint
+(making one — fonts, metrics, colours — was a tenth of painting ten rows) and
+knows which solid colour each kind of row background is, so status cells can be
+drawn from their pictures.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRect
-from PySide6.QtGui import QPainter, QPalette
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
+from desktop.ui.table import columns as cols
 from desktop.ui.table.paint import CellPainter
 
 if TYPE_CHECKING:
@@ -28,8 +33,64 @@ _ROW_PANEL = QStyle.PrimitiveElement.PE_PanelItemViewRow
 _ITEM_PANEL = QStyle.PrimitiveElement.PE_PanelItemViewItem
 
 
-def paint_rows(table: ClaimTable, painter: QPainter, dirty: QRect, count: int) -> None:
-    """Paint rows of ``table`` in ``dirty`` (``count``: the model's rows, at least one); see the module docstring."""
+class RowPainter:
+    """What a table's row painting keeps between paints: its ``CellPainter`` and the row backgrounds' colours,
+    both renewed when the font, the palette or the style changes."""
+
+    def __init__(self) -> None:
+        self._key: tuple[object, ...] = ()
+        self._cells: CellPainter | None = None
+        self._backgrounds: dict[tuple[object, ...], QColor | None] = {}
+
+    def cells(self, font: QFont, palette: QPalette, style: QStyle) -> CellPainter:
+        """The ``CellPainter`` for ``font`` and ``palette`` (the one kept, when neither changed)."""
+        key = (font.key(), palette.cacheKey(), palette.currentColorGroup(), id(style), style.name())
+        if self._cells is None or key != self._key:
+            self._cells = CellPainter(font, palette)
+            self._key = key
+            self._backgrounds.clear()
+        return self._cells
+
+    def background(
+        self, table: ClaimTable, style: QStyle, option: QStyleOptionViewItem, height: int, fill: QBrush
+    ) -> QColor | None:
+        """The one colour the viewport's ``fill`` and the style's row and item backgrounds leave in a row of
+        ``option``'s state and features; None when they leave more than one (a gradient, a frame, a texture)."""
+        key = (option.state.value, option.features.value, height, fill.color().rgba(), fill.style().value)
+        if key not in self._backgrounds:
+            self._backgrounds[key] = _solid_background(table, style, option, height, fill)
+        return self._backgrounds[key]
+
+    def paint(self, table: ClaimTable, painter: QPainter, dirty: QRect, count: int) -> None:
+        paint_rows(table, painter, dirty, count, self)
+
+
+def _solid_background(
+    table: ClaimTable, style: QStyle, option: QStyleOptionViewItem, height: int, fill: QBrush
+) -> QColor | None:
+    """Paint the backgrounds of one row of ``option`` on a small image and return its colour if it is one."""
+    image = QImage(16, height, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    probe = QStyleOptionViewItem(option)
+    probe.rect = QRect(0, 0, image.width(), height)
+    painter = QPainter(image)
+    painter.fillRect(probe.rect, fill)
+    style.drawPrimitive(_ROW_PANEL, probe, painter, table)
+    style.drawPrimitive(_ITEM_PANEL, probe, painter, table)
+    painter.end()
+    first = image.pixel(0, 0)
+    if QColor.fromRgba(first).alpha() != 255:
+        return None
+    for y in range(height):
+        for x in range(image.width()):
+            if image.pixel(x, y) != first:
+                return None
+    return QColor.fromRgba(first)
+
+
+def paint_rows(table: ClaimTable, painter: QPainter, dirty: QRect, count: int, kept: RowPainter) -> None:
+    """Paint rows of ``table`` in ``dirty`` (``count``: the model's rows, at least one) with what ``kept``
+    keeps; see the module docstring."""
     rows = table.verticalHeader()
     top = rows.visualIndexAt(dirty.top())
     if top < 0:
@@ -54,8 +115,13 @@ def paint_rows(table: ClaimTable, painter: QPainter, dirty: QRect, count: int) -
         option.palette.setCurrentColorGroup(QPalette.ColorGroup.Normal)  # as QTableView paints enabled cells
     base_state = option.state
     style = table.style()
-    cells = CellPainter(option.font, option.palette)
+    cells = kept.cells(option.font, option.palette, style)
     cells.begin(painter)
+    ratio = painter.device().devicePixelRatio()
+    pictures = ratio == int(ratio)  # status pictures only where they land on whole device pixels
+    viewport = table.viewport()
+    fill = viewport.palette().brush(viewport.backgroundRole())  # under the rows (QWidget's autofill)
+    backgrounds: dict[tuple[int, bool, int], QColor | None] = {}  # by (odd, selected, height), as cells need them
     chosen = table.selectionModel().selection()
     selection = [(r.top(), r.bottom(), r.left(), r.right()) for r in (chosen.at(i) for i in range(chosen.size()))]
     current = table.currentIndex()
@@ -92,4 +158,15 @@ def paint_rows(table: ClaimTable, painter: QPainter, dirty: QRect, count: int) -
         if claim is None:
             continue
         for (column, x, width), is_selected in zip(columns, selected, strict=True):
+            if column == cols.COL_STATUS and pictures and not (row == focus_row and column == current.column()):
+                kind = (row & 1, is_selected, height)
+                if kind in backgrounds:
+                    background = backgrounds[kind]
+                else:
+                    option.state = base_state | _SELECTED if is_selected else base_state
+                    background = backgrounds[kind] = kept.background(table, style, option, height, fill)
+                    option.state = base_state
+                if background is not None:
+                    cells.paint_status_at(painter, x, y, width, height, claim, is_selected, background, ratio)
+                    continue
             cells.paint_at(painter, x, y, width, height, claim, column, is_selected)

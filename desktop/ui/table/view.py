@@ -50,7 +50,7 @@ from desktop.ui.table.column_menu import fill_column_menu
 from desktop.ui.table.header import ClaimHeader
 from desktop.ui.table.model import ClaimTableModel
 from desktop.ui.table.paint import CHIP_PAD, PADDING, ClaimDelegate
-from desktop.ui.table.paint_rows import paint_rows
+from desktop.ui.table.paint_rows import RowPainter
 
 if TYPE_CHECKING:
     from desktop.ui.session import WorkspaceSession
@@ -75,6 +75,7 @@ class ClaimTable(QTableView):
                 raise ValueError("a claim table needs a session or a model")
             model = ClaimTableModel(session, self)
         self._model = model
+        self._rows = RowPainter()  # what painting keeps between paints
         self._syncing = False
         self._going = False  # ``_go_to`` is moving the current row (``selectionCommand``)
         self._kept: tuple[int | None, int, int] = (None, -1, 0)
@@ -308,7 +309,7 @@ class ClaimTable(QTableView):
         painter = QPainter(self.viewport())
         count = self._model.rowCount()
         if count:
-            paint_rows(self, painter, event.rect(), count)
+            self._rows.paint(self, painter, event.rect(), count)
         else:
             hint = self.empty_hint()
             if hint is not None:
