@@ -8,8 +8,10 @@ contents of every cell by one ``CellPainter`` (a delegate call, ``data()`` and
 ``flags()`` per cell cost three times as much). ``ClaimTable.paintEvent`` calls it
 through its ``RowPainter``, which keeps the ``CellPainter`` from paint to paint
 (making one — fonts, metrics, colours — was a tenth of painting ten rows) and
-knows which solid colour each kind of row background is, so status cells can be
-drawn from their pictures.
+knows which solid colour the style's backgrounds leave in each kind of row (worked
+out once, on a small image), so a row's backgrounds are one fill of that colour and
+its status cell a picture (``CellPainter.paint_status_at``); where they leave more
+than one colour (a gradient, a frame), the style paints them as before.
 """
 
 from __future__ import annotations
@@ -121,7 +123,17 @@ def paint_rows(table: ClaimTable, painter: QPainter, dirty: QRect, count: int, k
     pictures = ratio == int(ratio)  # status pictures only where they land on whole device pixels
     viewport = table.viewport()
     fill = viewport.palette().brush(viewport.backgroundRole())  # under the rows (QWidget's autofill)
-    backgrounds: dict[tuple[int, bool, int], QColor | None] = {}  # by (odd, selected, height), as cells need them
+    backgrounds: dict[tuple[int, bool, int], QColor | None] = {}  # by (odd row, selected, height)
+
+    def solid(odd: int, selected: bool, height: int) -> QColor | None:
+        """The colour a row's backgrounds leave (None: more than one), worked out once per kind of row."""
+        kind = (odd, selected, height)
+        if kind not in backgrounds:
+            option.state = base_state | _SELECTED if selected else base_state
+            backgrounds[kind] = kept.background(table, style, option, height, fill)
+            option.state = base_state
+        return backgrounds[kind]
+
     chosen = table.selectionModel().selection()
     selection = [(r.top(), r.bottom(), r.left(), r.right()) for r in (chosen.at(i) for i in range(chosen.size()))]
     current = table.currentIndex()
@@ -141,10 +153,14 @@ def paint_rows(table: ClaimTable, painter: QPainter, dirty: QRect, count: int, k
                 end += 1
             left = min(x for _c, x, _w in columns[start : end + 1])  # (right to left: x falls)
             right = max(x + width for _c, x, width in columns[start : end + 1])
-            option.rect = QRect(left, y, right - left, height)
-            option.state = base_state | _SELECTED if selected[start] else base_state
-            style.drawPrimitive(_ROW_PANEL, option, painter, table)
-            style.drawPrimitive(_ITEM_PANEL, option, painter, table)
+            colour = solid(row & 1, selected[start], height)
+            if colour is not None:  # what the style calls below would leave there, in one call
+                painter.fillRect(left, y, right - left, height, colour)
+            else:
+                option.rect = QRect(left, y, right - left, height)
+                option.state = base_state | _SELECTED if selected[start] else base_state
+                style.drawPrimitive(_ROW_PANEL, option, painter, table)
+                style.drawPrimitive(_ITEM_PANEL, option, painter, table)
             start = end + 1
         if row == focus_row:
             for (column, x, width), is_selected in zip(columns, selected, strict=True):
@@ -159,13 +175,7 @@ def paint_rows(table: ClaimTable, painter: QPainter, dirty: QRect, count: int, k
             continue
         for (column, x, width), is_selected in zip(columns, selected, strict=True):
             if column == cols.COL_STATUS and pictures and not (row == focus_row and column == current.column()):
-                kind = (row & 1, is_selected, height)
-                if kind in backgrounds:
-                    background = backgrounds[kind]
-                else:
-                    option.state = base_state | _SELECTED if is_selected else base_state
-                    background = backgrounds[kind] = kept.background(table, style, option, height, fill)
-                    option.state = base_state
+                background = solid(row & 1, is_selected, height)
                 if background is not None:
                     cells.paint_status_at(painter, x, y, width, height, claim, is_selected, background, ratio)
                     continue
