@@ -422,6 +422,9 @@ class ClaimTableModel(FollowChanges):
         rows = self._blocks.get(index)
         if self._session is None:  # a fast start's first screen, before the workspace is open
             return rows or []
+        if rows is not None and (offset < len(rows) or index not in self._short):
+            self._blocks.move_to_end(index)  # painting's path: no import statement (PySide's hook runs at each)
+            return rows
         from desktop.core.read import paging
 
         if rows is not None:
