@@ -6,9 +6,11 @@ What the window's "as of" mode shows (``scratch.replay_into_scratch`` makes the 
 today's rows, so its cost follows the workspace. Here (SQLite only) the cost
 follows the changes after T:
 
-1. the caller copies the workspace file (SQLite's online backup API: one
-   consistent snapshot, taken while the window may keep writing) and hands the
-   copy here, where everything is read and written inside ONE write transaction;
+1. the caller copies the workspace file (``snapshot_copy``: one consistent
+   snapshot, taken while the window may keep writing); ``read_undone`` reads
+   what the patch needs in the read transaction the copy was taken in (on the
+   workspace, while the copy is made), ``write_undone`` writes the copy inside
+   ONE write transaction;
 2. the audit rows after T name the entities they changed; only those rows are
    read (``read_document(only=…)``) and rolled back by replay's own rules
    (``replay._State``, the same undo, the same "imported later counts with the
@@ -55,12 +57,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from desktop.core.history.patch_derive import derive_reached, read_prior
+from desktop.core.history.patch_derive import Prior, derive_reached, read_prior
 from desktop.core.history.patch_rows import (
     _CHILD,
     _CHUNK,
@@ -102,6 +105,17 @@ _CASCADES: dict[str, tuple[str, ...]] = {
 }
 
 
+@dataclass
+class Undone:
+    """The changes after T read and undone (``read_undone``), ready to be written into a copy (``write_undone``)."""
+
+    writer: _Writer
+    before: dict[Key, tuple[Any, Any]]  # claim → (source, verdict) as it is today
+    sides: dict[Key, tuple[Any, Any]]  # source → (side, group) as it is today
+    prior: Prior
+    changes: int
+
+
 def patch_to(connection: Connection, when: dt.datetime, progress: Progress | None = None) -> Replay:
     """Turn the workspace on ``connection`` into the workspace as of ``when``.
 
@@ -109,13 +123,23 @@ def patch_to(connection: Connection, when: dt.datetime, progress: Progress | Non
     check at the end that every reference holds), inside a write transaction.
     """
     report = progress or no_progress
+    return write_undone(connection, read_undone(connection, when, report), report)
+
+
+def read_undone(reader: Connection, when: dt.datetime, progress: Progress | None = None) -> Undone:
+    """Steps 1–2 and the reads of steps 3–4: everything the patch reads before it writes.
+
+    ``reader``: inside a transaction on the workspace as it is, or on the copy before anything is written
+    (both show the same snapshot). The caller may then close it: ``write_undone`` reads only the copy.
+    """
+    report = progress or no_progress
     report("reading the audit trail", 0.05)
-    rows = read_rows(connection, after=when)
+    rows = read_rows(reader, after=when)
     groups = list(grouped(rows))
-    ids = _named_rows(connection, groups)
+    ids = _named_rows(reader, groups)
     report("reading what changed", 0.15)
-    document = read_document(connection, only=ids)
-    state = _State(connection, document, ids)
+    document = read_document(reader, only=ids)
+    state = _State(reader, document, ids)
     present = {section: dict(order) for section, order in state.order.items()}
     current = {section: dict(records) for section, records in state.records.items()}  # undo replaces records
     before = {key: (r["source"], r["verdict"]) for key, r in state.records["claims"].items()}
@@ -125,20 +149,29 @@ def patch_to(connection: Connection, when: dt.datetime, progress: Progress | Non
         state.undo(group)
     if state.problems:  # a trail cut short: the document path says what it could not undo, and how
         raise NotPatchable("the audit trail was cut short")
+    report("reading the graph", 0.35)
+    writer = _Writer(reader, state, when, present, current)
+    prior = read_prior(reader, len(groups))
+    return Undone(writer, before, sides, prior, len(groups))
+
+
+def write_undone(connection: Connection, undone: Undone, progress: Progress | None = None) -> Replay:
+    """Steps 3–5 on the copy (``connection``: see ``patch_to``)."""
+    report = progress or no_progress
     report("writing the workspace as it stood", 0.4)
-    writer = _Writer(connection, state, when, present, current)
-    prior = read_prior(connection, len(groups))
+    writer = undone.writer
+    writer.connection = connection
     writer.write()
     report("deriving the statuses those changes reach", 0.6)
-    derive_reached(connection, writer, before, sides, prior, report)
+    derive_reached(connection, writer, undone.before, undone.sides, undone.prior, report)
     report("ending the history at the moment", 0.95)
     audit = WORKSPACE_TABLES["audit"]
-    connection.execute(sa.delete(audit).where(audit.c.at > when))
+    connection.execute(sa.delete(audit).where(audit.c.at > writer.when))
     broken = _dangling(connection, writer.deleted)
     if broken:  # a row names one the patch took away: only a trail cut short can say so
         raise NotPatchable(f"{broken:,} rows would name rows that are not there")
     report("the workspace as it stood", 1.0)
-    return Replay(when, len(groups), state.problems)
+    return Replay(writer.when, undone.changes, writer.state.problems)
 
 
 def _dangling(connection: Connection, deleted: dict[str, list[int]]) -> int:
@@ -227,6 +260,7 @@ class _Writer:
         self.claims_gone: set[int] = set()
         self.deleted: dict[str, list[int]] = {}  # table → the ids deleted from it
         self.claims_new: set[int] = set()
+        self.recorded_later = self._recorded_later()
 
     def _wanted(self, section: str) -> set[Any]:
         claims = [record for record, _ident in self.final["claims"].values()]
@@ -249,8 +283,9 @@ class _Writer:
         for section in ("sources", "reports", "places", "claims", "links", "outreach"):
             self._put(section)
 
-    def _delete_recorded_later(self) -> None:
-        """Claims and links an older version recorded after T without a trail (normally none).
+    def _recorded_later(self) -> tuple[list[tuple[int, int, int]], list[int]]:
+        """Links (id, from, to) and claims an older version recorded after T without a trail (normally none):
+        read with the rest of what the patch reads before it writes.
 
         Rows the trail names are left to ``_put``: their record says what they were at T.
         """
@@ -270,6 +305,10 @@ class _Writer:
             for i in self.connection.execute(sa.select(claim.c.id).where(claim.c.recorded >= bound)).scalars()
             if i not in named_claims
         ]
+        return links, claims
+
+    def _delete_recorded_later(self) -> None:
+        links, claims = self.recorded_later
         self.links_changed.update((a, b) for _i, a, b in links)
         self._delete("links", [i for i, _a, _b in links])
         self._delete("claims", claims)
@@ -428,4 +467,4 @@ def _update_plain(connection: Connection, table: str, updates: Iterable[tuple[tu
         cursor.close()
 
 
-__all__ = ["NotPatchable", "patch_to"]
+__all__ = ["NotPatchable", "Undone", "patch_to", "read_undone", "write_undone"]

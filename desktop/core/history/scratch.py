@@ -11,8 +11,10 @@ there is no copy (PostgreSQL, a trail cut short), they need no database: they
 derive over, or write, the replayed document, without importing it.
 
 ``replay_into_scratch`` builds it. On SQLite it copies the workspace file
-(SQLite's online backup API) and patches the copy back to the moment
-(``history.patch``): its cost follows the changes since, not the workspace.
+(``snapshot_copy``: a file copy in a thread while the patch reads the same
+snapshot, or SQLite's online backup API) and patches the copy back to the
+moment (``history.patch``): its cost follows the changes since, not the
+workspace.
 On PostgreSQL (no file to copy), or when a trail cut short by an older version
 keeps the copy from being patched exactly, the workspace is replayed as a
 document (``history.replay``) and imported into a fresh SQLite file
@@ -47,14 +49,14 @@ from sqlalchemy.exc import IntegrityError
 from desktop.core import db
 from desktop.core.gc_pause import collector_paused
 from desktop.core.history.moments import check_recorded
-from desktop.core.history.patch import NotPatchable, patch_to
+from desktop.core.history.patch import NotPatchable, read_undone, write_undone
 from desktop.core.history.replay import Replay, as_of
+from desktop.core.history.snapshot_copy import empty_wal, snapshot_copy
 from desktop.core.progress import Progress, no_progress
 
 _PREFIX: Final = "crosscheck-as-of-"  # + the process id of its owner: a folder whose owner is gone is stale
 _REPLAY_SHARE: Final = 0.55  # of the time to build a replayed workspace (the rest: importing it)
-_COPY_SHARE: Final = 0.3  # of the time to build a patched copy (the rest: patching it)
-_COPY_MMAP_BYTES: Final = 0x7FFF0000  # SQLite's largest memory map by default (the rest of a bigger file: read)
+_COPY_SHARE: Final = 0.05  # of the time to build a patched copy (the rest: patching it, the copy alongside)
 _PATCH_CACHE_KIB: Final = 65536  # SQLite's page cache for the patch (its default is 2 MiB)
 
 
@@ -124,31 +126,43 @@ def replay_into_scratch(engine: Engine, when: dt.datetime, progress: Progress | 
 
 
 def patched_copy(engine: Engine, when: dt.datetime, progress: Progress | None = None) -> Replayed | None:
-    """On SQLite, a backup of the workspace patched back to ``when`` (``history.patch``), read-only.
+    """On SQLite, a copy of the workspace patched back to ``when`` (``history.patch``), read-only.
 
     None on PostgreSQL, or when a trail cut short keeps the copy from being patched exactly: the caller
     replays the workspace as a document (``history.as_of``), which also says what it could not undo.
     ``BadMoment`` when nothing was recorded by then.
+
+    One read transaction on the workspace spans the copy (``snapshot_copy``: a file copy in a thread when
+    the file is the snapshot, else SQLite's backup) and every read the patch makes before it writes
+    (``patch.read_undone``: the trail, the rows it names, the graph), so both see the same snapshot and,
+    with the file copy, run side by side; the writes then go to the copy alone.
     """
     report = progress or no_progress
-    with engine.connect() as connection:
-        check_recorded(connection, when)
     if engine.dialect.name != "sqlite":
+        with engine.connect() as connection:
+            check_recorded(connection, when)
         return None
     folder = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-"))
     path = folder / "as-of.sqlite"
     copy: Engine | None = None
     try:
         report("copying the workspace", 0.0)
-        with engine.connect() as connection:
-            _backup(connection.connection.driver_connection, path)
+        with collector_paused(), engine.connect() as source:
+            driver = source.connection.driver_connection
+            assert isinstance(driver, sqlite3.Connection)
+            empty_wal(driver)  # outside the read transaction, which begins with the check
+            check_recorded(source, when)
+            try:
+                with snapshot_copy(driver, path):
+                    undone = read_undone(source, when, lambda step, share: report(step, _share(share)))
+            except NotPatchable:
+                shutil.rmtree(folder, ignore_errors=True)
+                return None
         copy = db.make_engine(db.resolve_location(str(path)))
         try:
             event.listen(copy, "connect", _patching)  # after the engine's own set-up
             with collector_paused(), db.write_connection(copy) as connection:
-                replay = patch_to(
-                    connection, when, lambda step, share: report(step, _COPY_SHARE + share * (1 - _COPY_SHARE))
-                )
+                replay = write_undone(connection, undone, lambda step, share: report(step, _share(share)))
             event.remove(copy, "connect", _patching)
         except (NotPatchable, IntegrityError):
             close_scratch(folder, copy)
@@ -163,24 +177,9 @@ def patched_copy(engine: Engine, when: dt.datetime, progress: Progress | None = 
     return Replayed(folder, copy, replay)
 
 
-def _backup(source: Any, path: Path) -> None:
-    """SQLite's online backup of ``source`` (one consistent snapshot) into a new file at ``path``.
-
-    The new file keeps no journal and is not synced to disk (a failed copy is thrown away): the backup then
-    costs the pages' copy, not the wait for a gigabyte to reach the disk. The source's pages are read
-    through a memory map for the copy (a fifth less CPU than a read call per page), then the connection
-    is set back as it was: a workspace is never vacuumed, so its file never shrinks under the map.
-    """
-    (was,) = source.execute("PRAGMA mmap_size").fetchone()
-    source.execute(f"PRAGMA mmap_size={_COPY_MMAP_BYTES}")
-    target = sqlite3.connect(path)
-    try:
-        target.execute("PRAGMA journal_mode=OFF")
-        target.execute("PRAGMA synchronous=OFF")
-        source.backup(target)
-    finally:
-        target.close()
-        source.execute(f"PRAGMA mmap_size={int(was)}")
+def _share(share: float) -> float:
+    """A step of the patch as a share of the whole (the copy's own step is short: it runs beside the reads)."""
+    return _COPY_SHARE + share * (1 - _COPY_SHARE)
 
 
 def _patching(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
