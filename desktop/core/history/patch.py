@@ -163,13 +163,16 @@ def write_undone(connection: Connection, undone: Undone, progress: Progress | No
     writer.connection = connection
     writer.write()
     report("deriving the statuses those changes reach", 0.6)
-    derive_reached(connection, writer, undone.before, undone.sides, undone.prior, report)
+
+    def end_history() -> None:  # step 5, and the check that every reference holds: while the derivation runs
+        audit = WORKSPACE_TABLES["audit"]
+        connection.execute(sa.delete(audit).where(audit.c.at > writer.when))
+        broken = _dangling(connection, writer.deleted)
+        if broken:  # a row names one the patch took away: only a trail cut short can say so
+            raise NotPatchable(f"{broken:,} rows would name rows that are not there")
+
+    derive_reached(connection, writer, undone.before, undone.sides, undone.prior, report, meanwhile=end_history)
     report("ending the history at the moment", 0.95)
-    audit = WORKSPACE_TABLES["audit"]
-    connection.execute(sa.delete(audit).where(audit.c.at > writer.when))
-    broken = _dangling(connection, writer.deleted)
-    if broken:  # a row names one the patch took away: only a trail cut short can say so
-        raise NotPatchable(f"{broken:,} rows would name rows that are not there")
     report("the workspace as it stood", 1.0)
     return Replay(writer.when, undone.changes, writer.state.problems)
 

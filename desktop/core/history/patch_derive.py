@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -51,11 +52,18 @@ def derive_reached(
     sides: dict[Key, tuple[Any, Any]],
     prior: Prior,
     progress: Progress,
+    meanwhile: Callable[[], None] = lambda: None,
 ) -> None:
-    """Derive again what the changes reach (module docstring, step 4)."""
+    """Derive again what the changes reach (module docstring, step 4).
+
+    ``meanwhile``: work on ``connection`` that the derivation does not read (the patch's end); with the
+    graph in memory it runs in a thread while the statuses are derived in Python, which uses no connection
+    then (SQLite works without Python's lock: the two run side by side on two cores), else before.
+    """
     refresh_pairs(connection, writer.links_changed)
     graph = prior.graph
     if graph is None:
+        meanwhile()
         repeats = prior.repeats | repeats_pairs(connection)
         seeds, evidence, alone = _reached(connection, writer, before, sides, repeats.__contains__)
         small = _WorkspaceGraph(connection)
@@ -78,13 +86,16 @@ def derive_reached(
     summaries = corroboration.cluster_summaries(graph, [c for c in seeds if graph.has_claim(c)])
     graph.apply(changes)
     exists = graph.has_claim
-    statuses = corroboration.statuses_after(  # the status is all the stored columns need of a derivation
-        graph,
-        moved=[c for c in seeds if exists(c)],
-        before=summaries,
-        clusters_of=[c for c in evidence if exists(c)],
-        alone=[c for c in alone if exists(c)],
-    )
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="crosscheck-patch") as pool:
+        beside = pool.submit(meanwhile)
+        statuses = corroboration.statuses_after(  # the status is all the stored columns need of a derivation
+            graph,
+            moved=[c for c in seeds if exists(c)],
+            before=summaries,
+            clusters_of=[c for c in evidence if exists(c)],
+            alone=[c for c in alone if exists(c)],
+        )
+        beside.result()  # its error (NotPatchable) is the patch's
     progress(_WRITING, _WRITING_SHARE)
     write_in_bulk(connection, graph, statuses)
 
