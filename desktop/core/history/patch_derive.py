@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -27,6 +27,7 @@ _WRITING_SHARE = 0.9  # of the whole patch (``patch_to`` reports the steps befor
 #: past this share of the workspace's claims named by the changes (the claims they reach are several times
 #: more), the graph is read whole in a few scans (``LoadedGraph``) rather than a batch of claims at a time
 _LOAD_SHARE = 0.005
+_CHUNK = 500  # claim ids per IN list
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def derive_reached(
     graph in memory it runs in a thread while the statuses are derived in Python, which uses no connection
     then (SQLite works without Python's lock: the two run side by side on two cores), else before.
     """
-    refresh_pairs(connection, writer.links_changed)
+    _refresh_many_pairs(connection, writer.links_changed)
     graph = prior.graph
     if graph is None:
         meanwhile()
@@ -98,6 +99,36 @@ def derive_reached(
         beside.result()  # its error (NotPatchable) is the patch's
     progress(_WRITING, _WRITING_SHARE)
     write_in_bulk(connection, graph, statuses)
+
+
+def _refresh_many_pairs(connection: Connection, pairs: Iterable[tuple[int, int]]) -> None:
+    """``refresh_pairs`` for the pairs the patch wrote (tens of thousands at 1M claims), on the SQLite copy.
+
+    Most pairs hold one judgement, whose flags the rules fix without reading it (effective, not disputed):
+    only the ids and flags of the pairs' links are read, as plain tuples; pairs with several judgements
+    go through ``refresh_pairs``.
+    """
+    wanted = {judgements.pair_of(x, y) for x, y in pairs}
+    found: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
+    ends = sorted({end for pair in wanted for end in pair})
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for start in range(0, len(ends), _CHUNK):
+            chunk = ends[start : start + _CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            query = f"SELECT id, from_id, to_id, effective, disputed FROM link WHERE from_id IN ({marks})"  # noqa: S608
+            for ident, a, b, effective, disputed in cursor.execute(query, chunk):
+                pair = (a, b) if a <= b else (b, a)
+                if pair in wanted:
+                    found.setdefault(pair, []).append((ident, effective, disputed))
+        several = [pair for pair, rows in found.items() if len(rows) > 1]
+        alone = [rows[0][0] for rows in found.values() if len(rows) == 1 and (rows[0][1], rows[0][2]) != (1, 0)]
+        if alone:
+            cursor.executemany("UPDATE link SET effective = 1, disputed = 0 WHERE id = ?", [(i,) for i in alone])
+    finally:
+        cursor.close()
+    if several:
+        refresh_pairs(connection, several)
 
 
 def _reached(
