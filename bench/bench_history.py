@@ -131,6 +131,8 @@ _PARTS = (
     ("derive", "deriving the statuses those changes reach", "writing the statuses back"),
     ("write_back", "writing the statuses back", "ending the history at the moment"),
     ("close", "ending the history at the moment", None),
+    # inside rollback: the wait for the copy, which runs in a thread beside the reads
+    ("copy_wait", "finishing the copy of the workspace", "writing the workspace as it stood"),
 )
 
 

@@ -184,7 +184,9 @@ def _copy_and_read(engine: Engine, when: dt.datetime, path: Path, report: Progre
         check_recorded(source, when)
         try:
             with snapshot_copy(driver, path):
-                return read_undone(source, when, lambda step, share: report(step, _share(share)))
+                undone = read_undone(source, when, lambda step, share: report(step, _share(share)))
+                report("finishing the copy of the workspace", _share(0.38))
+            return undone
         except NotPatchable:
             return None
 
