@@ -9,14 +9,19 @@ writes would take an hour — then it times:
 - as of T (``history.scratch.replay_into_scratch``: what the window's "as
   of" mode and ``export --as-of --format csv`` build on SQLite, and
   ``status``/``export --as-of`` when the changes since are few): a copy
-  of the workspace with SQLite's backup API, patched back to T
-  (``history.patch``, ``history.patch_derive``) — ``as_of_s`` and
-  ``as_of_cpu_s`` for the whole, and its parts from the replay's own progress
-  reports, wall and CPU: ``copy``; ``rollback`` (the audit rows after T read,
-  the rows they name read, undone and written back); ``derive`` (the pairs'
-  flags, which claims the changes reach, the graph read, their derivation);
-  ``write_back`` (the derived columns, one UPDATE); ``close`` (the audit rows
-  after T deleted, the dangling-reference check, the commit). ``replay_s`` +
+  of the workspace (``history.snapshot_copy``: a file copy in a thread when
+  the file is the read transaction's snapshot, as here, else SQLite's backup)
+  patched back to T (``history.patch``, ``history.patch_derive``) —
+  ``as_of_s`` and ``as_of_cpu_s`` for the whole (CPU of every thread), and
+  its parts from the replay's own progress reports, wall and CPU: ``copy``
+  (emptying the WAL, the moment checked, the copy started); ``rollback`` (the
+  audit rows after T read, the rows they name read and undone, the graph read
+  — all on the workspace while the copy runs — then written back into the
+  copy; ``copy_wait``, inside it, is the wait for the copy after those reads);
+  ``derive`` (the pairs' flags, which claims the changes reach, their
+  derivation, and meanwhile in a thread the audit rows after T deleted and the
+  dangling-reference check); ``write_back`` (the derived columns, one
+  UPDATE); ``close`` (the commit, the patch's objects freed). ``replay_s`` +
   ``derive_s`` and ``replay_and_derive_s`` are the figures ``bench.scale``
   puts in its table;
 - over the copy (not with ``--no-window``, as ``bench.scale`` runs it): the
@@ -37,27 +42,32 @@ Targets (the issue): replay + derivation ≤ 10 s at 1M claims and 100k changes;
 the panel ≤ 20 ms. Results go to ``bench/results/history-<N>.json``.
 
 Measured at 1M claims and 100k changes (70,065 claim edits and 29,935 link
-removals, 219,740 audit rows): 21.1 s wall, 19.9 s CPU on the quiet machine at
-the start of the last round (87.4 s CPU for the document path before the copy
-existed). In one run of each side by side on the shared machine at load 7–8 the
-round's changes took it from 26.9 and 25.1 s CPU to 19.0 and 19.6: copy 2.4,
-rollback 8.3 (with the graph read whole before the patch writes, ~2), derive 5.7,
-write-back 0.9, close 1.4. The status list over the copy adds ~53 s CPU
-(``status --as-of`` is the full derivation of a million claims either way), the
-JSON export ~26 s: at this many changes the document path is the cheaper one for
-those two commands, so ``cli.as_of`` takes it past one audit row per twenty
-claims. The panel: 0.6 ms median. At 100k claims and 10k changes
-(``results/history-100000.json``) the replay takes 1.9 s CPU.
+removals, 219,740 audit rows): 15.4 s wall, 13.9 s CPU in a quiet moment
+before the last round's changes (copy 1.6 CPU / 2.6 wall, rollback 6.5,
+derive 4.1, write-back 0.7, close 0.9; 87.4 s CPU for the document path before
+the copy existed). That round's changes — the file copy in a thread beside the
+reads, the audit deletion beside the derivation, one pause of the collector
+for the whole patch with its objects freed inside it, the pairs' flags from
+plain tuples — were measured only at load 10–11, base and new alternately:
+18.0 and 16.4 s CPU against 15.4 and 15.7 (every thread counted); copy 2.5 and
+1.8 against 0.4 and 0.3, close 1.2 and 1.3 against 0.5 and 0.6, copy_wait
+0.03. The status list over the copy adds ~53 s CPU (``status --as-of`` is the
+full derivation of a million claims either way), the JSON export ~26 s: at
+this many changes the document path is the cheaper one for those two
+commands, so ``cli.as_of`` takes it past one audit row per twenty claims. The
+panel: 0.6 ms median. At 100k claims and 10k changes
+(``results/history-100000.json``) the replay takes 1.6 s CPU.
 
 Where the time goes, and why it is still over 10 s: the 30k link removals name
 58k claims; 16k of them through pairs with a ``repeats`` judgement, whose
 clusters hold 41k claims; the evidence neighbours of the 12.8k of those whose
 cluster's origins, sides or groups differ between now and T, and the clusters
 of the evidence pairs, make 155k claims derived (status only), and their far
-ends 230k more summarised, at ~20 µs a claim; reading the graph whole costs ~2 s
-(a million claims' sources, 950k links). Reading the trail and the rows it
-names, undoing and writing back 100k changes is ~5 s; the backup copy of
-1.3 GB ~2.4 s.
+ends 230k more summarised, at ~20 µs a claim (~3.5 s); reading the trail, the
+rows it names and the graph whole before the writes ~4.5 s (the graph ~2: a
+million claims' sources, 950k links); undoing and writing back ~1.5 s; the
+write-back of the statuses 0.7; freeing the patch's objects 0.4. The copy
+itself no longer costs the main thread anything.
 """
 
 from __future__ import annotations
