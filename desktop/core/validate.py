@@ -12,7 +12,7 @@ from collections.abc import Collection
 from typing import Any, Final
 
 from desktop.core import vocab
-from desktop.core.text import forbidden_character
+from desktop.core.text import blank, forbidden_character
 
 MAX_NAME: Final = 500
 MAX_CLAIM_TEXT: Final = 20_000
@@ -25,7 +25,7 @@ def check_text(value: Any, *, required: bool = False, limit: int = MAX_NAME, mul
         return "is required" if required else None
     if not isinstance(value, str):
         return f"must be text, not {type(value).__name__}"
-    if required and not value.strip():
+    if required and blank(value):  # only spaces, zero-width or other invisible characters: nothing to read
         return "must not be empty"
     if len(value) > limit:
         return f"is too long ({len(value):,} characters; at most {limit:,})"

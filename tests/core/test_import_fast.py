@@ -89,6 +89,9 @@ VALID_VARIANTS: list[tuple[str, tuple[Any, ...], Any]] = [
     ("escaped-slash-and-newline", ("claims", 0, "notes"), "a/b\nc\td"),
     ("non-bmp", ("claims", 0, "text"), "🛰 over the river"),
     ("highest-credibility", ("claims", 0, "credibility"), 6),
+    ("bidi-marks-in-text", ("claims", 0, "text"), "\u200fהתקפה נהדפה\u200f"),
+    ("zero-width-in-a-name", ("sources", 0, "name"), "Ry\u200bbar"),
+    ("joiner-in-a-tag", ("claims", 0, "tags"), ["\u200dtag"]),
 ]
 
 
@@ -145,6 +148,10 @@ BAD_RAW: list[tuple[str, bytes]] = [
      '"url":"httpſ://x"}]}'.encode()),
     ("blank-tag", H + b'"sources":[{"id":"s","name":"a"}],'
      b'"claims":[{"id":"c","text":"t","source":"s","tags":["\\u2003"]}]}'),
+    ("escaped-zero-width-text", H + b'"sources":[{"id":"s","name":"a"}],'
+     b'"claims":[{"id":"c","text":"\\u200b","source":"s"}]}'),
+    ("raw-zero-width-name", H + b'"sources":[{"id":"s","name":"\xe2\x80\x8b \xef\xbb\xbf"}]}'),
+    ("raw-bidi-marks-title", H + b'"reports":[{"id":"r","title":"\xe2\x80\x8e\xe2\x80\x8f"}]}'),
     ("quote-without-report", H + b'"sources":[{"id":"s","name":"a"}],'
      b'"claims":[{"id":"c","text":"t","source":"s","quote":{"start":0,"end":1}}]}'),
     ("negative-offset", H + b'"sources":[{"id":"s","name":"a"}],'

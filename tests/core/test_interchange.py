@@ -228,6 +228,14 @@ MALFORMED: list[tuple[str, Mutation, str, str]] = [
     ("unknown-event-field", _set(("claims", 0, "event", "until"), None), "$.claims[0].event.until", "not a field"),
     ("unknown-section", _set(("extras",), []), "$.extras", "not a section"),
     ("odd-unknown-key", _set(("claims", 0, "my key"), 1), '$.claims[0]["my key"]', "not a field"),
+    # Only invisible characters (zero-width, joiners, byte-order mark, bidi marks): as empty as nothing.
+    ("invisible-claim-text", _set(("claims", 0, "text"), "\u200b"), "$.claims[0].text", "must not be empty"),
+    ("invisible-source-name", _set(("sources", 0, "name"), " \ufeff\u200e "), "$.sources[0].name", "must not be empty"),
+    ("invisible-report-title", _set(("reports", 0, "title"), "\u2060\u200c\u200d"), "$.reports[0].title", "empty"),
+    ("invisible-place-name", _set(("places", 0, "name"), "\u200f\u00ad"), "$.places[0].name", "must not be empty"),
+    ("invisible-party", _set(("outreach", 0, "party"), "\u3164"), "$.outreach[0].party", "must not be empty"),
+    ("invisible-tag", _set(("claims", 0, "tags"), ["\u200b"]), "$.claims[0].tags", "must not be empty"),
+    ("invisible-id", _set(("sources", 3, "id"), "\u200d"), "$.sources[3].id", "must not be empty"),
 ]
 
 
@@ -241,6 +249,37 @@ def test_import_refuses_malformed_document_at_its_path_and_writes_nothing(
     found = paths(error)
     assert path in found, found
     assert fragment in found[path]
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u200e\u200f", "\ufeff", "\u202a\u202c", " \u2060 "])
+def test_a_text_of_only_invisible_characters_is_refused_word_for_word_as_an_empty_one(
+    workspace: Workspace, invisible: str
+) -> None:
+    def problems(value: str) -> list[Any]:
+        doc = small_document()
+        doc["claims"][0]["text"] = value
+        doc["sources"][0]["name"] = value
+        return refused(workspace.engine, doc).errors
+
+    assert (
+        problems(invisible)
+        == problems("")
+        == [
+            ("$.sources[0].name", "must not be empty"),
+            ("$.claims[0].text", "must not be empty"),
+        ]
+    )
+
+
+def test_invisible_characters_among_visible_ones_are_imported_unchanged(workspace: Workspace) -> None:
+    doc = small_document()
+    doc["claims"][0]["text"] = "\u200fהתקפה נהדפה\u200f"
+    doc["sources"][0]["name"] = "Ry\u200bbar\ufeff"
+    import_json(workspace.engine, doc, analyst="tester")
+    with workspace.engine.connect() as connection:
+        texts = connection.execute(text("SELECT text FROM claim WHERE ext_id = :e"), {"e": doc["claims"][0]["id"]})
+        names = connection.execute(text("SELECT name FROM source WHERE ext_id = :e"), {"e": doc["sources"][0]["id"]})
+        assert (texts.scalar(), names.scalar()) == ("\u200fהתקפה נהדפה\u200f", "Ry\u200bbar\ufeff")
 
 
 @pytest.mark.parametrize(

@@ -301,3 +301,37 @@ def test_undoing_a_requests_deletion_after_the_source_who_asked_went_is_refused(
     with pytest.raises(Refused, match="1 sources it belonged with"):
         deleted.undo(s)
     assert table_counts(workspace) == before
+
+
+INVISIBLE_ONLY = ["\u200b", " \ufeff\u2060 ", "\u200e\u200f", "\u202b\u2067", "\u200c\u200d\u00ad"]
+
+
+@pytest.mark.parametrize("invisible", INVISIBLE_ONLY)
+def test_a_required_text_of_only_invisible_characters_is_refused_as_empty(
+    workspace: Workspace, world: dict[str, int], invisible: str
+) -> None:
+    """Zero-width spaces, joiners, the byte-order mark, bidi marks: as empty as nothing, in every required field."""
+    store, before = workspace.store, table_counts(workspace)
+    attempts = [
+        ("claim text must not be empty", lambda: store.create_claim(invisible, world["ru"])),
+        ("claim text must not be empty", lambda: store.update_claim(world["breach"], text=invisible)),
+        ("source name must not be empty", lambda: store.create_source(invisible)),
+        ("source name must not be empty", lambda: store.update_source(world["ru"], name=invisible)),
+        ("place name must not be empty", lambda: store.create_place(invisible)),
+        ("place aliases entry", lambda: store.create_place("Soledar", aliases=[invisible])),
+        ("report title must not be empty", lambda: store.create_report(invisible)),
+        ("request for comment party must not be empty", lambda: store.create_outreach(invisible, [world["breach"]])),
+    ]
+    for message, attempt in attempts:
+        with pytest.raises(InvalidValue) as refused:
+            attempt()
+        assert str(refused.value).startswith(message), str(refused.value)
+    assert table_counts(workspace) == before
+
+
+def test_invisible_characters_among_visible_ones_are_kept_exactly(workspace: Workspace, world: dict[str, int]) -> None:
+    words = "\u200fהתקפה נהדפה\u200f قصف\u200c"  # right-to-left marks and a non-joiner around real words
+    claim = workspace.store.create_claim(words, world["ua"]).value
+    source = workspace.store.create_source("\u200bRybar").value
+    assert rows(workspace, "SELECT text FROM claim WHERE id = :c", c=claim) == [(words,)]
+    assert rows(workspace, "SELECT name FROM source WHERE id = :s", s=source) == [("\u200bRybar",)]

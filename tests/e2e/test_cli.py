@@ -248,6 +248,20 @@ def test_import_errors_list_every_problem_on_stdout_and_one_line_on_stderr(tmp_p
     assert not Path(fresh).exists()  # nothing imported, no workspace made at the path either
 
 
+def test_import_refuses_a_text_of_only_invisible_characters_as_empty(tmp_path: Path) -> None:
+    bad = json.loads(FIXTURE.read_text())
+    bad["claims"][0]["text"] = "\u200b"  # a zero-width space
+    bad["places"][0]["name"] = "\u200f\ufeff"  # a right-to-left mark and a byte-order mark
+    path = tmp_path / "invisible.json"
+    path.write_text(json.dumps(bad, ensure_ascii=False), encoding="utf-8")
+    result = run(tmp_path, "--db", str(tmp_path / "fresh.sqlite"), "import", str(path))
+    assert_user_error(result, "nothing imported, the document has 2 problems")
+    assert result.stdout.decode().splitlines() == [
+        "$.places[0].name: must not be empty",
+        "$.claims[0].text: must not be empty",
+    ]
+
+
 def _newer_workspace(tmp_path: Path) -> str:
     path = tmp_path / "newer.sqlite"
     with closing(sqlite3.connect(path)) as connection, connection:

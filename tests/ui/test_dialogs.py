@@ -10,15 +10,17 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
+from desktop.ui.dialogs._base import FormDialog
 from desktop.ui.dialogs.add_claim import AddClaimDialog
 from desktop.ui.dialogs.outreach import OutreachDialog
 from desktop.ui.dialogs.place_picker import NewPlaceDialog, PlacePickerDialog
 from desktop.ui.dialogs.rationale import RationaleDialog, ask_rationale
 from desktop.ui.dialogs.source_dialog import SourceDialog
+from desktop.ui.reader.reports import ReportForm
 from desktop.ui.session import WorkspaceSession
 from tests.core._detail_workspace import HOSTILE_TEXT, build
 from tests.ui.window_fixtures import OFFSCREEN_NOISE
@@ -142,6 +144,36 @@ def test_add_claim_refusal_is_shown_inline_and_nothing_is_written(
     assert "“yesterday” is not a date" in dialog.problem_text()
     assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
     assert count(empty_session, "claim") == claims and empty_session.undo_stack.count() == steps
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", " \ufeff\u2060 ", "\u200e\u200f"])
+def test_a_required_field_of_only_invisible_characters_is_refused_as_empty(
+    qtbot: QtBot, empty_session: WorkspaceSession, ids: dict[str, int], invisible: str
+) -> None:
+    """A pasted zero-width space, byte-order mark or bidi mark gets the message an empty field gets."""
+    claim, source, place = AddClaimDialog(empty_session), SourceDialog(empty_session), NewPlaceDialog(empty_session)
+    report, outreach = ReportForm(empty_session), OutreachDialog(empty_session, [ids["breach"]])
+    cases: list[tuple[FormDialog, QLineEdit | QPlainTextEdit, str]] = [
+        (claim, claim.text, "⚠ Write what the source claims."),
+        (source, source.name, "⚠ A source needs a name."),
+        (place, place.name, "⚠ A place needs a name."),
+        (report, report.title, "⚠ Give the report a title."),
+        (outreach, outreach.party, "⚠ Name the party that was asked for comment."),
+    ]
+    tables = ("claim", "source", "place", "report", "outreach")
+    before = {table: count(empty_session, table) for table in tables}
+    steps = empty_session.undo_stack.count()
+    for dialog, editor, message in cases:
+        opened(qtbot, dialog)
+        QApplication.clipboard().setText(invisible)
+        editor.paste()
+        assert (editor.text() if isinstance(editor, QLineEdit) else editor.toPlainText()) == invisible
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+        assert dialog.problem_text() == message
+        assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+        dialog.reject()
+    assert {table: count(empty_session, table) for table in tables} == before
+    assert empty_session.undo_stack.count() == steps
 
 
 def test_add_claim_with_places_and_credibility(

@@ -36,6 +36,7 @@ from desktop.core.interchange.fields import Invalid
 from desktop.core.interchange.json_validate import _Walker
 from desktop.core.interchange.specs import REQUIRED, Spec
 from desktop.core.store.bulk import BulkRows, Wanted, WorkspaceKeys
+from desktop.core.text import VISIBLE_CHARACTER
 
 # Anything in the raw bytes that could decode to a character ``text.forbidden_character`` refuses, spelt as
 # an escape (a C0 or C1 control, DEL, a bidi override) or as itself (C1 controls and bidi overrides; DEL is
@@ -53,11 +54,12 @@ _BOM: Final = b"\xef\xbb\xbf"
 
 def _text(limit: int, *, required: bool = False, one_line: bool = False) -> Any:
     """A string ``validate.check_text`` accepts with these settings (control characters: see ``_UNSURE``)."""
+    # ``required``: a character ``text.blank`` calls visible (msgspec matches with Python's ``re``, as it does).
     if one_line:
-        pattern = r"\A[^\n\r]*\S[^\n\r]*\Z" if required else r"\A[^\n\r]*\Z"
+        pattern = rf"\A[^\n\r]*{VISIBLE_CHARACTER}[^\n\r]*\Z" if required else r"\A[^\n\r]*\Z"
         return Annotated[str, Meta(max_length=limit, pattern=pattern)]
-    if required:  # str.strip() and \S agree on what is white space (both Py_UNICODE_ISSPACE)
-        return Annotated[str, Meta(max_length=limit, pattern=r"\S")]
+    if required:
+        return Annotated[str, Meta(max_length=limit, pattern=VISIBLE_CHARACTER)]
     return Annotated[str, Meta(max_length=limit)]
 
 

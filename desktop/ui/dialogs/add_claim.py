@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from desktop.core.read.detail import PlaceInfo, read_places, report_info
-from desktop.core.text import one_line
+from desktop.core.text import blank, one_line
 from desktop.ui.dialogs._base import DialogTextEdit, FormDialog
 from desktop.ui.dialogs.place_picker import PlacePickerDialog
 from desktop.ui.dialogs.source_dialog import create_source_into
@@ -148,7 +148,7 @@ class AddClaimDialog(FormDialog):
 
     def apply(self) -> bool:
         text = self.text.toPlainText().strip()
-        if not text:
+        if blank(text):  # a pasted zero-width space is as empty as nothing
             self.show_problem("Write what the source claims.")
             self.text.setFocus()
             return False

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QWidget
 
 from desktop.core import vocab
 from desktop.core.read.detail import OutreachInfo, claim_summary, outreach_info, search_sources, source_info
-from desktop.core.text import one_line
+from desktop.core.text import blank, one_line
 from desktop.ui.dialogs._base import DialogTextEdit, FormDialog
 from desktop.ui.dialogs.source_dialog import create_source_into
 from desktop.ui.session import WorkspaceSession
@@ -107,7 +107,7 @@ class OutreachDialog(FormDialog):
 
     def apply(self) -> bool:
         party = self.party.text().strip()
-        if not party:
+        if blank(party):
             self.show_problem("Name the party that was asked for comment.")
             self.party.setFocus()
             return False

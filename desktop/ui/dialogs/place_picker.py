@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QWidget
 
 from desktop.core.read.detail import PICK_LIMIT, search_places
+from desktop.core.text import blank
 from desktop.ui.dialogs._base import FormDialog
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.widgets.basics import parse_labels, plain_label
@@ -128,7 +129,7 @@ class NewPlaceDialog(FormDialog):
 
     def apply(self) -> bool:
         name = self.name.text().strip()
-        if not name:
+        if blank(name):
             self.show_problem("A place needs a name.")
             return False
         lat, problem = self._coordinate(self.lat, "Latitude")

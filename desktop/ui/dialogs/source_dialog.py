@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
 from desktop.core import vocab
 from desktop.core.read.detail import SourceInfo, side_and_group_labels, source_info
+from desktop.core.text import blank
 from desktop.ui.dialogs._base import DialogTextEdit, FormDialog
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.widgets.basics import parse_labels, plain_label
@@ -108,7 +109,7 @@ class SourceDialog(FormDialog):
 
     def apply(self) -> bool:
         values = self.values()
-        if not values["name"]:
+        if blank(values["name"]):
             self.show_problem("A source needs a name.")
             self.name.setFocus()
             return False

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.capture.drafts import ReportDraft
 from desktop.core.read.reports import ReportRow, list_reports, read_report, report_spans
-from desktop.core.text import one_line
+from desktop.core.text import blank, one_line
 from desktop.ui.commands.keymap import REPORTS_LIST_KEYS
 from desktop.ui.dialogs._base import DialogTextEdit, FormDialog
 from desktop.ui.dialogs.source_dialog import create_source_into
@@ -137,7 +137,7 @@ class ReportForm(FormDialog):
         if values is None:
             self.published.setFocus()
             return False
-        if not values["title"]:
+        if blank(values["title"]):
             self.show_problem("Give the report a title.")
             self.title.setFocus()
             return False
