@@ -313,6 +313,16 @@ def test_place_is_alias_aware(shared: Engine, query: str) -> None:
         ("place:nowhere", []),
         ("-place:bakhmut", ["c7", "c5", "c3", "c6", "c8"]),  # claims without a place too
         ('place:"Bakhmut"', ["c4", "c1", "c2"]),
+        # A Russian or Ukrainian name in a case form names the place, as a free word does (``inflection``).
+        ("place:бахмута", ["c4", "c1", "c2"]),  # not c3: Бахмутское is another word
+        ("place:Бахмуте", ["c4", "c1", "c2"]),
+        ("place:артемовска", ["c4", "c1", "c2"]),  # an alias in a case form
+        ("place:бахмутского", ["c3"]),
+        ("place:Кліщіївки", ["c3"]),
+        ("place:соледара,бахмутом", ["c5", "c4", "c1", "c2"]),
+        ("-place:бахмута", ["c7", "c5", "c3", "c6", "c8"]),
+        ('place:"бахмута"', []),  # quoted: exactly as written
+        ("place:бахм", []),  # the start of a name is not a name (bakhmut* asks for a prefix)
     ],
 )
 def test_place_values(shared: Engine, query: str, expected: list[str]) -> None:
@@ -1086,6 +1096,9 @@ PG_SAME_AS_SQLITE = [
     "place:artemivsk",
     "place:bakhmut*",
     "-place:bakhmut",
+    "place:бахмута",
+    "place:артемовска,кліщіївки",
+    "-place:бахмуте",
     "cred:1-3",
     "-cred:1-3",
     "cred:none",

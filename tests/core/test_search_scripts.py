@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from desktop.core import integrity, search
-from desktop.core.search.inflection import stem
+from desktop.core.search.inflection import _ENDINGS, case_forms, stem, stem_or_word
 from desktop.core.search.keys import index_keys, search_keys
 from desktop.core.store.repair import rebuild_search_index
 from desktop.core.workspace import Workspace
@@ -101,6 +101,17 @@ def test_an_inflected_cyrillic_word_finds_the_names_other_forms(scripts: Workspa
 )
 def test_the_stem_takes_one_case_ending_off(word: str, stemmed: str | None) -> None:
     assert stem(word) == stemmed
+
+
+_CYRILLIC = st.text(alphabet="абвгдежзиклмнопрстуфхцчшщъыьэюяіє", min_size=1, max_size=10)
+
+
+@given(typed=_CYRILLIC, ending=st.sampled_from(["", *_ENDINGS, "ь", "ка"]), other=_CYRILLIC)
+def test_a_names_case_forms_are_the_words_filed_under_the_typed_words_stem(typed: str, ending: str, other: str) -> None:
+    """``place:`` (SQL, ``case_forms``) and a free word (``PlaceNames``, by stem) find the same names."""
+    stemmed = stem(typed)
+    for name in ((stemmed or typed) + ending, other):  # a name built on the stem, and any word at all
+        assert (name in case_forms(typed)) == (stemmed is not None and stem_or_word(name) == stemmed)
 
 
 def test_search_keys_of_a_text_are_its_words_keys_in_order() -> None:

@@ -36,6 +36,7 @@ from desktop.core.search.sql import (
     _like_prefix,
     _name_condition,
     _param,
+    _place_name_condition,
     _source_name_matches,
     _tagged,
     claim,
@@ -341,10 +342,13 @@ class _Compiler:
         if field in _SOURCE_FIELDS:
             return self.source_field([field_term], status)
         if field == "place":
+            quoted = field_term.quoted
             matching_places = sa.union(
-                sa.select(place.c.id).where(sa.or_(*(_name_condition(place.c.folded, value) for value in values))),
+                sa.select(place.c.id).where(
+                    sa.or_(*(_place_name_condition(place.c.folded, value, quoted=quoted) for value in values))
+                ),
                 sa.select(place_alias.c.place_id).where(
-                    sa.or_(*(_name_condition(place_alias.c.folded, value) for value in values))
+                    sa.or_(*(_place_name_condition(place_alias.c.folded, value, quoted=quoted) for value in values))
                 ),
             )
             claim_ids = sa.select(claim_place.c.claim_id).where(claim_place.c.place_id.in_(matching_places))

@@ -96,3 +96,15 @@ def stem_or_word(folded: str) -> str | None:
     """``folded`` (one folded Cyrillic word) less its case ending, or whole when it has none; None when it
     is not Cyrillic: what a name is filed under, so that any form of a word finds it (``places``)."""
     return stem(folded) or (folded if _CYRILLIC_WORD.fullmatch(folded) else None)
+
+
+def case_forms(folded: str) -> tuple[str, ...]:
+    """The other forms of ``folded`` (one folded Cyrillic word in a case form) a name may be written in: every
+    word whose ``stem_or_word`` is ``stem(folded)``, so a name among them is the name ``places.PlaceNames``
+    files under that stem (``бахмута`` → ``бахмут``, ``бахмута``, ``бахмуте``…). Empty when there is no
+    ending to take off (the word is its own plain form, or not Cyrillic)."""
+    stemmed = stem(folded)
+    if stemmed is None:
+        return ()
+    candidates = (stemmed, *(stemmed + ending for ending in _ENDINGS))
+    return tuple(form for form in candidates if stem_or_word(form) == stemmed)

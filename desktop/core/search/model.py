@@ -77,7 +77,8 @@ class FieldTerm:
     verdict, ``source:<kind>`` for a source kind); cred — ``"1"``…``"6"`` or
     ``none``; after/before/on — ``"YYYY-MM-DD..YYYY-MM-DD"`` (the period named);
     reviewed — ``yes``/``no``; side/group — folded prefix or ``""`` for none;
-    source — folded substring; place/tag — folded name, ``*`` at the end for a prefix;
+    source — folded substring; place/tag — folded name, ``*`` at the end for a prefix (an unquoted Russian or
+    Ukrainian place name in a case form also names the place: ``inflection.case_forms``);
     changed — ``">TIMESTAMP"`` or ``"<TIMESTAMP"`` (UTC, ``Z``): the claim, or a link touching it, changed
     after / before that moment (a date: after its end / before its start).
     """
@@ -86,6 +87,7 @@ class FieldTerm:
     raw: str  # the value as typed
     values: tuple[str, ...]
     negated: bool
+    quoted: bool = False  # the value was typed in quotes: taken exactly as written
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import difflib
 import re
@@ -158,7 +159,7 @@ def parse(query: str) -> ParsedFilter:
                 field_term = _field_term(canonical, value, quoted, negated, errors, budget)
                 if field_term is not None:
                     dropped = dropped or len(field_term.values) > budget
-                    field_term = FieldTerm(field_term.field, field_term.raw, field_term.values[:budget], negated)
+                    field_term = dataclasses.replace(field_term, values=field_term.values[:budget])
                     budget -= len(field_term.values)
                     fields.append(field_term)
                 continue
@@ -222,7 +223,7 @@ def _field_term(field: str, raw: str, quoted: bool, negated: bool, errors: list[
             values.extend(value for value in resolved if value not in values)
     if not values:
         return None
-    return FieldTerm(field=field, raw=raw, values=tuple(values), negated=negated)
+    return FieldTerm(field=field, raw=raw, values=tuple(values), negated=negated, quoted=quoted)
 
 
 def _resolve(field: str, item: str) -> list[str] | str:

@@ -12,7 +12,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import SQLModel
 
 import desktop.core.schema  # noqa: F401  (registers the tables on SQLModel.metadata)
-from desktop.core.search.inflection import stem
+from desktop.core.search.inflection import case_forms, stem
 from desktop.core.search.keys import search_keys
 from desktop.core.search.model import MIN_PREFIX_CHARS, Term
 from desktop.core.sqlfunctions import FOLD_FUNCTION
@@ -79,6 +79,15 @@ def _name_condition(column: ColumnElement[str], value: str) -> ColumnElement[boo
     if value.endswith("*"):
         return column.like(_like_prefix(value.rstrip("*")), escape="\\")
     return column == _param(value)
+
+
+def _place_name_condition(column: ColumnElement[str], value: str, *, quoted: bool) -> ColumnElement[bool]:
+    """As ``_name_condition``; unquoted, a Russian or Ukrainian name in a case form (``бахмута``) also
+    matches the name's other forms, as a free word names a place (``inflection``, ``places``)."""
+    forms = () if quoted or value.endswith("*") else case_forms(value)
+    if not forms:
+        return _name_condition(column, value)
+    return column.in_([_param(form) for form in dict.fromkeys((value, *forms))])
 
 
 _LETTERS: Final = re.compile(r"[^\W\d_]+")
