@@ -35,7 +35,7 @@ from desktop.core.errors import UserError
 from desktop.core.interchange import specs
 from desktop.core.interchange.fields import json_type
 from desktop.core.interchange.json_import import ImportErrors, decode
-from desktop.core.interchange.json_validate import DocumentErrors, _Table, _Walker, member
+from desktop.core.interchange.json_validate import DocumentErrors, DocumentWalker, EntityTable, member
 from desktop.core.store import Store, status
 from desktop.core.store.bulk_keys import WorkspaceKeys
 from desktop.core.store.conflicts import last_change
@@ -101,7 +101,7 @@ def apply_changes(store: Store, data: bytes | str | dict[str, Any]) -> ApplyRepo
         doc = data if isinstance(data, dict) else decode(data)
     except ImportErrors as bad:
         raise ChangeErrors(bad.errors) from None
-    walker = _Walker(WorkspaceKeys())
+    walker = DocumentWalker(WorkspaceKeys())
     changes = _envelope(walker, doc)
     if walker.problems:
         raise ChangeErrors(walker.problems)
@@ -115,7 +115,7 @@ def apply_changes(store: Store, data: bytes | str | dict[str, Any]) -> ApplyRepo
     return report
 
 
-def _envelope(walker: _Walker, doc: Any) -> list[Any]:
+def _envelope(walker: DocumentWalker, doc: Any) -> list[Any]:
     if not walker.object_ok(doc, "$", "a crosscheck-changes document"):
         return []
     if doc.get("format") != FORMAT:
@@ -138,11 +138,11 @@ def _envelope(walker: _Walker, doc: Any) -> list[Any]:
 
 
 class _Applier:
-    def __init__(self, store: Store, connection: Connection, walker: _Walker) -> None:
+    def __init__(self, store: Store, connection: Connection, walker: DocumentWalker) -> None:
         self.store, self.connection, self.walker = store, connection, walker
         self.deleted: dict[tuple[str, str], int] = {}  # (table, ext id) → index of the change that deleted it
         self.index = 0
-        self.tables = {name: _Table(entry[3], f"a {name}") for name, entry in _ENTITIES.items()}
+        self.tables = {name: EntityTable(entry[3], f"a {name}") for name, entry in _ENTITIES.items()}
 
     def problem(self, path: str, message: str) -> None:
         self.walker.problem(path, message)

@@ -33,7 +33,7 @@ from desktop.core import validate, vocab
 from desktop.core.interchange import fields, specs
 from desktop.core.interchange import format as fmt
 from desktop.core.interchange.fields import Invalid
-from desktop.core.interchange.json_validate import _Walker
+from desktop.core.interchange.json_validate import DocumentWalker
 from desktop.core.interchange.specs import REQUIRED, Spec
 from desktop.core.store.bulk import BulkRows, Wanted, WorkspaceKeys
 from desktop.core.text import VISIBLE_CHARACTER
@@ -247,7 +247,7 @@ class FastDocument:
         write needs, and a careful second look decodes the bytes again).
         """
         late = {_NOW: now, _ANALYST: analyst}
-        walker = _Walker(existing)
+        walker = DocumentWalker(existing)
         rows = BulkRows()
         try:
             rows.sources = self._section(walker, "sources", late)
@@ -273,7 +273,7 @@ class FastDocument:
             self._sections.clear()
         return None if walker.problems else rows
 
-    def _section(self, walker: _Walker, name: str, late: dict[object, Any]) -> list[dict[str, Any]]:
+    def _section(self, walker: DocumentWalker, name: str, late: dict[object, Any]) -> list[dict[str, Any]]:
         """One section's rows, column by column; ``Invalid`` (never worded: the careful walk words it)
         at the first thing wrong: an id given twice or already in the workspace, an unknown reference."""
         entries = self._sections.pop(name, [])
@@ -334,8 +334,8 @@ def _timestamp(value: str) -> dt.datetime:
         raise Invalid("not a moment of the calendar") from None
 
 
-def _judgements_once(walker: _Walker, links: list[dict[str, Any]]) -> None:
-    """``Invalid`` for a link from a claim to itself or a pair one analyst judged twice (``_Walker.link_pair``)."""
+def _judgements_once(walker: DocumentWalker, links: list[dict[str, Any]]) -> None:
+    """``Invalid`` for a claim linked to itself or a pair one analyst judged twice (``DocumentWalker.link_pair``)."""
     pairs = [(a, b, who) if a < b else (b, a, who) for a, b, who in ((r["from"], r["to"], r["analyst"]) for r in links)]
     if len(set(pairs)) != len(pairs) or any(a == b for a, b, _ in pairs):
         raise Invalid("a pair judged twice, or a claim linked to itself")

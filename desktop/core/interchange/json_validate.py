@@ -83,13 +83,13 @@ def _q(value: str) -> str:
     return untrusted.quoted(value)
 
 
-class _Table:
+class EntityTable:
     """One entity's specs, arranged for a fast walk (this runs for every entity of the document)."""
 
     def __init__(self, table: dict[str, Spec], what: str) -> None:
         self.what = what
         self.plain = {key: (s.column, s.parse) for key, s in table.items() if s.nested is None}
-        self.nested = {key: _Table(s.nested, key) for key, s in table.items() if s.nested is not None}
+        self.nested = {key: EntityTable(s.nested, key) for key, s in table.items() if s.nested is not None}
         self.required = tuple(key for key, s in table.items() if s.default is REQUIRED)
         self.refs = tuple(
             (key, s.column, s.ref, s.parse is fields.references) for key, s in table.items() if s.ref is not None
@@ -98,7 +98,7 @@ class _Table:
         self.expected = ", ".join(table)
 
 
-class _Walker:
+class DocumentWalker:
     def __init__(self, existing: WorkspaceKeys) -> None:
         self.existing = existing
         self.problems: list[Problem] = []
@@ -119,7 +119,9 @@ class _Walker:
                 self.problem(member(path, key), "appears twice in the same object")
         return True
 
-    def fields(self, obj: dict[str, Any], table: _Table, path: str, row: dict[str, Any], partial: bool = False) -> None:
+    def fields(
+        self, obj: dict[str, Any], table: EntityTable, path: str, row: dict[str, Any], partial: bool = False
+    ) -> None:
         """Parse every key of ``obj`` into ``row``, which starts as the table's defaults.
 
         ``partial``: ``obj`` names only some fields (a change's ``set`` or ``expect``): no key is
@@ -159,7 +161,7 @@ class _Walker:
         self,
         doc: dict[str, Any],
         name: str,
-        table: _Table,
+        table: EntityTable,
         check: Callable[[dict[str, Any], int], None] | None = None,
     ) -> list[dict[str, Any]]:
         """Parse one section; rows stay aligned with the document's indices (defaults for a non-object)."""
@@ -272,10 +274,10 @@ class _Walker:
                 )
 
 
-_SOURCE = _Table(specs.SOURCE, "a source")
-_REPORT = _Table(specs.REPORT, "a report")
-_PLACE = _Table(specs.PLACE, "a place")
-_OUTREACH = _Table(specs.OUTREACH, "a request for comment")
+_SOURCE = EntityTable(specs.SOURCE, "a source")
+_REPORT = EntityTable(specs.REPORT, "a report")
+_PLACE = EntityTable(specs.PLACE, "a place")
+_OUTREACH = EntityTable(specs.OUTREACH, "a request for comment")
 
 # Each section's reference keys (key, section, many): what ``referenced_ids`` collects besides the ids.
 _EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # references do not depend on the defaults
@@ -285,8 +287,8 @@ _REFERENCES: dict[str, tuple[tuple[str, str, bool], ...]] = {
         ("sources", _SOURCE),
         ("reports", _REPORT),
         ("places", _PLACE),
-        ("claims", _Table(specs.claim_specs(_EPOCH), "a claim")),
-        ("links", _Table(specs.link_specs(_EPOCH, ""), "a link")),
+        ("claims", EntityTable(specs.claim_specs(_EPOCH), "a claim")),
+        ("links", EntityTable(specs.link_specs(_EPOCH, ""), "a link")),
         ("outreach", _OUTREACH),
     )
 }
@@ -335,7 +337,7 @@ def validate_document(
     ``now`` is the ``recorded`` of claims and links that have none; ``analyst`` the
     ``analyst`` of links that name none.
     """
-    walker = _Walker(existing)
+    walker = DocumentWalker(existing)
     rows = BulkRows()
     if not walker.object_ok(doc, "$", "a crosscheck-workspace document"):
         return rows, walker.problems
@@ -358,10 +360,10 @@ def validate_document(
     rows.reports = walker.section(doc, "reports", _REPORT, walker.report_digest)
     walker.report_lengths = {row["ext_id"]: len(row["text"]) for row in rows.reports if row.get("ext_id") is not None}
     rows.places = walker.section(doc, "places", _PLACE)
-    rows.claims = walker.section(doc, "claims", _Table(specs.claim_specs(now), "a claim"), walker.claim_fields)
+    rows.claims = walker.section(doc, "claims", EntityTable(specs.claim_specs(now), "a claim"), walker.claim_fields)
     pairs: dict[tuple[str, str, str], int] = {}
     rows.links = walker.section(
-        doc, "links", _Table(specs.link_specs(now, analyst), "a link"), lambda r, i: walker.link_pair(r, i, pairs)
+        doc, "links", EntityTable(specs.link_specs(now, analyst), "a link"), lambda r, i: walker.link_pair(r, i, pairs)
     )
     rows.outreach = walker.section(doc, "outreach", _OUTREACH)
     return rows, walker.problems
