@@ -99,6 +99,12 @@ class EntityTable:
 
 
 class DocumentWalker:
+    """One pass over a decoded document: parses its entities into rows and collects every problem with its path.
+
+    Used by the careful walk here, by ``json_fast`` for the checks msgspec cannot make, and by ``changes``
+    for the entities a change document names; ``existing``: the workspace's ids the document may refer to.
+    """
+
     def __init__(self, existing: WorkspaceKeys) -> None:
         self.existing = existing
         self.problems: list[Problem] = []
