@@ -112,7 +112,7 @@ def test_repair_rebuilds_the_search_index_and_re_derives_statuses(sample_workspa
     assert integrity.repairs(problems) == ["search-index", "statuses"]
     assert repair(engine, integrity.repairs(problems)) == [
         "rebuilt the search index",
-        "re-derived every claim's status",
+        "re-derived every linked pair's effective link and every claim's status, and recounted the claims",
     ]
     assert integrity.check(engine) == []
     with engine.connect() as connection:

@@ -131,7 +131,8 @@ def test_check_reports_a_wrong_count_and_the_repair_recounts(any_workspace: Work
         connection.exec_driver_sql("UPDATE crosscheck_tally SET value = 5 WHERE name = 'claims'")
     problems = integrity.check(engine)
     assert [p.message for p in problems] == [f"the workspace's kept count of claims is 5, not {SAMPLE_CLAIMS}"]
-    repair.repair(engine, integrity.repairs(problems))
+    said = repair.repair(engine, integrity.repairs(problems))
+    assert said == ["re-derived every linked pair's effective link and every claim's status, and recounted the claims"]
     assert integrity.check(engine) == []
     assert_kept(engine, SAMPLE_CLAIMS)
 

@@ -176,7 +176,10 @@ def test_check_repair_backs_up_then_mends_what_it_can(tmp_path: Path, db: str) -
     assert repaired.stdout.decode().strip() == "ok"
     said = repaired.stderr.decode().splitlines()
     assert said[0].startswith("backed up to ") and Path(said[0].removeprefix("backed up to ")).is_file()
-    assert said[1:] == ["rebuilt the search index", "re-derived every claim's status"]
+    assert said[1:] == [
+        "rebuilt the search index",
+        "re-derived every linked pair's effective link and every claim's status, and recounted the claims",
+    ]
     assert run(tmp_path, "--db", db, "check").stdout.decode().strip() == "ok"
     # What repair cannot mend stays reported (and no backup is taken for nothing).
     with closing(sqlite3.connect(db)) as connection, connection:

@@ -272,7 +272,7 @@ def test_check_workspace_offers_repair_after_a_backup(
     monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: shown.append(text))
     qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
     assert "Repair can mend them" in shown[0] and "backup" in shown[0]
-    assert "re-derived every claim's status" in shown[1].lower() and "sound now" in shown[1]
+    assert "every claim's status, and recounted the claims" in shown[1] and "sound now" in shown[1]
     path = db.sqlite_path(engine)
     assert path is not None and len(list_backups(path)) == 1 and str(list_backups(path)[0].path) in shown[1]
     assert integrity.check(engine) == []

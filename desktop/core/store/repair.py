@@ -1,4 +1,4 @@
-"""Mending what can be mended in place: the full-text index and the derived statuses.
+"""Mending what can be mended in place: the full-text index, and the derived statuses with the kept count.
 
 Both are rebuilt from the claims, sources and links themselves (the facts are
 never touched), each in one write transaction. They are derived data, never
@@ -19,7 +19,8 @@ from desktop.core.store.bulk_fts import _index_claims_after, set_pending_from
 
 DONE = {
     "search-index": "rebuilt the search index",
-    "statuses": "re-derived every claim's status",
+    # ``rederive_statuses``: the pairs' effective links first (statuses follow from them), then the count.
+    "statuses": "re-derived every linked pair's effective link and every claim's status, and recounted the claims",
 }
 
 
