@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from desktop.core.capture.dates import event_day
+from desktop.core.capture.dates import event_day, typed_day
 
 THURSDAY = dt.date(2022, 12, 15)
 
@@ -59,3 +59,33 @@ def test_without_the_reports_day_only_a_full_date_is_read() -> None:
     assert event_day("On Wednesday, yesterday, on 3 March", None) is None
     found = event_day("On Wednesday 14 December 2022", None)
     assert found is not None and found.day == dt.date(2022, 12, 14)
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        ("2022-12-14", "2022-12-14"),  # as every date field takes it
+        ("  yesterday ", "2022-12-14"),
+        ("on Wednesday", "2022-12-14"),
+        ("Thursday", "2022-12-15"),  # the claimed day itself
+        ("в среду", "2022-12-14"),
+        ("Вчора", "2022-12-14"),
+        ("3 March", "2022-03-03"),
+        ("December 20", "2022-12-20"),
+        ("14.12.2022", "2022-12-14"),
+        ("14 грудня 2022 року", "2022-12-14"),
+        ("the day before yesterday.", "2022-12-13"),
+    ],
+)
+def test_a_typed_day_is_a_phrase_a_capture_reads_typed_alone(typed: str, day: str) -> None:
+    assert typed_day(typed, THURSDAY) == dt.date.fromisoformat(day)
+
+
+def test_a_typed_day_is_none_when_empty_and_explains_what_it_cannot_read() -> None:
+    assert typed_day(" \t", THURSDAY) is None
+    assert typed_day("2022-12-14", None) == dt.date(2022, 12, 14)  # a full date needs no claimed day
+    for typed in ("soon", "yesterday and today", "2022-02-30", "31.02.2022", "the 14th"):
+        with pytest.raises(ValueError, match=f"“{typed}” is not a date: write 2022-12-14"):
+            typed_day(typed, THURSDAY)
+    with pytest.raises(ValueError, match="“yesterday” is counted from the claimed date"):
+        typed_day("yesterday", None)

@@ -136,6 +136,33 @@ def event_day(text: str, published: dt.date | None) -> FoundDay | None:
     return min(found, key=lambda pair: pair[0])[1] if found else None
 
 
+def typed_day(value: str, claimed: dt.date | None) -> dt.date | None:
+    """The day an analyst typed into a date field; None when it is empty. ``ValueError`` (a message fit to
+    show) when it names no day.
+
+    YYYY-MM-DD, as every date field takes it, or a phrase ``event_day`` reads in a captured passage typed
+    alone ("yesterday", "Wednesday", "в среду", "3 March", "14.12.2022"), counted from ``claimed`` (the day
+    the claim was made) as a capture counts from the report's day.
+    """
+    typed = " ".join(value.split())
+    if not typed:
+        return None
+    try:
+        return dt.date.fromisoformat(typed)
+    except ValueError:
+        pass
+    phrase = typed.removesuffix(".")
+    if phrase[:3].casefold() == "on ":  # "on Wednesday": the weekday is the phrase
+        phrase = phrase[3:]
+    found = event_day(phrase, claimed)
+    if found is not None and found.phrase == phrase:
+        return found.day
+    relative = event_day(phrase, dt.date.today()) if claimed is None else None
+    if relative is not None and relative.phrase == phrase:
+        raise ValueError(f"“{typed}” is counted from the claimed date: give that first")
+    raise ValueError(f"“{typed}” is not a date: write 2022-12-14, 14.12.2022, 14 December, yesterday or a weekday")
+
+
 def _resolve(kind: str, match: re.Match[str], published: dt.date | None) -> dt.date | None:
     groups = match.groupdict()
     if kind == "relative":

@@ -1,5 +1,9 @@
 """Adding a claim from the keyboard: text, who said it, where it was found, when, where, how credible.
 
+The event date is optional and takes what a capture reads in a passage ("yesterday", "on Wednesday",
+"3 March", "14.12.2022", or YYYY-MM-DD), counted from the claimed date (``capture.dates.typed_day``);
+the day it stands for is shown beside it as it is typed.
+
 Creating a missing source or place from inside this dialog is its own undoable
 step, done when its small dialog is accepted — so cancelling the claim keeps
 the new source (it is real information about the world) and Ctrl+Z removes it
@@ -13,6 +17,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from desktop.core.capture.dates import typed_day
 from desktop.core.read.detail import PlaceInfo, read_places, report_info
 from desktop.core.text import blank, one_line
 from desktop.ui.dialogs._base import DialogTextEdit, FormDialog
@@ -59,6 +64,11 @@ class AddClaimDialog(FormDialog):
         self._claimed_typed = False
         self.claimed.textEdited.connect(lambda _text: setattr(self, "_claimed_typed", True))
         self.report.picked.connect(self._report_chosen)
+        self.event_date = QLineEdit()
+        self.event_date.setPlaceholderText("optional — when it happened: 2022-12-14, yesterday, Wednesday, 3 March…")
+        self.event_day_shown = plain_label("")  # the day a phrase stands for, as it is typed
+        self.event_date.textChanged.connect(self._show_event_day)
+        self.claimed.textChanged.connect(self._show_event_day)
         self.places = PlaceList()
         self.add_place = QPushButton("Add place…")
         self.add_place.clicked.connect(self._pick_place)
@@ -69,6 +79,9 @@ class AddClaimDialog(FormDialog):
         source_row = QHBoxLayout()
         source_row.addWidget(self.source, 1)
         source_row.addWidget(self.new_source)
+        event_row = QHBoxLayout()
+        event_row.addWidget(self.event_date, 1)
+        event_row.addWidget(self.event_day_shown)
         places_box = QVBoxLayout()
         places_box.addWidget(self.places)
         places_row = QHBoxLayout()
@@ -82,6 +95,7 @@ class AddClaimDialog(FormDialog):
             ("Report", self.report),
             ("Kind", self.kind),
             ("Claimed", self.claimed),
+            ("Event date", event_row),
             ("Places", places_box),
             ("Credibility", self.credibility),
         ):
@@ -92,14 +106,15 @@ class AddClaimDialog(FormDialog):
             ("Report", self.report),
             ("Kind", self.kind),
             ("Claimed", self.claimed),
+            ("Event date", self.event_date),
             ("Places", self.places),
             ("Credibility", self.credibility),
         ):
             widget.setAccessibleName(name)
         # Tab goes field to field as the form reads; "New source…" (Alt+N) comes last, after the fields,
         # and straight after the source only when the name typed there matched nobody.
-        chain = (self.text, self.source, self.report, self.kind, self.claimed, self.places, self.add_place,
-                 self.credibility, self.new_source)  # fmt: skip
+        chain = (self.text, self.source, self.report, self.kind, self.claimed, self.event_date, self.places,
+                 self.add_place, self.credibility, self.new_source)  # fmt: skip
         for before, after in zip(chain, chain[1:], strict=False):
             self.setTabOrder(before, after)
         self._place_ids: list[int] = []
@@ -118,6 +133,18 @@ class AddClaimDialog(FormDialog):
             found = report_info(connection, int(report))
         if found is not None and found.published is not None:
             self.claimed.setText(format_date(found.published))
+
+    def _show_event_day(self, _text: str = "") -> None:
+        """Beside a phrase ("yesterday", "3 March"), the day it stands for; nothing for a plain date or a typo."""
+        shown = ""
+        try:
+            claimed = parse_date(self.claimed.text())
+            day = typed_day(self.event_date.text(), claimed)
+        except ValueError:
+            day = None
+        if day is not None and day.isoformat() != self.event_date.text().strip():
+            shown = f"= {day.isoformat()}, {day:%A}"
+        self.event_day_shown.setText(shown)
 
     def _create_source(self) -> None:
         create_source_into(self.source, self.session, self)
@@ -163,6 +190,12 @@ class AddClaimDialog(FormDialog):
             self.show_problem(f"Claimed: {error}.")
             self.claimed.setFocus()
             return False
+        try:
+            event = typed_day(self.event_date.text(), claimed)
+        except ValueError as error:
+            self.show_problem(f"Event date: {error}.")
+            self.event_date.setFocus()
+            return False
         fields: dict[str, Any] = {
             "report_id": self.report.value(),
             "kind": self.kind.value(),
@@ -170,6 +203,8 @@ class AddClaimDialog(FormDialog):
             "places": list(self._place_ids),
             "credibility": self.credibility.value(),
         }
+        if event is not None:  # a day, as a capture records the day its passage names
+            fields |= {"event_start": event, "event_precision": "day"}
         outcome = self.perform(
             self.session, lambda store: store.create_claim(text, source, **fields), f"add claim “{one_line(text, 40)}”"
         )
