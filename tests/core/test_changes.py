@@ -213,3 +213,21 @@ def test_update_sets_and_expects_the_capture_fields_in_their_interchange_form(ws
     assert 'conflict: outreach o-1 by is now "src-ua", last changed by boris' in problems["$.changes[0].expect.by"]
     assert "conflict" in problems["$.changes[1].expect.quote"]
     assert "text" in problems["$.changes[2].set.sha256"]
+
+
+def test_an_update_to_only_invisible_characters_is_refused_as_empty(ws: Workspace) -> None:
+    """A zero-width space or a bidi mark set as a claim's text or a source's name is as empty as nothing."""
+    problems = refused(
+        ws.engine,
+        "boris",
+        doc(
+            {"op": "update", "entity": "claim", "id": "c-ru", "set": {"text": "\u200b"}},
+            {"op": "update", "entity": "source", "id": "src-ru", "set": {"name": "\u200f\ufeff "}},
+            {"op": "update", "entity": "claim", "id": "c-ua", "set": {"tags": ["\u2060"]}},
+        ),
+    )
+    assert problems == {
+        "$.changes[0].set.text": "must not be empty",
+        "$.changes[1].set.name": "must not be empty",
+        "$.changes[2].set.tags": "entry '\\u2060' must not be empty",
+    }
