@@ -76,14 +76,22 @@ def test_tab_in_a_picker_takes_the_highlighted_match_and_moves_on(
 def test_tab_goes_field_to_field_in_the_order_the_form_reads(
     qtbot: QtBot, dialog: AddClaimDialog, ids: dict[str, int]
 ) -> None:
-    """Source chosen, Tab: Report, Kind, Claimed, Add place, Credibility; "New source…" only after them."""
+    """Source chosen, Tab: Report, Kind, Claimed, Event date, Add place, Credibility; "New source…" after them."""
     qtbot.keyClicks(dialog.source, "Gen")
     qtbot.keyClick(dialog.source.popup.search, Qt.Key.Key_Return)  # type: ignore[union-attr]
     seen = []
-    for _ in range(6):
+    for _ in range(7):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         seen.append(QApplication.focusWidget())
-    assert seen == [dialog.report, dialog.kind, dialog.claimed, dialog.add_place, dialog.credibility, dialog.new_source]
+    assert seen == [
+        dialog.report,
+        dialog.kind,
+        dialog.claimed,
+        dialog.event_date,
+        dialog.add_place,
+        dialog.credibility,
+        dialog.new_source,
+    ]
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab)
     assert QApplication.focusWidget() is dialog.credibility
 
