@@ -167,3 +167,20 @@ def test_a_status_picture_is_the_cell_at_each_pixel_ratio(table: ClaimTable, rat
                     painter.end()
                     images.append(image)
                 assert images[0] == images[1] == images[2], (status, verdict, selected)
+
+
+def test_status_pictures_stay_within_their_bound_in_pixels(table: ClaimTable, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Wide status cells (a column dragged wide) keep fewer pictures: about a million pixels in all."""
+    monkeypatch.setattr(paint, "_pictures", {})
+    cells = CellPainter(table.font(), table.palette())
+    row = table.claim_model.claim_row(0)
+    assert row is not None
+    image = QImage(1000, 40, QImage.Format.Format_ARGB32_Premultiplied)
+    painter = QPainter(image)
+    cells.begin(painter)
+    most = 0
+    for width in range(600, 900, 2):  # 150 widths of 24,000 pixels and more: 4.5 million pixels unbounded
+        cells.paint_status_at(painter, 0, 0, width, 40, row, False, QColor("white"), 1.0)
+        most = max(most, sum(p.width() * p.height() for p in paint._pictures[table.font().key()].values()))
+    painter.end()
+    assert most <= paint._PICTURE_PIXELS + 900 * 40

@@ -55,8 +55,10 @@ _statics: dict[str, dict[str, QStaticText]] = {}
 # Kept apart so they do not push the short ones out; ~2 kB each. None: painted once, not laid out yet.
 _LONG_LIMIT: Final = 1_000
 _long_statics: dict[str, dict[str, QStaticText | None]] = {}
-# Pictures of status cells (see the module docstring), by font; ~20 kB each, a few dozen in use.
+# Pictures of status cells (see the module docstring), by font; ~20 kB each, a few dozen in use. Bounded in
+# number and, for wide cells (a status column dragged wide, a large font), in pixels: about 4 MB.
 _PICTURE_LIMIT: Final = 300
+_PICTURE_PIXELS: Final = 1_000_000
 _pictures: dict[str, dict[tuple[object, ...], QPixmap]] = {}
 
 
@@ -224,7 +226,7 @@ class CellPainter:
         )  # fmt: skip
         picture = self._pictures.get(key)
         if picture is None:
-            if len(self._pictures) >= _PICTURE_LIMIT:
+            if len(self._pictures) >= min(_PICTURE_LIMIT, _PICTURE_PIXELS // max(1, int(width * height * ratio**2))):
                 self._pictures.clear()
             picture = self._pictures[key] = self._status_picture(row, width, height, selected, background, ratio)
         painter.drawPixmap(x, y, picture)
