@@ -69,6 +69,7 @@ from desktop.core.history.patch_rows import (
     _CHUNK,
     _TABLE,
     NotPatchable,
+    _insert,
     _References,
     _row,
     _row_as_it_is,
@@ -399,7 +400,7 @@ class _Writer:
             if kids is not None and ident is not None:
                 children.append((ident, kids))
         if inserts:
-            self.connection.execute(sa.insert(table), sorted(inserts, key=lambda r: r["id"]))
+            _insert(self.connection, table, sorted(inserts, key=lambda r: r["id"]))
         for rows in updates.values():  # one executemany per set of columns
             self.connection.execute(sa.update(table).where(table.c.id == sa.bindparam("_id")), rows)
         _update_plain(self.connection, table_name, plain.values())

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from desktop.core.history.trail import REFERENCE_SECTIONS
@@ -16,6 +17,34 @@ from desktop.core.text import fold
 _TABLE = {"sources": "source", "reports": "report", "places": "place", "claims": "claim", "links": "link"}
 _TABLE["outreach"] = "outreach"
 _CHUNK = 500
+
+
+def _insert(connection: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """What ``connection.execute(sa.insert(table), rows)`` writes, through the DB-API cursor: each column's
+    value made by the column type's own bind processor (a time as the column stores it, JSON serialised),
+    one executemany per set of columns. SQLAlchemy's work per row was half the cost of putting back the
+    30k links of the 1M-claim bench."""
+    dialect = connection.dialect
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        by_columns.setdefault(tuple(row), []).append(row)
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for names, group in by_columns.items():
+            if any(c.default is not None and c.name not in names for c in table.columns):
+                connection.execute(sa.insert(table), group)  # SQLAlchemy fills in a default the rows leave out
+                continue
+            processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+            values = [
+                [value if convert is None else convert(value)
+                 for convert, value in zip(processors, row.values(), strict=True)]
+                for row in group
+            ]  # fmt: skip
+            quoted = ", ".join(f'"{name}"' for name in names)
+            marks = ", ".join("?" * len(names))
+            cursor.executemany(f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})', values)  # noqa: S608
+    finally:
+        cursor.close()
 
 
 class NotPatchable(Exception):  # noqa: N818 — a reason to take the slow path, not an error to show
