@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+from sqlmodel import SQLModel
 
-from desktop.core import search
+from desktop.core import db, search
 from desktop.core.read import paging, prepared
 from desktop.core.read.paging import ClaimRow, View
 from desktop.core.workspace import Workspace, open_workspace
@@ -54,6 +56,7 @@ def walk(connection: Connection, view: View, block: int) -> list[ClaimRow]:
 
 def without_raw(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(paging, "driver", lambda _connection: None)
+    monkeypatch.setattr(prepared, "driver", lambda _connection: None)  # ``prepared.scalars``, the probes
 
 
 @pytest.mark.parametrize("text", FILTERS)
@@ -98,6 +101,92 @@ def test_a_raw_read_runs_inside_the_connections_transaction(sample_workspace: Wo
         assert raw is not None and connection.in_transaction() and raw.in_transaction
 
 
+def first_page(connection: Connection, text: str, sort: str = "date") -> sa.Select[Any]:
+    """The ids statement of the top of ``text``'s view, as the table builds it (run through ``prepared.scalars``)."""
+    result = search.compile_filter(text, "sqlite", connection=connection)
+    plan = paging._Plan(View(where=result.where, count_where=result.count_where, sort=sort))
+    return plan.ordered(plan.base(paging._claim.c.id, partition=0)).limit(64)
+
+
+@pytest.mark.parametrize("text", FILTERS)
+def test_a_statement_run_by_its_shape_gives_what_sqlalchemy_gives(conn: Connection, text: str) -> None:
+    for sort in paging.SORTS:
+        statement = first_page(conn, text, sort)
+        assert prepared.scalars(conn, statement) == list(conn.execute(statement).scalars()), (text, sort)
+
+
+def test_one_shape_compiled_once_answers_with_each_statements_own_values(conn: Connection) -> None:
+    """Two filters of one shape share a compiled form, never each other's values (words, dates, source ids)."""
+    pairs = [
+        ("wagner", "breached"),
+        ("after:2022-12-01", "after:2023-02-01"),
+        ("source:rybar", "side:ukraine"),  # a different number of source ids: the same shape, expanded apart
+        ("status:contested cred:none", "status:unverified cred:none"),
+    ]
+    for first, second in pairs:
+        a, b = first_page(conn, first), first_page(conn, second)
+        key_a, key_b = a._generate_cache_key(), b._generate_cache_key()
+        assert key_a is not None and key_b is not None and key_a.key == key_b.key, (first, second)  # one shape
+        expected_a, expected_b = list(conn.execute(a).scalars()), list(conn.execute(b).scalars())
+        assert expected_a != expected_b, (first, second)  # (else the check below proves nothing)
+        assert prepared.scalars(conn, a) == expected_a
+        shapes = len(prepared._SHAPES[conn.dialect])
+        assert prepared.scalars(conn, b) == expected_b
+        assert prepared.scalars(conn, a) == expected_a
+        assert len(prepared._SHAPES[conn.dialect]) == shapes  # the second ran on the first's compiled form
+
+
+def test_a_compiled_shape_follows_a_new_source_and_a_schema_change(sample_workspace: Workspace) -> None:
+    """The kept compiled form is SQL text: a source added since (its claims), a new index or column, are seen."""
+    engine = sample_workspace.engine
+    with engine.connect() as connection:
+        before = prepared.scalars(connection, first_page(connection, "source:hedgehog"))
+    assert before == []
+    tables = SQLModel.metadata.tables
+    with db.write_connection(engine) as connection:
+        source_id = connection.execute(
+            sa.insert(tables["source"]).values(
+                ext_id="s-hedgehog", name="Hedgehog Café", aliases=[], kind="blog", side="ukraine",
+                group_label="", reliability="F", notes="",
+            )
+        ).inserted_primary_key[0]  # fmt: skip
+        claim_id = connection.execute(
+            sa.insert(tables["claim"]).values(
+                ext_id="c-hedgehog", text="A hedgehog reports.", source_id=source_id, kind="event", tags=[],
+                notes="", recorded=dt.datetime(2023, 3, 1, tzinfo=dt.UTC), sort_date=dt.date(2023, 3, 1),
+                status="unverified",
+            )
+        ).inserted_primary_key[0]  # fmt: skip
+    with engine.connect() as connection:
+        assert prepared.scalars(connection, first_page(connection, "source:hedgehog")) == [claim_id]
+        assert prepared.scalars(connection, first_page(connection, "hedgehog")) == [claim_id]
+    with db.write_connection(engine) as connection:  # the schema moves under the kept SQL text
+        connection.exec_driver_sql("CREATE INDEX ix_test_claim_text ON claim (text)")
+        connection.exec_driver_sql("ALTER TABLE claim ADD COLUMN test_extra TEXT")
+    with engine.connect() as connection:
+        for text in ("source:hedgehog", "hedgehog", "side:ukraine", ""):
+            statement = first_page(connection, text)
+            assert prepared.scalars(connection, statement) == list(connection.execute(statement).scalars()), text
+
+
+@pytest.mark.parametrize("text", ["бахмут", "wagner", "wagner -east", '"repelled assaults"', "b", "nothingmatches"])
+@pytest.mark.parametrize("cap", [1, 2, 200])
+def test_the_written_out_word_probe_counts_as_the_built_one(
+    conn: Connection, monkeypatch: pytest.MonkeyPatch, text: str, cap: int
+) -> None:
+    """The free-word probe on the driver (``sql.FTS_CAPPED``) counts what ``_capped(_fts_ids(…))`` counts."""
+    from desktop.core.search.compiler import _Compiler
+    from desktop.core.search.parsing import parse
+    from desktop.core.search.sql import _fts_ids, fts_match
+
+    monkeypatch.setattr(search, "SCAN_THRESHOLD", cap)
+    positive, negative = fts_match(parse(text).terms)
+    match = positive if negative is None else f"({positive}) NOT ({negative})"
+    assert match is not None
+    compiler = _Compiler("sqlite", conn)
+    assert compiler._fts_capped(match) == compiler._capped(_fts_ids(match)) <= cap
+
+
 @pytest.mark.postgres
 def test_postgresql_takes_sqlalchemys_path(postgres_url: str) -> None:
     workspace = open_workspace(postgres_url)
@@ -105,5 +194,7 @@ def test_postgresql_takes_sqlalchemys_path(postgres_url: str) -> None:
         with workspace.engine.connect() as connection:
             assert prepared.driver(connection) is None
             assert paging.fetch_after(connection, View(), None, 5) == []
+            statement = sa.select(paging._claim.c.id).where(paging._claim.c.id > 0).limit(3)
+            assert prepared.scalars(connection, statement) == []
     finally:
         workspace.close()

@@ -566,22 +566,28 @@ def ext_ids_sql_form(engine: Engine, query: str) -> list[str]:
 
 
 class Statements:
-    """Every statement an engine runs while the context is open (transaction control left out)."""
+    """Every statement a connection runs while the context is open (transaction control left out).
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    Traced by SQLite itself, so the statements the read path runs straight on the driver
+    (``read.prepared``, the compiler's probes) are seen as well as SQLAlchemy's.
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        self.driver = connection.connection.driver_connection
+        assert isinstance(self.driver, sqlite3.Connection)
         self.sql: list[str] = []
 
-    def _record(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if not statement.startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+    def _record(self, statement: str) -> None:
+        # ("-- …": a statement SQLite runs inside one of ours, as FTS5 reading its index)
+        if not statement.startswith(("BEGIN", "COMMIT", "ROLLBACK", "--")):
             self.sql.append(" ".join(statement.split()))
 
     def __enter__(self) -> list[str]:
-        sa.event.listen(self.engine, "before_cursor_execute", self._record)
+        self.driver.set_trace_callback(self._record)
         return self.sql
 
     def __exit__(self, *_exc: object) -> None:
-        sa.event.remove(self.engine, "before_cursor_execute", self._record)
+        self.driver.set_trace_callback(None)
 
 
 RESOLVED_QUERIES = [
@@ -644,7 +650,7 @@ def test_resolved_source_fields(shared: Engine, query: str, expected: list[str])
 
 def test_source_fields_compile_to_an_id_list_after_one_read_of_the_source_table(shared: Engine) -> None:
     query = 'status:contested source:ryb source:"General Staff" source:рыбарь side:russia,ukraine'
-    with shared.connect() as connection, connection.begin(), Statements(shared) as statements:
+    with shared.connect() as connection, connection.begin(), Statements(connection) as statements:
         # Inside a transaction the source table is always read (see the next test for when it is not).
         result = search.compile_filter(query, "sqlite", connection=connection)
     # PRAGMA data_version, one read of the source table, then one capped probe per field
@@ -706,7 +712,7 @@ def test_resolution_follows_source_changes_at_the_next_compile(fresh: Engine) ->
 
 def test_the_source_table_is_read_again_only_when_it_may_have_changed(fresh: Engine) -> None:
     def compile_reads_sources(query: str, expected: list[str]) -> bool:
-        with fresh.connect() as connection, Statements(fresh) as statements:
+        with fresh.connect() as connection, Statements(connection) as statements:
             result = search.compile_filter(query, "sqlite", connection=connection)
             assert result.where is not None
             found = connection.execute(sa.select(search.claim.c.ext_id).where(result.where)).scalars().all()
@@ -787,7 +793,7 @@ def test_free_words_alone_are_counted_in_the_full_text_index(shared: Engine, que
         result = search.compile_filter(query, "sqlite", connection=connection)
         assert isinstance(result.count_where, paging.CountedWhere)
         view = paging.View(where=result.where, count_where=result.count_where)
-        with Statements(shared) as statements:
+        with Statements(connection) as statements:
             counted = paging.count(connection, view)
             sizes = paging.partition_sizes(connection, view)
         assert counted == sum(sizes) == len(ext_ids(shared, query))

@@ -28,7 +28,7 @@ whenever the count needs no partition (every sort but the status sort).
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import Any, Final
 
@@ -39,7 +39,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement, Grouping
 from sqlalchemy.sql.visitors import InternalTraversal
 
-from desktop.core.read import tally
+from desktop.core.read import prepared, tally
 from desktop.core.read.claim_columns import _NEEDS_SOURCE, _ROW_COLUMNS, _SORT_EXPRESSIONS, _claim, _source
 from desktop.core.read.prepared import Prepared, driver
 from desktop.core.read.rows import SORTS as SORTS  # re-exported: callers read these from paging
@@ -69,9 +69,19 @@ class CountedWhere(ColumnElement[bool]):
     _traverse_internals = [("condition", InternalTraversal.dp_clauseelement)]
     type = sa.Boolean()
 
-    def __init__(self, condition: ColumnElement[bool], count_statement: sa.Select[Any]) -> None:
+    def __init__(
+        self, condition: ColumnElement[bool], count_statement: sa.Select[Any] | Callable[[], sa.Select[Any]]
+    ) -> None:
+        """``count_statement``: the statement, or what makes it when a count first needs it (a new filter's
+        probe has often counted it already: then it is never built)."""
         self.condition = condition
-        self.count_statement = count_statement
+        self._count: sa.Select[Any] | Callable[[], sa.Select[Any]] = count_statement
+
+    @property
+    def count_statement(self) -> sa.Select[Any]:
+        if not isinstance(self._count, sa.Select):
+            self._count = self._count()
+        return self._count
 
     def self_group(self, against: Any = None) -> ColumnElement[Any]:
         return self if self.condition.self_group(against) is self.condition else Grouping(self)
@@ -359,8 +369,8 @@ def _ids_after(
     connection: Connection, plan: _Plan, key: RowKey | None, limit: int, extra: ColumnElement[bool] | None = None
 ) -> list[int]:
     # Scrolling runs the keyset statement of one view block after block: on SQLite it is prepared once
-    # (``read.prepared``). A statement run once per view (the top of a new filter) stays with SQLAlchemy,
-    # whose compiled cache makes it cheaper than compiling it afresh.
+    # (``read.prepared``). A statement run once per view (the top of a new filter) is compiled once per
+    # shape and run on the driver (``prepared.scalars``).
     raw = driver(connection) if key is not None and extra is None else None
     ids: list[int] = []
     for partition in range(0 if key is None else key[0], len(plan.partitions)):
@@ -376,7 +386,7 @@ def _ids_after(
                 query = query.where(plan.beyond(key))
             if extra is not None:
                 query = query.where(extra)
-            ids.extend(connection.execute(plan.ordered(query).limit(limit - len(ids))).scalars())
+            ids.extend(prepared.scalars(connection, plan.ordered(query).limit(limit - len(ids))))
         if len(ids) >= limit:
             break
     return ids

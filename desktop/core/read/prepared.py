@@ -23,8 +23,10 @@ not render itself (``literal_execute`` lists of integers).
 from __future__ import annotations
 
 import sqlite3
+import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Final
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect
@@ -124,3 +126,57 @@ class Prepared:
         processor = self._results[0] if self._results else None
         values = [row[0] for row in self.execute(raw, **late)]
         return values if processor is None else [processor(value) for value in values]
+
+
+# Statements run once per view (the top page of a new filter, the compiler's probes), compiled once per
+# shape: SQLAlchemy's cache key of the statement names its shape (its values apart), per engine's dialect.
+_SHAPES: Final[weakref.WeakKeyDictionary[Dialect, OrderedDict[Any, tuple[SQLCompiler, _Processor]]]] = (
+    weakref.WeakKeyDictionary()
+)
+_SHAPES_KEPT: Final = 128  # a few dozen filters' worth, least recently used dropped
+
+
+def scalars(connection: Connection, statement: sa.Select[Any]) -> list[Any]:
+    """``connection.execute(statement).scalars().all()``, straight through ``sqlite3`` on SQLite.
+
+    A statement built afresh each time (a new filter's) still costs SQLAlchemy an execution
+    context, a result object and its compiled-cache look-up on every run; here the compiled
+    form is looked up by the statement's own cache key (the key SQLAlchemy's cache uses, so two
+    statements share a compiled form only where SQLAlchemy would), its values taken from the key
+    and processed as SQLAlchemy would, expanding parameters included. Other back ends, and
+    statements SQLAlchemy will not cache, take SQLAlchemy's path.
+    """
+    raw = driver(connection)
+    key = statement._generate_cache_key() if raw is not None else None
+    if raw is None or key is None:
+        return list(connection.execute(statement).scalars())
+    compiled, processor = _compiled_shape(connection.dialect, statement, key)
+    values = compiled.construct_params(extracted_parameters=key.bindparams, escape_names=False)
+    processors: Mapping[str, Any] = compiled._bind_processors
+    if compiled.literal_execute_params or compiled.post_compile_params:
+        state = compiled._process_parameters_for_postcompile(values)
+        sql, names = state.statement, state.positiontup or []
+        processors = {**processors, **state.processors}
+    else:
+        sql, names = compiled.string, compiled.positiontup or []
+    params = [processors[name](values[name]) if name in processors else values[name] for name in names]
+    found = [row[0] for row in raw.execute(sql, params)]
+    return found if processor is None else [processor(value) for value in found]
+
+
+def _compiled_shape(dialect: Dialect, statement: sa.Select[Any], key: Any) -> tuple[SQLCompiler, _Processor]:
+    """The compiled form of ``statement``'s shape (``key``) and its first column's result processor."""
+    shapes = _SHAPES.get(dialect)
+    if shapes is None:
+        shapes = _SHAPES[dialect] = OrderedDict()
+    found = shapes.get(key.key)
+    if found is not None:
+        shapes.move_to_end(key.key)
+        return found
+    compiled = statement.compile(dialect=dialect, cache_key=key)
+    assert isinstance(compiled, SQLCompiler) and compiled.positional
+    first = statement.selected_columns[0].type
+    shapes[key.key] = found = (compiled, first.dialect_impl(dialect).result_processor(dialect, None))
+    while len(shapes) > _SHAPES_KEPT:
+        shapes.popitem(last=False)
+    return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,7 +17,7 @@ from desktop.core import (
     search as _package,  # the thresholds are read from the package at call time (tests patch them there)
 )
 from desktop.core import vocab
-from desktop.core.read import tally
+from desktop.core.read import prepared, tally
 from desktop.core.read.paging import CountedWhere
 from desktop.core.search.changes import changed_claims
 from desktop.core.search.conditions import _SOURCE_FIELDS, _all_of, _any_of, _Cond, _likely, _not
@@ -26,6 +27,7 @@ from desktop.core.search.places import PlaceNames
 from desktop.core.search.postgres_words import document_words
 from desktop.core.search.sources import _Catalog, _source_catalog
 from desktop.core.search.sql import (
+    FTS_CAPPED,
     _alias_values,
     _escape_like,
     _fold_sql,
@@ -123,15 +125,18 @@ class _Compiler:
         probe: sa.Select[Any] | None = None,
         *,
         claims_once: bool = False,
+        found: int | None = None,
     ) -> _Cond:
         """``column IN (subquery)``; ``probe`` selects one row per matching claim (default: ``subquery``).
 
         ``claims_once``: the probe's rows are claims, each once, so under its cap it counted the condition.
+        ``found``: the probe's capped count, when the caller ran it already (``fts_terms``).
         """
         plain = column.in_(subquery)
         if not self.fits:
             return _Cond.same(plain)
-        found = self._capped(probe if probe is not None else subquery)
+        if found is None:
+            found = self._capped(probe if probe is not None else subquery)
         if found >= _package.SCAN_THRESHOLD:
             return _Cond((column + sa.literal_column("0", sa.Integer)).in_(subquery), plain)
         return _Cond(plain, plain, drives=True, counted=found if claims_once else None)
@@ -141,7 +146,18 @@ class _Compiler:
         assert self.connection is not None
         threshold = _package.SCAN_THRESHOLD if threshold is None else threshold
         capped = sa.select(sa.func.count()).select_from(probe.limit(threshold).subquery())
-        return int(self.connection.execute(capped).scalar_one())
+        return int(prepared.scalars(self.connection, capped)[0])
+
+    def _fts_capped(self, match: str) -> int:
+        """``_capped(_fts_ids(match))``, as one fixed statement on SQLite's driver.
+
+        Every search of free words probes its MATCH: written out once (``FTS_CAPPED``), no
+        statement is built, keyed or wrapped for it (a few tenths of a millisecond of a rare word's step).
+        """
+        assert self.connection is not None and self.fits
+        raw = prepared.driver(self.connection)  # (inside the connection's transaction: the filter's one snapshot)
+        assert raw is not None
+        return int(raw.execute(FTS_CAPPED, (match, _package.SCAN_THRESHOLD)).fetchone()[0])
 
     def reviewed(self, value: bool) -> _Cond:
         # ix_claim_reviewed is for "next unreviewed claim"; as a filter it helps only
@@ -244,7 +260,8 @@ class _Compiler:
             # One MATCH does it all: FTS5 subtracts the negated terms itself.
             query = positive if negative is None else f"({positive}) NOT ({negative})"
             # (FTS5 gives each claim's rowid once: under its cap, the probe counted the words.)
-            return [self.member(claim.c.id, _fts_ids(query), claims_once=True)], query
+            found = self._fts_capped(query) if self.fits else None
+            return [self.member(claim.c.id, _fts_ids(query), claims_once=True, found=found)], query
         assert negative is not None
         return [_Cond.same(claim.c.id.not_in(_fts_ids(negative)))], negative
 
@@ -451,7 +468,7 @@ def compile_parsed(parsed: ParsedFilter, dialect_name: str, *, connection: Conne
     count_where = condition.count
     if fts_query is not None and not parsed.fields and any(not term.negated for term in parsed.terms):
         # Free words alone are one MATCH (negated words included): count it in the index itself.
-        count_where = CountedWhere(condition.count, _fts_count(fts_query))
+        count_where = CountedWhere(condition.count, functools.partial(_fts_count, fts_query))
     return FilterResult(
         where=condition.fetch,
         message=message,

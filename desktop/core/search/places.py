@@ -58,9 +58,9 @@ class PlaceNames:
         """
         # PostgreSQL: the gazetteer's version (None elsewhere)
         version = tally.places_version(connection) if versions is None else versions.get("places")
-        where = connection.engine.url.render_as_string(hide_password=True)
-        kept = _kept.get(where)
-        if version is not None and kept is not None and kept[0] == version:
+        where = None if version is None else connection.engine.url.render_as_string(hide_password=True)
+        kept = None if where is None else _kept.get(where)
+        if kept is not None and kept[0] == version:
             return kept[1]
         seen = None
         if connection.dialect.name == "sqlite":
@@ -71,14 +71,14 @@ class PlaceNames:
             assert isinstance(driver, sqlite3.Connection)
             fresh = not driver.in_transaction
             changes = driver.total_changes
-            data_version = int(connection.exec_driver_sql("PRAGMA data_version").scalar_one())
+            data_version = int(driver.execute("PRAGMA data_version").fetchone()[0])  # (no transaction needed)
             note = pooled.info.pop(_SEEN, None)
             if fresh and note is not None and note[0] == (data_version, changes):
                 pooled.info[_SEEN] = note
                 return note[1]  # type: ignore[no-any-return]
             seen = (data_version, changes) if fresh else None
         found = cls._read(connection)
-        if version is not None:
+        if version is not None and where is not None:
             _kept[where] = (version, found)
         if seen is not None:
             connection.connection.info[_SEEN] = (seen, found)

@@ -201,7 +201,7 @@ def _source_catalog(connection: Connection, version: int | None | object = UNREA
         assert isinstance(driver, sqlite3.Connection)
         fresh = not driver.in_transaction  # before our first statement starts one
         changes = driver.total_changes
-        version = int(connection.exec_driver_sql("PRAGMA data_version").scalar_one())
+        version = int(driver.execute("PRAGMA data_version").fetchone()[0])  # (on the driver: no transaction needed)
         note = pooled.info.pop(_SEEN, None)
         if fresh and note is not None and note[0] == (version, changes):
             pooled.info[_SEEN] = note

@@ -164,6 +164,10 @@ def _fts_ids(match: str) -> sa.Select[tuple[int]]:
     return sa.select(claim_fts.c.rowid).where(claim_fts.c.claim_fts.op("MATCH")(_param(match)))
 
 
+# ``SELECT count(*)`` of ``_fts_ids(?)`` capped at ``?`` rows, written out (the compiler's probe of free words).
+FTS_CAPPED = "SELECT count(*) FROM (SELECT rowid FROM claim_fts WHERE claim_fts MATCH ? LIMIT ?)"
+
+
 def _fts_count(match: str) -> sa.Select[Any]:
     return sa.select(sa.func.count()).select_from(claim_fts).where(claim_fts.c.claim_fts.op("MATCH")(_param(match)))
 

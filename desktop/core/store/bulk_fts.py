@@ -45,6 +45,7 @@ from sqlalchemy.engine import Connection
 
 from desktop.core.fts_keys_schema import BODY, KEYS, SQLITE_CREATE
 from desktop.core.fts_schema import INSERT_TRIGGER, SOURCE_TEXT
+from desktop.core.read.prepared import driver
 
 TRIGGER: Final = INSERT_TRIGGER
 
@@ -65,9 +66,10 @@ def _stored_trigger(connection: Connection) -> str | None:
 
 def pending_from(connection: Connection) -> int:
     """The lowest claim id that may be missing from the search index; 0 when every claim is indexed."""
-    if connection.dialect.name != "sqlite":
+    raw = driver(connection)  # (in the transaction: a search checks it in its snapshot, at every new filter)
+    if raw is None:
         return 0
-    return int(connection.exec_driver_sql("PRAGMA main.user_version").scalar_one())
+    return int(raw.execute("PRAGMA main.user_version").fetchone()[0])
 
 
 def set_pending_from(connection: Connection, first: int) -> None:

@@ -114,7 +114,7 @@ class ClaimTableModel(FollowChanges):
         self._session = session
         session.changed.connect(self._on_changed)
         with self._connect() as connection:
-            now = int(connection.exec_driver_sql(_LAST_AUDIT).scalar_one())
+            now = _last_audit(connection)
         later, self._sort_later = self._sort_later, None
         if now != self._counted_at:
             self._reload("data", later)  # written to between the first screen and the open: read it again
@@ -336,7 +336,7 @@ class ClaimTableModel(FollowChanges):
             # still to count in one partition: read with the count, one statement (a round trip fewer).
             together = counted is None and view.where is not None and view.sort != "status"
             together = together and connection.dialect.name == "postgresql"
-            counted_at = None if together else int(connection.exec_driver_sql(_LAST_AUDIT).scalar_one())
+            counted_at = None if together else _last_audit(connection)
             raw = _raw_sqlite(connection, view)
             if counted is not None and view.sort != "status":
                 sizes = [counted]
@@ -355,7 +355,7 @@ class ClaimTableModel(FollowChanges):
                 else:
                     sizes = paging.partition_sizes(connection, view)
             if counted_at is None:  # (an estimate: the snapshot is the count's all the same)
-                counted_at = int(connection.exec_driver_sql(_LAST_AUDIT).scalar_one())
+                counted_at = _last_audit(connection)
         if reason != "data":
             total = self._total
         elif view.where is None:
@@ -470,6 +470,16 @@ class _Fresh:
     counted_at: int | None  # the audit row the count has seen (None: the count was kept)
     estimated: bool  # the count is an estimate: the exact one follows from the background
     first: list[ClaimRow] | None  # the first screenful, read with the count (a new filter)
+
+
+def _last_audit(connection: Connection) -> int:
+    """The audit trail's last row id (0: none), in ``connection``'s transaction; straight through ``sqlite3`` there."""
+    from desktop.core.read.prepared import driver
+
+    raw = driver(connection)
+    if raw is not None:
+        return int(raw.execute(_LAST_AUDIT).fetchone()[0])
+    return int(connection.exec_driver_sql(_LAST_AUDIT).scalar_one())
 
 
 def _raw_sqlite(connection: Connection, view: View) -> sqlite3.Connection | None:
