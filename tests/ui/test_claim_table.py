@@ -783,3 +783,25 @@ def test_a_narrow_place_cell_elides_the_name_and_keeps_the_count_of_other_places
         "Bakhmut", Qt.TextElideMode.ElideRight, 20
     )
     assert cols.kept_whole(row, cols.COL_PLACE) == " +1" and cols.kept_whole(row, cols.COL_LINKS) == ""
+
+
+def test_a_new_table_never_asks_the_model_for_row_headers(
+    session: WorkspaceSession, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The row header is hidden before the model is set: Qt sizes a visible one from the first and last
+    hundred rows' header data as the model arrives (hundreds of calls into Python at every open)."""
+    asked: list[Qt.Orientation] = []
+    header_data = ClaimTableModel.headerData
+
+    def counting(self: ClaimTableModel, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        asked.append(orientation)
+        return header_data(self, section, orientation, role)
+
+    monkeypatch.setattr(ClaimTableModel, "headerData", counting)
+    view = ClaimTable(session)
+    qtbot.addWidget(view)
+    view.resize(900, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    assert view.verticalHeader().isHidden()
+    assert asked and Qt.Orientation.Vertical not in asked  # (the column titles were asked for)
