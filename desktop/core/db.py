@@ -177,8 +177,9 @@ def _alembic_config(connection: Connection | None = None) -> Any:
     return config
 
 
-def current_revision(connection: Connection) -> str | None:
-    if "alembic_version" not in _table_names(connection):
+def current_revision(connection: Connection, tables: set[str] | None = None) -> str | None:
+    """The schema revision (None: no ``alembic_version`` table); ``tables``: ``_table_names``, if read already."""
+    if "alembic_version" not in (_table_names(connection) if tables is None else tables):
         return None
     return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
@@ -202,8 +203,9 @@ def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> UpgradeReport:
     """Bring the schema to the newest revision; refuse a newer database. See the module docstring."""
     known, head = known_revisions()
     with engine.connect() as connection:
-        previous = current_revision(connection)
-        has_data = bool(_table_names(connection))
+        tables = _table_names(connection)  # (one read of the schema table for both)
+        previous = current_revision(connection, tables)
+        has_data = bool(tables)
     if previous is not None and previous not in known:
         raise NewerWorkspaceError(
             f"this workspace was written by a newer version of Crosscheck (schema {previous}); "

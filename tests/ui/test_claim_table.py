@@ -271,6 +271,34 @@ def test_the_top_comes_first_a_screenful_then_the_rest_of_its_block(workspace: W
     assert model.cached_row_count() == cm.FIRST_FETCH  # again after a reset
 
 
+def test_the_first_screenful_is_what_the_table_shows(workspace: Workspace, qtbot: QtBot) -> None:
+    """A table says how many rows it shows: a reset reads that many first (and a few more), then the rest
+    of the block when a row past them is asked for; the rows are the same either way."""
+    fill(workspace, 600)
+    session = WorkspaceSession(workspace)
+    view = ClaimTable(session)
+    qtbot.addWidget(view)
+    view.resize(900, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    model = view.claim_model
+    shown = view.rowAt(view.viewport().height() - 1) + 1
+    assert 0 < shown < cm.FIRST_FETCH
+    assert shown <= model.first_fetch <= shown + 5
+    model.set_filter("claim")
+    assert model.cached_row_count() == model.first_fetch  # read with the filter, before its reset
+    model.reload()
+    model.claim_row(0)
+    assert model.cached_row_count() == model.first_fetch
+    with workspace.engine.connect() as connection:
+        expected = paging.fetch_after(connection, model._view, None, cm.BLOCK_SIZE)
+    assert [model.claim_row(r) for r in range(cm.BLOCK_SIZE)] == expected
+    view.resize(900, 1200)  # a taller table reads more first
+    assert model.first_fetch > shown + 5
+    model.set_screen_rows(10_000)
+    assert model.first_fetch == cm.BLOCK_SIZE  # a block at most
+
+
 # --- counting only when it must ----------------------------------------------------------------------
 
 

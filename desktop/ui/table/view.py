@@ -292,6 +292,7 @@ class ClaimTable(QTableView):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_claim_text()
+        self._model.set_screen_rows(self._page_rows())  # what a reset reads first
 
     # --- key handling: leave every key the window's actions need alone ----------------------------
 
