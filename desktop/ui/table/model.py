@@ -28,7 +28,6 @@ The columns and what their cells show are ``desktop.ui.table.columns``.
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, Final
 
@@ -65,7 +64,6 @@ ClaimRowRole: Final = Qt.ItemDataRole.UserRole + 2  # paging.ClaimRow: the whole
 MAX_BLOCKS: Final = 16  # at most 4,096 rows in memory, whatever the workspace holds
 FIRST_FETCH: Final = 64  # rows fetched first after a reset, until the table says how many it shows
 _SCREEN_MARGIN: Final = 4  # rows read beyond those a table shows in full (the one cut at the bottom, a scroll)
-_LAST_AUDIT: Final = "SELECT coalesce(max(id), 0) FROM audit"
 
 
 class ClaimTableModel(FollowChanges):
@@ -116,8 +114,10 @@ class ClaimTableModel(FollowChanges):
             raise RuntimeError("the model already follows a session")
         self._session = session
         session.changed.connect(self._on_changed)
+        from desktop.core.read import table_top  # (the workspace is open now)
+
         with self._connect() as connection:
-            now = _last_audit(connection)
+            now = table_top.last_audit(connection)
         later, self._sort_later = self._sort_later, None
         if now != self._counted_at:
             self._reload("data", later)  # written to between the first screen and the open: read it again
@@ -336,7 +336,7 @@ class ClaimTableModel(FollowChanges):
         view's count, when its filter's compile counted it in this snapshot. A new
         filter's first screenful is read here too: the table shows the top next.
         """
-        from desktop.core.read import paging
+        from desktop.core.read import paging, table_top
         from desktop.core.read.estimate import estimated_count
 
         counted_at, estimate = None, None
@@ -348,8 +348,8 @@ class ClaimTableModel(FollowChanges):
             # still to count in one partition: read with the count, one statement (a round trip fewer).
             together = counted is None and view.where is not None and view.sort != "status"
             together = together and connection.dialect.name == "postgresql"
-            counted_at = None if together else _last_audit(connection)
-            raw = _raw_sqlite(connection, view)
+            counted_at = None if together else table_top.last_audit(connection)
+            raw = table_top.opening_driver(connection, view)
             if counted is not None and view.sort != "status":
                 sizes = [counted]
             elif raw is not None:
@@ -367,14 +367,16 @@ class ClaimTableModel(FollowChanges):
                 else:
                     sizes = paging.partition_sizes(connection, view)
             if counted_at is None:  # (an estimate: the snapshot is the count's all the same)
-                counted_at = _last_audit(connection)
+                counted_at = table_top.last_audit(connection)
         if reason != "data":
             total = self._total
         elif view.where is None:
             total = sum(sizes)
         else:
             total = paging.count(connection, View())
-        first = _first_screenful(connection, view, self.first_fetch) if reason == "filter" and sum(sizes) > 0 else None
+        first = None
+        if reason == "filter" and sum(sizes) > 0:
+            first = table_top.first_screenful(connection, view, self.first_fetch)
         return _Fresh(reason, view, sizes, total, counted_at, estimate is not None, first)
 
     def _show(self, fresh: _Fresh) -> None:
@@ -437,7 +439,7 @@ class ClaimTableModel(FollowChanges):
         if rows is not None and (offset < len(rows) or index not in self._short):
             self._blocks.move_to_end(index)  # painting's path: no import statement (PySide's hook runs at each)
             return rows
-        from desktop.core.read import paging
+        from desktop.core.read import paging, table_top
 
         if rows is not None:
             self._blocks.move_to_end(index)
@@ -456,7 +458,7 @@ class ClaimTableModel(FollowChanges):
                 rows = paging.fetch_before(connection, self._view, after[0].key, BLOCK_SIZE)
                 far = index + 1 in self._far
             elif index == 0 and offset < self.first_fetch < self._count:  # the top after a reset: a screenful first
-                rows = _first_screenful(connection, self._view, self.first_fetch)
+                rows = table_top.first_screenful(connection, self._view, self.first_fetch)
                 self._short.add(index)
                 far = False
             else:  # a jump (in the far half of one partition, read from its end: paging.fetch_at)
@@ -482,41 +484,6 @@ class _Fresh:
     counted_at: int | None  # the audit row the count has seen (None: the count was kept)
     estimated: bool  # the count is an estimate: the exact one follows from the background
     first: list[ClaimRow] | None  # the first screenful, read with the count (a new filter)
-
-
-def _last_audit(connection: Connection) -> int:
-    """The audit trail's last row id (0: none), in ``connection``'s transaction; straight through ``sqlite3`` there."""
-    from desktop.core.read.prepared import driver
-
-    raw = driver(connection)
-    if raw is not None:
-        return int(raw.execute(_LAST_AUDIT).fetchone()[0])
-    return int(connection.exec_driver_sql(_LAST_AUDIT).scalar_one())
-
-
-def _raw_sqlite(connection: Connection, view: View) -> sqlite3.Connection | None:
-    """The driver's connection when ``view`` is what a SQLite workspace opens on (every claim, newest first).
-
-    That view's count and first screen are two fixed statements (``core.read.first_screen``), run
-    straight through ``sqlite3``: on every open, no statement is built and no result rows wrapped.
-    """
-    opening = view.where is None and view.count_where is None and view.sort == "date" and view.descending
-    if not opening or connection.dialect.name != "sqlite":
-        return None
-    driver = connection.connection.driver_connection
-    return driver if isinstance(driver, sqlite3.Connection) else None
-
-
-def _first_screenful(connection: Connection, view: View, rows: int) -> list[ClaimRow]:
-    """The first ``rows`` rows of ``view``."""
-    raw = _raw_sqlite(connection, view)
-    if raw is not None:
-        from desktop.core.read.first_screen import first_rows
-
-        return first_rows(raw, rows)
-    from desktop.core.read import paging
-
-    return paging.fetch_after(connection, view, None, rows)
 
 
 def _same(a: ColumnElement[bool] | None, b: ColumnElement[bool] | None) -> bool:
