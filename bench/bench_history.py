@@ -31,8 +31,8 @@ writes would take an hour — then it times:
 - with ``--document``, the path PostgreSQL and a cut-short trail take: the
   replayed document (``history.as_of``: the whole workspace read, undone,
   ordered) and a full derivation of it (``history.document_statuses``);
-- the history panel's read for one claim (``words.entries_about``), median of
-  200 claims.
+- the history panel's read for one claim (``words.entries_about`` and the
+  names its lines show, ``names.names_for``), median of 200 claims.
 
 The machine's load average is recorded with the figures, and CPU seconds beside
 the wall-clock ones: the machine is shared, and under load the wall clock
@@ -168,6 +168,7 @@ def _timed(action: Any) -> tuple[Any, float, float]:
 def run(size: int, changes: int, document: bool = False, quick: bool = False) -> dict[str, Any]:
     from desktop.core import db
     from desktop.core.history import as_of, document_statuses
+    from desktop.core.history.names import names_for
     from desktop.core.history.replay import AsOf
     from desktop.core.history.scratch import replay_into_scratch
     from desktop.core.history.words import entries_about
@@ -220,7 +221,7 @@ def run(size: int, changes: int, document: bool = False, quick: bool = False) ->
             times = []
             for ext in ids:
                 t0 = time.perf_counter()
-                entries_about(connection, ext)
+                names_for(connection, entries_about(connection, ext))  # the panel's read: rows and their names
                 times.append((time.perf_counter() - t0) * 1000)
         engine.dispose()
     finally:

@@ -67,16 +67,21 @@ def test_history_in_words_and_as_json(tmp_path: Path) -> None:
     opened = open_workspace(path)
     with opened.engine.connect() as connection:
         ids = dict(connection.exec_driver_sql("SELECT ext_id, id FROM claim").all())
+        ua = connection.exec_driver_sql("SELECT id FROM source WHERE ext_id = 'src-ua'").scalar_one()
+    Store(opened.engine, "anna").update_claim(ids["c-ru"], source_id=ua)
     Store(opened.engine, "anna").update_claim(ids["c-ru"], credibility=2)
     opened.close()
     said = run(tmp_path, "--db", path, "history")
     assert said.returncode == 0, said.stderr
     text = said.stdout.decode().splitlines()
     assert "cli-tester: imported a document (4 sources, 1 reports, 1 places, 5 claims, 2 links, 1 outreach)" in text[0]
+    assert text[-2].endswith("anna: claim c-ru source “Russian channel” → “Ukrainian General Staff”")  # names
     assert text[-1].endswith("anna: claim c-ru credibility none → 2")
     about = run(tmp_path, "--db", path, "history", "--entity", "c-ru", "--json")
     rows = json.loads(about.stdout)
-    assert [row["action"] for row in rows] == ["import", "import", "update"]  # the claim, its link, the edit
+    # the claim, its link, the request for comment about it, the edits
+    assert [row["action"] for row in rows] == ["import", "import", "import", "update", "update"]
+    assert rows[-2]["old"] == "src-ru" and rows[-2]["new"] == "src-ua"  # --json keeps the ids (DESIGN §4)
     assert set(rows[-1]) == {"at", "analyst", "entity", "id", "action", "field", "old", "new"}
     assert rows[-1]["field"] == "credibility" and rows[-1]["new"] == 2
     later = run(tmp_path, "--db", path, "history", "--since", rows[-1]["at"])

@@ -64,7 +64,7 @@ def test_a_new_claim_starts_its_history_with_its_creation(qtbot: QtBot, empty_se
     empty_session.set_current(claim)
     assert len(panel.lines()) == 2
     assert panel.lines()[0].startswith(UNDOABLE) and panel.lines()[0].endswith("tester: created: “Breach <b>east</b>”")
-    assert panel.lines()[1].startswith(UNDOABLE) and "source src-" in panel.lines()[1]
+    assert panel.lines()[1].startswith(UNDOABLE) and panel.lines()[1].endswith("tester: source created: Rybar")
     empty_session.set_current(None)
     assert panel.lines() == []
 
@@ -80,3 +80,22 @@ def test_the_window_shows_the_history_under_the_detail_pane_and_ctrl_h_toggles_i
     assert not window.history_box.isVisible() and window.table.hasFocus()
     window.named_actions["view.history"].trigger()
     assert window.history_box.isVisible()
+
+
+def test_the_panel_names_sources_and_shows_requests_for_comment(qtbot: QtBot, session: WorkspaceSession) -> None:
+    """Lines name what the analyst knows (a source's name, not src-…), and a request for comment about the
+    claim — recorded with O — is part of its story."""
+    panel = HistoryPanel(session)
+    qtbot.addWidget(panel)
+    breach = _claim(session, "c-breach")
+    session.set_current(breach)
+    with session.engine.connect() as connection:
+        isw = connection.execute(text("SELECT id FROM source WHERE ext_id = 'src-isw'")).scalar_one()
+    session.perform(lambda store: store.update_claim(breach, source_id=isw), "source")
+    assert panel.lines()[0].endswith("tester: source Rybar → “Institute for the Study of War”")
+    session.perform(lambda store: store.create_outreach("Wagner press service", about=[breach]), "ask")
+    assert panel.lines()[0].startswith(UNDOABLE)
+    assert panel.lines()[0].endswith("tester: request for comment created: “Wagner press service”")
+    session.undo()
+    assert panel.lines()[0].endswith("tester: source Rybar → “Institute for the Study of War”")
+    assert not any("src-" in line for line in panel.lines())

@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection
 
 from desktop.core.db import table_of
 from desktop.core.history.moments import BadMoment, first_record
+from desktop.core.history.names import names_for
 from desktop.core.history.trail import read_rows
 from desktop.core.history.words import lines, visible
 from desktop.core.schema import AuditEntry
@@ -72,7 +73,8 @@ def latest_change(connection: Connection) -> dt.datetime | None:
 
 def describe(connection: Connection, at: dt.datetime) -> str:
     """The change(s) recorded at moment ``at`` in one line: its sentences, the first few named."""
-    said = lines(visible(read_rows(connection, after=at - _SECOND, until=at)))
+    rows = visible(read_rows(connection, after=at - _SECOND, until=at))
+    said = lines(rows, names=names_for(connection, rows))
     if not said:
         return f"{_when(at)}: a change with nothing to show"
     shown = "; ".join(said[:_SHOWN_LINES])

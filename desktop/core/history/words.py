@@ -22,9 +22,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from desktop.core.db import table_of
+from desktop.core.history.names import REFERENCE_FIELDS, Names, named
 from desktop.core.history.trail import FIELDS, Group, Row, grouped, ignored, read_rows, to_row
 from desktop.core.interchange.format import TIMESTAMP_FORMAT
-from desktop.core.schema import AuditEntry
+from desktop.core.schema import AuditEntry, Claim, Outreach, OutreachClaim
 
 _SHORT: Final = 60  # characters of a text value quoted in a sentence
 _ARROW: Final = " → "
@@ -99,6 +100,16 @@ def entries_about(connection: Connection, ext_id: str, *, source: str | None = N
     )
     if source is not None:
         queries.append(sa.select(*columns).where(audit.c.entity == "source", audit.c.entity_id == source))
+    # The requests for comment about a claim are part of its story: found by the claim's index on
+    # outreach_claim, their rows by (entity, entity_id) as above.
+    claim, outreach, about = table_of(Claim), table_of(Outreach), table_of(OutreachClaim)
+    requests = (
+        sa.select(outreach.c.ext_id)
+        .join(about, about.c.outreach_id == outreach.c.id)
+        .join(claim, claim.c.id == about.c.claim_id)
+        .where(claim.c.ext_id == ext_id)
+    )
+    queries.append(sa.select(*columns).where(audit.c.entity == "outreach", audit.c.entity_id.in_(requests)))
     seen: dict[int, Row] = {}
     for query in queries:
         for r in connection.execute(query):
@@ -135,28 +146,37 @@ def when(at: dt.datetime) -> str:
     return at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M")
 
 
-def lines(rows: Iterable[Row], *, imports_in_full: bool = False) -> list[str]:
+def lines(rows: Iterable[Row], *, imports_in_full: bool = False, names: Names | None = None) -> list[str]:
     """The rows as sentences, a change per line (an update: a line per field); oldest first.
 
     An import is one line for the whole document unless ``imports_in_full`` (one per entity).
+    ``names`` (``names.names_for`` over the same rows): sources, reports, places and requests by
+    name; without it, by id.
     """
     result: list[str] = []
     for group in grouped(rows):
         if group.action == "import" and group.entity != "workspace" and not imports_in_full:
             continue
-        result.extend(sentences(group))
+        result.extend(sentences(group, names=names))
     return result
 
 
-def sentences(group: Group, *, own: str | None = None) -> list[str]:
+def sentences(group: Group, *, own: str | None = None, names: Names | None = None) -> list[str]:
     """The change in words; ``own``: the claim whose history this is (its own changes go unnamed)."""
     head = f"{when(group.at)} {group.first.analyst}:"
-    name = "" if own is not None and group.entity == "claim" and group.entity_id == own else " " + _name(group)
+    if own is not None and group.entity == "claim" and group.entity_id == own:
+        name = ""
+    elif names is not None and named(group.entity) and group.action in ("create", "delete"):
+        name = " " + _WORDS[group.entity]  # the label after the verb names it, even once it is gone
+    else:
+        name = " " + _name(group, names)
     if group.action == "update":
+        entity = group.entity
         return [
-            f"{head}{name} {field_name(group.entity, row.field)} {shown(row.old)}{_ARROW}{shown(row.new)}"
+            f"{head}{name} {field_name(entity, row.field)} "
+            f"{_value(entity, row.field, row.old, names)}{_ARROW}{_value(entity, row.field, row.new, names)}"
             for row in group.rows
-            if not ignored(group.entity, row.field)
+            if not ignored(entity, row.field)
         ]
     if group.action == "import":
         if group.entity == "workspace":
@@ -176,12 +196,35 @@ def sentences(group: Group, *, own: str | None = None) -> list[str]:
     return [f"{head}{name} {verb}{what}"]
 
 
-def _name(group: Group) -> str:
+_WORDS: Final = {"source": "source", "report": "report", "place": "place", "outreach": "request for comment"}
+
+
+def _name(group: Group, names: Names | None) -> str:
     if group.entity == "link":
         return "link " + group.entity_id.replace("->", _ARROW, 1)
+    if names is not None and named(group.entity):
+        to = " to" if group.entity == "outreach" else ""
+        return f"{_WORDS[group.entity]}{to} {_named(names, group.entity, group.entity_id)}"
     if group.entity == "outreach":
         return f"request for comment {group.entity_id}"
     return f"{group.entity} {group.entity_id}"
+
+
+def _value(entity: str, field: str, value: Any, names: Names | None) -> str:
+    """An old or new value in words: a reference by the name of what it names, when ``names`` are known."""
+    target = REFERENCE_FIELDS.get((entity, field))
+    if names is None or target is None:
+        return shown(value)
+    if isinstance(value, str):
+        return _named(names, target, value)
+    if isinstance(value, list) and value:
+        return ", ".join(_named(names, target, v) if isinstance(v, str) else shown(v) for v in value)
+    return shown(value)
+
+
+def _named(names: Names, entity: str, ident: str) -> str:
+    name = names.of(entity, ident)
+    return shown(name) if name is not None else f"{ident} (deleted)"
 
 
 def _counts(summary: Any) -> str:

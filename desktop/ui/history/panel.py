@@ -1,11 +1,13 @@
 """The history panel: what happened to the current claim, newest first, in words.
 
 It lists the audit trail of the current claim — its own fields, the links and
-judgements touching it, and its source's changes — as sentences such as
-``2022-12-15 10:02 anna: credibility 3 → 2`` (``history.words``), newest
-first. Steps this window can still undo are marked ``↶`` (undo reverts the
-newest of them). It follows the session like the detail pane does: another
-current claim, or a write that touched this one, reloads it; the read is a few
+judgements touching it, the requests for comment about it, and its source's
+changes — as sentences such as ``2022-12-15 10:02 anna: credibility 3 → 2``
+(``history.words``), newest first; sources, reports and places by their names
+(``history.names``: one batched lookup for the whole list). Steps this window
+can still undo are marked ``↶`` (undo reverts the newest of them). It follows
+the session like the detail pane does: another current claim, or a write that
+touched this one, reloads it; the read is a few
 indexed lookups (``words.entries_about``), so stepping through claims stays
 instant. Texts are shown as plain text.
 
@@ -25,6 +27,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QWidget
 from sqlalchemy import text
 
+from desktop.core.history.names import names_for
 from desktop.core.history.trail import Group, grouped
 from desktop.core.history.words import entries_about, sentences, visible
 from desktop.core.store import Change
@@ -93,14 +96,15 @@ class HistoryPanel(QListWidget):
         until = shown.when if isinstance(shown, AsOfWorkspace) else None
         with self.session.live_workspace.engine.connect() as connection:
             rows = visible(entries_about(connection, ext_id, source=source))
-        if until is not None:
-            rows = [row for row in rows if row.at <= until]
+            if until is not None:
+                rows = [row for row in rows if row.at <= until]
+            names = names_for(connection, rows)
         undoable = self.session.undoable_changes()
         undo_key = key_of("edit.undo")
         for group in reversed(list(_one_field_per_update(grouped(rows)))):
             marked = any((row.at, row.entity, row.entity_id, row.field) in undoable for row in group.rows)
             mark = UNDOABLE if marked else ""
-            for sentence in reversed(sentences(group, own=ext_id)):
+            for sentence in reversed(sentences(group, own=ext_id, names=names)):
                 item = QListWidgetItem(mark + sentence)
                 if marked:
                     item.setToolTip(f"This window can undo this step ({undo_key} undoes the newest first)")
