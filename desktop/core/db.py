@@ -179,7 +179,11 @@ def _alembic_config(connection: Connection | None = None) -> Any:
 
 def current_revision(connection: Connection, tables: set[str] | None = None) -> str | None:
     """The schema revision (None: no ``alembic_version`` table); ``tables``: ``_table_names``, if read already."""
-    if "alembic_version" not in (_table_names(connection) if tables is None else tables):
+    if tables is None and connection.dialect.name == "postgresql":
+        # One look-up of the name on the search path (the inspector's list of every table took two statements).
+        if not connection.exec_driver_sql("SELECT to_regclass('alembic_version') IS NOT NULL").scalar():
+            return None
+    elif "alembic_version" not in (_table_names(connection) if tables is None else tables):
         return None
     return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
@@ -201,9 +205,14 @@ class UpgradeReport:
 
 def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> UpgradeReport:
     """Bring the schema to the newest revision; refuse a newer database. See the module docstring."""
+    from desktop.core.pg_round_trips import read_connection
+
     known, head = known_revisions()
-    with engine.connect() as connection:
-        tables = _table_names(connection)  # (one read of the schema table for both)
+    source = sqlite_path(engine)
+    # SQLite: one read of the schema table for the revision and whether it holds data (what a backup is for);
+    # PostgreSQL: one catalog look-up, in autocommit (no BEGIN and ROLLBACK around it).
+    with read_connection(engine) as connection:
+        tables = _table_names(connection) if source is not None else None
         previous = current_revision(connection, tables)
         has_data = bool(tables)
     if previous is not None and previous not in known:
@@ -214,7 +223,6 @@ def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> UpgradeReport:
     if previous == head:
         return UpgradeReport(previous, head, None)
     backup_path: Path | None = None
-    source = sqlite_path(engine)
     if has_data and source is not None:
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
         target_dir = backup_dir or source.parent

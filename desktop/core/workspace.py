@@ -123,7 +123,9 @@ def open_workspace(
         raise
     if engine.dialect.name == "postgresql":
         # DESIGN §7: on PostgreSQL the analyst is the database login (the database enforces it too).
-        with engine.connect() as connection:
+        from desktop.core.pg_round_trips import read_connection
+
+        with read_connection(engine) as connection:  # (autocommit: no BEGIN and ROLLBACK around one read)
             analyst = str(connection.execute(text("SELECT current_user")).scalar_one())
     return Workspace(url, engine, Store(engine, analyst or default_analyst()), report)
 

@@ -189,15 +189,20 @@ def count(connection: Connection, view: View) -> int:
 
 
 def count_and_last_audit(connection: Connection, view: View) -> tuple[int, int]:
-    """``count`` of a filtered view sorted in one partition, and the audit trail's last row, in one statement.
+    """``count`` of a view sorted in one partition, and the audit trail's last row, in one statement.
 
     One statement sees one snapshot, so the count is the one that last row leaves whatever the
     transaction's isolation: on PostgreSQL, one round trip where there were two.
     """
     counting = _for_counting(view)
-    if counting.where is None or counting.sort == "status":
-        raise ValueError("one count of a filtered view, one partition")
-    if isinstance(counting.where, CountedWhere):
+    if counting.sort == "status":
+        raise ValueError("one count of a view in one partition")
+    counted: sa.Select[Any] | sa.TextualSelect
+    if counting.where is None:
+        from desktop.core.read.first_screen import KEPT_CLAIMS
+
+        counted = sa.text(KEPT_CLAIMS).columns(sa.column("value", sa.Integer))  # the kept number (``tally.claims``)
+    elif isinstance(counting.where, CountedWhere):
         counted = counting.where.count_statement
     else:
         counted = _Plan(counting).base(sa.func.count(), partition=None)

@@ -27,17 +27,19 @@ from desktop.core.corroboration import judgements
 from desktop.core.corroboration.sql_graph import SqlGraph
 from desktop.core.db import table_of
 from desktop.core.errors import NotFound, Refused
+from desktop.core.pg_pipeline import fetch_together
 from desktop.core.schema import Link
 from desktop.core.store import status
 from desktop.core.store.base import StoreBase
 from desktop.core.store.conflicts import Conflict, last_change
-from desktop.core.store.tx import Result, Tx
+from desktop.core.store.tx import Result
 
 _LINK_COLUMNS = ("id", "from_id", "to_id", "relation", "rationale", "analyst", "recorded")
 _PAIR_SQL = text(
     "SELECT " + ", ".join(_LINK_COLUMNS) + ", effective, disputed FROM link "
     "WHERE (from_id = :a AND to_id = :b) OR (from_id = :b AND to_id = :a) ORDER BY id"
 )
+_EXT_IDS_SQL = text("SELECT id, ext_id FROM claim WHERE id IN (:a, :b)")
 _FROM_SQL = text(
     "SELECT " + ", ".join(_LINK_COLUMNS) + ", effective, disputed FROM link WHERE from_id IN :ids"
 ).bindparams(bindparam("ids", expanding=True))
@@ -85,9 +87,12 @@ class LinkWrites(StoreBase):
         self, a: int, b: int, new: dict[str, Any] | None, description: str, expect: Any = _SAME
     ) -> Result:
         with self._tx() as tx:
-            ext = _ext_ids(tx, a, b)
+            # The claims' interchange ids and the pair's judgements: independent reads, one round trip.
+            ends = {"a": a, "b": b}
+            claims, judged = fetch_together(tx.connection, [(_EXT_IDS_SQL, ends), (_PAIR_SQL, ends)])
+            ext = _ext_ids(claims, a, b)
             analyst = tx.analyst
-            pair = _pair_judgements(tx.connection, a, b)
+            pair = _pair_rows(judged)
             previous = _own(pair, analyst)
             if expect is not _SAME and not _same_judgement(previous, expect):
                 key = _key(ext, previous or expect or {"from_id": a, "to_id": b})
@@ -249,11 +254,12 @@ def _judgement(row: dict[str, Any]) -> judgements.Judgement:
 
 
 def _pair_judgements(connection: Connection, a: int, b: int) -> list[dict[str, Any]]:
-    rows = []
-    for row in connection.execute(_PAIR_SQL, {"a": a, "b": b}):
-        values = dict(row._mapping)
+    return _pair_rows([dict(row._mapping) for row in connection.execute(_PAIR_SQL, {"a": a, "b": b})])
+
+
+def _pair_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for values in rows:
         values["recorded"] = status._aware(values["recorded"])
-        rows.append(values)
     return rows
 
 
@@ -286,9 +292,8 @@ def _key(ext: dict[int, str], row: dict[str, Any]) -> str:
     return f"{ext[row['from_id']]}->{ext[row['to_id']]}"
 
 
-def _ext_ids(tx: Tx, a: int, b: int) -> dict[int, str]:
-    rows = tx.connection.execute(text("SELECT id, ext_id FROM claim WHERE id IN (:a, :b)"), {"a": a, "b": b}).all()
-    found = {r[0]: r[1] for r in rows}
+def _ext_ids(rows: list[dict[str, Any]], a: int, b: int) -> dict[int, str]:
+    found = {r["id"]: r["ext_id"] for r in rows}
     for ident in (a, b):
         if ident not in found:
             raise NotFound(f"claim {ident} no longer exists")

@@ -323,8 +323,11 @@ class ClaimTableModel(FollowChanges):
 
     def _reload(self, reason: str, view: View | None = None) -> None:
         """Reset to ``view`` (default: the current one); it counts first, so a failing query changes nothing."""
-        with self._connect(snapshot=True) as connection:
-            fresh = self._read(reason, view or self._view, connection)
+        view = view or self._view
+        # PostgreSQL, every claim counted again (opening, a reload): one statement, a snapshot of its own.
+        single = reason == "data" and view.where is None and view.sort != "status"
+        with self._connect(snapshot=not single) as connection:
+            fresh = self._read(reason, view, connection)
         self._show(fresh)
 
     def _read(self, reason: str, view: View, connection: Connection, *, counted: int | None = None) -> _Fresh:
@@ -345,9 +348,8 @@ class ClaimTableModel(FollowChanges):
         else:
             # The audit trail's end in the same snapshot as the count: a change heard later that
             # the count has seen already is not counted twice (``_on_changed``). PostgreSQL, a filter
-            # still to count in one partition: read with the count, one statement (a round trip fewer).
-            together = counted is None and view.where is not None and view.sort != "status"
-            together = together and connection.dialect.name == "postgresql"
+            # still to count in one partition (or every claim, kept): read with the count, one statement.
+            together = counted is None and view.sort != "status" and connection.dialect.name == "postgresql"
             counted_at = None if together else table_top.last_audit(connection)
             raw = table_top.opening_driver(connection, view)
             if counted is not None and view.sort != "status":
