@@ -18,15 +18,18 @@ handed to SQLAlchemy's own error handling, so it arrives as the usual
 the connection as any statement's failure does, and ``errors.explain`` says
 "connection lost" as before.
 
-Statements here are plain reads (``text`` or Core selects) whose values need
-no SQLAlchemy type processing on the way in or out: psycopg's own adaptation
-(integers, strings, timestamps) is what SQLAlchemy's psycopg dialect uses
-for them too.
+A read-only snapshot whose last reads these are can end in the same round trip
+(``end``): its ``ROLLBACK`` goes at the end of the pipeline, and the rollback
+SQLAlchemy makes when the connection goes back to the pool finds nothing to do
+(psycopg sends none when no transaction is open). Values go in and come out
+through the statement's own bind and result processors, as through SQLAlchemy
+(on psycopg most types have none: the driver adapts them itself).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -35,11 +38,30 @@ from sqlalchemy.sql import Executable
 Statement = tuple[Executable, Mapping[str, Any]]
 
 
-def fetch_together(connection: Connection, statements: Sequence[Statement]) -> list[list[dict[str, Any]]]:
-    """The rows of each statement (as dicts by column name), in order; on PostgreSQL in one round trip."""
+@dataclass(frozen=True)
+class Fetched:
+    """One statement's answer: its column names and its rows (tuples, in the columns' order)."""
+
+    names: list[str]
+    rows: list[tuple[Any, ...]]
+
+    def dicts(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.names, row, strict=True)) for row in self.rows]
+
+
+def fetch_together(connection: Connection, statements: Sequence[Statement], *, end: bool = False) -> list[Fetched]:
+    """The answer of each statement, in order; on PostgreSQL in one round trip.
+
+    ``end``: these are the last reads of the connection's transaction, a read-only snapshot: on
+    PostgreSQL it is rolled back in the same round trip (the caller runs nothing more in it).
+    """
     if connection.dialect.name != "postgresql":
-        return [[dict(row._mapping) for row in connection.execute(s, dict(p))] for s, p in statements]
-    sql = [_compiled(connection, statement, params) for statement, params in statements]
+        answers = []
+        for statement, params in statements:
+            result = connection.execute(statement, dict(params))
+            answers.append(Fetched(list(result.keys()), [tuple(row) for row in result]))
+        return answers
+    compiled = [_Compiled(connection, statement, params) for statement, params in statements]
     if not connection.in_transaction():
         connection.begin()  # what ``execute`` would do (autobegin): SQLAlchemy's commit and rollback then apply
     driver = connection.connection.driver_connection
@@ -49,28 +71,48 @@ def fetch_together(connection: Connection, statements: Sequence[Statement]) -> l
     cursors = []
     try:
         with driver.pipeline():
-            for text, values in sql:
+            for each in compiled:
                 cursor = driver.cursor()
-                cursor.execute(text, values)
+                cursor.execute(each.sql, each.values)
                 cursors.append(cursor)
-        return [_rows(cursor) for cursor in cursors]
+            if end and not driver.autocommit:
+                driver.execute("ROLLBACK", prepare=False)
+        return [each.fetched(cursor) for each, cursor in zip(compiled, cursors, strict=True)]
     except psycopg.Error as error:
         # SQLAlchemy's path for a failed statement: a disconnect invalidates the connection (and the pool),
         # and the error comes out wrapped as every other statement's does.
-        connection._handle_dbapi_exception(error, "; ".join(text for text, _ in sql), None, None, None)
+        connection._handle_dbapi_exception(error, "; ".join(each.sql for each in compiled), None, None, None)
         raise  # (not reached: the call above raises)
     finally:
         for cursor in cursors:
             cursor.close()
 
 
-def _compiled(connection: Connection, statement: Executable, params: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-    compiled = statement.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})  # type: ignore[attr-defined]
-    return compiled.string, compiled.construct_params(dict(params))
+class _Compiled:
+    """A statement as SQLAlchemy's psycopg dialect would send it, and its columns' result processors."""
 
+    def __init__(self, connection: Connection, statement: Executable, params: Mapping[str, Any]) -> None:
+        dialect = connection.dialect
+        compiled = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})  # type: ignore[attr-defined]
+        processors = compiled._bind_processors
+        values = compiled.construct_params(dict(params))
+        self.sql: str = compiled.string
+        self.values = {k: processors[k](v) if k in processors else v for k, v in values.items()}
+        columns = getattr(statement, "selected_columns", ())
+        self.results = [column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns]
 
-def _rows(cursor: Any) -> list[dict[str, Any]]:
-    if cursor.description is None:
-        return []
-    names = [column.name for column in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    def fetched(self, cursor: Any) -> Fetched:
+        if cursor.description is None:
+            return Fetched([], [])
+        names = [column.name for column in cursor.description]
+        rows = cursor.fetchall()
+        converting = [(i, p) for i, p in enumerate(self.results) if p is not None]
+        if converting:
+            converted = []
+            for row in rows:
+                values = list(row)
+                for i, process in converting:
+                    values[i] = process(values[i])
+                converted.append(tuple(values))
+            rows = converted
+        return Fetched(names, rows)

@@ -1,4 +1,4 @@
-"""Independent reads sent together (``core.pg_pipeline.fetch_together``): the same rows, one round trip, errors as ever."""
+"""Independent reads sent together (``core.pg_pipeline.fetch_together``): the same rows, one round trip."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from desktop.core import db
 from desktop.core.errors import ConnectionLost, known_error
-from desktop.core.pg_pipeline import fetch_together
+from desktop.core.pg_pipeline import Fetched, fetch_together
 from tests.postgres_server import fresh_database
 
 _NOTES = sa.text("SELECT id, body FROM note WHERE id IN (:a, :b) ORDER BY id")
@@ -52,6 +52,10 @@ def _one_by_one(connection: Connection) -> list[list[dict[str, object]]]:
     return [[dict(r._mapping) for r in connection.execute(s, p)] for s, p in _statements()]
 
 
+def _dicts(answers: list[Fetched]) -> list[list[dict[str, object]]]:
+    return [answer.dicts() for answer in answers]
+
+
 EXPECTED = [
     [{"id": 2, "body": "note 2"}, {"id": 4, "body": "note 4"}],
     [{"n": 5, "last": 5}],
@@ -62,12 +66,12 @@ EXPECTED = [
 @pytest.mark.postgres
 def test_the_rows_are_those_of_each_statement_run_alone(pg: Engine) -> None:
     with pg.connect() as connection:
-        assert fetch_together(connection, _statements()) == EXPECTED == _one_by_one(connection)
+        assert _dicts(fetch_together(connection, _statements())) == EXPECTED == _one_by_one(connection)
 
 
 def test_sqlite_runs_them_one_after_another_with_the_same_rows(lite: Engine) -> None:
     with lite.connect() as connection:
-        assert fetch_together(connection, _statements()) == EXPECTED == _one_by_one(connection)
+        assert _dicts(fetch_together(connection, _statements())) == EXPECTED == _one_by_one(connection)
 
 
 @pytest.mark.postgres
@@ -80,7 +84,7 @@ def test_the_reads_take_one_round_trip_inside_the_write_transaction(pg: Engine, 
         descriptor = os.open(trace, os.O_WRONLY | os.O_CREAT)
         driver.pgconn.trace(descriptor)
         driver.pgconn.set_trace_flags(psycopg.pq.Trace.SUPPRESS_TIMESTAMPS)
-        rows = fetch_together(connection, _statements())
+        rows = _dicts(fetch_together(connection, _statements()))
         driver.pgconn.untrace()  # (flushes the trace)
         os.close(descriptor)
         assert connection.in_transaction()
@@ -101,7 +105,7 @@ def test_a_failing_statement_is_the_usual_error_and_the_write_is_taken_back(pg: 
     assert isinstance(raised.value.orig, psycopg.errors.DivisionByZero)
     assert not raised.value.connection_invalidated and not isinstance(known_error(raised.value), ConnectionLost)
     with pg.connect() as connection:  # nothing written, and the pool's connection works
-        assert fetch_together(connection, _statements()) == EXPECTED
+        assert _dicts(fetch_together(connection, _statements())) == EXPECTED
 
 
 @pytest.mark.postgres
@@ -120,4 +124,4 @@ def test_a_connection_dropped_before_the_pipeline_is_a_lost_connection(pg: Engin
     assert raised.value.connection_invalidated  # SQLAlchemy dropped the connection, as for any statement
     assert isinstance(known_error(raised.value), ConnectionLost)
     with pg.connect() as connection:  # the next action connects again
-        assert fetch_together(connection, _statements()) == EXPECTED
+        assert _dicts(fetch_together(connection, _statements())) == EXPECTED

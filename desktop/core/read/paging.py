@@ -194,6 +194,11 @@ def count_and_last_audit(connection: Connection, view: View) -> tuple[int, int]:
     One statement sees one snapshot, so the count is the one that last row leaves whatever the
     transaction's isolation: on PostgreSQL, one round trip where there were two.
     """
+    found, last_audit = connection.execute(_count_and_audit_statement(view)).one()
+    return int(found), int(last_audit)
+
+
+def _count_and_audit_statement(view: View) -> sa.Select[Any]:
     counting = _for_counting(view)
     if counting.sort == "status":
         raise ValueError("one count of a view in one partition")
@@ -206,10 +211,34 @@ def count_and_last_audit(connection: Connection, view: View) -> tuple[int, int]:
         counted = counting.where.count_statement
     else:
         counted = _Plan(counting).base(sa.func.count(), partition=None)
+    return sa.select(counted.scalar_subquery(), _last_audit())
+
+
+def _last_audit() -> sa.ScalarSelect[Any]:
     audit = sa.table("audit", sa.column("id"))
-    last = sa.select(sa.func.coalesce(sa.func.max(audit.c.id), 0)).scalar_subquery()
-    found, last_audit = connection.execute(sa.select(counted.scalar_subquery(), last)).one()
-    return int(found), int(last_audit)
+    return sa.select(sa.func.coalesce(sa.func.max(audit.c.id), 0)).scalar_subquery()
+
+
+def count_audit_and_first_rows(
+    connection: Connection, view: View, limit: int, *, count: bool = True
+) -> tuple[int, int, list[ClaimRow]]:
+    """``count_and_last_audit`` and the view's first ``limit`` rows in one round trip, ending the read (PostgreSQL).
+
+    For a view of one partition on PostgreSQL (``_one_trip``): both statements go through psycopg's
+    pipeline (``core.pg_pipeline``) with the ``ROLLBACK`` of the caller's snapshot, which has nothing
+    left to read. The page is read whatever the count (an empty view's page is empty). ``count``
+    False: the audit trail's end only (the count is estimated; 0 stands in for it).
+    """
+    from desktop.core.pg_pipeline import fetch_together
+
+    plan = _Plan(view)
+    if not _one_trip(connection, plan) or limit <= 0:
+        raise ValueError("one round trip for a view of one partition on PostgreSQL")
+    page = _page_statement(plan, plan.ordered(plan.base(_claim.c.id, partition=0)), limit)
+    audited = _count_and_audit_statement(view) if count else sa.select(sa.literal(0), _last_audit())
+    counted, rows = fetch_together(connection, [(audited, {}), (page, {})], end=True)
+    ((found, last_audit),) = counted.rows
+    return int(found), int(last_audit), _claim_rows(plan, rows.rows)
 
 
 def partition_sizes(connection: Connection, view: View) -> list[int]:
@@ -457,8 +486,12 @@ def _page_rows(connection: Connection, plan: _Plan, page: sa.Select[Any], limit:
     """
     if limit <= 0:
         return []
-    ids = page.limit(limit).correlate(None)
-    return _claim_rows(plan, [tuple(r) for r in connection.execute(plan.ordered(_rows_statement(plan.view.sort, ids)))])
+    return _claim_rows(plan, [tuple(r) for r in connection.execute(_page_statement(plan, page, limit))])
+
+
+def _page_statement(plan: _Plan, page: sa.Select[Any], limit: int) -> sa.Select[Any]:
+    """The rows of ``page``'s first ``limit`` ids, in sort order (``_page_rows``)."""
+    return plan.ordered(_rows_statement(plan.view.sort, page.limit(limit).correlate(None)))
 
 
 def _rows(connection: Connection, plan: _Plan, ids: Sequence[int]) -> list[ClaimRow]:

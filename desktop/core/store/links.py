@@ -90,9 +90,9 @@ class LinkWrites(StoreBase):
             # The claims' interchange ids and the pair's judgements: independent reads, one round trip.
             ends = {"a": a, "b": b}
             claims, judged = fetch_together(tx.connection, [(_EXT_IDS_SQL, ends), (_PAIR_SQL, ends)])
-            ext = _ext_ids(claims, a, b)
+            ext = _ext_ids(claims.dicts(), a, b)
             analyst = tx.analyst
-            pair = _pair_rows(judged)
+            pair = _pair_rows(judged.dicts())
             previous = _own(pair, analyst)
             if expect is not _SAME and not _same_judgement(previous, expect):
                 key = _key(ext, previous or expect or {"from_id": a, "to_id": b})

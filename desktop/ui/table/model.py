@@ -343,6 +343,7 @@ class ClaimTableModel(FollowChanges):
         from desktop.core.read.estimate import estimated_count
 
         counted_at, estimate = None, None
+        first: list[ClaimRow] | None = None
         if reason == "sort" and view.sort != "status" and _same(view.where, self._view.where):
             sizes = [self._count]  # (an estimate stays one: its exact count is still on its way)
         else:
@@ -361,7 +362,12 @@ class ClaimTableModel(FollowChanges):
             else:
                 # A count that would be slow (PostgreSQL) is estimated, and counted in the background.
                 estimate = estimated_count(connection, view)
-                if estimate is not None:
+                if together and reason == "filter":  # the count, audit end, first page and the read's end: one trip
+                    count, counted_at, first = paging.count_audit_and_first_rows(
+                        connection, view, self.first_fetch, count=estimate is None
+                    )
+                    sizes = [count if estimate is None else estimate]
+                elif estimate is not None:
                     sizes = [estimate]
                 elif together:
                     count, counted_at = paging.count_and_last_audit(connection, view)
@@ -376,9 +382,10 @@ class ClaimTableModel(FollowChanges):
             total = sum(sizes)
         else:
             total = paging.count(connection, View())
-        first = None
-        if reason == "filter" and sum(sizes) > 0:
+        if first is None and reason == "filter" and sum(sizes) > 0:
             first = table_top.first_screenful(connection, view, self.first_fetch)
+        elif not sum(sizes):
+            first = None
         return _Fresh(reason, view, sizes, total, counted_at, estimate is not None, first)
 
     def _show(self, fresh: _Fresh) -> None:
