@@ -85,9 +85,11 @@ def make_engine(url: str) -> Engine:
 
 
 def _install_postgres_hooks(engine: Engine) -> None:
+    from desktop.core import pg_writes
     from desktop.core.pg_round_trips import ping_when_idle
 
     ping_when_idle(engine)  # what pool_pre_ping does, but not for a connection used a moment ago
+    pg_writes.install(engine)  # a write's lock with its first statement; its words looked for only when written
 
     @event.listens_for(engine, "connect")
     def _no_jit(dbapi_connection: Any, _record: Any) -> None:
@@ -126,6 +128,7 @@ def _install_sqlite_hooks(engine: Engine) -> None:
 # One key for every write to a workspace. PostgreSQL scopes advisory locks to the database,
 # and a workspace is a database, so a constant is "this workspace's write lock".
 WRITE_LOCK_KEY = 0x43524F5353  # "CROSS"
+_LOCK_SQL = f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})"
 
 
 @contextlib.contextmanager
@@ -145,23 +148,35 @@ def write_connection(engine: Engine) -> Iterator[Connection]:
 
     On PostgreSQL, just before the commit, the claims this write added or whose text
     it changed get their words indexed (``search.documents.fill_pending``: the
-    database cannot compute them itself).
+    database cannot compute them itself). The lock is taken with the transaction's
+    first statement, and a store write looks for claims to index with its audit
+    rows (``core.pg_writes``: a round trip fewer each).
     """
     with engine.connect() as raw:
         connection = raw.execution_options(sqlite_begin="IMMEDIATE")
-        with connection.begin():
-            lock_workspace(connection)
-            yield connection
-            if connection.dialect.name == "postgresql":
-                from desktop.core.search.documents import fill_pending
+        if connection.dialect.name != "postgresql":
+            with connection.begin():
+                yield connection
+            return
+        from desktop.core import pg_writes
+        from desktop.core.search.documents import fill_pending
 
-                fill_pending(connection)
+        # The lock with the first statement; the look for claims to index with the audit rows, when a
+        # store write's last statement was that look (``core.pg_writes``: a round trip fewer each).
+        try:
+            with connection.begin():
+                pg_writes.defer_lock(connection, _LOCK_SQL)
+                yield connection
+                if not pg_writes.no_words_pending(connection):
+                    fill_pending(connection)
+        finally:
+            pg_writes.finished(connection)
 
 
 def lock_workspace(connection: Connection) -> None:
     """Wait for, and hold until the end of the transaction, the workspace's write lock (PostgreSQL)."""
     if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+        connection.exec_driver_sql(_LOCK_SQL)
 
 
 # --- schema version -------------------------------------------------------------------------

@@ -28,14 +28,18 @@ through the statement's own bind and result processors, as through SQLAlchemy
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Executable
+from sqlalchemy.sql.compiler import SQLCompiler
 
 Statement = tuple[Executable, Mapping[str, Any]]
+# Each cached compiled statement's result processors (one per column, None where the value passes as it is).
+_RESULTS: weakref.WeakKeyDictionary[SQLCompiler, list[Any]] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -68,9 +72,14 @@ def fetch_together(connection: Connection, statements: Sequence[Statement], *, e
     assert driver is not None, "an open connection has its DBAPI connection"
     import psycopg
 
+    from desktop.core.pg_writes import take_deferred_lock
+
+    lock = take_deferred_lock(connection)  # a write transaction's lock, still to take: first, in the same trip
     cursors = []
     try:
         with driver.pipeline():
+            if lock is not None:
+                driver.execute(lock)
             for each in compiled:
                 cursor = driver.cursor()
                 cursor.execute(each.sql, each.values)
@@ -93,13 +102,32 @@ class _Compiled:
 
     def __init__(self, connection: Connection, statement: Executable, params: Mapping[str, Any]) -> None:
         dialect = connection.dialect
-        compiled = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})  # type: ignore[attr-defined]
-        processors = compiled._bind_processors
-        values = compiled.construct_params(dict(params))
-        self.sql: str = compiled.string
-        self.values = {k: processors[k](v) if k in processors else v for k, v in values.items()}
-        columns = getattr(statement, "selected_columns", ())
-        self.results = [column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns]
+        # Compiled once per statement shape and kept in the engine's cache, as ``execute`` does: compiling
+        # a page's statement afresh each time cost more of the application's time than the round trip saved.
+        compiled, extracted, _, _ = statement._compile_w_cache(
+            dialect, compiled_cache=connection.engine._compiled_cache, column_keys=[]
+        )
+        assert isinstance(compiled, SQLCompiler)
+        values = compiled.construct_params(
+            dict(params), extracted_parameters=extracted, _no_postcompile=True
+        )  # (the statement's own values, as ``execute`` takes them from the cache key)
+        processors: Mapping[str, Any]
+        if compiled.literal_execute_params or compiled.post_compile_params:
+            # Lists rendered at execution (``IN`` of a list, literal-execute values): as ``execute`` renders them.
+            expanded = compiled._process_parameters_for_postcompile(values)
+            self.sql, values, processors = expanded.statement, dict(expanded.parameters), expanded.processors
+        else:
+            self.sql, processors = compiled.string, compiled._bind_processors
+        self.values: dict[str, Any] = {}
+        for name, value in values.items():
+            process = processors.get(name)
+            self.values[name] = process(value) if callable(process) else value
+        results = _RESULTS.get(compiled)
+        if results is None:
+            columns = getattr(statement, "selected_columns", ())
+            kinds = [column.type.dialect_impl(dialect) for column in columns]
+            results = _RESULTS[compiled] = [kind.result_processor(dialect, None) for kind in kinds]
+        self.results: list[Any] = results
 
     def fetched(self, cursor: Any) -> Fetched:
         if cursor.description is None:

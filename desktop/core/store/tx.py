@@ -20,8 +20,10 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel
 
+from desktop.core import pg_writes
 from desktop.core.db import table_of, write_connection
 from desktop.core.errors import Refused
+from desktop.core.pg_pipeline import fetch_together
 from desktop.core.schema import AuditEntry
 
 if TYPE_CHECKING:
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 
 
 _INSUFFICIENT_PRIVILEGE = "42501"
+_AUDIT_ROWS_TOGETHER = 200  # PostgreSQL: up to this many audit rows as one INSERT … VALUES, with the look for words
 
 
 @dataclass
@@ -173,8 +176,7 @@ class Tx:
             return
         audit = table_of(AuditEntry)
         if self.connection.dialect.name == "postgresql":
-            # One round trip, not three: the write lock is held, so the rows' ids follow every earlier row's.
-            ids = self.connection.execute(insert(audit).returning(audit.c.id), self._audit_rows).scalars().all()
+            ids = self._inserted_audit_ids(audit)
             if self._audit_after is None:
                 self._audit_after = min(ids) - 1
             last = max(ids)
@@ -186,6 +188,20 @@ class Tx:
         self.audited += len(self._audit_rows)
         self._audit_rows.clear()
         self.change.audit_span = (self._audit_after, last)
+
+    def _inserted_audit_ids(self, audit: Any) -> list[int]:
+        """PostgreSQL: insert the audit rows, their ids back in one round trip, not three (the write lock is held,
+        so they follow every earlier row's); the look for claims to index before the commit goes with them
+        (``core.pg_writes``)."""
+        rows = self._audit_rows
+        if len(rows) > _AUDIT_ROWS_TOGETHER:  # (an import's thousands of rows: one executemany)
+            return list(self.connection.execute(insert(audit).returning(audit.c.id), rows).scalars())
+        inserted, pending = fetch_together(
+            self.connection, [(insert(audit).values(rows).returning(audit.c.id), {}), (pg_writes.ANY_PENDING, {})]
+        )
+        if not pending.rows:
+            pg_writes.words_checked(self.connection)
+        return [int(row[0]) for row in inserted.rows]
 
     def new_ext_id(self, model: type[SQLModel], prefix: str) -> str:
         """A fresh interchange id such as ``c-3f9a2b1c`` for something made in the window."""
