@@ -11,7 +11,6 @@ high) where the test is about correcting it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -26,26 +25,12 @@ from desktop.ui.table.model import ClaimTableModel
 from desktop.ui.table.view import ClaimTable
 from desktop.ui.window.main_window import MainWindow
 from tests.ui.window_fixtures import open_window_fixture, settings_dir_fixture  # noqa: F401  (fixtures)
+from tests.ui.word_workspace import word_document
 
 pytestmark = pytest.mark.postgres
 
 CLAIMS = 700  # close to three blocks of 256 rows
 SHELLING = 601  # claims with the word "shelling": more than two blocks, so the far half is read from the end
-
-
-def _document() -> bytes:
-    claims = [
-        {
-            "id": f"c-{n}",
-            "text": f"Report {n}: {'shelling' if n < SHELLING else 'quiet'} near the river.",
-            "source": "src",
-            "claimed": f"2022-{1 + n % 12:02d}-{1 + n % 28:02d}",
-            "recorded": "2023-01-01T12:00:00Z",
-        }
-        for n in range(CLAIMS)
-    ]
-    source = {"id": "src", "name": "Channel", "kind": "telegram-channel", "side": "russia"}
-    return json.dumps({"format": "crosscheck-workspace", "version": 2, "sources": [source], "claims": claims}).encode()
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +41,7 @@ def _pg_template(postgres_server: str) -> str:
     url = fresh_database(postgres_server)
     opened = open_workspace(url, analyst="ana")
     try:
-        import_json(opened.engine, _document(), analyst="ana")
+        import_json(opened.engine, word_document(CLAIMS, SHELLING, "shelling"), analyst="ana")
         with opened.engine.begin() as connection:
             connection.exec_driver_sql("ANALYZE claim")  # the planner's figures, as a real workspace has them
     finally:

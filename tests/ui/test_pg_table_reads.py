@@ -9,7 +9,6 @@ replaces, run alone on the same workspace.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,6 +23,7 @@ from desktop.core.workspace import open_workspace
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.table.model import FIRST_FETCH, ClaimTableModel
 from tests.postgres_server import fresh_database
+from tests.ui.word_workspace import word_document
 
 pytestmark = pytest.mark.postgres
 
@@ -31,25 +31,10 @@ CLAIMS = 120
 CONVOY = 45  # claims with the word "convoy"
 
 
-def _document() -> bytes:
-    claims = [
-        {
-            "id": f"c-{n}",
-            "text": f"Report {n}: {'a convoy' if n < CONVOY else 'nothing'} on the road.",
-            "source": "src",
-            "claimed": f"2022-{1 + n % 12:02d}-{1 + n % 28:02d}",
-            "recorded": "2023-01-01T12:00:00Z",
-        }
-        for n in range(CLAIMS)
-    ]
-    source = {"id": "src", "name": "Channel", "kind": "telegram-channel", "side": "russia"}
-    return json.dumps({"format": "crosscheck-workspace", "version": 2, "sources": [source], "claims": claims}).encode()
-
-
 @pytest.fixture
 def session(qapp: object, postgres_server: str) -> Iterator[WorkspaceSession]:
     opened = open_workspace(fresh_database(postgres_server), analyst="ana")
-    import_json(opened.engine, _document(), analyst="ana")
+    import_json(opened.engine, word_document(CLAIMS, CONVOY, "convoy"), analyst="ana")
     made = WorkspaceSession(opened)
     yield made
     made.undo_stack.clear()
