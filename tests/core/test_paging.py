@@ -393,6 +393,19 @@ def test_every_view_pages_the_same_on_postgresql(pg_workspace: Workspace) -> Non
         assert paging.count_and_last_audit(connection, dated) == (paging.count(connection, dated), last)
         unreviewed = [i for i in expected(data, View()) if not next(r for r in data if r.id == i).reviewed]
         assert paging.next_unreviewed(connection, View(), None) == unreviewed[0]
+        # Changed rows under a filter, one statement (the ids as a subquery): the rows the ids' own query picks.
+        contested = [r.id for r in data if r.status == "contested"]
+        other = [r.id for r in data if r.status != "contested"]
+        for each in (View(where=dated.where), View(where=dated.where, sort="status")):
+            rows = paging.fetch_ids(connection, each, [*contested[:5], *other[:5], 10_000])
+            assert set(rows) == set(contested[:5])
+            assert rows == {row.id: row for row in paging.fetch_after(connection, each, None, 100) if row.id in rows}
+        # A new filter's count, audit end and first page in one round trip, ending the snapshot.
+        with pg_workspace.engine.connect().execution_options(isolation_level="REPEATABLE READ") as snapshot:
+            found, audited, first = paging.count_audit_and_first_rows(snapshot, dated, 10)
+            assert not snapshot.connection.driver_connection.info.transaction_status  # IDLE: rolled back
+        assert (found, audited) == (paging.count(connection, dated), last)
+        assert first == paging.fetch_after(connection, dated, None, 10)
 
 
 def test_the_source_sorts_join_sources_without_the_claims_source_index(conn: Connection, data: list[Raw]) -> None:

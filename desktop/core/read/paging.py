@@ -336,8 +336,11 @@ def fetch_ids(connection: Connection, view: View, ids: Iterable[int]) -> dict[in
         # Every claim is shown: reading the rows says which exist (one statement, not two — on PostgreSQL a
         # round trip fewer for every change the table repaints).
         return {row.id: row for row in _rows(connection, plan, wanted)}
-    shown = connection.execute(plan.base(_claim.c.id, partition=None).where(_claim.c.id.in_(wanted))).scalars()
-    return {row.id: row for row in _rows(connection, plan, list(shown))}
+    shown = plan.base(_claim.c.id, partition=None).where(_claim.c.id.in_(wanted))
+    if connection.dialect.name == "postgresql":  # the ids the view shows as a subquery of their rows': one round trip
+        found = connection.execute(_rows_statement(plan.view.sort, shown.correlate(None)))
+        return {row.id: row for row in _claim_rows(plan, [tuple(r) for r in found])}
+    return {row.id: row for row in _rows(connection, plan, list(connection.execute(shown).scalars()))}
 
 
 def key_of(connection: Connection, view: View, claim_id: int) -> RowKey | None:
