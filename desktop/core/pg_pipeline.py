@@ -4,9 +4,11 @@ Each statement SQLAlchemy runs is sent, then waited for; on PostgreSQL that is a
 round trip to the server's process (``core.pg_round_trips`` says what one
 costs). Reads that do not depend on each other's answers can go together:
 psycopg's pipeline mode sends them all, then one ``Sync``, and the server
-answers them in order. (psycopg waits for the ``BEGIN`` it sends before a
-transaction's first statement on its own, pipeline or not: reading a single
-statement here saves nothing.)
+answers them in order. psycopg sends the ``BEGIN`` of a transaction's first
+statement on its own and waits for it, pipeline or not; here it goes first in the
+pipeline (``_begin_to_send``), so a transaction's first reads, even a single
+one, take one round trip with their ``BEGIN`` (a write's lock and first reads,
+a new filter's first read).
 
 ``fetch_together`` is the one door: on SQLite (in-process, no round trips) it
 runs the statements one after another through SQLAlchemy, so callers read the
@@ -75,16 +77,22 @@ def fetch_together(connection: Connection, statements: Sequence[Statement], *, e
     from desktop.core.pg_writes import take_deferred_lock
 
     lock = take_deferred_lock(connection)  # a write transaction's lock, still to take: first, in the same trip
+    transactional = not driver.autocommit
+    begin = _begin_to_send(driver)
     cursors = []
     try:
+        if begin is not None:
+            driver.autocommit = True  # (allowed: no transaction yet) psycopg sends no BEGIN of its own …
         with driver.pipeline():
+            if begin is not None:
+                driver.execute(begin, prepare=False)  # … ours goes first, in the same round trip
             if lock is not None:
                 driver.execute(lock)
             for each in compiled:
                 cursor = driver.cursor()
                 cursor.execute(each.sql, each.values)
                 cursors.append(cursor)
-            if end and not driver.autocommit:
+            if end and transactional:
                 driver.execute("ROLLBACK", prepare=False)
         return [each.fetched(cursor) for each, cursor in zip(compiled, cursors, strict=True)]
     except psycopg.Error as error:
@@ -93,8 +101,29 @@ def fetch_together(connection: Connection, statements: Sequence[Statement], *, e
         connection._handle_dbapi_exception(error, "; ".join(each.sql for each in compiled), None, None, None)
         raise  # (not reached: the call above raises)
     finally:
+        if begin is not None:
+            # Back to psycopg's transactions; the public setter refuses while the transaction just begun is open.
+            driver._autocommit = False
         for cursor in cursors:
             cursor.close()
+
+
+def _begin_to_send(driver: Any) -> bytes | None:
+    """The ``BEGIN`` psycopg would send before these statements, if it would (None: none, or not this psycopg).
+
+    psycopg sends it, then waits for its answer on its own, even in a pipeline: a round trip of its
+    own. Sent by us as the pipeline's first statement (the very command psycopg builds, with the
+    connection's isolation level), it travels with the rest; the transaction is then psycopg's as
+    if it had begun it (its ``COMMIT`` and ``ROLLBACK`` go by the server's transaction status).
+    """
+    import psycopg
+
+    if driver.autocommit or driver.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+        return None
+    command = getattr(driver, "_get_tx_start_command", None)
+    if command is None or not hasattr(driver, "_autocommit"):
+        return None  # another psycopg than the one this was written for: its own BEGIN, a round trip more
+    return bytes(command())
 
 
 class _Compiled:

@@ -89,9 +89,8 @@ def test_the_reads_take_one_round_trip_inside_the_write_transaction(pg: Engine, 
         os.close(descriptor)
         assert connection.in_transaction()
     assert rows[1] == [{"n": 6, "last": 6}]  # the transaction's own insert is seen: the same transaction
-    sides = [line[0] for line in trace.read_text().splitlines() if line[:1] in ("F", "B")]
-    waits = sum(1 for before, after in zip(sides, sides[1:], strict=False) if (before, after) == ("F", "B"))
-    assert sides.count("F") > 3 and waits == 1  # three statements sent, then one wait for all the answers
+    sent, waits = _waits(trace)
+    assert sent > 3 and waits == 1  # three statements sent, then one wait for all the answers
     with pg.connect() as connection:
         assert connection.exec_driver_sql("SELECT count(*) FROM note").scalar_one() == 6  # committed
 
@@ -125,3 +124,45 @@ def test_a_connection_dropped_before_the_pipeline_is_a_lost_connection(pg: Engin
     assert isinstance(known_error(raised.value), ConnectionLost)
     with pg.connect() as connection:  # the next action connects again
         assert _dicts(fetch_together(connection, _statements())) == EXPECTED
+
+
+def _waits(trace: Path) -> tuple[int, int]:
+    """(messages sent, waits for the server) in a libpq trace."""
+    sides = [line[0] for line in trace.read_text().splitlines() if line[:1] in ("F", "B")]
+    return sides.count("F"), sum(1 for pair in zip(sides, sides[1:], strict=False) if pair == ("F", "B"))
+
+
+@pytest.mark.postgres
+def test_a_transactions_begin_goes_in_the_same_round_trip_with_its_isolation(pg: Engine, tmp_path: Path) -> None:
+    trace = tmp_path / "libpq.trace"
+    level = sa.text("SELECT current_setting('transaction_isolation') AS level")
+    with pg.connect().execution_options(isolation_level="REPEATABLE READ") as connection:
+        driver = connection.connection.driver_connection
+        assert driver is not None and driver.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+        descriptor = os.open(trace, os.O_WRONLY | os.O_CREAT)
+        driver.pgconn.trace(descriptor)
+        driver.pgconn.set_trace_flags(psycopg.pq.Trace.SUPPRESS_TIMESTAMPS)
+        (isolation, count) = fetch_together(connection, [(level, {}), (_COUNT, {})])
+        driver.pgconn.untrace()
+        os.close(descriptor)
+        assert isolation.rows == [("repeatable read",)] and count.rows == [(5, 5)]
+        assert _waits(trace)[1] == 1  # BEGIN, both reads: one wait
+        assert driver.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS  # psycopg's transaction …
+        assert not driver.autocommit
+        connection.exec_driver_sql("INSERT INTO note VALUES (8, 'note 8')")
+        connection.commit()  # … committed as any other
+    with pg.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM note").scalar_one() == 6
+
+
+@pytest.mark.postgres
+def test_a_snapshot_ended_in_the_pipeline_leaves_the_connection_idle(pg: Engine) -> None:
+    with pg.connect().execution_options(isolation_level="REPEATABLE READ") as connection:
+        (count,) = fetch_together(connection, [(_COUNT, {})], end=True)
+        driver = connection.connection.driver_connection
+        assert driver is not None and driver.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+        assert count.rows == [(5, 5)] and not driver.autocommit
+    with pg.connect() as connection:  # back in the pool, a connection is transactional as ever
+        connection.exec_driver_sql("SELECT 1")
+        driver = connection.connection.driver_connection
+        assert driver is not None and driver.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS

@@ -78,7 +78,9 @@ def test_a_new_filter_reads_count_audit_end_and_first_page_in_one_trip(
     model = ClaimTableModel(session)
     calls = _pipelines(monkeypatch)
     model.set_filter("convoy")
-    assert calls == [(2, True)]  # the count with the audit end, the first page, and the snapshot's end
+    # The versions the compiler checks (with the snapshot's BEGIN); the count with the audit end, the first
+    # page and the snapshot's end.
+    assert calls == [(1, False), (2, True)]
     count, last, first = _expected(session, "convoy")
     assert (model.rowCount(), model._counted_at) == (count, last) == (CONVOY, last)
     assert _shown(model, len(first)) == first
@@ -100,7 +102,7 @@ def test_an_estimated_filter_reads_the_audit_end_and_first_page_in_one_trip(
     model = ClaimTableModel(session)
     calls = _pipelines(monkeypatch)
     model.set_filter("convoy")
-    assert calls == [(2, True)]
+    assert calls == [(1, False), (2, True)]
     assert (model.rowCount(), model.count_is_exact()) == (60, False)  # the estimate, until the count arrives
     count, last, first = _expected(session, "convoy")
     assert model._counted_at == last

@@ -68,11 +68,13 @@ def versions(connection: Connection) -> dict[str, int | None]:
     """
     if connection.dialect.name != "postgresql":
         return {}
+    from desktop.core.pg_pipeline import fetch_together
+
     names = ", ".join(f"'{name}'" for name in VERSIONED)
-    rows = connection.execute(
-        text(f"SELECT name, value, pg_current_xact_id_if_assigned() IS NULL FROM {TABLE} WHERE name IN ({names})")
-    )
-    return {name: int(value) if committed else None for name, value, committed in rows}
+    read = text(f"SELECT name, value, pg_current_xact_id_if_assigned() IS NULL FROM {TABLE} WHERE name IN ({names})")
+    # Often a new filter's first read: through the pipeline, its snapshot's BEGIN goes with it (one round trip).
+    (found,) = fetch_together(connection, [(read, {})])
+    return {name: int(value) if committed else None for name, value, committed in found.rows}
 
 
 def recount(connection: Connection) -> None:
