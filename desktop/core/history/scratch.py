@@ -159,6 +159,7 @@ def patched_copy(engine: Engine, when: dt.datetime, progress: Progress | None = 
                 event.listen(copy, "connect", _patching)  # after the engine's own set-up
                 with db.write_connection(copy) as connection:
                     replay = write_undone(connection, undone, lambda step, share: report(step, _share(share)))
+                _back_to_wal(copy)
                 event.remove(copy, "connect", _patching)
             except (NotPatchable, IntegrityError):
                 close_scratch(folder, copy)
@@ -199,11 +200,23 @@ def _share(share: float) -> float:
 def _patching(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     """The patch's connection: foreign keys off (the patch does their work), and neither a journal nor a
     sync to disk — the copy is thrown away if anything fails, and undoing a hundred thousand changes
-    touches a few hundred megabytes of pages that a WAL would write twice (once more at the checkpoint)."""
+    touches a few hundred megabytes of pages that a WAL would write twice (once more at the checkpoint).
+    No sync first: leaving WAL mode checkpoints, and with a sync that waited for the whole new copy to
+    reach the disk (~0.5 s for 1.3 GB)."""
     dbapi_connection.execute("PRAGMA foreign_keys=OFF")
-    dbapi_connection.execute("PRAGMA journal_mode=OFF")
     dbapi_connection.execute("PRAGMA synchronous=OFF")
+    dbapi_connection.execute("PRAGMA journal_mode=OFF")
     dbapi_connection.execute(f"PRAGMA cache_size=-{_PATCH_CACHE_KIB}")
+
+
+def _back_to_wal(copy: Engine) -> None:
+    """The patched copy in WAL mode again, as every later connection asks (``db.make_engine``), while the
+    patch's connection syncs nothing: the first reader would otherwise make the switch with a sync that
+    waits for the whole new file to reach the disk (0.66 s at 1M claims)."""
+    with copy.connect() as connection:
+        driver = connection.connection.driver_connection
+        assert driver is not None, "an open connection has its DBAPI connection"
+        driver.execute("PRAGMA journal_mode=WAL")
 
 
 def _query_only(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
