@@ -46,12 +46,13 @@ removals, 219,740 audit rows): 15.4 s wall, 13.9 s CPU in a quiet moment
 before the last round's changes (copy 1.6 CPU / 2.6 wall, rollback 6.5,
 derive 4.1, write-back 0.7, close 0.9; 87.4 s CPU for the document path before
 the copy existed). That round's changes — the file copy in a thread beside the
-reads, the audit deletion beside the derivation, one pause of the collector
-for the whole patch with its objects freed inside it, the pairs' flags from
-plain tuples — were measured only at load 10–11, base and new alternately:
-18.0 and 16.4 s CPU against 15.4 and 15.7 (every thread counted); copy 2.5 and
-1.8 against 0.4 and 0.3, close 1.2 and 1.3 against 0.5 and 0.6, copy_wait
-0.03. The status list over the copy adds ~53 s CPU (``status --as-of`` is the
+reads, no sync when the copy leaves and re-enters WAL mode, the audit deletion
+beside the derivation, one pause of the collector for the whole patch with its
+objects freed inside it, the pairs' flags and the rows put back as plain
+tuples — were measured only on the loaded machine, base and new alternately
+at load 6: 16.5 and 16.3 s CPU against 14.4 and 13.8 (every thread counted);
+copy 1.8, 1.7 against 0.3, close 1.1, 1.4 against 0.5, copy_wait 0.01–0.03.
+The status list over the copy adds ~53 s CPU (``status --as-of`` is the
 full derivation of a million claims either way), the JSON export ~26 s: at
 this many changes the document path is the cheaper one for those two
 commands, so ``cli.as_of`` takes it past one audit row per twenty claims. The
