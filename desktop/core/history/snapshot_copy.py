@@ -58,6 +58,8 @@ def empty_wal(source: sqlite3.Connection) -> None:
     source.execute("PRAGMA busy_timeout=0")
     try:
         source.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()  # busy: frames stay, the backup copies
+    except sqlite3.OperationalError:
+        pass  # a workspace that cannot be written here (read-only file or folder): the backup copies it
     finally:
         source.execute(f"PRAGMA busy_timeout={int(waited)}")
 
