@@ -28,19 +28,24 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 STEPS = ("open", "page_down", "last_row", "filter_fields", "fts_rare", "fts_medium", "mark_link", "mark_link_filtered")
 
 
-def _server_cpu_s(postmaster: int) -> float:
-    """CPU seconds of the postmaster's children (backends and helpers), from ``schedstat`` (nanoseconds)."""
-    total = 0
+def _server_cpu_ns(postmaster: int) -> dict[int, int]:
+    """CPU nanoseconds so far of each of the postmaster's children (backends and helpers), from ``schedstat``."""
+    found: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
             if ppid == postmaster:
-                total += int((entry / "schedstat").read_text().split()[0])
+                found[int(entry.name)] = int((entry / "schedstat").read_text().split()[0])
         except (OSError, ValueError, IndexError):
             continue
-    return total / 1e9
+    return found
+
+
+def _server_cpu_s(before: dict[int, int], after: dict[int, int]) -> float:
+    """The server's CPU seconds between two readings (a process gone by the second reading is not counted)."""
+    return sum(ns - before.get(pid, 0) for pid, ns in after.items()) / 1e9
 
 
 class Trips:
@@ -142,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
                 offset = log_file.stat().st_size
                 if trips is not None:
                     trips.count()
-                server0, cpu0, wall0 = _server_cpu_s(postmaster), time.process_time(), time.perf_counter()
+                server0, cpu0, wall0 = _server_cpu_ns(postmaster), time.process_time(), time.perf_counter()
                 if profiler is not None and i:
                     profiler.enable()
                 action(i)
@@ -150,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
                     profiler.disable()
                 wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
                 time.sleep(0.05)  # the server's accounting and log catch up
-                server = _server_cpu_s(postmaster) - server0
+                server = _server_cpu_s(server0, _server_cpu_ns(postmaster))
                 exchanges = trips.count() if trips is not None else -1
                 with log_file.open("rb") as f:
                     f.seek(offset)
