@@ -26,6 +26,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from desktop.core import db
+from desktop.core.gazetteer import same_place
 from desktop.resources import resource
 
 _SEEDING = ".seeding-"
@@ -37,22 +38,8 @@ def seed_document() -> dict[str, Any]:
     document: dict[str, Any] = json.loads(resource("sample-workspace.json").read_bytes())
     gazetteer: list[dict[str, Any]] = json.loads(resource("gazetteer.json").read_bytes())
     held = list(document["places"])
-    document["places"] = held + [p for p in gazetteer if not any(_same_place(p, h) for h in held)]
+    document["places"] = held + [p for p in gazetteer if not any(same_place(p, h) for h in held)]
     return document
-
-
-def _names(place: dict[str, Any]) -> set[str]:
-    return {str(n).casefold() for n in [place["name"], *place.get("aliases", [])]}
-
-
-def _same_place(one: dict[str, Any], other: dict[str, Any]) -> bool:
-    # Names repeat across the oblast (two villages called Opytne): a shared name or alias counts as
-    # the same place only where the coordinates agree too (or either has none).
-    if not _names(one) & _names(other):
-        return False
-    if None in (one.get("lat"), one.get("lon"), other.get("lat"), other.get("lon")):
-        return True
-    return bool(abs(one["lat"] - other["lat"]) < 0.02 and abs(one["lon"] - other["lon"]) < 0.02)
 
 
 def seed(engine: Engine) -> None:
