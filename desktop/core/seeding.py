@@ -26,7 +26,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from desktop.core import db
-from desktop.core.gazetteer import same_place
+from desktop.core.gazetteer import same_place, shipped_places
 from desktop.resources import resource
 
 _SEEDING = ".seeding-"
@@ -36,7 +36,7 @@ _SIDE_FILES = ("", "-wal", "-shm", "-journal")
 def seed_document() -> dict[str, Any]:
     """The sample workspace plus the gazetteer's places that the sample does not already hold."""
     document: dict[str, Any] = json.loads(resource("sample-workspace.json").read_bytes())
-    gazetteer: list[dict[str, Any]] = json.loads(resource("gazetteer.json").read_bytes())
+    gazetteer = shipped_places()
     held = list(document["places"])
     document["places"] = held + [p for p in gazetteer if not any(same_place(p, h) for h in held)]
     return document

@@ -25,21 +25,7 @@ class PlaceWrites(StoreBase):
         values = {"name": name, "aliases": list(aliases or []), "region": None, "lat": None, "lon": None, **fields}
         self._check(values, validate.PLACE_CHECKS, "place")
         with self._tx() as tx:
-            row = Place(
-                ext_id=ext_id or tx.new_ext_id(Place, "pl"),
-                name=name,
-                folded=fold(name),
-                region=values["region"],
-                lat=values["lat"],
-                lon=values["lon"],
-            )
-            tx.session.add(row)
-            tx.session.flush()
-            assert row.id is not None
-            self._write_aliases(tx, row.id, values["aliases"])
-            tx.audit_fields("place", row.ext_id, "create", values)
-            tx.change.places = True
-            ident = row.id
+            ident = self._insert_place(tx, ext_id or tx.new_ext_id(Place, "pl"), values)
         return Result(tx.change, partial(PlaceWrites.delete_place, ident=ident), f"add place {name}", ident)
 
     def update_place(self, ident: int, *, expect: dict[str, Any] | None = None, **changes: Any) -> Result:
@@ -66,53 +52,117 @@ class PlaceWrites(StoreBase):
 
     def delete_place(self, ident: int) -> Result:
         with self._tx() as tx:
-            row = self._get(tx, Place, ident, "place")
-            snapshot: dict[str, Any] = {
-                "row": self._snapshot(row),
-                "aliases": self.place_aliases(tx, ident),
-                "claims": [
-                    dict(r._mapping)
-                    for r in tx.connection.execute(
-                        text("SELECT claim_id, place_id, position FROM claim_place WHERE place_id = :p"), {"p": ident}
-                    )
-                ],
-            }
-            tx.audit_fields("place", row.ext_id, "delete", self._deleted_values(tx, row, aliases=snapshot["aliases"]))
-            claims = {c["claim_id"] for c in snapshot["claims"]}
-            # The claims lose the place: audited per claim, so the trail alone can undo the deletion.
-            for claim in sorted(claims):
-                before = self._claim_places(tx, claim)
-                self._audit_claim_places(tx, claim, before, [p for p in before if p != ident])
-            tx.change.claims |= claims
-            tx.session.delete(row)  # aliases and claim references cascade
-            tx.change.places = True
-        return Result(tx.change, partial(PlaceWrites._restore_place, snapshot=snapshot), f"delete place {row.name}")
+            snapshot = self._delete_place(tx, ident)
+        name = snapshot["row"]["name"]
+        return Result(tx.change, partial(PlaceWrites._restore_place, snapshot=snapshot), f"delete place {name}")
 
     def _restore_place(self, snapshot: dict[str, Any]) -> Result:
         with self._tx() as tx:
-            self._require_restorable(
-                tx,
-                Place,
-                snapshot["row"],
-                f"place {snapshot['row']['name']}",
-                (("claim", "claims", [c["claim_id"] for c in snapshot["claims"]]),),
-            )
-            row = Place(**snapshot["row"])
-            tx.session.add(row)
-            tx.session.flush()
-            assert row.id is not None
-            self._write_aliases(tx, row.id, snapshot["aliases"])
-            tx.audit_fields("place", row.ext_id, "create", self._deleted_values(tx, row, aliases=snapshot["aliases"]))
-            claims = sorted({c["claim_id"] for c in snapshot["claims"]})
-            before = {claim: self._claim_places(tx, claim) for claim in claims}
-            if snapshot["claims"]:
-                tx.connection.execute(insert(table_of(ClaimPlace)), snapshot["claims"])
-            for claim in claims:
-                self._audit_claim_places(tx, claim, before[claim], self._claim_places(tx, claim))
+            ident = self._put_back_place(tx, snapshot)
+        name = snapshot["row"]["name"]
+        return Result(tx.change, partial(PlaceWrites.delete_place, ident=ident), f"restore place {name}", ident)
+
+    def add_places(self, records: list[dict[str, Any]]) -> Result:
+        """The places of ``records`` (interchange place records, e.g. the shipped gazetteer) that the
+        workspace does not hold yet (``gazetteer.same_place``), in one write; the value is their ids.
+        A record keeps its id where no place has it already."""
+        from desktop.core.gazetteer import missing_places
+
+        with self._tx() as tx:
+            added: list[int] = []
+            for record in missing_places(tx.connection, records):
+                values = {key: record.get(key) for key in ("region", "lat", "lon")}
+                values = {"name": record["name"], "aliases": list(record.get("aliases", [])), **values}
+                self._check(values, validate.PLACE_CHECKS, "place")
+                wanted = record.get("id")
+                taken = "SELECT 1 FROM place WHERE ext_id = :e"
+                if not isinstance(wanted, str) or tx.connection.execute(text(taken), {"e": wanted}).first():
+                    wanted = tx.new_ext_id(Place, "pl")
+                added.append(self._insert_place(tx, wanted, values))
             tx.change.places = True
-            tx.change.claims |= {c["claim_id"] for c in snapshot["claims"]}
-            ident = row.id
-        return Result(tx.change, partial(PlaceWrites.delete_place, ident=ident), f"restore place {row.name}", ident)
+        return Result(tx.change, partial(PlaceWrites.delete_places, idents=added), f"add {len(added)} places", added)
+
+    def delete_places(self, idents: list[int]) -> Result:
+        """Several places in one write (undoing ``add_places``)."""
+        with self._tx() as tx:
+            snapshots = [self._delete_place(tx, ident) for ident in idents]
+        return Result(
+            tx.change, partial(PlaceWrites._restore_places, snapshots=snapshots), f"delete {len(idents)} places"
+        )
+
+    def _restore_places(self, snapshots: list[dict[str, Any]]) -> Result:
+        with self._tx() as tx:
+            idents = [self._put_back_place(tx, snapshot) for snapshot in snapshots]
+        return Result(
+            tx.change, partial(PlaceWrites.delete_places, idents=idents), f"restore {len(idents)} places", idents
+        )
+
+    def _insert_place(self, tx: Tx, ext_id: str, values: dict[str, Any]) -> int:
+        row = Place(
+            ext_id=ext_id,
+            name=values["name"],
+            folded=fold(values["name"]),
+            region=values["region"],
+            lat=values["lat"],
+            lon=values["lon"],
+        )
+        tx.session.add(row)
+        tx.session.flush()
+        assert row.id is not None
+        self._write_aliases(tx, row.id, values["aliases"])
+        tx.audit_fields("place", row.ext_id, "create", values)
+        tx.change.places = True
+        return row.id
+
+    def _delete_place(self, tx: Tx, ident: int) -> dict[str, Any]:
+        """Delete place ``ident`` inside ``tx``; the snapshot ``_put_back_place`` restores."""
+        row = self._get(tx, Place, ident, "place")
+        snapshot: dict[str, Any] = {
+            "row": self._snapshot(row),
+            "aliases": self.place_aliases(tx, ident),
+            "claims": [
+                dict(r._mapping)
+                for r in tx.connection.execute(
+                    text("SELECT claim_id, place_id, position FROM claim_place WHERE place_id = :p"), {"p": ident}
+                )
+            ],
+        }
+        tx.audit_fields("place", row.ext_id, "delete", self._deleted_values(tx, row, aliases=snapshot["aliases"]))
+        claims = {c["claim_id"] for c in snapshot["claims"]}
+        # The claims lose the place: audited per claim, so the trail alone can undo the deletion.
+        for claim in sorted(claims):
+            before = self._claim_places(tx, claim)
+            self._audit_claim_places(tx, claim, before, [p for p in before if p != ident])
+        tx.change.claims |= claims
+        tx.session.delete(row)  # aliases and claim references cascade
+        tx.session.flush()
+        tx.change.places = True
+        return snapshot
+
+    def _put_back_place(self, tx: Tx, snapshot: dict[str, Any]) -> int:
+        """Restore a place ``_delete_place`` deleted, inside ``tx``, with its aliases and claim references."""
+        self._require_restorable(
+            tx,
+            Place,
+            snapshot["row"],
+            f"place {snapshot['row']['name']}",
+            (("claim", "claims", [c["claim_id"] for c in snapshot["claims"]]),),
+        )
+        row = Place(**snapshot["row"])
+        tx.session.add(row)
+        tx.session.flush()
+        assert row.id is not None
+        self._write_aliases(tx, row.id, snapshot["aliases"])
+        tx.audit_fields("place", row.ext_id, "create", self._deleted_values(tx, row, aliases=snapshot["aliases"]))
+        claims = sorted({c["claim_id"] for c in snapshot["claims"]})
+        before = {claim: self._claim_places(tx, claim) for claim in claims}
+        if snapshot["claims"]:
+            tx.connection.execute(insert(table_of(ClaimPlace)), snapshot["claims"])
+        for claim in claims:
+            self._audit_claim_places(tx, claim, before[claim], self._claim_places(tx, claim))
+        tx.change.places = True
+        tx.change.claims |= set(claims)
+        return row.id
 
     @staticmethod
     def place_aliases(tx: Tx, place: int) -> list[str]:

@@ -1,4 +1,5 @@
-"""Preferences and the Tools menu: check (and repair) the workspace, restore a backup into a new file.
+"""Preferences and the Tools menu: check (and repair) the workspace, restore a backup into a new file, add
+the shipped gazetteer's places (a workspace other than the default one starts with none: ``core.gazetteer``).
 
 Check runs the very checks of ``crosscheck check`` (``desktop.core.integrity``).
 When something can be mended in place — the search index, the derived
@@ -32,6 +33,7 @@ class ToolsCommands(QObject):
             ("file.preferences", self.preferences),
             ("tools.check", self.check_workspace),
             ("tools.restore", self.restore_backup),
+            ("tools.add_gazetteer", self.add_gazetteer),
         ):
             host.bind(name, slot)
 
@@ -102,6 +104,28 @@ class ToolsCommands(QObject):
             )
         self.host.after_dialog()
         self.host.hint(summary)
+
+    # --- the shipped gazetteer ------------------------------------------------------------------
+
+    def add_gazetteer(self) -> None:
+        """The shipped gazetteer's places this workspace lacks, as one undoable step (``gazetteer``)."""
+        from desktop.core.gazetteer import missing_places, shipped_places
+
+        session = self.host.session
+        offered = shipped_places()
+        with session.engine.connect() as connection:
+            lacking = len(missing_places(connection, offered))
+        if not lacking:
+            self.host.hint(f"This workspace already holds all {len(offered)} places of the shipped gazetteer.")
+            return
+        outcome = session.perform(lambda store: store.add_places(offered), "add the shipped gazetteer")
+        if not outcome.changed:
+            return  # refused (read-only view, a role that may not write): the session said why
+        added = len(outcome.value)
+        held = f" ({len(offered) - added} were already held)" if added < len(offered) else ""
+        self.host.hint(
+            f"Added {added} places of the shipped gazetteer{held}; {key_of('edit.undo')} takes them out again."
+        )
 
     # --- restore --------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from collections.abc import Collection
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QWidget
 
+from desktop.core.gazetteer import holds_places, shipped_places
 from desktop.core.read.detail import PICK_LIMIT, search_places
 from desktop.core.text import blank
 from desktop.ui.dialogs._base import FormDialog
@@ -45,9 +46,14 @@ class PlacePickerDialog(FormDialog):
         self.search.textChanged.connect(self._update)
         self.new_button = QPushButton("New place…")
         self.new_button.clicked.connect(self._new_place)
+        # A workspace other than the default one starts without places (core.gazetteer): offered here, where
+        # their absence is felt, as well as in the Tools menu.
+        self.gazetteer_button = QPushButton("Add the shipped gazetteer")
+        self.gazetteer_button.clicked.connect(self._add_gazetteer)
         row = QHBoxLayout()
         row.addWidget(self.search, 1)
         row.addWidget(self.new_button)
+        row.addWidget(self.gazetteer_button)
         self.form.addRow(plain_label("Find"), row)
         self.form.addRow(self.results)
         self.setMinimumSize(480, 360)
@@ -57,6 +63,8 @@ class PlacePickerDialog(FormDialog):
     def _update(self) -> None:
         with self.session.engine.connect() as connection:
             places = search_places(connection, self.search.text(), PICK_LIMIT, exclude=self._exclude)
+            empty = not places and not holds_places(connection)
+        self.gazetteer_button.setVisible(empty)
         self.results.clear()
         for place in places:
             # Name first, the other names on a second (elided) line: the alias that matched stays visible.
@@ -67,6 +75,11 @@ class PlacePickerDialog(FormDialog):
         if self.results.count():
             self.results.setCurrentRow(0)
             self.show_problem(None)
+        elif empty:
+            self.show_problem(
+                "This workspace holds no places yet: “Add the shipped gazetteer” adds the Donbas places shipped "
+                "with Crosscheck, “New place…” one of your own."
+            )
         elif self.search.text().strip():
             self.show_problem("No place has that name. “New place…” adds it to the gazetteer.")
 
@@ -80,6 +93,11 @@ class PlacePickerDialog(FormDialog):
             return False
         self.chosen_place_id = int(item.data(_ROLE))
         return True
+
+    def _add_gazetteer(self) -> None:
+        if self.perform(self.session, lambda store: store.add_places(shipped_places()), "add the shipped gazetteer"):
+            self._update()
+            self.search.setFocus()
 
     def _new_place(self) -> None:
         dialog = NewPlaceDialog(self.session, self, name=self.search.text().strip())

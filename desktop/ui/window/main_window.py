@@ -18,9 +18,10 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QSplitter, QVBoxLayout, QWidget
 
 from desktop.core.errors import UserError
+from desktop.core.gazetteer import asks_for_places, holds_places
 from desktop.core.locations import SQLITE_URL
 from desktop.ui import recent
-from desktop.ui.commands.keymap import BY_NAME
+from desktop.ui.commands.keymap import BY_NAME, NO_PLACES
 from desktop.ui.live.banner import ConnectionBanner
 from desktop.ui.reader.related import RelatedList
 from desktop.ui.table.filter_bar import FilterBar
@@ -266,7 +267,7 @@ class MainWindow(QMainWindow):
 
     def apply_filter(self, text: str) -> None:
         message = self.table.claim_model.set_filter(text)
-        self.filter_bar.set_message(message)
+        self.filter_bar.set_message(message or self._no_places_message(text))
         self.views.set_filter(text)
         self.update_actions()
 
@@ -416,10 +417,20 @@ class MainWindow(QMainWindow):
         pinned = self.session.pinned
         if pinned is not None and (change.everything or change.sources or pinned in change.claims):
             self._show_pinned()  # its text or source name may have changed
+        if (change.everything or change.places) and asks_for_places(self.table.claim_model.filter_text()):
+            self._refilter()  # places came or went: place: may find claims now (or the hint is due)
         self.update_actions()
 
     def _refilter(self) -> None:
-        self.filter_bar.set_message(self.table.claim_model.set_filter(self.table.claim_model.filter_text()))
+        text = self.table.claim_model.filter_text()
+        self.filter_bar.set_message(self.table.claim_model.set_filter(text) or self._no_places_message(text))
+
+    def _no_places_message(self, text: str) -> str | None:
+        """``place:`` in a workspace that holds no places at all finds nothing: say why, and what adds some."""
+        if not asks_for_places(text):
+            return None
+        with self.session.engine.connect() as connection:
+            return None if holds_places(connection) else f"{NO_PLACES}; place: finds nothing until then."
 
     def _on_workspace_replaced(self) -> None:
         location = self.session.live_workspace.location

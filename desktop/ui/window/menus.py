@@ -151,7 +151,7 @@ MENUS: tuple[tuple[str, Sequence[MenuEntry]], ...] = (
             "history.now",
         ),
     ),
-    ("&Tools", ("tools.check", "tools.restore")),
+    ("&Tools", ("tools.check", "tools.restore", SEPARATOR, "tools.add_gazetteer")),
     ("&Help", ("help.keys", SEPARATOR, "help.report", "help.about")),
 )
 

@@ -372,6 +372,15 @@ KEYMAP: Final[tuple[KeyAction, ...]] = (
         "Workspace",
         "Copy one of the workspace's backups into a new file and open it.",
     ),
+    _a(
+        "tools.add_gazetteer",
+        "Add the shipped gazetteer",
+        "Ctrl+Alt+G",
+        "window",
+        "Workspace",
+        "Add the places of the gazetteer shipped with Crosscheck (Donbas, names in other scripts) that this "
+        "workspace does not hold yet, as one undoable step: capture, place: and the map then know them.",
+    ),
     _a("file.quit", "Quit", "Ctrl+Q", "window", "Workspace", "Close Crosscheck."),
     # --- Help ----------------------------------------------------------------------------------
     _a(
@@ -443,3 +452,8 @@ def _typed(spelled: str) -> str:
 
 #: Why a link command cannot run yet (said by the command, the menus, the palette and the key hints).
 PIN_FIRST: Final = f"pin a claim first ({key_of('claim.pin')}), then link other claims to it"
+#: Where a workspace without places leaves the analyst (the place picker, a ``place:`` filter, the map).
+NO_PLACES: Final = (
+    "This workspace holds no places yet: Tools ▸ Add the shipped gazetteer "
+    f"({key_of('tools.add_gazetteer')}) adds the Donbas places shipped with Crosscheck"
+)

@@ -43,9 +43,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.gazetteer import holds_places
 from desktop.core.read.timeline import PlaceCount, PlaceCounts, place_counts
 from desktop.core.status_marks import STATUS_COLOURS, STATUS_GLYPHS
 from desktop.core.store import Change
+from desktop.ui.commands.keymap import NO_PLACES
 from desktop.ui.session import WorkspaceSession
 from desktop.ui.views.graph.layout import Box, neighbour_in_direction
 from desktop.ui.views.graph.view import ARROWS
@@ -377,6 +379,7 @@ class MapPanel(QWidget):
         keep = self.view.selected()
         with self.session.engine.connect() as connection:
             self.counts = place_counts(connection, without_place_terms(self.filter_text))
+            placeless = not self.counts.located and not self.counts.unlocated and not holds_places(connection)
         self.view.set_places(self.counts, keep.place.id if keep else None)
         self.unlocated.clear()
         for place in self.counts.unlocated:
@@ -386,7 +389,8 @@ class MapPanel(QWidget):
             self.unlocated.addItem(item)
         if not self.counts.unlocated:
             self.unlocated.addItem(QListWidgetItem("(none)"))
-        self.without_place.setText(f"{self.counts.without_place} filtered claims name no place.")
+        said = f"{self.counts.without_place} filtered claims name no place."
+        self.without_place.setText(f"{said} {NO_PLACES}." if placeless else said)
         total = sum(p.claims for p in self.counts.located)
         self.summary.setText(
             f"{len(self.counts.located)} places on the map ({total} claim–place mentions) · "
