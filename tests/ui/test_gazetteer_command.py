@@ -39,7 +39,9 @@ def test_the_command_adds_the_shipped_places_once_as_one_undo_step(
     assert _place_count(empty_session) == shipped
     assert window.status.message_text().startswith(f"Added {shipped} places of the shipped gazetteer")
     window.named_actions["tools.add_gazetteer"].trigger()  # again: nothing to add, and no undo step
-    assert window.status.message_text() == f"This workspace already holds all {shipped} places of the shipped gazetteer."
+    assert (
+        window.status.message_text() == f"This workspace already holds all {shipped} places of the shipped gazetteer."
+    )
     assert _place_count(empty_session) == shipped
     empty_session.undo()
     assert _place_count(empty_session) == 0
@@ -80,9 +82,7 @@ def test_the_picker_keeps_to_its_search_where_places_are_held(qtbot: QtBot, sess
     assert "No place has that name" in picker.problem.text()
 
 
-def test_the_map_of_a_workspace_without_places_names_the_command(
-    qtbot: QtBot, empty_session: WorkspaceSession
-) -> None:
+def test_the_map_of_a_workspace_without_places_names_the_command(qtbot: QtBot, empty_session: WorkspaceSession) -> None:
     from desktop.ui.views.map.view import MapPanel
 
     panel = MapPanel(empty_session)

@@ -98,4 +98,5 @@ def test_the_panel_names_sources_and_shows_requests_for_comment(qtbot: QtBot, se
     assert panel.lines()[0].endswith("tester: request for comment created: “Wagner press service”")
     session.undo()
     assert panel.lines()[0].endswith("tester: source Rybar → “Institute for the Study of War”")
-    assert not any("src-" in line for line in panel.lines())
+    assert not any("src-" in line or "(deleted)" in line for line in panel.lines())
+    assert any(line.endswith("sample: source “Institute for the Study of War” imported") for line in panel.lines())

@@ -58,8 +58,9 @@ def named(entity: str) -> bool:
     return entity in _NAMED
 
 
-def names_for(connection: Connection, rows: Iterable[Row], *, imports: bool = False) -> Names:
-    """The names of everything the lines about ``rows`` mention (``imports``: import rows are shown too)."""
+def names_for(connection: Connection, rows: Iterable[Row], *, imports: bool = True) -> Names:
+    """The names of everything the lines about ``rows`` mention; ``imports=False`` where an import is one
+    line for the whole document (``words.lines`` without ``imports_in_full``): its entities go unnamed."""
     wanted: dict[str, set[str]] = {entity: set() for entity in _NAMED}
     for row in rows:
         if row.action == "import" and not imports:

@@ -74,7 +74,7 @@ def latest_change(connection: Connection) -> dt.datetime | None:
 def describe(connection: Connection, at: dt.datetime) -> str:
     """The change(s) recorded at moment ``at`` in one line: its sentences, the first few named."""
     rows = visible(read_rows(connection, after=at - _SECOND, until=at))
-    said = lines(rows, names=names_for(connection, rows))
+    said = lines(rows, names=names_for(connection, rows, imports=False))
     if not said:
         return f"{_when(at)}: a change with nothing to show"
     shown = "; ".join(said[:_SHOWN_LINES])

@@ -430,7 +430,7 @@ class MainWindow(QMainWindow):
         if not asks_for_places(text):
             return None
         with self.session.engine.connect() as connection:
-            return None if holds_places(connection) else f"{NO_PLACES}; place: finds nothing until then."
+            return None if holds_places(connection) else NO_PLACES  # the key first: the bar elides the rest
 
     def _on_workspace_replaced(self) -> None:
         location = self.session.live_workspace.location

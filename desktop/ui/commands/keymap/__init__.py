@@ -454,6 +454,6 @@ def _typed(spelled: str) -> str:
 PIN_FIRST: Final = f"pin a claim first ({key_of('claim.pin')}), then link other claims to it"
 #: Where a workspace without places leaves the analyst (the place picker, a ``place:`` filter, the map).
 NO_PLACES: Final = (
-    "This workspace holds no places yet: Tools ▸ Add the shipped gazetteer "
-    f"({key_of('tools.add_gazetteer')}) adds the Donbas places shipped with Crosscheck"
+    f"No places in this workspace yet: {key_of('tools.add_gazetteer')} (Tools ▸ Add the shipped gazetteer) "
+    "adds the Donbas places shipped with Crosscheck"
 )
