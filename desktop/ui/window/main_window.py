@@ -18,7 +18,6 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QSplitter, QVBoxLayout, QWidget
 
 from desktop.core.errors import UserError
-from desktop.core.gazetteer import asks_for_places, holds_places
 from desktop.core.locations import SQLITE_URL
 from desktop.ui import recent
 from desktop.ui.commands.keymap import BY_NAME, NO_PLACES
@@ -417,6 +416,8 @@ class MainWindow(QMainWindow):
         pinned = self.session.pinned
         if pinned is not None and (change.everything or change.sources or pinned in change.claims):
             self._show_pinned()  # its text or source name may have changed
+        from desktop.core.gazetteer import asks_for_places  # not at import: the first paint loads no database library
+
         if (change.everything or change.places) and asks_for_places(self.table.claim_model.filter_text()):
             self._refilter()  # places came or went: place: may find claims now (or the hint is due)
         self.update_actions()
@@ -427,6 +428,8 @@ class MainWindow(QMainWindow):
 
     def _no_places_message(self, text: str) -> str | None:
         """``place:`` in a workspace that holds no places at all finds nothing: say why, and what adds some."""
+        from desktop.core.gazetteer import asks_for_places, holds_places
+
         if not asks_for_places(text):
             return None
         with self.session.engine.connect() as connection:
