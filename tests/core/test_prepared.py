@@ -198,3 +198,35 @@ def test_postgresql_takes_sqlalchemys_path(postgres_url: str) -> None:
             assert prepared.scalars(connection, statement) == []
     finally:
         workspace.close()
+
+
+@pytest.mark.parametrize("cap", [1, 200])  # 1: every word is common (the scan form); 200: rare (the index drives)
+def test_a_searchs_top_page_runs_its_shapes_statement(
+    conn: Connection, monkeypatch: pytest.MonkeyPatch, cap: int
+) -> None:
+    """Free words alone: the top page's statement is prepared once per shape and sort, and is the very SQL
+    SQLAlchemy runs for that search (so the same plan), giving the same ids for every word."""
+    monkeypatch.setattr(search, "SCAN_THRESHOLD", cap)
+    for sort in paging.SORTS:
+        for text in ("бахмут", "wagner", "breached -east", "nothingmatches"):
+            result = search.compile_filter(text, "sqlite", connection=conn)
+            where = result.where
+            if text == "бахмут":  # a word naming a place is more than one MATCH: no shape
+                assert not isinstance(where, paging.ShapedWhere)
+                continue
+            assert isinstance(where, paging.ShapedWhere)
+            # (the probe counts only a word the index drives: under its cap)
+            assert where.shape == ("words", result.count is None)
+            assert cap == 1 or result.count is not None
+            view = View(where=where, count_where=result.count_where, sort=sort)
+            plan = paging._Plan(view)
+            top = paging._prepared_shape(conn, plan, 0, where)
+            statement = plan.ordered(plan.base(paging._claim.c.id, partition=0)).limit(7)
+            assert top._sql == str(statement.compile(dialect=conn.dialect)), (text, sort)
+            raw = prepared.driver(conn)
+            assert raw is not None
+            expected = list(conn.execute(statement).scalars())
+            assert top.scalars(raw, page_limit=7, shape_value=where.value) == expected, (text, sort)
+            if len(plan.partitions) == 1:  # (the status sort's top walks its partitions on: walked above)
+                assert [row.id for row in paging.fetch_after(conn, view, None, 7)] == expected, (text, sort)
+            assert paging._prepared_shape(conn, plan, 0, where) is top  # (one statement for the shape)

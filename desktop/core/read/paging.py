@@ -92,6 +92,47 @@ def _compile_counted_where(element: CountedWhere, compiler: SQLCompiler, **kw: A
     return compiler.process(element.condition, **kw)
 
 
+class ShapedWhere(ColumnElement[bool]):
+    """A filter condition over ``claim`` that is a known shape with one text value (free words: a MATCH).
+
+    In SQL it is exactly ``condition``. ``shape`` names the form (equal shapes give equal SQL
+    for equal values) and ``template()`` builds that form with the value as the bind parameter
+    ``SHAPE_VALUE``: on SQLite the top page of such a view is prepared once per shape and sort
+    (``read.prepared``) and run with ``value``, so a new search builds and keys no statement for it.
+    """
+
+    __visit_name__ = "shaped_where"
+    inherit_cache = True
+    _traverse_internals = [("condition", InternalTraversal.dp_clauseelement)]
+    type = sa.Boolean()
+
+    def __init__(
+        self,
+        condition: ColumnElement[bool],
+        shape: tuple[Any, ...],
+        value: str,
+        template: Callable[[sa.BindParameter[str]], ColumnElement[bool]],
+    ) -> None:
+        self.condition = condition
+        self.shape = shape
+        self.value = value
+        self._template = template
+
+    def template(self) -> ColumnElement[bool]:
+        return self._template(sa.bindparam(SHAPE_VALUE, None, type_=sa.String()))
+
+    def self_group(self, against: Any = None) -> ColumnElement[Any]:
+        return self if self.condition.self_group(against) is self.condition else Grouping(self)
+
+
+SHAPE_VALUE: Final = "shape_value"
+
+
+@compiles(ShapedWhere)
+def _compile_shaped_where(element: ShapedWhere, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.condition, **kw)
+
+
 class NotIndexedOnSqlite(ColumnElement[Any]):
     """A column SQLite must not look up through an index: written ``+column`` there (SQLite's own
     way to disqualify a term from index use), as it is elsewhere.
@@ -408,11 +449,15 @@ def _ids_after(
     # Scrolling runs the keyset statement of one view block after block: on SQLite it is prepared once
     # (``read.prepared``). A statement run once per view (the top of a new filter) is compiled once per
     # shape and run on the driver (``prepared.scalars``).
-    raw = driver(connection) if key is not None and extra is None else None
+    raw = driver(connection) if extra is None else None
+    shaped = plan.view.where if key is None and isinstance(plan.view.where, ShapedWhere) else None
     ids: list[int] = []
     for partition in range(0 if key is None else key[0], len(plan.partitions)):
         keyed = key is not None and partition == key[0]
-        if raw is not None and keyed and key is not None:
+        if raw is not None and shaped is not None:  # the top of a search: its shape's statement, prepared once
+            top = _prepared_shape(connection, plan, partition, shaped)
+            ids.extend(top.scalars(raw, page_limit=limit - len(ids), **{SHAPE_VALUE: shaped.value}))
+        elif raw is not None and keyed and key is not None:
             values = {f"row_key_{i}": value for i, value in enumerate(key[1:])}
             ids.extend(
                 _prepared_keyset(connection, plan, partition).scalars(raw, page_limit=limit - len(ids), **values)
@@ -442,6 +487,25 @@ def _prepared_keyset(connection: Connection, plan: _Plan, partition: int) -> Pre
         found = statements[partition] = Prepared(statement, connection.dialect, late)
     return found
 
+
+def _prepared_shape(connection: Connection, plan: _Plan, partition: int, where: ShapedWhere) -> Prepared:
+    """The ids of a partition of a view whose filter is ``where``'s shape, in order from the top: the limit
+    and ``where``'s value given when it runs; one per shape, sort and direction (per engine's dialect)."""
+    statements = _SHAPED.get(connection.dialect)
+    if statements is None:
+        statements = _SHAPED[connection.dialect] = {}
+    view = plan.view
+    known = (where.shape, view.sort, view.descending, partition)
+    found = statements.get(known)
+    if found is None:
+        shaped = _Plan(replace(view, where=where.template(), count_where=None))
+        statement = shaped.ordered(shaped.base(_claim.c.id, partition=partition))
+        statement = statement.limit(sa.bindparam("page_limit", 0, type_=sa.Integer()))
+        found = statements[known] = Prepared(statement, connection.dialect, ["page_limit", SHAPE_VALUE])
+    return found
+
+
+_SHAPED: Final[weakref.WeakKeyDictionary[Dialect, dict[tuple[Any, ...], Prepared]]] = weakref.WeakKeyDictionary()
 
 # The keyset statements each view has run as raw SQL on SQLite, by partition, while the view is in use.
 _PREPARED: Final[weakref.WeakKeyDictionary[View, dict[int, Prepared]]] = weakref.WeakKeyDictionary()

@@ -18,7 +18,7 @@ from desktop.core import (
 )
 from desktop.core import vocab
 from desktop.core.read import prepared, tally
-from desktop.core.read.paging import CountedWhere
+from desktop.core.read.paging import CountedWhere, ShapedWhere
 from desktop.core.search.changes import changed_claims
 from desktop.core.search.conditions import _SOURCE_FIELDS, _all_of, _any_of, _Cond, _likely, _not
 from desktop.core.search.model import FieldTerm, FilterResult, ParsedFilter, Term
@@ -42,6 +42,7 @@ from desktop.core.search.sql import (
     _source_name_matches,
     _tagged,
     claim,
+    claim_fts,
     claim_place,
     fts_match,
     link,
@@ -441,6 +442,14 @@ class _Compiler:
         return dataclasses.replace(_all_of(conditions), counted=counted, with_status=False), fts_query
 
 
+def _words_in(match: ColumnElement[str], *, scan: bool) -> ColumnElement[bool]:
+    """The condition ``member`` builds for free words alone (``fts_terms``), their MATCH text ``match``:
+    ``scan``, the form that walks the claims in table order (a word in many claims)."""
+    ids = sa.select(claim_fts.c.rowid).where(claim_fts.c.claim_fts.op("MATCH")(match))
+    column = claim.c.id + sa.literal_column("0", sa.Integer) if scan else claim.c.id
+    return column.in_(ids)
+
+
 def _counted_whole(conditions: Sequence[_Cond], status_at: int) -> int | None:
     """How many claims all of ``conditions`` match, when a probe counted exactly that; else None.
 
@@ -466,11 +475,15 @@ def compile_parsed(parsed: ParsedFilter, dialect_name: str, *, connection: Conne
     if condition is None:
         return FilterResult(where=None, message=message, parsed=parsed, fts_query=fts_query, count_where=None)
     count_where = condition.count
+    where = condition.fetch
     if fts_query is not None and not parsed.fields and any(not term.negated for term in parsed.terms):
         # Free words alone are one MATCH (negated words included): count it in the index itself.
         count_where = CountedWhere(condition.count, functools.partial(_fts_count, fts_query))
+        # One shape whatever the words, the probe's choice apart: its top page is prepared once (``paging``).
+        scan = condition.fetch is not condition.count
+        where = ShapedWhere(condition.fetch, ("words", scan), fts_query, functools.partial(_words_in, scan=scan))
     return FilterResult(
-        where=condition.fetch,
+        where=where,
         message=message,
         parsed=parsed,
         fts_query=fts_query,
