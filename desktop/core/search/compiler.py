@@ -18,7 +18,7 @@ from desktop.core import (
 )
 from desktop.core import vocab
 from desktop.core.read import prepared, tally
-from desktop.core.read.paging import CountedWhere, ShapedWhere
+from desktop.core.read.where_forms import CountedWhere, ShapedWhere
 from desktop.core.search.changes import changed_claims
 from desktop.core.search.conditions import _SOURCE_FIELDS, _all_of, _any_of, _Cond, _likely, _not
 from desktop.core.search.model import FieldTerm, FilterResult, ParsedFilter, Term
