@@ -41,8 +41,8 @@ from desktop.core.search.sql import (
     _place_name_condition,
     _source_name_matches,
     _tagged,
+    _words_in,
     claim,
-    claim_fts,
     claim_place,
     fts_match,
     link,
@@ -440,14 +440,6 @@ class _Compiler:
         if status is not None and any(condition.drives for condition in conditions):
             conditions[status_at] = _Cond(_likely(status.fetch), _likely(status.count))
         return dataclasses.replace(_all_of(conditions), counted=counted, with_status=False), fts_query
-
-
-def _words_in(match: ColumnElement[str], *, scan: bool) -> ColumnElement[bool]:
-    """The condition ``member`` builds for free words alone (``fts_terms``), their MATCH text ``match``:
-    ``scan``, the form that walks the claims in table order (a word in many claims)."""
-    ids = sa.select(claim_fts.c.rowid).where(claim_fts.c.claim_fts.op("MATCH")(match))
-    column = claim.c.id + sa.literal_column("0", sa.Integer) if scan else claim.c.id
-    return column.in_(ids)
 
 
 def _counted_whole(conditions: Sequence[_Cond], status_at: int) -> int | None:

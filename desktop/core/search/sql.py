@@ -172,6 +172,14 @@ def _fts_count(match: str) -> sa.Select[Any]:
     return sa.select(sa.func.count()).select_from(claim_fts).where(claim_fts.c.claim_fts.op("MATCH")(_param(match)))
 
 
+def _words_in(match: ColumnElement[str], *, scan: bool) -> ColumnElement[bool]:
+    """The condition ``member`` builds for free words alone (``fts_terms``), their MATCH text ``match``:
+    ``scan``, the form that walks the claims in table order (a word in many claims)."""
+    ids = sa.select(claim_fts.c.rowid).where(claim_fts.c.claim_fts.op("MATCH")(match))
+    column = claim.c.id + sa.literal_column("0", sa.Integer) if scan else claim.c.id
+    return column.in_(ids)
+
+
 def _tagged(places: dict[int, list[str]]) -> sa.Select[Any]:
     """The claims tagged with any of ``places``."""
     return sa.select(claim_place.c.claim_id).where(
