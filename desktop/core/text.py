@@ -65,3 +65,9 @@ def one_line(text: str, limit: int = 120) -> str:
     """``text`` on one line, shortened with an ellipsis: for lists, tooltips and messages."""
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def typed_quote(text: str) -> str:
+    """What was typed in a form's field, quoted and cut short for its refusal: the message then fits one
+    line of the form, and the whole text is still in the field it was typed in."""
+    return f"“{one_line(text, 12)}”"

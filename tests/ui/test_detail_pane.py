@@ -191,14 +191,106 @@ def test_bad_date_is_explained_inline(
     qtbot: QtBot, pane: DetailPane, empty_session: WorkspaceSession, ids: dict[str, int]
 ) -> None:
     empty_session.set_current(ids["lonely"])
+    steps = empty_session.undo_stack.count()
     pane.focus_field("event_start")
     qtbot.keyClicks(pane.event_start, "14/12/2022")
+    assert pane.day_hints["event_start"].isHidden()  # a typo stands for no day
     qtbot.keyClick(pane.event_start, Qt.Key.Key_Return)
-    assert "write it as YYYY-MM-DD" in pane.problems["dates"].text()
+    assert pane.problems["dates"].text() == (
+        "⚠ Event start: “14/12/2022” is not a date: try 2022-12-14, 3 March or yesterday."
+    )
+    assert column(empty_session, ids["lonely"], "event_start") is None and empty_session.undo_stack.count() == steps
     pane.event_start.clear()
     qtbot.keyClicks(pane.event_start, "2022-12-13")
+    assert pane.day_hints["event_start"].isHidden()  # a plain date needs no echo
     qtbot.keyClick(pane.event_start, Qt.Key.Key_Return)
     assert column(empty_session, ids["lonely"], "event_start") in (dt.date(2022, 12, 13), "2022-12-13")
+    assert pane.problems["dates"].isHidden()
+
+
+def _audited(session: WorkspaceSession, claim: int, field: str) -> list[tuple[Any, Any]]:
+    with session.engine.connect() as connection:
+        query = (
+            "SELECT old, new FROM audit WHERE entity = 'claim' AND field = :f AND action = 'update'"
+            " AND entity_id = (SELECT ext_id FROM claim WHERE id = :c) ORDER BY id"
+        )
+        return [tuple(r) for r in connection.execute(text(query), {"c": claim, "f": field})]
+
+
+@pytest.mark.parametrize(
+    ("name", "typed", "hint", "stored"),
+    [
+        ("event_start", "yesterday", "= 2022-12-13, Tuesday", "2022-12-13"),  # claimed on Wednesday 14 December
+        ("event_start", "on Monday", "= 2022-12-12, Monday", "2022-12-12"),
+        ("event_start", "в понедельник", "= 2022-12-12, Monday", "2022-12-12"),
+        ("event_start", "3 March", "= 2022-03-03, Thursday", "2022-03-03"),
+        ("event_start", "10.12.2022", "= 2022-12-10, Saturday", "2022-12-10"),
+        ("event_end", "сьогодні", "= 2022-12-14, Wednesday", "2022-12-14"),
+    ],
+)
+def test_an_event_day_takes_a_phrase_counted_from_the_claimed_date_shown_then_saved_undoably(
+    qtbot: QtBot,
+    pane: DetailPane,
+    empty_session: WorkspaceSession,
+    ids: dict[str, int],
+    name: str,
+    typed: str,
+    hint: str,
+    stored: str,
+) -> None:
+    """As Add claim takes an event date: the day a phrase stands for is shown as it is typed; Enter saves that
+    day (one undo step, audited) and the field shows it as a date."""
+    claim = ids["lonely"]
+    empty_session.set_current(claim)
+    stack = empty_session.undo_stack
+    steps = stack.count()
+    editor = getattr(pane, name)
+    assert pane.focus_field(name)
+    type_text(editor, typed)
+    assert pane.day_hints[name].text() == hint and pane.day_hints[name].isVisible()
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert column(empty_session, claim, name) in (dt.date.fromisoformat(stored), stored)
+    assert stack.count() == steps + 1 and stack.undoText() == f"edit {name.replace('_', ' ')}"
+    assert _audited(empty_session, claim, name)[-1] == ("null", f'"{stored}"')  # JSON values
+    assert editor.text() == stored and pane.day_hints[name].isHidden()
+    assert pane.problems["dates"].isHidden()
+    stack.undo()
+    assert column(empty_session, claim, name) is None and editor.text() == ""
+
+
+def test_an_event_day_phrase_without_a_claimed_date_is_refused_and_writes_nothing(
+    qtbot: QtBot, pane: DetailPane, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    claim = ids["lonely"]
+    empty_session.perform(lambda s: s.update_claim(claim, claimed=None), "clear claimed")
+    empty_session.set_current(claim)
+    steps = empty_session.undo_stack.count()
+    pane.focus_field("event_start")
+    qtbot.keyClicks(pane.event_start, "yesterday")
+    assert pane.day_hints["event_start"].isHidden()
+    qtbot.keyClick(pane.event_start, Qt.Key.Key_Return)
+    assert pane.problems["dates"].text() == (
+        "⚠ Event start: “yesterday” is counted from the claimed date: give that first."
+    )
+    assert column(empty_session, claim, "event_start") is None and empty_session.undo_stack.count() == steps
+    pane.event_start.selectAll()
+    type_text(pane.event_start, "14 грудня 2022 року")  # a full date needs no claimed day
+    assert pane.day_hints["event_start"].text() == "= 2022-12-14, Wednesday"
+    qtbot.keyClick(pane.event_start, Qt.Key.Key_Return)
+    assert column(empty_session, claim, "event_start") in (dt.date(2022, 12, 14), "2022-12-14")
+
+
+def test_the_claimed_date_itself_takes_only_a_date(
+    qtbot: QtBot, pane: DetailPane, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    """It has nothing to count a phrase from (the event's days count from it)."""
+    empty_session.set_current(ids["lonely"])
+    pane.focus_field("claimed")
+    pane.claimed.selectAll()
+    qtbot.keyClicks(pane.claimed, "yesterday")
+    qtbot.keyClick(pane.claimed, Qt.Key.Key_Return)
+    assert "“yesterday” is not a date: write it as YYYY-MM-DD" in pane.problems["dates"].text()
+    assert column(empty_session, ids["lonely"], "claimed") in (dt.date(2022, 12, 14), "2022-12-14")
 
 
 def test_hostile_text_is_shown_literally(

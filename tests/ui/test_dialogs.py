@@ -51,6 +51,12 @@ def type_text(widget: QWidget, typed: str) -> None:
             QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char))
 
 
+def on_one_line(dialog: FormDialog) -> bool:
+    """Whether the dialog's problem line fits its width unwrapped (a refusal in a 560 px form)."""
+    problem = dialog.problem
+    return problem.fontMetrics().horizontalAdvance(dialog.problem_text()) <= problem.contentsRect().width()
+
+
 def opened(qtbot: QtBot, dialog: QDialog) -> QDialog:
     qtbot.addWidget(dialog)
     with qtbot.waitActive(dialog):
@@ -158,12 +164,11 @@ def test_add_claim_event_date_forms(
 @pytest.mark.parametrize(
     ("claimed", "typed", "message"),
     [
-        ("2022-12-15", "soon", "⚠ Event date: “soon” is not a date: write 2022-12-14, 14.12.2022, 14 December, "
-         "yesterday or a weekday."),
-        ("2022-12-15", "31.02.2022", "⚠ Event date: “31.02.2022” is not a date: write 2022-12-14, 14.12.2022, "
-         "14 December, yesterday or a weekday."),
-        ("2022-12-15", "yesterday and today", "⚠ Event date: “yesterday and today” is not a date: write "
-         "2022-12-14, 14.12.2022, 14 December, yesterday or a weekday."),
+        ("2022-12-15", "soon", "⚠ Event date: “soon” is not a date: try 2022-12-14, 3 March or yesterday."),
+        ("2022-12-15", "31.02.2022", "⚠ Event date: “31.02.2022” is not a date: try 2022-12-14, 3 March or "
+         "yesterday."),
+        ("2022-12-15", "yesterday and today", "⚠ Event date: “yesterday a…” is not a date: try 2022-12-14, "
+         "3 March or yesterday."),  # what was typed is in its field: the message quotes enough to fit one line
         ("", "yesterday", "⚠ Event date: “yesterday” is counted from the claimed date: give that first."),
     ],
 )  # fmt: skip
@@ -180,6 +185,7 @@ def test_add_claim_refuses_an_event_date_it_cannot_read_and_writes_nothing(
     assert dialog.event_day_shown.text() == ""
     qtbot.keyClick(dialog.event_date, Qt.Key.Key_Return)
     assert dialog.problem_text() == message and dialog.event_date.hasFocus()
+    assert on_one_line(dialog)
     assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
     assert count(empty_session, "claim") == claims and empty_session.undo_stack.count() == steps
 
@@ -237,9 +243,12 @@ def test_add_claim_refusal_is_shown_inline_and_nothing_is_written(
     dialog.source.set_value(ids["src:rybar"])
     qtbot.keyClick(dialog.text, Qt.Key.Key_Return)
     assert dialog.problem_text().startswith("⚠ Claim text contains a control character (U+001B")
-    dialog.claimed.setText("yesterday")
+    dialog.claimed.setText("yesterday and today")
     qtbot.keyClick(dialog.claimed, Qt.Key.Key_Return)
-    assert "“yesterday” is not a date" in dialog.problem_text()
+    assert dialog.problem_text() == (
+        "⚠ Claimed: “yesterday a…” is not a date: write it as YYYY-MM-DD (e.g. 2022-12-14)."
+    )
+    assert on_one_line(dialog)
     assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
     assert count(empty_session, "claim") == claims and empty_session.undo_stack.count() == steps
 

@@ -28,6 +28,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
+from desktop.core.text import typed_quote
+
 _APOSTROPHES: Final = "'’ʼ"
 _AHEAD: Final = dt.timedelta(days=31)  # a day and month this soon after the report: ahead, not last year
 
@@ -159,8 +161,8 @@ def typed_day(value: str, claimed: dt.date | None) -> dt.date | None:
         return found.day
     relative = event_day(phrase, dt.date.today()) if claimed is None else None
     if relative is not None and relative.phrase == phrase:
-        raise ValueError(f"“{typed}” is counted from the claimed date: give that first")
-    raise ValueError(f"“{typed}” is not a date: write 2022-12-14, 14.12.2022, 14 December, yesterday or a weekday")
+        raise ValueError(f"{typed_quote(typed)} is counted from the claimed date: give that first")
+    raise ValueError(f"{typed_quote(typed)} is not a date: try 2022-12-14, 3 March or yesterday")
 
 
 def _resolve(kind: str, match: re.Match[str], published: dt.date | None) -> dt.date | None:

@@ -12,8 +12,10 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton, QWidget
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton, QScrollArea, QWidget
 
+from desktop.core.capture.dates import typed_day
 from desktop.core.errors import ConnectionLost
 from desktop.core.read.detail import ClaimDetail, LinkInfo, OutreachInfo, PlaceInfo
 from desktop.core.store import Result, Store
@@ -144,6 +146,11 @@ class DetailEdits:
         show_problem(self.problems[area], outcome.message)
         return outcome.message is None
 
+    def _bring_into_view(self, label: QLabel) -> None:
+        """Scroll a problem shown below the field being typed in into view (once the layout has placed it)."""
+        assert isinstance(self, QScrollArea)
+        QTimer.singleShot(0, self, lambda: self.ensureWidgetVisible(label) if label.isVisible() else None)
+
     def _typed_editor(self, name: str) -> CommitLineEdit | CommitTextEdit | None:
         """The editor a field's text is typed in (None for the choices, which keep nothing unsaved)."""
         editor = getattr(self, name, None) if name in _TYPED_FIELDS else None
@@ -189,15 +196,20 @@ class DetailEdits:
         if d is None:
             return
         try:
-            date = parse_date(value)
+            # The event's days read a phrase as Add claim does, counted from the claimed date; the claimed
+            # date itself has nothing to count from.
+            date = parse_date(value) if name == "claimed" else typed_day(value, d.claimed)
         except ValueError as error:
             show_problem(self.problems["dates"], f"{_DATE_NAMES[name].capitalize()}: {error}.")
+            self._bring_into_view(self.problems["dates"])
             return
+        editor: CommitLineEdit = getattr(self, name)
         if date == getattr(d, name):
-            getattr(self, name).revert()
+            editor.revert()
             return
         change: dict[str, Any] = {name: date}
-        self._update("dates", f"edit {_DATE_NAMES[name]}", **change)
+        if self._update("dates", f"edit {_DATE_NAMES[name]}", **change):
+            editor.revert()  # "yesterday" saved: the field shows the day it was saved as
 
     # --- choices ------------------------------------------------------------------------------
 

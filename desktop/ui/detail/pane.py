@@ -41,6 +41,7 @@ from desktop.ui.widgets.basics import (
     PRECISION_CHOICES,
     VERDICT_CHOICES,
     ElidedLabel,
+    day_hint,
     format_date,
     is_web_url,
     plain_label,
@@ -160,9 +161,14 @@ class DetailPane(QScrollArea, DetailEdits):
         self._problem_row("source")
 
         g.section("Dates")
-        self.claimed = self._date_field("Claimed", "when the source asserted it")
-        self.event_start = self._date_field("Event start", "when it happened")
+        self.claimed = self._date_field("Claimed", "YYYY-MM-DD — when the source asserted it")
+        # An event's day as Add claim takes it: a date or a phrase counted from the claimed date, the day
+        # it stands for shown under the field as it is typed.
+        self.day_hints: dict[str, QLabel] = {}
+        self.event_start = self._date_field("Event start", "when it happened: 2022-12-14, yesterday, 3 March…")
+        self._day_hint_row("event_start")
         self.event_end = self._date_field("Event end", "empty = a single day or open")
+        self._day_hint_row("event_end")
         self.event_precision = ChoiceCombo(PRECISION_CHOICES)
         g.row("Precision", self.event_precision)
         self._problem_row("dates")
@@ -225,9 +231,25 @@ class DetailPane(QScrollArea, DetailEdits):
 
     def _date_field(self, label: str, placeholder: str) -> CommitLineEdit:
         field = CommitLineEdit()
-        field.setPlaceholderText(f"YYYY-MM-DD — {placeholder}")
+        field.setPlaceholderText(placeholder)
         self.grid.row(label, field)
         return field
+
+    def _day_hint_row(self, name: str) -> None:
+        hint = plain_label("")
+        hint.setEnabled(False)  # muted, like the pane's other hints
+        hint.setVisible(False)
+        self.day_hints[name] = hint
+        self.grid.under(hint)
+        editor: CommitLineEdit = getattr(self, name)
+        editor.textChanged.connect(lambda _text: self._show_day_hint(name))
+
+    def _show_day_hint(self, name: str) -> None:
+        """The day a phrase typed in event start or end stands for, counted from the claim's claimed date."""
+        editor: CommitLineEdit = getattr(self, name)
+        shown = day_hint(editor.text(), self._detail.claimed if self._detail is not None else None)
+        self.day_hints[name].setText(shown)
+        self.day_hints[name].setVisible(bool(shown))
 
     def _problem_row(self, name: str) -> None:
         label = problem_label()
@@ -385,6 +407,8 @@ class DetailPane(QScrollArea, DetailEdits):
         self.claimed.set_value(format_date(d.claimed), replace=force)
         self.event_start.set_value(format_date(d.event_start), replace=force)
         self.event_end.set_value(format_date(d.event_end), replace=force)
+        for name in self.day_hints:  # a phrase still being typed, counted from a claimed date that moved
+            self._show_day_hint(name)
         self.event_precision.set_value(d.event_precision)
 
         self.places.set_places(d.places)

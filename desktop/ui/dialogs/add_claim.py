@@ -27,6 +27,7 @@ from desktop.ui.session import WorkspaceSession
 from desktop.ui.widgets.basics import (
     CREDIBILITY_CHOICES,
     KIND_CHOICES,
+    day_hint,
     format_date,
     parse_date,
     plain_label,
@@ -136,15 +137,11 @@ class AddClaimDialog(FormDialog):
 
     def _show_event_day(self, _text: str = "") -> None:
         """Beside a phrase ("yesterday", "3 March"), the day it stands for; nothing for a plain date or a typo."""
-        shown = ""
         try:
             claimed = parse_date(self.claimed.text())
-            day = typed_day(self.event_date.text(), claimed)
         except ValueError:
-            day = None
-        if day is not None and day.isoformat() != self.event_date.text().strip():
-            shown = f"= {day.isoformat()}, {day:%A}"
-        self.event_day_shown.setText(shown)
+            claimed = None
+        self.event_day_shown.setText(day_hint(self.event_date.text(), claimed))
 
     def _create_source(self) -> None:
         create_source_into(self.source, self.session, self)

@@ -1,8 +1,9 @@
 """Small widgets and helpers shared by the detail pane and the dialogs.
 
 Plain labels, inline problem messages, safe tooltips and URLs, the grading
-choices, and the parsing of typed dates and labels. All text that came from a
-workspace is shown as plain text (docs/architecture.md).
+choices, and the parsing of typed dates and labels (and the day an event
+date's phrase stands for). All text that came from a workspace is shown as
+plain text (docs/architecture.md).
 
 The commit-on-Enter editors (and the promises they keep) are in
 ``field_editors``; ``FittedList`` is in ``fitted_list``; the searching
@@ -26,6 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core import vocab
+from desktop.core.capture.dates import typed_day
+from desktop.core.text import typed_quote
 from desktop.ui.widgets.plain_text import plain_tooltip
 
 __all__ = ["plain_tooltip"]  # re-exported: the widgets import it from here
@@ -127,7 +130,18 @@ def parse_date(value: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(stripped)
     except ValueError:
-        raise ValueError(f"“{stripped}” is not a date: write it as YYYY-MM-DD (e.g. 2022-12-14)") from None
+        raise ValueError(f"{typed_quote(stripped)} is not a date: write it as YYYY-MM-DD (e.g. 2022-12-14)") from None
+
+
+def day_hint(typed: str, claimed: dt.date | None) -> str:
+    """Beside an event date typed as a phrase ("yesterday", "3 March"), the day it stands for, counted from
+    ``claimed`` as ``typed_day`` reads it: "= 2022-12-14, Wednesday". Empty for a plain date, an empty field
+    or a typo (the refusal says what is wrong when the field is committed)."""
+    try:
+        day = typed_day(typed, claimed)
+    except ValueError:
+        return ""
+    return f"= {day.isoformat()}, {day:%A}" if day is not None and day.isoformat() != typed.strip() else ""
 
 
 def format_date(value: dt.date | None) -> str:
