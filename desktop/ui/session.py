@@ -110,6 +110,7 @@ def _stamp(change: Change) -> frozenset[tuple[Any, str, str, str]]:
 class WorkspaceSession(QObject):
     changed = Signal(object)  # Change
     error = Signal(str)  # a user-facing message: a write was refused and changed nothing
+    error_answered = Signal(str)  # a refusal emitted on ``error`` was answered (a conflict decided): it is past
     current_changed = Signal(object)  # claim id or None
     pinned_changed = Signal(object)  # claim id or None
     workspace_replaced = Signal()  # another workspace was opened in this window

@@ -40,8 +40,11 @@ def test_an_edit_over_someone_elses_change_asks_and_never_overwrites_silently(
     assert window.table.select_claim(claim)
     asked: list[tuple[Any, Any]] = []
 
+    shown: list[tuple[str, bool]] = []
+
     def answer(_parent: object, conflict: Any, yours: Any) -> bool:
         asked.append((conflict.current, yours))
+        shown.append((window.status.message_text(), window.status.is_error))  # the status bar while she decides
         return use_mine
 
     monkeypatch.setattr(edits, "ask_conflict", answer)
@@ -50,6 +53,8 @@ def test_an_edit_over_someone_elses_change_asks_and_never_overwrites_silently(
     Store(window.session.engine, "bob").update_claim(claim, notes="bob's note")  # meanwhile, elsewhere
     window.detail.flush()  # alice leaves the field: her edit is written… or not
     assert asked == [("bob's note", "alice's note")]  # she saw theirs and hers
+    assert shown[0][0].startswith("⚠ conflict: claim c-genstaff-repelled notes is now") and shown[0][1]
+    assert window.status.message_text() == "" and not window.status.is_error  # decided: the red line goes
     assert _notes(window, claim) == ("alice's note" if use_mine else "bob's note")
     with window.session.engine.connect() as connection:
         rows = connection.execute(

@@ -119,7 +119,10 @@ class DetailEdits:
         outcome = self.session.perform(lambda store: store.update_claim(claim, expect=expect, **changes), description)
         if isinstance(outcome.error, Conflict):
             conflict = outcome.error
-            if ask_conflict(self._parent_widget(), conflict, changes.get(conflict.field)):
+            use_mine = ask_conflict(self._parent_widget(), conflict, changes.get(conflict.field))
+            # Decided either way: the refusal's line in the status bar is past (a new one may follow).
+            self.session.error_answered.emit(str(conflict))
+            if use_mine:
                 expect = expect | {conflict.field: conflict.current}
                 return self._perform(
                     area, lambda store: store.update_claim(claim, expect=expect, **changes), description

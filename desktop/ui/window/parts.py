@@ -97,6 +97,7 @@ def build_parts(window: MainWindow, session: WorkspaceSession) -> None:
     window.table.installEventFilter(window.key_hints)
 
     session.error.connect(window.status.error)
+    session.error_answered.connect(window.status.clear_error)
     # Changes committed elsewhere (another window, analyst or script) arrive through the session.
     window.live = LiveWatcher(session, window)
     window.live.problem.connect(window.status.error)

@@ -74,6 +74,10 @@ class WindowStatusBar(QStatusBar):
         if self._text == text:
             self.clear_message()
 
+    def clear_error(self, text: str) -> None:
+        """Clear the error ``text`` (as ``error`` was given it) if it is still the message: it was answered."""
+        self.clear_if(ERROR_PREFIX + text)
+
     def message_text(self) -> str:
         return self._text
 
