@@ -25,6 +25,7 @@ from desktop.core.search import documents
 from desktop.core.text import fold
 from desktop.core.workspace import Workspace, open_workspace
 from tests.core.test_search import CLAIMS, HOSTILE, _seed, ext_ids
+from tests.core.test_search_scripts import SAME_NAME
 
 # Texts that FTS5's tokenizer and PostgreSQL's own parser would split differently, and the awkward
 # characters a word index must survive: the document is built in Python, so they must agree anyway.
@@ -53,27 +54,54 @@ def _claims() -> list[dict[str, Any]]:
     return [*CLAIMS, *extra]
 
 
-def _sqlite(path: Path) -> Engine:
+def _sqlite(path: Path, claims: list[dict[str, Any]]) -> Engine:
     engine = db.make_engine("sqlite:///" + str(path))
     db.upgrade(engine)
     with db.write_connection(engine) as connection:
-        _seed(connection, _claims())
+        _seed(connection, claims)
     return engine
+
+
+def _both(folder: Path, postgres_server: str, claims: list[dict[str, Any]]) -> tuple[Engine, Engine]:
+    """(SQLite, PostgreSQL) with ``claims``."""
+    from tests.postgres_server import fresh_database
+
+    lite = _sqlite(folder / "workspace.sqlite", claims)
+    pg = db.make_engine(db.resolve_location(fresh_database(postgres_server)))
+    db.upgrade(pg)
+    with db.write_connection(pg) as connection:
+        _seed(connection, claims)
+    return lite, pg
 
 
 @pytest.fixture(scope="module")
 def engines(tmp_path_factory: pytest.TempPathFactory, postgres_server: str) -> Iterator[tuple[Engine, Engine]]:
     """(SQLite, PostgreSQL) with the same claims, for read-only tests."""
-    from tests.postgres_server import fresh_database
-
-    lite = _sqlite(tmp_path_factory.mktemp("words") / "workspace.sqlite")
-    pg = db.make_engine(db.resolve_location(fresh_database(postgres_server)))
-    db.upgrade(pg)
-    with db.write_connection(pg) as connection:
-        _seed(connection, _claims())
+    lite, pg = _both(tmp_path_factory.mktemp("words"), postgres_server, _claims())
     yield lite, pg
     lite.dispose()
     pg.dispose()
+
+
+@pytest.mark.postgres
+def test_every_case_form_of_a_name_finds_the_same_claims(
+    tmp_path_factory: pytest.TempPathFactory, postgres_server: str
+) -> None:
+    """The case forms of ``SAME_NAME`` (read at query time, ``inflection``) find the same claims on both."""
+    forms = [form for line in SAME_NAME for form in line.split()]
+    claims = [
+        {"ext_id": f"d{i}", "source": "s-gs", "text": f"Бої тривають біля {form}.", "status": "unverified",
+         "sort_date": "2022-12-01"}
+        for i, form in enumerate(forms)
+    ]  # fmt: skip
+    lite, pg = _both(tmp_path_factory.mktemp("declined"), postgres_server, [*CLAIMS, *claims])
+    try:
+        queries = [*forms, *(f"place:{form}" for form in ("бахмутом", "Бахмуті", "бахмутського", "Кліщіївці"))]
+        assert _differences(lite, pg, queries) == {}
+        assert ext_ids(lite, "києва") == ext_ids(lite, "Київ")  # each names Київ in all its forms
+    finally:
+        lite.dispose()
+        pg.dispose()
 
 
 def _queries() -> list[str]:

@@ -11,9 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from desktop.core import integrity, search
-from desktop.core.search.inflection import _ENDINGS, case_forms, stem, stem_or_word
+from desktop.core.search.inflection import _ENDINGS, ADJECTIVE, case_forms, case_keys, word_keys
 from desktop.core.search.keys import index_keys, search_keys
 from desktop.core.store.repair import rebuild_search_index
+from desktop.core.text import fold
 from desktop.core.workspace import Workspace
 
 TEXTS = {
@@ -83,35 +84,154 @@ def test_an_inflected_cyrillic_word_finds_the_names_other_forms(scripts: Workspa
     assert found(scripts, "-бахмуте") == {"other"}
 
 
+# The case forms of one name, as Russian and Ukrainian reports write them: every form meets the first.
+SAME_NAME = [
+    "Харьков Харькова Харькову Харьковом Харькове",
+    "Харків Харкова Харкову Харковом Харкові",
+    "Київ Києва Києву Києвом Києві",
+    "Киев Киева Киеву Киевом Киеве",
+    "Львів Львова Львові",
+    "Миколаїв Миколаєва Миколаєві",
+    "Бердичів Бердичева Бердичеві",
+    "Бахмут Бахмута Бахмуту Бахмутом Бахмуті Бахмуте Бахмутові",
+    "Покровськ Покровська Покровську Покровськом",
+    "Покровск Покровска Покровску Покровском Покровске",
+    "Донецьк Донецька Донецьку Донецьком",
+    "Донецк Донецка Донецку Донецком Донецке",
+    "Авдіївка Авдіївки Авдіївці Авдіївку Авдіївкою",
+    "Авдеевка Авдеевки Авдеевке Авдеевку Авдеевкой",
+    "Кліщіївка Кліщіївки Кліщіївці",
+    "Запоріжжя Запоріжжі Запоріжжю Запоріжжям",
+    "Запорожье Запорожья Запорожью Запорожьем",
+    "Маріуполь Маріуполя Маріуполю Маріуполем Маріуполі",
+    "Курахове Курахового Кураховому Кураховим",
+    "Покровське Покровського Покровському Покровським",
+    "Бахмутское Бахмутского Бахмутскому",
+    "Соледар Соледара Соледару Соледарі",
+]
+# Words that must not meet: different places, a noun and the adjective on its stem, a root and a name on it.
+NOT_SAME = [
+    ("Покровськ", "Покровське"),  # a city and a village
+    ("Покровськ", "Покровського"),
+    ("Покровск", "Покровское"),
+    ("Бахмут", "Бахмутское"),
+    ("Бахмута", "Бахмутського"),
+    ("Харків", "Харківська"),  # the oblast
+    ("Харкова", "Харківщина"),
+    ("роста", "Ростов"),  # рост (growth) is not the city
+    ("Попова", "попа"),
+    ("Київ", "кий"),
+    ("Донецьк", "Донець"),  # the city and the river
+    ("Часів", "час"),
+    ("Ізюм", "Ізюмське"),
+    ("Авдіївка", "Андріївка"),
+]
+
+
+def _meet(one: str, other: str) -> bool:
+    return bool(word_keys(fold(one)) & word_keys(fold(other)))
+
+
+@pytest.mark.parametrize("forms", SAME_NAME)
+def test_every_case_form_of_a_name_meets_its_plain_form(forms: str) -> None:
+    plain, *others = forms.split()
+    assert [form for form in others if not _meet(plain, form)] == []
+    for form in others:  # a place named in its plain form is found by each of its case forms, and back
+        assert plain in [name for name in _named_in(form)], form
+
+
+@pytest.mark.parametrize(("one", "other"), NOT_SAME)
+def test_words_that_only_look_alike_do_not_meet(one: str, other: str) -> None:
+    assert not _meet(one, other)
+    assert fold(other) not in case_forms(fold(one)) and fold(one) not in case_forms(fold(other))
+
+
+def _named_in(typed: str) -> list[str]:
+    """The plain forms of ``SAME_NAME`` a word typed as a ``place:`` value names (``case_forms``)."""
+    forms = set(case_forms(fold(typed))) | {fold(typed)}
+    return [plain for plain, *_ in (line.split() for line in SAME_NAME) if fold(plain) in forms]
+
+
+@pytest.fixture
+def declined(workspace: Workspace) -> Iterator[Workspace]:
+    """A place per ``SAME_NAME`` line, named in its plain form, with a claim tagged with it (``t{i}``, a text
+    naming nothing) and a claim naming it in each case form (``w{i}-{j}``)."""
+    store = workspace.store
+    source = store.create_source("Monitor", kind="other").value
+    for i, line in enumerate(SAME_NAME):
+        plain, *_ = forms = line.split()
+        place_id = store.create_place(f"Place {i}", aliases=[plain]).value
+        store.create_claim("Fighting reported overnight.", source, ext_id=f"t{i}", places=[place_id])
+        for j, form in enumerate(forms):
+            store.create_claim(f"Бої тривають біля {form}.", source, ext_id=f"w{i}-{j}")
+    yield workspace
+
+
+# Forms two names share: the genitive of Покровськ is also the feminine of the adjective (Покровська громада).
+AMBIGUOUS = {"Покровська", "Покровську"}
+
+
+def test_each_case_form_as_a_place_value_names_that_place_and_no_other(declined: Workspace) -> None:
+    plains = [line.split()[0] for line in SAME_NAME]
+    wrong = {}
+    for line, forms in enumerate(SAME_NAME):
+        for form in forms.split():
+            also = {f"t{other}" for other, plain in enumerate(plains) if form in AMBIGUOUS and _meet(plain, form)}
+            if (named := found(declined, f"place:{form}")) != {f"t{line}"} | also:
+                wrong[form] = named
+    assert wrong == {}
+    assert found(declined, "place:Покровська") == {"t8", "t19"}  # the city, and the village as an adjective
+
+
+def test_each_case_form_as_a_free_word_finds_every_form_and_the_place(declined: Workspace) -> None:
+    """Any form finds the claims naming the place in every form, and the claim tagged with it; a prefix may
+    find a stray longer word too (Покровськ finds Покровське), never hide one."""
+    missed = {}
+    for line, forms in enumerate(SAME_NAME):
+        wanted = {f"w{line}-{j}" for j in range(len(forms.split()))} | {f"t{line}"}
+        for form in forms.split():
+            if lost := wanted - found(declined, form):
+                missed[form] = lost
+    assert missed == {}
+
+
 @pytest.mark.parametrize(
-    ("word", "stemmed"),
+    ("word", "keys"),
     [
-        ("бахмута", "бахмут"),
-        ("бахмуте", "бахмут"),
-        ("авдіівки", "авдіівк"),
-        ("донецкои", "донецк"),  # донецкой, folded
-        ("донецька", "донецьк"),
-        ("штурмовые", "штурмов"),
-        ("києва", "києв"),
-        ("бахмут", None),  # no ending to take off
-        ("соледар", None),
-        ("киев", None),  # too short for a stem
-        ("bakhmuta", None),  # Latin: keys and prefixes already
+        ("бахмута", {"бахмут"}),
+        ("авдіівки", {"авдіівк"}),
+        ("авдіівці", {"авдіівц", "авдіівк"}),  # Ukrainian к is ц before the locative -і
+        ("донецкои", {"донецк~"}),  # донецкой, folded: the adjective (Донецкой области)
+        ("донецька", {"донецьк", "донецьк~"}),  # the city's genitive, or the adjective (Донецька область)
+        ("штурмовые", {"штурмов"}),
+        ("києва", {"києв"}),
+        ("киів", {"києв"}),  # Київ, folded: its other forms' stem
+        ("харкові", {"харков", "харк"}),  # Харків's locative, or a dative in -ові
+        ("бахмут", {"бахмут"}),  # no ending to take off
+        ("киев", {"киев"}),  # too short for a stem: the word
+        ("bakhmuta", set()),  # Latin: keys and prefixes already
     ],
 )
-def test_the_stem_takes_one_case_ending_off(word: str, stemmed: str | None) -> None:
-    assert stem(word) == stemmed
+def test_the_keys_of_a_word(word: str, keys: set[str]) -> None:
+    assert word_keys(word) == keys
 
 
 _CYRILLIC = st.text(alphabet="абвгдежзиклмнопрстуфхцчшщъыьэюяіє", min_size=1, max_size=10)
 
 
-@given(typed=_CYRILLIC, ending=st.sampled_from(["", *_ENDINGS, "ь", "ка"]), other=_CYRILLIC)
-def test_a_names_case_forms_are_the_words_filed_under_the_typed_words_stem(typed: str, ending: str, other: str) -> None:
-    """``place:`` (SQL, ``case_forms``) and a free word (``PlaceNames``, by stem) find the same names."""
-    stemmed = stem(typed)
-    for name in ((stemmed or typed) + ending, other):  # a name built on the stem, and any word at all
-        assert (name in case_forms(typed)) == (stemmed is not None and stem_or_word(name) == stemmed)
+@given(typed=_CYRILLIC, ending=st.sampled_from(["", *_ENDINGS, "ь", "ка", "ів", "ці", "ськ", "ське"]), other=_CYRILLIC)
+def test_a_names_case_forms_are_the_words_filed_under_the_typed_words_keys(typed: str, ending: str, other: str) -> None:
+    """``place:`` (SQL, ``case_forms``) and a free word (``PlaceNames``, by key) find the same names."""
+    keys = case_keys(typed)
+    built = [(key.removesuffix(ADJECTIVE) or typed) + ending for key in sorted(keys)] or [typed + ending]
+    for name in (*built, other):  # names built on the typed word's keys, and any word at all
+        assert (name in case_forms(typed)) == bool(word_keys(name) & keys)
+
+
+@given(typed=_CYRILLIC)
+def test_a_word_meets_itself_and_its_keys_stand_for_it(typed: str) -> None:
+    assert word_keys(typed) and all(key.removesuffix(ADJECTIVE) for key in word_keys(typed))
+    assert not case_keys(typed) or typed in case_forms(typed)
 
 
 def test_search_keys_of_a_text_are_its_words_keys_in_order() -> None:

@@ -6,7 +6,7 @@ with that place and the claims whose text names it by any of its names
 (``Артемовск``, ``Bakhmut``…): ``PlaceNames.named`` gives those names. A word
 must name the place whole; a prefix being typed (``bakh``) does not. An unquoted
 Russian or Ukrainian word in a case form (``бахмута``, ``Артемовска``) names the
-place as its plain form does: names are filed by their stem too (``inflection``).
+place as its plain form does: names are filed by their case forms' keys too (``inflection``).
 
 The gazetteer is small (tens to a few thousand names) and read at each compile;
 its keys are computed in Python (``search_keys`` caches each word's key).
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from desktop.core.read import tally
-from desktop.core.search.inflection import stem, stem_or_word
+from desktop.core.search.inflection import case_keys, word_keys
 from desktop.core.search.keys import search_keys
 from desktop.core.search.sql import place, place_alias
 
@@ -38,14 +38,14 @@ class PlaceNames:
         self.names: dict[int, list[str]] = {}
         self._by_folded: dict[str, set[int]] = {}
         self._by_keys: dict[str, set[int]] = {}
-        self._by_stem: dict[str, set[int]] = {}  # a one-word Cyrillic name by its stem (``inflection``)
+        self._by_case_key: dict[str, set[int]] = {}  # a one-word Cyrillic name by its keys (``inflection``)
         for place_id, name, folded in rows:
             self.names.setdefault(place_id, []).append(name)
             self._by_folded.setdefault(folded, set()).add(place_id)
             if keys := search_keys(name):
                 self._by_keys.setdefault(keys, set()).add(place_id)
-            if stemmed := stem_or_word(folded):
-                self._by_stem.setdefault(stemmed, set()).add(place_id)
+            for key in word_keys(folded):
+                self._by_case_key.setdefault(key, set()).add(place_id)
 
     @classmethod
     def read(cls, connection: Connection, versions: dict[str, int | None] | None = None) -> PlaceNames:
@@ -118,8 +118,9 @@ class PlaceNames:
         found = set(self._by_folded.get(folded, ()))
         if keys := search_keys(folded):
             found |= self._by_keys.get(keys, set())
-        if inflected and (stemmed := stem(folded)):  # бахмута, Бахмуте: a case form names it as Бахмут does
-            found |= self._by_stem.get(stemmed, set())
+        if inflected:  # бахмута, Бахмуте: a case form names it as Бахмут does
+            for key in case_keys(folded):
+                found |= self._by_case_key.get(key, set())
         return {place_id: self.names[place_id] for place_id in sorted(found)}
 
 

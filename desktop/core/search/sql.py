@@ -12,7 +12,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import SQLModel
 
 import desktop.core.schema  # noqa: F401  (registers the tables on SQLModel.metadata)
-from desktop.core.search.inflection import case_forms, stem
+from desktop.core.search.inflection import case_forms, search_stems
 from desktop.core.search.keys import search_keys
 from desktop.core.search.model import MIN_PREFIX_CHARS, Term
 from desktop.core.sqlfunctions import FOLD_FUNCTION
@@ -116,7 +116,7 @@ class Alternative:
 
 def term_alternatives(term: Term, place_names: Sequence[str] = ()) -> list[Alternative]:
     """The ways one term matches: its words as written (text, source), or their keys (migration 0011), or
-    (a Russian or Ukrainian word) its stem's keys as a prefix (``inflection``).
+    (a Russian or Ukrainian word) its other case forms' (``inflection.search_stems``).
 
     The index stores a key only where it differs from the word (``keys.index_keys``),
     so keys are looked for in the folded text too. ``place_names``: the names of the
@@ -132,10 +132,11 @@ def term_alternatives(term: Term, place_names: Sequence[str] = ()) -> list[Alter
         short = len(last_key) < MIN_PREFIX_CHARS or 2 * len(last_key) < len(letters[-1])
         alternatives.append(Alternative("body keys", keys, term.prefix and not short))
         seen.add(keys)
-    if not term.phrase and (stemmed := stem(term.folded)) is not None and (stem_keys := search_keys(stemmed)):
-        if stem_keys not in seen:  # бахмута: its other forms (Бахмут, Бахмуте) by the stem's prefix
-            seen.add(stem_keys)
-            alternatives.append(Alternative("body keys", stem_keys, True))
+    for form, prefix in () if term.phrase else search_stems(term.folded):
+        # бахмута: its other forms (Бахмут, Бахмуте) by the stem's prefix; києва: Київ, whole
+        if (form_keys := search_keys(form)) and form_keys not in seen:
+            seen.add(form_keys)
+            alternatives.append(Alternative("body keys", form_keys, prefix))
     for name in place_names:
         if (name_keys := search_keys(name)) not in seen:
             seen.add(name_keys)
