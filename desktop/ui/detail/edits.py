@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton, QScrollArea, QWidget
 
-from desktop.core.capture.dates import typed_day
 from desktop.core.errors import ConnectionLost
 from desktop.core.read.detail import ClaimDetail, LinkInfo, OutreachInfo, PlaceInfo
 from desktop.core.store import Result, Store
@@ -195,6 +194,8 @@ class DetailEdits:
         self._update("claim", "edit tags", tags=tags)
 
     def _commit_date(self, name: str, value: str) -> None:
+        from desktop.core.capture.dates import typed_day  # not at import: capture's package loads SQLAlchemy
+
         d = self._detail
         if d is None:
             return

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core import vocab
-from desktop.core.capture.dates import typed_day
 from desktop.core.text import typed_quote
 from desktop.ui.widgets.plain_text import plain_tooltip
 
@@ -137,6 +136,8 @@ def day_hint(typed: str, claimed: dt.date | None) -> str:
     """Beside an event date typed as a phrase ("yesterday", "3 March"), the day it stands for, counted from
     ``claimed`` as ``typed_day`` reads it: "= 2022-12-14, Wednesday". Empty for a plain date, an empty field
     or a typo (the refusal says what is wrong when the field is committed)."""
+    from desktop.core.capture.dates import typed_day  # not at import: capture's package loads SQLAlchemy
+
     try:
         day = typed_day(typed, claimed)
     except ValueError:
