@@ -644,3 +644,19 @@ def test_a_narrow_pane_shows_the_whole_status_block_without_cutting_it(
     content = host.pane.widget()
     assert content.minimumSizeHint().width() <= host.pane.viewport().width()
     assert content.width() <= host.pane.viewport().width()
+
+
+def test_a_date_jumped_to_is_replaced_by_what_is_typed(
+    qtbot: QtBot, pane: DetailPane, empty_session: WorkspaceSession, ids: dict[str, int]
+) -> None:
+    """Shift+D on a claim that has an event day, then a new day typed: the field holds the new day alone."""
+    claim = ids["lonely"]
+    empty_session.perform(lambda s: s.update_claim(claim, event_start=dt.date(2022, 12, 1)), "set day")
+    empty_session.set_current(claim)
+    assert pane.focus_field("event_start")
+    qtbot.keyClicks(pane.event_start, "2022-12-13")
+    assert pane.event_start.text() == "2022-12-13"
+    qtbot.keyClick(pane.event_start, Qt.Key.Key_Return)
+    assert column(empty_session, claim, "event_start") in (dt.date(2022, 12, 13), "2022-12-13")
+    pane.focus_field("text")
+    assert not pane.text.textCursor().hasSelection()  # a text is still opened at its end, to add to

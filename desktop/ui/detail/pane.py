@@ -297,6 +297,10 @@ class DetailPane(QScrollArea, DetailEdits):
             # Editing the tags is nearly always adding one: typing starts a new tag after the separator the
             # field shows them with (``parse_labels`` splits on the comma).
             self.tags.open_for_next_item(", ")
+        elif widget in (self.claimed, self.event_start, self.event_end):
+            # A date is one value: a jump to it is nearly always to give another, so it is selected whole and
+            # typing replaces it (an arrow key keeps it and moves the cursor, as in any selected field).
+            widget.selectAll()
         elif isinstance(widget, QLineEdit):
             widget.end(False)
         elif isinstance(widget, QPlainTextEdit):
