@@ -4,7 +4,7 @@ need of a cluster — its origin sources and their normalised sides and groups."
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 def _label(value: str | None) -> str:
@@ -12,8 +12,11 @@ def _label(value: str | None) -> str:
     return value.strip().casefold() if value else ""
 
 
-@dataclass(frozen=True, slots=True)
-class _Cluster:
+class _Cluster(NamedTuple):
+    """What a derivation reads of a ``repeats`` cluster; one object shared by its members (its identity names
+    the cluster). A named tuple: the as-of replay makes hundreds of thousands, and a frozen dataclass's
+    ``__init__`` (``object.__setattr__`` per field) costs three times as much."""
+
     members: frozenset[int]
     origins: frozenset[int]
     origin_sources: frozenset[int]

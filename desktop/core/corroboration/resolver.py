@@ -47,11 +47,17 @@ class _Resolver:
         return found
 
     def resolve(self, claims: Iterable[int]) -> None:
-        """Summarise the clusters of ``claims`` (a multi-source BFS, one prefetch per level)."""
-        start = [c for c in dict.fromkeys(claims) if c not in self.clusters]
+        """Summarise the clusters of ``claims`` (a multi-source BFS, one prefetch per level).
+
+        Hundreds of thousands of claims at a time for the as-of replay: the graph's methods and the
+        caches are bound to locals, and the claims in no ``repeats`` link are summarised inline.
+        """
+        clusters = self.clusters
+        start = [c for c in dict.fromkeys(claims) if c not in clusters]
         if not start:
             return
         graph = self.graph
+        repeats_of, repeated_by = graph.repeats_of, graph.repeated_by
         parent: dict[int, int] = {c: c for c in start}
 
         def find(x: int) -> int:
@@ -67,15 +73,15 @@ class _Resolver:
             self.prefetch(frontier)
             following: list[int] = []
             for v in frontier:
-                targets = list(graph.repeats_of(v))
-                repeaters = graph.repeated_by(v)
+                targets = repeats_of(v)
+                repeaters = repeated_by(v)
                 if alone and not targets and not repeaters:
                     # Most claims repeat nothing and nobody repeats them: their cluster is themselves (what
                     # ``_summarise`` makes of it, without the search).
                     del parent[v]
-                    self.clusters[v] = self._alone(v)
+                    clusters[v] = self._alone(v)
                     continue
-                succ[v] = targets
+                succ[v] = targets = list(targets)
                 for w in chain(targets, repeaters):
                     if w in parent:
                         rv, rw = find(v), find(w)
@@ -92,7 +98,7 @@ class _Resolver:
         for members in components.values():
             summary = _summarise(members, succ, graph.source_of, self.side_group)
             for m in members:
-                self.clusters[m] = summary
+                clusters[m] = summary
 
     def _alone(self, claim: int) -> _Cluster:
         """The summary of a cluster of one claim; the parts its source decides are made once per source."""
