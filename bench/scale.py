@@ -75,7 +75,7 @@ def run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
         results["startup-crosscheck"] = run_startup(work, False, args.repeat)
         results["bare-qapplication"] = {"peak_kb": bare_qapplication_kb()}
     if "capabilities" in parts:
-        results["capabilities"] = run_capabilities(size)
+        results["capabilities"] = run_capabilities(size, write=not args.no_write)
     else:
         results["capabilities"] = recorded_capabilities(size)
     rows = build_table(size, plan, results)

@@ -116,7 +116,7 @@ def run_startup(db: Path, peer: bool, repeat: int) -> dict[str, Any]:
 CAPABILITY_TIMEOUT_S = 40 * 60
 
 
-def run_capabilities(size: int) -> dict[str, Any]:
+def run_capabilities(size: int, write: bool = True) -> dict[str, Any]:
     """The new capabilities' benchmarks, each its own script in a fresh process (each writes its own JSON).
 
     bench_similar (suggestions), bench_history (as-of replay with a tenth of the claims changed since,
@@ -130,6 +130,8 @@ def run_capabilities(size: int) -> dict[str, Any]:
         "reader": ["bench.bench_reader", "--size", str(size)],
     }
     for name, arguments in commands.items():
+        if not write:  # bench.scale --no-write: the capabilities' own JSON stays as the last written run left it
+            arguments = [*arguments, "--no-write"]
         busy = wait_quiet()
         log(f"[{name}]")
         start = time.monotonic()
