@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -29,6 +30,20 @@ LONG_TITLE = (
 )
 
 
+def open_list_and(qtbot: QtBot, window: MainWindow, steps: Callable[[Any], object]) -> None:
+    """F3, then ``steps`` on the Reports list; it is closed afterwards even when a step fails, so a failed
+    look never leaves ``exec()`` waiting (closing is a no-op once Enter has closed it)."""
+
+    def look(dialog: Any) -> None:
+        try:
+            steps(dialog)
+        finally:
+            dialog.reject()
+
+    answer_next_dialog(qtbot, look)
+    key(qtbot, window, Qt.Key.Key_F3)
+
+
 def test_the_reports_list_shows_each_title_whole_beside_its_publisher_date_and_claims(
     qtbot: QtBot, window: MainWindow
 ) -> None:
@@ -38,12 +53,6 @@ def test_the_reports_list_shows_each_title_whole_beside_its_publisher_date_and_c
     )
     assert outcome.ok
     seen: dict[str, Any] = {}
-
-    def look(dialog: Any) -> None:
-        try:
-            read(dialog)
-        finally:
-            dialog.reject()  # a failed look must not leave exec() waiting (a no-op once Enter closed it)
 
     def read(dialog: Any) -> None:
         assert isinstance(dialog, ReportsDialog)
@@ -57,8 +66,7 @@ def test_the_reports_list_shows_each_title_whole_beside_its_publisher_date_and_c
         seen["found"] = table.topLevelItemCount()
         qtbot.keyClick(dialog.search, Qt.Key.Key_Return)
 
-    answer_next_dialog(qtbot, look)
-    key(qtbot, window, Qt.Key.Key_F3)
+    open_list_and(qtbot, window, read)
     assert seen["headers"] == ["Title", "Publisher", "Published", "Claims"]
     assert seen["long row"] == ["no publisher", "2022-12-14", "0"]
     assert 760 < seen["width"] <= 0.9 * window.width()  # sized to its rows, not the old fixed 760 px
@@ -72,12 +80,6 @@ def test_up_and_down_move_through_the_reports_and_shift_enter_lists_the_claims(
 ) -> None:
     seen: list[Any] = []
 
-    def walk(dialog: Any) -> None:
-        try:
-            steps(dialog)
-        finally:
-            dialog.reject()
-
     def steps(dialog: Any) -> None:
         assert isinstance(dialog, ReportsDialog)
         seen.append(dialog.current())
@@ -90,8 +92,7 @@ def test_up_and_down_move_through_the_reports_and_shift_enter_lists_the_claims(
         seen.append(dialog.list.currentItem().text(0))
         qtbot.keyClick(dialog.search, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
 
-    answer_next_dialog(qtbot, walk)
-    key(qtbot, window, Qt.Key.Key_F3)
+    open_list_and(qtbot, window, steps)
     first, row, again, title = seen
     assert row == 1 and again == first
     assert window.filter_bar.edit.text().startswith("report:")
@@ -104,12 +105,6 @@ def test_delete_inside_the_typed_search_edits_it_and_at_its_end_deletes_the_repo
     outcome = window.session.perform(lambda store: store.create_report("Kupiansk update", text="Body."), "add report")
     assert outcome.ok
     seen: dict[str, Any] = {}
-
-    def look(dialog: Any) -> None:
-        try:
-            steps(dialog)
-        finally:
-            dialog.reject()
 
     def steps(dialog: Any) -> None:
         assert isinstance(dialog, ReportsDialog)
@@ -124,8 +119,7 @@ def test_delete_inside_the_typed_search_edits_it_and_at_its_end_deletes_the_repo
         seen["after delete"] = dialog.list.topLevelItemCount()
 
     before = _report_count(window)
-    answer_next_dialog(qtbot, look)
-    key(qtbot, window, Qt.Key.Key_F3)
+    open_list_and(qtbot, window, steps)
     assert seen["text"] == "Kupiansk"
     assert seen["after edit"] >= 1
     assert seen["after delete"] == seen["after edit"] - 1
