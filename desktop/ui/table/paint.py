@@ -185,10 +185,14 @@ class CellPainter:
         if found is None:
             if len(cache) >= _STATIC_LIMIT:
                 cache.clear()
-            found = cache[text] = QStaticText(text)
-            found.setTextFormat(Qt.TextFormat.PlainText)
-            found.prepare(font=self.italic if italic else self.font)
+            found = cache[text] = self._laid_out(text, italic)
         return found
+
+    def _laid_out(self, text: str, italic: bool) -> QStaticText:
+        laid_out = QStaticText(text)
+        laid_out.setTextFormat(Qt.TextFormat.PlainText)
+        laid_out.prepare(font=self.italic if italic else self.font)
+        return laid_out
 
     def _long_static(self, text: str, italic: bool) -> QStaticText | None:
         """``text`` laid out, from its second paint on (see ``_LONG_LIMIT``); None the first time."""
@@ -200,9 +204,7 @@ class CellPainter:
             return None
         found = cache[text]
         if found is None:
-            found = cache[text] = QStaticText(text)
-            found.setTextFormat(Qt.TextFormat.PlainText)
-            found.prepare(font=self.italic if italic else self.font)
+            found = cache[text] = self._laid_out(text, italic)
         return found
 
     def paint_status_at(
