@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from desktop.core.corroboration.graph import Graph
 from desktop.core.corroboration.records import Derivation, Status
 from desktop.core.corroboration.resolver import _Resolver
+from desktop.core.corroboration.rules import _counts_as
 from desktop.core.gc_pause import without_gc
 
 
@@ -101,26 +102,48 @@ def statuses_after(
     with a narrower neighbourhood.
 
     ``moved``: claims a ``repeats`` link, a source or an existence changed for; ``before``: the
-    :func:`cluster_summaries` of the same claims before the changes. Their clusters are derived, and a
-    cluster linked by evidence to one of their members only when that member's summary differs from
-    before: it is all such a cluster reads of theirs, so with the same summary its status stands (most
-    relays added to or taken from a cluster leave its origins as they were).
+    :func:`cluster_summaries` of the same claims before the changes. Their clusters are derived, and so are
+    the clusters of ``clusters_of`` and the claims ``alone``. Another cluster linked by evidence to a member
+    of theirs is derived only when such a link counts differently for it now (``rules._counts_as``: echo
+    or evidence, cross-side or not), which needs the member's summary to differ from before. Its status is
+    an "any" over what each of its links counts as, and nothing else it reads can have changed: its members,
+    origins and links are as they were (a change to any of them puts it among the moved or ``clusters_of``),
+    and so are the summaries at the far ends of its other links. So its status is the one derived before
+    the changes: the status stored for it, as for every claim no change reaches (the skip assumes no more
+    than the rest of the narrowing: stored statuses as current as every write keeps them). Most relays
+    added to or taken from a cluster leave its origins as they were, and most origins that move leave a
+    neighbour's echo an echo and its evidence evidence.
     """
     resolver = _Resolver(graph)
+    clusters = resolver.clusters
     moved = list(moved)
     resolver.resolve(moved)
     core: set[int] = set()
     for claim in moved:
         if claim not in core:
-            core |= resolver.clusters[claim].members
+            core |= clusters[claim].members
     differ = []
     for member in core:
-        cluster = resolver.clusters[member]
+        cluster = clusters[member]
         if before.get(member) != (cluster.origin_sources, cluster.sides, cluster.groups):
             differ.append(member)
+    derived = _with_clusters(resolver, core, clusters_of, ())  # whole clusters: a claim in it has all its own
     resolver.prefetch(differ)
-    others = {ref.other for m in differ for ref in resolver.links_of(m)} - core
-    return resolver.statuses(_with_clusters(resolver, core, others | set(clusters_of), alone))
+    links_of = resolver.links_of
+    resolver.resolve({ref.other for m in differ for ref in links_of(m)} - derived)
+    for member in differ:
+        was = before.get(member)  # None: not there before (put back by the changes), so anything can differ
+        cluster = clusters[member]
+        now = (cluster.origin_sources, cluster.sides, cluster.groups)
+        for ref in links_of(member):
+            other = ref.other
+            if other in derived or (ref.relation == "neutral" and not ref.outgoing):
+                continue  # derived anyway, or the far end's own ``neutral`` on the member: no evidence on it
+            there = clusters[other]
+            if was is None or _counts_as(there, was, ref.relation) != _counts_as(there, now, ref.relation):
+                derived |= there.members
+    derived.update(alone)
+    return resolver.statuses(derived)
 
 
 def _around(

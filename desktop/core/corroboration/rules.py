@@ -77,6 +77,21 @@ def _cluster_status(
     return _status_of(supported, cross_side, contradicted, neutral)
 
 
+def _counts_as(
+    cluster: _Cluster, far: tuple[frozenset[int], frozenset[str], frozenset[str]], relation: str
+) -> tuple[bool, bool]:
+    """What an evidence link to a claim whose cluster has the summary ``far`` (origin sources, sides, groups)
+    counts as for ``cluster``, as ``_cluster_status`` reads it: whether it counts at all (``far`` independent
+    of ``cluster``, else an echo) and, for a ``corroborates``, whether it is cross-side. Not asked about a
+    link inside ``cluster`` or a member's own outgoing ``neutral`` (neither counts, whatever ``far`` is)."""
+    sources, sides, groups = far
+    if not (cluster.origin_sources.isdisjoint(sources) and cluster.groups.isdisjoint(groups)):
+        return False, False
+    if relation != "corroborates":
+        return True, False
+    return True, "" in cluster.sides or "" in sides or cluster.sides.isdisjoint(sides)
+
+
 def _derive_cluster(
     cluster: _Cluster,
     links_of: Callable[[int], Iterable[LinkRef]],
