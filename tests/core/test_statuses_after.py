@@ -14,8 +14,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desktop.core.corroboration import MemoryGraph, Status, cluster_summaries, statuses_after, statuses_all
-from tests.core._graphs import GROUPS, SIDES, Builder, Spec, specs
+from desktop.core.corroboration import (
+    MemoryGraph,
+    Status,
+    cluster_summaries,
+    statuses_after,
+    statuses_all,
+    statuses_around,
+)
+from tests.core._graphs import GROUPS, SIDES, Builder, ProtocolOnlyGraph, Spec, specs
 
 
 @dataclass
@@ -167,3 +174,49 @@ def test_what_statuses_after_leaves_out_is_what_a_full_derivation_leaves_as_it_w
     full = statuses_all(then)
     assert all(derived[c] == full[c] for c in derived)
     assert _patched(now, then, derived) == full
+
+
+@settings(max_examples=300, deadline=None)
+@given(specs(max_sources=4, max_claims=9, max_links=16), st.data())
+def test_statuses_of_some_claims_over_the_bare_protocol_are_those_of_the_full_derivation(
+    spec: Spec, data: st.DataObject
+) -> None:
+    """``statuses_around`` summarises the far ends of the links only as far as the statuses need them, a
+    batch at a time: over a graph offering only the protocol, the statuses are those of a full derivation."""
+    graph = spec.build()
+    wanted = data.draw(st.sets(st.sampled_from(sorted(graph.claims()))))
+    bare = ProtocolOnlyGraph(graph)
+    full = statuses_all(graph)
+    assert statuses_around(bare, neighbourhood_of=(), clusters_of=(), alone=wanted) == {c: full[c] for c in wanted}
+
+
+@st.composite
+def stars(draw: st.DrawFn) -> tuple[MemoryGraph, set[int]]:
+    """A claim (1) with up to five linked claims, some of them sharing its source or side, and the claims to
+    ask about: the centre and some of the others, so the far ends of some of its links are summarised first."""
+    graph = MemoryGraph()
+    for source, side in enumerate(("north", "north", "south", "")):
+        graph.add_source(source, side)
+    graph.add_claim(1, 0)
+    wanted = {1}
+    for other in range(2, draw(st.integers(2, 6)) + 1):
+        graph.add_claim(other, draw(st.integers(0, 3)))
+        relation = draw(st.sampled_from(("corroborates", "contradicts", "neutral")))
+        if draw(st.booleans()):
+            graph.add_link(other, other, 1, relation)
+        else:
+            graph.add_link(other, 1, other, relation)
+        if draw(st.booleans()):
+            wanted.add(other)
+    return graph, wanted
+
+
+@settings(max_examples=500, deadline=None)
+@given(stars())
+def test_what_the_far_ends_summarised_first_decide_leaves_the_rest_to_decide_the_same_status(
+    case: tuple[MemoryGraph, set[int]],
+) -> None:
+    graph, wanted = case
+    full = statuses_all(graph)
+    bare = ProtocolOnlyGraph(graph)
+    assert statuses_around(bare, neighbourhood_of=(), clusters_of=(), alone=wanted) == {c: full[c] for c in wanted}

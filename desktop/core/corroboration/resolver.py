@@ -9,7 +9,7 @@ from itertools import chain
 from desktop.core.corroboration.clusters import _Cluster, _label, _summarise
 from desktop.core.corroboration.graph import Graph, Prefetching
 from desktop.core.corroboration.records import Derivation, LinkRef, Status
-from desktop.core.corroboration.rules import _cluster_status, _derive_cluster, _for_member
+from desktop.core.corroboration.rules import _derive_cluster, _for_member, _Tally
 
 # --------------------------------------------------------------------------------------------------
 # Partial derivation over any Graph
@@ -123,10 +123,30 @@ class _Resolver:
         return {c: _for_member(shared[id(self.clusters[c])], c) for c in wanted}
 
     def statuses(self, claims: Iterable[int]) -> dict[int, Status]:
-        """The statuses ``derive`` would give ``claims``, without the records that explain them."""
-        wanted, todo = self._with_far_ends(claims)
-        shared = {key: _cluster_status(s, self.links_of, self.clusters.__getitem__) for key, s in todo.items()}
-        return {c: shared[id(self.clusters[c])] for c in wanted}
+        """The statuses ``derive`` would give ``claims``, without the records that explain them.
+
+        The far ends of the clusters' links are summarised only as far as the statuses need them
+        (``rules._Tally``): a batched resolve per round, at most three rounds.
+        """
+        wanted = list(dict.fromkeys(claims))
+        self.resolve(wanted)
+        clusters = self.clusters
+        todo: dict[int, _Cluster] = {}
+        for c in wanted:
+            summary = clusters[c]
+            todo.setdefault(id(summary), summary)
+        self.prefetch([m for summary in todo.values() for m in summary.members])
+        links_of = self.links_of
+        tallies = {key: _Tally(summary, links_of) for key, summary in todo.items()}
+        reading = list(tallies.values())
+        known = clusters.get
+        while reading:
+            for tally in reading:
+                tally.read(known)
+            reading = [tally for tally in reading if tally.unread]
+            self.resolve([c for tally in reading for c in tally.far_ends()])
+        shared = {key: tally.status() for key, tally in tallies.items()}
+        return {c: shared[id(clusters[c])] for c in wanted}
 
     def _with_far_ends(self, claims: Iterable[int]) -> tuple[list[int], dict[int, _Cluster]]:
         """``claims`` (once each) and their clusters by identity, every cluster at the far end of an evidence
