@@ -21,7 +21,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -132,9 +132,8 @@ _LISTS: Final = frozenset({"aliases", "tags", "places", "about"})
 _BLANK_TEXT: Final = {"notes": "", "rationale": "", "text": "", "analyst": ""}
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One audit row."""
+class Row(NamedTuple):
+    """One audit row (a named tuple: the as-of replay makes a few hundred thousand of them)."""
 
     id: int
     at: dt.datetime
@@ -242,7 +241,16 @@ def _read_sqlite_rows(connection: Connection, after: dt.datetime | None, until: 
 
 
 def _json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) else value  # SQLite may keep a number as one
+    """A stored JSON value decoded (SQLite may keep a number as one). ``null`` and a string without a
+    backslash, most of the trail's values, are read without the parser: such a string's JSON is its
+    text in quotes (json.dumps escapes quotes, backslashes and control characters)."""
+    if value.__class__ is not str:
+        return value
+    if value == "null":
+        return None
+    if len(value) > 1 and value[0] == '"' and value[-1] == '"' and "\\" not in value:
+        return value[1:-1]
+    return json.loads(value)
 
 
 def _utc(at: dt.datetime) -> dt.datetime:
@@ -257,31 +265,35 @@ def to_row(r: Any) -> Row:
 
 def grouped(rows: Iterable[Row]) -> Iterator[Group]:
     """Consecutive rows of one write about one entity and action, a field at most once, as groups."""
-    current: Group | None = None
+    current: list[Row] = []
     fields: set[str] = set()
+    key: tuple[str, str, str, dt.datetime, str] | None = None
     for row in rows:
-        if (
-            current is None
-            or row.field in fields
-            or row.action == "import"  # one row per imported entity
-            or (row.entity, row.entity_id, row.action, row.at, row.analyst) != _group_key(current.first)
-        ):
-            if current is not None:
-                yield current
-            current = Group()
-            fields = set()
-        current.rows.append(row)
-        fields.add(row.field)
-    if current is not None:
-        yield current
-
-
-def _group_key(row: Row) -> tuple[str, str, str, dt.datetime, str]:
-    return (row.entity, row.entity_id, row.action, row.at, row.analyst)
+        row_key = (row.entity, row.entity_id, row.action, row.at, row.analyst)
+        if row_key != key or row.field in fields or row.action == "import":  # import: one row per entity
+            if current:
+                yield Group(current)
+            current = [row]
+            fields = {row.field}
+            key = row_key
+        else:
+            current.append(row)
+            fields.add(row.field)
+    if current:
+        yield Group(current)
 
 
 def blank(section: str, ident: str | None) -> dict[str, Any]:
     """An empty record of ``section`` in canonical key order (lists empty, texts empty, the rest null)."""
+    record = dict(_BLANKS[section])
+    for key in _BLANK_LISTS[section]:
+        record[key] = []  # a list of its own
+    if "id" in record:
+        record["id"] = ident
+    return record
+
+
+def _blank_template(section: str) -> dict[str, Any]:
     record: dict[str, Any] = {}
     for key in KEYS[section]:
         if key in _LISTS:
@@ -292,9 +304,11 @@ def blank(section: str, ident: str | None) -> dict[str, Any]:
             record[key] = False
         else:
             record[key] = None
-    if "id" in record:
-        record["id"] = ident
     return record
+
+
+_BLANKS: Final = {section: _blank_template(section) for section in KEYS}
+_BLANK_LISTS: Final = {section: [key for key in keys if key in _LISTS] for section, keys in KEYS.items()}
 
 
 def split_link_key(key: str, known: Callable[[], Container[str]]) -> tuple[str, str]:
