@@ -202,44 +202,45 @@ def read_document(connection: Connection, only: dict[str, list[int]] | None = No
     # Dict literals in the order of ``format``'s key tuples (a test holds them together): building
     # 100k claims this way takes half the time of zipping the tuples with the values.
     document: dict[str, Any] = {"format": fmt.FORMAT, "version": fmt.VERSION}
+    # Rows unpacked in the order of their columns (``_columns_holding``: the keys' order).
     document["sources"] = [
         {
-            "id": r.ext_id,
-            "name": r.name,
-            "kind": r.kind,
-            "side": r.side or None,
-            "group": r.group_label or None,
-            "reliability": r.reliability,
-            "url": r.url,
-            "aliases": list(r.aliases),
-            "notes": r.notes,
+            "id": ext_id,
+            "name": name,
+            "kind": kind,
+            "side": side or None,
+            "group": group_label or None,
+            "reliability": reliability,
+            "url": url,
+            "aliases": list(source_aliases),
+            "notes": notes,
         }
-        for r in sources
+        for _id, ext_id, name, kind, side, group_label, reliability, url, source_aliases, notes in sources
     ]
     document["reports"] = [
         {
-            "id": r.ext_id,
-            "title": r.title,
-            "source": _ref(source_ext, r.source_id),
-            "url": r.url,
-            "published": _date(r.published),
-            "language": r.language,
-            "text": r.text,
-            "retrieved": None if r.retrieved is None else timestamp(r.retrieved),
-            "sha256": r.sha256,
+            "id": ext_id,
+            "title": title,
+            "source": _ref(source_ext, source_id),
+            "url": url,
+            "published": _date(published),
+            "language": language,
+            "text": text,
+            "retrieved": None if retrieved is None else timestamp(retrieved),
+            "sha256": sha256,
         }
-        for r in reports
+        for _id, ext_id, title, source_id, url, published, language, text, retrieved, sha256 in reports
     ]
     document["places"] = [
         {
-            "id": r.ext_id,
-            "name": r.name,
-            "aliases": aliases.get(r.id, []),
-            "region": r.region,
-            "lat": r.lat,
-            "lon": r.lon,
+            "id": ext_id,
+            "name": name,
+            "aliases": aliases.get(ident, []),
+            "region": region,
+            "lat": lat,
+            "lon": lon,
         }
-        for r in places
+        for ident, ext_id, name, region, lat, lon in places
     ]
     document["claims"] = [
         {
@@ -260,7 +261,6 @@ def read_document(connection: Connection, only: dict[str, list[int]] | None = No
             "notes": notes,
             "recorded": timestamp(recorded),
         }
-        # Unpacked rather than read by attribute name: this runs once per claim.
         for (ident, ext_id, text, source_id, report_id, quote_start, quote_end, kind, claimed, start, end,
              precision, credibility, likelihood, verdict, reviewed, tags, notes, recorded) in claims
     ]  # fmt: skip
@@ -277,15 +277,15 @@ def read_document(connection: Connection, only: dict[str, list[int]] | None = No
     ]
     document["outreach"] = [
         {
-            "id": r.ext_id,
-            "party": r.party,
-            "by": _ref(source_ext, r.by_source_id),
-            "contacted": _date(r.contacted),
-            "about": about.get(r.id, []),
-            "status": r.status,
-            "response": r.response,
+            "id": ext_id,
+            "party": party,
+            "by": _ref(source_ext, by_source_id),
+            "contacted": _date(contacted),
+            "about": about.get(ident, []),
+            "status": status,
+            "response": response,
         }
-        for r in outreach
+        for ident, ext_id, party, by_source_id, contacted, status, response in outreach
     ]
     return document
 
@@ -348,27 +348,73 @@ def _columns_holding(keys: tuple[str, ...], **stored_as: tuple[str, ...]) -> tup
 
 
 def _rows(connection: Connection, model: Any, *columns: str, only: list[int] | None = None) -> list[Any]:
-    table = model.__table__
-    query = sa.select(*(table.c[name] for name in columns)).order_by(table.c.id)
-    rows: list[Any] = []
-    for chunk in _chunks(only):
-        rows.extend(connection.execute(query if chunk is None else query.where(table.c.id.in_(chunk))).all())
-    return rows
+    return _select(connection, model.__table__, columns, ("id",), only)
 
 
 def _children(
     connection: Connection, model: Any, parent: str, child: str, convert: Any, *, only: list[int] | None = None
 ) -> dict[int, list[Any]]:
     """Ordered child values (aliases, places, claims) per parent id."""
-    table = model.__table__
-    query = sa.select(table.c[parent], table.c[child]).order_by(table.c[parent], table.c.position)
     grouped: defaultdict[int, list[Any]] = defaultdict(list)
-    for chunk in _chunks(only):
-        for owner, value in connection.execute(
-            query if chunk is None else query.where(table.c[parent].in_(chunk))
-        ).all():
-            grouped[owner].append(convert(value))
+    for owner, value in _select(connection, model.__table__, (parent, child), (parent, "position"), only):
+        grouped[owner].append(convert(value))
     return grouped
+
+
+def _select(
+    connection: Connection, table: sa.Table, columns: tuple[str, ...], order: tuple[str, ...], only: list[int] | None
+) -> list[Any]:
+    """``columns`` of the rows of ``table`` (``only``: those whose first order column is one of these), in
+    ``order``, each row a sequence of the values SQLAlchemy would return.
+
+    On SQLite through the DB-API cursor, each value made by its column type's own result processor (what
+    SQLAlchemy's result applies): its work per row and its compiling of each chunk's IN list were half the
+    time of reading the seventy thousand claims an as-of replay at a million claims names.
+    """
+    if connection.dialect.name == "sqlite":
+        return _select_sqlite(connection, table, columns, order, only)
+    query = sa.select(*(table.c[name] for name in columns)).order_by(*(table.c[name] for name in order))
+    rows: list[Any] = []
+    for chunk in _chunks(only):
+        rows.extend(connection.execute(query if chunk is None else query.where(table.c[order[0]].in_(chunk))).all())
+    return rows
+
+
+def _select_sqlite(
+    connection: Connection, table: sa.Table, columns: tuple[str, ...], order: tuple[str, ...], only: list[int] | None
+) -> list[Any]:
+    dialect = connection.dialect
+    processors = [
+        (at, process)
+        for at, name in enumerate(columns)
+        if (process := table.c[name].type.dialect_impl(dialect).result_processor(dialect, None)) is not None
+    ]
+    query = f'SELECT {_quoted(columns)} FROM "{table.name}"'  # noqa: S608 — our names
+    ordered = f" ORDER BY {_quoted(order)}"
+    rows: list[Any] = []
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for chunk in _chunks(only):
+            if chunk is None:
+                rows.extend(cursor.execute(query + ordered).fetchall())
+            else:
+                where = f' WHERE "{order[0]}" IN ({", ".join("?" * len(chunk))})'
+                rows.extend(cursor.execute(query + where + ordered, chunk).fetchall())
+    finally:
+        cursor.close()
+    if not processors:
+        return rows
+    processed = []
+    for row in rows:
+        values = list(row)
+        for at, process in processors:
+            values[at] = process(values[at])
+        processed.append(values)
+    return processed
+
+
+def _quoted(names: tuple[str, ...]) -> str:
+    return ", ".join(f'"{name}"' for name in names)
 
 
 def _event(start: dt.date | None, end: dt.date | None, precision: str | None) -> dict[str, Any] | None:
