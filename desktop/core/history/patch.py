@@ -76,7 +76,7 @@ from desktop.core.history.patch_rows import (
     _select_in,
 )
 from desktop.core.history.replay import Key, Replay, _State, stamp
-from desktop.core.history.trail import SECTIONS, grouped, read_rows, split_link_key
+from desktop.core.history.trail import KEYS, SECTIONS, grouped, read_rows, split_link_key
 from desktop.core.interchange.json_export import read_document
 from desktop.core.progress import Progress, no_progress
 from desktop.core.schema import WORKSPACE_TABLES
@@ -421,12 +421,17 @@ class _Writer:
             return records, {}
         rest: dict[Key, tuple[dict[str, Any], int | None]] = {}
         plain: dict[Key, tuple[tuple[str, ...], list[Any]]] = {}
+        touched = self.state.touched[section]
+        position = _POSITION[section]
         for key, (record, ident) in records.items():
             was = self.current[section].get(key)
             if was is None or ident is None or self.present[section].get(key) != ident:
                 rest[key] = (record, ident)
                 continue
-            differ = tuple(name for name, value in record.items() if was.get(name) != value)
+            # Only the keys the undo set can differ from today's record (None: it made the record anew).
+            names = touched.get(key, ())
+            candidates = record if names is None else sorted(names & record.keys(), key=position.__getitem__)
+            differ = tuple(name for name in candidates if was.get(name) != record[name])
             if not plain_keys.issuperset(differ):
                 rest[key] = (record, ident)
             elif differ:
@@ -453,6 +458,12 @@ _PLAIN: dict[str, frozenset[str]] = {
     "sources": frozenset({"name", "kind", "reliability", "url", "notes"}),
     "reports": frozenset({"title", "url", "language", "text", "sha256"}),
     "outreach": frozenset({"party", "status", "response"}),
+}
+
+
+#: section → interchange key → its place in the record (``_plain_updates`` names columns in the record's order)
+_POSITION: dict[str, dict[str, int]] = {
+    section: {key: at for at, key in enumerate(keys)} for section, keys in KEYS.items()
 }
 
 

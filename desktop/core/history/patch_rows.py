@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from desktop.core.history.trail import REFERENCE_SECTIONS
+from desktop.core.history.trail import KEYS, REFERENCE_SECTIONS
 from desktop.core.interchange.fields import parse_timestamp
 from desktop.core.text import fold
 
@@ -70,6 +70,14 @@ def _select_in(connection: Connection, query: str, values: Iterable[Any]) -> lis
     return found
 
 
+#: section → (key, section named) of the references its records hold
+_REFERENCES: dict[str, list[tuple[str, str]]] = {
+    section: [(key, target) for key, target in (*REFERENCE_SECTIONS.items(), ("from", "claims"), ("to", "claims"))
+              if key in keys and (section == "links" or key not in ("from", "to"))]
+    for section, keys in KEYS.items()
+}  # fmt: skip
+
+
 class _References:
     """Interchange id → internal id in the copy as it is being written (None: not there, so not named)."""
 
@@ -80,9 +88,7 @@ class _References:
     def load(self, section: str, records: list[dict[str, Any]]) -> None:
         """Read, in a few queries, the ids of everything ``records`` name."""
         wanted: dict[str, set[str]] = {}
-        for key, target in (*REFERENCE_SECTIONS.items(), ("from", "claims"), ("to", "claims")):
-            if section != "links" and key in ("from", "to"):
-                continue
+        for key, target in _REFERENCES[section]:
             names = wanted.setdefault(_TABLE[target], set())
             for record in records:
                 value = record.get(key)

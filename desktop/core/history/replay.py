@@ -156,6 +156,9 @@ class _State:
         self._legacy: dict[str, dict[int, str]] = {}
         self._by_pair: dict[tuple[str, str], list[Key]] | None = None
         self._restored: set[str] = set()  # sections where a deletion was undone (its record went to the end)
+        #: section → key → the document keys an undone update may have set in its record (None: an undone
+        #: deletion replaced it whole); a record not named was not changed by the undo
+        self.touched: dict[str, dict[Key, set[str] | None]] = {s: {} for s in ORDERED_SECTIONS}
 
     # --- undoing one change ---------------------------------------------------------------------------
 
@@ -179,16 +182,20 @@ class _State:
             self._problem(group, "changed while not on record")
             return
         record = self.records[section][group.entity_id] = _copy(record)
-        for row in group.rows:
-            self._set(section, group, record, row.field, row.old)
+        self._set_all(section, group, record, [(row.field, row.old) for row in group.rows])
+        touched = self.touched[section]
+        keys = touched.get(group.entity_id, set())
+        if keys is not None:
+            entity = group.entity
+            keys.update(_TOP_KEYS.get((entity, row.field), "") for row in group.rows)
+            touched[group.entity_id] = keys
 
     def _undo_delete(self, section: str, group: Group) -> None:
         old = group.values("old")
         record = blank(section, None if section == "links" else group.entity_id)
         if section == "links":
             record["from"], record["to"] = split_link_key(group.entity_id, self._claim_ids)
-        for name, value in old.items():
-            self._set(section, group, record, name, value)
+        self._set_all(section, group, record, old.items())
         missing = [key for key in REQUIRED[section] if record.get(key) in (None, "")]
         if missing:
             self._problem(group, f"deleted without a record of its {', '.join(missing)}")
@@ -198,6 +205,7 @@ class _State:
             self._problem(group, "deleted without a record of its place in the workspace")
         key = _key(section, record)
         self.records[section][key] = record
+        self.touched[section][key] = None
         self.order[section][key] = ident if isinstance(ident, int) else None
         self._restored.add(section)
         if section == "links" and self._by_pair is not None:
@@ -243,6 +251,15 @@ class _State:
         return known
 
     # --- one field --------------------------------------------------------------------------------------
+
+    def _set_all(self, section: str, group: Group, record: dict[str, Any], values: Iterable[tuple[str, Any]]) -> None:
+        entity = group.entity
+        for name, value in values:
+            key = _PLAIN_FIELDS.get((entity, name))
+            if key is not None:  # most fields: the value as it is (a list copied), without ``_set``'s checks
+                record[key] = list(value) if isinstance(value, list) else value
+            else:
+                self._set(section, group, record, name, value)
 
     def _set(self, section: str, group: Group, record: dict[str, Any], name: str, value: Any) -> None:
         if ignored(group.entity, name):
@@ -381,6 +398,23 @@ class _State:
             return (0, ident) if ident is not None else (1, 0)
 
         return [records[key] for key in sorted(records, key=position)]
+
+
+#: (entity, audited field) → the document key ``_State._set`` may set for it (``event`` for ``event.start``)
+_TOP_KEYS: dict[tuple[str, str], str] = {
+    (entity, name): key.partition(".")[0] for entity, fields in FIELDS.items() for name, key in fields.items()
+}
+#: (entity, audited field) → document key, for the fields ``_State._set`` stores as they are: not ignored,
+#: no reference, not inside an event or a quote, not a side or group (whose "" means null)
+_PLAIN_FIELDS: dict[tuple[str, str], str] = {
+    (entity, name): key
+    for entity, fields in FIELDS.items()
+    for name, key in fields.items()
+    if not ignored(entity, name)
+    and key not in REFERENCE_SECTIONS
+    and key not in ("side", "group")
+    and not key.startswith(("event.", "quote."))
+}
 
 
 def _key(section: str, record: dict[str, Any]) -> Key:
