@@ -61,20 +61,22 @@ panel: 0.6 ms median. At 100k claims and 10k changes
 
 Where the time goes, and why it is still over 10 s: the 30k link removals name
 58k claims; 16k of them through pairs with a ``repeats`` judgement, whose
-clusters hold 41k claims; the evidence neighbours of the 12.8k of those whose
-cluster's origins, sides or groups differ between now and T, and the clusters
-of the evidence pairs, make 155k claims derived (status only), and their far
-ends 230k more summarised, at ~20 µs a claim (~3.5 s); reading the trail, the
-rows it names and the graph whole before the writes ~4.5 s (the graph ~2: a
-million claims' sources, 950k links); undoing and writing back ~1.5 s; the
-write-back of the statuses 0.7; freeing the patch's objects 0.4. The copy
-itself no longer costs the main thread anything. The derivation's own cost is
-spread thin (in isolation, 2.7 s CPU: the far-end clusters 1.1, the derived
-claims' evidence links 0.5, the clusters of the changed pairs' ends 0.5, the
-rule per cluster 0.4); the last round's local bindings, inlined rule and
-named-tuple cluster summaries took the ``derive`` part from 4.70, 4.69 to 4.32,
-4.38 s CPU and the whole from 12.6, 12.6 to 12.2, 12.0 s CPU (base and new
-alternately on the shared machine at load 1.7–2.3).
+clusters hold 41k claims; those clusters, the clusters of the evidence pairs,
+and the clusters linked by evidence to one of the 12.8k of the 41k whose
+cluster's origins, sides or groups differ between now and T, but only where
+such a link counts differently at T (echo or evidence, cross-side or not:
+3.7k clusters, of those of 17k such neighbours), make 133k claims derived
+(status only), and of their links' far ends 99k more claims summarised, only
+while a link could still change a status (before: 155k derived, 226k more
+summarised); reading the trail, the rows it names and the graph whole before
+the writes ~4.5 s (the graph ~2: a million claims' sources, 950k links);
+undoing and writing back ~1.5 s; the write-back of the statuses 0.7; freeing
+the patch's objects 0.4. The copy itself no longer costs the main thread
+anything. The derivation's own cost is spread thin (in isolation, 2.0 s CPU,
+2.7-2.9 before the last narrowing: the derived claims' evidence links 0.4, the
+far ends 0.4, the clusters of the changed pairs' ends 0.4, the moved clusters
+0.3, the rule per cluster 0.3); that narrowing took the ``derive`` part from 4.74, 4.54, 4.95, 4.87, 4.64 to
+4.24, 4.09, 4.21, 4.42, 4.04 s CPU (base and new alternately, load ~3).
 """
 
 from __future__ import annotations

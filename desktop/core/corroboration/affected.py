@@ -8,6 +8,11 @@ deleted claim — can also change every cluster linked to them by evidence
 and re-derives the union (``desktop.core.store``); a property test drives the
 store with random writes and checks every stored status against a full
 derivation.
+
+The as-of replay undoes many changes at once (:func:`statuses_after`) and narrows further: of the
+clusters linked by evidence to a moved cluster, only those for which such a link counts differently
+after the changes; and it derives statuses alone, which read the far ends of a cluster's links only as
+long as one could still change the status (``rules._Tally``).
 """
 
 from __future__ import annotations
