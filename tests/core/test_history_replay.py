@@ -14,15 +14,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
-from desktop.core.history import as_of, document_statuses, patch_derive
+from desktop.core.history import as_of, derive_process, document_statuses, patch_derive
 from desktop.core.history.replay import AsOf
 from desktop.core.history.scratch import replay_into_scratch
 from desktop.core.interchange import export_json, import_json
 from desktop.core.interchange.json_export import canonical_json
 from desktop.core.interchange.status_report import claim_statuses
+from desktop.core.schema import WORKSPACE_TABLES
 from desktop.core.store import Store
 from desktop.core.workspace import open_workspace
 from tests.core.history_steps import SIDES, START, Clock, Workbench, step
@@ -55,18 +57,28 @@ def _stored(engine: Any) -> list[list[tuple[Any, ...]]]:
 
 
 def _check_patched_copy(engine: Any, when: dt.datetime, exported: bytes, stored: Any,
-                        views: dict[str | None, list[dict[str, Any]]], done: str) -> None:  # fmt: skip
+                        views: dict[str | None, list[dict[str, Any]]], done: str,
+                        process: bool = False) -> None:  # fmt: skip
     """The window's (and status/export --as-of's) patched copy: the same export, statuses and stored columns.
 
     Twice: deriving what the changes reach over the graph read whole (``LoadedGraph``, what a large replay
     does; in these small workspaces any change is a large share) and a batch of claims at a time (SQL).
+    With ``process``, a third time: the graph read whole and derived over by a process of its own
+    (``derive_process``, which only a large workspace gets; a process start costs ~0.5 s, so not every moment).
     """
-    for load_share in (patch_derive._LOAD_SHARE, float("inf")):
+    ways = [("read whole", patch_derive._LOAD_SHARE, False), ("read in batches", float("inf"), False)]
+    ways += [("read and derived in a process", patch_derive._LOAD_SHARE, True)] if process else []
+    for way, load_share, in_process in ways:
         with pytest.MonkeyPatch.context() as mp:
             mp.setattr(patch_derive, "_LOAD_SHARE", load_share)
+            started: list[Any] = []
+            if in_process:
+                mp.setattr(derive_process, "_MIN_CLAIMS", 0)
+                mp.setattr(derive_process.DeriveProcess, "start", _recording_start(started))
             replayed = replay_into_scratch(engine, when)
+            assert bool(started) == (in_process and _changed_since(engine, when)), "a process iff asked and changed"
         try:
-            how = f"as of {when} (after {done!r}; {'read whole' if load_share < 1 else 'read in batches'})"
+            how = f"as of {when} (after {done!r}; {way})"
             assert not isinstance(replayed.as_of, AsOf), "the copy was not patched (fell back to an import)"
             assert replayed.as_of.problems == []
             assert export_json(replayed.engine) == exported, f"patched copy {how}"
@@ -75,6 +87,18 @@ def _check_patched_copy(engine: Any, when: dt.datetime, exported: bytes, stored:
                 assert claim_statuses(replayed.engine, analyst=who) == statuses, f"copy as {who} {how}"
         finally:
             replayed.close()
+
+
+def _changed_since(engine: Any, when: dt.datetime) -> bool:
+    audit = WORKSPACE_TABLES["audit"]  # its column binds the moment as the column stores it
+    with engine.connect() as connection:
+        return connection.execute(sa.select(sa.func.count()).where(audit.c.at > when)).scalar_one() > 0
+
+
+def _recording_start(started: list[Any]) -> Any:
+    """``DeriveProcess.start`` that also keeps what it started in ``started``."""
+    start = derive_process.DeriveProcess.start
+    return lambda: started.append(start()) or started[-1]
 
 
 ANALYSTS = ("anna", "boris", "chen")
@@ -215,10 +239,11 @@ def test_replay_is_exact_with_several_analysts_judging(bench_factory: Any, docum
         done = step(bench, data)
         event(done.split(":")[0] + (" refused" if "refused" in done else "") + (" idle" if "nothing" in done else ""))
         moments.append((clock(), *taken(), done))
-    for when, exported, views, stored, done in moments:
+    in_process = data.draw(st.integers(0, len(moments) - 2))  # one moment with changes after it
+    for index, (when, exported, views, stored, done) in enumerate(moments):
         replayed = as_of(opened.engine, when)
         assert replayed.problems == []
         assert _bytes(replayed.document) == exported, f"as of {when} (after {done!r})"
         for who, statuses in views.items():
             assert document_statuses(replayed.document, who) == statuses, f"as {who} at {when} (after {done!r})"
-        _check_patched_copy(opened.engine, when, exported, stored, views, done)
+        _check_patched_copy(opened.engine, when, exported, stored, views, done, process=index == in_process)

@@ -13,7 +13,7 @@ from desktop.core import corroboration, db
 from desktop.core.store import status
 from desktop.core.store.bulk_derive import _WorkspaceGraph
 from desktop.core.store.links import refresh_pairs
-from desktop.core.store.loaded_graph import LoadedGraph, write_in_bulk
+from desktop.core.store.loaded_graph import LoadedGraph, read_changes, write_in_bulk
 from tests.core._sql_workspaces import random_workspace
 
 CLAIMS = 150
@@ -127,7 +127,7 @@ def test_a_graph_brought_up_to_date_answers_as_one_read_afresh(tmp_path: Path, s
         connection.exec_driver_sql("DELETE FROM link WHERE ? IN (from_id, to_id)", (gone,))
         connection.exec_driver_sql("DELETE FROM claim WHERE id = ?", (gone,))
         connection.exec_driver_sql("UPDATE source SET side = 'other side', group_label = 'g9' WHERE id = 3")
-        loaded.apply(loaded.read_changes(connection, pairs, claims))
+        loaded.apply(read_changes(connection, pairs, claims))
         fresh = LoadedGraph(connection)
     for c in range(1, CLAIMS + 1):
         assert loaded.has_claim(c) == fresh.has_claim(c)

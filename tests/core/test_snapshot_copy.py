@@ -129,3 +129,28 @@ def test_the_copy_needs_a_read_transaction(tmp_path: Path) -> None:
     source = _workspace(tmp_path / "ws.sqlite")
     with pytest.raises(ValueError, match="read transaction"), snapshot_copy(source, tmp_path / "copy.sqlite"):
         pass
+
+
+@pytest.mark.parametrize("wal_reader", [False, True], ids=["file copy", "backup"])
+def test_the_copy_says_once_when_it_is_complete(tmp_path: Path, wal_reader: bool) -> None:
+    """``complete`` (what tells the as-of derivation process it may read the copy) is called once, with the
+    whole snapshot in the file — by the file copy's thread, or before the block when the backup copies."""
+    path, target = tmp_path / "ws.sqlite", tmp_path / "copy.sqlite"
+    source = _workspace(path)
+    other = sqlite3.connect(path, isolation_level=None)
+    if wal_reader:  # frames in the WAL that a reader holds: the backup copies
+        with source:
+            source.execute("UPDATE item SET value = 'in the WAL' WHERE id = 1")
+        other.execute("BEGIN")
+        other.execute("SELECT count(*) FROM item").fetchone()
+    else:
+        empty_wal(source)
+    source.execute("BEGIN")
+    snapshot = _rows(source)
+    seen: list[list[Any]] = []
+    with snapshot_copy(source, target, lambda: seen.append(_rows(sqlite3.connect(target)))) as file_copy:
+        pass
+    source.execute("COMMIT")
+    other.close()
+    assert file_copy is not wal_reader
+    assert seen == [snapshot]

@@ -35,8 +35,10 @@ follows the changes after T:
    stored status is the status it had at T (today's rules, which every write
    keeps stored). When the changes are more than a small share of the
    workspace's claims, the graph is read whole in a few scans
-   (``store.loaded_graph``) before step 3 writes and brought up to date after
-   it (only the pairs and claims written are read again); the evidence
+   (``store.loaded_graph``) before step 3 writes — in a large workspace by a
+   process of its own, from the copy, which then also derives
+   (``derive_process``) — and brought up to date after it (only the pairs and
+   claims written are read again); the evidence
    neighbours of a moved cluster are then derived only when a member's
    cluster summary (origin sources, sides, groups: all a neighbour reads of
    it) differs between now and T, statuses alone, and the derived columns are
@@ -58,12 +60,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from desktop.core.history.patch_derive import Prior, derive_reached, read_prior
+from desktop.core.history.patch_derive import _DERIVING, _DERIVING_SHARE, Prior, derive_reached, read_prior
 from desktop.core.history.patch_rows import (
     _CHILD,
     _CHUNK,
@@ -80,6 +82,9 @@ from desktop.core.history.trail import KEYS, SECTIONS, grouped, read_rows, split
 from desktop.core.interchange.json_export import read_document
 from desktop.core.progress import Progress, no_progress
 from desktop.core.schema import WORKSPACE_TABLES
+
+if TYPE_CHECKING:
+    from desktop.core.history.derive_process import DeriveProcess
 
 #: columns a put-back row starts with that the write does not set (derived, then derived again)
 _INSERTED: dict[str, dict[str, Any]] = {
@@ -127,11 +132,14 @@ def patch_to(connection: Connection, when: dt.datetime, progress: Progress | Non
     return write_undone(connection, read_undone(connection, when, report), report)
 
 
-def read_undone(reader: Connection, when: dt.datetime, progress: Progress | None = None) -> Undone:
+def read_undone(
+    reader: Connection, when: dt.datetime, progress: Progress | None = None, process: DeriveProcess | None = None
+) -> Undone:
     """Steps 1–2 and the reads of steps 3–4: everything the patch reads before it writes.
 
     ``reader``: inside a transaction on the workspace as it is, or on the copy before anything is written
     (both show the same snapshot). The caller may then close it: ``write_undone`` reads only the copy.
+    ``process``: a derivation process reading the graph from the copy (``derive_process``) instead of here.
     """
     report = progress or no_progress
     report("reading the audit trail", 0.05)
@@ -152,7 +160,7 @@ def read_undone(reader: Connection, when: dt.datetime, progress: Progress | None
         raise NotPatchable("the audit trail was cut short")
     report("reading the graph", 0.35)
     writer = _Writer(reader, state, when, present, current)
-    prior = read_prior(reader, len(groups))
+    prior = read_prior(reader, len(groups), process)
     return Undone(writer, before, sides, prior, len(groups))
 
 
@@ -163,7 +171,7 @@ def write_undone(connection: Connection, undone: Undone, progress: Progress | No
     writer = undone.writer
     writer.connection = connection
     writer.write()
-    report("deriving the statuses those changes reach", 0.6)
+    report(_DERIVING, _DERIVING_SHARE)
 
     def end_history() -> None:  # step 5, and the check that every reference holds: while the derivation runs
         audit = WORKSPACE_TABLES["audit"]

@@ -17,11 +17,21 @@ from desktop.core.store import status
 from desktop.core.store.bulk_derive import _WorkspaceGraph
 from desktop.core.store.bulk_keys import _select_in
 from desktop.core.store.links import refresh_pairs
-from desktop.core.store.loaded_graph import LoadedGraph, write_in_bulk
+from desktop.core.store.loaded_graph import (
+    DerivedRow,
+    GraphChanges,
+    LoadedGraph,
+    derived_rows,
+    read_changes,
+    write_derived_rows,
+)
 
 if TYPE_CHECKING:
+    from desktop.core.history.derive_process import DeriveProcess
     from desktop.core.history.patch import _Writer
 
+_DERIVING = "deriving the statuses those changes reach"  # ``patch.write_undone`` says it first
+_DERIVING_SHARE = 0.6
 _WRITING = "writing the statuses back"
 _WRITING_SHARE = 0.9  # of the whole patch (``patch_to`` reports the steps before)
 #: past this share of the workspace's claims named by the changes (the claims they reach are several times
@@ -33,17 +43,54 @@ _CHUNK = 500  # claim ids per IN list
 @dataclass(frozen=True)
 class Prior:
     """What the derivation needs of the copy before the patch writes: with many changes, the whole graph
-    (``LoadedGraph``, brought up to date after the writes); with few, the pairs judged ``repeats``."""
+    (``LoadedGraph``, brought up to date after the writes), read here or by a process of its own
+    (``derive_process``, which then derives too); with few, the pairs judged ``repeats``."""
 
     graph: LoadedGraph | None
     repeats: set[tuple[int, int]]
+    process: DeriveProcess | None = None
 
 
-def read_prior(connection: Connection, changes: int) -> Prior:
-    """``Prior`` for ``changes`` audited changes (groups) to undo."""
-    if changes > _claim_count(connection) * _LOAD_SHARE:
+def reads_whole_graph(claims: int, changes: int) -> bool:
+    """Whether undoing ``changes`` audited changes (groups, or an upper bound) in a workspace of ``claims``
+    claims reads the graph whole (``LoadedGraph``) rather than a batch of claims at a time."""
+    return changes > claims * _LOAD_SHARE
+
+
+def read_prior(connection: Connection, changes: int, process: DeriveProcess | None = None) -> Prior:
+    """``Prior`` for ``changes`` audited changes (groups) to undo; with ``process``, the graph is its."""
+    if process is not None:
+        return Prior(None, set(), process)
+    if reads_whole_graph(_claim_count(connection), changes):
         return Prior(LoadedGraph(connection), set())
     return Prior(None, repeats_pairs(connection))
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The claims the changes reach, before the graph says which changed pairs hold a ``repeats`` judgement
+    (plain data: it may go to the derivation's process).
+
+    ``pairs``: (from, to) of every judgement the patch wrote or deleted; ``moved``: claims put back, left
+    out or moved to another source, and the claims of a source whose side or group changed; ``alone``:
+    claims whose verdict alone changed.
+    """
+
+    pairs: set[tuple[int, int]]
+    moved: set[int]
+    alone: set[int]
+
+    def split(self, repeats: Callable[[tuple[int, int]], bool]) -> tuple[set[int], set[int], set[int]]:
+        """The claims whose clusters may have moved (seeds), the ends of other changed pairs (their clusters
+        alone), and ``alone``.
+
+        A pair whose effective judgement is ``repeats`` (``repeats``: before or after) can move clusters and
+        origins: the neighbourhood of its ends. Any other pair is evidence between the two clusters of its
+        ends, and reaches them alone (as a write's own re-derivation does).
+        """
+        ends = {end for pair in self.pairs for end in pair}
+        seeds = {end for pair in self.pairs if repeats(judgements.pair_of(*pair)) for end in pair} | self.moved
+        return seeds, ends - seeds, self.alone
 
 
 def derive_reached(
@@ -58,15 +105,16 @@ def derive_reached(
     """Derive again what the changes reach (module docstring, step 4).
 
     ``meanwhile``: work on ``connection`` that the derivation does not read (the patch's end); with the
-    graph in memory it runs in a thread while the statuses are derived in Python, which uses no connection
-    then (SQLite works without Python's lock: the two run side by side on two cores), else before.
+    graph in memory it runs while the statuses are derived in Python — in a thread here (SQLite works
+    without Python's lock: the two run side by side on two cores), or here while the derivation process
+    derives — else before.
     """
     _refresh_many_pairs(connection, writer.links_changed)
-    graph = prior.graph
-    if graph is None:
+    reach = _reach(connection, writer, before, sides)
+    if prior.graph is None and prior.process is None:
         meanwhile()
         repeats = prior.repeats | repeats_pairs(connection)
-        seeds, evidence, alone = _reached(connection, writer, before, sides, repeats.__contains__)
+        seeds, evidence, alone = reach.split(repeats.__contains__)
         small = _WorkspaceGraph(connection)
         there = {
             c for (c,) in _select_in(connection, "SELECT id FROM claim WHERE id IN :ids", seeds | evidence | alone)
@@ -79,26 +127,38 @@ def derive_reached(
             status.write_derived(connection, derived)
         return
     touched = {i for _record, i in writer.final["claims"].values() if i is not None} | writer.claims_new
-    changes = graph.read_changes(connection, writer.links_changed, touched | set(writer.deleted.get("claim", ())))
+    changes = read_changes(connection, writer.links_changed, touched | set(writer.deleted.get("claim", ())))
+    if prior.process is not None:
+        prior.process.derive(reach, changes)
+        meanwhile()
+        rows = prior.process.rows(lambda: progress(_DERIVING, _DERIVING_SHARE))
+    else:
+        graph = prior.graph
+        assert graph is not None, "a graph read here, or a process that read it"
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="crosscheck-patch") as pool:
+            beside = pool.submit(meanwhile)
+            rows = derived_after(graph, reach, changes)
+            beside.result()  # its error (NotPatchable) is the patch's
+    progress(_WRITING, _WRITING_SHARE)
+    write_derived_rows(connection, rows)
+
+
+def derived_after(graph: LoadedGraph, reach: Reach, changes: GraphChanges) -> list[DerivedRow]:
+    """The derived columns of the claims ``reach`` reaches, over ``graph`` — read before the patch wrote —
+    brought up to date with ``changes`` (here, or in the derivation's process)."""
     repeats_now = {judgements.pair_of(a, b) for _link, a, b, relation in changes.links if relation == "repeats"}
-    seeds, evidence, alone = _reached(
-        connection, writer, before, sides, lambda pair: pair in repeats_now or graph.repeats_between(*pair)
-    )
+    seeds, evidence, alone = reach.split(lambda pair: pair in repeats_now or graph.repeats_between(*pair))
     summaries = corroboration.cluster_summaries(graph, [c for c in seeds if graph.has_claim(c)])
     graph.apply(changes)
     exists = graph.has_claim
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="crosscheck-patch") as pool:
-        beside = pool.submit(meanwhile)
-        statuses = corroboration.statuses_after(  # the status is all the stored columns need of a derivation
-            graph,
-            moved=[c for c in seeds if exists(c)],
-            before=summaries,
-            clusters_of=[c for c in evidence if exists(c)],
-            alone=[c for c in alone if exists(c)],
-        )
-        beside.result()  # its error (NotPatchable) is the patch's
-    progress(_WRITING, _WRITING_SHARE)
-    write_in_bulk(connection, graph, statuses)
+    statuses = corroboration.statuses_after(  # the status is all the stored columns need of a derivation
+        graph,
+        moved=[c for c in seeds if exists(c)],
+        before=summaries,
+        clusters_of=[c for c in evidence if exists(c)],
+        alone=[c for c in alone if exists(c)],
+    )
+    return derived_rows(graph, statuses)
 
 
 def _refresh_many_pairs(connection: Connection, pairs: Iterable[tuple[int, int]]) -> None:
@@ -131,30 +191,19 @@ def _refresh_many_pairs(connection: Connection, pairs: Iterable[tuple[int, int]]
         refresh_pairs(connection, several)
 
 
-def _reached(
-    connection: Connection,
-    writer: _Writer,
-    before: dict[Key, tuple[Any, Any]],
-    sides: dict[Key, tuple[Any, Any]],
-    repeats: Callable[[tuple[int, int]], bool],
-) -> tuple[set[int], set[int], set[int]]:
-    """The claims whose clusters may have moved (seeds), the ends of other changed pairs (their clusters
-    alone), and claims whose verdict alone changed.
-
-    A pair whose effective judgement is ``repeats`` (``repeats``: before or after) can move clusters and
-    origins: the neighbourhood of its ends. Any other pair is evidence between the two clusters of its
-    ends, and reaches them alone (as a write's own re-derivation does).
-    """
-    ends = {end for pair in writer.links_changed for end in pair}
-    seeds = {end for pair in writer.links_changed if repeats(judgements.pair_of(*pair)) for end in pair}
-    seeds |= writer.claims_new
+def _reach(
+    connection: Connection, writer: _Writer, before: dict[Key, tuple[Any, Any]], sides: dict[Key, tuple[Any, Any]]
+) -> Reach:
+    """``Reach`` of the patch's writes: its pairs, the claims put back, left out, moved to another source or
+    of a source whose side or group changed, and the claims whose verdict alone changed."""
+    moved = set(writer.claims_new)
     alone: set[int] = set()
     for key, (record, ident) in writer.final["claims"].items():
         if ident is None:
             continue
         was = before.get(key)
         if was is None or was[0] != record["source"]:
-            seeds.add(ident)
+            moved.add(ident)
         elif was[1] != record["verdict"]:
             alone.add(ident)
     changed_sources = [
@@ -165,8 +214,8 @@ def _reached(
     changed_sources += [
         i for k, i in writer.present["sources"].items() if i is not None and k not in writer.final["sources"]
     ]
-    seeds |= {c for (c,) in _select_in(connection, "SELECT id FROM claim WHERE source_id IN :ids", changed_sources)}
-    return seeds, ends - seeds, alone
+    moved |= {c for (c,) in _select_in(connection, "SELECT id FROM claim WHERE source_id IN :ids", changed_sources)}
+    return Reach(set(writer.links_changed), moved, alone)
 
 
 def _claim_count(connection: Connection) -> int:

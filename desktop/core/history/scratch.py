@@ -14,7 +14,9 @@ derive over, or write, the replayed document, without importing it.
 (``snapshot_copy``: a file copy in a thread while the patch reads the same
 snapshot, or SQLite's online backup API) and patches the copy back to the
 moment (``history.patch``): its cost follows the changes since, not the
-workspace.
+workspace. For a large workspace with many changes, a second process reads
+the graph from the copy and derives the statuses the changes reach
+(``history.derive_process``) while this one reads the trail and writes.
 On PostgreSQL (no file to copy), or when a trail cut short by an older version
 keeps the copy from being patched exactly, the workspace is replayed as a
 document (``history.replay``) and imported into a fresh SQLite file
@@ -31,6 +33,7 @@ was killed cannot remove its own (a million claims make a gigabyte), so
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import re
 import shutil
@@ -42,18 +45,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from desktop.core import db
 from desktop.core.gc_pause import collector_paused
+from desktop.core.history.derive_process import DeriveFailed, DeriveProcess, worth_a_process
 from desktop.core.history.moments import check_recorded
 from desktop.core.history.patch import NotPatchable, Undone, read_undone, write_undone
+from desktop.core.history.patch_derive import Prior, reads_whole_graph
 from desktop.core.history.replay import Replay, as_of
 from desktop.core.history.snapshot_copy import empty_wal, snapshot_copy
 from desktop.core.progress import Progress, no_progress
+from desktop.core.schema import WORKSPACE_TABLES
+from desktop.core.store.loaded_graph import LoadedGraph
 
+_log = logging.getLogger(__name__)
 _PREFIX: Final = "crosscheck-as-of-"  # + the process id of its owner: a folder whose owner is gone is stale
 _REPLAY_SHARE: Final = 0.55  # of the time to build a replayed workspace (the rest: importing it)
 _COPY_SHARE: Final = 0.05  # of the time to build a patched copy (the rest: patching it, the copy alongside)
@@ -145,6 +154,7 @@ def patched_copy(engine: Engine, when: dt.datetime, progress: Progress | None = 
     folder = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-"))
     path = folder / "as-of.sqlite"
     copy: Engine | None = None
+    undone: Undone | None = None
     try:
         report("copying the workspace", 0.0)
         # One pause for the whole patch, until what it holds (the graph, the records) is freed: a collection
@@ -161,11 +171,17 @@ def patched_copy(engine: Engine, when: dt.datetime, progress: Progress | None = 
                     replay = write_undone(connection, undone, lambda step, share: report(step, _share(share)))
                 _back_to_wal(copy)
                 event.remove(copy, "connect", _patching)
-            except (NotPatchable, IntegrityError):
+            except (NotPatchable, IntegrityError, DeriveFailed) as error:
+                if isinstance(error, DeriveFailed):
+                    _log.warning("the as-of copy is replayed as a document: %s", error)
                 close_scratch(folder, copy)
                 return None
-            del undone
+            finally:
+                _end_process(undone)
+            undone = None  # freed inside the pause: its records and, in-process, the graph
     except BaseException:
+        if undone is not None:
+            _end_process(undone)
         if copy is not None:
             copy.dispose()
         shutil.rmtree(folder, ignore_errors=True)
@@ -177,19 +193,54 @@ def patched_copy(engine: Engine, when: dt.datetime, progress: Progress | None = 
 
 def _copy_and_read(engine: Engine, when: dt.datetime, path: Path, report: Progress) -> Undone | None:
     """The copy at ``path`` and the patch's reads, in one read transaction (``patched_copy``); None when the
-    trail was cut short."""
+    trail was cut short.
+
+    With a derivation process (``derive_process``), the process reads the graph from the copy once it is
+    complete, while the trail and the rows it names are read here.
+    """
     with engine.connect() as source:
         driver = source.connection.driver_connection
         assert isinstance(driver, sqlite3.Connection)
         empty_wal(driver)  # outside the read transaction, which begins with the check
         check_recorded(source, when)
+        process = _derivation_process(source, when)
         try:
-            with snapshot_copy(driver, path):
-                undone = read_undone(source, when, lambda step, share: report(step, _share(share)))
+            complete = None if process is None else (lambda: process.read_graph(path))
+            with snapshot_copy(driver, path, complete):
+                undone = read_undone(source, when, lambda step, share: report(step, _share(share)), process)
                 report("finishing the copy of the workspace", _share(0.38))
+            if process is not None:
+                try:  # the copy is opened for writing next: the process must have closed it
+                    process.wait_for_graph(lambda: report("finishing the copy of the workspace", _share(0.38)))
+                except DeriveFailed as error:  # read here instead, from the same snapshot
+                    _log.warning("the as-of graph is read in this process: %s", error)
+                    process.close()
+                    undone.prior = Prior(LoadedGraph(source), set())
             return undone
         except NotPatchable:
+            if process is not None:
+                process.close()
             return None
+        except BaseException:
+            if process is not None:
+                process.close()
+            raise
+
+
+def _derivation_process(source: Connection, when: dt.datetime) -> DeriveProcess | None:
+    """A derivation process when the patch will read the graph whole and the workspace is large enough for a
+    process to pay (the audit rows after ``when`` bound the changes to undo from above)."""
+    claims = int(source.exec_driver_sql("SELECT count(*) FROM claim").scalar_one())
+    if not worth_a_process(claims):
+        return None
+    audit = WORKSPACE_TABLES["audit"]
+    rows = int(source.execute(sa.select(sa.func.count()).select_from(audit).where(audit.c.at > when)).scalar_one())
+    return DeriveProcess.start() if reads_whole_graph(claims, rows) else None
+
+
+def _end_process(undone: Undone) -> None:
+    if undone.prior.process is not None:
+        undone.prior.process.close()
 
 
 def _share(share: float) -> float:

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -65,10 +65,12 @@ def empty_wal(source: sqlite3.Connection) -> None:
 
 
 @contextmanager
-def snapshot_copy(source: sqlite3.Connection, path: Path) -> Iterator[bool]:
+def snapshot_copy(source: sqlite3.Connection, path: Path, complete: Callable[[], None] | None = None) -> Iterator[bool]:
     """Copy the snapshot of ``source``'s open read transaction to a new file at ``path``; the copy is complete
     when the block ends. Yields True when a file copy runs in a thread meanwhile (the caller may read through
     ``source``, which sees the same snapshot), False when the backup API has already copied it.
+    ``complete`` is called as soon as the copy is complete (in the copy's thread, or before the block), not
+    when it failed.
 
     ``source`` must be inside a transaction that has read the database, and stay in it until the block ends.
     """
@@ -77,10 +79,14 @@ def snapshot_copy(source: sqlite3.Connection, path: Path) -> Iterator[bool]:
     database = _database_path(source)
     if database is None or not _file_is_the_snapshot(source):
         backup(source, path)
+        if complete is not None:
+            complete()
         yield False
         return
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="crosscheck-copy") as pool:
         copied = pool.submit(shutil.copyfile, database, path)
+        if complete is not None:
+            copied.add_done_callback(lambda done: None if done.exception() else complete())
         try:
             yield True
         finally:

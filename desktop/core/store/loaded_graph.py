@@ -12,12 +12,16 @@ engine from memory as ``_WorkspaceGraph`` does, link for link (a property test
 holds the two to the same derivations). The patch reads it before it writes
 and brings it up to date afterwards (``read_changes``, ``apply``: the pairs and
 claims it wrote, read again), so it has the graph both as it was and as it is
-for one scan. ``write_in_bulk`` writes the derived columns back through a
-temporary table: one set-based UPDATE of the rows that differ.
+for one scan (the as-of patch reads it in a process of its own:
+``history.derive_process``, hence ``from_cursor`` and plain-data changes and
+rows). ``write_in_bulk`` writes the derived columns back (``derived_rows``,
+then ``write_derived_rows`` through a temporary table: one set-based UPDATE of
+the rows that differ).
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,14 +33,26 @@ from desktop.core.corroboration import SUGGESTED_CREDIBILITY, LinkRef, Status, v
 
 _NONE: Final[tuple[Any, ...]] = ()
 _CHUNK: Final = 500  # ids per IN list
-_DERIVED: Final = "cc_derived_now"  # a temporary table, dropped before ``write_in_bulk`` returns
+_DERIVED: Final = "cc_derived_now"  # a temporary table, dropped before ``write_derived_rows`` returns
+#: a claim's derived columns: id, status, suggested credibility, verdict disputed (0/1), effective link count
+DerivedRow = tuple[int, str, int, int, int]
 
 
 class LoadedGraph:
     """``corroboration.Graph`` over every claim and effective link of the open connection, read once."""
 
     def __init__(self, connection: Connection) -> None:
-        cursor = _cursor(connection)
+        self._read(_cursor(connection))
+
+    @classmethod
+    def from_cursor(cls, cursor: sqlite3.Cursor) -> LoadedGraph:
+        """The graph read through a DB-API cursor (the as-of patch's derivation process has no SQLAlchemy
+        connection); the cursor is closed."""
+        graph = cls.__new__(cls)
+        graph._read(cursor)
+        return graph
+
+    def _read(self, cursor: Any) -> None:
         self._sides = _sides(cursor)
         self._source: dict[int, int] = dict(cursor.execute("SELECT id, source_id FROM claim"))
         self._verdict: dict[int, str] = dict(cursor.execute("SELECT id, verdict FROM claim WHERE verdict IS NOT NULL"))
@@ -58,32 +74,7 @@ class LoadedGraph:
                 evidence[a].append(row)
                 evidence[b].append(row)
 
-    # --- after writes: the rows some changes touched, read again ------------------------------------------
-
-    def read_changes(
-        self, connection: Connection, pairs: Iterable[tuple[int, int]], claims: Iterable[int]
-    ) -> GraphChanges:
-        """The effective links of ``pairs`` (either order), the rows of ``claims`` and every source, as they
-        stand now: what ``apply`` brings the graph up to date with after writes that touched nothing else."""
-        unordered = {(min(a, b), max(a, b)) for a, b in pairs}
-        ends = sorted({end for pair in unordered for end in pair})
-        ids = sorted(set(claims))
-        cursor = _cursor(connection)
-        try:
-            links = [
-                row
-                for row in _rows_in(
-                    cursor, "SELECT id, from_id, to_id, relation FROM link WHERE effective AND from_id IN", ends
-                )
-                if (min(row[1], row[2]), max(row[1], row[2])) in unordered
-            ]
-            rows = {
-                c: (source, verdict)
-                for c, source, verdict in _rows_in(cursor, "SELECT id, source_id, verdict FROM claim WHERE id IN", ids)
-            }
-            return GraphChanges(unordered, links, {c: rows.get(c) for c in ids}, _sides(cursor))
-        finally:
-            cursor.close()
+    # --- after writes: the rows some changes touched (``read_changes``), applied ---------------------------
 
     def apply(self, changes: GraphChanges) -> None:
         """Bring the graph up to date (``read_changes``): the changed pairs' links replaced, the claims' sources
@@ -155,12 +146,37 @@ class LoadedGraph:
 
 @dataclass(frozen=True)
 class GraphChanges:
-    """Rows as they stand after writes (``LoadedGraph.read_changes``, ``apply``)."""
+    """Rows as they stand after writes (``read_changes``, ``LoadedGraph.apply``)."""
 
     pairs: set[tuple[int, int]]  # (lower, higher) claim ids: every effective link between them is in ``links``
     links: list[tuple[int, int, int, str]]  # id, from, to, relation
     claims: dict[int, tuple[int, str | None] | None]  # claim → (source, verdict); None: no longer there
     sides: dict[int, tuple[str, str]]  # every source's side and group
+
+
+def read_changes(connection: Connection, pairs: Iterable[tuple[int, int]], claims: Iterable[int]) -> GraphChanges:
+    """The effective links of ``pairs`` (either order), the rows of ``claims`` and every source, as they stand
+    now: what ``LoadedGraph.apply`` brings a graph read before writes up to date with, when the writes touched
+    nothing else."""
+    unordered = {(min(a, b), max(a, b)) for a, b in pairs}
+    ends = sorted({end for pair in unordered for end in pair})
+    ids = sorted(set(claims))
+    cursor = _cursor(connection)
+    try:
+        links = [
+            row
+            for row in _rows_in(
+                cursor, "SELECT id, from_id, to_id, relation FROM link WHERE effective AND from_id IN", ends
+            )
+            if (min(row[1], row[2]), max(row[1], row[2])) in unordered
+        ]
+        rows = {
+            c: (source, verdict)
+            for c, source, verdict in _rows_in(cursor, "SELECT id, source_id, verdict FROM claim WHERE id IN", ids)
+        }
+        return GraphChanges(unordered, links, {c: rows.get(c) for c in ids}, _sides(cursor))
+    finally:
+        cursor.close()
 
 
 def _sides(cursor: Any) -> dict[int, tuple[str, str]]:
@@ -181,19 +197,21 @@ def write_in_bulk(connection: Connection, graph: LoadedGraph, statuses: dict[int
     """Write the derived columns of the claims in ``statuses`` where they differ; how many rows changed.
 
     What ``status.write_derived`` writes of their derivations (status, suggested credibility, whether the
-    evidence disputes the verdict, the effective link count), in three statements whatever the number of
-    claims.
+    evidence disputes the verdict, the effective link count): ``derived_rows`` then ``write_derived_rows``.
     """
+    return write_derived_rows(connection, derived_rows(graph, statuses))
+
+
+def write_derived_rows(connection: Connection, rows: Iterable[DerivedRow]) -> int:
+    """Write ``derived_rows`` where they differ from the stored columns, in three statements whatever their
+    number (through a temporary table: one set-based UPDATE of the rows that differ); how many changed."""
     cursor = _cursor(connection)
     try:
         cursor.execute(
             f"CREATE TEMP TABLE {_DERIVED} (id INTEGER PRIMARY KEY, status TEXT NOT NULL, "
             "suggested INTEGER NOT NULL, disputed INTEGER NOT NULL, links INTEGER NOT NULL)"
         )
-        cursor.executemany(
-            f"INSERT INTO temp.{_DERIVED} VALUES (?, ?, ?, ?, ?)",  # noqa: S608 — a table name of ours
-            _derived_rows(graph, statuses),
-        )
+        cursor.executemany(f"INSERT INTO temp.{_DERIVED} VALUES (?, ?, ?, ?, ?)", rows)  # noqa: S608 — ours
         cursor.execute(
             f"UPDATE claim SET status = d.status, suggested_credibility = d.suggested, "  # noqa: S608
             f"verdict_disputed = d.disputed, link_count = d.links FROM temp.{_DERIVED} AS d "
@@ -206,10 +224,14 @@ def write_in_bulk(connection: Connection, graph: LoadedGraph, statuses: dict[int
         cursor.close()
 
 
-def _derived_rows(graph: LoadedGraph, statuses: dict[int, Status]) -> Iterable[tuple[int, str, int, int, int]]:
-    for claim, status in statuses.items():
-        disputed = verdict_disputed(graph.verdict(claim), status)
-        yield claim, status, SUGGESTED_CREDIBILITY[status], int(disputed), graph.link_count(claim)
+def derived_rows(graph: LoadedGraph, statuses: dict[int, Status]) -> list[DerivedRow]:
+    """The stored columns of ``statuses``' claims: (claim, status, suggested credibility, whether the evidence
+    disputes its verdict, its effective link count) — plain tuples, cheap to hand to another process."""
+    verdict, link_count = graph.verdict, graph.link_count
+    return [
+        (claim, status, SUGGESTED_CREDIBILITY[status], int(verdict_disputed(verdict(claim), status)), link_count(claim))
+        for claim, status in statuses.items()
+    ]
 
 
 def _cursor(connection: Connection) -> Any:

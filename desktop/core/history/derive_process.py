@@ -1,0 +1,219 @@
+"""The as-of patch's graph read and derivation in a process of their own, beside the patch's own work.
+
+Undoing a hundred thousand changes in a copy of a million-claim workspace
+(``history.patch``) reads the trail, the rows it names and the whole graph,
+writes the rows back, then derives the statuses the changes reach. All of it is
+Python working on Python objects, so a thread cannot share it out (the GIL):
+on one core it took 11-12 s, the graph's read 2 s of it. The graph is needed
+only by the derivation, so a second process reads it — from the copy, once the
+copy is complete, while the patch reads the trail on the workspace — and later
+derives over it, while the patch ends the copy's history. The main process never
+holds the graph, and the derivation process leaves without freeing it.
+
+What goes between the two is plain data, pickled over the child's standard
+input and output:
+
+1. → ``("graph", path)`` once the copy is complete (from the copy's thread);
+   ← ``("graph read",)`` once the child has read it and closed the copy, which
+   the patch then opens for writing (a connection still open would keep it from
+   leaving WAL mode);
+2. → ``("derive", reach, changes)`` once the patch has written the copy
+   (``patch_derive.Reach``, ``loaded_graph.GraphChanges``: a few hundred
+   thousand ids); ← ``("rows", rows)``, the derived columns to write
+   (``loaded_graph.DerivedRow``), or ``("failed", reason)``.
+
+A process is only worth starting for a workspace large enough that reading its
+graph costs more than starting an interpreter (``worth_a_process``). If none can
+be started, the patch reads the graph itself; if the child fails, the patch
+cannot be finished exactly and the caller replays a document instead (the
+reason is logged). A cancelled replay (``Cancelled`` from its progress
+callback, asked while waiting) kills the child.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import logging
+import os
+import pickle
+import queue
+import sqlite3
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any, Final
+
+import desktop
+
+_log = logging.getLogger(__name__)
+
+#: below this many claims the graph reads in well under the ~0.5 s an interpreter takes to start and import
+_MIN_CLAIMS: Final = 20_000
+_POLL_S: Final = 0.2  # how often a wait asks the progress callback whether the replay was cancelled
+
+
+class DeriveFailed(Exception):
+    """The derivation process failed or went away; the message says why."""
+
+
+def worth_a_process(claims: int) -> bool:
+    """Whether a workspace of ``claims`` claims gets a derivation process (when its patch reads the graph whole)."""
+    return claims >= _MIN_CLAIMS
+
+
+class DeriveProcess:
+    """The parent's handle on a derivation process (see the module docstring); ``close`` always."""
+
+    def __init__(self, child: subprocess.Popen[bytes]) -> None:
+        self._child = child
+        self._send_lock = threading.Lock()  # the copy's thread sends the first message, the patch the second
+        self._heard: queue.Queue[tuple[Any, ...] | None] = queue.Queue()
+        self._listener = threading.Thread(target=self._listen, name="crosscheck-derive-listener", daemon=True)
+        self._listener.start()
+
+    @classmethod
+    def start(cls) -> DeriveProcess | None:
+        """A new derivation process, or None where no interpreter can be started (the patch then reads the
+        graph itself)."""
+        command = _command()
+        if command is None:
+            return None
+        # The child imports the same ``desktop`` package as this process, wherever it was imported from.
+        package_parent = str(Path(desktop.__file__).resolve().parent.parent)
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (package_parent, env.get("PYTHONPATH", "")) if p)
+        try:
+            child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)  # noqa: S603
+        except OSError as error:
+            _log.warning("the as-of derivation runs in this process: %s", error)
+            return None
+        return cls(child)
+
+    def read_graph(self, copy: Path) -> None:
+        """The copy at ``copy`` is complete: the child may read its graph."""
+        self._send(("graph", str(copy)))
+
+    def wait_for_graph(self, waiting: Callable[[], None]) -> None:
+        """Until the child has read the graph and closed the copy; ``waiting`` is called every fraction of a
+        second meanwhile (the progress callback: it may cancel)."""
+        self._expect("graph read", waiting)
+
+    def derive(self, reach: Any, changes: Any) -> None:
+        """Ask for the derived columns of what ``reach`` reaches, over the graph brought up to date with ``changes``."""
+        self._send(("derive", reach, changes))
+
+    def rows(self, waiting: Callable[[], None]) -> list[Any]:
+        """The derived columns ``derive`` asked for (waiting as ``wait_for_graph`` does)."""
+        return list(self._expect("rows", waiting)[1])
+
+    def close(self) -> None:
+        """End the child: it has finished, or it is killed (a failure or a cancel on this side)."""
+        if self._child.poll() is None:
+            self._child.kill()
+        self._child.wait()
+        for stream in (self._child.stdin, self._child.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):  # what was left unsent to a child that went away
+                    stream.close()
+
+    # --- the protocol -----------------------------------------------------------------------------------
+
+    def _send(self, message: tuple[Any, ...]) -> None:
+        stream = self._child.stdin
+        assert stream is not None, "started with a pipe to its input"
+        with self._send_lock:
+            try:
+                pickle.dump(message, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                stream.flush()
+            except (BrokenPipeError, ValueError):
+                pass  # the child has gone: what it said, or its silence, is heard by ``_expect``
+
+    def _listen(self) -> None:
+        """Everything the child says, onto ``_heard``; None when it has gone."""
+        stream = self._child.stdout
+        assert stream is not None, "started with a pipe from its output"
+        while True:
+            try:
+                self._heard.put(pickle.load(stream))
+            except (EOFError, OSError, ValueError, pickle.UnpicklingError):
+                self._heard.put(None)
+                return
+
+    def _expect(self, kind: str, waiting: Callable[[], None]) -> tuple[Any, ...]:
+        while True:
+            try:
+                message = self._heard.get(timeout=_POLL_S)
+            except queue.Empty:
+                waiting()
+                continue
+            if message is None:
+                raise DeriveFailed(f"the derivation process ended (exit status {self._child.wait()})")
+            if message[0] == "failed":
+                raise DeriveFailed(message[1])
+            if message[0] != kind:
+                raise DeriveFailed(f"the derivation process said {message[0]!r} where {kind!r} was expected")
+            return message
+
+
+def _command() -> list[str] | None:
+    """How the child is started: this interpreter running this module (None: no interpreter to run)."""
+    return [sys.executable, "-m", __name__] if sys.executable else None
+
+
+# --- the child ---------------------------------------------------------------------------------------------
+
+
+def _serve(incoming: IO[bytes], outgoing: IO[bytes]) -> None:
+    from desktop.core.history.patch_derive import derived_after
+    from desktop.core.store.loaded_graph import LoadedGraph
+
+    graph: LoadedGraph | None = None
+    while True:
+        try:
+            message = pickle.load(incoming)
+        except EOFError:
+            return  # the patch went away (failed, cancelled or killed)
+        if message[0] == "graph":
+            copy = sqlite3.connect(message[1], isolation_level=None)
+            try:
+                copy.execute("PRAGMA query_only=ON")
+                copy.execute("BEGIN")  # one snapshot for the few scans (nothing writes the copy meanwhile anyway)
+                graph = LoadedGraph.from_cursor(copy.cursor())
+                copy.execute("COMMIT")
+            finally:
+                copy.close()
+            _say(outgoing, ("graph read",))
+        elif message[0] == "derive":
+            if graph is None:
+                raise DeriveFailed("asked to derive before the graph was read")
+            _say(outgoing, ("rows", derived_after(graph, message[1], message[2])))
+            return
+
+
+def _say(outgoing: IO[bytes], message: tuple[Any, ...]) -> None:
+    pickle.dump(message, outgoing, protocol=pickle.HIGHEST_PROTOCOL)
+    outgoing.flush()
+
+
+def main() -> None:
+    # Nothing here is cyclic, and millions of objects would make every collection long.
+    gc.disable()
+    incoming = sys.stdin.buffer
+    outgoing = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print must not corrupt the protocol
+    try:
+        _serve(incoming, outgoing)
+    except BaseException as error:  # noqa: BLE001 — told to the patch, which decides
+        try:
+            _say(outgoing, ("failed", f"{type(error).__name__}: {error}"))
+        except OSError:
+            pass
+    outgoing.flush()
+    os._exit(0)  # without freeing the graph's millions of objects one by one
+
+
+if __name__ == "__main__":
+    main()
