@@ -80,7 +80,9 @@ Readings of the contract (where docs/status-rules.md leaves room)
 from __future__ import annotations
 
 from desktop.core.corroboration.affected import (
+    Clusters,
     Summary,
+    cluster_map,
     cluster_summaries,
     clusters,
     derive_around,
@@ -129,6 +131,8 @@ __all__ = [
     "Relation",
     "Status",
     "Summary",
+    "Clusters",
+    "cluster_map",
     "cluster_summaries",
     "clusters",
     "neighbourhood",

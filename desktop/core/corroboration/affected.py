@@ -17,8 +17,9 @@ long as one could still change the status (``rules._Tally``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
+from desktop.core.corroboration.clusters import _Cluster
 from desktop.core.corroboration.graph import Graph
 from desktop.core.corroboration.records import Derivation, Status
 from desktop.core.corroboration.resolver import _Resolver
@@ -78,11 +79,30 @@ def statuses_around(
 Summary = tuple[frozenset[int], frozenset[str], frozenset[str]]
 
 
+#: claim → its ``repeats`` cluster, found ahead of a derivation (:func:`cluster_map`)
+Clusters = Mapping[int, _Cluster]
+
+
 @without_gc
-def cluster_summaries(graph: Graph, claims: Iterable[int]) -> dict[int, Summary]:
-    """Every member of the clusters of ``claims`` → its cluster's :data:`Summary` (before changes, for
-    :func:`statuses_after`)."""
+def cluster_map(graph: Graph, claims: Iterable[int]) -> dict[int, _Cluster]:
+    """Every member of the clusters of ``claims`` → its cluster (one object per cluster, shared by its members).
+
+    Found ahead of time — by the as-of replay's derivation process while it waits for the patch's writes — it
+    spares :func:`cluster_summaries` and :func:`statuses_after` the search for every cluster it holds that the
+    changes did not touch (``known``).
+    """
     resolver = _Resolver(graph)
+    resolver.resolve(claims)
+    return resolver.clusters
+
+
+@without_gc
+def cluster_summaries(graph: Graph, claims: Iterable[int], known: Clusters | None = None) -> dict[int, Summary]:
+    """Every member of the clusters of ``claims`` → its cluster's :data:`Summary` (before changes, for
+    :func:`statuses_after`); ``known``: clusters of ``graph`` already found (:func:`cluster_map`)."""
+    resolver = _Resolver(graph)
+    if known:
+        resolver.clusters.update(known)
     claims = list(claims)
     resolver.resolve(claims)
     found: dict[int, Summary] = {}
@@ -102,6 +122,7 @@ def statuses_after(
     before: dict[int, Summary],
     clusters_of: Iterable[int],
     alone: Iterable[int] = (),
+    known: Clusters | None = None,
 ) -> dict[int, Status]:
     """The statuses many changes at once can have changed, over ``graph`` after them: :func:`statuses_around`
     with a narrower neighbourhood.
@@ -118,9 +139,16 @@ def statuses_after(
     than the rest of the narrowing: stored statuses as current as every write keeps them). Most relays
     added to or taken from a cluster leave its origins as they were, and most origins that move leave a
     neighbour's echo an echo and its evidence evidence.
+
+    ``known``: clusters found before the changes (:func:`cluster_map`) that they did not touch — none holding
+    a claim of ``moved``, nor one a ``repeats`` link, a source or an existence changed for (the caller leaves
+    those out). They are the clusters of ``graph`` too: every cluster the changes can touch holds one of
+    those claims, and the clusters holding one are the same set of claims before and after.
     """
     resolver = _Resolver(graph)
     clusters = resolver.clusters
+    if known:
+        clusters.update(known)
     moved = list(moved)
     resolver.resolve(moved)
     core: set[int] = set()

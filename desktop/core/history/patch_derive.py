@@ -143,12 +143,26 @@ def derive_reached(
     write_derived_rows(connection, rows)
 
 
-def derived_after(graph: LoadedGraph, reach: Reach, changes: GraphChanges) -> list[DerivedRow]:
+def derived_after(
+    graph: LoadedGraph, reach: Reach, changes: GraphChanges, known: corroboration.Clusters | None = None
+) -> list[DerivedRow]:
     """The derived columns of the claims ``reach`` reaches, over ``graph`` — read before the patch wrote —
-    brought up to date with ``changes`` (here, or in the derivation's process)."""
+    brought up to date with ``changes`` (here, or in the derivation's process).
+
+    ``known``: clusters of ``graph`` found ahead (``corroboration.cluster_map``, by the derivation process while
+    the patch writes): those the changes do not touch are not searched for again.
+    """
     repeats_now = {judgements.pair_of(a, b) for _link, a, b, relation in changes.links if relation == "repeats"}
     seeds, evidence, alone = reach.split(lambda pair: pair in repeats_now or graph.repeats_between(*pair))
-    summaries = corroboration.cluster_summaries(graph, [c for c in seeds if graph.has_claim(c)])
+    summaries = corroboration.cluster_summaries(graph, [c for c in seeds if graph.has_claim(c)], known)
+    untouched = None
+    if known:
+        touched: set[int] = set()
+        for claim in seeds:  # every cluster a change can touch holds a seed (``statuses_after``)
+            cluster = known.get(claim)
+            if cluster is not None and claim not in touched:
+                touched |= cluster.members
+        untouched = {claim: cluster for claim, cluster in known.items() if claim not in touched}
     graph.apply(changes)
     exists = graph.has_claim
     statuses = corroboration.statuses_after(  # the status is all the stored columns need of a derivation
@@ -157,6 +171,7 @@ def derived_after(graph: LoadedGraph, reach: Reach, changes: GraphChanges) -> li
         before=summaries,
         clusters_of=[c for c in evidence if exists(c)],
         alone=[c for c in alone if exists(c)],
+        known=untouched,
     )
     return derived_rows(graph, statuses)
 

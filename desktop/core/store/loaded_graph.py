@@ -103,6 +103,11 @@ class LoadedGraph:
         """Whether the effective link of the pair is a ``repeats`` (either way)."""
         return b in self._repeats.get(a, _NONE) or a in self._repeats.get(b, _NONE)
 
+    def repeating_claims(self) -> set[int]:
+        """Every claim with an effective ``repeats`` judgement, either end: the members of clusters of more
+        than one claim (and of one that repeats itself)."""
+        return self._repeats.keys() | self._repeated_by.keys()
+
     def has_claim(self, claim: int) -> bool:
         return claim in self._source
 
