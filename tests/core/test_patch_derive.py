@@ -14,8 +14,9 @@ import pytest
 
 from desktop.core import corroboration, db
 from desktop.core.history.patch_derive import Reach, derived_after
+from desktop.core.store import status
 from desktop.core.store.links import refresh_pairs
-from desktop.core.store.loaded_graph import LoadedGraph, read_changes
+from desktop.core.store.loaded_graph import LoadedGraph, derived_rows, read_changes, write_derived_rows
 from tests.core._sql_workspaces import random_workspace
 
 CLAIMS = 150
@@ -82,4 +83,62 @@ def test_what_is_derived_after_the_changes_is_a_full_derivation_with_or_without_
     assert derived, "the changes reach some claims"
     assert all(derived[c] == now[c] for c in derived)
     assert all(now[c] == then[c] for c in now if c not in derived)
+    engine.dispose()
+
+
+_STORED = "SELECT id, status, suggested_credibility, verdict_disputed, link_count FROM claim ORDER BY id"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_only_what_changes_goes_back_when_the_graph_was_read_with_the_stored_columns(tmp_path: Path, seed: int) -> None:
+    """What the derivation process does: it reads the stored derived columns with the graph and hands back only
+    the rows that change them — and every row of a claim the patch put back. Written, they leave the stored
+    columns as a full derivation of the changed workspace."""
+    rng = random.Random(seed)
+    engine = random_workspace(tmp_path / "w.sqlite", rng, sources=SOURCES, claims=CLAIMS, pairs=220,
+                              analysts=("anna", "boris"), groups=("", "g1"))  # fmt: skip
+    with db.write_connection(engine) as connection:
+        status.write_derived(connection, corroboration.derive_all(status.load_memory_graph(connection)))
+        driver = connection.connection.dbapi_connection
+        graph = LoadedGraph.from_cursor(driver.cursor(), stored=True)  # type: ignore[union-attr]
+        plain = LoadedGraph(connection)
+        before = {row[0]: tuple(row[1:]) for row in connection.exec_driver_sql(_STORED)}
+        reach, written = _change(connection, rng)
+        # A claim put back under its own id: its row starts with the columns a put-back row gets, whatever
+        # its derivation stored before.
+        again = rng.choice([c for c in range(1, CLAIMS + 1) if c not in written])
+        connection.exec_driver_sql(
+            "UPDATE claim SET status = 'unverified', suggested_credibility = 6, verdict_disputed = 0, link_count = 0 "
+            "WHERE id = ?",
+            (again,),
+        )
+        reach = Reach(reach.pairs, reach.moved | {again}, reach.alone, {again})
+        changes = read_changes(connection, reach.pairs, written | {again})
+        every = derived_after(plain, reach, changes)
+        rows = derived_after(graph, reach, changes)
+        assert rows == [row for row in every if row[0] == again or tuple(row[1:]) != before.get(row[0])]
+        assert again in {row[0] for row in rows}
+        assert len(rows) < len(every), "some derived claims keep their columns and are not handed back"
+        write_derived_rows(connection, rows)
+        full = corroboration.derive_all(status.load_memory_graph(connection))
+        stored = connection.exec_driver_sql(_STORED).all()
+    assert [(c, s) for c, s, *_rest in stored] == [(c, full[c].status) for c in sorted(full)]
+    assert all(row[2] == corroboration.SUGGESTED_CREDIBILITY[row[1]] for row in stored)
+    engine.dispose()
+
+
+def test_derived_rows_leave_out_a_claim_whose_columns_stand_unless_it_was_put_back(tmp_path: Path) -> None:
+    engine = random_workspace(tmp_path / "w.sqlite", random.Random(1), sources=3, claims=4, pairs=0)
+    with db.write_connection(engine) as connection:
+        connection.exec_driver_sql("UPDATE claim SET status = 'unverified', suggested_credibility = 6, "
+                                   "verdict_disputed = 0, link_count = 0")  # fmt: skip
+        connection.exec_driver_sql("UPDATE claim SET status = 'contested' WHERE id = 2")
+        driver = connection.connection.dbapi_connection
+        graph = LoadedGraph.from_cursor(driver.cursor(), stored=True)  # type: ignore[union-attr]
+    statuses: dict[int, Any] = {1: "unverified", 2: "unverified", 3: "unverified"}
+    assert [row[0] for row in derived_rows(graph, statuses)] == [2]
+    assert [row[0] for row in derived_rows(graph, statuses, inserted={3})] == [2, 3]
+    with engine.connect() as connection:
+        plain = LoadedGraph(connection)  # read without the stored columns: every row goes back
+    assert [row[0] for row in derived_rows(plain, statuses)] == [1, 2, 3]
     engine.dispose()

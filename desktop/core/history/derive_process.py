@@ -187,7 +187,7 @@ def _serve(incoming: IO[bytes], outgoing: IO[bytes]) -> None:
             try:
                 copy.execute("PRAGMA query_only=ON")
                 copy.execute("BEGIN")  # one snapshot for the few scans (nothing writes the copy meanwhile anyway)
-                graph = LoadedGraph.from_cursor(copy.cursor())
+                graph = LoadedGraph.from_cursor(copy.cursor(), stored=True)  # only what changes goes back
                 copy.execute("COMMIT")
             finally:
                 copy.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Connection
@@ -73,12 +73,13 @@ class Reach:
 
     ``pairs``: (from, to) of every judgement the patch wrote or deleted; ``moved``: claims put back, left
     out or moved to another source, and the claims of a source whose side or group changed; ``alone``:
-    claims whose verdict alone changed.
+    claims whose verdict alone changed; ``inserted``: the claims put back (rows written anew).
     """
 
     pairs: set[tuple[int, int]]
     moved: set[int]
     alone: set[int]
+    inserted: set[int] = field(default_factory=set)  # claims the patch put back: their derived columns are new
 
     def split(self, repeats: Callable[[tuple[int, int]], bool]) -> tuple[set[int], set[int], set[int]]:
         """The claims whose clusters may have moved (seeds), the ends of other changed pairs (their clusters
@@ -173,7 +174,7 @@ def derived_after(
         alone=[c for c in alone if exists(c)],
         known=untouched,
     )
-    return derived_rows(graph, statuses)
+    return derived_rows(graph, statuses, reach.inserted)
 
 
 def _refresh_many_pairs(connection: Connection, pairs: Iterable[tuple[int, int]]) -> None:
@@ -230,7 +231,7 @@ def _reach(
         i for k, i in writer.present["sources"].items() if i is not None and k not in writer.final["sources"]
     ]
     moved |= {c for (c,) in _select_in(connection, "SELECT id FROM claim WHERE source_id IN :ids", changed_sources)}
-    return Reach(set(writer.links_changed), moved, alone)
+    return Reach(set(writer.links_changed), moved, alone, set(writer.claims_new))
 
 
 def _claim_count(connection: Connection) -> int:
