@@ -211,7 +211,10 @@ def main() -> None:
     gc.disable()
     incoming = sys.stdin.buffer
     outgoing = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print must not corrupt the protocol
+    # A stray print must not corrupt the protocol: it goes where errors go (nowhere, under a GUI launcher
+    # that gave the parent no error stream).
+    errors = sys.stderr.fileno() if sys.stderr is not None else os.open(os.devnull, os.O_WRONLY)
+    os.dup2(errors, sys.stdout.fileno())
     try:
         _serve(incoming, outgoing)
     except BaseException as error:  # noqa: BLE001 — told to the patch, which decides
