@@ -212,13 +212,17 @@ def _named_rows(connection: Connection, groups: list[Any]) -> dict[str, list[int
     ext: dict[str, set[str]] = {}
     pairs: set[tuple[str, str]] = set()
     for group in groups:
-        section = SECTIONS.get(group.entity)
-        if section is None:
+        first = group.rows[0]
+        table = _NAMED_TABLE.get(first.entity)
+        if table is None:
             continue
-        if section == "links":
-            pairs.add(split_link_key(group.entity_id, lambda: _all_claim_ids(connection)))
+        if table == "link":
+            pairs.add(split_link_key(first.entity_id, lambda: _all_claim_ids(connection)))
         else:
-            ext.setdefault(_TABLE[section], set()).add(group.entity_id)
+            names = ext.get(table)
+            if names is None:
+                names = ext[table] = set()
+            names.add(first.entity_id)
     ids: dict[str, list[int]] = {}
     for table, names in ext.items():
         ids[table] = [i for (i,) in _select_in(connection, f"SELECT id FROM {table} WHERE ext_id IN :ids", names)]
@@ -229,6 +233,10 @@ def _named_rows(connection: Connection, groups: list[Any]) -> dict[str, list[int
     query = "SELECT id, from_id, to_id FROM link WHERE from_id IN :ids"
     ids["link"] = [i for i, a, b in _select_in(connection, query, froms) if (a, b) in wanted]
     return ids
+
+
+#: audited entity → its table (the entities the trail names rows of)
+_NAMED_TABLE = {entity: _TABLE[section] for entity, section in SECTIONS.items()}
 
 
 def _all_claim_ids(connection: Connection) -> set[str]:
@@ -264,8 +272,8 @@ class _Writer:
                 chosen = {k: v for k, v in chosen.items() if self._recorded_by(v[0])}
             if section == "claims":
                 chosen = {k: v for k, v in chosen.items() if v[0]["source"] is not None}
-            if section in ("reports", "places", "sources"):  # first seen after T: only what a kept claim needs
-                wanted = self._wanted(section)
+            if section in ("reports", "places", "sources") and first_seen[section]:
+                wanted = self._wanted(section)  # first seen after T: only what a kept claim needs
                 chosen.update({k: v for k, v in first_seen[section].items() if k in wanted})
             self.final[section] = chosen
         self.links_changed: set[tuple[int, int]] = set()  # (from, to) internal ids, before and after
@@ -429,17 +437,21 @@ class _Writer:
             return records, {}
         rest: dict[Key, tuple[dict[str, Any], int | None]] = {}
         plain: dict[Key, tuple[tuple[str, ...], list[Any]]] = {}
-        touched = self.state.touched[section]
+        touched, current, present = self.state.touched[section], self.current[section], self.present[section]
         position = _POSITION[section]
         for key, (record, ident) in records.items():
-            was = self.current[section].get(key)
-            if was is None or ident is None or self.present[section].get(key) != ident:
+            was = current.get(key)
+            if was is None or ident is None or present.get(key) != ident:
                 rest[key] = (record, ident)
                 continue
-            # Only the keys the undo set can differ from today's record (None: it made the record anew).
+            # Only the keys the undo set can differ from today's record (None: it made the record anew),
+            # in the record's order; a key no record has ("": a field unknown) reads None on both sides.
             names = touched.get(key, ())
-            candidates = record if names is None else sorted(names & record.keys(), key=position.__getitem__)
-            differ = tuple(name for name in candidates if was.get(name) != record[name])
+            if names is None:
+                candidates: Iterable[str] = record
+            else:
+                candidates = names if len(names) < 2 else sorted(names, key=lambda name: position.get(name, -1))
+            differ = tuple(name for name in candidates if was.get(name) != record.get(name))
             if not plain_keys.issuperset(differ):
                 rest[key] = (record, ident)
             elif differ:

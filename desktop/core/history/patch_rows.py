@@ -35,11 +35,11 @@ def _insert(connection: Connection, table: sa.Table, rows: list[dict[str, Any]])
                 connection.execute(sa.insert(table), group)  # SQLAlchemy fills in a default the rows leave out
                 continue
             processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
-            values = [
-                [value if convert is None else convert(value)
-                 for convert, value in zip(processors, row.values(), strict=True)]
-                for row in group
-            ]  # fmt: skip
+            converted = [(at, convert) for at, convert in enumerate(processors) if convert is not None]
+            values = [list(row.values()) for row in group]
+            for row_values in values:
+                for at, convert in converted:
+                    row_values[at] = convert(row_values[at])
             quoted = ", ".join(f'"{name}"' for name in names)
             marks = ", ".join("?" * len(names))
             cursor.executemany(f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})', values)  # noqa: S608
