@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from desktop.core import corroboration, db
-from desktop.core.history.patch_derive import Reach, derived_after
+from desktop.core.history.patch_derive import Reach, derived_after, derived_after_in_parts
 from desktop.core.store import status
 from desktop.core.store.links import refresh_pairs
 from desktop.core.store.loaded_graph import LoadedGraph, derived_rows, read_changes, write_derived_rows
@@ -77,7 +77,7 @@ def test_what_is_derived_after_the_changes_is_a_full_derivation_with_or_without_
         reach, written = _change(connection, rng)
         changes = read_changes(connection, reach.pairs, written)
         rows = derived_after(plain, reach, changes)
-        assert derived_after(ahead, reach, changes, known) == rows
+        assert sorted(derived_after(ahead, reach, changes, known)) == sorted(rows)
         now = _everything(LoadedGraph(connection))
     derived = {claim: status for claim, status, *_rest in rows}
     assert derived, "the changes reach some claims"
@@ -116,7 +116,7 @@ def test_only_what_changes_goes_back_when_the_graph_was_read_with_the_stored_col
         changes = read_changes(connection, reach.pairs, written | {again})
         every = derived_after(plain, reach, changes)
         rows = derived_after(graph, reach, changes)
-        assert rows == [row for row in every if row[0] == again or tuple(row[1:]) != before.get(row[0])]
+        assert sorted(rows) == sorted(row for row in every if row[0] == again or tuple(row[1:]) != before.get(row[0]))
         assert again in {row[0] for row in rows}
         assert len(rows) < len(every), "some derived claims keep their columns and are not handed back"
         write_derived_rows(connection, rows)
@@ -141,4 +141,29 @@ def test_derived_rows_leave_out_a_claim_whose_columns_stand_unless_it_was_put_ba
     with engine.connect() as connection:
         plain = LoadedGraph(connection)  # read without the stored columns: every row goes back
     assert [row[0] for row in derived_rows(plain, statuses)] == [1, 2, 3]
+    engine.dispose()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_derived_in_parts_is_derived_at_once_each_cluster_in_one_part(tmp_path: Path, seed: int) -> None:
+    """The derivation process hands its rows back a part at a time, for the patch to write one while the next is
+    derived: together the parts are the derivation, no claim comes twice, and a cluster's members come in one
+    part (a cluster split over parts would be summarised twice)."""
+    rng = random.Random(seed)
+    engine = random_workspace(tmp_path / "w.sqlite", rng, sources=SOURCES, claims=CLAIMS, pairs=220,
+                              analysts=("anna", "boris"), groups=("", "g1"))  # fmt: skip
+    with db.write_connection(engine) as connection:
+        whole, parted = LoadedGraph(connection), LoadedGraph(connection)
+        reach, written = _change(connection, rng)
+        changes = read_changes(connection, reach.pairs, written)
+        rows = derived_after(whole, reach, changes)
+        parts = list(derived_after_in_parts(parted, reach, changes, part=7))
+        after = LoadedGraph(connection)
+    assert len(parts) > 3
+    claims = [row[0] for part in parts for row in part]
+    assert len(claims) == len(set(claims))
+    assert sorted(row for part in parts for row in part) == sorted(rows)
+    part_of = {row[0]: number for number, part in enumerate(parts) for row in part}
+    for members in corroboration.cluster_map(after, after.repeating_claims()).values():
+        assert len({part_of[m] for m in members.members if m in part_of}) <= 1
     engine.dispose()

@@ -88,6 +88,7 @@ from desktop.core.corroboration.affected import (
     derive_around,
     neighbourhood,
     statuses_after,
+    statuses_after_in_parts,
     statuses_around,
 )
 from desktop.core.corroboration.derivation import (
@@ -144,6 +145,7 @@ __all__ = [
     "explain",
     "origins_of",
     "statuses_after",
+    "statuses_after_in_parts",
     "statuses_all",
     "statuses_around",
     "verdict_disputed",

@@ -17,7 +17,7 @@ long as one could still change the status (``rules._Tally``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from desktop.core.corroboration.clusters import _Cluster
 from desktop.core.corroboration.graph import Graph
@@ -145,6 +145,50 @@ def statuses_after(
     those out). They are the clusters of ``graph`` too: every cluster the changes can touch holds one of
     those claims, and the clusters holding one are the same set of claims before and after.
     """
+    resolver, derived = _reached_after(graph, moved, before, clusters_of, alone, known)
+    return resolver.statuses(derived)
+
+
+@without_gc
+def statuses_after_in_parts(
+    graph: Graph,
+    *,
+    moved: Iterable[int],
+    before: dict[int, Summary],
+    clusters_of: Iterable[int],
+    alone: Iterable[int] = (),
+    known: Clusters | None = None,
+    part: int = 20_000,
+) -> Iterator[dict[int, Status]]:
+    """The statuses of :func:`statuses_after`, about ``part`` claims at a time (whole clusters: a cluster's
+    members come in one part), so that a caller can write each part while the next is derived."""
+    resolver, derived = _reached_after(graph, moved, before, clusters_of, alone, known)
+    clusters = resolver.clusters
+    placed: set[int] = set()
+    batch: list[int] = []
+    for claim in derived:
+        if claim in placed:
+            continue
+        cluster = clusters.get(claim)  # a claim reached for its verdict alone may not have been resolved
+        members = [claim] if cluster is None else [m for m in cluster.members if m in derived]
+        placed.update(members)
+        batch += members
+        if len(batch) >= part:
+            yield resolver.statuses(batch)
+            batch = []
+    if batch:
+        yield resolver.statuses(batch)
+
+
+def _reached_after(
+    graph: Graph,
+    moved: Iterable[int],
+    before: dict[int, Summary],
+    clusters_of: Iterable[int],
+    alone: Iterable[int],
+    known: Clusters | None,
+) -> tuple[_Resolver, set[int]]:
+    """What :func:`statuses_after` derives: its resolver (the clusters it found) and the claims reached."""
     resolver = _Resolver(graph)
     clusters = resolver.clusters
     if known:
@@ -176,7 +220,7 @@ def statuses_after(
             if was is None or _counts_as(there, was, ref.relation) != _counts_as(there, now, ref.relation):
                 derived |= there.members
     derived.update(alone)
-    return resolver.statuses(derived)
+    return resolver, derived
 
 
 def _around(

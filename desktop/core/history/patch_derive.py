@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -38,6 +38,8 @@ _WRITING_SHARE = 0.9  # of the whole patch (``patch_to`` reports the steps befor
 #: more), the graph is read whole in a few scans (``LoadedGraph``) rather than a batch of claims at a time
 _LOAD_SHARE = 0.005
 _CHUNK = 500  # claim ids per IN list
+#: claims derived per part the derivation process hands back: the patch writes one while the next is derived
+_PART = 20_000
 
 
 @dataclass(frozen=True)
@@ -132,14 +134,19 @@ def derive_reached(
     if prior.process is not None:
         prior.process.derive(reach, changes)
         meanwhile()
-        rows = prior.process.rows(lambda: progress(_DERIVING, _DERIVING_SHARE))
-    else:
-        graph = prior.graph
-        assert graph is not None, "a graph read here, or a process that read it"
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="crosscheck-patch") as pool:
-            beside = pool.submit(meanwhile)
-            rows = derived_after(graph, reach, changes)
-            beside.result()  # its error (NotPatchable) is the patch's
+        # Each part written as it comes, while the process derives the next (the last one's write is all
+        # that is left once it has finished).
+        for number, rows in enumerate(prior.process.parts(lambda: progress(_DERIVING, _DERIVING_SHARE))):
+            if number == 0:
+                progress(_WRITING, _WRITING_SHARE)
+            write_derived_rows(connection, rows)
+        return
+    graph = prior.graph
+    assert graph is not None, "a graph read here, or a process that read it"
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="crosscheck-patch") as pool:
+        beside = pool.submit(meanwhile)
+        rows = derived_after(graph, reach, changes)
+        beside.result()  # its error (NotPatchable) is the patch's
     progress(_WRITING, _WRITING_SHARE)
     write_derived_rows(connection, rows)
 
@@ -148,7 +155,19 @@ def derived_after(
     graph: LoadedGraph, reach: Reach, changes: GraphChanges, known: corroboration.Clusters | None = None
 ) -> list[DerivedRow]:
     """The derived columns of the claims ``reach`` reaches, over ``graph`` — read before the patch wrote —
-    brought up to date with ``changes`` (here, or in the derivation's process).
+    brought up to date with ``changes`` (``derived_after_in_parts``, all at once)."""
+    return [row for part in derived_after_in_parts(graph, reach, changes, known) for row in part]
+
+
+def derived_after_in_parts(
+    graph: LoadedGraph,
+    reach: Reach,
+    changes: GraphChanges,
+    known: corroboration.Clusters | None = None,
+    part: int = _PART,
+) -> Iterator[list[DerivedRow]]:
+    """``derived_after`` a part at a time (about ``part`` claims derived each), for a caller that writes each
+    part while the next is derived: the derivation's process.
 
     ``known``: clusters of ``graph`` found ahead (``corroboration.cluster_map``, by the derivation process while
     the patch writes): those the changes do not touch are not searched for again.
@@ -166,15 +185,17 @@ def derived_after(
         untouched = {claim: cluster for claim, cluster in known.items() if claim not in touched}
     graph.apply(changes)
     exists = graph.has_claim
-    statuses = corroboration.statuses_after(  # the status is all the stored columns need of a derivation
+    parts = corroboration.statuses_after_in_parts(  # the status is all the stored columns need of a derivation
         graph,
         moved=[c for c in seeds if exists(c)],
         before=summaries,
         clusters_of=[c for c in evidence if exists(c)],
         alone=[c for c in alone if exists(c)],
         known=untouched,
+        part=part,
     )
-    return derived_rows(graph, statuses, reach.inserted)
+    for statuses in parts:
+        yield derived_rows(graph, statuses, reach.inserted)
 
 
 def _refresh_many_pairs(connection: Connection, pairs: Iterable[tuple[int, int]]) -> None:

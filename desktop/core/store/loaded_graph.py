@@ -15,8 +15,7 @@ claims it wrote, read again), so it has the graph both as it was and as it is
 for one scan (the as-of patch reads it in a process of its own:
 ``history.derive_process``, hence ``from_cursor`` and plain-data changes and
 rows). ``write_in_bulk`` writes the derived columns back (``derived_rows``,
-then ``write_derived_rows`` through a temporary table: one set-based UPDATE of
-the rows that differ).
+then ``write_derived_rows``: the rows that differ).
 """
 
 from __future__ import annotations
@@ -33,7 +32,6 @@ from desktop.core.corroboration import SUGGESTED_CREDIBILITY, LinkRef, Status, v
 
 _NONE: Final[tuple[Any, ...]] = ()
 _CHUNK: Final = 500  # ids per IN list
-_DERIVED: Final = "cc_derived_now"  # a temporary table, dropped before ``write_derived_rows`` returns
 #: a claim's derived columns: id, status, suggested credibility, verdict disputed (0/1), effective link count
 DerivedRow = tuple[int, str, int, int, int]
 #: a claim's stored derived columns as one text (``_stored_key``)
@@ -214,24 +212,22 @@ def write_in_bulk(connection: Connection, graph: LoadedGraph, statuses: dict[int
 
 
 def write_derived_rows(connection: Connection, rows: Iterable[DerivedRow]) -> int:
-    """Write ``derived_rows`` where they differ from the stored columns, in three statements whatever their
-    number (through a temporary table: one set-based UPDATE of the rows that differ); how many changed."""
+    """Write ``derived_rows`` where they differ from the stored columns; how many rows changed.
+
+    One statement per row, each finding its row by id: an ``UPDATE … FROM`` a temporary table is planned
+    as a scan of every claim (SQLite knows nothing of the temporary table's size), which the patch paid for
+    every part its derivation process hands back.
+    """
     cursor = _cursor(connection)
     try:
-        cursor.execute(
-            f"CREATE TEMP TABLE {_DERIVED} (id INTEGER PRIMARY KEY, status TEXT NOT NULL, "
-            "suggested INTEGER NOT NULL, disputed INTEGER NOT NULL, links INTEGER NOT NULL)"
-        )
-        cursor.executemany(f"INSERT INTO temp.{_DERIVED} VALUES (?, ?, ?, ?, ?)", rows)  # noqa: S608 — ours
-        cursor.execute(
-            f"UPDATE claim SET status = d.status, suggested_credibility = d.suggested, "  # noqa: S608
-            f"verdict_disputed = d.disputed, link_count = d.links FROM temp.{_DERIVED} AS d "
-            "WHERE claim.id = d.id AND (claim.status != d.status OR claim.suggested_credibility != d.suggested "
-            "OR claim.verdict_disputed != d.disputed OR claim.link_count != d.links)"
+        cursor.executemany(
+            "UPDATE claim SET status = ?1, suggested_credibility = ?2, verdict_disputed = ?3, link_count = ?4 "
+            "WHERE id = ?5 AND (status IS NOT ?1 OR suggested_credibility IS NOT ?2 OR verdict_disputed IS NOT ?3 "
+            "OR link_count IS NOT ?4)",
+            ((status, suggested, disputed, links, claim) for claim, status, suggested, disputed, links in rows),
         )
         return int(cursor.rowcount)
     finally:
-        cursor.execute(f"DROP TABLE IF EXISTS temp.{_DERIVED}")
         cursor.close()
 
 
