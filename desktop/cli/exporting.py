@@ -69,7 +69,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from desktop.core.outputs import Options, build_brief, format_for, gather, write
+    from desktop.core.outputs import Options, build_brief, format_for, write
     from desktop.core.preferences import read_preferences
 
     fmt = format_for(args.output, args.format)  # before opening anything: a wrong name changes nothing
@@ -88,8 +88,7 @@ def run(args: argparse.Namespace) -> int:
             # byte for byte what an export taken then wrote.
             data = _whole(opened.engine, fmt, as_of)
         else:
-            replayed = replay_as_of(opened.engine, as_of).document if as_of is not None else None
-            selection = gather(opened.engine, args.filter, as_of, progress=progress, replayed=replayed)
+            selection = _selection(opened.engine, args.filter, as_of, progress)
             if fmt == "pdf":
                 data = _pdf(build_brief(selection, options.title, progress=progress), args.output, progress)
             elif args.output in (None, "-"):
@@ -108,6 +107,20 @@ def run(args: argparse.Namespace) -> int:
     else:
         write_atomically(Path(args.output), data)
     return 0
+
+
+def _selection(engine: Any, filter_text: str, as_of: dt.datetime | None, progress: Any) -> Any:
+    """What ``--filter`` finds, as of ``as_of``: over the workspace replayed into a scratch copy (on SQLite a
+    copy patched back to the moment), which says what a trail cut short could not replay."""
+    from desktop.core.outputs import gather
+
+    if as_of is None:
+        return gather(engine, filter_text, progress=progress)
+    replayed = copy_as_of(engine, as_of)
+    try:
+        return gather(engine, filter_text, as_of, progress=progress, scratch=replayed.engine)
+    finally:
+        replayed.close()
 
 
 def _whole(engine: Any, fmt: str, as_of: dt.datetime | None) -> bytes:
