@@ -30,10 +30,11 @@ input and output:
 
 A process is only worth starting for a workspace large enough that reading its
 graph costs more than starting an interpreter (``worth_a_process``). If none can
-be started, the patch reads the graph itself; if the child fails, the patch
-cannot be finished exactly and the caller replays a document instead (the
-reason is logged). A cancelled replay (``Cancelled`` from its progress
-callback, asked while waiting) kills the child.
+be started, or the child fails before it has read the graph, the patch reads
+the graph itself; if it fails later, the patch cannot be finished exactly and
+the caller replays a document instead (the reason is logged either way). A
+cancelled replay (``Cancelled`` from its progress callback, asked while
+waiting) kills the child.
 """
 
 from __future__ import annotations
