@@ -149,7 +149,6 @@ def statuses_after(
     return resolver.statuses(derived)
 
 
-@without_gc
 def statuses_after_in_parts(
     graph: Graph,
     *,
@@ -161,7 +160,11 @@ def statuses_after_in_parts(
     part: int = 20_000,
 ) -> Iterator[dict[int, Status]]:
     """The statuses of :func:`statuses_after`, about ``part`` claims at a time (whole clusters: a cluster's
-    members come in one part), so that a caller can write each part while the next is derived."""
+    members come in one part), so that a caller can write each part while the next is derived.
+
+    A generator runs while its caller iterates, so the caller pauses the cyclic collector (``gc_pause``) if
+    it wants it paused: the as-of patch and its derivation process do.
+    """
     resolver, derived = _reached_after(graph, moved, before, clusters_of, alone, known)
     clusters = resolver.clusters
     placed: set[int] = set()
