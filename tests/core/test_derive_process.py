@@ -146,6 +146,30 @@ def test_a_process_that_goes_away_while_deriving_leaves_the_replay_to_the_docume
     assert "the as-of copy is replayed as a document: the derivation process ended" in caplog.text
 
 
+def test_modules_in_the_current_folder_do_not_replace_the_process_own(
+    workspace: Workspace,
+    started: list[DeriveProcess],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: Any,
+) -> None:
+    # ``python -m`` puts the current folder first on the module path: an analyst's own pickle.py (or a
+    # ``desktop`` package) where the command runs would be imported by the child instead of the real one.
+    (tmp_path / "pickle.py").write_text("raise ImportError('a pickle.py of the folder the analyst works in')\n")
+    monkeypatch.chdir(tmp_path)
+    then, exported, stored = _changed(workspace)
+    with caplog.at_level(logging.WARNING):
+        replayed = replay_into_scratch(workspace.engine, then)
+    try:
+        assert not isinstance(replayed.as_of, AsOf), "patched in place, not replayed as a document"
+        assert export_json(replayed.engine) == exported
+        assert _stored(replayed.engine) == stored
+    finally:
+        replayed.close()
+    assert len(started) == 1
+    assert "as-of" not in caplog.text, "the process read the graph and derived: nothing fell back"
+
+
 #: a child that reads no graph but says it did, then never answers (the derivation of a huge workspace)
 _SLOW_CHILD = """
 import pickle, sys, time

@@ -174,8 +174,11 @@ class DeriveProcess:
 
 
 def _command() -> list[str] | None:
-    """How the child is started: this interpreter running this module (None: no interpreter to run)."""
-    return [sys.executable, "-m", __name__] if sys.executable else None
+    """How the child is started: this interpreter running this module (None: no interpreter to run).
+
+    ``-P``: ``-m`` would put the current folder first on the module path, and a ``pickle.py`` or a
+    ``desktop`` package in the folder the command runs from would be imported instead of the real one."""
+    return [sys.executable, "-P", "-m", __name__] if sys.executable else None
 
 
 # --- the child ---------------------------------------------------------------------------------------------
