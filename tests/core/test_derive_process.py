@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import signal
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -217,3 +219,30 @@ def test_what_the_process_says_out_of_turn_is_a_failure(monkeypatch: pytest.Monk
 
 def _canonical(document: dict[str, Any]) -> bytes:
     return (canonical_json(document) + "\n").encode("utf-8")
+
+
+def test_ctrl_c_in_the_terminal_leaves_the_decision_to_the_patch() -> None:
+    """A terminal's Ctrl+C reaches every process of its group: the derivation process lives on (the window keeps
+    its replay; a command that ends kills it), and still answers."""
+    process = DeriveProcess.start()
+    assert process is not None
+    try:
+        _until_it_ignores_interrupts(process._child.pid)
+        process._child.send_signal(signal.SIGINT)
+        process._send(("derive", None, None))  # before the graph: it says why it cannot, so it is alive
+        with pytest.raises(DeriveFailed, match="before the graph was read"):
+            list(process.parts(lambda: None))
+    finally:
+        process.close()
+
+
+def _until_it_ignores_interrupts(pid: int) -> None:
+    """Wait (Linux: the process's status says which signals it ignores) until the child has set SIGINT aside."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        status = Path(f"/proc/{pid}/status").read_text().splitlines()
+        ignored = next(line for line in status if line.startswith("SigIgn:"))
+        if int(ignored.split()[1], 16) & (1 << (signal.SIGINT - 1)):
+            return
+        time.sleep(0.01)
+    raise AssertionError("the derivation process never set SIGINT aside")

@@ -45,6 +45,7 @@ import logging
 import os
 import pickle
 import queue
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -223,6 +224,9 @@ def _say(outgoing: IO[bytes], message: tuple[Any, ...]) -> None:
 
 
 def main() -> None:
+    # Ctrl+C in a terminal reaches the whole process group: the patch decides (a command ends and kills this
+    # process; the window keeps its replay), so this process does not die of it on its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Nothing here is cyclic, and millions of objects would make every collection long.
     gc.disable()
     incoming = sys.stdin.buffer
