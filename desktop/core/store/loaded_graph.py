@@ -224,7 +224,9 @@ def write_derived_rows(connection: Connection, rows: Iterable[DerivedRow]) -> in
             "UPDATE claim SET status = ?1, suggested_credibility = ?2, verdict_disputed = ?3, link_count = ?4 "
             "WHERE id = ?5 AND (status IS NOT ?1 OR suggested_credibility IS NOT ?2 OR verdict_disputed IS NOT ?3 "
             "OR link_count IS NOT ?4)",
-            ((status, suggested, disputed, links, claim) for claim, status, suggested, disputed, links in rows),
+            # In the claims' order: each row's page is then next to the last one's (66k rows in random order
+            # took twice as long at a million claims: a page read back for nearly every row).
+            ((status, suggested, disputed, links, claim) for claim, status, suggested, disputed, links in sorted(rows)),
         )
         return int(cursor.rowcount)
     finally:
