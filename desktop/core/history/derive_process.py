@@ -15,7 +15,7 @@ derivation then takes 3.0 s of CPU instead of 4.1. The main process never
 holds the graph, and the derivation process leaves without freeing it.
 
 What goes between the two is plain data, pickled over the child's standard
-input and output:
+input and output (the child's side: ``desktop.core.derive_child``):
 
 1. → ``("graph", path)`` once the copy is complete (from the copy's thread);
    ← ``("graph read",)`` once the child has read it and closed the copy, which
@@ -40,19 +40,16 @@ waiting) kills the child.
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
 import os
 import pickle
 import queue
-import signal
-import sqlite3
 import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any, Final
+from typing import Any, Final
 
 import desktop
 
@@ -179,72 +176,4 @@ def _command() -> list[str] | None:
 
     ``-P``: ``-m`` would put the current folder first on the module path, and a ``pickle.py`` or a
     ``desktop`` package in the folder the command runs from would be imported instead of the real one."""
-    return [sys.executable, "-P", "-m", __name__] if sys.executable else None
-
-
-# --- the child ---------------------------------------------------------------------------------------------
-
-
-def _serve(incoming: IO[bytes], outgoing: IO[bytes]) -> None:
-    from desktop.core.corroboration import Clusters, cluster_map
-    from desktop.core.history.patch_derive import derived_after_in_parts
-    from desktop.core.store.loaded_graph import LoadedGraph
-
-    graph: LoadedGraph | None = None
-    known: Clusters | None = None
-    while True:
-        try:
-            message = pickle.load(incoming)
-        except EOFError:
-            return  # the patch went away (failed, cancelled or killed)
-        if message[0] == "graph":
-            copy = sqlite3.connect(message[1], isolation_level=None)
-            try:
-                copy.execute("PRAGMA query_only=ON")
-                copy.execute("BEGIN")  # one snapshot for the few scans (nothing writes the copy meanwhile anyway)
-                graph = LoadedGraph.from_cursor(copy.cursor(), stored=True)  # only what changes goes back
-                copy.execute("COMMIT")
-            finally:
-                copy.close()
-            _say(outgoing, ("graph read",))
-            # While the patch writes: every cluster of more than one claim, most of which the changes leave alone.
-            known = cluster_map(graph, graph.repeating_claims())
-        elif message[0] == "derive":
-            if graph is None:
-                raise DeriveFailed("asked to derive before the graph was read")
-            for rows in derived_after_in_parts(graph, message[1], message[2], known):
-                _say(outgoing, ("rows", rows))
-            _say(outgoing, ("done",))
-            return
-
-
-def _say(outgoing: IO[bytes], message: tuple[Any, ...]) -> None:
-    pickle.dump(message, outgoing, protocol=pickle.HIGHEST_PROTOCOL)
-    outgoing.flush()
-
-
-def main() -> None:
-    # Ctrl+C in a terminal reaches the whole process group: the patch decides (a command ends and kills this
-    # process; the window keeps its replay), so this process does not die of it on its own.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # Nothing here is cyclic, and millions of objects would make every collection long.
-    gc.disable()
-    incoming = sys.stdin.buffer
-    outgoing = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-    # A stray print must not corrupt the protocol: it goes where errors go (nowhere, under a GUI launcher
-    # that gave the parent no error stream).
-    errors = sys.stderr.fileno() if sys.stderr is not None else os.open(os.devnull, os.O_WRONLY)
-    os.dup2(errors, sys.stdout.fileno())
-    try:
-        _serve(incoming, outgoing)
-    except BaseException as error:  # noqa: BLE001 — told to the patch, which decides
-        try:
-            _say(outgoing, ("failed", f"{type(error).__name__}: {error}"))
-        except OSError:
-            pass
-    outgoing.flush()
-    os._exit(0)  # without freeing the graph's millions of objects one by one
-
-
-if __name__ == "__main__":
-    main()
+    return [sys.executable, "-P", "-m", "desktop.core.derive_child"] if sys.executable else None

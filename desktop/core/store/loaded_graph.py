@@ -24,11 +24,12 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
-from typing import Any, Final
-
-from sqlalchemy.engine import Connection
+from typing import TYPE_CHECKING, Any, Final
 
 from desktop.core.corroboration import SUGGESTED_CREDIBILITY, LinkRef, Status, verdict_disputed
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 _NONE: Final[tuple[Any, ...]] = ()
 _CHUNK: Final = 500  # ids per IN list
