@@ -41,42 +41,35 @@ measures the neighbours as much as the code.
 Targets (the issue): replay + derivation ≤ 10 s at 1M claims and 100k changes;
 the panel ≤ 20 ms. Results go to ``bench/results/history-<N>.json``.
 
-Measured at 1M claims and 100k changes (70,065 claim edits and 29,935 link
-removals, 219,740 audit rows): 15.4 s wall, 13.9 s CPU in a quiet moment
-before the last round's changes (copy 1.6 CPU / 2.6 wall, rollback 6.5,
-derive 4.1, write-back 0.7, close 0.9; 87.4 s CPU for the document path before
-the copy existed). That round's changes — the file copy in a thread beside the
-reads, no sync when the copy leaves and re-enters WAL mode, the audit deletion
-beside the derivation, one pause of the collector for the whole patch with its
-objects freed inside it, the pairs' flags and the rows put back as plain
-tuples — were measured only on the loaded machine, base and new alternately
-at load 6: 16.5 and 16.3 s CPU against 14.4 and 13.8 (every thread counted);
-copy 1.8, 1.7 against 0.3, close 1.1, 1.4 against 0.5, copy_wait 0.01–0.03.
-The status list over the copy adds ~53 s CPU (``status --as-of`` is the
-full derivation of a million claims either way), the JSON export ~26 s: at
-this many changes the document path is the cheaper one for those two
-commands, so ``cli.as_of`` takes it past one audit row per twenty claims. The
-panel: 0.6 ms median. At 100k claims and 10k changes
-(``results/history-100000.json``) the replay takes 1.6 s CPU.
+The changes go in as rows (``_apply_changes``), then the stored statuses are
+re-derived (66,283 of them at 1M: a removed link's ends, as the store would
+have left them) and the WAL checkpointed, all in a spawned process, so the
+replay is timed in a process that has not just held a whole derivation (as
+``status --as-of`` runs, fresh). Before this session the bench left those
+statuses stale, which made the write-back look nearly free (258 rows).
 
-Where the time goes, and why it is still over 10 s: the 30k link removals name
-58k claims; 16k of them through pairs with a ``repeats`` judgement, whose
-clusters hold 41k claims; those clusters, the clusters of the evidence pairs,
-and the clusters linked by evidence to one of the 12.8k of the 41k whose
-cluster's origins, sides or groups differ between now and T, but only where
-such a link counts differently at T (echo or evidence, cross-side or not:
-3.7k clusters, of those of 17k such neighbours), make 133k claims derived
-(status only), and of their links' far ends 99k more claims summarised, only
-while a link could still change a status (before: 155k derived, 226k more
-summarised); reading the trail, the rows it names and the graph whole before
-the writes ~4.5 s (the graph ~2: a million claims' sources, 950k links);
-undoing and writing back ~1.5 s; the write-back of the statuses 0.7; freeing
-the patch's objects 0.4. The copy itself no longer costs the main thread
-anything. The derivation's own cost is spread thin (in isolation, 2.0 s CPU,
-2.7-2.9 before the last narrowing: the derived claims' evidence links 0.4, the
-far ends 0.4, the clusters of the changed pairs' ends 0.4, the moved clusters
-0.3, the rule per cluster 0.3); that narrowing took the ``derive`` part from 4.74, 4.54, 4.95, 4.87, 4.64 to
-4.24, 4.09, 4.21, 4.42, 4.04 s CPU (base and new alternately, load ~3).
+Measured at 1M claims and 100k changes (70,065 claim edits and 29,935 link
+removals, 219,740 audit rows), code ab1c0b9, idle machine: 7.78 s in the
+committed run (13.7 s of CPU in the two processes: copy 0.25, rollback 4.33 of
+which waiting for the derivation process's graph 0.21, derive 1.62, write-back
+1.18, close 0.40), and 8.55, 11.01, 10.65 s in the runs beside it — the same
+work took 14.9, 20.0 and 18.6 s of CPU there: this host's speed varies by a
+third. 11.3 s at the last stop (one process, the bench's stale statuses), 15.4 s
+the round before. At 100k claims and 10k changes: 1.0 s (no second process
+below 200k claims). The panel: 0.6 ms median.
+
+Where the time goes now: the main process reads the audit trail, the rows it
+names and undoes them (~3.5 s of CPU), writes them into the copy (~1.3), hands
+the derivation process what the changes reach and the rows it wrote (~0.6),
+deletes the audit rows after T while it derives, writes the parts it hands back
+(the 66k changed statuses, ~1.0 in id order), commits and frees (~0.4). The
+derivation process (``history/derive_process.py``, ``core/derive_child.py``)
+reads the graph and the stored columns from the copy (~2.5 s) beside the trail's
+reads, finds the 327k claims' ``repeats`` clusters while the writes run (~1.5),
+then derives 133k claims with 99k far ends summarised (~2.5, in parts). So the
+chain is the main process's reads and writes, then the derivation: to go lower,
+the reads of the trail and the rows it names (Python building records) would
+have to be shared out or leave Python.
 """
 
 from __future__ import annotations
