@@ -55,9 +55,9 @@ import desktop
 
 _log = logging.getLogger(__name__)
 
-#: below this many claims the process costs more than it saves: it takes ~0.5 s to start and import what it
-#: needs, which the patch then waits for (at 100k claims with 10k changes: 1.35 s with it, 1.05-1.1 s without;
-#: at 1M with 100k, about 3 s less with it)
+#: below this many claims the process saves nothing: at 100k claims with 10k changes the replay took 1.35 s
+#: with it and 1.05-1.1 s without when it took ~0.45 s to start, and 1.1-1.25 s either way once it started in
+#: 0.05 s (``core/derive_child.py``); at 1M with 100k changes it saves about 3 s
 _MIN_CLAIMS: Final = 200_000
 _POLL_S: Final = 0.2  # how often a wait asks the progress callback whether the replay was cancelled
 
