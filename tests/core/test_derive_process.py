@@ -94,17 +94,25 @@ def _changed(workspace: Workspace) -> tuple[dt.datetime, bytes, list[tuple[Any, 
     return then, exported, stored
 
 
-def test_a_replay_with_a_derivation_process_is_the_export_taken_then(
-    workspace: Workspace, started: list[DeriveProcess]
+def _replays_as_then(
+    workspace: Workspace, then: dt.datetime, exported: bytes, stored: list[tuple[Any, ...]], *, patched: bool
 ) -> None:
-    then, exported, stored = _changed(workspace)
+    """The workspace replayed as of ``then`` is the export and the stored columns taken then — by the copy patched
+    in place (``patched``) or by the replayed document."""
     replayed = replay_into_scratch(workspace.engine, then)
     try:
-        assert not isinstance(replayed.as_of, AsOf), "patched in place, not replayed as a document"
+        assert isinstance(replayed.as_of, AsOf) is not patched, "patched in place" if patched else "as a document"
         assert export_json(replayed.engine) == exported
         assert _stored(replayed.engine) == stored
     finally:
         replayed.close()
+
+
+def test_a_replay_with_a_derivation_process_is_the_export_taken_then(
+    workspace: Workspace, started: list[DeriveProcess]
+) -> None:
+    then, exported, stored = _changed(workspace)
+    _replays_as_then(workspace, then, exported, stored, patched=True)
     assert len(started) == 1
 
 
@@ -114,13 +122,7 @@ def test_a_process_that_cannot_read_the_graph_leaves_it_to_the_patch(
     monkeypatch.setattr(derive_process, "_command", lambda: [sys.executable, "-c", "raise SystemExit(3)"])
     then, exported, stored = _changed(workspace)
     with caplog.at_level(logging.WARNING):
-        replayed = replay_into_scratch(workspace.engine, then)
-    try:
-        assert not isinstance(replayed.as_of, AsOf), "the graph read in this process: still patched in place"
-        assert export_json(replayed.engine) == exported
-        assert _stored(replayed.engine) == stored
-    finally:
-        replayed.close()
+        _replays_as_then(workspace, then, exported, stored, patched=True)
     assert "the as-of graph is read in this process: the derivation process ended (exit status 3)" in caplog.text
 
 
@@ -137,14 +139,8 @@ def test_a_process_that_goes_away_while_deriving_leaves_the_replay_to_the_docume
     monkeypatch.setattr(DeriveProcess, "derive", killed_first)
     then, exported, stored = _changed(workspace)
     with caplog.at_level(logging.WARNING):
-        replayed = replay_into_scratch(workspace.engine, then)
-    try:
-        assert isinstance(replayed.as_of, AsOf), "replayed as a document"
-        assert export_json(replayed.engine) == exported
-        assert _stored(replayed.engine) == stored
-        assert _canonical(as_of(workspace.engine, then).document) == exported
-    finally:
-        replayed.close()
+        _replays_as_then(workspace, then, exported, stored, patched=False)
+    assert _canonical(as_of(workspace.engine, then).document) == exported
     assert "the as-of copy is replayed as a document: the derivation process ended" in caplog.text
 
 
@@ -161,13 +157,7 @@ def test_modules_in_the_current_folder_do_not_replace_the_process_own(
     monkeypatch.chdir(tmp_path)
     then, exported, stored = _changed(workspace)
     with caplog.at_level(logging.WARNING):
-        replayed = replay_into_scratch(workspace.engine, then)
-    try:
-        assert not isinstance(replayed.as_of, AsOf), "patched in place, not replayed as a document"
-        assert export_json(replayed.engine) == exported
-        assert _stored(replayed.engine) == stored
-    finally:
-        replayed.close()
+        _replays_as_then(workspace, then, exported, stored, patched=True)
     assert len(started) == 1
     assert "as-of" not in caplog.text, "the process read the graph and derived: nothing fell back"
 
