@@ -76,6 +76,7 @@ from desktop.core.history.patch_rows import (
     _row,
     _row_as_it_is,
     _select_in,
+    _update_plain,
 )
 from desktop.core.history.replay import Key, Replay, _State, stamp
 from desktop.core.history.trail import KEYS, SECTIONS, grouped, read_rows, split_link_key
@@ -485,23 +486,6 @@ _PLAIN: dict[str, frozenset[str]] = {
 _POSITION: dict[str, dict[str, int]] = {
     section: {key: at for at, key in enumerate(keys)} for section, keys in KEYS.items()
 }
-
-
-def _update_plain(connection: Connection, table: str, updates: Iterable[tuple[tuple[str, ...], list[Any]]]) -> None:
-    """``_Writer._plain_updates``'s updates, one executemany per set of columns, through the DB-API cursor
-    (their values are text, numbers or null: nothing for SQLAlchemy to convert), each in the rows' order
-    (their pages then come one after another, not at random: half the time for 66k rows at 1M claims)."""
-    by_columns: dict[tuple[str, ...], list[list[Any]]] = {}
-    for columns, values in updates:
-        by_columns.setdefault(columns, []).append(values)
-    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        for columns, rows in by_columns.items():
-            assignments = ", ".join(f'"{name}" = ?' for name in columns)
-            rows.sort(key=lambda values: values[-1])  # by id, the last value
-            cursor.executemany(f'UPDATE "{table}" SET {assignments} WHERE id = ?', rows)  # noqa: S608 — our names
-    finally:
-        cursor.close()
 
 
 __all__ = ["NotPatchable", "Undone", "patch_to", "read_undone", "write_undone"]

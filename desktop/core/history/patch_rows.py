@@ -47,6 +47,23 @@ def _insert(connection: Connection, table: sa.Table, rows: list[dict[str, Any]])
         cursor.close()
 
 
+def _update_plain(connection: Connection, table: str, updates: Iterable[tuple[tuple[str, ...], list[Any]]]) -> None:
+    """``_Writer._plain_updates``'s updates, one executemany per set of columns, through the DB-API cursor
+    (their values are text, numbers or null: nothing for SQLAlchemy to convert), each in the rows' order
+    (their pages then come one after another, not at random: half the time for 66k rows at 1M claims)."""
+    by_columns: dict[tuple[str, ...], list[list[Any]]] = {}
+    for columns, values in updates:
+        by_columns.setdefault(columns, []).append(values)
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for columns, rows in by_columns.items():
+            assignments = ", ".join(f'"{name}" = ?' for name in columns)
+            rows.sort(key=lambda values: values[-1])  # by id, the last value
+            cursor.executemany(f'UPDATE "{table}" SET {assignments} WHERE id = ?', rows)  # noqa: S608 — our names
+    finally:
+        cursor.close()
+
+
 class NotPatchable(Exception):  # noqa: N818 — a reason to take the slow path, not an error to show
     """The copy cannot be patched exactly (the caller replays into a document instead)."""
 
